@@ -1,0 +1,2 @@
+import ArgumentParser
+public struct SwasmCommand: ParsableCommand { public init() {} public func run() throws {} }

@@ -1,0 +1,2 @@
+import SwasmCLI
+SwasmCommand.main()
