@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Generates Sources/WasmRuntime/Generated/NumericOps.swift: one cell-to-cell function per numeric
+instruction and the interpreter's dispatch for them. Cells are UInt64; i32 values are kept zero-extended,
+floats as their bit patterns."""
+import os, re, sys
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+src = open(os.path.join(root, 'Sources/WasmCore/NumericOp.swift')).read()
+cases = re.findall(r'case (\w+) = 0x([0-9A-F]+)', src)
+
+def ty(name): return name[:3]
+I32 = 'UInt32(truncatingIfNeeded: {})'
+I64 = '{}'
+F32 = 'Float(bitPattern: UInt32(truncatingIfNeeded: {}))'
+F64 = 'Double(bitPattern: {})'
+read = {'i32': I32, 'i64': I64, 'f32': F32, 'f64': F64}
+def wr(t, e):
+    return {'i32': f'UInt64({e})', 'i64': f'{e}', 'f32': f'UInt64(({e}).bitPattern)', 'f64': f'({e}).bitPattern'}[t]
+
+body = {}
+def b(n, e, throws=False): body[n] = (e, throws)
+for t, bits, S in (('i32', 32, 'Int32'), ('i64', 64, 'Int64')):
+    U = 'UInt32' if bits == 32 else 'UInt64'
+    r = lambda v: f'{U}(truncatingIfNeeded: {v})'
+    def bin_(n, e, throws=False): b(t + n, f'let x = {r("a")}, y = {r("b")}\n        return UInt64({e})', throws)
+    def cmp(n, e): b(t + n, f'let x = {r("a")}, y = {r("b")}\n        return ({e}) ? 1 : 0')
+    b(t + 'Eqz', f'{r("a")} == 0 ? 1 : 0')
+    cmp('Eq', 'x == y'); cmp('Ne', 'x != y')
+    cmp('LtS', f'{S}(bitPattern: x) < {S}(bitPattern: y)'); cmp('LtU', 'x < y')
+    cmp('GtS', f'{S}(bitPattern: x) > {S}(bitPattern: y)'); cmp('GtU', 'x > y')
+    cmp('LeS', f'{S}(bitPattern: x) <= {S}(bitPattern: y)'); cmp('LeU', 'x <= y')
+    cmp('GeS', f'{S}(bitPattern: x) >= {S}(bitPattern: y)'); cmp('GeU', 'x >= y')
+    b(t + 'Clz', f'UInt64({r("a")}.leadingZeroBitCount)')
+    b(t + 'Ctz', f'UInt64({r("a")}.trailingZeroBitCount)')
+    b(t + 'Popcnt', f'UInt64({r("a")}.nonzeroBitCount)')
+    bin_('Add', 'x &+ y'); bin_('Sub', 'x &- y'); bin_('Mul', 'x &* y')
+    b(t + 'DivS', f'let x = {S}(bitPattern: {r("a")}), y = {S}(bitPattern: {r("b")})\n        if y == 0 {{ throw .integerDivideByZero }}\n        if x == {S}.min && y == -1 {{ throw .integerOverflow }}\n        return UInt64({U}(bitPattern: x / y))', True)
+    b(t + 'DivU', f'let x = {r("a")}, y = {r("b")}\n        if y == 0 {{ throw .integerDivideByZero }}\n        return UInt64(x / y)', True)
+    b(t + 'RemS', f'let x = {S}(bitPattern: {r("a")}), y = {S}(bitPattern: {r("b")})\n        if y == 0 {{ throw .integerDivideByZero }}\n        if y == -1 {{ return 0 }}\n        return UInt64({U}(bitPattern: x % y))', True)
+    b(t + 'RemU', f'let x = {r("a")}, y = {r("b")}\n        if y == 0 {{ throw .integerDivideByZero }}\n        return UInt64(x % y)', True)
+    bin_('And', 'x & y'); bin_('Or', 'x | y'); bin_('Xor', 'x ^ y')
+    bin_('Shl', 'x &<< y'); bin_('ShrU', 'x &>> y')
+    bin_('ShrS', f'{U}(bitPattern: {S}(bitPattern: x) &>> {S}(bitPattern: y))')
+    bin_('Rotl', f'(x &<< y) | (x &>> ({bits}  &- y))'); bin_('Rotr', f'(x &>> y) | (x &<< ({bits} &- y))')
+for t, F, U in (('f32', 'Float', 'UInt32'), ('f64', 'Double', 'UInt64')):
+    rd = lambda v: (F32 if t == 'f32' else F64).format(v)
+    w = lambda e: wr(t, e)
+    bits = lambda v: f'{U}(truncatingIfNeeded: {v})'
+    sign = '0x8000_0000' if t == 'f32' else '0x8000_0000_0000_0000'
+    def cmp(n, op): b(t + n, f'{rd("a")} {op} {rd("b")} ? 1 : 0')
+    cmp('Eq', '=='); cmp('Ne', '!='); cmp('Lt', '<'); cmp('Gt', '>'); cmp('Le', '<='); cmp('Ge', '>=')
+    b(t + 'Abs', f'UInt64({bits("a")} & ~{sign})')
+    b(t + 'Neg', f'UInt64({bits("a")} ^ {sign})')
+    b(t + 'Copysign', f'UInt64(({bits("a")} & ~{sign}) | ({bits("b")} & {sign}))')
+    b(t + 'Ceil', w(f'{rd("a")}.rounded(.up)'))
+    b(t + 'Floor', w(f'{rd("a")}.rounded(.down)'))
+    b(t + 'Trunc', w(f'{rd("a")}.rounded(.towardZero)'))
+    b(t + 'Nearest', w(f'{rd("a")}.rounded(.toNearestOrEven)'))
+    b(t + 'Sqrt', w(f'{rd("a")}.squareRoot()'))
+    b(t + 'Add', w(f'{rd("a")} + {rd("b")}'))
+    b(t + 'Sub', w(f'{rd("a")} - {rd("b")}'))
+    b(t + 'Mul', w(f'{rd("a")} * {rd("b")}'))
+    b(t + 'Div', w(f'{rd("a")} / {rd("b")}'))
+    b(t + 'Min', f'let x = {rd("a")}, y = {rd("b")}\n        if x.isNaN || y.isNaN {{ return {w("x + y")} }}\n        if x == y {{ return UInt64(x.bitPattern | y.bitPattern) }}\n        return {w("x < y ? x : y")}')
+    b(t + 'Max', f'let x = {rd("a")}, y = {rd("b")}\n        if x.isNaN || y.isNaN {{ return {w("x + y")} }}\n        if x == y {{ return UInt64(x.bitPattern & y.bitPattern) }}\n        return {w("x > y ? x : y")}')
+# conversions
+b('i32WrapI64', 'a & 0xFFFF_FFFF')
+b('i64ExtendI32S', 'UInt64(bitPattern: Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: a))))')
+b('i64ExtendI32U', 'a & 0xFFFF_FFFF')
+bounds = {  # (lower exclusive, upper exclusive) as Double literals
+  'i32S': ('-2147483649.0', '2147483648.0', 'Int32', 'UInt32(bitPattern: {})'),
+  'i32U': ('-1.0', '4294967296.0', 'UInt32', '{}'),
+  'i64S': ('-9223372036854777856.0', '9223372036854775808.0', 'Int64', 'UInt64(bitPattern: {})'),
+  'i64U': ('-1.0', '18446744073709551616.0', 'UInt64', '{}'),
+}
+for dst in ('i32', 'i64'):
+    for src in ('f32', 'f64'):
+        for s in ('S', 'U'):
+            lo, hi, T, cast = bounds[dst + s]
+            d = f'Double({F32.format("a")})' if src == 'f32' else F64.format('a')
+            name = f'{dst}Trunc{src.upper()}{s}'
+            b(name, f'let d = {d}\n        if d.isNaN {{ throw .invalidConversionToInteger }}\n        guard d > {lo} && d < {hi} else {{ throw .integerOverflow }}\n        return UInt64({cast.format(T + "(d)")})', True)
+            sat = f'{dst}TruncSat{src.upper()}{s}'
+            b(sat, f'let d = {d}\n        if d.isNaN {{ return 0 }}\n        if d <= {lo} {{ return UInt64({cast.format(T + ".min")}) }}\n        if d >= {hi} {{ return UInt64({cast.format(T + ".max")}) }}\n        return UInt64({cast.format(T + "(d)")})')
+for dst, F in (('f32', 'Float'), ('f64', 'Double')):
+    b(f'{dst}ConvertI32S', wr(dst, f'{F}(Int32(bitPattern: UInt32(truncatingIfNeeded: a)))'))
+    b(f'{dst}ConvertI32U', wr(dst, f'{F}(UInt32(truncatingIfNeeded: a))'))
+    b(f'{dst}ConvertI64S', wr(dst, f'{F}(Int64(bitPattern: a))'))
+    b(f'{dst}ConvertI64U', wr(dst, f'{F}(a)'))
+b('f32DemoteF64', wr('f32', 'Float(Double(bitPattern: a))'))
+b('f64PromoteF32', wr('f64', f'Double({F32.format("a")})'))
+b('i32ReinterpretF32', 'a'); b('i64ReinterpretF64', 'a'); b('f32ReinterpretI32', 'a'); b('f64ReinterpretI64', 'a')
+b('i32Extend8S', 'UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a))))')
+b('i32Extend16S', 'UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a))))')
+b('i64Extend8S', 'UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a)))')
+b('i64Extend16S', 'UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a)))')
+b('i64Extend32S', 'UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a)))')
+
+binary_names = set()
+for n, code in cases:
+    if n not in body: sys.exit('missing ' + n)
+out = ['// Generated by Scripts/gen-numerics.py. DO NOT EDIT.', '', 'import WasmCore', '',
+       '/// The semantics of every numeric instruction on 64-bit cells (i32 zero-extended, floats as bits).',
+       'enum NumericSemantics {']
+for n, code in cases:
+    e, throws = body[n]
+    is_binary = re.search(r'\bb\b', e) is not None
+    if is_binary: binary_names.add(n)
+    params = '_ a: UInt64, _ b: UInt64' if is_binary else '_ a: UInt64'
+    th = ' throws(Trap)' if throws else ''
+    stmt = e if '\n' in e or e.startswith('return') else 'return ' + e
+    if not e.startswith('let') and '\n' not in e: stmt = 'return ' + e
+    out.append(f'    @inline(__always) static func {n}({params}){th} -> UInt64 {{\n        {stmt}\n    }}')
+out.append('}')
+out.append('')
+out.append('extension NumericOp {')
+out.append('    /// True if the instruction takes two operands.')
+out.append('    var isBinary: Bool {\n        switch self {')
+bl = [n for n, _ in cases if n in binary_names]
+ul = [n for n, _ in cases if n not in binary_names]
+out.append('        case ' + ', '.join('.' + x for x in bl) + ': true')
+out.append('        default: false\n        }\n    }')
+out.append('    /// The interpreter opcode that implements this instruction.')
+out.append('    var opcode: Opcode {\n        switch self {')
+for n, _ in cases: out.append(f'        case .{n}: .{n}')
+out.append('        }\n    }\n}')
+out.append('')
+OTHER = """unreachable copy const32 const64 br brIf brIfNot brIfNull brIfNotNull brTable return
+call callIndirect callRef returnCall returnCallIndirect returnCallRef select globalGet globalSet
+i32Load i64Load f32Load f64Load i32Load8S i32Load8U i32Load16S i32Load16U i64Load8S i64Load8U i64Load16S i64Load16U i64Load32S i64Load32U
+i32Store i64Store f32Store f64Store i32Store8 i32Store16 i64Store8 i64Store16 i64Store32
+memorySize memoryGrow memoryFill memoryCopy memoryInit dataDrop
+tableGet tableSet tableSize tableGrow tableFill tableCopy tableInit elemDrop
+refIsNull refFunc refAsNonNull throw throwRef rethrow""".split()
+out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
+out.append('enum Opcode: UInt16 {')
+for n, _ in cases: out.append(f'    case {n}')
+for n in OTHER: out.append(f'    case `{n}`' if n in ('return', 'throw', 'rethrow') else f'    case {n}')
+out.append('}')
+out.append('')
+out.append('extension Interpreter {')
+out.append('    /// Executes one numeric opcode: operands in slots `a` and `b`, result to slot `c`.')
+out.append('    @inline(__always)')
+out.append('    static func executeNumeric(_ op: Opcode, _ w: UInt64, _ fp: UnsafeMutablePointer<UInt64>) throws(Trap) {')
+out.append('        switch op {')
+for n, _ in cases:
+    e, throws = body[n]
+    t = 'try ' if throws else ''
+    if n in binary_names:
+        out.append(f'        case .{n}: fp[w.c] = {t}NumericSemantics.{n}(fp[w.a], fp[w.b])')
+    else:
+        out.append(f'        case .{n}: fp[w.c] = {t}NumericSemantics.{n}(fp[w.a])')
+out.append('        default: break\n        }\n    }\n}')
+os.makedirs(os.path.join(root, 'Sources/WasmRuntime/Generated'), exist_ok=True)
+open(os.path.join(root, 'Sources/WasmRuntime/Generated/NumericOps.swift'), 'w').write('\n'.join(out) + '\n')
+print('ok', len(cases))

@@ -1,2 +1,0 @@
-import ArgumentParser
-public struct SwasmCommand: ParsableCommand { public init() {} public func run() throws {} }

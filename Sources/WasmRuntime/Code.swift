@@ -1,0 +1,131 @@
+import WasmCore
+import WasmValidation
+
+// The internal code format.
+//
+// A function's code is an array of 64-bit words. Each instruction starts with a word holding the
+// opcode in bits 0-15 and up to three 16-bit operands `a` (bits 16-31), `b` (32-47) and `c` (48-63),
+// or one operand `a` and a 32-bit immediate `hi32` (bits 32-63). Operands name frame slots: slot `i`
+// is `fp[i]`, where the frame holds parameters, then locals, then one slot per operand-stack position.
+// Some instructions take one extra word (a 64-bit offset, a second slot, a pair of indices).
+// Branch immediates are word offsets relative to the branching instruction.
+//
+// Operand layouts (see Translator for how they are produced):
+//   numeric           c = a op b              (unary: c = op a)
+//   copy              fp[a] = fp[b]
+//   const32/const64   fp[a] = hi32 / next word
+//   br                pc += hi32
+//   brIf/brIfNot      if fp[a] (!= 0 / == 0) { pc += hi32 }
+//   brIfNull/NotNull  if fp[a] (== 0 / != 0) { pc += hi32 }
+//   brTable           index a, hi32 = n; n + 1 words of offsets follow (the last is the default)
+//   call              args at fp[a...], hi32 = function index; results at fp[a...]
+//   callIndirect      args at fp[a...], index b, table c; word1 = type index
+//   callRef           args at fp[a...], reference b; word1 = type index
+//   returnCall*       args already at fp[0...]; hi32 = function / b, c as above
+//   select            fp[a] = fp[c] != 0 ? fp[word1] : fp[b]
+//   globalGet/Set     slot a, hi32 = global index
+//   load              fp[a] = mem_c[fp[b] + word1]
+//   store             mem_c[fp[b] + word1] = fp[a]
+//   memorySize/Grow   a = result, b = delta, c = memory
+//   memoryFill        dest a, value b, memory c; word1 = length slot
+//   memoryCopy/Init   dest a, source b, length c; word1 = (memory/data index) | (memory index << 32)
+//   table*            analogous to memory*; tableGrow: result a, value b, table c, word1 = delta slot
+//   throw             payload at fp[a...], hi32 = tag index;  throwRef/rethrow: reference in slot a
+
+extension UInt64 {
+    @inline(__always) var a: Int { Int(truncatingIfNeeded: (self &>> 16) & 0xFFFF) }
+    @inline(__always) var b: Int { Int(truncatingIfNeeded: (self &>> 32) & 0xFFFF) }
+    @inline(__always) var c: Int { Int(truncatingIfNeeded: self &>> 48) }
+    @inline(__always) var hi32: UInt32 { UInt32(truncatingIfNeeded: self &>> 32) }
+    @inline(__always) var offset: Int { Int(Int32(bitPattern: UInt32(truncatingIfNeeded: self &>> 32))) }
+    @inline(__always) var low32: UInt32 { UInt32(truncatingIfNeeded: self) }
+}
+
+@inline(__always) func word(_ op: Opcode, a: Int = 0, b: Int = 0, c: Int = 0) -> UInt64 {
+    UInt64(op.rawValue) | UInt64(UInt16(truncatingIfNeeded: a)) << 16
+        | UInt64(UInt16(truncatingIfNeeded: b)) << 32 | UInt64(UInt16(truncatingIfNeeded: c)) << 48
+}
+
+@inline(__always) func word(_ op: Opcode, a: Int = 0, hi: UInt32) -> UInt64 {
+    UInt64(op.rawValue) | UInt64(UInt16(truncatingIfNeeded: a)) << 16 | UInt64(hi) << 32
+}
+
+/// Where a caught exception lands.
+struct CatchTarget {
+    /// Tag index in the module's tag space; nil catches everything.
+    var tag: UInt32?
+    /// Also deliver the exception reference (after the payload for try_table, in `exceptionSlot` for legacy catch).
+    var capturesReference: Bool
+    /// Code index to continue at.
+    var target: Int
+    /// First slot of the payload.
+    var slot: Int
+    /// Legacy `catch`: the hidden slot that keeps the exception for `rethrow`.
+    var exceptionSlot: Int?
+}
+
+/// An exception handler covering a range of code.
+struct ExceptionHandler {
+    enum Kind {
+        case `catch`([CatchTarget])
+        /// Legacy `delegate`: continue the search with handlers at control depth <= target.
+        case delegate(targetDepth: Int)
+    }
+    var start: Int
+    var end: Int
+    /// Control depth of the try block (the function body is depth 0).
+    var depth: Int
+    var kind: Kind
+}
+
+/// A function translated to internal code. Shared by every instance of its module.
+package final class CompiledFunction: @unchecked Sendable {
+    let code: UnsafeMutablePointer<UInt64>
+    let codeCount: Int
+    /// Parameters plus declared locals.
+    let localCount: Int
+    /// Slots the frame needs (locals, operand positions, hidden slots).
+    let frameSize: Int
+    let handlers: [ExceptionHandler]
+    /// Index in the function index space.
+    let functionIndex: Int
+
+    init(code: [UInt64], localCount: Int, frameSize: Int, handlers: [ExceptionHandler], functionIndex: Int) {
+        let p = UnsafeMutablePointer<UInt64>.allocate(capacity: max(code.count, 1))
+        p.initialize(from: code, count: code.count)
+        self.code = p
+        self.codeCount = code.count
+        self.localCount = localCount
+        self.frameSize = frameSize
+        self.handlers = handlers
+        self.functionIndex = functionIndex
+    }
+
+    deinit { code.deallocate() }
+}
+
+/// A decoded, validated and translated module, ready to instantiate any number of times.
+package final class CompiledModule: @unchecked Sendable {
+    package let module: Module
+    let functions: [CompiledFunction]
+    /// The function type of each type index (nil for struct/array types).
+    let typeFunctions: [FunctionType?]
+    /// Type index of every function in the function index space.
+    let functionTypeIndices: [UInt32]
+    /// Total size of translated code in bytes.
+    package let codeByteCount: Int
+
+    init(module: Module, functions: [CompiledFunction]) {
+        self.module = module
+        self.functions = functions
+        self.typeFunctions = module.types.map(\.functionType)
+        self.functionTypeIndices = module.functionTypeIndices
+        self.codeByteCount = functions.reduce(0) { $0 + $1.codeCount * 8 }
+    }
+
+    func functionType(ofTypeIndex i: UInt32) -> FunctionType {
+        let i = Int(i)
+        guard i < typeFunctions.count, let t = typeFunctions[i] else { return FunctionType(parameters: [], results: []) }
+        return t
+    }
+}

@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WasmCore
+
+/// Namespace for the interpreter's instruction semantics (see Generated/NumericOps.swift).
+enum Interpreter {}
+
+/// Why the dispatch loop stopped early.
+enum Unwind: Error {
+    case trap(Trap)
+    case exception(ExceptionInstance)
+    case host(any Error)
+}
+
+/// A suspended caller: where to continue when the callee returns.
+struct CallFrame {
+    /// nil marks the entry frame of an invocation from Swift.
+    var returnPC: UnsafeMutablePointer<UInt64>?
+    var fp: UnsafeMutablePointer<UInt64>
+    var function: Unmanaged<FunctionInstance>
+}
+
+/// The interpreter's machine state that survives leaving and re-entering the dispatch loop.
+struct Registers {
+    var pc: UnsafeMutablePointer<UInt64>
+    var fp: UnsafeMutablePointer<UInt64>
+    var function: Unmanaged<FunctionInstance>
+}
+
+/// Runs wasm code. Wasm-to-wasm calls push a `CallFrame` on an explicit stack instead of nesting Swift
+/// calls, so deep recursion is bounded by `StoreLimits`, not by the native stack.
+final class Executor {
+    unowned let store: Store
+    let stack: UnsafeMutablePointer<UInt64>
+    let stackEnd: UnsafeMutablePointer<UInt64>
+    let frames: UnsafeMutablePointer<CallFrame>
+    let maxDepth: Int
+    var depth = 0
+    /// First free value slot: where a nested invocation (host -> wasm) puts its frame.
+    var stackTop: UnsafeMutablePointer<UInt64>
+
+    init(store: Store) {
+        self.store = store
+        let slots = max(store.limits.valueStackSlots, 1024)
+        stack = .allocate(capacity: slots)
+        stackEnd = stack + slots
+        maxDepth = max(store.limits.maxCallDepth, 1)
+        frames = .allocate(capacity: maxDepth + 1)
+        stackTop = stack
+    }
+
+    deinit {
+        stack.deallocate()
+        frames.deallocate()
+    }
+
+    /// Calls `function` with argument cells; returns result cells.
+    func invoke(_ function: FunctionInstance, arguments: [UInt64]) throws(ExecutionError) -> [UInt64] {
+        let fp = stackTop
+        let needed = max(function.frameSize, arguments.count, function.type.results.count)
+        guard stackEnd - fp > needed, depth < maxDepth else { throw .trap(.callStackExhausted, backtrace: []) }
+        for (i, a) in arguments.enumerated() { fp[i] = a }
+        let savedTop = stackTop
+        let savedDepth = depth
+        defer {
+            stackTop = savedTop
+            depth = savedDepth
+        }
+        if let host = function.host {
+            stackTop = fp + needed
+            do { try host(HostCall(slots: fp, caller: nil, store: store)) } catch { throw Self.executionError(error) }
+        } else {
+            frames[depth] = CallFrame(returnPC: nil, fp: fp, function: Unmanaged.passUnretained(function))
+            depth += 1
+            guard let code = function.code else { throw .trap(.host("function has no code"), backtrace: []) }
+            for i in function.paramCount..<function.localCount { fp[i] = 0 }
+            var regs = Registers(pc: code, fp: fp, function: Unmanaged.passUnretained(function))
+            try run(&regs, entryDepth: savedDepth)
+        }
+        return (0..<function.type.results.count).map { fp[$0] }
+    }
+
+    static func executionError(_ error: any Error) -> ExecutionError {
+        if let e = error as? ExecutionError { return e }
+        if let t = error as? Trap { return .trap(t, backtrace: []) }
+        return .host(error)
+    }
+
+    /// Runs until the entry frame returns, handling exceptions and turning traps into errors with a backtrace.
+    func run(_ regs: inout Registers, entryDepth: Int) throws(ExecutionError) {
+        while true {
+            do {
+                try loop(&regs)
+                return
+            } catch {
+                switch error {
+                case .exception(let exn):
+                    if try findHandler(exn, &regs, entryDepth: entryDepth) { continue }
+                    throw .exception(exn)
+                case .trap(let t):
+                    let trace = backtrace(regs, entryDepth: entryDepth)
+                    throw .trap(t, backtrace: trace)
+                case .host(let e):
+                    throw Self.executionError(e)
+                }
+            }
+        }
+    }
+
+    /// Names of the active wasm functions, innermost first.
+    func backtrace(_ regs: Registers, entryDepth: Int) -> [String] {
+        var names = [Self.describe(regs.function.takeUnretainedValue())]
+        var d = depth - 1
+        while d > entryDepth {
+            names.append(Self.describe(frames[d].function.takeUnretainedValue()))
+            d -= 1
+        }
+        return names
+    }
+
+    static func describe(_ f: FunctionInstance) -> String {
+        let index = f.compiled?.functionIndex
+        if let name = f.name { return index.map { "\(name) (func \($0))" } ?? name }
+        return index.map { "func \($0)" } ?? "host function"
+    }
+
+    /// Unwinds frames looking for a handler of `exn`; on success `regs` points at the handler.
+    func findHandler(_ exn: ExceptionInstance, _ regs: inout Registers, entryDepth: Int) throws(ExecutionError) -> Bool {
+        while true {
+            let f = regs.function.takeUnretainedValue()
+            if let compiled = f.compiled, let code = f.code, let instance = f.instance,
+               let target = Self.deliver(exn, at: code.distance(to: regs.pc), in: compiled, instance: instance, fp: regs.fp) {
+                regs.pc = code + target
+                return true
+            }
+            let frame = frames[depth - 1]
+            guard let returnPC = frame.returnPC else { return false }
+            depth -= 1
+            regs = Registers(pc: returnPC - 1, fp: frame.fp, function: frame.function)
+        }
+    }
+
+    /// Finds the handler for `exn` at code index `pc`, writes the payload into the frame, returns the target.
+    static func deliver(_ exn: ExceptionInstance, at pc: Int, in compiled: CompiledFunction, instance: ModuleInstance,
+                        fp: UnsafeMutablePointer<UInt64>) -> Int? {
+        if compiled.handlers.isEmpty { return nil }
+        let candidates = compiled.handlers.filter { $0.start <= pc && pc < $0.end }.sorted { $0.depth > $1.depth }
+        var limit = Int.max
+        for h in candidates where h.depth <= limit {
+            switch h.kind {
+            case .delegate(let target):
+                limit = target
+            case .catch(let targets):
+                for t in targets {
+                    if let tag = t.tag {
+                        guard Int(tag) < instance.tags.count, instance.tags[Int(tag)] === exn.tag else { continue }
+                    }
+                    var slot = t.slot
+                    if t.tag != nil {
+                        for v in exn.payload {
+                            fp[slot] = v
+                            slot += 1
+                        }
+                    }
+                    if t.capturesReference { fp[t.exceptionSlot ?? slot] = exn.cell }
+                    return t.target
+                }
+                limit = h.depth - 1
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,383 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WasmCore
+
+/// Limits that keep runaway guests from exhausting the host.
+package struct StoreLimits: Sendable {
+    /// Maximum nesting of wasm calls before "call stack exhausted".
+    package var maxCallDepth: Int = 20_000
+    /// Size of the value stack, in 8-byte slots, shared by all frames of one execution.
+    package var valueStackSlots: Int = 4 << 20
+    /// Maximum bytes of one linear memory (nil: only the type's own maximum applies).
+    package var maxMemoryBytes: UInt64?
+    /// Maximum elements of one table.
+    package var maxTableElements: UInt64 = 10_000_000
+    package init() {}
+}
+
+/// Owns every runtime object: instances, functions, memories, tables, globals, tags, host references.
+/// One store is used from one thread at a time.
+package final class Store {
+    package var limits: StoreLimits
+    package let types = TypeRegistry()
+    /// Objects that wasm code may reference by raw pointer (functions, exceptions, host objects).
+    private var retained: [AnyObject] = []
+    package private(set) var instances: [ModuleInstance] = []
+    /// The interpreter state used by calls into this store.
+    lazy var executor = Executor(store: self)
+
+    package init(limits: StoreLimits = StoreLimits()) {
+        self.limits = limits
+    }
+
+    /// Keeps `object` alive for the store's lifetime (it may be referenced from wasm by raw pointer).
+    func retain(_ object: AnyObject) {
+        retained.append(object)
+    }
+
+    func register(_ instance: ModuleInstance) {
+        instances.append(instance)
+    }
+
+    /// Creates a host function of the given type.
+    package func makeHostFunction(type: FunctionType, name: String? = nil, _ code: @escaping HostCode) -> FunctionInstance {
+        let f = FunctionInstance(type: type, typeID: types.canonicalID(of: type), host: code, name: name)
+        retain(f)
+        return f
+    }
+
+    /// Calls `function` with argument cells and returns the result cells.
+    package func invoke(_ function: FunctionInstance, arguments: [UInt64]) throws(ExecutionError) -> [UInt64] {
+        try executor.invoke(function, arguments: arguments)
+    }
+
+    /// Wraps a host object as an extern reference.
+    package func makeExternObject(_ value: Any) -> ExternObject {
+        let o = ExternObject(value)
+        retain(o)
+        return o
+    }
+
+    func makeException(tag: TagInstance, payload: [UInt64]) -> ExceptionInstance {
+        let e = ExceptionInstance(tag: tag, payload: payload)
+        retain(e)
+        return e
+    }
+}
+
+/// Canonical ids for defined types, so that structurally equal types from different modules compare equal
+/// (iso-recursive equivalence: a recursion group is identified by its structure).
+package final class TypeRegistry {
+    private var groups: [[SubType]: Int] = [:]
+    /// Canonical types, with concrete references rewritten to canonical ids.
+    private(set) var types: [SubType] = []
+
+    /// Canonicalises every type of a module; returns the canonical id of each type index.
+    func canonicalize(_ module: Module) -> [Int] {
+        var ids: [Int] = Array(repeating: -1, count: module.types.count)
+        for group in module.recursionGroups {
+            let base = group.lowerBound
+            func key(_ index: UInt32) -> UInt32 {
+                let i = Int(index)
+                if i >= base && i < group.upperBound { return 0x8000_0000 | UInt32(i - base) }
+                return i < ids.count && ids[i] >= 0 ? UInt32(ids[i]) : 0x7FFF_FFFF
+            }
+            let shape = module.types[group].map { Self.rewrite($0, key) }
+            let start: Int
+            if let existing = groups[shape] {
+                start = existing
+            } else {
+                start = types.count
+                groups[shape] = start
+                for t in shape {
+                    types.append(Self.rewrite(t) { k in k & 0x8000_0000 != 0 ? UInt32(start) + (k & 0x7FFF_FFFF) : k })
+                }
+            }
+            for (offset, i) in group.enumerated() { ids[i] = start + offset }
+        }
+        return ids
+    }
+
+    /// The canonical id of a standalone (final, no supertype) function type.
+    func canonicalID(of type: FunctionType) -> Int {
+        var m = Module()
+        m.types = [SubType(composite: .function(type))]
+        m.recursionGroups = [0..<1]
+        return canonicalize(m)[0]
+    }
+
+    /// True if canonical type `a` is `b` or declares it as a (transitive) supertype.
+    func isSubtype(_ a: Int, of b: Int) -> Bool {
+        var current = a
+        while true {
+            if current == b { return true }
+            guard current >= 0 && current < types.count, let sup = types[current].supertypes.first else { return false }
+            current = Int(sup)
+        }
+    }
+
+    private static func rewrite(_ t: SubType, _ f: (UInt32) -> UInt32) -> SubType {
+        func v(_ x: ValueType) -> ValueType {
+            if case .ref(let r) = x, case .concrete(let i) = r.heapType {
+                return .ref(RefType(nullable: r.isNullable, .concrete(f(i))))
+            }
+            return x
+        }
+        func field(_ x: FieldType) -> FieldType {
+            if case .value(let vt) = x.storage { return FieldType(storage: .value(v(vt)), isMutable: x.isMutable) }
+            return x
+        }
+        let composite: CompositeType
+        switch t.composite {
+        case .function(let ft): composite = .function(FunctionType(parameters: ft.parameters.map(v), results: ft.results.map(v)))
+        case .structure(let fields): composite = .structure(fields.map(field))
+        case .array(let e): composite = .array(field(e))
+        }
+        return SubType(isFinal: t.isFinal, supertypes: t.supertypes.map(f), composite: composite)
+    }
+}
+
+/// The arguments and results of a host function call, as raw cells.
+package struct HostCall {
+    /// Arguments on entry (in parameter order); results are written here before returning.
+    package let slots: UnsafeMutablePointer<UInt64>
+    /// The instance whose code made the call (nil when called from the embedder).
+    package let caller: ModuleInstance?
+    package let store: Store
+}
+
+/// The implementation of a host function: reads arguments from and writes results to `call.slots`.
+package typealias HostCode = (HostCall) throws -> Void
+
+/// A function: wasm code of some instance, or a host closure.
+package final class FunctionInstance {
+    package let type: FunctionType
+    /// Canonical type id (see ``TypeRegistry``).
+    package let typeID: Int
+    package let name: String?
+    // Wasm functions: the translated code and frame shape, copied here for the call path.
+    let code: UnsafeMutablePointer<UInt64>?
+    let compiled: CompiledFunction?
+    let paramCount: Int
+    let localCount: Int
+    let frameSize: Int
+    /// The defining instance; the store keeps it alive.
+    unowned(unsafe) let instance: ModuleInstance?
+    let host: HostCode?
+
+    init(compiled: CompiledFunction, type: FunctionType, typeID: Int, instance: ModuleInstance, name: String?) {
+        self.type = type
+        self.typeID = typeID
+        self.name = name
+        self.code = compiled.code
+        self.compiled = compiled
+        self.paramCount = type.parameters.count
+        self.localCount = compiled.localCount
+        self.frameSize = compiled.frameSize
+        self.instance = instance
+        self.host = nil
+    }
+
+    init(type: FunctionType, typeID: Int, host: @escaping HostCode, name: String?) {
+        self.type = type
+        self.typeID = typeID
+        self.name = name
+        self.code = nil
+        self.compiled = nil
+        self.paramCount = type.parameters.count
+        self.localCount = type.parameters.count
+        self.frameSize = max(type.parameters.count, type.results.count)
+        self.instance = nil
+        self.host = host
+    }
+
+    /// The function as a reference cell.
+    var cell: UInt64 { UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())) }
+
+    static func from(cell: UInt64) -> FunctionInstance? {
+        guard cell != 0, let p = UnsafeRawPointer(bitPattern: UInt(cell)) else { return nil }
+        return Unmanaged<FunctionInstance>.fromOpaque(p).takeUnretainedValue()
+    }
+}
+
+/// A linear memory.
+package final class MemoryInstance {
+    package let type: MemoryType
+    package private(set) var base: UnsafeMutableRawPointer
+    package private(set) var byteCount: Int
+    /// The largest page count this memory may grow to.
+    let maxPages: UInt64
+
+    init(type: MemoryType, limits: StoreLimits) throws(LinkError) {
+        self.type = type
+        let pageSize = UInt64(1) << UInt64(type.pageSizeLog2)
+        let specMax: UInt64 = type.addressType == .i64 ? (UInt64(1) << 48) : (UInt64(1) << 32) / pageSize
+        var maxPages = min(type.limits.max ?? specMax, specMax)
+        if let m = limits.maxMemoryBytes { maxPages = min(maxPages, m / pageSize) }
+        self.maxPages = maxPages
+        guard type.limits.min <= maxPages, type.limits.min <= UInt64(Int.max) / pageSize else {
+            throw LinkError("memory size exceeds the limit")
+        }
+        let bytes = Int(type.limits.min * pageSize)
+        guard let p = calloc(max(bytes, 1), 1) else { throw LinkError("out of memory allocating \(bytes) bytes") }
+        self.base = p
+        self.byteCount = bytes
+    }
+
+    deinit { free(base) }
+
+    /// The size in pages.
+    package var pageCount: UInt64 { UInt64(byteCount) >> UInt64(type.pageSizeLog2) }
+
+    /// Grows by `delta` pages; returns the old size in pages, or nil if it cannot grow.
+    package func grow(by delta: UInt64) -> UInt64? {
+        let old = pageCount
+        guard delta <= maxPages, old + delta <= maxPages else { return nil }
+        if delta == 0 { return old }
+        let newBytes = Int((old + delta) << UInt64(type.pageSizeLog2))
+        guard let p = realloc(base, newBytes) else { return nil }
+        (p + byteCount).initializeMemory(as: UInt8.self, repeating: 0, count: newBytes - byteCount)
+        base = p
+        byteCount = newBytes
+        return old
+    }
+}
+
+/// A table of references.
+package final class TableInstance {
+    package let type: TableType
+    package var elements: [UInt64]
+    let maxElements: UInt64
+
+    init(type: TableType, initial: UInt64, limits: StoreLimits) throws(LinkError) {
+        self.type = type
+        let specMax: UInt64 = type.addressType == .i64 ? UInt64.max : UInt64(UInt32.max)
+        self.maxElements = min(type.limits.max ?? specMax, specMax, limits.maxTableElements)
+        guard type.limits.min <= maxElements else { throw LinkError("table size exceeds the limit") }
+        elements = Array(repeating: initial, count: Int(type.limits.min))
+    }
+
+    /// Grows by `delta` elements set to `value`; returns the old size, or nil if it cannot grow.
+    package func grow(by delta: UInt64, value: UInt64) -> UInt64? {
+        let old = UInt64(elements.count)
+        guard delta <= maxElements, old + delta <= maxElements else { return nil }
+        elements.append(contentsOf: repeatElement(value, count: Int(delta)))
+        return old
+    }
+}
+
+/// A global variable. Its value lives in a stable cell that compiled code reads directly.
+package final class GlobalInstance {
+    package let type: GlobalType
+    /// Two words, so that a v128 fits.
+    let cell: UnsafeMutablePointer<UInt64>
+
+    init(type: GlobalType, value: UInt64) {
+        self.type = type
+        cell = .allocate(capacity: 2)
+        cell.initialize(repeating: 0, count: 2)
+        cell.pointee = value
+    }
+
+    deinit { cell.deallocate() }
+
+    /// The raw cell value.
+    package var value: UInt64 {
+        get { cell.pointee }
+        set { cell.pointee = newValue }
+    }
+}
+
+/// An exception tag.
+package final class TagInstance {
+    package let type: FunctionType
+    package let typeID: Int
+    init(type: FunctionType, typeID: Int) {
+        self.type = type
+        self.typeID = typeID
+    }
+}
+
+/// A thrown WebAssembly exception: its tag and payload.
+package final class ExceptionInstance {
+    package let tag: TagInstance
+    package let payload: [UInt64]
+    init(tag: TagInstance, payload: [UInt64]) {
+        self.tag = tag
+        self.payload = payload
+    }
+
+    var cell: UInt64 { UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())) }
+    static func from(cell: UInt64) -> ExceptionInstance? {
+        guard cell != 0, let p = UnsafeRawPointer(bitPattern: UInt(cell)) else { return nil }
+        return Unmanaged<ExceptionInstance>.fromOpaque(p).takeUnretainedValue()
+    }
+}
+
+/// A host value referenced from wasm as an `externref`.
+package final class ExternObject {
+    package let value: Any
+    init(_ value: Any) { self.value = value }
+
+    /// The reference as a raw cell, as wasm code sees it.
+    package var cellValue: UInt64 { cell }
+
+    var cell: UInt64 { UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())) }
+    static func from(cell: UInt64) -> ExternObject? {
+        guard cell != 0, let p = UnsafeRawPointer(bitPattern: UInt(cell)) else { return nil }
+        return Unmanaged<ExternObject>.fromOpaque(p).takeUnretainedValue()
+    }
+}
+
+/// Something an instance exports or an import is satisfied with.
+package enum ExternalValue {
+    case function(FunctionInstance)
+    case table(TableInstance)
+    case memory(MemoryInstance)
+    case global(GlobalInstance)
+    case tag(TagInstance)
+
+    package var kind: ExternalKind {
+        switch self {
+        case .function: .function
+        case .table: .table
+        case .memory: .memory
+        case .global: .global
+        case .tag: .tag
+        }
+    }
+}
+
+/// An instantiated module.
+package final class ModuleInstance {
+    package let module: CompiledModule
+    package internal(set) var functions: [FunctionInstance] = []
+    package internal(set) var tables: [TableInstance] = []
+    package internal(set) var memories: [MemoryInstance] = []
+    package internal(set) var globals: [GlobalInstance] = []
+    package internal(set) var tags: [TagInstance] = []
+    /// Canonical type id of each of the module's type indices.
+    package internal(set) var typeIDs: [Int] = []
+    /// Element segments' references; emptied by `elem.drop` (and after active initialisation).
+    var elementSegments: [[UInt64]] = []
+    /// Data segments; emptied by `data.drop` (and after active initialisation).
+    var dataSegments: [[UInt8]] = []
+    package internal(set) var exports: [String: ExternalValue] = [:]
+    unowned(unsafe) let store: Store
+
+    init(module: CompiledModule, store: Store) {
+        self.module = module
+        self.store = store
+    }
+
+    /// The export with this name.
+    package func export(_ name: String) -> ExternalValue? { exports[name] }
+
+    /// Memory 0, if any (the fast path of loads and stores).
+    var memory0: MemoryInstance? { memories.first }
+}

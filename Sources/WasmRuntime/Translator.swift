@@ -1,0 +1,832 @@
+import WasmBinary
+import WasmCore
+import WasmValidation
+
+/// Errors raised while compiling a module: malformed bytes, or a module that does not validate.
+package enum CompileError: Error, CustomStringConvertible {
+    case malformed(DecodeError)
+    case invalid(ValidationError)
+    /// The module is valid but exceeds an implementation limit of the interpreter.
+    case unsupported(String)
+
+    package var message: String {
+        switch self {
+        case .malformed(let e): e.message
+        case .invalid(let e): e.message
+        case .unsupported(let m): m
+        }
+    }
+
+    package var description: String {
+        switch self {
+        case .malformed(let e): e.description
+        case .invalid(let e): e.description
+        case .unsupported(let m): m
+        }
+    }
+}
+
+/// Decodes, validates and translates a module.
+package func compileModule(_ bytes: [UInt8]) throws(CompileError) -> CompiledModule {
+    let module: Module
+    do { module = try ModuleDecoder.decode(bytes) } catch { throw .malformed(error) }
+    return try compileModule(module)
+}
+
+/// Validates and translates a decoded module.
+package func compileModule(_ module: Module) throws(CompileError) -> CompiledModule {
+    let context: ValidationContext
+    do { context = try ValidationContext(module: module) } catch { throw .invalid(error) }
+    var functions: [CompiledFunction] = []
+    functions.reserveCapacity(module.bodies.count)
+    for i in module.bodies.indices {
+        var translator = try Translator(context: context, definedFunctionIndex: i)
+        functions.append(try translator.translate())
+    }
+    return CompiledModule(module: module, functions: functions)
+}
+
+/// Translates one function body to internal code while validating it.
+///
+/// Register allocation: every operand-stack position `p` has its own frame slot `localCount + p`.
+/// `local.get` and constants are not copied: the stack entry remembers the local or the constant
+/// and the consuming instruction reads the local's slot directly (constants are materialised into
+/// their position slot when consumed). A `local.set` right after the instruction producing its value
+/// rewrites that instruction's destination to the local.
+struct Translator {
+    enum Operand: Equatable {
+        /// The value is in its position's slot.
+        case temp
+        /// The value is local `i` (not copied yet).
+        case local(Int)
+        /// A constant cell (not materialised yet).
+        case const(UInt64)
+    }
+
+    enum FrameKind { case function, block, loop, `if`, `else`, tryTable, `try`, `catch`, dead }
+
+    struct Frame {
+        var kind: FrameKind
+        /// Stack position where the block's parameters start (operands below belong to outer blocks).
+        var height: Int
+        var paramCount: Int
+        var resultCount: Int
+        /// Code index of the loop header.
+        var loopStart: Int = 0
+        /// Code indices of branch words whose hi32 must point to the end of this block.
+        var forwardBranches: [Int] = []
+        /// `if`: the conditional branch to patch to the `else` branch or the end.
+        var elseBranch: Int? = nil
+        /// br_table entries (entry index, br_table index) to patch to the end of this block.
+        var tableEntries: [(Int, Int)] = []
+        /// Handlers (index into `handlers`, catch index) whose target is the end of this block.
+        var handlerTargets: [(Int, Int)] = []
+        /// try / try_table: where the protected code starts, and the handler being built.
+        var tryStart: Int = 0
+        var handlerIndex: Int? = nil
+        /// Whether the code after the block can be reached (false for blocks opened in dead code).
+        var enteredReachable: Bool = true
+        var labelArity: Int { kind == .loop ? paramCount : resultCount }
+    }
+
+    let context: ValidationContext
+    let module: Module
+    var validator: FunctionValidator
+    let body: FunctionBody
+    let functionIndex: Int
+    let localCount: Int
+    let resultCount: Int
+
+    var code: [UInt64] = []
+    var stack: [Operand] = []
+    var maxHeight = 0
+    var frames: [Frame] = []
+    var reachable = true
+    var handlers: [ExceptionHandler] = []
+    /// The last instruction wrote a fresh temp at stack position `.1` through field `.2` (a or c);
+    /// its code index is `.0`. A following local.set may redirect it.
+    var lastProducer: (index: Int, position: Int, fieldShift: UInt64, end: Int)? = nil
+
+    init(context: ValidationContext, definedFunctionIndex: Int) throws(CompileError) {
+        self.context = context
+        self.module = context.module
+        do {
+            validator = try FunctionValidator(context: context, definedFunctionIndex: definedFunctionIndex)
+        } catch { throw .invalid(error) }
+        body = module.bodies[definedFunctionIndex]
+        functionIndex = context.importedFunctionCount + definedFunctionIndex
+        localCount = validator.locals.count
+        resultCount = validator.type.results.count
+        frames.append(Frame(kind: .function, height: 0, paramCount: 0, resultCount: resultCount))
+    }
+
+    mutating func translate() throws(CompileError) -> CompiledFunction {
+        var reader = InstructionReader(body: body)
+        while validator.controlDepth > 0 {
+            if reader.isAtEnd { throw .invalid(ValidationError("END opcode expected", offset: reader.offset)) }
+            let offset = reader.offset
+            let instruction: Instruction
+            do { instruction = try reader.read() } catch { throw .malformed(error) }
+            let labelFrames = resolveHandlerLabels(instruction)
+            do { try validator.validate(instruction, at: offset) } catch { throw .invalid(error) }
+            try emit(instruction, labelFrames: labelFrames)
+        }
+        if !reader.isAtEnd {
+            throw .invalid(ValidationError("section size mismatch: bytes after the function's final end", offset: reader.offset))
+        }
+        do { try validator.finish(at: reader.offset) } catch { throw .invalid(error) }
+        let frameSize = max(localCount + maxHeight, resultCount, 1)
+        guard frameSize <= 0xFFFF else {
+            throw .unsupported("function \(functionIndex) needs \(frameSize) value slots; the interpreter supports at most 65535")
+        }
+        return CompiledFunction(code: code, localCount: localCount, frameSize: frameSize, handlers: handlers, functionIndex: functionIndex)
+    }
+
+    /// try_table catch labels are relative to the block enclosing the try_table: resolve them before it opens.
+    private func resolveHandlerLabels(_ instruction: Instruction) -> [Int] {
+        if case .tryTable(_, let clauses) = instruction {
+            return clauses.map { frames.count - 1 - Int($0.label) }
+        }
+        return []
+    }
+
+    // MARK: Operands
+
+    @inline(__always) func slot(_ position: Int) -> Int { localCount + position }
+
+    mutating func push(_ operand: Operand = .temp) {
+        stack.append(operand)
+        if stack.count > maxHeight { maxHeight = stack.count }
+    }
+
+    /// Returns a slot holding the value at `position`, materialising a constant.
+    mutating func use(_ position: Int) -> Int {
+        switch stack[position] {
+        case .temp: return slot(position)
+        case .local(let i): return i
+        case .const(let v):
+            emitConst(v, to: slot(position))
+            stack[position] = .temp
+            return slot(position)
+        }
+    }
+
+    /// Slot of the top-of-stack value minus `depth`.
+    mutating func useTop(_ depth: Int = 0) -> Int { use(stack.count - 1 - depth) }
+
+    /// Moves the value at `position` into its own slot.
+    mutating func materialize(_ position: Int) {
+        switch stack[position] {
+        case .temp: return
+        case .local(let i): append(word(.copy, a: slot(position), b: i))
+        case .const(let v): emitConst(v, to: slot(position))
+        }
+        stack[position] = .temp
+    }
+
+    mutating func materializeAll() {
+        for p in stack.indices { materialize(p) }
+    }
+
+    mutating func materializeTop(_ count: Int) {
+        for p in max(0, stack.count - count)..<stack.count { materialize(p) }
+    }
+
+    mutating func pop(_ count: Int = 1) {
+        stack.removeLast(min(count, stack.count))
+    }
+
+    mutating func emitConst(_ v: UInt64, to dst: Int) {
+        if v <= UInt64(UInt32.max) {
+            append(word(.const32, a: dst, hi: UInt32(v)))
+        } else {
+            append(word(.const64, a: dst))
+            append(v)
+        }
+    }
+
+    mutating func append(_ w: UInt64) {
+        code.append(w)
+        lastProducer = nil
+    }
+
+    /// Emits an instruction that writes a fresh temp at the (already pushed) top position.
+    mutating func emitProducer(_ w: UInt64, fieldShift: UInt64, extra: [UInt64] = []) {
+        let index = code.count
+        code.append(w)
+        code.append(contentsOf: extra)
+        lastProducer = (index, stack.count - 1, fieldShift, code.count)
+    }
+
+    // MARK: Branches
+
+    /// Emits copies that move the top `arity` values to the label's positions starting at `height`.
+    mutating func moveTop(_ arity: Int, toHeight height: Int) {
+        let from = stack.count - arity
+        guard from != height || stack[from..<stack.count].contains(where: { $0 != .temp }) else { return }
+        for i in 0..<arity {
+            let dst = slot(height + i)
+            switch stack[from + i] {
+            case .temp: if from != height { append(word(.copy, a: dst, b: slot(from + i))) }
+            case .local(let l): append(word(.copy, a: dst, b: l))
+            case .const(let v): emitConst(v, to: dst)
+            }
+        }
+    }
+
+    func needsMove(_ arity: Int, toHeight height: Int) -> Bool {
+        let from = stack.count - arity
+        return from != height || stack[from..<stack.count].contains(where: { $0 != .temp })
+    }
+
+    /// Emits a branch word to the label of frame `frameIndex` (relative offset patched later for forward labels).
+    mutating func emitBranch(_ w: UInt64, toFrame frameIndex: Int) {
+        let index = code.count
+        if frames[frameIndex].kind == .loop {
+            let rel = frames[frameIndex].loopStart - index
+            append(w | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: rel))) << 32)
+        } else {
+            append(w)
+            frames[frameIndex].forwardBranches.append(index)
+        }
+    }
+
+    mutating func patch(_ index: Int, to target: Int) {
+        let rel = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: target - index)))
+        code[index] = (code[index] & 0xFFFF_FFFF) | rel << 32
+    }
+
+    /// Branch to label `depth` with its values on top of the stack (unconditionally).
+    mutating func branch(toDepth depth: UInt32) {
+        let f = frames.count - 1 - Int(depth)
+        if f == 0 { emitReturn(); return }
+        moveTop(frames[f].labelArity, toHeight: frames[f].height)
+        emitBranch(word(.br), toFrame: f)
+    }
+
+    /// Conditional branch on slot `cond`; `op` branches when taken, `inverse` skips when not.
+    mutating func conditionalBranch(toDepth depth: UInt32, cond: Int, op: Opcode, inverse: Opcode) {
+        let f = frames.count - 1 - Int(depth)
+        let arity = frames[f].labelArity
+        if f == 0 || needsMove(arity, toHeight: frames[f].height) {
+            let skip = code.count
+            append(word(inverse, a: cond))
+            if f == 0 {
+                emitReturn()
+            } else {
+                moveTop(arity, toHeight: frames[f].height)
+                emitBranch(word(.br), toFrame: f)
+            }
+            patch(skip, to: code.count)
+        } else {
+            emitBranch(word(op, a: cond), toFrame: f)
+        }
+    }
+
+    mutating func markUnreachable() {
+        reachable = false
+        stack.removeLast(stack.count - frames[frames.count - 1].height)
+    }
+
+    // MARK: Blocks
+
+    mutating func blockSignature(_ bt: BlockType) throws(CompileError) -> FunctionType {
+        do { return try context.blockSignature(bt) } catch { throw .invalid(error) }
+    }
+
+    mutating func openBlock(_ kind: FrameKind, _ bt: BlockType) throws(CompileError) {
+        let sig = try blockSignature(bt)
+        if !reachable {
+            var f = Frame(kind: .dead, height: stack.count, paramCount: sig.parameters.count, resultCount: sig.results.count)
+            f.enteredReachable = false
+            frames.append(f)
+            return
+        }
+        materializeAll()
+        lastProducer = nil
+        var f = Frame(kind: kind, height: stack.count - sig.parameters.count,
+                      paramCount: sig.parameters.count, resultCount: sig.results.count)
+        f.loopStart = code.count
+        f.tryStart = code.count
+        frames.append(f)
+    }
+
+    /// Ends the current block: its results land in their positions, pending branches are patched.
+    mutating func closeBlock() {
+        var f = frames.removeLast()
+        if reachable {
+            moveTop(f.resultCount, toHeight: f.height)
+        }
+        let end = code.count
+        if let e = f.elseBranch { patch(e, to: end); f.elseBranch = nil }
+        for b in f.forwardBranches { patch(b, to: end) }
+        for (entry, table) in f.tableEntries { code[entry] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: end - table))) << 32 }
+        for (h, i) in f.handlerTargets { setHandlerTarget(h, i, end) }
+        lastProducer = nil
+        stack.removeLast(max(0, stack.count - f.height))
+        for _ in 0..<f.resultCount { push() }
+        reachable = f.enteredReachable
+    }
+
+    mutating func setHandlerTarget(_ handler: Int, _ clause: Int, _ target: Int) {
+        if case .catch(var targets) = handlers[handler].kind {
+            targets[clause].target = target
+            handlers[handler].kind = .catch(targets)
+        }
+    }
+
+    // MARK: Instructions
+
+    mutating func emit(_ instruction: Instruction, labelFrames: [Int]) throws(CompileError) {
+        // Control structure is tracked even in dead code.
+        switch instruction {
+        case .block(let bt): try openBlock(.block, bt); return
+        case .loop(let bt): try openBlock(.loop, bt); return
+        case .if(let bt):
+            if reachable {
+                let cond = useTop()
+                pop()
+                try openBlock(.if, bt)
+                frames[frames.count - 1].elseBranch = code.count
+                append(word(.brIfNot, a: cond))
+            } else {
+                try openBlock(.if, bt)
+            }
+            return
+        case .else:
+            var f = frames[frames.count - 1]
+            if f.kind == .dead { return }
+            if reachable {
+                moveTop(f.resultCount, toHeight: f.height)
+                f.forwardBranches.append(code.count)
+                append(word(.br))
+            }
+            if let e = f.elseBranch { patch(e, to: code.count) }
+            f.elseBranch = nil
+            f.kind = .else
+            frames[frames.count - 1] = f
+            lastProducer = nil
+            stack.removeLast(max(0, stack.count - f.height))
+            for _ in 0..<f.paramCount { push() }
+            reachable = f.enteredReachable
+            return
+        case .end:
+            if frames.count == 1 {
+                if reachable { emitReturn() }
+                // Handlers that branch to the function's label land here with the results at positions 0...
+                let landing = frames[0].handlerTargets
+                if !landing.isEmpty {
+                    for (h, i) in landing { setHandlerTarget(h, i, code.count) }
+                    stack = Array(repeating: .temp, count: resultCount)
+                    maxHeight = max(maxHeight, resultCount)
+                    emitReturn()
+                }
+                frames.removeLast()
+                return
+            }
+            finishTryIfNeeded()
+            closeBlock()
+            return
+        case .tryTable(let bt, let clauses):
+            try openBlock(.tryTable, bt)
+            guard reachable else { return }
+            let depth = frames.count - 1
+            var targets: [CatchTarget] = []
+            let handlerIndex = handlers.count
+            for (i, clause) in clauses.enumerated() {
+                let target = labelFrames[i]
+                var t = CatchTarget(tag: nil, capturesReference: false, target: 0, slot: slot(frames[target].height))
+                switch clause {
+                case .catch(let tag, _): t.tag = tag
+                case .catchRef(let tag, _): t.tag = tag; t.capturesReference = true
+                case .catchAll: break
+                case .catchAllRef: t.capturesReference = true
+                }
+                if frames[target].kind == .loop {
+                    t.target = frames[target].loopStart
+                } else {
+                    frames[target].handlerTargets.append((handlerIndex, i))
+                }
+                targets.append(t)
+            }
+            handlers.append(ExceptionHandler(start: code.count, end: code.count, depth: depth, kind: .catch(targets)))
+            frames[depth].handlerIndex = handlerIndex
+            return
+        case .try(let bt):
+            try openBlock(.try, bt)
+            guard reachable else { return }
+            let depth = frames.count - 1
+            frames[depth].handlerIndex = handlers.count
+            handlers.append(ExceptionHandler(start: code.count, end: code.count, depth: depth, kind: .catch([])))
+            return
+        case .catch(let tag):
+            legacyCatch(tag: tag)
+            return
+        case .catchAll:
+            legacyCatch(tag: nil)
+            return
+        case .delegate(let label):
+            let f = frames[frames.count - 1]
+            if f.kind != .dead, let h = f.handlerIndex {
+                handlers[h].end = code.count
+                handlers[h].kind = .delegate(targetDepth: frames.count - 2 - Int(label))
+                frames[frames.count - 1].handlerIndex = nil
+            }
+            closeBlock()
+            return
+        default:
+            break
+        }
+        guard reachable else { return }
+        try emitPlain(instruction)
+    }
+
+    /// Closes the protected range of a try/try_table at its `end` (legacy try without catch included).
+    mutating func finishTryIfNeeded() {
+        let f = frames[frames.count - 1]
+        guard let h = f.handlerIndex else { return }
+        if f.kind == .tryTable || f.kind == .try {
+            handlers[h].end = code.count
+        }
+    }
+
+    /// Legacy `catch`/`catch_all`: ends the try body (or the previous catch) and starts a handler block.
+    /// The caught exception is kept in a hidden slot at the try's height, the payload above it.
+    mutating func legacyCatch(tag: UInt32?) {
+        var f = frames[frames.count - 1]
+        if f.kind == .dead { return }
+        if reachable {
+            moveTop(f.resultCount, toHeight: f.height)
+            f.forwardBranches.append(code.count)
+            append(word(.br))
+        }
+        guard let h = f.handlerIndex else { return }
+        if f.kind == .try { handlers[h].end = code.count }
+        f.kind = .catch
+        let payloadCount = tag.map { tagType($0).parameters.count } ?? 0
+        stack.removeLast(max(0, stack.count - f.height))
+        let hidden = slot(f.height)
+        push()  // the hidden exception slot
+        let target = CatchTarget(tag: tag, capturesReference: true, target: code.count, slot: slot(f.height + 1), exceptionSlot: hidden)
+        if case .catch(var targets) = handlers[h].kind {
+            targets.append(target)
+            handlers[h].kind = .catch(targets)
+        }
+        for _ in 0..<payloadCount { push() }
+        // Inside the catch body, block results land above the hidden slot; closeBlock moves them down.
+        frames[frames.count - 1] = f
+        lastProducer = nil
+        reachable = f.enteredReachable
+    }
+
+    func tagType(_ index: UInt32) -> FunctionType {
+        let tags = module.tagTypes
+        guard Int(index) < tags.count else { return FunctionType(parameters: [], results: []) }
+        return context.functionType(atTypeIndex: tags[Int(index)].typeIndex) ?? FunctionType(parameters: [], results: [])
+    }
+
+    /// Copies the results to slots 0..<n and returns. Leaves the operand stack description unchanged,
+    /// because it is also used on the taken side of conditional branches.
+    mutating func emitReturn() {
+        let n = resultCount
+        let from = stack.count - n
+        var sources = Array(stack[from...])
+        // A local among the first n slots would be overwritten before it is read: copy it aside first.
+        for i in 0..<n {
+            if case .local(let l) = sources[i], l < n, l != i {
+                append(word(.copy, a: slot(from + i), b: l))
+                sources[i] = .temp
+            }
+        }
+        for i in 0..<n {
+            switch sources[i] {
+            case .temp: if slot(from + i) != i { append(word(.copy, a: i, b: slot(from + i))) }
+            case .local(let l): if l != i { append(word(.copy, a: i, b: l)) }
+            case .const(let v): emitConst(v, to: i)
+            }
+        }
+        append(word(.return))
+    }
+
+    /// Moves the top `count` values into slots 0..<count for a tail call.
+    mutating func moveArgumentsToFrameBase(_ count: Int) {
+        materializeTop(count)
+        let from = stack.count - count
+        for i in 0..<count where slot(from + i) != i {
+            append(word(.copy, a: i, b: slot(from + i)))
+        }
+    }
+
+    mutating func emitPlain(_ instruction: Instruction) throws(CompileError) {
+        switch instruction {
+        case .unreachable:
+            append(word(.unreachable))
+            markUnreachable()
+        case .nop:
+            break
+        case .br(let l):
+            branch(toDepth: l)
+            markUnreachable()
+        case .brIf(let l):
+            let cond = useTop()
+            pop()
+            conditionalBranch(toDepth: l, cond: cond, op: .brIf, inverse: .brIfNot)
+        case .brTable(let labels, let defaultLabel):
+            let index = useTop()
+            pop()
+            let all = labels + [defaultLabel]
+            let table = code.count
+            append(word(.brTable, a: index, hi: UInt32(all.count - 1)))
+            let entries = code.count
+            for _ in all { append(0) }
+            for (i, l) in all.enumerated() {
+                let f = frames.count - 1 - Int(l)
+                let entry = entries + i
+                if f != 0 && needsMove(frames[f].labelArity, toHeight: frames[f].height) {
+                    code[entry] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: code.count - table))) << 32
+                    moveTop(frames[f].labelArity, toHeight: frames[f].height)
+                    emitBranch(word(.br), toFrame: f)
+                } else if frames[f].kind == .loop {
+                    code[entry] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: frames[f].loopStart - table))) << 32
+                } else if f == 0 {
+                    code[entry] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: code.count - table))) << 32
+                    emitReturn()
+                } else {
+                    frames[f].tableEntries.append((entry, table))
+                }
+            }
+            markUnreachable()
+        case .return:
+            emitReturn()
+            markUnreachable()
+        case .call(let f):
+            let type = functionType(f)
+            emitCall(word(.call, a: 0, hi: f), argumentCount: type.parameters.count, resultCount: type.results.count)
+        case .callIndirect(let typeIndex, let table):
+            let type = typeFunction(typeIndex)
+            let index = stack.count - 1
+            materialize(index)
+            pop()
+            emitCall(word(.callIndirect, a: 0, b: slot(index), c: Int(table)), argumentCount: type.parameters.count,
+                     resultCount: type.results.count, extra: UInt64(typeIndex))
+        case .callRef(let typeIndex):
+            let type = typeFunction(typeIndex)
+            let ref = stack.count - 1
+            materialize(ref)
+            pop()
+            emitCall(word(.callRef, a: 0, b: slot(ref)), argumentCount: type.parameters.count,
+                     resultCount: type.results.count, extra: UInt64(typeIndex))
+        case .returnCall(let f):
+            let type = functionType(f)
+            moveArgumentsToFrameBase(type.parameters.count)
+            append(word(.returnCall, a: 0, hi: f))
+            markUnreachable()
+        case .returnCallIndirect(let typeIndex, let table):
+            let type = typeFunction(typeIndex)
+            let index = stack.count - 1
+            materialize(index)
+            pop()
+            moveArgumentsToFrameBase(type.parameters.count)
+            append(word(.returnCallIndirect, a: 0, b: slot(index), c: Int(table)))
+            append(UInt64(typeIndex))
+            markUnreachable()
+        case .returnCallRef(let typeIndex):
+            let type = typeFunction(typeIndex)
+            let ref = stack.count - 1
+            materialize(ref)
+            pop()
+            moveArgumentsToFrameBase(type.parameters.count)
+            append(word(.returnCallRef, a: 0, b: slot(ref)))
+            append(UInt64(typeIndex))
+            markUnreachable()
+        case .throw(let tag):
+            let n = tagType(tag).parameters.count
+            materializeTop(n)
+            append(word(.throw, a: slot(stack.count - n), hi: tag))
+            markUnreachable()
+        case .throwRef:
+            let r = useTop()
+            append(word(.throwRef, a: r))
+            markUnreachable()
+        case .rethrow(let l):
+            let f = frames[frames.count - 1 - Int(l)]
+            append(word(.rethrow, a: slot(f.height)))
+            markUnreachable()
+        case .drop:
+            pop()
+        case .select:
+            let cond = useTop(0), b = useTop(1), a = useTop(2)
+            pop(3)
+            push()
+            emitProducer(word(.select, a: slot(stack.count - 1), b: b, c: cond), fieldShift: 16, extra: [UInt64(a)])
+        case .localGet(let i):
+            push(.local(Int(i)))
+        case .localSet(let i):
+            setLocal(Int(i))
+            pop()
+        case .localTee(let i):
+            setLocal(Int(i))
+            stack[stack.count - 1] = .local(Int(i))
+        case .globalGet(let g):
+            push()
+            emitProducer(word(.globalGet, a: slot(stack.count - 1), hi: g), fieldShift: 16)
+        case .globalSet(let g):
+            let v = useTop()
+            pop()
+            append(word(.globalSet, a: v, hi: g))
+        case .tableGet(let t):
+            let i = useTop()
+            pop()
+            push()
+            emitProducer(word(.tableGet, a: slot(stack.count - 1), b: i, c: Int(t)), fieldShift: 16)
+        case .tableSet(let t):
+            let v = useTop(0), i = useTop(1)
+            pop(2)
+            append(word(.tableSet, a: i, b: v, c: Int(t)))
+        case .tableSize(let t):
+            push()
+            emitProducer(word(.tableSize, a: slot(stack.count - 1), c: Int(t)), fieldShift: 16)
+        case .tableGrow(let t):
+            let n = useTop(0), v = useTop(1)
+            pop(2)
+            push()
+            append(word(.tableGrow, a: slot(stack.count - 1), b: v, c: Int(t)))
+            append(UInt64(n))
+        case .tableFill(let t):
+            let n = useTop(0), v = useTop(1), i = useTop(2)
+            pop(3)
+            append(word(.tableFill, a: i, b: v, c: Int(t)))
+            append(UInt64(n))
+        case .tableCopy(let dst, let src):
+            let n = useTop(0), s = useTop(1), d = useTop(2)
+            pop(3)
+            append(word(.tableCopy, a: d, b: s, c: n))
+            append(UInt64(dst) | UInt64(src) << 32)
+        case .tableInit(let elem, let t):
+            let n = useTop(0), s = useTop(1), d = useTop(2)
+            pop(3)
+            append(word(.tableInit, a: d, b: s, c: n))
+            append(UInt64(elem) | UInt64(t) << 32)
+        case .elemDrop(let e):
+            append(word(.elemDrop, hi: e))
+        case .load(let op, let memarg):
+            let addr = useTop()
+            pop()
+            push()
+            emitProducer(word(loadOpcode(op), a: slot(stack.count - 1), b: addr, c: Int(memarg.memoryIndex)),
+                         fieldShift: 16, extra: [memarg.offset])
+        case .store(let op, let memarg):
+            let v = useTop(0), addr = useTop(1)
+            pop(2)
+            append(word(storeOpcode(op), a: v, b: addr, c: Int(memarg.memoryIndex)))
+            append(memarg.offset)
+        case .memorySize(let m):
+            push()
+            emitProducer(word(.memorySize, a: slot(stack.count - 1), c: Int(m)), fieldShift: 16)
+        case .memoryGrow(let m):
+            let d = useTop()
+            pop()
+            push()
+            emitProducer(word(.memoryGrow, a: slot(stack.count - 1), b: d, c: Int(m)), fieldShift: 16)
+        case .memoryFill(let m):
+            let n = useTop(0), v = useTop(1), d = useTop(2)
+            pop(3)
+            append(word(.memoryFill, a: d, b: v, c: Int(m)))
+            append(UInt64(n))
+        case .memoryCopy(let dst, let src):
+            let n = useTop(0), s = useTop(1), d = useTop(2)
+            pop(3)
+            append(word(.memoryCopy, a: d, b: s, c: n))
+            append(UInt64(dst) | UInt64(src) << 32)
+        case .memoryInit(let data, let m):
+            let n = useTop(0), s = useTop(1), d = useTop(2)
+            pop(3)
+            append(word(.memoryInit, a: d, b: s, c: n))
+            append(UInt64(data) | UInt64(m) << 32)
+        case .dataDrop(let d):
+            append(word(.dataDrop, hi: d))
+        case .i32Const(let v):
+            push(.const(UInt64(UInt32(bitPattern: v))))
+        case .i64Const(let v):
+            push(.const(UInt64(bitPattern: v)))
+        case .f32Const(let bits):
+            push(.const(UInt64(bits)))
+        case .f64Const(let bits):
+            push(.const(bits))
+        case .numeric(let op):
+            if op.isBinary {
+                let b = useTop(0), a = useTop(1)
+                pop(2)
+                push()
+                emitProducer(word(op.opcode, a: a, b: b, c: slot(stack.count - 1)), fieldShift: 48)
+            } else {
+                let a = useTop()
+                pop()
+                push()
+                emitProducer(word(op.opcode, a: a, c: slot(stack.count - 1)), fieldShift: 48)
+            }
+        case .refNull:
+            push(.const(0))
+        case .refIsNull:
+            let a = useTop()
+            pop()
+            push()
+            emitProducer(word(.refIsNull, a: slot(stack.count - 1), b: a), fieldShift: 16)
+        case .refFunc(let f):
+            push()
+            emitProducer(word(.refFunc, a: slot(stack.count - 1), hi: f), fieldShift: 16)
+        case .refAsNonNull:
+            let a = useTop()
+            pop()
+            push()
+            emitProducer(word(.refAsNonNull, a: slot(stack.count - 1), b: a), fieldShift: 16)
+        case .refEq:
+            let b = useTop(0), a = useTop(1)
+            pop(2)
+            push()
+            emitProducer(word(.i64Eq, a: a, b: b, c: slot(stack.count - 1)), fieldShift: 48)
+        case .brOnNull(let l):
+            let r = useTop()
+            let ref = stack.removeLast()
+            conditionalBranch(toDepth: l, cond: r, op: .brIfNull, inverse: .brIfNotNull)
+            stack.append(ref)
+        case .brOnNonNull(let l):
+            let r = useTop()
+            conditionalBranch(toDepth: l, cond: r, op: .brIfNotNull, inverse: .brIfNull)
+            pop()
+        case .block, .loop, .if, .else, .end, .tryTable, .try, .catch, .catchAll, .delegate:
+            break  // handled in emit
+        }
+    }
+
+    mutating func emitCall(_ w: UInt64, argumentCount: Int, resultCount: Int, extra: UInt64? = nil) {
+        materializeTop(argumentCount)
+        let base = stack.count - argumentCount
+        append(w | UInt64(UInt16(truncatingIfNeeded: slot(base))) << 16)
+        if let extra { append(extra) }
+        pop(argumentCount)
+        for _ in 0..<resultCount { push() }
+    }
+
+    /// `local.set`/`local.tee`: store the top value into local `i`.
+    mutating func setLocal(_ i: Int) {
+        let top = stack.count - 1
+        // Stack entries that still read local i must get their own copy first.
+        let aliased = stack[0..<top].contains(.local(i))
+        if !aliased, stack[top] == .temp, let p = lastProducer, p.position == top, p.end == code.count {
+            let mask: UInt64 = 0xFFFF << p.fieldShift
+            code[p.index] = (code[p.index] & ~mask) | UInt64(UInt16(truncatingIfNeeded: i)) << p.fieldShift
+            lastProducer = nil
+            return
+        }
+        if aliased {
+            for p in 0..<top where stack[p] == .local(i) { materialize(p) }
+        }
+        switch stack[top] {
+        case .temp: append(word(.copy, a: i, b: slot(top)))
+        case .local(let l): if l != i { append(word(.copy, a: i, b: l)) }
+        case .const(let v): emitConst(v, to: i)
+        }
+    }
+
+    func functionType(_ index: UInt32) -> FunctionType {
+        context.functionType(ofFunction: index) ?? FunctionType(parameters: [], results: [])
+    }
+
+    func typeFunction(_ index: UInt32) -> FunctionType {
+        context.functionType(atTypeIndex: index) ?? FunctionType(parameters: [], results: [])
+    }
+
+    func loadOpcode(_ op: LoadOp) -> Opcode {
+        switch op {
+        case .i32Load: .i32Load
+        case .i64Load: .i64Load
+        case .f32Load: .f32Load
+        case .f64Load: .f64Load
+        case .i32Load8S: .i32Load8S
+        case .i32Load8U: .i32Load8U
+        case .i32Load16S: .i32Load16S
+        case .i32Load16U: .i32Load16U
+        case .i64Load8S: .i64Load8S
+        case .i64Load8U: .i64Load8U
+        case .i64Load16S: .i64Load16S
+        case .i64Load16U: .i64Load16U
+        case .i64Load32S: .i64Load32S
+        case .i64Load32U: .i64Load32U
+        }
+    }
+
+    func storeOpcode(_ op: StoreOp) -> Opcode {
+        switch op {
+        case .i32Store: .i32Store
+        case .i64Store: .i64Store
+        case .f32Store: .f32Store
+        case .f64Store: .f64Store
+        case .i32Store8: .i32Store8
+        case .i32Store16: .i32Store16
+        case .i64Store8: .i64Store8
+        case .i64Store16: .i64Store16
+        case .i64Store32: .i64Store32
+        }
+    }
+}

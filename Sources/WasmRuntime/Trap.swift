@@ -1,0 +1,69 @@
+import WasmCore
+
+/// A WebAssembly trap: execution stopped, the embedder gets this value.
+package enum Trap: Error, Hashable, Sendable, CustomStringConvertible {
+    case unreachable
+    case integerDivideByZero
+    case integerOverflow
+    case invalidConversionToInteger
+    case outOfBoundsMemoryAccess
+    case outOfBoundsTableAccess
+    case undefinedElement
+    case uninitializedElement
+    case indirectCallTypeMismatch
+    case nullFunctionReference
+    case nullReference
+    case nullExceptionReference
+    case callStackExhausted
+    case outOfFuel
+    case interrupted
+    /// A trap raised by a host function or the embedding, with its message.
+    case host(String)
+
+    /// The message, as the spec testsuite spells it.
+    package var description: String {
+        switch self {
+        case .unreachable: "unreachable"
+        case .integerDivideByZero: "integer divide by zero"
+        case .integerOverflow: "integer overflow"
+        case .invalidConversionToInteger: "invalid conversion to integer"
+        case .outOfBoundsMemoryAccess: "out of bounds memory access"
+        case .outOfBoundsTableAccess: "out of bounds table access"
+        case .undefinedElement: "undefined element"
+        case .uninitializedElement: "uninitialized element"
+        case .indirectCallTypeMismatch: "indirect call type mismatch"
+        case .nullFunctionReference: "null function reference"
+        case .nullReference: "null reference"
+        case .nullExceptionReference: "null exception reference"
+        case .callStackExhausted: "call stack exhausted"
+        case .outOfFuel: "all fuel consumed"
+        case .interrupted: "interrupted"
+        case .host(let m): m
+        }
+    }
+}
+
+/// Why running wasm code stopped abnormally.
+package enum ExecutionError: Error, CustomStringConvertible {
+    /// A trap, with the wasm backtrace (innermost first) as function indices and names.
+    case trap(Trap, backtrace: [String])
+    /// An uncaught WebAssembly exception.
+    case exception(ExceptionInstance)
+    /// A Swift error thrown by a host function, passed through unchanged.
+    case host(any Error)
+
+    package var description: String {
+        switch self {
+        case .trap(let t, let bt): bt.isEmpty ? t.description : "\(t)\n" + bt.map { "  at \($0)" }.joined(separator: "\n")
+        case .exception: "uncaught wasm exception"
+        case .host(let e): "\(e)"
+        }
+    }
+}
+
+/// Why instantiation failed before running any code.
+package struct LinkError: Error, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
+}

@@ -1,0 +1,28 @@
+import WasmBinary
+import WasmCore
+
+/// Validates a whole module: module-level rules, then every function body.
+public func validateModule(_ module: Module) throws(ValidationError) {
+    let context = try ValidationContext(module: module)
+    for i in module.bodies.indices {
+        try validateFunctionBody(context: context, definedFunctionIndex: i)
+    }
+}
+
+/// Decodes and validates the body of one defined function.
+public func validateFunctionBody(context: ValidationContext, definedFunctionIndex: Int) throws(ValidationError) {
+    var validator = try FunctionValidator(context: context, definedFunctionIndex: definedFunctionIndex)
+    let body = context.module.bodies[definedFunctionIndex]
+    var reader = InstructionReader(body: body)
+    while validator.controlDepth > 0 {
+        if reader.isAtEnd { throw ValidationError("END opcode expected", offset: reader.offset) }
+        let offset = reader.offset
+        let instruction: Instruction
+        do { instruction = try reader.read() } catch { throw ValidationError(error.message, offset: error.offset) }
+        try validator.validate(instruction, at: offset)
+    }
+    if !reader.isAtEnd {
+        throw ValidationError("section size mismatch: bytes after the function's final end", offset: reader.offset)
+    }
+    try validator.finish(at: reader.offset)
+}
