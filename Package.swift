@@ -23,9 +23,11 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // Runs WAST scripts against the runtime.
         .target(name: "WastRunner", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime"]),
+        // WASI preview 1 (wasi_snapshot_preview1) host functions.
+        .target(name: "WASI", dependencies: ["WasmCore", "WasmRuntime"]),
         // The command line.
         .target(name: "SwasmCLI", dependencies: [
-            "WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime", "WastRunner",
+            "WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime", "WastRunner", "WASI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swasm", dependencies: ["SwasmCLI"]),
@@ -35,6 +37,9 @@ let package = Package(
         .testTarget(name: "WasmValidationTests", dependencies: ["WasmValidation", "WasmBinary", "WasmText", "WasmCore"]),
         .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "WasmText", "WasmBinary", "WasmCore"]),
         .testTarget(name: "SpecTests", dependencies: ["WastRunner"]),
+        .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "WasmText", "WasmCore"],
+                    exclude: ["Programs/build.sh", "Programs/hello.c"],
+                    resources: [.copy("Programs/hello.wasm")]),
     ],
     swiftLanguageModes: [.v6]
 )

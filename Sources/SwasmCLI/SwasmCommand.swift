@@ -5,7 +5,7 @@ public struct SwasmCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "swasm",
         abstract: "A WebAssembly runtime written in Swift.",
-        subcommands: [WastCommand.self]
+        subcommands: [WastCommand.self, RunCommand.self]
     )
 
     public init() {}

@@ -376,24 +376,27 @@ extension BinaryReader {
         return items
     }
 
+    /// Segments written as function indices hold non-null function references (WebAssembly 3.0).
+    static let functionIndexElementType = RefType(nullable: false, .func)
+
     mutating func readElementSegment() throws(DecodeError) -> ElementSegment {
         let p = pos
         let flags = try readU32()
         switch flags {
         case 0:
             let offset = try readConstantExpression()
-            return ElementSegment(type: .funcref, mode: .active(tableIndex: 0, offset: offset), items: try readFunctionIndexItems())
+            return ElementSegment(type: Self.functionIndexElementType, mode: .active(tableIndex: 0, offset: offset), items: try readFunctionIndexItems())
         case 1:
             try readElementKind()
-            return ElementSegment(type: .funcref, mode: .passive, items: try readFunctionIndexItems())
+            return ElementSegment(type: Self.functionIndexElementType, mode: .passive, items: try readFunctionIndexItems())
         case 2:
             let table = try readU32()
             let offset = try readConstantExpression()
             try readElementKind()
-            return ElementSegment(type: .funcref, mode: .active(tableIndex: table, offset: offset), items: try readFunctionIndexItems())
+            return ElementSegment(type: Self.functionIndexElementType, mode: .active(tableIndex: table, offset: offset), items: try readFunctionIndexItems())
         case 3:
             try readElementKind()
-            return ElementSegment(type: .funcref, mode: .declarative, items: try readFunctionIndexItems())
+            return ElementSegment(type: Self.functionIndexElementType, mode: .declarative, items: try readFunctionIndexItems())
         case 4:
             let offset = try readConstantExpression()
             return ElementSegment(type: .funcref, mode: .active(tableIndex: 0, offset: offset), items: try readExpressionItems())

@@ -129,8 +129,8 @@ extension Executor {
 
         func indirectCallee(table: Int, index: UInt64, typeIndex: UInt64) throws(Unwind) -> FunctionInstance {
             let t = instance.tables[table]
-            guard index < UInt64(t.elements.count) else { throw .trap(.undefinedElement) }
-            guard let callee = FunctionInstance.from(cell: t.elements[Int(index)]) else { throw .trap(.uninitializedElement) }
+            guard index < UInt64(t.elements.count) else { throw .trap(.undefinedElement(index)) }
+            guard let callee = FunctionInstance.from(cell: t.elements[Int(index)]) else { throw .trap(.uninitializedElement(index)) }
             let expected = instance.typeIDs[Int(typeIndex)]
             guard callee.typeID == expected || store.types.isSubtype(callee.typeID, of: expected) else {
                 throw .trap(.indirectCallTypeMismatch)

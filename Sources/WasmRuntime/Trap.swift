@@ -8,8 +8,10 @@ package enum Trap: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidConversionToInteger
     case outOfBoundsMemoryAccess
     case outOfBoundsTableAccess
-    case undefinedElement
-    case uninitializedElement
+    /// A table index out of bounds in `call_indirect`.
+    case undefinedElement(UInt64)
+    /// A null table entry in `call_indirect`.
+    case uninitializedElement(UInt64)
     case indirectCallTypeMismatch
     case nullFunctionReference
     case nullReference
@@ -29,8 +31,8 @@ package enum Trap: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidConversionToInteger: "invalid conversion to integer"
         case .outOfBoundsMemoryAccess: "out of bounds memory access"
         case .outOfBoundsTableAccess: "out of bounds table access"
-        case .undefinedElement: "undefined element"
-        case .uninitializedElement: "uninitialized element"
+        case .undefinedElement(let i): "undefined element \(i)"
+        case .uninitializedElement(let i): "uninitialized element \(i)"
         case .indirectCallTypeMismatch: "indirect call type mismatch"
         case .nullFunctionReference: "null function reference"
         case .nullReference: "null reference"

@@ -111,6 +111,9 @@ struct Lexer {
     let map: SourceMap
     var i = 0
 
+    /// Maximum parenthesis nesting (keeps the recursive parser's stack use bounded).
+    static let maxDepth = 1000
+
     init(_ text: String) {
         src = Array(text.utf8)
         map = SourceMap(src)
@@ -166,6 +169,7 @@ struct Lexer {
                 } else {
                     stack.append(([], start, nil))
                 }
+                if stack.count > Lexer.maxDepth { throw error("nesting too deep", start) }
             } else if c == UInt8(ascii: ")") {
                 guard stack.count > 1, let top = stack.popLast() else { throw error("unexpected token", i) }
                 i += 1
@@ -188,7 +192,7 @@ struct Lexer {
             let c = src[i]
             if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
             if c == UInt8(ascii: ";"), i + 1 < src.count, src[i + 1] == UInt8(ascii: ";") {
-                while i < src.count, src[i] != 0x0A { i += 1 }
+                while i < src.count, src[i] != 0x0A, src[i] != 0x0D { i += 1 }
                 continue
             }
             if c == UInt8(ascii: "("), i + 1 < src.count, src[i + 1] == UInt8(ascii: ";") {

@@ -17,8 +17,16 @@ public enum WAT {
     static func encodeModule(_ node: Node, map: SourceMap) throws(TextError) -> [UInt8] {
         var c = Cursor(node.children, from: 1, endOffset: node.offset)
         _ = c.optionalId()
-        if let t = c.peek?.token, t.kind == .keyword, t.text == "binary" || t.text == "quote" || t.text == "definition" || t.text == "instance" {
-            throw TextError("unexpected token", at: map.location(t.offset))
+        if let t = c.peek?.token, t.kind == .keyword, t.text == "binary" || t.text == "quote" {
+            // `(module binary "...")` yields its bytes; `(module quote "...")` is parsed as text.
+            c.i += 1
+            var bytes: [UInt8] = []
+            var parts: [String] = []
+            while let n = c.next() {
+                guard let s = n.token, s.kind == .string else { throw TextError("unexpected token", at: map.location(n.offset)) }
+                if t.text == "binary" { bytes += s.bytes } else { parts.append(String(decoding: s.bytes, as: UTF8.self)) }
+            }
+            return t.text == "binary" ? bytes : try encode(parts.joined(separator: " "))
         }
         let p = WatModuleParser(map: map)
         return try p.encode(fields: Array(c.nodes[c.i...]), endOffset: node.offset)

@@ -25,6 +25,7 @@ extension WatModuleParser {
 
     /// Parses instructions until the end of the cursor or a block terminator keyword (not consumed).
     func instrSeq(_ c: inout Cursor, _ ctx: inout FuncContext, _ w: inout ByteWriter) throws(TextError) {
+        if ctx.labels.count > Lexer.maxDepth { throw err("nesting too deep", c.peekOffset) }
         while let n = c.peek {
             switch n {
             case .list:

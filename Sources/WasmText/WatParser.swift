@@ -694,8 +694,8 @@ final class WatModuleParser {
             try expectEnd(probe)
             var ec = Cursor(e.children, from: 1, endOffset: e.offset)
             var items: [[UInt8]] = []
-            var allFuncs = true
-            if ec.peekIsIndex {
+            let functionIndices = ec.peekIsIndex
+            if functionIndices {
                 while !ec.atEnd {
                     var w = ByteWriter()
                     w.byte(0xD2)
@@ -705,9 +705,7 @@ final class WatModuleParser {
                 }
             } else {
                 while let item = ec.next() {
-                    let (b, isFunc) = try elemItem(item)
-                    items.append(b)
-                    if !isFunc { allFuncs = false }
+                    items.append(try elemItem(item).0)
                 }
             }
             let n = UInt64(items.count)
@@ -719,7 +717,8 @@ final class WatModuleParser {
             if at == .i64 { offset.byte(0x42) } else { offset.byte(0x41) }
             offset.byte(0)
             offset.byte(0x0B)
-            elemEntries.append(encodeElem(type: rt, mode: .active(index, offset.bytes), items: items, allFuncRefs: allFuncs && items.allSatisfy { $0.first == 0xD2 }))
+            elemEntries.append(encodeElem(type: rt, mode: .active(index, offset.bytes), items: items,
+                                          functionIndices: functionIndices && rt == RefType(nullable: false, .func)))
             return true
         }
         let tt = try tableType(&c)
@@ -903,11 +902,12 @@ final class WatModuleParser {
 
     enum ElemMode { case passive, declarative, active(UInt32, [UInt8]) }
 
-    /// Encodes an element segment choosing the most compact encoding (like the reference interpreter).
-    func encodeElem(type: RefType, mode: ElemMode, items: [[UInt8]], allFuncRefs: Bool) -> [UInt8] {
+    /// Encodes an element segment: segments written as function indices use the compact encodings 0-3
+    /// (element type `(ref func)`), segments written as expressions the encodings 4-7 with their own type.
+    func encodeElem(type: RefType, mode: ElemMode, items: [[UInt8]], functionIndices: Bool) -> [UInt8] {
         var w = ByteWriter()
         let isFuncref = type == .funcref
-        if isFuncref && allFuncRefs {
+        if functionIndices {
             func funcIndices(_ w: inout ByteWriter) {
                 w.u32(UInt32(items.count))
                 for it in items { w.append(Array(it.dropFirst().dropLast())) }
@@ -967,8 +967,9 @@ final class WatModuleParser {
         // Element list.
         var type = RefType.funcref
         var items: [[UInt8]] = []
-        var allFuncs = true
-        if c.peek?.keyword == "func" || c.peekIsIndex || c.atEnd {
+        let functionIndices = c.peek?.keyword == "func" || c.peekIsIndex || c.atEnd
+        if functionIndices {
+            type = RefType(nullable: false, .func)
             if c.peek?.keyword == "func" { c.i += 1 }
             while !c.atEnd {
                 var w = ByteWriter()
@@ -981,12 +982,10 @@ final class WatModuleParser {
             guard let tn = c.next() else { throw err("unexpected token", c.peekOffset) }
             type = try refType(tn)
             while let it = c.next() {
-                let (b, isFunc) = try elemItem(it)
-                items.append(b)
-                if !isFunc { allFuncs = false }
+                items.append(try elemItem(it).0)
             }
         }
-        elemEntries.append(encodeElem(type: type, mode: mode, items: items, allFuncRefs: allFuncs))
+        elemEntries.append(encodeElem(type: type, mode: mode, items: items, functionIndices: functionIndices))
     }
 
     func parseData(_ c: inout Cursor, at off: Int) throws(TextError) {

@@ -210,7 +210,7 @@ private let end: UInt8 = 0x0B
 
 @Test func callRefAndNullChecks() {
     let types = [fn([], [.i32]), fn([.i32], [.i32])]
-    // local 0 : (ref null 0); call_ref 0 via ref.as_non_null
+    // local 0 : (ref null 0); call_ref 0 accepts the nullable reference
     let nullable = ValueType.ref(RefType(nullable: true, .concrete(0)))
     let body: [UInt8] = [0x20, 0, 0x14, 0, end]
     expectValid(module(types: types, functions: [(0, [LocalDeclaration(count: 1, type: nullable)], body)]))

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import WastRunner
+
+/// Runs every .wast script of the official testsuite (root, legacy/, custom/) through the engine.
+///
+/// The testsuite is found at `$SWASM_TESTSUITE`, or at `../shared/testsuite` beside the package.
+/// Files on `expectedFailures` must fail (so the list shrinks as features land); every other file must pass.
+@Suite struct SpecTestsuiteTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var testsuiteDirectory: URL {
+        if let env = ProcessInfo.processInfo.environment["SWASM_TESTSUITE"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testsuite")
+    }
+
+    /// Paths relative to the testsuite directory, e.g. "i32.wast", "legacy/throw.wast".
+    static let scripts: [String] = {
+        var result: [String] = []
+        for sub in ["", "legacy", "custom"] {
+            let dir = sub.isEmpty ? testsuiteDirectory : testsuiteDirectory.appendingPathComponent(sub)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            result += names.filter { $0.hasSuffix(".wast") }.sorted().map { sub.isEmpty ? $0 : "\(sub)/\($0)" }
+        }
+        return result
+    }()
+
+    @Test func testsuiteIsPresent() {
+        #expect(Self.scripts.count > 200, """
+            The WebAssembly testsuite was not found at \(Self.testsuiteDirectory.path) \
+            (found \(Self.scripts.count) scripts). Set SWASM_TESTSUITE to its directory.
+            """)
+    }
+
+    @Test func expectedFailureListNamesRealFiles() {
+        let missing = ExpectedFailures.all.keys.filter { !Self.scripts.contains($0) }.sorted()
+        #expect(missing.isEmpty, "expected-failure entries without a script: \(missing)")
+    }
+
+    @Test(arguments: scripts)
+    func script(_ path: String) throws {
+        let url = Self.testsuiteDirectory.appendingPathComponent(path)
+        let source = try String(contentsOf: url, encoding: .utf8)
+        let result = WastRunner().run(source: source, name: path)
+        if let reason = ExpectedFailures.all[path] {
+            #expect(result.failed > 0, """
+                \(path) is on the expected-failure list (\(reason)) but now passes all \(result.passed) checks: \
+                remove it from ExpectedFailures.swift.
+                """)
+        } else {
+            let details = ([result.scriptError].compactMap { $0 } + result.failures.prefix(20)).joined(separator: "\n")
+            #expect(result.failed == 0, "\(path): \(result.passed) passed, \(result.failed) failed\n\(details)")
+        }
+    }
+}
