@@ -38,8 +38,7 @@ let package = Package(
         .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "WasmText", "WasmBinary", "WasmCore"]),
         .testTarget(name: "SpecTests", dependencies: ["WastRunner"]),
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "WasmText", "WasmCore"],
-                    exclude: ["Programs/build.sh", "Programs/hello.c"],
-                    resources: [.copy("Programs/hello.wasm")]),
+                    exclude: ["Programs"]),
     ],
     swiftLanguageModes: [.v6]
 )

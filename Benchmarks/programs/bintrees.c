@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #ifndef MAX_DEPTH
-#define MAX_DEPTH 14
+#define MAX_DEPTH 15
 #endif
 
 typedef struct Node { struct Node *left, *right; int value; } Node;

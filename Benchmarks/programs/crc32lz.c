@@ -7,10 +7,10 @@
 #include <string.h>
 
 #ifndef INPUT_LEN
-#define INPUT_LEN (256 * 1024)
+#define INPUT_LEN (1024 * 1024)
 #endif
 #ifndef ROUNDS
-#define ROUNDS 2
+#define ROUNDS 7
 #endif
 
 static uint32_t crc_table[256];

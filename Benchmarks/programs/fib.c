@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #ifndef FIB_N
-#define FIB_N 30
+#define FIB_N 38
 #endif
 #ifndef ACK_N
 #define ACK_N 7

@@ -8,7 +8,7 @@
 #define DATA_LEN (1 << 20)
 #endif
 #ifndef ROUNDS
-#define ROUNDS 6
+#define ROUNDS 80
 #endif
 
 static uint8_t data[DATA_LEN];

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #ifndef SIZE
-#define SIZE 400
+#define SIZE 1800
 #endif
 #define MAX_ITER 50
 

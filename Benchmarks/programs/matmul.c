@@ -4,10 +4,10 @@
 #include <stdint.h>
 
 #ifndef N
-#define N 120
+#define N 200
 #endif
 #ifndef REPS
-#define REPS 3
+#define REPS 9
 #endif
 
 static float af[N * N], bf[N * N], cf[N * N];

@@ -4,7 +4,7 @@
 #include <math.h>
 
 #ifndef STEPS
-#define STEPS 300000
+#define STEPS 1000000
 #endif
 
 #define PI 3.141592653589793

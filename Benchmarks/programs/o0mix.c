@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #ifndef REPS
-#define REPS 4
+#define REPS 50
 #endif
 
 #define M 40

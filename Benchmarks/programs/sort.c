@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #ifndef LEN
-#define LEN 200000
+#define LEN 600000
 #endif
 
 static uint64_t rng = 0x853c49e6748fea9bull;

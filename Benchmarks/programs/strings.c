@@ -10,7 +10,7 @@
 #define TEXT_WORDS 120000
 #endif
 #ifndef PASSES
-#define PASSES 3
+#define PASSES 9
 #endif
 
 static const char *const words[] = {

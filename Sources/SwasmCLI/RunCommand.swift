@@ -64,6 +64,11 @@ struct RunCommand: ParsableCommand {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     }
 
+    /// The guest (or --invoke) arguments, without a leading "--" separator.
+    var guestArguments: [String] {
+        arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
+    }
+
     func runModule() throws -> Int32 {
         guard let data = FileManager.default.contents(atPath: file) else {
             let reason = FileManager.default.fileExists(atPath: file) ? "cannot read file" : "no such file"
@@ -80,12 +85,12 @@ struct RunCommand: ParsableCommand {
         do { compiled = try compileModule(bytes) } catch {
             switch error {
             case .malformed(let e): throw Failure(message: "\(file): \(e)")
-            case .invalid(let e): throw Failure(message: "\(file): invalid module: \(e)")
+            case .invalid(let e): throw Failure(message: "\(file): \(e)")
             case .unsupported(let m): throw Failure(message: "\(file): unsupported: \(m)")
             }
         }
 
-        var config = WASIConfiguration(arguments: [file] + (invoke == nil ? arguments : []))
+        var config = WASIConfiguration(arguments: [file] + (invoke == nil ? guestArguments : []))
         for e in env {
             guard let eq = e.firstIndex(of: "=") else { throw Failure(message: "--env expects NAME=VALUE, got \"\(e)\"") }
             config.environment.append((String(e[..<eq]), String(e[e.index(after: eq)...])))
@@ -163,6 +168,7 @@ struct RunCommand: ParsableCommand {
             throw Failure(message: "\(file): no exported function \"\(name)\"")
         }
         let params = f.type.parameters
+        let arguments = guestArguments
         guard params.count == arguments.count else {
             throw Failure(message: "\"\(name)\" expects \(params.count) argument(s), got \(arguments.count)")
         }

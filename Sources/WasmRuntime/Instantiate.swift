@@ -79,13 +79,16 @@ extension Store {
 
         for e in m.exports {
             let i = Int(e.index)
+            let value: ExternalValue
             switch e.kind {
-            case .function: instance.exports[e.name] = .function(instance.functions[i])
-            case .table: instance.exports[e.name] = .table(instance.tables[i])
-            case .memory: instance.exports[e.name] = .memory(instance.memories[i])
-            case .global: instance.exports[e.name] = .global(instance.globals[i])
-            case .tag: instance.exports[e.name] = .tag(instance.tags[i])
+            case .function: value = .function(instance.functions[i])
+            case .table: value = .table(instance.tables[i])
+            case .memory: value = .memory(instance.memories[i])
+            case .global: value = .global(instance.globals[i])
+            case .tag: value = .tag(instance.tags[i])
             }
+            instance.exportsByName[Array(e.name.utf8)] = value
+            instance.exportNames.append(e.name)
         }
 
         // Active segments, in order; a failure traps but leaves earlier effects in place.

@@ -367,7 +367,11 @@ package final class ModuleInstance {
     var elementSegments: [[UInt64]] = []
     /// Data segments; emptied by `data.drop` (and after active initialisation).
     var dataSegments: [[UInt8]] = []
-    package internal(set) var exports: [String: ExternalValue] = [:]
+    /// Exports by the UTF-8 bytes of their names: WebAssembly names compare byte for byte, while Swift
+    /// `String` equality would merge canonically equivalent names ("\u{C5}" and "A\u{30A}").
+    var exportsByName: [[UInt8]: ExternalValue] = [:]
+    /// Export names in declaration order.
+    package internal(set) var exportNames: [String] = []
     unowned(unsafe) let store: Store
 
     init(module: CompiledModule, store: Store) {
@@ -376,7 +380,12 @@ package final class ModuleInstance {
     }
 
     /// The export with this name.
-    package func export(_ name: String) -> ExternalValue? { exports[name] }
+    package func export(_ name: String) -> ExternalValue? { exportsByName[Array(name.utf8)] }
+
+    /// Every export, in declaration order.
+    package var exports: [(name: String, value: ExternalValue)] {
+        exportNames.compactMap { n in export(n).map { (n, $0) } }
+    }
 
     /// Memory 0, if any (the fast path of loads and stores).
     var memory0: MemoryInstance? { memories.first }

@@ -178,6 +178,9 @@ struct Lexer {
                 stack[stack.count - 1].nodes.append(.list(top.nodes, offset: top.offset))
             } else {
                 let tok = try readToken()
+                if dropDepth == 0, tok.kind == .reserved, tok.text.hasPrefix("$"), !tok.text.dropFirst().contains(where: { $0 == "\"" }) {
+                    throw error(tok.text == "$" ? "empty identifier" : "unexpected token", tok.offset)
+                }
                 if dropDepth == 0 { stack[stack.count - 1].nodes.append(.atom(tok)) }
             }
         }

@@ -17,6 +17,7 @@ extension WatModuleParser {
         for op in StoreOp.allCases { d[op.name] = op }
         return d
     }()
+    static let nonInstructionHeads: Set<String> = ["param", "result", "type", "local", "then", "else", "do", "catch", "catch_all", "delegate", "export", "import"]
     static let terminators: Set<String> = ["end", "else", "catch", "catch_all", "delegate"]
     static let unsupportedPrefixes = [
         "struct.", "array.", "i31.", "ref.i31", "ref.test", "ref.cast", "br_on_cast", "any.convert_extern",
@@ -32,7 +33,7 @@ extension WatModuleParser {
                 c.i += 1
                 try foldedInstr(n, &ctx, &w)
             case .atom(let t):
-                guard t.kind == .keyword else { throw err("unexpected token", t.offset) }
+                guard t.kind == .keyword else { throw unexpected(n, t.offset) }
                 if WatModuleParser.terminators.contains(t.text) { return }
                 c.i += 1
                 try flatInstr(t, &c, &ctx, &w)
@@ -85,8 +86,8 @@ extension WatModuleParser {
             }
             throw err("unknown label $\(t.text)", t.offset)
         }
-        guard t.kind == .keyword, let f = t.text.utf8.first, f >= 48, f <= 57 else { throw err("unexpected token", t.offset) }
-        guard let v = Literals.u32(t.text) else { throw err("constant out of range", t.offset) }
+        guard t.kind == .keyword, let f = t.text.utf8.first, f >= 48, f <= 57 else { throw unexpected(n, t.offset) }
+        guard let v = Literals.u32(t.text) else { throw err(Literals.parseNat(Substring(t.text)) == nil ? "unknown operator" : "constant out of range", t.offset) }
         return v
     }
 
@@ -194,6 +195,7 @@ extension WatModuleParser {
     func foldedInstr(_ n: Node, _ ctx: inout FuncContext, _ w: inout ByteWriter) throws(TextError) {
         guard let op = n.head else { throw err(n.children.isEmpty ? "unexpected token" : "unknown operator", n.offset) }
         var c = Cursor(n.children, from: 1, endOffset: n.offset)
+        if WatModuleParser.nonInstructionHeads.contains(op) { throw err("unexpected token", n.offset) }
         switch op {
         case "block", "loop":
             let lbl = optionalLabel(&c)
@@ -331,7 +333,7 @@ extension WatModuleParser {
     func intLiteral(_ t: Token, bits: Int) throws(TextError) -> UInt64 {
         switch Literals.int(t.text, bits: bits) {
         case .ok(let v): return v
-        case .malformed: throw err("unexpected token", t.offset)
+        case .malformed: throw err(t.text.contains("nan") || t.text.contains("inf") ? "unexpected token" : "unknown operator", t.offset)
         case .outOfRange: throw err("constant out of range", t.offset)
         }
     }
@@ -339,7 +341,7 @@ extension WatModuleParser {
     func floatLiteral(_ t: Token, bits: Int) throws(TextError) -> UInt64 {
         switch Literals.float(t.text, bits: bits) {
         case .ok(let v): return v
-        case .malformed: throw err("unexpected token", t.offset)
+        case .malformed: throw err("unknown operator", t.offset)
         case .outOfRange: throw err("constant out of range", t.offset)
         }
     }

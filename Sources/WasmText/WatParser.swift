@@ -86,6 +86,12 @@ final class WatModuleParser {
 
     func err(_ msg: String, _ offset: Int) -> TextError { TextError(msg, at: map.location(offset)) }
 
+    /// The error for an unexpected node: reserved tokens are reported as unknown operators (like the reference).
+    func unexpected(_ n: Node?, _ fallback: Int) -> TextError {
+        if let t = n?.token, t.kind == .reserved { return err("unknown operator", t.offset) }
+        return err("unexpected token", n?.offset ?? fallback)
+    }
+
     // MARK: - Entry
 
     /// Encodes the given module fields.
@@ -94,7 +100,7 @@ final class WatModuleParser {
         try parseTypes(fields)
         var nf: UInt32 = 0, nt: UInt32 = 0, nm: UInt32 = 0, ng: UInt32 = 0, ntag: UInt32 = 0, ne: UInt32 = 0, nd: UInt32 = 0
         for f in fields {
-            guard case .list(let ch, let off) = f, let h = f.head else { throw err("unexpected token", f.offset) }
+            guard case .list(let ch, let off) = f, let h = f.head else { throw err(f.children.first?.token != nil ? "unknown operator" : "unexpected token", f.offset) }
             var c = Cursor(ch, from: 1, endOffset: off)
             switch h {
             case "type", "rec": continue
@@ -150,7 +156,7 @@ final class WatModuleParser {
     func assignIndices(_ fields: [Node]) throws(TextError) {
         var definedKind: String?
         for f in fields {
-            guard case .list(let ch, let off) = f, let h = f.head else { throw err("unexpected token", f.offset) }
+            guard case .list(let ch, let off) = f, let h = f.head else { throw err(f.children.first?.token != nil ? "unknown operator" : "unexpected token", f.offset) }
             switch h {
             case "type": try declare(&types, nodeId(ch, 1), "type", off)
             case "rec":
@@ -371,6 +377,7 @@ final class WatModuleParser {
             guard let r = c.next() else { break }
             for t in r.children.dropFirst() { u.results.append(try valueType(t)) }
         }
+        if c.peekHead == "param" || c.peekHead == "type" { throw err("unexpected token", c.peekOffset) }
         return u
     }
 
@@ -418,26 +425,27 @@ final class WatModuleParser {
     // MARK: - Indices and helpers
 
     func index(_ c: inout Cursor, _ space: IndexSpace, _ kind: String) throws(TextError) -> UInt32 {
-        guard let n = c.next(), let t = n.token else { throw err("unexpected token", c.peekOffset) }
+        guard let n = c.next(), let t = n.token else { throw unexpected(nil, c.i > 0 && c.i <= c.nodes.count ? c.nodes[c.i - 1].offset : c.endOffset) }
         switch t.kind {
         case .id:
             guard let v = space.names[t.text] else { throw err("unknown \(kind) $\(t.text)", t.offset) }
             return v
         case .keyword:
             guard let f = t.text.utf8.first, f >= 48, f <= 57 else { throw err("unexpected token", t.offset) }
-            guard let v = Literals.u32(t.text) else { throw err("constant out of range", t.offset) }
+            guard let v = Literals.u32(t.text) else { throw err(Literals.parseNat(Substring(t.text)) == nil ? "unknown operator" : "constant out of range", t.offset) }
             return v
         default:
-            throw err("unexpected token", t.offset)
+            throw unexpected(n, t.offset)
         }
     }
 
     func expectEnd(_ c: Cursor) throws(TextError) {
-        if let n = c.peek { throw err("unexpected token", n.offset) }
+        if let n = c.peek { throw unexpected(n, n.offset) }
     }
 
     func string(_ c: inout Cursor) throws(TextError) -> [UInt8] {
-        guard let n = c.next(), let t = n.token, t.kind == .string else { throw err("unexpected token", c.peekOffset) }
+        let n = c.peek
+        guard let t = c.next()?.token, t.kind == .string else { throw unexpected(n, c.endOffset) }
         return t.bytes
     }
 
@@ -718,7 +726,7 @@ final class WatModuleParser {
             offset.byte(0)
             offset.byte(0x0B)
             elemEntries.append(encodeElem(type: rt, mode: .active(index, offset.bytes), items: items,
-                                          functionIndices: functionIndices && rt == RefType(nullable: false, .func)))
+                                          functionIndices: functionIndices && rt.heapType == .func))
             return true
         }
         let tt = try tableType(&c)

@@ -1,0 +1,556 @@
+#!/usr/bin/env python3
+"""Swasm benchmark harness: runs Benchmarks/wasm/*.wasm on Swasm, WasmKit 0.4.2 and wasmtime, checks each
+runtime's stdout against Benchmarks/expected/NAME.txt, and writes docs/performance.md + docs/performance.svg.
+
+  python3 Benchmarks/harness.py                  # build (or reuse) both runtimes, 5 runs each, write docs/
+  python3 Benchmarks/harness.py --runs 3 --only fib --only sort
+  python3 Benchmarks/harness.py --no-build       # use the binaries already built
+  python3 Benchmarks/harness.py --compile        # also measure decode/validate/translate of a large module
+  python3 Benchmarks/harness.py --update-expected  # regenerate expected/*.txt from wasmtime (after build.sh)
+
+Timing: Swasm and WasmKit are timed as whole processes (process start to exit, stdout captured).
+wasmtime runs in a child Python process (so its stdout can be captured like the others); its time is measured
+inside that child around compile + instantiate + run, so Python's start-up and `import wasmtime` are excluded.
+The default metric is CPU time (user + system, from getrusage of the child; process CPU time inside the
+wasmtime child), because this machine is shared and wall time doubles when other builds run; `--metric wall`
+uses wall-clock time instead. Both are recorded. Runs alternate between runtimes (the order rotates each
+round) so that load from other processes spreads over all of them; the table shows the median of the runs.
+
+Only the Python standard library is used here; the wasmtime child needs the `wasmtime` package."""
+import argparse
+import datetime
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PROGRAMS_DIR = os.path.join(HERE, "programs")
+WASM_DIR = os.path.join(HERE, "wasm")
+EXPECTED_DIR = os.path.join(HERE, "expected")
+RUNNER_DIR = os.path.join(HERE, "WasmKitRunner")
+RUNNER_SCRATCH = os.path.join(RUNNER_DIR, ".build")
+COMPILE_DIR = os.path.join(HERE, "compile")
+COMPILE_SCRATCH = os.path.join(HERE, ".build-compile")
+DOCS_DIR = os.path.join(ROOT, "docs")
+SWASM_BIN = os.path.join(ROOT, ".build", "release", "swasm")
+WASMKIT_BIN = os.path.join(RUNNER_SCRATCH, "release", "wasmkit-cli")
+
+# One line per program for the table and the README; programs without an entry show their file's first comment.
+DESCRIPTIONS = {
+    "fib": "recursive calls (fib, Ackermann, mutual recursion)",
+    "sieve": "integer loops (sieve, Collatz)",
+    "hash": "bit manipulation (FNV-1a, xxhash-like mixer, popcnt/clz/ctz)",
+    "nbody": "f64 physics (n-body)",
+    "matmul": "f32 and f64 matrix multiply",
+    "interp": "bytecode interpreter (switch -> br_table)",
+    "sort": "quicksort, heapsort, merge sort",
+    "bintrees": "allocation: binary trees with malloc/free",
+    "strings": "string processing (tokenize, hash table, search)",
+    "o0mix": "-O0 code (local.get/set and shadow-stack heavy)",
+    "crc32lz": "CRC-32 and an LZ77 compressor round trip",
+    "mandelbrot": "f64 escape-time loop (Mandelbrot)",
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# wasmtime child: `harness.py --wasmtime-child FILE [ARGS...]` runs FILE's _start, copies the guest's stdout
+# to ours, and writes "@@harness-time COMPILE TOTAL" as the last line of stderr.
+
+def wasmtime_child(argv):
+    import wasmtime  # only the child needs it
+
+    path, args = argv[0], argv[1:]
+    engine = wasmtime.Engine()
+    t0, c0 = time.perf_counter(), time.process_time()
+    module = wasmtime.Module.from_file(engine, path)
+    t1, c1 = time.perf_counter(), time.process_time()
+    store = wasmtime.Store(engine)
+    linker = wasmtime.Linker(engine)
+    linker.define_wasi()
+    wasi = wasmtime.WasiConfig()
+    wasi.argv = [path] + args
+    fd, out_path = tempfile.mkstemp(prefix="harness-wasmtime-")
+    os.close(fd)
+    wasi.stdout_file = out_path
+    wasi.inherit_stderr()
+    store.set_wasi(wasi)
+    code = 0
+    try:
+        instance = linker.instantiate(store, module)
+        instance.exports(store)["_start"](store)
+    except wasmtime.ExitTrap as e:
+        code = e.code
+    except wasmtime.Trap as e:
+        print(f"trap: {e.message}", file=sys.stderr)
+        code = 134
+    t2, c2 = time.perf_counter(), time.process_time()
+    with open(out_path, "rb") as f:
+        sys.stdout.buffer.write(f.read())
+    sys.stdout.flush()
+    os.unlink(out_path)
+    # compile wall, total wall, compile cpu, total cpu
+    print(f"@@harness-time {t1 - t0:.6f} {t2 - t0:.6f} {c1 - c0:.6f} {c2 - c0:.6f}", file=sys.stderr)
+    sys.exit(code)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Runtimes
+
+class Runtime:
+    def __init__(self, name, argv_for, status="ok"):
+        self.name = name
+        self.argv_for = argv_for  # (wasm path) -> argv
+        self.status = status  # "ok", or why it can't run (shown in every cell of its column)
+
+    def run(self, wasm, timeout):
+        """Returns ({"wall": s, "cpu": s} or None, stdout bytes, exit code or None on timeout, stderr text)."""
+        return timed_run(self.argv_for(wasm), timeout, self.name == "wasmtime")
+
+
+def timed_run(argv, timeout, wasmtime_child_times=False):
+    """Runs argv; CPU time is the growth of RUSAGE_CHILDREN (one child at a time, so it is this child's)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                           timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return None, b"", None, "timeout"
+    except OSError as e:
+        return None, b"", -1, str(e)
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    times = {"wall": wall, "cpu": (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)}
+    err = p.stderr.decode("utf-8", "replace")
+    if wasmtime_child_times:
+        lines = err.rstrip("\n").split("\n")
+        if lines and lines[-1].startswith("@@harness-time "):
+            f = [float(x) for x in lines[-1].split()[1:]]
+            times = {"wall": f[1], "cpu": f[3], "compile_wall": f[0], "compile_cpu": f[2]}
+            err = "\n".join(lines[:-1])
+    return times, p.stdout, p.returncode, err
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_cmd(argv, cwd, what):
+    log(f"$ (cd {os.path.relpath(cwd, ROOT) or '.'} && {' '.join(argv)})")
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = p.stdout.decode("utf-8", "replace")
+    if p.returncode != 0:
+        log(f"{what} failed (exit {p.returncode}); last lines:\n" + "\n".join(out.rstrip().split("\n")[-15:]))
+    else:
+        log(f"{what}: ok ({time.perf_counter() - t0:.0f} s)")
+    return p.returncode == 0
+
+
+def probe(argv):
+    """True when the command exists and exits 0 (used on `... --help` to detect subcommands)."""
+    try:
+        return subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                              timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def make_runtimes(args):
+    runtimes = []
+    # Swasm
+    status = "ok"
+    if not args.no_build and not args.swasm:
+        if not run_cmd(["swift", "build", "-c", "release", "--product", "swasm"], ROOT, "Swasm release build"):
+            status = "build failed"
+    if status == "ok" and not os.path.exists(SWASM_BIN):
+        status = "missing (not built)"
+    if status == "ok" and not probe([SWASM_BIN, "run", "--help"]):
+        status = "missing (`swasm run`)"
+    runtimes.append(Runtime("Swasm", lambda w: [SWASM_BIN, "run", w], status))
+    # WasmKit
+    status = "ok"
+    if not args.no_build and not args.wasmkit:
+        if not run_cmd(["swift", "build", "-c", "release", "--product", "wasmkit-cli", "--scratch-path", RUNNER_SCRATCH],
+                       RUNNER_DIR, "WasmKit runner release build"):
+            status = "build failed"
+    if status == "ok" and not os.path.exists(WASMKIT_BIN):
+        status = "missing (not built)"
+    runtimes.append(Runtime("WasmKit", lambda w: [WASMKIT_BIN, "run", w], status))
+    # wasmtime
+    status = "ok" if probe([sys.executable, "-c", "import wasmtime"]) else "missing (pip install wasmtime)"
+    runtimes.append(Runtime("wasmtime", lambda w: [sys.executable, os.path.abspath(__file__), "--wasmtime-child", w],
+                            status))
+    for rt in runtimes:
+        log(f"{rt.name}: {rt.status}")
+    return runtimes
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Benchmark runs
+
+def program_names(only):
+    names = sorted(f[:-5] for f in os.listdir(WASM_DIR) if f.endswith(".wasm"))
+    if only:
+        wanted = [n for o in only for n in o.split(",") if n]
+        unknown = [n for n in wanted if n not in names]
+        if unknown:
+            sys.exit(f"unknown program(s): {', '.join(unknown)}; known: {', '.join(names)}")
+        names = [n for n in names if n in wanted]
+    return names
+
+
+def describe_failure(code, err):
+    if code is None:
+        return "timeout"
+    first = next((line for line in err.splitlines() if line.strip()), "")
+    return f"failed (exit {code})" + (f": {first[:120]}" if first else "")
+
+
+def bench(names, runtimes, runs, timeout, metric):
+    """results[name][runtime] = {"times": [...]} or {"error": text}."""
+    results = {}
+    active = [rt for rt in runtimes if rt.status == "ok"]
+    for name in names:
+        wasm = os.path.join(WASM_DIR, name + ".wasm")
+        expected_path = os.path.join(EXPECTED_DIR, name + ".txt")
+        expected = open(expected_path, "rb").read() if os.path.exists(expected_path) else None
+        res = {rt.name: ({"times": []} if rt.status == "ok" else {"error": rt.status}) for rt in runtimes}
+        for i in range(runs):
+            order = active[i % len(active):] + active[:i % len(active)] if active else []
+            for rt in order:
+                r = res[rt.name]
+                if "error" in r:
+                    continue
+                secs, out, code, err = rt.run(wasm, timeout)
+                if code != 0:
+                    r.clear()
+                    r["error"] = describe_failure(code, err)
+                elif expected is None:
+                    r.clear()
+                    r["error"] = "no expected output"
+                elif out != expected:
+                    r.clear()
+                    r["error"] = "output mismatch"
+                    r["got"] = out.decode("utf-8", "replace")[:400]
+                else:
+                    r["times"].append(secs[metric])
+                    r.setdefault("other", []).append(secs["wall" if metric == "cpu" else "cpu"])
+        results[name] = res
+        log(f"{name:12s} " + "  ".join(f"{rt.name}={cell(res[rt.name])}" for rt in runtimes))
+    return results
+
+
+def median(r):
+    return statistics.median(r["times"]) if r.get("times") else None
+
+
+def cell(r):
+    m = median(r)
+    return f"{m:.3f}" if m is not None else r.get("error", "-")
+
+
+def geomean(xs):
+    xs = [x for x in xs if x and x > 0]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def speedups(results):
+    """{name: WasmKit median / Swasm median} for programs where both ran correctly."""
+    out = {}
+    for name, res in results.items():
+        s, w = median(res["Swasm"]), median(res["WasmKit"])
+        out[name] = (w / s) if s and w else None
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Compile-time measurement (--compile)
+
+def build_big_module():
+    os.makedirs(COMPILE_SCRATCH, exist_ok=True)
+    c_path, wasm_path = os.path.join(COMPILE_SCRATCH, "big.c"), os.path.join(COMPILE_SCRATCH, "big.wasm")
+    gen = os.path.join(COMPILE_DIR, "genbig.py")
+    if os.path.exists(wasm_path) and os.path.getmtime(wasm_path) > os.path.getmtime(gen):
+        return wasm_path
+    log("generating and compiling the large module (once; cached in Benchmarks/.build-compile/) ...")
+    with open(c_path, "w") as f:
+        subprocess.run([sys.executable, gen], stdout=f, check=True)
+    cc = os.environ.get("CC", "clang-16")
+    subprocess.run([cc, "--target=wasm32-wasi", "--sysroot=" + os.environ.get("SYSROOT", "/usr"), "-O2", c_path,
+                    "-o", wasm_path, "-lm"], check=True)
+    return wasm_path
+
+
+def time_cmd(argv, runs, timeout, metric):
+    times = []
+    for _ in range(runs):
+        secs, _, code, err = timed_run(argv, timeout)
+        if code != 0:
+            return describe_failure(code, err)
+        times.append(secs[metric])
+    return statistics.median(times)
+
+
+def compile_measurements(runtimes, runs, timeout, metric):
+    """Rows of (runtime, what, command, seconds-or-text)."""
+    wasm = build_big_module()
+    rel = os.path.relpath(wasm, ROOT)
+    rows = []
+    by_name = {rt.name: rt for rt in runtimes}
+    swasm = by_name["Swasm"]
+    if os.path.exists(SWASM_BIN):
+        found = False
+        for sub, what in (("validate", "decode + validate"), ("compile", "decode + validate + translate"),
+                          ("run", "whole run (main does almost nothing)")):
+            if probe([SWASM_BIN, sub, "--help"]):
+                found = True
+                rows.append(("Swasm", what, f"swasm {sub} {rel}", time_cmd([SWASM_BIN, sub, wasm], runs, timeout, metric)))
+        if not found:
+            rows.append(("Swasm", "decode + validate + translate", "swasm validate / swasm compile",
+                         "TODO: no `swasm validate`, `swasm compile` or `swasm run` subcommand yet"))
+    else:
+        rows.append(("Swasm", "decode + validate + translate", "swasm validate / swasm compile",
+                     f"TODO: Swasm not available ({swasm.status})"))
+    if by_name["WasmKit"].status == "ok":
+        for mode, what in (("lazy", "parse (function bodies validated lazily) + trivial run"),
+                           ("eager", "parse + validate + translate all + trivial run")):
+            rows.append(("WasmKit", what, f"wasmkit-cli run --compilation-mode {mode} {rel}",
+                         time_cmd([WASMKIT_BIN, "run", "--compilation-mode", mode, wasm], runs, timeout, metric)))
+    if by_name["wasmtime"].status == "ok":
+        t = []
+        for _ in range(runs):
+            secs, _, code, _ = timed_run([sys.executable, os.path.abspath(__file__), "--wasmtime-child", wasm],
+                                         timeout, True)
+            if code == 0 and secs and "compile_cpu" in secs:
+                t.append(secs["compile_" + metric])
+        rows.append(("wasmtime", "Cranelift compile (in-process)", f"wasmtime.Module.from_file({rel})",
+                     statistics.median(t) if t else "failed"))
+    return wasm, rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reports
+
+def git_info():
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "Sources", "Package.swift"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return rev + (" (with uncommitted changes in Sources/)" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
+def description(name):
+    if name in DESCRIPTIONS:
+        return DESCRIPTIONS[name]
+    try:
+        first = open(os.path.join(PROGRAMS_DIR, name + ".c")).readline()
+        return first.lstrip("/ ").strip().split(".")[0]
+    except OSError:
+        return ""
+
+
+def fmt_secs(r):
+    m = median(r)
+    if m is not None:
+        return f"{m:.3f}"
+    return r.get("error", "-").replace("|", "\\|")
+
+
+def write_markdown(path, results, runtimes, args, load_before, load_after, compile_part):
+    sp = speedups(results)
+    lines = ["# Performance", "",
+             "Generated by `python3 Benchmarks/harness.py` — do not edit by hand; rerun the harness.", "",
+             f"- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}",
+             f"- Swasm commit: {git_info()}",
+             f"- Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+             f"load average {load_before:.2f} before, {load_after:.2f} after (a shared machine: expect noise)",
+             f"- Runs per runtime and program: {args.runs}, alternating runtimes; the median is shown, in seconds of "
+             + ("CPU time (user + system)" if args.metric == "cpu" else "wall-clock time")
+             + f" (`--metric {args.metric}`)",
+             "- Swasm and WasmKit 0.4.2 (`wasmkit-cli run`, release build): the whole process. "
+             "wasmtime (PyPI, Cranelift JIT, the reference): compile + instantiate + run, measured in-process.",
+             "- Speedup vs WasmKit = WasmKit time / Swasm time (above 1.0: Swasm is faster). "
+             "Outputs are checked against `Benchmarks/expected/`; a mismatch or failure is shown instead of a time.",
+             ]
+    if args.only:
+        lines.append(f"- Partial run: only {', '.join(results)}")
+    lines += ["", "| program | measures | Swasm s | WasmKit s | wasmtime s | speedup vs WasmKit |",
+              "|---|---|---:|---:|---:|---:|"]
+    for name, res in results.items():
+        s = sp[name]
+        lines.append(f"| {name} | {description(name)} | {fmt_secs(res['Swasm'])} | {fmt_secs(res['WasmKit'])} | "
+                     f"{fmt_secs(res['wasmtime'])} | {f'{s:.2f}x' if s else '-'} |")
+    g = geomean(sp.values())
+    n_both = sum(1 for v in sp.values() if v)
+    gw = geomean([median(r["WasmKit"]) / median(r["wasmtime"]) for r in results.values()
+                  if median(r["WasmKit"]) and median(r["wasmtime"])])
+    lines += ["",
+              f"**Geometric mean speedup vs WasmKit: {f'{g:.2f}x' if g else 'n/a (no program ran on both)'}**"
+              + (f" over {n_both} of {len(results)} programs." if g else ""),
+              "",
+              f"For scale: WasmKit takes {gw:.1f}x wasmtime's time (geometric mean)." if gw else "",
+              "", "![speedup per program](performance.svg)", ""]
+    errors = [(n, rt.name, res[rt.name]) for n, res in results.items() for rt in runtimes
+              if "got" in res[rt.name]]
+    if errors:
+        lines += ["## Output mismatches", ""]
+        for n, rt, r in errors:
+            lines += [f"- {n} on {rt}: got", "", "```", r["got"].rstrip(), "```", ""]
+    other = "wall" if args.metric == "cpu" else "cpu"
+    lines += ["<details><summary>All run times (seconds)</summary>", "",
+              f"| program | runtime | {args.metric} | {other} |", "|---|---|---|---|"]
+    for name, res in results.items():
+        for rt in runtimes:
+            t = res[rt.name].get("times")
+            if t:
+                lines.append(f"| {name} | {rt.name} | {' '.join(f'{x:.3f}' for x in t)} | "
+                             f"{' '.join(f'{x:.3f}' for x in res[rt.name]['other'])} |")
+    lines += ["", "</details>", ""]
+    if compile_part:
+        wasm, rows = compile_part
+        lines += ["## Compile time (large module)", "",
+                  f"`{os.path.relpath(wasm, ROOT)}`: {os.path.getsize(wasm) / 1e6:.2f} MB, generated by "
+                  "`Benchmarks/compile/genbig.py` (4000 functions; main does almost nothing). "
+                  f"Median of the runs, seconds ({args.metric}), whole process unless noted.", "",
+                  "| runtime | what | command | s |", "|---|---|---|---:|"]
+        for rt, what, cmd, val in rows:
+            v = f"{val:.3f}" if isinstance(val, float) else str(val).replace("|", "\\|")
+            lines.append(f"| {rt} | {what} | `{cmd}` | {v} |")
+        lines.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_svg(path, results):
+    sp = speedups(results)
+    names = list(results)
+    g = geomean(sp.values())
+    bars = [(n, sp[n]) for n in names] + [("geomean", g)]
+    W, H = 900, 420
+    left, right, top, bottom = 60, 20, 50, 90
+    pw, ph = W - left - right, H - top - bottom
+    ymax = max([2.0] + [v * 1.1 for _, v in bars if v])
+    ymax = math.ceil(ymax * 2) / 2
+
+    def y(v):
+        return top + ph - v / ymax * ph
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
+           'font-family="sans-serif" font-size="12">',
+           f'<rect width="{W}" height="{H}" fill="white"/>',
+           f'<text x="{W / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold">'
+           'Swasm speedup vs WasmKit 0.4.2 (WasmKit time / Swasm time)</text>']
+    # y grid and labels
+    step = 0.5 if ymax <= 4 else 1.0
+    v = 0.0
+    while v <= ymax + 1e-9:
+        out.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{W - right}" y2="{y(v):.1f}" stroke="#eee"/>')
+        out.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:.1f}x</text>')
+        v += step
+    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="#333"/>')
+    out.append(f'<line x1="{left}" y1="{top + ph}" x2="{W - right}" y2="{top + ph}" stroke="#333"/>')
+    slot = pw / max(1, len(bars))
+    bw = slot * 0.6
+    for i, (name, val) in enumerate(bars):
+        cx = left + slot * (i + 0.5)
+        if val:
+            color = "#2e7d32" if val >= 1.5 else "#1976d2" if val >= 1.0 else "#d32f2f"
+            if name == "geomean":
+                color = "#555"
+            out.append(f'<rect x="{cx - bw / 2:.1f}" y="{y(val):.1f}" width="{bw:.1f}" '
+                       f'height="{top + ph - y(val):.1f}" fill="{color}"><title>{esc(name)}: {val:.2f}x</title></rect>')
+            out.append(f'<text x="{cx:.1f}" y="{y(val) - 4:.1f}" text-anchor="middle">{val:.2f}</text>')
+        else:
+            out.append(f'<text x="{cx:.1f}" y="{top + ph - 6:.1f}" text-anchor="middle" fill="#999">n/a</text>')
+        weight = ' font-weight="bold"' if name == "geomean" else ""
+        out.append(f'<text x="{cx:.1f}" y="{top + ph + 14:.1f}" text-anchor="end" '
+                   f'transform="rotate(-35 {cx:.1f} {top + ph + 14:.1f})"{weight}>{esc(name)}</text>')
+    for level, color, label in ((1.0, "#333", "1.0x (WasmKit)"), (1.5, "#2e7d32", "1.5x (target)")):
+        if level <= ymax:
+            out.append(f'<line x1="{left}" y1="{y(level):.1f}" x2="{W - right}" y2="{y(level):.1f}" '
+                       f'stroke="{color}" stroke-width="1.5" stroke-dasharray="6 4"/>')
+            out.append(f'<text x="{W - right - 4}" y="{y(level) - 4:.1f}" text-anchor="end" fill="{color}">'
+                       f'{label}</text>')
+    if not any(v for _, v in bars):
+        out.append(f'<text x="{W / 2}" y="{top + ph / 2}" text-anchor="middle" font-size="14" fill="#999">'
+                   'no Swasm results yet (Swasm missing or failed on every program)</text>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+def update_expected(names, timeout):
+    os.makedirs(EXPECTED_DIR, exist_ok=True)
+    rt = Runtime("wasmtime", lambda w: [sys.executable, os.path.abspath(__file__), "--wasmtime-child", w])
+    for name in names:
+        secs, out, code, err = rt.run(os.path.join(WASM_DIR, name + ".wasm"), timeout)
+        if code != 0:
+            sys.exit(f"{name}: wasmtime {describe_failure(code, err)}")
+        with open(os.path.join(EXPECTED_DIR, name + ".txt"), "wb") as f:
+            f.write(out)
+        log(f"{name}: expected/{name}.txt written ({secs['cpu']:.3f} s CPU on wasmtime)")
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--wasmtime-child":
+        return wasmtime_child(sys.argv[2:])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5, help="runs per runtime and program (default 5)")
+    ap.add_argument("--only", action="append", default=[], metavar="NAME",
+                    help="run only this program (repeatable, or comma separated)")
+    ap.add_argument("--no-build", action="store_true", help="do not build Swasm or the WasmKit runner; use what is built")
+    ap.add_argument("--swasm", metavar="PATH", help="use this swasm binary (implies not building Swasm)")
+    ap.add_argument("--wasmkit", metavar="PATH", help="use this wasmkit-cli binary (implies not building it)")
+    ap.add_argument("--compile", action="store_true",
+                    help="also measure decode/validate/translate time of a large generated module")
+    ap.add_argument("--metric", choices=["cpu", "wall"], default="cpu",
+                    help="cpu: user+system CPU time (default; robust on a shared machine); wall: wall-clock time")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds before a single run is abandoned")
+    ap.add_argument("--update-expected", action="store_true",
+                    help="regenerate Benchmarks/expected/*.txt from wasmtime and exit")
+    ap.add_argument("--out-dir", default=DOCS_DIR, help="where performance.md and .svg go (default docs/)")
+    args = ap.parse_args()
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    global SWASM_BIN, WASMKIT_BIN
+    if args.swasm:
+        SWASM_BIN = os.path.abspath(args.swasm)
+    if args.wasmkit:
+        WASMKIT_BIN = os.path.abspath(args.wasmkit)
+    names = program_names(args.only)
+    if args.update_expected:
+        return update_expected(names, args.timeout)
+
+    runtimes = make_runtimes(args)
+    load_before = os.getloadavg()[0]
+    results = bench(names, runtimes, args.runs, args.timeout, args.metric)
+    compile_part = compile_measurements(runtimes, args.runs, args.timeout, args.metric) if args.compile else None
+    load_after = os.getloadavg()[0]
+
+    os.makedirs(args.out_dir, exist_ok=True)
+    md, svg = os.path.join(args.out_dir, "performance.md"), os.path.join(args.out_dir, "performance.svg")
+    write_markdown(md, results, runtimes, args, load_before, load_after, compile_part)
+    write_svg(svg, results)
+    log(f"wrote {os.path.relpath(md, ROOT)} and {os.path.relpath(svg, ROOT)}")
+    sys.stdout.write(open(md).read())
+
+
+if __name__ == "__main__":
+    main()
