@@ -169,7 +169,8 @@ def make_runtimes(args):
     # Swasm
     status = "ok"
     if not args.no_build and not args.swasm:
-        if not run_cmd(["swift", "build", "-c", "release", "--product", "swasm"], ROOT, "Swasm release build"):
+        scratch = ["--scratch-path", os.path.abspath(args.swasm_scratch)] if args.swasm_scratch else []
+        if not run_cmd(["swift", "build", "-c", "release", "--product", "swasm"] + scratch, ROOT, "Swasm release build"):
             status = "build failed"
     if status == "ok" and not os.path.exists(SWASM_BIN):
         status = "missing (not built)"
@@ -321,7 +322,7 @@ def compile_measurements(runtimes, runs, timeout, metric):
         rows.append(("Swasm", "decode + validate + translate", "swasm validate / swasm compile",
                      f"TODO: Swasm not available ({swasm.status})"))
     if by_name["WasmKit"].status == "ok":
-        for mode, what in (("lazy", "parse (function bodies validated lazily) + trivial run"),
+        for mode, what in (("lazy", "parse + trivial run (bodies validated and translated on first call)"),
                            ("eager", "parse + validate + translate all + trivial run")):
             rows.append(("WasmKit", what, f"wasmkit-cli run --compilation-mode {mode} {rel}",
                          time_cmd([WASMKIT_BIN, "run", "--compilation-mode", mode, wasm], runs, timeout, metric)))
@@ -517,6 +518,9 @@ def main():
                     help="run only this program (repeatable, or comma separated)")
     ap.add_argument("--no-build", action="store_true", help="do not build Swasm or the WasmKit runner; use what is built")
     ap.add_argument("--swasm", metavar="PATH", help="use this swasm binary (implies not building Swasm)")
+    ap.add_argument("--swasm-scratch", metavar="DIR",
+                    help="build Swasm with --scratch-path DIR (e.g. .build-bench, so a release build does not hold "
+                         "the lock on .build while others build there) and use DIR/release/swasm")
     ap.add_argument("--wasmkit", metavar="PATH", help="use this wasmkit-cli binary (implies not building it)")
     ap.add_argument("--compile", action="store_true",
                     help="also measure decode/validate/translate time of a large generated module")
@@ -532,6 +536,8 @@ def main():
     global SWASM_BIN, WASMKIT_BIN
     if args.swasm:
         SWASM_BIN = os.path.abspath(args.swasm)
+    elif args.swasm_scratch:
+        SWASM_BIN = os.path.join(os.path.abspath(args.swasm_scratch), "release", "swasm")
     if args.wasmkit:
         WASMKIT_BIN = os.path.abspath(args.wasmkit)
     names = program_names(args.only)

@@ -132,10 +132,16 @@ struct Lexer {
         }
     }
 
+    /// Misplaced `@name`/branch-hint annotations found by `parseAll`. They are reported per module (a WAST
+    /// script with one bad inline module still parses), so they are collected rather than thrown.
+    var annotationErrors: [(offset: Int, error: TextError)] = []
+
     /// Parses the whole input into nodes. Non-custom annotations are dropped.
     mutating func parseAll() throws(TextError) -> [Node] {
         // Frames: (children, offset, annotation id or nil, dropped?)
         var stack: [(nodes: [Node], offset: Int, annot: String?)] = [([], 0, nil)]
+        // Placement-checked annotations (@name, @metadata.code.branch_hint) per open frame: (id, child index, offset).
+        var marks: [[(id: String, index: Int, offset: Int)]] = [[]]
         var dropDepth = 0  // number of enclosing dropped annotations
         while true {
             try skipSpace()
@@ -160,19 +166,31 @@ struct Lexer {
                     if id.isEmpty {
                         if dropDepth == 0 { throw error("empty annotation id", start) }
                         stack.append(([], start, "drop"))
+                        marks.append([])
                         dropDepth += 1
                         continue
                     }
                     let keep = id == "custom" && dropDepth == 0
+                    if dropDepth == 0, id == "name" || id == "metadata.code.branch_hint" {
+                        if id == "metadata.code.branch_hint", !stack.contains(where: { Lexer.head($0.nodes) == "func" }) {
+                            annotationErrors.append((start, error("@metadata.code.branch_hint annotation: not in a function", start)))
+                        }
+                        marks[marks.count - 1].append((id, stack[stack.count - 1].nodes.count, start))
+                    }
                     if !keep { dropDepth += 1 }
                     stack.append((keep ? [.atom(Token(kind: .keyword, text: "@custom", bytes: [], offset: start))] : [], start, keep ? "custom" : "drop"))
+                    marks.append([])
                 } else {
                     stack.append(([], start, nil))
+                    marks.append([])
                 }
                 if stack.count > Lexer.maxDepth { throw error("nesting too deep", start) }
             } else if c == UInt8(ascii: ")") {
-                guard stack.count > 1, let top = stack.popLast() else { throw error("unexpected token", i) }
+                guard stack.count > 1, let top = stack.popLast(), let topMarks = marks.popLast() else { throw error("unexpected token", i) }
                 i += 1
+                if top.annot == nil {
+                    do { try checkAnnotationPlacement(topMarks, in: top.nodes) } catch { annotationErrors.append((top.offset, error)) }
+                }
                 if top.annot == "drop" { dropDepth -= 1; continue }
                 if dropDepth > 0 { continue }
                 stack[stack.count - 1].nodes.append(.list(top.nodes, offset: top.offset))
@@ -188,6 +206,48 @@ struct Lexer {
             throw error(top.annot != nil ? "unclosed annotation" : "unexpected end", top.offset)
         }
         return stack[0].nodes
+    }
+
+    /// The keyword at the head of a list's children, if any.
+    static func head(_ nodes: [Node]) -> String? {
+        if case .atom(let t)? = nodes.first, t.kind == .keyword { return t.text }
+        return nil
+    }
+
+    /// Checks where `@name` and `@metadata.code.branch_hint` annotations stand in a closed list.
+    /// `@name` must directly follow the list's keyword (and its `$id`); a branch hint must directly precede
+    /// an `if` or `br_if`.
+    func checkAnnotationPlacement(_ marks: [(id: String, index: Int, offset: Int)], in nodes: [Node]) throws(TextError) {
+        guard !marks.isEmpty else { return }
+        let head = Lexer.head(nodes)
+        var names = 0
+        for (k, m) in marks.enumerated() {
+            if m.id == "name" {
+                names += 1
+                if names > 1 { throw error(head == "module" ? "@name annotation: multiple module" : "@name annotation: multiple names", m.offset) }
+                var expected = 1
+                if nodes.count > 1, case .atom(let t) = nodes[1], t.kind == .id { expected = 2 }
+                let allowed: Set<String> = ["module", "func", "param", "local", "type", "table", "memory", "global", "tag",
+                                            "elem", "data", "field", "import"]
+                guard let head, allowed.contains(head), m.index == expected || m.index == 1 else {
+                    throw error("misplaced @name annotation", m.offset)
+                }
+            } else {
+                if k + 1 < marks.count, marks[k + 1].id == m.id, marks[k + 1].index == m.index {
+                    throw error("@metadata.code.branch_hint annotation: duplicate annotation", marks[k + 1].offset)
+                }
+                var target: String?
+                if m.index < nodes.count {
+                    switch nodes[m.index] {
+                    case .atom(let t): target = t.text
+                    case .list(let children, _): target = Lexer.head(children)
+                    }
+                }
+                guard target == "if" || target == "br_if" else {
+                    throw error("@metadata.code.branch_hint annotation: invalid target", m.offset)
+                }
+            }
+        }
     }
 
     mutating func skipSpace() throws(TextError) {

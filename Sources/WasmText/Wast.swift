@@ -6,6 +6,7 @@ public enum WAT {
     public static func encode(_ text: String) throws(TextError) -> [UInt8] {
         var lexer = Lexer(text)
         let nodes = try lexer.parseAll()
+        if let e = lexer.annotationErrors.first { throw e.error }
         if nodes.count == 1, nodes[0].head == "module" {
             return try encodeModule(nodes[0], map: lexer.map)
         }
@@ -40,7 +41,7 @@ public enum Wast {
     public static func parse(_ text: String) throws(TextError) -> WastScript {
         var lexer = Lexer(text)
         let nodes = try lexer.parseAll()
-        let p = WastParser(map: lexer.map)
+        let p = WastParser(map: lexer.map, annotationErrors: lexer.annotationErrors)
         if let h = nodes.first?.head, WastParser.moduleFieldKeywords.contains(h) {
             // A script consisting of bare module fields is one module.
             let m = WatModuleParser(map: lexer.map)
@@ -58,6 +59,16 @@ public enum Wast {
 
 struct WastParser {
     let map: SourceMap
+    /// Annotation placement errors of the whole script; each fails the inline module that contains it.
+    var annotationErrors: [(offset: Int, error: TextError)] = []
+
+    /// The offset just past the last atom of a node.
+    static func endOffset(_ n: Node) -> Int {
+        switch n {
+        case .atom(let t): return t.offset + 1
+        case .list(let children, let offset): return children.map(endOffset).max() ?? offset + 1
+        }
+    }
     static let moduleFieldKeywords: Set<String> = [
         "type", "rec", "func", "table", "memory", "global", "tag", "import", "export", "start", "elem", "data", "@custom",
     ]
@@ -113,8 +124,10 @@ struct WastParser {
             default: return .assertUninstantiable(m, message: msg, location: l)
             }
         case "assert_malformed_custom", "assert_invalid_custom":
-            // Custom-annotation conformance checks: not modelled; skipped.
-            return nil
+            let m = try module(try next(&c))
+            let msg = try message(&c)
+            return h == "assert_malformed_custom" ? .assertMalformedCustom(m, message: msg, location: l)
+                : .assertInvalidCustom(m, message: msg, location: l)
         default:
             throw err("unknown command \(h)", n.offset)
         }
@@ -160,11 +173,16 @@ struct WastParser {
             return WastModule(name: name, source: source, isDefinition: isDefinition, location: l)
         }
         let source: WastModuleSource
-        do {
-            let p = WatModuleParser(map: map)
-            source = .binary(try p.encode(fields: Array(c.nodes[c.i...]), endOffset: n.offset))
-        } catch {
-            source = .textError(error)
+        let end = Self.endOffset(n)
+        if let e = annotationErrors.first(where: { $0.offset >= n.offset && $0.offset < end }) {
+            source = .textError(e.error)
+        } else {
+            do {
+                let p = WatModuleParser(map: map)
+                source = .binary(try p.encode(fields: Array(c.nodes[c.i...]), endOffset: n.offset))
+            } catch {
+                source = .textError(error)
+            }
         }
         return WastModule(name: name, source: source, isDefinition: isDefinition, location: l)
     }

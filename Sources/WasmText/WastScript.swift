@@ -132,6 +132,10 @@ public enum WastCommand: Hashable, Sendable {
     case assertInvalid(WastModule, message: String, location: TextLocation)
     case assertUnlinkable(WastModule, message: String, location: TextLocation)
     case assertUninstantiable(WastModule, message: String, location: TextLocation)
+    /// `(assert_malformed_custom module "message")`: a custom annotation or section is malformed.
+    case assertMalformedCustom(WastModule, message: String, location: TextLocation)
+    /// `(assert_invalid_custom module "message")`: a custom annotation or section is invalid.
+    case assertInvalidCustom(WastModule, message: String, location: TextLocation)
 
     /// Where the command starts in the script.
     public var location: TextLocation {
@@ -140,7 +144,8 @@ public enum WastCommand: Hashable, Sendable {
         case .moduleInstance(_, _, let l), .register(_, _, let l), .action(_, let l), .assertReturn(_, _, let l),
              .assertTrap(_, _, let l), .assertModuleTrap(_, _, let l), .assertExhaustion(_, _, let l),
              .assertException(_, let l), .assertMalformed(_, _, let l), .assertInvalid(_, _, let l),
-             .assertUnlinkable(_, _, let l), .assertUninstantiable(_, _, let l): l
+             .assertUnlinkable(_, _, let l), .assertUninstantiable(_, _, let l),
+             .assertMalformedCustom(_, _, let l), .assertInvalidCustom(_, _, let l): l
         }
     }
 }

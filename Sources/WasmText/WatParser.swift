@@ -50,7 +50,7 @@ struct FuncContext {
 /// Where an `@custom` section is placed.
 struct CustomPlacement {
     var before: Bool
-    /// Section id order slot: 0 = first/last sentinel handled by `before`.
+    /// Position in canonical section order: 0 = before everything, 1...13 = type...data, 14 = after everything.
     var slot: Int
 }
 

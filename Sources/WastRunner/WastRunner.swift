@@ -180,12 +180,14 @@ struct Session {
                 case .failure(let e): return "expected link error \"\(message)\", got \(e)"
                 }
             }
-        case .assertMalformed(let m, let message, _), .assertInvalid(let m, let message, _):
+        case .assertMalformed(let m, let message, _), .assertInvalid(let m, let message, _),
+             .assertMalformedCustom(let m, let message, _), .assertInvalidCustom(let m, let message, _):
             let isText: Bool
             if case .quote = m.source { isText = true } else { isText = false }
             switch compile(m.source) {
             case .success: return "expected failure \"\(message)\", but the module compiled"
-            case .failure(.text): return isText ? nil : "expected \"\(message)\", got a text error"
+            case .failure(.text(let e)):
+                return isText || e.message.contains(message) ? nil : "expected \"\(message)\", got text error \(e)"
             case .failure(.compile(let e)):
                 // Text modules are checked for rejection only: their messages come from the text parser's stage.
                 if isText || e.message.contains(message) { return nil }
