@@ -124,32 +124,63 @@ out.append('    var opcode: Opcode {\n        switch self {')
 for n, _ in cases: out.append(f'        case .{n}: .{n}')
 out.append('        }\n    }\n}')
 out.append('')
-OTHER = """unreachable copy const32 const64 br brIf brIfNot brIfNull brIfNotNull brTable return
+OTHER = """unreachable copy const32 const64 br brIf brIfNot brIfNull brIfNotNull brTable loopHeader return
 call callIndirect callRef returnCall returnCallIndirect returnCallRef select globalGet globalSet
 i32Load i64Load f32Load f64Load i32Load8S i32Load8U i32Load16S i32Load16U i64Load8S i64Load8U i64Load16S i64Load16U i64Load32S i64Load32U
 i32Store i64Store f32Store f64Store i32Store8 i32Store16 i64Store8 i64Store16 i64Store32
 memorySize memoryGrow memoryFill memoryCopy memoryInit dataDrop
 tableGet tableSet tableSize tableGrow tableFill tableCopy tableInit elemDrop
-refIsNull refFunc refAsNonNull throw throwRef rethrow""".split()
+refIsNull refFunc refAsNonNull throw throwRef rethrow
+brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU""".split()
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
-out.append('enum Opcode: UInt16 {')
+out.append('/// Fewer than 256 cases, so an opcode is one byte (`Opcode(unchecked:)` relies on it).')
+out.append('enum Opcode: UInt8 {')
 for n, _ in cases: out.append(f'    case {n}')
 for n in OTHER: out.append(f'    case `{n}`' if n in ('return', 'throw', 'rethrow') else f'    case {n}')
 out.append('}')
-out.append('')
-out.append('extension Interpreter {')
-out.append('    /// Executes one numeric opcode: operands in slots `a` and `b`, result to slot `c`.')
-out.append('    @inline(__always)')
-out.append('    static func executeNumeric(_ op: Opcode, _ w: UInt64, _ fp: UnsafeMutablePointer<UInt64>) throws(Trap) {')
-out.append('        switch op {')
+open(os.path.join(root, 'Sources/WasmRuntime/Generated/NumericOps.swift'), 'w').write('\n'.join(out) + '\n')
+
+# The dispatch loop: the template with the generated cases.
+gen = []
 for n, _ in cases:
     e, throws = body[n]
-    t = 'try ' if throws else ''
-    if n in binary_names:
-        out.append(f'        case .{n}: fp[w.c] = {t}NumericSemantics.{n}(fp[w.a], fp[w.b])')
+    call = f'NumericSemantics.{n}(fp[w.a], fp[w.b])' if n in binary_names else f'NumericSemantics.{n}(fp[w.a])'
+    if throws:
+        gen.append(f'            case .{n}:\n                do {{ fp[w.c] = try {call} }} catch {{ throw .trap(error) }}\n                s.pc += 1')
     else:
-        out.append(f'        case .{n}: fp[w.c] = {t}NumericSemantics.{n}(fp[w.a])')
-out.append('        default: break\n        }\n    }\n}')
-os.makedirs(os.path.join(root, 'Sources/WasmRuntime/Generated'), exist_ok=True)
-open(os.path.join(root, 'Sources/WasmRuntime/Generated/NumericOps.swift'), 'w').write('\n'.join(out) + '\n')
+        gen.append(f'            case .{n}:\n                fp[w.c] = {call}\n                s.pc += 1')
+loads = [('i32Load', 4, 'UInt32', 'UInt64(v)'), ('i64Load', 8, 'UInt64', 'v'), ('f32Load', 4, 'UInt32', 'UInt64(v)'),
+         ('f64Load', 8, 'UInt64', 'v'), ('i32Load8S', 1, 'Int8', 'UInt64(UInt32(bitPattern: Int32(v)))'),
+         ('i32Load8U', 1, 'UInt8', 'UInt64(v)'), ('i32Load16S', 2, 'Int16', 'UInt64(UInt32(bitPattern: Int32(v)))'),
+         ('i32Load16U', 2, 'UInt16', 'UInt64(v)'), ('i64Load8S', 1, 'Int8', 'UInt64(bitPattern: Int64(v))'),
+         ('i64Load8U', 1, 'UInt8', 'UInt64(v)'), ('i64Load16S', 2, 'Int16', 'UInt64(bitPattern: Int64(v))'),
+         ('i64Load16U', 2, 'UInt16', 'UInt64(v)'), ('i64Load32S', 4, 'Int32', 'UInt64(bitPattern: Int64(v))'),
+         ('i64Load32U', 4, 'UInt32', 'UInt64(v)')]
+for n, width, T, conv in loads:
+    gen.append(f"""            case .{n}:
+                let (base, size) = w.c == 0 ? (s.memoryBase, s.memorySize) : Self.memory(w.c, s)
+                let v = try Self.address(base, size, fp[w.b], s.pc[1], {width}).loadUnaligned(as: {T}.self)
+                fp[w.a] = {conv}
+                s.pc += 2""")
+stores = [(['i32Store', 'f32Store', 'i64Store32'], 4, 'UInt32'), (['i64Store', 'f64Store'], 8, 'UInt64'),
+          (['i32Store8', 'i64Store8'], 1, 'UInt8'), (['i32Store16', 'i64Store16'], 2, 'UInt16')]
+for names, width, T in stores:
+    gen.append(f"""            case {', '.join('.' + x for x in names)}:
+                let (base, size) = w.c == 0 ? (s.memoryBase, s.memorySize) : Self.memory(w.c, s)
+                try Self.address(base, size, fp[w.b], s.pc[1], {width}).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
+                s.pc += 2""")
+for n, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPattern: x) < Int32(bitPattern: y)'),
+               ('LtU', 'x < y'), ('GtS', 'Int32(bitPattern: x) > Int32(bitPattern: y)'), ('GtU', 'x > y'),
+               ('LeS', 'Int32(bitPattern: x) <= Int32(bitPattern: y)'), ('LeU', 'x <= y'),
+               ('GeS', 'Int32(bitPattern: x) >= Int32(bitPattern: y)'), ('GeU', 'x >= y')):
+    gen.append(f"""            case .brIfI32{n}:
+                let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
+                s.pc += {cmp} ? 1 + s.pc[1].offset : 2""")
+template = open(os.path.join(root, 'Scripts/templates/DispatchLoop.swift')).read()
+marker = '            // @GENERATED_CASES@\n'
+assert marker in template
+header_end = template.index('import WasmCore')
+loop = ('// Generated by Scripts/gen-numerics.py from Scripts/templates/DispatchLoop.swift. DO NOT EDIT.\n\n'
+        + template[header_end:].replace(marker, '\n'.join(gen) + '\n'))
+open(os.path.join(root, 'Sources/WasmRuntime/Generated/DispatchLoop.swift'), 'w').write(loop)
 print('ok', len(cases))

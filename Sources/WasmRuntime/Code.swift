@@ -129,3 +129,19 @@ package final class CompiledModule: @unchecked Sendable {
         return t
     }
 }
+
+extension Opcode {
+    /// The opcode in the low byte of an instruction word. Code words are produced by the translator only,
+    /// so the byte is always a valid case (a test checks that `Opcode` stays one byte wide).
+    @inline(__always) init(unchecked w: UInt64) {
+        self = unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self)
+    }
+
+    /// Whether the instruction is followed by an operand word (table instructions).
+    var hasExtraWord: Bool {
+        switch self {
+        case .tableGrow, .tableFill, .tableCopy, .tableInit: true
+        default: false
+        }
+    }
+}

@@ -76,6 +76,7 @@ extension Store {
             throw .execution(Executor.executionError(error))
         }
         instance.dataSegments = m.data.map(\.bytes)
+        instance.finishContext()
 
         for e in m.exports {
             let i = Int(e.index)

@@ -7,9 +7,6 @@ import Darwin
 #endif
 import WasmCore
 
-/// Namespace for the interpreter's instruction semantics (see Generated/NumericOps.swift).
-enum Interpreter {}
-
 /// Why the dispatch loop stopped early.
 enum Unwind: Error {
     case trap(Trap)
@@ -22,14 +19,14 @@ struct CallFrame {
     /// nil marks the entry frame of an invocation from Swift.
     var returnPC: UnsafeMutablePointer<UInt64>?
     var fp: UnsafeMutablePointer<UInt64>
-    var function: Unmanaged<FunctionInstance>
+    var function: UnsafeMutablePointer<FunctionHeader>
 }
 
 /// The interpreter's machine state that survives leaving and re-entering the dispatch loop.
 struct Registers {
     var pc: UnsafeMutablePointer<UInt64>
     var fp: UnsafeMutablePointer<UInt64>
-    var function: Unmanaged<FunctionInstance>
+    var function: UnsafeMutablePointer<FunctionHeader>
 }
 
 /// Runs wasm code. Wasm-to-wasm calls push a `CallFrame` on an explicit stack instead of nesting Swift
@@ -62,7 +59,8 @@ final class Executor {
     /// Calls `function` with argument cells; returns result cells.
     func invoke(_ function: FunctionInstance, arguments: [UInt64]) throws(ExecutionError) -> [UInt64] {
         let fp = stackTop
-        let needed = max(function.frameSize, arguments.count, function.type.results.count)
+        let header = function.header
+        let needed = max(header.pointee.frameSize, arguments.count, function.type.results.count)
         guard stackEnd - fp > needed, depth < maxDepth else { throw .trap(.callStackExhausted, backtrace: []) }
         for (i, a) in arguments.enumerated() { fp[i] = a }
         let savedTop = stackTop
@@ -75,11 +73,11 @@ final class Executor {
             stackTop = fp + needed
             do { try host(HostCall(slots: fp, caller: nil, store: store)) } catch { throw Self.executionError(error) }
         } else {
-            frames[depth] = CallFrame(returnPC: nil, fp: fp, function: Unmanaged.passUnretained(function))
+            guard let code = header.pointee.code else { throw .trap(.host("function has no code"), backtrace: []) }
+            frames[depth] = CallFrame(returnPC: nil, fp: fp, function: header)
             depth += 1
-            guard let code = function.code else { throw .trap(.host("function has no code"), backtrace: []) }
-            for i in function.paramCount..<function.localCount { fp[i] = 0 }
-            var regs = Registers(pc: code, fp: fp, function: Unmanaged.passUnretained(function))
+            for i in header.pointee.paramCount..<header.pointee.localCount { fp[i] = 0 }
+            var regs = Registers(pc: code, fp: fp, function: header)
             try run(&regs, entryDepth: savedDepth)
         }
         return (0..<function.type.results.count).map { fp[$0] }
@@ -100,11 +98,10 @@ final class Executor {
             } catch {
                 switch error {
                 case .exception(let exn):
-                    if try findHandler(exn, &regs, entryDepth: entryDepth) { continue }
+                    if findHandler(exn, &regs) { continue }
                     throw .exception(exn)
                 case .trap(let t):
-                    let trace = backtrace(regs, entryDepth: entryDepth)
-                    throw .trap(t, backtrace: trace)
+                    throw .trap(t, backtrace: backtrace(regs, entryDepth: entryDepth))
                 case .host(let e):
                     throw Self.executionError(e)
                 }
@@ -114,10 +111,10 @@ final class Executor {
 
     /// Names of the active wasm functions, innermost first.
     func backtrace(_ regs: Registers, entryDepth: Int) -> [String] {
-        var names = [Self.describe(regs.function.takeUnretainedValue())]
+        var names = [Self.describe(regs.function.pointee.object.takeUnretainedValue())]
         var d = depth - 1
         while d > entryDepth {
-            names.append(Self.describe(frames[d].function.takeUnretainedValue()))
+            names.append(Self.describe(frames[d].function.pointee.object.takeUnretainedValue()))
             d -= 1
         }
         return names
@@ -130,9 +127,9 @@ final class Executor {
     }
 
     /// Unwinds frames looking for a handler of `exn`; on success `regs` points at the handler.
-    func findHandler(_ exn: ExceptionInstance, _ regs: inout Registers, entryDepth: Int) throws(ExecutionError) -> Bool {
+    func findHandler(_ exn: ExceptionInstance, _ regs: inout Registers) -> Bool {
         while true {
-            let f = regs.function.takeUnretainedValue()
+            let f = regs.function.pointee.object.takeUnretainedValue()
             if let compiled = f.compiled, let code = f.code, let instance = f.instance,
                let target = Self.deliver(exn, at: code.distance(to: regs.pc), in: compiled, instance: instance, fp: regs.fp) {
                 regs.pc = code + target

@@ -5,7 +5,20 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 import WasmCore
+
+/// Interrupts wasm code running in a store, from any thread.
+package final class InterruptHandle: Sendable {
+    private let flag = Atomic<Bool>(false)
+    package init() {}
+    /// Asks running code to stop; it traps with ``Trap/interrupted`` at the next loop iteration or call.
+    package func interrupt() { flag.store(true, ordering: .relaxed) }
+    /// Clears a pending interrupt (so the store can run code again).
+    package func reset() { flag.store(false, ordering: .relaxed) }
+    /// Whether an interrupt is pending.
+    package var isInterrupted: Bool { flag.load(ordering: .relaxed) }
+}
 
 /// Limits that keep runaway guests from exhausting the host.
 package struct StoreLimits: Sendable {
@@ -17,6 +30,8 @@ package struct StoreLimits: Sendable {
     package var maxMemoryBytes: UInt64?
     /// Maximum elements of one table.
     package var maxTableElements: UInt64 = 10_000_000
+    /// Fuel for each store: one unit per function call and per loop iteration; nil means unlimited.
+    package var fuel: UInt64?
     package init() {}
 }
 
@@ -28,11 +43,19 @@ package final class Store {
     /// Objects that wasm code may reference by raw pointer (functions, exceptions, host objects).
     private var retained: [AnyObject] = []
     package private(set) var instances: [ModuleInstance] = []
+    /// Fuel left (see ``StoreLimits/fuel``); nil means unlimited. May be topped up between calls.
+    package var fuel: UInt64?
+    /// When set, running code traps with ``Trap/interrupted`` once this instant has passed.
+    package var deadline: ContinuousClock.Instant?
+    /// Stops running code from any thread (it traps with ``Trap/interrupted``).
+    package let interruptHandle = InterruptHandle()
+
     /// The interpreter state used by calls into this store.
     lazy var executor = Executor(store: self)
 
     package init(limits: StoreLimits = StoreLimits()) {
         self.limits = limits
+        self.fuel = limits.fuel
     }
 
     /// Keeps `object` alive for the store's lifetime (it may be referenced from wasm by raw pointer).
@@ -154,62 +177,96 @@ package struct HostCall {
 /// The implementation of a host function: reads arguments from and writes results to `call.slots`.
 package typealias HostCode = (HostCall) throws -> Void
 
+/// The ARC-free view of a function that the call path reads: code, frame shape and defining instance.
+/// A funcref cell is the address of its function's header.
+struct FunctionHeader {
+    /// nil for host functions.
+    var code: UnsafeMutablePointer<UInt64>?
+    var frameSize: Int
+    var paramCount: Int
+    var localCount: Int
+    var typeID: Int
+    /// The defining instance's context (nil for host functions).
+    var context: UnsafeMutablePointer<InstanceContext>?
+    var object: Unmanaged<FunctionInstance>
+}
+
+/// The ARC-free view of an instance that compiled code reads.
+struct InstanceContext {
+    var functions: UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>
+    var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+    /// Memory 0's base and size (nil when the module has no memory).
+    var memory0: UnsafeMutablePointer<MemoryStorage>?
+    var typeIDs: UnsafeMutablePointer<Int>
+    var instance: Unmanaged<ModuleInstance>
+}
+
+/// Where a linear memory currently lives. Stable for the memory's lifetime; its fields change on grow.
+struct MemoryStorage {
+    var base: UnsafeMutableRawPointer
+    var size: UInt64
+}
+
 /// A function: wasm code of some instance, or a host closure.
 package final class FunctionInstance {
     package let type: FunctionType
     /// Canonical type id (see ``TypeRegistry``).
     package let typeID: Int
     package let name: String?
-    // Wasm functions: the translated code and frame shape, copied here for the call path.
-    let code: UnsafeMutablePointer<UInt64>?
     let compiled: CompiledFunction?
-    let paramCount: Int
-    let localCount: Int
-    let frameSize: Int
     /// The defining instance; the store keeps it alive.
     unowned(unsafe) let instance: ModuleInstance?
     let host: HostCode?
+    /// The call path's view of this function (owned by this object).
+    let header: UnsafeMutablePointer<FunctionHeader>
 
     init(compiled: CompiledFunction, type: FunctionType, typeID: Int, instance: ModuleInstance, name: String?) {
         self.type = type
         self.typeID = typeID
         self.name = name
-        self.code = compiled.code
         self.compiled = compiled
-        self.paramCount = type.parameters.count
-        self.localCount = compiled.localCount
-        self.frameSize = compiled.frameSize
         self.instance = instance
         self.host = nil
+        header = .allocate(capacity: 1)
+        header.initialize(to: FunctionHeader(code: compiled.code, frameSize: compiled.frameSize, paramCount: type.parameters.count,
+                                             localCount: compiled.localCount, typeID: typeID, context: instance.context,
+                                             object: Unmanaged.passUnretained(self)))
     }
 
     init(type: FunctionType, typeID: Int, host: @escaping HostCode, name: String?) {
         self.type = type
         self.typeID = typeID
         self.name = name
-        self.code = nil
         self.compiled = nil
-        self.paramCount = type.parameters.count
-        self.localCount = type.parameters.count
-        self.frameSize = max(type.parameters.count, type.results.count)
         self.instance = nil
         self.host = host
+        let frameSize = max(type.parameters.count, type.results.count)
+        header = .allocate(capacity: 1)
+        header.initialize(to: FunctionHeader(code: nil, frameSize: frameSize, paramCount: type.parameters.count,
+                                             localCount: type.parameters.count, typeID: typeID, context: nil,
+                                             object: Unmanaged.passUnretained(self)))
     }
 
+    deinit { header.deallocate() }
+
+    var code: UnsafeMutablePointer<UInt64>? { header.pointee.code }
+    var frameSize: Int { header.pointee.frameSize }
+    var paramCount: Int { header.pointee.paramCount }
+    var localCount: Int { header.pointee.localCount }
+
     /// The function as a reference cell.
-    var cell: UInt64 { UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())) }
+    var cell: UInt64 { UInt64(UInt(bitPattern: header)) }
 
     static func from(cell: UInt64) -> FunctionInstance? {
-        guard cell != 0, let p = UnsafeRawPointer(bitPattern: UInt(cell)) else { return nil }
-        return Unmanaged<FunctionInstance>.fromOpaque(p).takeUnretainedValue()
+        guard cell != 0, let p = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(cell)) else { return nil }
+        return p.pointee.object.takeUnretainedValue()
     }
 }
 
 /// A linear memory.
 package final class MemoryInstance {
     package let type: MemoryType
-    package private(set) var base: UnsafeMutableRawPointer
-    package private(set) var byteCount: Int
+    let storage: UnsafeMutablePointer<MemoryStorage>
     /// The largest page count this memory may grow to.
     let maxPages: UInt64
 
@@ -225,25 +282,32 @@ package final class MemoryInstance {
         }
         let bytes = Int(type.limits.min * pageSize)
         guard let p = calloc(max(bytes, 1), 1) else { throw LinkError("out of memory allocating \(bytes) bytes") }
-        self.base = p
-        self.byteCount = bytes
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: MemoryStorage(base: p, size: UInt64(bytes)))
     }
 
-    deinit { free(base) }
+    deinit {
+        free(storage.pointee.base)
+        storage.deallocate()
+    }
 
+    /// Start of the memory's bytes. Moves when the memory grows.
+    package var base: UnsafeMutableRawPointer { storage.pointee.base }
+    /// Current size in bytes.
+    package var byteCount: Int { Int(storage.pointee.size) }
     /// The size in pages.
-    package var pageCount: UInt64 { UInt64(byteCount) >> UInt64(type.pageSizeLog2) }
+    package var pageCount: UInt64 { storage.pointee.size >> UInt64(type.pageSizeLog2) }
 
     /// Grows by `delta` pages; returns the old size in pages, or nil if it cannot grow.
     package func grow(by delta: UInt64) -> UInt64? {
         let old = pageCount
         guard delta <= maxPages, old + delta <= maxPages else { return nil }
         if delta == 0 { return old }
+        let oldBytes = byteCount
         let newBytes = Int((old + delta) << UInt64(type.pageSizeLog2))
-        guard let p = realloc(base, newBytes) else { return nil }
-        (p + byteCount).initializeMemory(as: UInt8.self, repeating: 0, count: newBytes - byteCount)
-        base = p
-        byteCount = newBytes
+        guard let p = realloc(storage.pointee.base, newBytes) else { return nil }
+        (p + oldBytes).initializeMemory(as: UInt8.self, repeating: 0, count: newBytes - oldBytes)
+        storage.pointee = MemoryStorage(base: p, size: UInt64(newBytes))
         return old
     }
 }
@@ -373,10 +437,49 @@ package final class ModuleInstance {
     /// Export names in declaration order.
     package internal(set) var exportNames: [String] = []
     unowned(unsafe) let store: Store
+    /// The view compiled code reads; filled by `finishContext()` once the index spaces are complete.
+    let context: UnsafeMutablePointer<InstanceContext>
+    private var functionTable: UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>?
+    private var globalTable: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
+    private var typeIDTable: UnsafeMutablePointer<Int>?
 
     init(module: CompiledModule, store: Store) {
         self.module = module
         self.store = store
+        context = .allocate(capacity: 1)
+        let emptyFunctions = UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>.allocate(capacity: 1)
+        let emptyGlobals = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: 1)
+        let emptyTypes = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        functionTable = emptyFunctions
+        globalTable = emptyGlobals
+        typeIDTable = emptyTypes
+        context.initialize(to: InstanceContext(functions: emptyFunctions, globals: emptyGlobals, memory0: nil,
+                                               typeIDs: emptyTypes, instance: .passUnretained(self)))
+    }
+
+    deinit {
+        functionTable?.deallocate()
+        globalTable?.deallocate()
+        typeIDTable?.deallocate()
+        context.deallocate()
+    }
+
+    /// Publishes the index spaces to compiled code. Called once every function, global and memory exists.
+    func finishContext() {
+        functionTable?.deallocate()
+        globalTable?.deallocate()
+        typeIDTable?.deallocate()
+        let f = UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>.allocate(capacity: max(functions.count, 1))
+        for (i, fn) in functions.enumerated() { (f + i).initialize(to: fn.header) }
+        let g = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: max(globals.count, 1))
+        for (i, gl) in globals.enumerated() { (g + i).initialize(to: gl.cell) }
+        let t = UnsafeMutablePointer<Int>.allocate(capacity: max(typeIDs.count, 1))
+        for (i, id) in typeIDs.enumerated() { (t + i).initialize(to: id) }
+        functionTable = f
+        globalTable = g
+        typeIDTable = t
+        context.pointee = InstanceContext(functions: f, globals: g, memory0: memories.first?.storage, typeIDs: t,
+                                          instance: .passUnretained(self))
     }
 
     /// The export with this name.
@@ -386,7 +489,4 @@ package final class ModuleInstance {
     package var exports: [(name: String, value: ExternalValue)] {
         exportNames.compactMap { n in export(n).map { (n, $0) } }
     }
-
-    /// Memory 0, if any (the fast path of loads and stores).
-    var memory0: MemoryInstance? { memories.first }
 }

@@ -283,6 +283,72 @@ struct Translator {
         }
     }
 
+    /// If the condition on top of the stack was just computed by an i32 comparison, removes that
+    /// instruction and returns its fused branch opcode and operand slots (compare+branch fusion).
+    mutating func takeFusableComparison() -> (Opcode, Int, Int)? {
+        guard let p = lastProducer, p.position == stack.count - 1, p.end == code.count, p.index == code.count - 1,
+              case .temp = stack[stack.count - 1], let fused = Self.fusedBranch(Opcode(unchecked: code[p.index])) else {
+            return nil
+        }
+        let w = code.removeLast()
+        lastProducer = nil
+        return (fused, w.a, w.b)
+    }
+
+    /// The compare-and-branch opcode for an i32 comparison.
+    static func fusedBranch(_ op: Opcode) -> Opcode? {
+        switch op {
+        case .i32Eq: .brIfI32Eq
+        case .i32Ne: .brIfI32Ne
+        case .i32LtS: .brIfI32LtS
+        case .i32LtU: .brIfI32LtU
+        case .i32GtS: .brIfI32GtS
+        case .i32GtU: .brIfI32GtU
+        case .i32LeS: .brIfI32LeS
+        case .i32LeU: .brIfI32LeU
+        case .i32GeS: .brIfI32GeS
+        case .i32GeU: .brIfI32GeU
+        default: nil
+        }
+    }
+
+    /// The fused branch taken exactly when `op` is not.
+    static func invertedBranch(_ op: Opcode) -> Opcode {
+        switch op {
+        case .brIfI32Eq: .brIfI32Ne
+        case .brIfI32Ne: .brIfI32Eq
+        case .brIfI32LtS: .brIfI32GeS
+        case .brIfI32LtU: .brIfI32GeU
+        case .brIfI32GtS: .brIfI32LeS
+        case .brIfI32GtU: .brIfI32LeU
+        case .brIfI32LeS: .brIfI32GtS
+        case .brIfI32LeU: .brIfI32GtU
+        case .brIfI32GeS: .brIfI32LtS
+        default: .brIfI32LtU
+        }
+    }
+
+    /// `br_if` on a fused comparison: word 0 holds the opcode and operand slots, word 1 the offset.
+    mutating func compareAndBranch(toDepth depth: UInt32, op: Opcode, a: Int, b: Int) {
+        let f = frames.count - 1 - Int(depth)
+        let arity = frames[f].labelArity
+        if f == 0 || needsMove(arity, toHeight: frames[f].height) {
+            append(word(Self.invertedBranch(op), a: a, b: b))
+            let skip = code.count
+            append(0)
+            if f == 0 {
+                emitReturn()
+            } else {
+                moveTop(arity, toHeight: frames[f].height)
+                emitBranch(word(.br), toFrame: f)
+            }
+            patch(skip, to: code.count)
+        } else {
+            append(word(op, a: a, b: b))
+            emitBranch(0, toFrame: f)
+        }
+    }
+
     mutating func markUnreachable() {
         reachable = false
         stack.removeLast(stack.count - frames[frames.count - 1].height)
@@ -309,6 +375,8 @@ struct Translator {
         f.loopStart = code.count
         f.tryStart = code.count
         frames.append(f)
+        // Loop headers count fuel and poll for interrupts; backward branches land on them.
+        if kind == .loop { code.append(word(.loopHeader)) }
     }
 
     /// Ends the current block: its results land in their positions, pending branches are patched.
@@ -528,9 +596,14 @@ struct Translator {
             branch(toDepth: l)
             markUnreachable()
         case .brIf(let l):
-            let cond = useTop()
-            pop()
-            conditionalBranch(toDepth: l, cond: cond, op: .brIf, inverse: .brIfNot)
+            if let (op, a, b) = takeFusableComparison() {
+                pop()
+                compareAndBranch(toDepth: l, op: op, a: a, b: b)
+            } else {
+                let cond = useTop()
+                pop()
+                conditionalBranch(toDepth: l, cond: cond, op: .brIf, inverse: .brIfNot)
+            }
         case .brTable(let labels, let defaultLabel):
             let index = useTop()
             pop()

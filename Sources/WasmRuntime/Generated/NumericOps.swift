@@ -696,7 +696,8 @@ extension NumericOp {
 }
 
 /// The interpreter's opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).
-enum Opcode: UInt16 {
+/// Fewer than 256 cases, so an opcode is one byte (`Opcode(unchecked:)` relies on it).
+enum Opcode: UInt8 {
     case i32Eqz
     case i32Eq
     case i32Ne
@@ -843,6 +844,7 @@ enum Opcode: UInt16 {
     case brIfNull
     case brIfNotNull
     case brTable
+    case loopHeader
     case `return`
     case call
     case callIndirect
@@ -896,150 +898,14 @@ enum Opcode: UInt16 {
     case `throw`
     case throwRef
     case `rethrow`
-}
-
-extension Interpreter {
-    /// Executes one numeric opcode: operands in slots `a` and `b`, result to slot `c`.
-    @inline(__always)
-    static func executeNumeric(_ op: Opcode, _ w: UInt64, _ fp: UnsafeMutablePointer<UInt64>) throws(Trap) {
-        switch op {
-        case .i32Eqz: fp[w.c] = NumericSemantics.i32Eqz(fp[w.a])
-        case .i32Eq: fp[w.c] = NumericSemantics.i32Eq(fp[w.a], fp[w.b])
-        case .i32Ne: fp[w.c] = NumericSemantics.i32Ne(fp[w.a], fp[w.b])
-        case .i32LtS: fp[w.c] = NumericSemantics.i32LtS(fp[w.a], fp[w.b])
-        case .i32LtU: fp[w.c] = NumericSemantics.i32LtU(fp[w.a], fp[w.b])
-        case .i32GtS: fp[w.c] = NumericSemantics.i32GtS(fp[w.a], fp[w.b])
-        case .i32GtU: fp[w.c] = NumericSemantics.i32GtU(fp[w.a], fp[w.b])
-        case .i32LeS: fp[w.c] = NumericSemantics.i32LeS(fp[w.a], fp[w.b])
-        case .i32LeU: fp[w.c] = NumericSemantics.i32LeU(fp[w.a], fp[w.b])
-        case .i32GeS: fp[w.c] = NumericSemantics.i32GeS(fp[w.a], fp[w.b])
-        case .i32GeU: fp[w.c] = NumericSemantics.i32GeU(fp[w.a], fp[w.b])
-        case .i64Eqz: fp[w.c] = NumericSemantics.i64Eqz(fp[w.a])
-        case .i64Eq: fp[w.c] = NumericSemantics.i64Eq(fp[w.a], fp[w.b])
-        case .i64Ne: fp[w.c] = NumericSemantics.i64Ne(fp[w.a], fp[w.b])
-        case .i64LtS: fp[w.c] = NumericSemantics.i64LtS(fp[w.a], fp[w.b])
-        case .i64LtU: fp[w.c] = NumericSemantics.i64LtU(fp[w.a], fp[w.b])
-        case .i64GtS: fp[w.c] = NumericSemantics.i64GtS(fp[w.a], fp[w.b])
-        case .i64GtU: fp[w.c] = NumericSemantics.i64GtU(fp[w.a], fp[w.b])
-        case .i64LeS: fp[w.c] = NumericSemantics.i64LeS(fp[w.a], fp[w.b])
-        case .i64LeU: fp[w.c] = NumericSemantics.i64LeU(fp[w.a], fp[w.b])
-        case .i64GeS: fp[w.c] = NumericSemantics.i64GeS(fp[w.a], fp[w.b])
-        case .i64GeU: fp[w.c] = NumericSemantics.i64GeU(fp[w.a], fp[w.b])
-        case .f32Eq: fp[w.c] = NumericSemantics.f32Eq(fp[w.a], fp[w.b])
-        case .f32Ne: fp[w.c] = NumericSemantics.f32Ne(fp[w.a], fp[w.b])
-        case .f32Lt: fp[w.c] = NumericSemantics.f32Lt(fp[w.a], fp[w.b])
-        case .f32Gt: fp[w.c] = NumericSemantics.f32Gt(fp[w.a], fp[w.b])
-        case .f32Le: fp[w.c] = NumericSemantics.f32Le(fp[w.a], fp[w.b])
-        case .f32Ge: fp[w.c] = NumericSemantics.f32Ge(fp[w.a], fp[w.b])
-        case .f64Eq: fp[w.c] = NumericSemantics.f64Eq(fp[w.a], fp[w.b])
-        case .f64Ne: fp[w.c] = NumericSemantics.f64Ne(fp[w.a], fp[w.b])
-        case .f64Lt: fp[w.c] = NumericSemantics.f64Lt(fp[w.a], fp[w.b])
-        case .f64Gt: fp[w.c] = NumericSemantics.f64Gt(fp[w.a], fp[w.b])
-        case .f64Le: fp[w.c] = NumericSemantics.f64Le(fp[w.a], fp[w.b])
-        case .f64Ge: fp[w.c] = NumericSemantics.f64Ge(fp[w.a], fp[w.b])
-        case .i32Clz: fp[w.c] = NumericSemantics.i32Clz(fp[w.a])
-        case .i32Ctz: fp[w.c] = NumericSemantics.i32Ctz(fp[w.a])
-        case .i32Popcnt: fp[w.c] = NumericSemantics.i32Popcnt(fp[w.a])
-        case .i32Add: fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
-        case .i32Sub: fp[w.c] = NumericSemantics.i32Sub(fp[w.a], fp[w.b])
-        case .i32Mul: fp[w.c] = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
-        case .i32DivS: fp[w.c] = try NumericSemantics.i32DivS(fp[w.a], fp[w.b])
-        case .i32DivU: fp[w.c] = try NumericSemantics.i32DivU(fp[w.a], fp[w.b])
-        case .i32RemS: fp[w.c] = try NumericSemantics.i32RemS(fp[w.a], fp[w.b])
-        case .i32RemU: fp[w.c] = try NumericSemantics.i32RemU(fp[w.a], fp[w.b])
-        case .i32And: fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
-        case .i32Or: fp[w.c] = NumericSemantics.i32Or(fp[w.a], fp[w.b])
-        case .i32Xor: fp[w.c] = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
-        case .i32Shl: fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
-        case .i32ShrS: fp[w.c] = NumericSemantics.i32ShrS(fp[w.a], fp[w.b])
-        case .i32ShrU: fp[w.c] = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
-        case .i32Rotl: fp[w.c] = NumericSemantics.i32Rotl(fp[w.a], fp[w.b])
-        case .i32Rotr: fp[w.c] = NumericSemantics.i32Rotr(fp[w.a], fp[w.b])
-        case .i64Clz: fp[w.c] = NumericSemantics.i64Clz(fp[w.a])
-        case .i64Ctz: fp[w.c] = NumericSemantics.i64Ctz(fp[w.a])
-        case .i64Popcnt: fp[w.c] = NumericSemantics.i64Popcnt(fp[w.a])
-        case .i64Add: fp[w.c] = NumericSemantics.i64Add(fp[w.a], fp[w.b])
-        case .i64Sub: fp[w.c] = NumericSemantics.i64Sub(fp[w.a], fp[w.b])
-        case .i64Mul: fp[w.c] = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
-        case .i64DivS: fp[w.c] = try NumericSemantics.i64DivS(fp[w.a], fp[w.b])
-        case .i64DivU: fp[w.c] = try NumericSemantics.i64DivU(fp[w.a], fp[w.b])
-        case .i64RemS: fp[w.c] = try NumericSemantics.i64RemS(fp[w.a], fp[w.b])
-        case .i64RemU: fp[w.c] = try NumericSemantics.i64RemU(fp[w.a], fp[w.b])
-        case .i64And: fp[w.c] = NumericSemantics.i64And(fp[w.a], fp[w.b])
-        case .i64Or: fp[w.c] = NumericSemantics.i64Or(fp[w.a], fp[w.b])
-        case .i64Xor: fp[w.c] = NumericSemantics.i64Xor(fp[w.a], fp[w.b])
-        case .i64Shl: fp[w.c] = NumericSemantics.i64Shl(fp[w.a], fp[w.b])
-        case .i64ShrS: fp[w.c] = NumericSemantics.i64ShrS(fp[w.a], fp[w.b])
-        case .i64ShrU: fp[w.c] = NumericSemantics.i64ShrU(fp[w.a], fp[w.b])
-        case .i64Rotl: fp[w.c] = NumericSemantics.i64Rotl(fp[w.a], fp[w.b])
-        case .i64Rotr: fp[w.c] = NumericSemantics.i64Rotr(fp[w.a], fp[w.b])
-        case .f32Abs: fp[w.c] = NumericSemantics.f32Abs(fp[w.a])
-        case .f32Neg: fp[w.c] = NumericSemantics.f32Neg(fp[w.a])
-        case .f32Ceil: fp[w.c] = NumericSemantics.f32Ceil(fp[w.a])
-        case .f32Floor: fp[w.c] = NumericSemantics.f32Floor(fp[w.a])
-        case .f32Trunc: fp[w.c] = NumericSemantics.f32Trunc(fp[w.a])
-        case .f32Nearest: fp[w.c] = NumericSemantics.f32Nearest(fp[w.a])
-        case .f32Sqrt: fp[w.c] = NumericSemantics.f32Sqrt(fp[w.a])
-        case .f32Add: fp[w.c] = NumericSemantics.f32Add(fp[w.a], fp[w.b])
-        case .f32Sub: fp[w.c] = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
-        case .f32Mul: fp[w.c] = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
-        case .f32Div: fp[w.c] = NumericSemantics.f32Div(fp[w.a], fp[w.b])
-        case .f32Min: fp[w.c] = NumericSemantics.f32Min(fp[w.a], fp[w.b])
-        case .f32Max: fp[w.c] = NumericSemantics.f32Max(fp[w.a], fp[w.b])
-        case .f32Copysign: fp[w.c] = NumericSemantics.f32Copysign(fp[w.a], fp[w.b])
-        case .f64Abs: fp[w.c] = NumericSemantics.f64Abs(fp[w.a])
-        case .f64Neg: fp[w.c] = NumericSemantics.f64Neg(fp[w.a])
-        case .f64Ceil: fp[w.c] = NumericSemantics.f64Ceil(fp[w.a])
-        case .f64Floor: fp[w.c] = NumericSemantics.f64Floor(fp[w.a])
-        case .f64Trunc: fp[w.c] = NumericSemantics.f64Trunc(fp[w.a])
-        case .f64Nearest: fp[w.c] = NumericSemantics.f64Nearest(fp[w.a])
-        case .f64Sqrt: fp[w.c] = NumericSemantics.f64Sqrt(fp[w.a])
-        case .f64Add: fp[w.c] = NumericSemantics.f64Add(fp[w.a], fp[w.b])
-        case .f64Sub: fp[w.c] = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
-        case .f64Mul: fp[w.c] = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
-        case .f64Div: fp[w.c] = NumericSemantics.f64Div(fp[w.a], fp[w.b])
-        case .f64Min: fp[w.c] = NumericSemantics.f64Min(fp[w.a], fp[w.b])
-        case .f64Max: fp[w.c] = NumericSemantics.f64Max(fp[w.a], fp[w.b])
-        case .f64Copysign: fp[w.c] = NumericSemantics.f64Copysign(fp[w.a], fp[w.b])
-        case .i32WrapI64: fp[w.c] = NumericSemantics.i32WrapI64(fp[w.a])
-        case .i32TruncF32S: fp[w.c] = try NumericSemantics.i32TruncF32S(fp[w.a])
-        case .i32TruncF32U: fp[w.c] = try NumericSemantics.i32TruncF32U(fp[w.a])
-        case .i32TruncF64S: fp[w.c] = try NumericSemantics.i32TruncF64S(fp[w.a])
-        case .i32TruncF64U: fp[w.c] = try NumericSemantics.i32TruncF64U(fp[w.a])
-        case .i64ExtendI32S: fp[w.c] = NumericSemantics.i64ExtendI32S(fp[w.a])
-        case .i64ExtendI32U: fp[w.c] = NumericSemantics.i64ExtendI32U(fp[w.a])
-        case .i64TruncF32S: fp[w.c] = try NumericSemantics.i64TruncF32S(fp[w.a])
-        case .i64TruncF32U: fp[w.c] = try NumericSemantics.i64TruncF32U(fp[w.a])
-        case .i64TruncF64S: fp[w.c] = try NumericSemantics.i64TruncF64S(fp[w.a])
-        case .i64TruncF64U: fp[w.c] = try NumericSemantics.i64TruncF64U(fp[w.a])
-        case .f32ConvertI32S: fp[w.c] = NumericSemantics.f32ConvertI32S(fp[w.a])
-        case .f32ConvertI32U: fp[w.c] = NumericSemantics.f32ConvertI32U(fp[w.a])
-        case .f32ConvertI64S: fp[w.c] = NumericSemantics.f32ConvertI64S(fp[w.a])
-        case .f32ConvertI64U: fp[w.c] = NumericSemantics.f32ConvertI64U(fp[w.a])
-        case .f32DemoteF64: fp[w.c] = NumericSemantics.f32DemoteF64(fp[w.a])
-        case .f64ConvertI32S: fp[w.c] = NumericSemantics.f64ConvertI32S(fp[w.a])
-        case .f64ConvertI32U: fp[w.c] = NumericSemantics.f64ConvertI32U(fp[w.a])
-        case .f64ConvertI64S: fp[w.c] = NumericSemantics.f64ConvertI64S(fp[w.a])
-        case .f64ConvertI64U: fp[w.c] = NumericSemantics.f64ConvertI64U(fp[w.a])
-        case .f64PromoteF32: fp[w.c] = NumericSemantics.f64PromoteF32(fp[w.a])
-        case .i32ReinterpretF32: fp[w.c] = NumericSemantics.i32ReinterpretF32(fp[w.a])
-        case .i64ReinterpretF64: fp[w.c] = NumericSemantics.i64ReinterpretF64(fp[w.a])
-        case .f32ReinterpretI32: fp[w.c] = NumericSemantics.f32ReinterpretI32(fp[w.a])
-        case .f64ReinterpretI64: fp[w.c] = NumericSemantics.f64ReinterpretI64(fp[w.a])
-        case .i32Extend8S: fp[w.c] = NumericSemantics.i32Extend8S(fp[w.a])
-        case .i32Extend16S: fp[w.c] = NumericSemantics.i32Extend16S(fp[w.a])
-        case .i64Extend8S: fp[w.c] = NumericSemantics.i64Extend8S(fp[w.a])
-        case .i64Extend16S: fp[w.c] = NumericSemantics.i64Extend16S(fp[w.a])
-        case .i64Extend32S: fp[w.c] = NumericSemantics.i64Extend32S(fp[w.a])
-        case .i32TruncSatF32S: fp[w.c] = NumericSemantics.i32TruncSatF32S(fp[w.a])
-        case .i32TruncSatF32U: fp[w.c] = NumericSemantics.i32TruncSatF32U(fp[w.a])
-        case .i32TruncSatF64S: fp[w.c] = NumericSemantics.i32TruncSatF64S(fp[w.a])
-        case .i32TruncSatF64U: fp[w.c] = NumericSemantics.i32TruncSatF64U(fp[w.a])
-        case .i64TruncSatF32S: fp[w.c] = NumericSemantics.i64TruncSatF32S(fp[w.a])
-        case .i64TruncSatF32U: fp[w.c] = NumericSemantics.i64TruncSatF32U(fp[w.a])
-        case .i64TruncSatF64S: fp[w.c] = NumericSemantics.i64TruncSatF64S(fp[w.a])
-        case .i64TruncSatF64U: fp[w.c] = NumericSemantics.i64TruncSatF64U(fp[w.a])
-        default: break
-        }
-    }
+    case brIfI32Eq
+    case brIfI32Ne
+    case brIfI32LtS
+    case brIfI32LtU
+    case brIfI32GtS
+    case brIfI32GtU
+    case brIfI32LeS
+    case brIfI32LeU
+    case brIfI32GeS
+    case brIfI32GeU
 }

@@ -1,0 +1,386 @@
+// Template for Sources/WasmRuntime/Generated/DispatchLoop.swift: Scripts/gen-numerics.py fills in the
+// numeric, load and store cases (marked @GENERATED_CASES@). Edit this file, then run the script.
+
+import WasmCore
+
+/// The dispatch loop's machine state. One local value of this type lives in registers once the
+/// `@inline(__always)` helpers below are inlined.
+struct LoopState {
+    var pc: UnsafeMutablePointer<UInt64>
+    var fp: UnsafeMutablePointer<UInt64>
+    var function: UnsafeMutablePointer<FunctionHeader>
+    var context: UnsafeMutablePointer<InstanceContext>
+    var memoryBase: UnsafeMutableRawPointer?
+    var memorySize: UInt64
+    var depth: Int
+
+    @inline(__always) mutating func reloadMemory() {
+        if let m = context.pointee.memory0 {
+            memoryBase = m.pointee.base
+            memorySize = m.pointee.size
+        } else {
+            memoryBase = nil
+            memorySize = 0
+        }
+    }
+}
+
+extension Executor {
+    /// The host address of `width` bytes at `address + offset` in a memory of `size` bytes at `base`, or a trap.
+    @inline(__always)
+    static func address(_ base: UnsafeMutableRawPointer?, _ size: UInt64, _ address: UInt64, _ offset: UInt64,
+                        _ width: UInt64) throws(Unwind) -> UnsafeMutableRawPointer {
+        let (ea, overflow) = address.addingReportingOverflow(offset)
+        guard !overflow, width <= size, ea <= size &- width, let base else { throw .trap(.outOfBoundsMemoryAccess) }
+        return base + Int(truncatingIfNeeded: ea)
+    }
+
+    /// Memory `index` of the current instance as (base, size); memory 0 comes from the cached state.
+    @inline(__always)
+    static func memory(_ index: Int, _ s: LoopState) -> (UnsafeMutableRawPointer?, UInt64) {
+        if index == 0 { return (s.memoryBase, s.memorySize) }
+        let m = s.context.pointee.instance.takeUnretainedValue().memories[index]
+        return (m.base, UInt64(m.byteCount))
+    }
+
+    /// Switches to wasm function `callee` whose frame starts at `newFP`; pushes a return frame unless tail-calling.
+    @inline(__always)
+    func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
+               returnTo: UnsafeMutablePointer<UInt64>?, _ s: inout LoopState) throws(Unwind) {
+        let h = callee.pointee
+        guard s.depth < maxDepth, stackEnd - newFP > h.frameSize, let code = h.code, let context = h.context else {
+            throw .trap(.callStackExhausted)
+        }
+        if let returnTo {
+            frames[s.depth] = CallFrame(returnPC: returnTo, fp: s.fp, function: s.function)
+            s.depth += 1
+        }
+        var i = h.paramCount
+        while i < h.localCount {
+            newFP[i] = 0
+            i += 1
+        }
+        s.fp = newFP
+        s.pc = code
+        s.function = callee
+        if context != s.context {
+            s.context = context
+            s.reloadMemory()
+        }
+    }
+
+    /// Calls `callee` with arguments at `newFP`, continuing at `next` when it returns.
+    @inline(__always)
+    func call(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
+              next: UnsafeMutablePointer<UInt64>, _ s: inout LoopState) throws(Unwind) {
+        if callee.pointee.code == nil {
+            try callHost(callee, newFP, s)
+            s.pc = next
+            s.reloadMemory()
+        } else {
+            try enter(callee, newFP, returnTo: next, &s)
+        }
+    }
+
+    /// Pops the current frame; false when the entry frame of this invocation is reached.
+    @inline(__always)
+    func returnFromFunction(_ s: inout LoopState) -> Bool {
+        s.depth -= 1
+        let frame = frames[s.depth]
+        guard let next = frame.returnPC else { return false }
+        s.pc = next
+        s.fp = frame.fp
+        s.function = frame.function
+        if let context = frame.function.pointee.context, context != s.context {
+            s.context = context
+        }
+        s.reloadMemory()
+        return true
+    }
+
+    /// Tail-calls `callee` with its arguments already at fp[0...]; false when that returns to Swift.
+    @inline(__always)
+    func tailCall(_ callee: UnsafeMutablePointer<FunctionHeader>, _ s: inout LoopState) throws(Unwind) -> Bool {
+        if callee.pointee.code == nil {
+            try callHost(callee, s.fp, s)
+            return returnFromFunction(&s)
+        }
+        try enter(callee, s.fp, returnTo: nil, &s)
+        return true
+    }
+
+    /// Runs a host function with its arguments and results at `slots`.
+    func callHost(_ callee: UnsafeMutablePointer<FunctionHeader>, _ slots: UnsafeMutablePointer<UInt64>, _ s: LoopState) throws(Unwind) {
+        let function = callee.pointee.object.takeUnretainedValue()
+        guard let host = function.host else { throw .trap(.host("function has no code")) }
+        guard stackEnd - slots > callee.pointee.frameSize else { throw .trap(.callStackExhausted) }
+        let savedTop = stackTop
+        let savedDepth = depth
+        stackTop = slots + callee.pointee.frameSize
+        depth = s.depth
+        defer {
+            stackTop = savedTop
+            depth = savedDepth
+        }
+        do {
+            try host(HostCall(slots: slots, caller: s.context.pointee.instance.takeUnretainedValue(), store: store))
+        } catch {
+            switch Self.executionError(error) {
+            case .exception(let e): throw .exception(e)
+            case .trap(let t, _): throw .trap(t)
+            case .host(let e): throw .host(e)
+            }
+        }
+    }
+
+    /// The callee of `call_indirect`: checks bounds, null and the signature.
+    @inline(__always)
+    func indirectCallee(table: Int, index: UInt64, typeIndex: UInt64, _ s: LoopState) throws(Unwind) -> UnsafeMutablePointer<FunctionHeader> {
+        let t = s.context.pointee.instance.takeUnretainedValue().tables[table]
+        guard index < UInt64(t.elements.count) else { throw .trap(.undefinedElement(index)) }
+        guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(t.elements[Int(index)])) else {
+            throw .trap(.uninitializedElement(index))
+        }
+        let expected = s.context.pointee.typeIDs[Int(typeIndex)]
+        let actual = callee.pointee.typeID
+        guard actual == expected || store.types.isSubtype(actual, of: expected) else {
+            throw .trap(.indirectCallTypeMismatch)
+        }
+        return callee
+    }
+
+    /// Fuel, deadline and interrupt checks, run when the tick budget is used up.
+    func checkpoint(_ ticks: inout Int) throws(Unwind) {
+        if store.interruptHandle.isInterrupted { throw .trap(.interrupted) }
+        if let deadline = store.deadline, ContinuousClock.now >= deadline { throw .trap(.interrupted) }
+        let chunk = 10_000
+        if let fuel = store.fuel {
+            // Ticks used since the last refill were already charged when handed out.
+            if fuel == 0 { throw .trap(.outOfFuel) }
+            let grant = Int(min(fuel, UInt64(chunk)))
+            store.fuel = fuel - UInt64(grant)
+            ticks = grant
+        } else {
+            ticks = chunk
+        }
+    }
+
+    /// The dispatch loop: runs from `regs` until the entry frame returns, or throws.
+    func loop(_ regs: inout Registers) throws(Unwind) {
+        guard let context = regs.function.pointee.context else { throw .trap(.host("no instance")) }
+        var s = LoopState(pc: regs.pc, fp: regs.fp, function: regs.function, context: context,
+                          memoryBase: nil, memorySize: 0, depth: depth)
+        s.reloadMemory()
+        var ticks = 0
+        defer {
+            regs.pc = s.pc
+            regs.fp = s.fp
+            regs.function = s.function
+            depth = s.depth
+            if let fuel = store.fuel, ticks > 0 { store.fuel = fuel + UInt64(ticks) }
+        }
+        try checkpoint(&ticks)
+
+        while true {
+            let w = s.pc.pointee
+            let fp = s.fp
+            switch Opcode(unchecked: w) {
+            case .unreachable:
+                throw .trap(.unreachable)
+            case .copy:
+                fp[w.a] = fp[w.b]
+                s.pc += 1
+            case .const32:
+                fp[w.a] = UInt64(w.hi32)
+                s.pc += 1
+            case .const64:
+                fp[w.a] = s.pc[1]
+                s.pc += 2
+            case .br:
+                s.pc += w.offset
+            case .brIf:
+                s.pc += fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
+            case .brIfNot:
+                s.pc += fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
+            case .brIfNull:
+                s.pc += fp[w.a] == 0 ? w.offset : 1
+            case .brIfNotNull:
+                s.pc += fp[w.a] != 0 ? w.offset : 1
+            case .brTable:
+                let count = UInt64(w.hi32)
+                let i = min(fp[w.a] & 0xFFFF_FFFF, count)
+                s.pc += s.pc[1 + Int(i)].offset
+            case .loopHeader:
+                ticks -= 1
+                if ticks <= 0 { try checkpoint(&ticks) }
+                s.pc += 1
+            case .return:
+                if !returnFromFunction(&s) { return }
+            case .call:
+                ticks -= 1
+                if ticks <= 0 { try checkpoint(&ticks) }
+                try call(s.context.pointee.functions[Int(w.hi32)], fp + w.a, next: s.pc + 1, &s)
+            case .callIndirect:
+                ticks -= 1
+                if ticks <= 0 { try checkpoint(&ticks) }
+                let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
+                try call(callee, fp + w.a, next: s.pc + 2, &s)
+            case .callRef:
+                ticks -= 1
+                if ticks <= 0 { try checkpoint(&ticks) }
+                guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(fp[w.b])) else {
+                    throw .trap(.nullFunctionReference)
+                }
+                try call(callee, fp + w.a, next: s.pc + 2, &s)
+            case .returnCall:
+                ticks -= 1
+                if ticks <= 0 { try checkpoint(&ticks) }
+                if try !tailCall(s.context.pointee.functions[Int(w.hi32)], &s) { return }
+            case .returnCallIndirect:
+                ticks -= 1
+                if ticks <= 0 { try checkpoint(&ticks) }
+                let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
+                if try !tailCall(callee, &s) { return }
+            case .returnCallRef:
+                ticks -= 1
+                if ticks <= 0 { try checkpoint(&ticks) }
+                guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(fp[w.b])) else {
+                    throw .trap(.nullFunctionReference)
+                }
+                if try !tailCall(callee, &s) { return }
+            case .select:
+                fp[w.a] = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+                s.pc += 2
+            case .globalGet:
+                fp[w.a] = s.context.pointee.globals[Int(w.hi32)].pointee
+                s.pc += 1
+            case .globalSet:
+                s.context.pointee.globals[Int(w.hi32)].pointee = fp[w.a]
+                s.pc += 1
+            case .memorySize:
+                let instance = s.context.pointee.instance.takeUnretainedValue()
+                fp[w.a] = instance.memories[w.c].pageCount
+                s.pc += 1
+            case .memoryGrow:
+                let m = s.context.pointee.instance.takeUnretainedValue().memories[w.c]
+                let old = m.grow(by: fp[w.b])
+                fp[w.a] = old ?? (m.type.addressType == .i64 ? UInt64.max : 0xFFFF_FFFF)
+                s.reloadMemory()
+                s.pc += 1
+            case .memoryFill:
+                let (base, size) = Self.memory(w.c, s)
+                let n = fp[Int(s.pc[1])]
+                let p = try Self.address(base, size, fp[w.a], 0, n)
+                p.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: fp[w.b]), count: Int(n))
+                s.pc += 2
+            case .memoryCopy:
+                let x = s.pc[1]
+                let (db, ds) = Self.memory(Int(x & 0xFFFF_FFFF), s)
+                let (sb, ss) = Self.memory(Int(x >> 32), s)
+                let n = fp[w.c]
+                let d = try Self.address(db, ds, fp[w.a], 0, n)
+                let src = try Self.address(sb, ss, fp[w.b], 0, n)
+                d.copyMemory(from: src, byteCount: Int(n))
+                s.pc += 2
+            case .memoryInit:
+                try memoryInit(w, s.pc[1], fp, s)
+                s.pc += 2
+            case .dataDrop:
+                s.context.pointee.instance.takeUnretainedValue().dataSegments[Int(w.hi32)] = []
+                s.pc += 1
+            case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
+                try tableInstruction(w, s.pc[1], fp, s)
+                s.pc += Opcode(unchecked: w).hasExtraWord ? 2 : 1
+            case .refIsNull:
+                fp[w.a] = fp[w.b] == 0 ? 1 : 0
+                s.pc += 1
+            case .refFunc:
+                fp[w.a] = UInt64(UInt(bitPattern: s.context.pointee.functions[Int(w.hi32)]))
+                s.pc += 1
+            case .refAsNonNull:
+                guard fp[w.b] != 0 else { throw .trap(.nullReference) }
+                fp[w.a] = fp[w.b]
+                s.pc += 1
+            case .throw:
+                throw .exception(makeException(tag: Int(w.hi32), payload: fp + w.a, s))
+            case .throwRef, .rethrow:
+                guard let exn = ExceptionInstance.from(cell: fp[w.a]) else { throw .trap(.nullExceptionReference) }
+                throw .exception(exn)
+            // @GENERATED_CASES@
+            }
+        }
+    }
+
+    func makeException(tag index: Int, payload: UnsafeMutablePointer<UInt64>, _ s: LoopState) -> ExceptionInstance {
+        let tag = s.context.pointee.instance.takeUnretainedValue().tags[index]
+        let values = (0..<tag.type.parameters.count).map { payload[$0] }
+        return store.makeException(tag: tag, payload: values)
+    }
+
+    func memoryInit(_ w: UInt64, _ x: UInt64, _ fp: UnsafeMutablePointer<UInt64>, _ s: LoopState) throws(Unwind) {
+        let data = s.context.pointee.instance.takeUnretainedValue().dataSegments[Int(x & 0xFFFF_FFFF)]
+        let (base, size) = Self.memory(Int(x >> 32), s)
+        let n = fp[w.c], src = fp[w.b]
+        let (end, o) = src.addingReportingOverflow(n)
+        guard !o, end <= UInt64(data.count) else { throw .trap(.outOfBoundsMemoryAccess) }
+        let d = try Self.address(base, size, fp[w.a], 0, n)
+        if n > 0 {
+            data.withUnsafeBytes { bytes in
+                if let b = bytes.baseAddress { d.copyMemory(from: b + Int(src), byteCount: Int(n)) }
+            }
+        }
+    }
+
+    /// Table instructions (not on the hot path).
+    func tableInstruction(_ w: UInt64, _ x: UInt64, _ fp: UnsafeMutablePointer<UInt64>, _ s: LoopState) throws(Unwind) {
+        let instance = s.context.pointee.instance.takeUnretainedValue()
+        switch Opcode(unchecked: w) {
+        case .tableGet:
+            let t = instance.tables[w.c]
+            let i = fp[w.b]
+            guard i < UInt64(t.elements.count) else { throw .trap(.outOfBoundsTableAccess) }
+            fp[w.a] = t.elements[Int(i)]
+        case .tableSet:
+            let t = instance.tables[w.c]
+            let i = fp[w.a]
+            guard i < UInt64(t.elements.count) else { throw .trap(.outOfBoundsTableAccess) }
+            t.elements[Int(i)] = fp[w.b]
+        case .tableSize:
+            fp[w.a] = UInt64(instance.tables[w.c].elements.count)
+        case .tableGrow:
+            let t = instance.tables[w.c]
+            let old = t.grow(by: fp[Int(x)], value: fp[w.b])
+            fp[w.a] = old ?? (t.type.addressType == .i64 ? UInt64.max : 0xFFFF_FFFF)
+        case .tableFill:
+            let t = instance.tables[w.c]
+            let i = fp[w.a], n = fp[Int(x)], v = fp[w.b]
+            let (end, o) = i.addingReportingOverflow(n)
+            guard !o, end <= UInt64(t.elements.count) else { throw .trap(.outOfBoundsTableAccess) }
+            for k in Int(i)..<Int(end) { t.elements[k] = v }
+        case .tableCopy:
+            let dt = instance.tables[Int(x & 0xFFFF_FFFF)], st = instance.tables[Int(x >> 32)]
+            let d = fp[w.a], src = fp[w.b], n = fp[w.c]
+            let (de, o1) = d.addingReportingOverflow(n), (se, o2) = src.addingReportingOverflow(n)
+            guard !o1, !o2, de <= UInt64(dt.elements.count), se <= UInt64(st.elements.count) else {
+                throw .trap(.outOfBoundsTableAccess)
+            }
+            if n > 0 {
+                let values = Array(st.elements[Int(src)..<Int(se)])
+                dt.elements.replaceSubrange(Int(d)..<Int(de), with: values)
+            }
+        case .tableInit:
+            let seg = instance.elementSegments[Int(x & 0xFFFF_FFFF)]
+            let t = instance.tables[Int(x >> 32)]
+            let d = fp[w.a], src = fp[w.b], n = fp[w.c]
+            let (de, o1) = d.addingReportingOverflow(n), (se, o2) = src.addingReportingOverflow(n)
+            guard !o1, !o2, de <= UInt64(t.elements.count), se <= UInt64(seg.count) else {
+                throw .trap(.outOfBoundsTableAccess)
+            }
+            if n > 0 { t.elements.replaceSubrange(Int(d)..<Int(de), with: seg[Int(src)..<Int(se)]) }
+        case .elemDrop:
+            instance.elementSegments[Int(w.hi32)] = []
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Testing
+import WasmCore
+import WasmText
+@testable import WasmRuntime
+
+@Suite struct LimitsTests {
+    static let spin = "(module (func (export \"spin\") (loop $l (br $l))) (func (export \"one\") (result i32) (i32.const 1)))"
+
+    @Test func opcodesFitOneByte() {
+        // `Opcode(unchecked:)` reinterprets the low byte of a code word.
+        #expect(MemoryLayout<Opcode>.size == 1)
+    }
+
+    @Test func fuelStopsAnInfiniteLoopAndTheStoreStaysUsable() throws {
+        var limits = StoreLimits()
+        limits.fuel = 50_000
+        let (s, i) = try instantiate(Self.spin, limits: limits)
+        do {
+            _ = try call(s, i, "spin")
+            Issue.record("expected out of fuel")
+        } catch let ExecutionError.trap(t, _) {
+            #expect(t == .outOfFuel)
+        }
+        #expect(s.fuel == 0)
+        s.fuel = 100
+        #expect(try call(s, i, "one") == [1])
+        #expect(s.fuel.map { $0 > 0 && $0 <= 100 } == true)
+    }
+
+    @Test func deadlineStopsAnInfiniteLoop() throws {
+        let (s, i) = try instantiate(Self.spin)
+        s.deadline = ContinuousClock.now + .milliseconds(50)
+        do {
+            _ = try call(s, i, "spin")
+            Issue.record("expected an interrupt")
+        } catch let ExecutionError.trap(t, _) {
+            #expect(t == .interrupted)
+        }
+    }
+
+    @Test func interruptFromAnotherThread() async throws {
+        let (s, i) = try instantiate(Self.spin)
+        let handle = s.interruptHandle
+        let stopper = Task.detached {
+            try await Task.sleep(for: .milliseconds(50))
+            handle.interrupt()
+        }
+        do {
+            _ = try call(s, i, "spin")
+            Issue.record("expected an interrupt")
+        } catch let ExecutionError.trap(t, _) {
+            #expect(t == .interrupted)
+        }
+        try await stopper.value
+        handle.reset()
+        #expect(try call(s, i, "one") == [1])
+    }
+
+    @Test func compareAndBranchFusionKeepsSemantics() throws {
+        let (s, i) = try instantiate("""
+            (module (func (export "count") (param i32) (result i32) (local $i i32)
+              (block $done (loop $l
+                (br_if $done (i32.ge_s (local.get $i) (local.get 0)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l)))
+              (local.get $i))
+              (func (export "pick") (param i32 i32) (result i32)
+                (block (result i32) (br_if 0 (i32.const 10) (i32.lt_u (local.get 0) (local.get 1))) (drop) (i32.const 20))))
+            """)
+        #expect(try call(s, i, "count", [1000]) == [1000])
+        #expect(try call(s, i, "count", [UInt64(UInt32(bitPattern: -5))]) == [0])
+        #expect(try call(s, i, "pick", [1, 2]) == [10])
+        #expect(try call(s, i, "pick", [2, 1]) == [20])
+    }
+}
