@@ -149,8 +149,8 @@ extension Executor {
         return callee
     }
 
-    /// Fuel, deadline and interrupt checks, run when the tick budget is used up.
-    func checkpoint(_ ticks: inout Int) throws(Unwind) {
+    /// Fuel, deadline and interrupt checks, run when the tick budget is used up; returns the next budget.
+    func checkpoint() throws(Unwind) -> Int {
         if store.interruptHandle.isInterrupted { throw .trap(.interrupted) }
         if let deadline = store.deadline, ContinuousClock.now >= deadline { throw .trap(.interrupted) }
         let chunk = 10_000
@@ -159,10 +159,9 @@ extension Executor {
             if fuel == 0 { throw .trap(.outOfFuel) }
             let grant = Int(min(fuel, UInt64(chunk)))
             store.fuel = fuel - UInt64(grant)
-            ticks = grant
-        } else {
-            ticks = chunk
+            return grant
         }
+        return chunk
     }
 
     /// The dispatch loop: runs from `regs` until the entry frame returns, or throws.
@@ -172,16 +171,10 @@ extension Executor {
                           memoryBase: nil, memorySize: 0, depth: depth)
         s.reloadMemory()
         var ticks = 0
-        defer {
-            regs.pc = s.pc
-            regs.fp = s.fp
-            regs.function = s.function
-            depth = s.depth
-            if let fuel = store.fuel, ticks > 0 { store.fuel = fuel + UInt64(ticks) }
-        }
-        try checkpoint(&ticks)
-
-        while true {
+        // State is written back once on the way out (not in a `defer`, which would force `s` into memory).
+        do throws(Unwind) {
+            ticks = try checkpoint()
+            dispatch: while true {
             let w = s.pc.pointee
             let fp = s.fp
             switch Opcode(unchecked: w) {
@@ -212,42 +205,42 @@ extension Executor {
                 s.pc += s.pc[1 + Int(i)].offset
             case .loopHeader:
                 ticks -= 1
-                if ticks <= 0 { try checkpoint(&ticks) }
+                if ticks <= 0 { ticks = try checkpoint() }
                 s.pc += 1
             case .return:
-                if !returnFromFunction(&s) { return }
+                if !returnFromFunction(&s) { break dispatch }
             case .call:
                 ticks -= 1
-                if ticks <= 0 { try checkpoint(&ticks) }
+                if ticks <= 0 { ticks = try checkpoint() }
                 try call(s.context.pointee.functions[Int(w.hi32)], fp + w.a, next: s.pc + 1, &s)
             case .callIndirect:
                 ticks -= 1
-                if ticks <= 0 { try checkpoint(&ticks) }
+                if ticks <= 0 { ticks = try checkpoint() }
                 let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
                 try call(callee, fp + w.a, next: s.pc + 2, &s)
             case .callRef:
                 ticks -= 1
-                if ticks <= 0 { try checkpoint(&ticks) }
+                if ticks <= 0 { ticks = try checkpoint() }
                 guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(fp[w.b])) else {
                     throw .trap(.nullFunctionReference)
                 }
                 try call(callee, fp + w.a, next: s.pc + 2, &s)
             case .returnCall:
                 ticks -= 1
-                if ticks <= 0 { try checkpoint(&ticks) }
-                if try !tailCall(s.context.pointee.functions[Int(w.hi32)], &s) { return }
+                if ticks <= 0 { ticks = try checkpoint() }
+                if try !tailCall(s.context.pointee.functions[Int(w.hi32)], &s) { break dispatch }
             case .returnCallIndirect:
                 ticks -= 1
-                if ticks <= 0 { try checkpoint(&ticks) }
+                if ticks <= 0 { ticks = try checkpoint() }
                 let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
-                if try !tailCall(callee, &s) { return }
+                if try !tailCall(callee, &s) { break dispatch }
             case .returnCallRef:
                 ticks -= 1
-                if ticks <= 0 { try checkpoint(&ticks) }
+                if ticks <= 0 { ticks = try checkpoint() }
                 guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(fp[w.b])) else {
                     throw .trap(.nullFunctionReference)
                 }
-                if try !tailCall(callee, &s) { return }
+                if try !tailCall(callee, &s) { break dispatch }
             case .select:
                 fp[w.a] = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
                 s.pc += 2
@@ -308,7 +301,21 @@ extension Executor {
                 throw .exception(exn)
             // @GENERATED_CASES@
             }
+            }
+        } catch {
+            leave(s, ticks, &regs)
+            throw error
         }
+        leave(s, ticks, &regs)
+    }
+
+    /// Publishes the loop state when the loop exits, and returns unused fuel.
+    func leave(_ s: LoopState, _ ticks: Int, _ regs: inout Registers) {
+        regs.pc = s.pc
+        regs.fp = s.fp
+        regs.function = s.function
+        depth = s.depth
+        if let fuel = store.fuel, ticks > 0 { store.fuel = fuel + UInt64(ticks) }
     }
 
     func makeException(tag index: Int, payload: UnsafeMutablePointer<UInt64>, _ s: LoopState) -> ExceptionInstance {
