@@ -131,7 +131,7 @@ i32Store i64Store f32Store f64Store i32Store8 i32Store16 i64Store8 i64Store16 i6
 memorySize memoryGrow memoryFill memoryCopy memoryInit dataDrop
 tableGet tableSet tableSize tableGrow tableFill tableCopy tableInit elemDrop
 refIsNull refFunc refAsNonNull throw throwRef rethrow
-brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU""".split()
+brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU i32AddImm i64AddImm""".split()
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
 out.append('/// Fewer than 256 cases, so an opcode is one byte (`Opcode(unchecked:)` relies on it).')
 out.append('enum Opcode: UInt8 {')
@@ -176,6 +176,12 @@ for n, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPattern: x)
     gen.append(f"""            case .brIfI32{n}:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
                 s.pc += {cmp} ? 1 + s.pc[1].offset : 2""")
+gen.append("""            case .i32AddImm:
+                fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+                s.pc += 1
+            case .i64AddImm:
+                fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+                s.pc += 1""")
 template = open(os.path.join(root, 'Scripts/templates/DispatchLoop.swift')).read()
 marker = '            // @GENERATED_CASES@\n'
 assert marker in template

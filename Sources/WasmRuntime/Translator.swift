@@ -787,7 +787,13 @@ struct Translator {
         case .f64Const(let bits):
             push(.const(bits))
         case .numeric(let op):
-            if op.isBinary {
+            if let (fused, imm) = addImmediate(op) {
+                pop()
+                let a = useTop()
+                pop()
+                push()
+                emitProducer(word(fused, a: a, b: Int(UInt16(bitPattern: imm)), c: slot(stack.count - 1)), fieldShift: 48)
+            } else if op.isBinary {
                 let b = useTop(0), a = useTop(1)
                 pop(2)
                 push()
@@ -839,6 +845,17 @@ struct Translator {
         if let extra { append(extra) }
         pop(argumentCount)
         for _ in 0..<resultCount { push() }
+    }
+
+    /// `x + c` / `x - c` with a small constant `c` on top of the stack: the add-immediate opcode and `±c`.
+    func addImmediate(_ op: NumericOp) -> (Opcode, Int16)? {
+        guard case .const(let v) = stack[stack.count - 1] else { return nil }
+        let is64 = op == .i64Add || op == .i64Sub
+        guard op == .i32Add || op == .i32Sub || is64 else { return nil }
+        let value = is64 ? Int64(bitPattern: v) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
+        let signed = (op == .i32Sub || op == .i64Sub) ? -value : value
+        guard let imm = Int16(exactly: signed) else { return nil }
+        return (is64 ? .i64AddImm : .i32AddImm, imm)
     }
 
     /// `local.set`/`local.tee`: store the top value into local `i`.

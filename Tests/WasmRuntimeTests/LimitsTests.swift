@@ -72,4 +72,18 @@ import WasmText
         #expect(try call(s, i, "pick", [1, 2]) == [10])
         #expect(try call(s, i, "pick", [2, 1]) == [20])
     }
+
+    @Test func addImmediateFusionKeepsSemantics() throws {
+        let (s, i) = try instantiate("""
+            (module
+              (func (export "sub32") (param i32) (result i32) (i32.sub (local.get 0) (i32.const 32768)))
+              (func (export "add32") (param i32) (result i32) (i32.add (local.get 0) (i32.const -7)))
+              (func (export "sub64") (param i64) (result i64) (i64.sub (local.get 0) (i64.const -32768)))
+              (func (export "add64") (param i64) (result i64) (i64.add (local.get 0) (i64.const 100000))))
+            """)
+        #expect(try call(s, i, "sub32", [0]) == [UInt64(UInt32(bitPattern: -32768))])
+        #expect(try call(s, i, "add32", [3]) == [UInt64(UInt32(bitPattern: -4))])
+        #expect(try call(s, i, "sub64", [1]) == [32769])
+        #expect(try call(s, i, "add64", [UInt64.max]) == [99999])
+    }
 }

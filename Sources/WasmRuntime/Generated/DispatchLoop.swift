@@ -822,6 +822,12 @@ extension Executor {
             case .brIfI32GeU:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
                 s.pc += x >= y ? 1 + s.pc[1].offset : 2
+            case .i32AddImm:
+                fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+                s.pc += 1
+            case .i64AddImm:
+                fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+                s.pc += 1
             }
             }
         } catch {

@@ -908,4 +908,6 @@ enum Opcode: UInt8 {
     case brIfI32LeU
     case brIfI32GeS
     case brIfI32GeU
+    case i32AddImm
+    case i64AddImm
 }
