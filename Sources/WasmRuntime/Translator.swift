@@ -295,6 +295,18 @@ struct Translator {
         return (fused, w.a, w.b)
     }
 
+    /// If the condition on top of the stack was just computed by `i32.eqz x`, removes that instruction and
+    /// returns the slot of `x` (the branch then tests `x` with the opposite sense).
+    mutating func takeEqz() -> Int? {
+        guard let p = lastProducer, p.position == stack.count - 1, p.end == code.count, p.index == code.count - 1,
+              case .temp = stack[stack.count - 1], Opcode(unchecked: code[p.index]) == .i32Eqz else {
+            return nil
+        }
+        let w = code.removeLast()
+        lastProducer = nil
+        return w.a
+    }
+
     /// The compare-and-branch opcode for an i32 comparison.
     static func fusedBranch(_ op: Opcode) -> Opcode? {
         switch op {
@@ -411,7 +423,19 @@ struct Translator {
         case .block(let bt): try openBlock(.block, bt); return
         case .loop(let bt): try openBlock(.loop, bt); return
         case .if(let bt):
-            if reachable {
+            if reachable, let (op, a, b) = takeFusableComparison() {
+                // Jump to the else branch when the comparison fails.
+                pop()
+                try openBlock(.if, bt)
+                append(word(Self.invertedBranch(op), a: a, b: b))
+                frames[frames.count - 1].elseBranch = code.count
+                append(0)
+            } else if reachable, let a = takeEqz() {
+                pop()
+                try openBlock(.if, bt)
+                frames[frames.count - 1].elseBranch = code.count
+                append(word(.brIf, a: a))
+            } else if reachable {
                 let cond = useTop()
                 pop()
                 try openBlock(.if, bt)
@@ -599,6 +623,9 @@ struct Translator {
             if let (op, a, b) = takeFusableComparison() {
                 pop()
                 compareAndBranch(toDepth: l, op: op, a: a, b: b)
+            } else if let a = takeEqz() {
+                pop()
+                conditionalBranch(toDepth: l, cond: a, op: .brIfNot, inverse: .brIf)
             } else {
                 let cond = useTop()
                 pop()

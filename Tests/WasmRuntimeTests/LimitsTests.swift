@@ -86,4 +86,25 @@ import WasmText
         #expect(try call(s, i, "sub64", [1]) == [32769])
         #expect(try call(s, i, "add64", [UInt64.max]) == [99999])
     }
+
+    @Test func ifAndBrIfFuseComparisonsAndEqz() throws {
+        let (s, i) = try instantiate("""
+            (module
+              (func (export "max") (param i32 i32) (result i32)
+                (if (result i32) (i32.gt_s (local.get 0) (local.get 1)) (then (local.get 0)) (else (local.get 1))))
+              (func (export "isZero") (param i32) (result i32)
+                (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1)) (else (i32.const 0))))
+              (func (export "firstZero") (param i32) (result i32)
+                (block $done (loop $l
+                  (br_if $done (i32.eqz (local.get 0)))
+                  (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                  (br $l)))
+                (local.get 0)))
+            """)
+        #expect(try call(s, i, "max", [3, UInt64(UInt32(bitPattern: -9))]) == [3])
+        #expect(try call(s, i, "max", [UInt64(UInt32(bitPattern: -9)), 3]) == [3])
+        #expect(try call(s, i, "isZero", [0]) == [1])
+        #expect(try call(s, i, "isZero", [5]) == [0])
+        #expect(try call(s, i, "firstZero", [10]) == [0])
+    }
 }
