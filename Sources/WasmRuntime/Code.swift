@@ -90,18 +90,33 @@ package final class CompiledFunction: @unchecked Sendable {
     /// Index in the function index space.
     let functionIndex: Int
 
-    init(code: [UInt64], localCount: Int, frameSize: Int, handlers: [ExceptionHandler], functionIndex: Int) {
+    /// Constant operands, copied into the slots after the locals by the call prologue.
+    let constants: UnsafeMutablePointer<UInt64>?
+    let constantCount: Int
+
+    init(code: [UInt64], localCount: Int, constants: [UInt64] = [], frameSize: Int, handlers: [ExceptionHandler], functionIndex: Int) {
         let p = UnsafeMutablePointer<UInt64>.allocate(capacity: max(code.count, 1))
         p.initialize(from: code, count: code.count)
         self.code = p
         self.codeCount = code.count
+        if constants.isEmpty {
+            self.constants = nil
+        } else {
+            let c = UnsafeMutablePointer<UInt64>.allocate(capacity: constants.count)
+            c.initialize(from: constants, count: constants.count)
+            self.constants = c
+        }
+        self.constantCount = constants.count
         self.localCount = localCount
         self.frameSize = frameSize
         self.handlers = handlers
         self.functionIndex = functionIndex
     }
 
-    deinit { code.deallocate() }
+    deinit {
+        code.deallocate()
+        constants?.deallocate()
+    }
 }
 
 /// A decoded, validated and translated module, ready to instantiate any number of times.

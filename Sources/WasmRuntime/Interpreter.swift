@@ -77,6 +77,9 @@ final class Executor {
             frames[depth] = CallFrame(returnPC: nil, fp: fp, function: header)
             depth += 1
             for i in header.pointee.paramCount..<header.pointee.localCount { fp[i] = 0 }
+            if let constants = header.pointee.constants {
+                (fp + header.pointee.localCount).update(from: constants, count: header.pointee.constantCount)
+            }
             var regs = Registers(pc: code, fp: fp, function: header)
             try run(&regs, entryDepth: savedDepth)
         }

@@ -117,6 +117,8 @@ struct Translator {
         functionIndex = context.importedFunctionCount + definedFunctionIndex
         localCount = validator.locals.count
         resultCount = validator.type.results.count
+        // Every constant instruction takes at least two bytes; small bodies need few constant slots.
+        constantCapacity = min(body.code.count / 2, 64)
         frames.append(Frame(kind: .function, height: 0, paramCount: 0, resultCount: resultCount))
     }
 
@@ -135,11 +137,12 @@ struct Translator {
             throw .invalid(ValidationError("section size mismatch: bytes after the function's final end", offset: reader.offset))
         }
         do { try validator.finish(at: reader.offset) } catch { throw .invalid(error) }
-        let frameSize = max(localCount + maxHeight, resultCount, 1)
+        let frameSize = max(localCount + constantCapacity + maxHeight, resultCount, 1)
         guard frameSize <= 0xFFFF else {
             throw .unsupported("function \(functionIndex) needs \(frameSize) value slots; the interpreter supports at most 65535")
         }
-        return CompiledFunction(code: code, localCount: localCount, frameSize: frameSize, handlers: handlers, functionIndex: functionIndex)
+        return CompiledFunction(code: code, localCount: localCount, constants: constants, frameSize: frameSize,
+                                handlers: handlers, functionIndex: functionIndex)
     }
 
     /// try_table catch labels are relative to the block enclosing the try_table: resolve them before it opens.
@@ -152,7 +155,24 @@ struct Translator {
 
     // MARK: Operands
 
-    @inline(__always) func slot(_ position: Int) -> Int { localCount + position }
+    @inline(__always) func slot(_ position: Int) -> Int { localCount + constantCapacity + position }
+
+    /// Constants read by instructions live in frame slots right after the locals, written by the call
+    /// prologue, so a constant operand costs nothing at run time. At most `constantCapacity` of them;
+    /// further constants are materialised into their position's slot when consumed.
+    var constantCapacity = 0
+    var constantSlots: [UInt64: Int] = [:]
+    var constants: [UInt64] = []
+
+    /// The slot holding constant `v`, if it has (or can get) one.
+    mutating func constantSlot(_ v: UInt64) -> Int? {
+        if let s = constantSlots[v] { return s }
+        guard constants.count < constantCapacity else { return nil }
+        let s = localCount + constants.count
+        constants.append(v)
+        constantSlots[v] = s
+        return s
+    }
 
     mutating func push(_ operand: Operand = .temp) {
         stack.append(operand)
@@ -165,6 +185,7 @@ struct Translator {
         case .temp: return slot(position)
         case .local(let i): return i
         case .const(let v):
+            if let s = constantSlot(v) { return s }
             emitConst(v, to: slot(position))
             stack[position] = .temp
             return slot(position)

@@ -59,6 +59,7 @@ extension Executor {
             newFP[i] = 0
             i += 1
         }
+        if let constants = h.constants { (newFP + h.localCount).update(from: constants, count: h.constantCount) }
         s.fp = newFP
         s.pc = code
         s.function = callee
