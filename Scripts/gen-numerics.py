@@ -124,7 +124,7 @@ out.append('    var opcode: Opcode {\n        switch self {')
 for n, _ in cases: out.append(f'        case .{n}: .{n}')
 out.append('        }\n    }\n}')
 out.append('')
-OTHER = """unreachable copy const32 const64 br brIf brIfNot brIfNull brIfNotNull brTable loopHeader return
+OTHER = """unreachable copy const32 const64 br brIf brIfNot brIfNull brIfNotNull brTable return
 call callIndirect callRef returnCall returnCallIndirect returnCallRef select globalGet globalSet
 i32Load i64Load f32Load f64Load i32Load8S i32Load8U i32Load16S i32Load16U i64Load8S i64Load8U i64Load16S i64Load16U i64Load32S i64Load32U
 i32Store i64Store f32Store f64Store i32Store8 i32Store16 i64Store8 i64Store16 i64Store32
@@ -175,7 +175,9 @@ for n, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPattern: x)
                ('GeS', 'Int32(bitPattern: x) >= Int32(bitPattern: y)'), ('GeU', 'x >= y')):
     gen.append(f"""            case .brIfI32{n}:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += {cmp} ? 1 + s.pc[1].offset : 2""")
+                let d = {cmp} ? 1 + s.pc[1].offset : 2
+                if d <= 0 {{ ticks -= 1; if ticks <= 0 {{ ticks = try checkpoint() }} }}
+                s.pc += d""")
 gen.append("""            case .i32AddImm:
                 fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
                 s.pc += 1

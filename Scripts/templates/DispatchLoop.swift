@@ -191,23 +191,31 @@ extension Executor {
                 fp[w.a] = s.pc[1]
                 s.pc += 2
             case .br:
-                s.pc += w.offset
+                let d = w.offset
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIf:
-                s.pc += fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
+                let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfNot:
-                s.pc += fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
+                let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfNull:
-                s.pc += fp[w.a] == 0 ? w.offset : 1
+                let d = fp[w.a] == 0 ? w.offset : 1
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfNotNull:
-                s.pc += fp[w.a] != 0 ? w.offset : 1
+                let d = fp[w.a] != 0 ? w.offset : 1
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brTable:
                 let count = UInt64(w.hi32)
                 let i = min(fp[w.a] & 0xFFFF_FFFF, count)
-                s.pc += s.pc[1 + Int(i)].offset
-            case .loopHeader:
-                ticks -= 1
-                if ticks <= 0 { ticks = try checkpoint() }
-                s.pc += 1
+                let d = s.pc[1 + Int(i)].offset
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .return:
                 if !returnFromFunction(&s) { break dispatch }
             case .call:

@@ -408,8 +408,6 @@ struct Translator {
         f.loopStart = code.count
         f.tryStart = code.count
         frames.append(f)
-        // Loop headers count fuel and poll for interrupts; backward branches land on them.
-        if kind == .loop { code.append(word(.loopHeader)) }
     }
 
     /// Ends the current block: its results land in their positions, pending branches are patched.

@@ -190,23 +190,31 @@ extension Executor {
                 fp[w.a] = s.pc[1]
                 s.pc += 2
             case .br:
-                s.pc += w.offset
+                let d = w.offset
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIf:
-                s.pc += fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
+                let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfNot:
-                s.pc += fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
+                let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfNull:
-                s.pc += fp[w.a] == 0 ? w.offset : 1
+                let d = fp[w.a] == 0 ? w.offset : 1
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfNotNull:
-                s.pc += fp[w.a] != 0 ? w.offset : 1
+                let d = fp[w.a] != 0 ? w.offset : 1
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brTable:
                 let count = UInt64(w.hi32)
                 let i = min(fp[w.a] & 0xFFFF_FFFF, count)
-                s.pc += s.pc[1 + Int(i)].offset
-            case .loopHeader:
-                ticks -= 1
-                if ticks <= 0 { ticks = try checkpoint() }
-                s.pc += 1
+                let d = s.pc[1 + Int(i)].offset
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .return:
                 if !returnFromFunction(&s) { break dispatch }
             case .call:
@@ -795,34 +803,54 @@ extension Executor {
                 s.pc += 2
             case .brIfI32Eq:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += x == y ? 1 + s.pc[1].offset : 2
+                let d = x == y ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfI32Ne:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += x != y ? 1 + s.pc[1].offset : 2
+                let d = x != y ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfI32LtS:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += Int32(bitPattern: x) < Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+                let d = Int32(bitPattern: x) < Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfI32LtU:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += x < y ? 1 + s.pc[1].offset : 2
+                let d = x < y ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfI32GtS:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += Int32(bitPattern: x) > Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+                let d = Int32(bitPattern: x) > Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfI32GtU:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += x > y ? 1 + s.pc[1].offset : 2
+                let d = x > y ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfI32LeS:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += Int32(bitPattern: x) <= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+                let d = Int32(bitPattern: x) <= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfI32LeU:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += x <= y ? 1 + s.pc[1].offset : 2
+                let d = x <= y ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfI32GeS:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += Int32(bitPattern: x) >= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+                let d = Int32(bitPattern: x) >= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .brIfI32GeU:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-                s.pc += x >= y ? 1 + s.pc[1].offset : 2
+                let d = x >= y ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .i32AddImm:
                 fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
                 s.pc += 1

@@ -844,7 +844,6 @@ enum Opcode: UInt8 {
     case brIfNull
     case brIfNotNull
     case brTable
-    case loopHeader
     case `return`
     case call
     case callIndirect
