@@ -92,10 +92,12 @@ extension Executor {
         s.pc = next
         s.fp = frame.fp
         s.function = frame.function
+        // Within one instance the cached memory is current (memory.grow refreshes it); only a change of
+        // instance needs a reload (a shared memory may have grown elsewhere).
         if let context = frame.function.pointee.context, context != s.context {
             s.context = context
+            s.reloadMemory()
         }
-        s.reloadMemory()
         return true
     }
 
