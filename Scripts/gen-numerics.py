@@ -131,7 +131,8 @@ i32Store i64Store f32Store f64Store i32Store8 i32Store16 i64Store8 i64Store16 i6
 memorySize memoryGrow memoryFill memoryCopy memoryInit dataDrop
 tableGet tableSet tableSize tableGrow tableFill tableCopy tableInit elemDrop
 refIsNull refFunc refAsNonNull throw throwRef rethrow
-brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU i32AddImm i64AddImm""".split()
+brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU i32AddImm i64AddImm
+brIfF32Eq brIfNotF32Eq brIfF32Ne brIfNotF32Ne brIfF32Lt brIfNotF32Lt brIfF32Gt brIfNotF32Gt brIfF32Le brIfNotF32Le brIfF32Ge brIfNotF32Ge brIfF64Eq brIfNotF64Eq brIfF64Ne brIfNotF64Ne brIfF64Lt brIfNotF64Lt brIfF64Gt brIfNotF64Gt brIfF64Le brIfNotF64Le brIfF64Ge brIfNotF64Ge""".split()
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
 out.append('/// Fewer than 256 cases, so an opcode is one byte (`Opcode(unchecked:)` relies on it).')
 out.append('enum Opcode: UInt8 {')
@@ -176,6 +177,15 @@ for n, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPattern: x)
     gen.append(f"""            case .brIfI32{n}:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
                 let d = {cmp} ? 1 + s.pc[1].offset : 2
+                if d <= 0 {{ ticks -= 1; if ticks <= 0 {{ ticks = try checkpoint() }} }}
+                s.pc += d""")
+for t, conv in (('F32', 'Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.{}]))'), ('F64', 'Double(bitPattern: fp[w.{}])')):
+    for n, op in (('Eq', '=='), ('Ne', '!='), ('Lt', '<'), ('Gt', '>'), ('Le', '<='), ('Ge', '>=')):
+        for neg in ('', 'Not'):
+            cond = f'{conv.format("a")} {op} {conv.format("b")}'
+            if neg: cond = f'!({cond})'
+            gen.append(f"""            case .brIf{neg}{t}{n}:
+                let d = {cond} ? 1 + s.pc[1].offset : 2
                 if d <= 0 {{ ticks -= 1; if ticks <= 0 {{ ticks = try checkpoint() }} }}
                 s.pc += d""")
 gen.append("""            case .i32AddImm:

@@ -304,7 +304,7 @@ struct Translator {
         }
     }
 
-    /// If the condition on top of the stack was just computed by an i32 comparison, removes that
+    /// If the condition on top of the stack was just computed by a comparison, removes that
     /// instruction and returns its fused branch opcode and operand slots (compare+branch fusion).
     mutating func takeFusableComparison() -> (Opcode, Int, Int)? {
         guard let p = lastProducer, p.position == stack.count - 1, p.end == code.count, p.index == code.count - 1,
@@ -328,7 +328,7 @@ struct Translator {
         return w.a
     }
 
-    /// The compare-and-branch opcode for an i32 comparison.
+    /// The compare-and-branch opcode for an i32, f32 or f64 comparison.
     static func fusedBranch(_ op: Opcode) -> Opcode? {
         switch op {
         case .i32Eq: .brIfI32Eq
@@ -341,13 +341,38 @@ struct Translator {
         case .i32LeU: .brIfI32LeU
         case .i32GeS: .brIfI32GeS
         case .i32GeU: .brIfI32GeU
+        case .f32Eq: .brIfF32Eq
+        case .f32Ne: .brIfF32Ne
+        case .f32Lt: .brIfF32Lt
+        case .f32Gt: .brIfF32Gt
+        case .f32Le: .brIfF32Le
+        case .f32Ge: .brIfF32Ge
+        case .f64Eq: .brIfF64Eq
+        case .f64Ne: .brIfF64Ne
+        case .f64Lt: .brIfF64Lt
+        case .f64Gt: .brIfF64Gt
+        case .f64Le: .brIfF64Le
+        case .f64Ge: .brIfF64Ge
         default: nil
         }
     }
 
-    /// The fused branch taken exactly when `op` is not.
+    /// The fused branch taken exactly when `op` is not. Float comparisons have explicit negated forms,
+    /// because with NaN operands `!(a < b)` is not `a >= b`.
     static func invertedBranch(_ op: Opcode) -> Opcode {
         switch op {
+        case .brIfF32Eq: .brIfNotF32Eq
+        case .brIfF32Ne: .brIfNotF32Ne
+        case .brIfF32Lt: .brIfNotF32Lt
+        case .brIfF32Gt: .brIfNotF32Gt
+        case .brIfF32Le: .brIfNotF32Le
+        case .brIfF32Ge: .brIfNotF32Ge
+        case .brIfF64Eq: .brIfNotF64Eq
+        case .brIfF64Ne: .brIfNotF64Ne
+        case .brIfF64Lt: .brIfNotF64Lt
+        case .brIfF64Gt: .brIfNotF64Gt
+        case .brIfF64Le: .brIfNotF64Le
+        case .brIfF64Ge: .brIfNotF64Ge
         case .brIfI32Eq: .brIfI32Ne
         case .brIfI32Ne: .brIfI32Eq
         case .brIfI32LtS: .brIfI32GeS

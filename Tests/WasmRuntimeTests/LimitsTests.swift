@@ -107,4 +107,23 @@ import WasmText
         #expect(try call(s, i, "isZero", [5]) == [0])
         #expect(try call(s, i, "firstZero", [10]) == [0])
     }
+
+    /// Fused float compare-and-branch must keep NaN semantics: `!(a < b)` is not `a >= b`.
+    @Test func floatCompareBranchesHandleNaN() throws {
+        let (s, i) = try instantiate("""
+            (module
+              (func (export "lt") (param f64 f64) (result i32)
+                (if (result i32) (f64.lt (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 0))))
+              (func (export "ge") (param f32 f32) (result i32)
+                (block (result i32) (br_if 0 (i32.const 1) (f32.ge (local.get 0) (local.get 1))) (drop) (i32.const 0))))
+            """)
+        let nan64 = Double.nan.bitPattern, one64 = Double(1).bitPattern, two64 = Double(2).bitPattern
+        let nan32 = UInt64(Float.nan.bitPattern), one32 = UInt64(Float(1).bitPattern)
+        #expect(try call(s, i, "lt", [one64, two64]) == [1])
+        #expect(try call(s, i, "lt", [two64, one64]) == [0])
+        #expect(try call(s, i, "lt", [nan64, one64]) == [0])
+        #expect(try call(s, i, "ge", [one32, one32]) == [1])
+        #expect(try call(s, i, "ge", [nan32, one32]) == [0])
+        #expect(try call(s, i, "ge", [one32, nan32]) == [0])
+    }
 }

@@ -853,6 +853,102 @@ extension Executor {
                 let d = x >= y ? 1 + s.pc[1].offset : 2
                 if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
                 s.pc += d
+            case .brIfF32Eq:
+                let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF32Eq:
+                let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF32Ne:
+                let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF32Ne:
+                let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF32Lt:
+                let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF32Lt:
+                let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF32Gt:
+                let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF32Gt:
+                let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF32Le:
+                let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF32Le:
+                let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF32Ge:
+                let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF32Ge:
+                let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF64Eq:
+                let d = Double(bitPattern: fp[w.a]) == Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF64Eq:
+                let d = !(Double(bitPattern: fp[w.a]) == Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF64Ne:
+                let d = Double(bitPattern: fp[w.a]) != Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF64Ne:
+                let d = !(Double(bitPattern: fp[w.a]) != Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF64Lt:
+                let d = Double(bitPattern: fp[w.a]) < Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF64Lt:
+                let d = !(Double(bitPattern: fp[w.a]) < Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF64Gt:
+                let d = Double(bitPattern: fp[w.a]) > Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF64Gt:
+                let d = !(Double(bitPattern: fp[w.a]) > Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF64Le:
+                let d = Double(bitPattern: fp[w.a]) <= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF64Le:
+                let d = !(Double(bitPattern: fp[w.a]) <= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfF64Ge:
+                let d = Double(bitPattern: fp[w.a]) >= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
+            case .brIfNotF64Ge:
+                let d = !(Double(bitPattern: fp[w.a]) >= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
+                s.pc += d
             case .i32AddImm:
                 fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
                 s.pc += 1

@@ -909,4 +909,28 @@ enum Opcode: UInt8 {
     case brIfI32GeU
     case i32AddImm
     case i64AddImm
+    case brIfF32Eq
+    case brIfNotF32Eq
+    case brIfF32Ne
+    case brIfNotF32Ne
+    case brIfF32Lt
+    case brIfNotF32Lt
+    case brIfF32Gt
+    case brIfNotF32Gt
+    case brIfF32Le
+    case brIfNotF32Le
+    case brIfF32Ge
+    case brIfNotF32Ge
+    case brIfF64Eq
+    case brIfNotF64Eq
+    case brIfF64Ne
+    case brIfNotF64Ne
+    case brIfF64Lt
+    case brIfNotF64Lt
+    case brIfF64Gt
+    case brIfNotF64Gt
+    case brIfF64Le
+    case brIfNotF64Le
+    case brIfF64Ge
+    case brIfNotF64Ge
 }
