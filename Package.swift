@@ -5,6 +5,8 @@ let package = Package(
     name: "Swasm",
     products: [
         .executable(name: "swasm", targets: ["swasm"]),
+        // The JS-shaped embedding API: `import Swasm`, then `WebAssembly.instantiate(...)`.
+        .library(name: "Swasm", targets: ["Swasm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -15,7 +17,7 @@ let package = Package(
         // Binary format: bytes -> Module, and an instruction reader for function bodies.
         .target(name: "WasmBinary", dependencies: ["WasmCore"]),
         // Text format: WAT -> binary bytes, and WAST scripts.
-        .target(name: "WasmText", dependencies: ["WasmCore"]),
+        .target(name: "WasmText", dependencies: ["WasmCore", "WasmBinary"]),
         // The type system: module and function-body validation.
         .target(name: "WasmValidation", dependencies: ["WasmCore", "WasmBinary"]),
         // Store, instances, translator to internal code, and the interpreter.
@@ -31,14 +33,32 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swasm", dependencies: ["SwasmCLI"]),
+        // The embedding API (issue 3): wraps the engine targets and WASI; exposes none of their types.
+        .target(name: "Swasm", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime", "WASI"]),
+        // Runnable examples of the embedding API (Examples/*/main.swift); SwasmTests runs each one.
+        .executableTarget(name: "QuickstartExample", dependencies: ["Swasm"], path: "Examples/Quickstart",
+                          exclude: ["my-module.wat", "my-module.wasm"]),
+        .executableTarget(name: "HostFunctionsExample", dependencies: ["Swasm"], path: "Examples/HostFunctions"),
+        .executableTarget(name: "StringsExample", dependencies: ["Swasm"], path: "Examples/Strings",
+                          exclude: ["strings.c", "strings.wasm", "build.sh"]),
+        .executableTarget(name: "SharedMemoryExample", dependencies: ["Swasm"], path: "Examples/SharedMemory"),
+        .executableTarget(name: "CatchingTrapsExample", dependencies: ["Swasm"], path: "Examples/CatchingTraps"),
 
         .testTarget(name: "WasmBinaryTests", dependencies: ["WasmBinary", "WasmCore"]),
         .testTarget(name: "WasmTextTests", dependencies: ["WasmText", "WasmBinary", "WasmCore"]),
         .testTarget(name: "WasmValidationTests", dependencies: ["WasmValidation", "WasmBinary", "WasmText", "WasmCore"]),
         .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "WasmText", "WasmBinary", "WasmCore"]),
+        .testTarget(name: "SwasmTests", dependencies: [
+            "Swasm", "WasmText",
+            "QuickstartExample", "HostFunctionsExample", "StringsExample", "SharedMemoryExample", "CatchingTrapsExample",
+        ], exclude: ["Programs"]),
         .testTarget(name: "SpecTests", dependencies: ["WastRunner"]),
-        .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "WasmText", "WasmCore"],
+        .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "WasmText", "WasmCore", "SwasmCLI"],
                     exclude: ["Programs"]),
+        .testTarget(name: "SwasmCLITests", dependencies: [
+            "SwasmCLI", "WasmText", "WasmBinary", "WasmCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

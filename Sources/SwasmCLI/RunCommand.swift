@@ -1,9 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
+import Dispatch
 import Foundation
 import WASI
+import WasmBinary
 import WasmCore
 import WasmRuntime
 import WasmText
+
+/// The host descriptors a run uses for the guest's standard streams and for swasm's own messages.
+struct StandardStreams {
+    var stdin: Int32 = 0
+    var stdout: Int32 = 1
+    var stderr: Int32 = 2
+
+    func write(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+
+    func error(_ message: String) { write(stderr, "error: \(message)\n") }
+}
 
 /// `swasm run`: runs a WASI command module, or calls one export.
 struct RunCommand: ParsableCommand {
@@ -12,24 +40,52 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a WebAssembly module with WASI (preview 1).",
         discussion: """
         Runs the module's `_start` (after `_initialize`, for reactors) and exits with the guest's exit code.
-        With --invoke, calls that export instead, with ARGS parsed by its parameter types, and prints each
-        result on its own line. FILE may be a binary module or a text (.wat) module.
+        With --invoke, calls that export instead, with ARGS parsed by its parameter types (i32, i64, f32, f64),
+        and prints each result on its own line. FILE may be a binary module or a text (.wat) module.
+
+        The guest sees only what it is given: the directories of --dir/--dir-ro (paths cannot escape them
+        through "..", absolute paths or symlinks), the variables of --env/--inherit-env, and its arguments.
+
+        Options go before FILE: everything after FILE is passed to the guest (or to --invoke) unchanged.
+
+        Exit status: the guest's exit code; 134 after a trap (including fuel or time running out);
+        1 when the module cannot be loaded, validated or linked.
 
         Examples:
           swasm run hello.wasm
           swasm run --dir data::/data --env HOME=/data prog.wasm arg1 arg2
+          swasm run --dir-ro /usr/share/dict::dict --inherit-env grep.wasm word dict/words
+          swasm run --fuel 1000000 --timeout 2.5 --max-memory 64M untrusted.wasm
           swasm run --invoke add math.wat 1 2
         """
     )
 
-    @Option(name: .customLong("dir"), help: ArgumentHelp("Preopen a host directory (as GUEST, default HOST).", valueName: "HOST[::GUEST]"))
+    @Option(name: .customLong("dir"), help: ArgumentHelp("Preopen a host directory read-write, as GUEST (default: HOST).", valueName: "HOST[::GUEST]"))
     var dirs: [String] = []
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("Set an environment variable for the guest.", valueName: "NAME=VALUE"))
+    @Option(name: .customLong("dir-ro"), help: ArgumentHelp("Preopen a host directory read-only.", valueName: "HOST[::GUEST]"))
+    var readOnlyDirs: [String] = []
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Set a guest environment variable (NAME alone: copy the host's value).", valueName: "NAME=VALUE"))
     var env: [String] = []
+
+    @Flag(name: .customLong("inherit-env"), help: "Give the guest every host environment variable (before --env).")
+    var inheritEnv = false
 
     @Option(name: .customLong("invoke"), help: ArgumentHelp("Call this export instead of _start.", valueName: "NAME"))
     var invoke: String?
+
+    @Option(name: .customLong("fuel"), help: ArgumentHelp("Stop the guest after N units of fuel (one per call and loop iteration).", valueName: "N"))
+    var fuel: UInt64?
+
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Largest size of each linear memory (suffixes K, M, G).", valueName: "BYTES"))
+    var maxMemory: String?
+
+    @Option(name: .customLong("timeout"), help: ArgumentHelp("Interrupt the guest after this long (e.g. 10, 2.5, 500ms).", valueName: "SECONDS"))
+    var timeout: String?
+
+    @Option(name: .customLong("max-stack"), help: ArgumentHelp("Maximum depth of nested wasm calls (default 20000).", valueName: "N"))
+    var maxStack: Int?
 
     @Argument(help: "The module (.wasm or .wat).")
     var file: String
@@ -38,30 +94,21 @@ struct RunCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        let code = execute()
+        let code = execute(StandardStreams())
         if code != 0 { throw ExitCode(code) }
     }
 
-    /// A failure reported as one `error:` line.
-    struct Failure: Error {
-        var message: String
-        var code: Int32 = 1
-    }
-
-    func execute() -> Int32 {
+    /// Runs the module; returns the process exit code. Every failure is reported on `io.stderr`.
+    func execute(_ io: StandardStreams) -> Int32 {
         do {
-            return try runModule()
-        } catch let f as Failure {
-            Self.printError(f.message)
+            return try runModule(io)
+        } catch let f as CLIFailure {
+            io.error(f.message)
             return f.code
         } catch {
-            Self.printError("\(error)")
+            io.error("\(error)")
             return 1
         }
-    }
-
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     }
 
     /// The guest (or --invoke) arguments, without a leading "--" separator.
@@ -69,42 +116,126 @@ struct RunCommand: ParsableCommand {
         arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
     }
 
-    func runModule() throws -> Int32 {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            let reason = FileManager.default.fileExists(atPath: file) ? "cannot read file" : "no such file"
-            throw Failure(message: "\(reason): \(file)")
+    /// Parses "123", "64K", "16M", "1G" (binary multiples).
+    static func parseBytes(_ text: String) -> UInt64? {
+        var digits = text.uppercased()
+        var multiplier: UInt64 = 1
+        if digits.hasSuffix("IB") || (digits.hasSuffix("B") && digits.count > 1 && !digits.dropLast().allSatisfy(\.isNumber)) {
+            digits.removeLast(digits.hasSuffix("IB") ? 2 : 1)
         }
-        var bytes = [UInt8](data)
-        if Self.looksLikeText(bytes) {
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw Failure(message: "\(file): text module is not valid UTF-8")
-            }
-            do { bytes = try WAT.encode(text) } catch { throw Failure(message: "\(file): \(error)") }
+        switch digits.last {
+        case "K": multiplier = 1 << 10
+        case "M": multiplier = 1 << 20
+        case "G": multiplier = 1 << 30
+        default: break
         }
-        let compiled: CompiledModule
-        do { compiled = try compileModule(bytes) } catch {
-            switch error {
-            case .malformed(let e): throw Failure(message: "\(file): \(e)")
-            case .invalid(let e): throw Failure(message: "\(file): \(e)")
-            case .unsupported(let m): throw Failure(message: "\(file): unsupported: \(m)")
-            }
-        }
+        if multiplier != 1 { digits.removeLast() }
+        guard let n = UInt64(digits) else { return nil }
+        let (v, overflow) = n.multipliedReportingOverflow(by: multiplier)
+        return overflow ? nil : v
+    }
 
+    /// Parses "10", "2.5", "2.5s", "500ms" as seconds.
+    static func parseSeconds(_ text: String) -> Double? {
+        var t = text
+        var scale = 1.0
+        if t.hasSuffix("ms") { t.removeLast(2); scale = 0.001 } else if t.hasSuffix("s") { t.removeLast() }
+        guard let v = Double(t), v.isFinite, v >= 0 else { return nil }
+        return v * scale
+    }
+
+    func limits() throws(CLIFailure) -> StoreLimits {
+        var limits = StoreLimits()
+        if let maxMemory {
+            guard let bytes = Self.parseBytes(maxMemory) else {
+                throw CLIFailure(message: "--max-memory expects a byte count such as 1048576 or 64M, got \"\(maxMemory)\"")
+            }
+            limits.maxMemoryBytes = bytes
+        }
+        if let maxStack {
+            guard maxStack > 0 else { throw CLIFailure(message: "--max-stack must be positive") }
+            limits.maxCallDepth = maxStack
+        }
+        limits.fuel = fuel
+        return limits
+    }
+
+    func configuration() throws(CLIFailure) -> WASIConfiguration {
         var config = WASIConfiguration(arguments: [file] + (invoke == nil ? guestArguments : []))
+        if inheritEnv {
+            for (name, value) in ProcessInfo.processInfo.environment.sorted(by: { $0.key < $1.key }) {
+                config.environment.append((name, value))
+            }
+        }
         for e in env {
-            guard let eq = e.firstIndex(of: "=") else { throw Failure(message: "--env expects NAME=VALUE, got \"\(e)\"") }
-            config.environment.append((String(e[..<eq]), String(e[e.index(after: eq)...])))
+            let name: String, value: String
+            if let eq = e.firstIndex(of: "=") {
+                name = String(e[..<eq])
+                value = String(e[e.index(after: eq)...])
+            } else {
+                guard let v = ProcessInfo.processInfo.environment[e] else { continue }
+                name = e
+                value = v
+            }
+            guard !name.isEmpty else { throw CLIFailure(message: "--env expects NAME=VALUE, got \"\(e)\"") }
+            config.environment.removeAll { $0.0 == name }
+            config.environment.append((name, value))
         }
-        for d in dirs {
-            let parts = d.components(separatedBy: "::")
-            let host = parts[0]
-            let guest = parts.count > 1 ? parts[1...].joined(separator: "::") : host
-            config.preopens.append((hostPath: host, guestPath: guest, readOnly: false))
+        for (list, readOnly) in [(dirs, false), (readOnlyDirs, true)] {
+            for d in list {
+                let host: String, guest: String
+                if let range = d.range(of: "::") {
+                    host = String(d[..<range.lowerBound])
+                    guest = String(d[range.upperBound...])
+                } else {
+                    host = d
+                    guest = d
+                }
+                guard !host.isEmpty, !guest.isEmpty else {
+                    throw CLIFailure(message: "--dir expects HOST[::GUEST], got \"\(d)\"")
+                }
+                config.preopens.append((hostPath: host, guestPath: guest, readOnly: readOnly))
+            }
         }
-        let wasi: WASI
-        do { wasi = try WASI(config) } catch { throw Failure(message: "\(error)") }
+        return config
+    }
 
-        let store = Store()
+    func runModule(_ io: StandardStreams) throws -> Int32 {
+        let input = try ModuleFile(file)
+        let compiled: CompiledModule
+        do { compiled = try compileModule(input.bytes) } catch {
+            switch error {
+            case .malformed(let e): throw CLIFailure(message: "\(file): \(e)")
+            case .invalid(let e): throw CLIFailure(message: "\(file): \(e)")
+            case .unsupported(let m): throw CLIFailure(message: "\(file): unsupported: \(m)")
+            }
+        }
+        let limits = try self.limits()
+        var config = try configuration()
+        config.stdin = io.stdin
+        config.stdout = io.stdout
+        config.stderr = io.stderr
+
+        var seconds: Double?
+        if let timeout {
+            guard let s = Self.parseSeconds(timeout) else {
+                throw CLIFailure(message: "--timeout expects seconds such as 10, 2.5 or 500ms, got \"\(timeout)\"")
+            }
+            seconds = s
+        }
+        let store = Store(limits: limits)
+        if let seconds {
+            let deadline = ContinuousClock.now.advanced(by: .nanoseconds(Int64(min(seconds, 1e9) * 1e9)))
+            store.deadline = deadline
+            config.deadline = deadline
+            config.interruptHandle = store.interruptHandle
+            // The watchdog also interrupts code that does not reach a deadline check on its own.
+            let handle = store.interruptHandle
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { handle.interrupt() }
+        }
+
+        let wasi: WASI
+        do { wasi = try WASI(config) } catch { throw CLIFailure(message: "\(error)") }
         let imports = wasi.imports(store: store)
         let instance: ModuleInstance
         do {
@@ -114,15 +245,24 @@ struct RunCommand: ParsableCommand {
         } catch {
             if let code = WASI.exitCode(of: error) { return code }
             switch error {
-            case .link(let e): throw Failure(message: "\(file): \(e)")
-            case .execution(let e): throw Self.failure(e)
+            case .link(let e):
+                var message = "\(file): \(e)"
+                if e.message.hasPrefix("unknown import"), let imp = compiled.module.imports.first(where: {
+                    $0.module != WASI.moduleName || imports[$0.name] == nil
+                }) {
+                    message = "\(file): unknown import \"\(imp.module)\" \"\(imp.name)\""
+                        + (imp.module == WASI.moduleName ? " (not a WASI preview 1 function)"
+                            : " (swasm run provides only \(WASI.moduleName))")
+                }
+                throw CLIFailure(message: message)
+            case .execution(let e): throw Self.failure(e, limits: limits)
             }
         }
 
         do {
             if let name = invoke {
                 try wasi.initialize(instance: instance, store: store)
-                try invokeExport(name, instance: instance, store: store)
+                try invokeExport(name, instance: instance, store: store, io: io)
                 return 0
             }
             if case .function? = instance.export("_start") {
@@ -132,56 +272,72 @@ struct RunCommand: ParsableCommand {
                 try wasi.initialize(instance: instance, store: store)
                 return 0
             }
-            throw Failure(message: "\(file): the module exports neither \"_start\" nor \"_initialize\" (use --invoke NAME)")
+            throw CLIFailure(message: "\(file): the module exports neither \"_start\" nor \"_initialize\" (use --invoke NAME)")
         } catch let e as ExecutionError {
             if let code = WASI.exitCode(of: e) { return code }
-            throw Self.failure(e)
+            throw Self.failure(e, limits: limits)
         }
     }
 
-    static func failure(_ e: ExecutionError) -> Failure {
+    static func failure(_ e: ExecutionError, limits: StoreLimits) -> CLIFailure {
         switch e {
         case .trap(let trap, let backtrace):
-            let lines = backtrace.map { "\n  at \($0)" }.joined()
-            return Failure(message: "wasm trap: \(trap)\(lines)", code: 134)
-        case .exception:
-            return Failure(message: "uncaught wasm exception", code: 134)
-        case .host(let inner):
-            return Failure(message: "\(inner)")
-        }
-    }
-
-    /// True if the file starts (after white space) with "(" or ";" — a text module.
-    static func looksLikeText(_ bytes: [UInt8]) -> Bool {
-        for b in bytes {
-            switch b {
-            case 0x20, 0x09, 0x0A, 0x0D: continue
-            case UInt8(ascii: "("), UInt8(ascii: ";"): return true
-            default: return false
+            let lines = formatBacktrace(backtrace).map { "\n  \($0)" }.joined()
+            var message = "wasm trap: \(trap)"
+            switch trap {
+            case .outOfFuel: message += " (the --fuel limit was reached)"
+            case .interrupted: message += " (the --timeout limit was reached)"
+            case .callStackExhausted: message += " (deeper than \(limits.maxCallDepth) calls; see --max-stack)"
+            default: break
             }
+            return CLIFailure(message: message + lines, code: 134)
+        case .exception:
+            return CLIFailure(message: "wasm trap: uncaught wasm exception", code: 134)
+        case .host(let inner):
+            if let t = inner as? Trap { return failure(.trap(t, backtrace: []), limits: limits) }
+            return CLIFailure(message: "\(inner)")
         }
-        return false
     }
 
-    func invokeExport(_ name: String, instance: ModuleInstance, store: Store) throws {
+    /// Backtrace lines, innermost first: runs of the same function are folded into one line, and a very deep
+    /// stack shows its innermost and outermost frames.
+    static func formatBacktrace(_ frames: [String]) -> [String] {
+        var groups: [(name: String, count: Int)] = []
+        for f in frames {
+            if let last = groups.last, last.name == f { groups[groups.count - 1].count += 1 } else { groups.append((f, 1)) }
+        }
+        var lines = groups.map { $0.count == 1 ? "at \($0.name)" : "at \($0.name)  (\($0.count) nested calls)" }
+        if lines.count > 30 {
+            let hidden = lines.count - 25
+            lines = Array(lines.prefix(20)) + ["... \(hidden) more frames ..."] + Array(lines.suffix(5))
+        }
+        return lines
+    }
+
+    func invokeExport(_ name: String, instance: ModuleInstance, store: Store, io: StandardStreams) throws {
         guard case .function(let f)? = instance.export(name) else {
-            throw Failure(message: "\(file): no exported function \"\(name)\"")
+            let functions = instance.exports.compactMap { e -> String? in
+                if case .function = e.value { return e.name }
+                return nil
+            }
+            throw CLIFailure(message: "\(file): no exported function \"\(name)\""
+                + (functions.isEmpty ? "" : " (exported functions: \(functions.prefix(10).joined(separator: ", ")))"))
         }
         let params = f.type.parameters
         let arguments = guestArguments
         guard params.count == arguments.count else {
-            throw Failure(message: "\"\(name)\" expects \(params.count) argument(s), got \(arguments.count)")
+            throw CLIFailure(message: "\"\(name)\" expects \(params.count) argument(s), got \(arguments.count)")
         }
         var cells: [UInt64] = []
         for (type, text) in zip(params, arguments) {
             guard let cell = Self.parse(text, as: type) else {
-                throw Failure(message: "cannot parse \"\(text)\" as \(type)")
+                throw CLIFailure(message: "cannot parse \"\(text)\" as \(Printer.valueType(type))")
             }
             cells.append(cell)
         }
         let results = try store.invoke(f, arguments: cells)
         for (type, cell) in zip(f.type.results, results) {
-            print(Self.format(cell, as: type))
+            io.write(io.stdout, Self.format(cell, as: type) + "\n")
         }
     }
 
@@ -190,9 +346,11 @@ struct RunCommand: ParsableCommand {
         case .i32:
             if let v = Int32(text) { return UInt64(UInt32(bitPattern: v)) }
             if let v = UInt32(text) { return UInt64(v) }
+            if text.hasPrefix("0x"), let v = UInt32(text.dropFirst(2), radix: 16) { return UInt64(v) }
             return nil
         case .i64:
             if let v = Int64(text) { return UInt64(bitPattern: v) }
+            if text.hasPrefix("0x"), let v = UInt64(text.dropFirst(2), radix: 16) { return v }
             return UInt64(text)
         case .f32:
             return Float(text).map { UInt64($0.bitPattern) }
@@ -207,7 +365,7 @@ struct RunCommand: ParsableCommand {
         switch type {
         case .i32: String(Int32(bitPattern: UInt32(truncatingIfNeeded: cell)))
         case .i64: String(Int64(bitPattern: cell))
-        case .f32: Double(Float(bitPattern: UInt32(truncatingIfNeeded: cell))).description
+        case .f32: Float(bitPattern: UInt32(truncatingIfNeeded: cell)).description
         case .f64: Double(bitPattern: cell).description
         case .v128: "v128"
         case .ref: cell == 0 ? "null" : "ref"

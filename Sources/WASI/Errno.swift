@@ -37,6 +37,7 @@ package struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
     package static let nosys = Errno(52)
     package static let notdir = Errno(54)
     package static let notempty = Errno(55)
+    package static let notsock = Errno(57)
     package static let notsup = Errno(58)
     package static let notty = Errno(59)
     package static let nxio = Errno(60)
@@ -82,6 +83,7 @@ package struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
         case ENOTDIR: return .notdir
         case ENOTEMPTY: return .notempty
         case ENOTSUP: return .notsup
+        case ENOTSOCK: return .notsock
         case ENOTTY: return .notty
         case ENXIO: return .nxio
         case EOVERFLOW: return .overflow

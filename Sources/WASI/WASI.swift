@@ -19,6 +19,19 @@ package struct WASIConfiguration {
     package var stdin: Int32
     package var stdout: Int32
     package var stderr: Int32
+    /// When set, a guest blocked in `poll_oneoff` past this instant stops with the `interrupted` trap.
+    package var deadline: ContinuousClock.Instant?
+    /// Checked while `poll_oneoff` waits; an interrupt stops the guest with the `interrupted` trap.
+    package var interruptHandle: InterruptHandle?
+
+    /// `deadline` as a CLOCK_MONOTONIC time in nanoseconds.
+    var runDeadlineNanoseconds: UInt64? {
+        guard let deadline else { return nil }
+        let left = ContinuousClock.now.duration(to: deadline).components
+        guard left.seconds >= 0 else { return WASI.monotonicNow() }
+        let ns = UInt64(left.seconds) &* 1_000_000_000 &+ UInt64(max(0, left.attoseconds / 1_000_000_000))
+        return WASI.monotonicNow() &+ ns
+    }
 
     package init(arguments: [String] = [], environment: [(String, String)] = [],
                  preopens: [(hostPath: String, guestPath: String, readOnly: Bool)] = [],
@@ -293,7 +306,14 @@ package final class WASI {
             guard fcntl(d.host, F_SETFL, new) == 0 else { throw Errno.last }
             d.fdflags = UInt16(truncatingIfNeeded: flags)
         }
-        unsupported("fd_fdstat_set_rights", [i, l, l])
+        add("fd_fdstat_set_rights", [i, l, l]) { a throws(Errno) in
+            // Rights can only be dropped, never gained.
+            let d = try self.descriptor(a.u32(0))
+            let base = Rights(rawValue: a.u64(1)), inheriting = Rights(rawValue: a.u64(2))
+            guard d.base.isSuperset(of: base), d.inheriting.isSuperset(of: inheriting) else { throw .notcapable }
+            d.base = base
+            d.inheriting = inheriting
+        }
         add("fd_prestat_get", [i, i]) { a throws(Errno) in
             let d = try self.descriptor(a.u32(0))
             guard let name = d.preopenName else { throw .badf }
@@ -396,6 +416,8 @@ package final class WASI {
         }
         add("path_symlink", [i, i, i, i, i]) { a throws(Errno) in
             let target = try a.memory().string(a.u32(0), a.u32(1))
+            // A link to an absolute path would point out of the sandbox for whoever follows it on the host.
+            guard !target.hasPrefix("/") else { throw .perm }
             let (r, _) = try self.resolve(a, fd: 2, path: 3, right: .pathSymlink, follow: false, trailingSlash: false)
             defer { r.close() }
             guard symlinkat(target, r.directory, r.name) == 0 else { throw Errno.last }
@@ -424,17 +446,26 @@ package final class WASI {
             try m.storeU32(a.u32(5), UInt32(count))
         }
 
-        unsupported("poll_oneoff", [i, i, i, i])
-        unsupported("sock_accept", [i, i, i])
-        unsupported("sock_recv", [i, i, i, i, i, i])
-        unsupported("sock_send", [i, i, i, i, i])
-        unsupported("sock_shutdown", [i, i])
+        result["poll_oneoff"] = .function(store.makeHostFunction(
+            type: FunctionType(parameters: [i, i, i, i], results: [i]), name: "\(Self.moduleName).poll_oneoff") { call in
+                call.slots[0] = UInt64(try self.pollOneoff(HostArgs(call: call)).rawValue)
+            })
+        // Swasm never gives a guest a socket (there are no preopened sockets), so every open descriptor is
+        // "not a socket" and any other number is a bad descriptor.
+        let notSocket: (HostArgs) throws(Errno) -> Void = { a throws(Errno) in
+            _ = try self.descriptor(a.u32(0))
+            throw .notsock
+        }
+        add("sock_accept", [i, i, i], notSocket)
+        add("sock_recv", [i, i, i, i, i, i], notSocket)
+        add("sock_send", [i, i, i, i, i], notSocket)
+        add("sock_shutdown", [i, i], notSocket)
         return result
     }
 
-    /// The names of preview1 functions that currently return ENOSYS.
-    package static let unsupportedFunctions = ["fd_fdstat_set_rights", "poll_oneoff", "proc_raise",
-                                               "sock_accept", "sock_recv", "sock_send", "sock_shutdown"]
+    /// The names of preview1 functions that return ENOSYS (`proc_raise`: signals are not part of the sandbox;
+    /// wasi-libc's `raise` then reports failure).
+    package static let unsupportedFunctions = ["proc_raise"]
 
     // MARK: Helpers
 

@@ -1130,6 +1130,23 @@ final class WatModuleParser {
             }
             customsAt(slot, before: false)
         }
+        // A `name` section for the functions' $ids (as wasm-tools emits), so backtraces show them; skipped when
+        // the text supplies its own `name` custom section.
+        if !funcs.names.isEmpty, !customs.contains(where: { $0.name == Array("name".utf8) }) {
+            var functionNames = ByteWriter()
+            let sorted = funcs.names.sorted { $0.value < $1.value }
+            functionNames.u32(UInt32(sorted.count))
+            for (name, index) in sorted {
+                functionNames.u32(index)
+                functionNames.name(Array(name.utf8))
+            }
+            var w = ByteWriter()
+            w.name(Array("name".utf8))
+            w.byte(1)
+            w.u32(UInt32(functionNames.bytes.count))
+            w.append(functionNames.bytes)
+            section(0, w.bytes)
+        }
         return out.bytes
     }
 }

@@ -157,7 +157,7 @@ func wat(_ body: String) -> String { "(module\n\(prelude)\n\(body)\n)" }
             (if (call $clock_time_get (i32.const 1) (i64.const 1) (i32.const 32)) (then unreachable))
             (if (i64.eqz (i64.load (i32.const 32))) (then (call $proc_exit (i32.const 1))))
             (if (i32.ne (call $clock_time_get (i32.const 9) (i64.const 1) (i32.const 32)) (i32.const 28)) (then (call $proc_exit (i32.const 2))))
-            (if (i32.ne (call $poll_oneoff (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const 52)) (then (call $proc_exit (i32.const 3)))))
+            (if (i32.ne (call $poll_oneoff (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const 28)) (then (call $proc_exit (i32.const 3)))))
         """))
         #expect(r.code == 0)
     }

@@ -188,6 +188,15 @@ private func sections(_ b: [UInt8]) -> [(UInt8, [UInt8])] {
         #expect(throws: TextError.self) { _ = try wat("(func (local.get $nope))") }
     }
 
+    @Test func functionIdsBecomeANameSection() throws {
+        let b = try wat("(module (func $first) (func) (func $third))")
+        let names = try #require(sections(b).last { $0.0 == 0 }).1
+        // "name", subsection 1 (function names): 2 entries, 0 -> "first", 2 -> "third".
+        #expect(names == [4] + Array("name".utf8) + [1, 15, 2, 0, 5] + Array("first".utf8) + [2, 5] + Array("third".utf8))
+        let explicit = try wat("(module (func $f) (@custom \"name\" \"\"))")
+        #expect(sections(explicit).filter { $0.0 == 0 }.count == 1)
+    }
+
     @Test func inlineImportExportAndAbbreviations() throws {
         let b = try wat("""
         (module
@@ -197,7 +206,8 @@ private func sections(_ b: [UInt8]) -> [(UInt8, [UInt8])] {
           (global $g (mut i32) (i32.const 7)))
         """)
         let ids = sections(b).map(\.0)
-        #expect(ids == [1, 2, 4, 5, 6, 7, 9, 12, 11])
+        // The last section is the `name` section for `$imp`.
+        #expect(ids == [1, 2, 4, 5, 6, 7, 9, 12, 11, 0])
         let elem = try #require(sections(b).first { $0.0 == 9 }).1
         #expect(elem == [0x01, 0x00, 0x41, 0x00, 0x0B, 0x02, 0x00, 0x00])
         let mem = try #require(sections(b).first { $0.0 == 5 }).1
