@@ -797,20 +797,11 @@ struct Translator {
             append(word(.tableGrow, a: slot(stack.count - 1), b: v, c: Int(t)))
             append(UInt64(n))
         case .tableFill(let t):
-            let n = useTop(0), v = useTop(1), i = useTop(2)
-            pop(3)
-            append(word(.tableFill, a: i, b: v, c: Int(t)))
-            append(UInt64(n))
+            emitFill(.tableFill, t)
         case .tableCopy(let dst, let src):
-            let n = useTop(0), s = useTop(1), d = useTop(2)
-            pop(3)
-            append(word(.tableCopy, a: d, b: s, c: n))
-            append(UInt64(dst) | UInt64(src) << 32)
+            emitBulkTransfer(.tableCopy, dst, src)
         case .tableInit(let elem, let t):
-            let n = useTop(0), s = useTop(1), d = useTop(2)
-            pop(3)
-            append(word(.tableInit, a: d, b: s, c: n))
-            append(UInt64(elem) | UInt64(t) << 32)
+            emitBulkTransfer(.tableInit, elem, t)
         case .elemDrop(let e):
             append(word(.elemDrop, hi: e))
         case .load(let op, let memarg):
@@ -833,20 +824,11 @@ struct Translator {
             push()
             emitProducer(word(.memoryGrow, a: slot(stack.count - 1), b: d, c: Int(m)), fieldShift: 16)
         case .memoryFill(let m):
-            let n = useTop(0), v = useTop(1), d = useTop(2)
-            pop(3)
-            append(word(.memoryFill, a: d, b: v, c: Int(m)))
-            append(UInt64(n))
+            emitFill(.memoryFill, m)
         case .memoryCopy(let dst, let src):
-            let n = useTop(0), s = useTop(1), d = useTop(2)
-            pop(3)
-            append(word(.memoryCopy, a: d, b: s, c: n))
-            append(UInt64(dst) | UInt64(src) << 32)
+            emitBulkTransfer(.memoryCopy, dst, src)
         case .memoryInit(let data, let m):
-            let n = useTop(0), s = useTop(1), d = useTop(2)
-            pop(3)
-            append(word(.memoryInit, a: d, b: s, c: n))
-            append(UInt64(data) | UInt64(m) << 32)
+            emitBulkTransfer(.memoryInit, data, m)
         case .dataDrop(let d):
             append(word(.dataDrop, hi: d))
         case .i32Const(let v):
@@ -916,6 +898,23 @@ struct Translator {
         if let extra { append(extra) }
         pop(argumentCount)
         for _ in 0..<resultCount { push() }
+    }
+
+    /// table/memory copy and init: destination, source and length come from the stack; word 1 holds the
+    /// two immediates (destination and source index, or segment and target index).
+    mutating func emitBulkTransfer(_ op: Opcode, _ first: UInt32, _ second: UInt32) {
+        let n = useTop(0), s = useTop(1), d = useTop(2)
+        pop(3)
+        append(word(op, a: d, b: s, c: n))
+        append(UInt64(first) | UInt64(second) << 32)
+    }
+
+    /// table/memory fill: destination, value and length come from the stack; `index` names the table or memory.
+    mutating func emitFill(_ op: Opcode, _ index: UInt32) {
+        let n = useTop(0), v = useTop(1), d = useTop(2)
+        pop(3)
+        append(word(op, a: d, b: v, c: Int(index)))
+        append(UInt64(n))
     }
 
     /// `x + c` / `x - c` with a small constant `c` on top of the stack: the add-immediate opcode and `±c`.
