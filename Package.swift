@@ -20,9 +20,15 @@ let package = Package(
         .target(name: "WasmText", dependencies: ["WasmCore", "WasmBinary"]),
         // The type system: module and function-body validation.
         .target(name: "WasmValidation", dependencies: ["WasmCore", "WasmBinary"]),
+        // The interpreter's instruction handlers: C functions that tail-call each other (threaded code),
+        // generated with the Swift instruction bodies they inline (Scripts/gen-numerics.py).
+        .target(name: "WasmRuntimeDispatch"),
         // Store, instances, translator to internal code, and the interpreter.
-        .target(name: "WasmRuntime", dependencies: ["WasmCore", "WasmBinary", "WasmValidation"],
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(name: "WasmRuntime", dependencies: ["WasmCore", "WasmBinary", "WasmValidation", "WasmRuntimeDispatch"],
+                // The merge-functions pass would fold similar handlers into one with extra parameters,
+                // which breaks their guaranteed tail calls.
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked",
+                                              "-Xfrontend", "-disable-llvm-merge-functions-pass"])]),
         // Runs WAST scripts against the runtime.
         .target(name: "WastRunner", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime"]),
         // WASI preview 1 (wasi_snapshot_preview1) host functions.

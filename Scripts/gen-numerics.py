@@ -106,7 +106,11 @@ for n, code in cases:
     is_binary = re.search(r'\bb\b', e) is not None
     if is_binary: binary_names.add(n)
     params = '_ a: UInt64, _ b: UInt64' if is_binary else '_ a: UInt64'
-    th = ' throws(Trap)' if throws else ''
+    th = ''
+    if throws:
+        # A trap is reported through `trap` (a plain store), so the handler needs no throw machinery.
+        params += ', _ trap: inout TrapCode'
+        e = re.sub(r'throw (\.\w+)', r'trap = \1; return 0', e)
     stmt = e if '\n' in e or e.startswith('return') else 'return ' + e
     if not e.startswith('let') and '\n' not in e: stmt = 'return ' + e
     out.append(f'    @inline(__always) static func {n}({params}){th} -> UInt64 {{\n        {stmt}\n    }}')
@@ -130,7 +134,7 @@ i32Load i64Load f32Load f64Load i32Load8S i32Load8U i32Load16S i32Load16U i64Loa
 i32Store i64Store f32Store f64Store i32Store8 i32Store16 i64Store8 i64Store16 i64Store32
 memorySize memoryGrow memoryFill memoryCopy memoryInit dataDrop
 tableGet tableSet tableSize tableGrow tableFill tableCopy tableInit elemDrop
-refIsNull refFunc refAsNonNull throw throwRef rethrow
+refIsNull refFunc refAsNonNull throw throwRef rethrow memoryLoad memoryStore
 brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU i32AddImm i64AddImm
 brIfF32Eq brIfNotF32Eq brIfF32Ne brIfNotF32Ne brIfF32Lt brIfNotF32Lt brIfF32Gt brIfNotF32Gt brIfF32Le brIfNotF32Le brIfF32Ge brIfNotF32Ge brIfF64Eq brIfNotF64Eq brIfF64Ne brIfNotF64Ne brIfF64Lt brIfNotF64Lt brIfF64Gt brIfNotF64Gt brIfF64Le brIfNotF64Le brIfF64Ge brIfNotF64Ge""".split()
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
@@ -145,9 +149,10 @@ open(os.path.join(root, 'Sources/WasmRuntime/Generated/NumericOps.swift'), 'w').
 gen = []
 for n, _ in cases:
     e, throws = body[n]
-    call = f'NumericSemantics.{n}(fp[w.a], fp[w.b])' if n in binary_names else f'NumericSemantics.{n}(fp[w.a])'
+    args = 'fp[w.a], fp[w.b]' if n in binary_names else 'fp[w.a]'
+    call = f'NumericSemantics.{n}({args})'
     if throws:
-        gen.append(f'            case .{n}:\n                do {{ fp[w.c] = try {call} }} catch {{ throw .trap(error) }}\n                s.pc += 1')
+        gen.append(f'            case .{n}:\n                var trap = TrapCode.none\n                let v = NumericSemantics.{n}({args}, &trap)\n                if trap != .none {{ return s.stop(trap) }}\n                fp[w.c] = v\n                s.pc += 1')
     else:
         gen.append(f'            case .{n}:\n                fp[w.c] = {call}\n                s.pc += 1')
 loads = [('i32Load', 4, 'UInt32', 'UInt64(v)'), ('i64Load', 8, 'UInt64', 'v'), ('f32Load', 4, 'UInt32', 'UInt64(v)'),
@@ -157,19 +162,31 @@ loads = [('i32Load', 4, 'UInt32', 'UInt64(v)'), ('i64Load', 8, 'UInt64', 'v'), (
          ('i64Load8U', 1, 'UInt8', 'UInt64(v)'), ('i64Load16S', 2, 'Int16', 'UInt64(bitPattern: Int64(v))'),
          ('i64Load16U', 2, 'UInt16', 'UInt64(v)'), ('i64Load32S', 4, 'Int32', 'UInt64(bitPattern: Int64(v))'),
          ('i64Load32U', 4, 'UInt32', 'UInt64(v)')]
-for n, width, T, conv in loads:
-    gen.append(f"""            case .{n}:
-                let (base, size) = w.c == 0 ? (s.memoryBase, s.memorySize) : Self.memory(w.c, s)
-                let v = try Self.address(base, size, fp[w.b], s.pc[1], {width}).loadUnaligned(as: {T}.self)
-                fp[w.a] = {conv}
-                s.pc += 2""")
 stores = [(['i32Store', 'f32Store', 'i64Store32'], 4, 'UInt32'), (['i64Store', 'f64Store'], 8, 'UInt64'),
           (['i32Store8', 'i64Store8'], 1, 'UInt8'), (['i32Store16', 'i64Store16'], 2, 'UInt16')]
+# Loads and stores of memory 0 with 32-bit addresses: an i32 cell is zero-extended and the offset is
+# below 2^32, so `address + offset + width` cannot overflow and one comparison checks the bounds (a
+# module without memory has size 0, so the check also covers a nil base). Other memories and 64-bit
+# addresses take `memoryLoad`/`memoryStore`, which name the access in a third word.
+for n, width, T, conv in loads:
+    gen.append(f"""            case .{n}:
+                let ea = fp[w.b] &+ s.pc[1]
+                guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
+                let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: {T}.self)
+                fp[w.a] = {conv}
+                s.pc += 2""")
 for names, width, T in stores:
     gen.append(f"""            case {', '.join('.' + x for x in names)}:
-                let (base, size) = w.c == 0 ? (s.memoryBase, s.memorySize) : Self.memory(w.c, s)
-                try Self.address(base, size, fp[w.b], s.pc[1], {width}).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
+                let ea = fp[w.b] &+ s.pc[1]
+                guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
+                (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
                 s.pc += 2""")
+gen.append("""            case .memoryLoad:
+                try memoryLoad(w, s)
+                s.pc += 3
+            case .memoryStore:
+                try memoryStore(w, s)
+                s.pc += 3""")
 for n, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPattern: x) < Int32(bitPattern: y)'),
                ('LtU', 'x < y'), ('GtS', 'Int32(bitPattern: x) > Int32(bitPattern: y)'), ('GtU', 'x > y'),
                ('LeS', 'Int32(bitPattern: x) <= Int32(bitPattern: y)'), ('LeU', 'x <= y'),
@@ -177,8 +194,8 @@ for n, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPattern: x)
     gen.append(f"""            case .brIfI32{n}:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
                 let d = {cmp} ? 1 + s.pc[1].offset : 2
-                if d <= 0 {{ ticks -= 1; if ticks <= 0 {{ ticks = try checkpoint() }} }}
-                s.pc += d""")
+                s.pc += d
+                if d <= 0 && !s.countBackwardBranch() {{ break dispatch }}""")
 for t, conv in (('F32', 'Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.{}]))'), ('F64', 'Double(bitPattern: fp[w.{}])')):
     for n, op in (('Eq', '=='), ('Ne', '!='), ('Lt', '<'), ('Gt', '>'), ('Le', '<='), ('Ge', '>=')):
         for neg in ('', 'Not'):
@@ -186,8 +203,8 @@ for t, conv in (('F32', 'Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.{}]))
             if neg: cond = f'!({cond})'
             gen.append(f"""            case .brIf{neg}{t}{n}:
                 let d = {cond} ? 1 + s.pc[1].offset : 2
-                if d <= 0 {{ ticks -= 1; if ticks <= 0 {{ ticks = try checkpoint() }} }}
-                s.pc += d""")
+                s.pc += d
+                if d <= 0 && !s.countBackwardBranch() {{ break dispatch }}""")
 gen.append("""            case .i32AddImm:
                 fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
                 s.pc += 1
@@ -196,9 +213,148 @@ gen.append("""            case .i32AddImm:
                 s.pc += 1""")
 template = open(os.path.join(root, 'Scripts/templates/DispatchLoop.swift')).read()
 marker = '            // @GENERATED_CASES@\n'
-assert marker in template
+begin, end = '    // @HANDLERS-BEGIN@\n', '    // @HANDLERS-END@\n'
+assert marker in template and begin in template and end in template
 header_end = template.index('import WasmCore')
+region = template[template.index(begin) + len(begin):template.index(end)].replace(marker, '\n'.join(gen) + '\n')
+
+# Each case of the region becomes one handler: an Executor method holding the body, a @_silgen_name
+# entry point the C handler inlines, and the C handler itself.
+groups = []  # (names, body lines)
+for line in region.split('\n'):
+    m = re.match(r'^            case (\.[\w`]+(?:, \.[\w`]+)*):\s*$', line)
+    if m:
+        groups.append(([n.strip().lstrip('.').strip('`') for n in m.group(1).split(',')], []))
+    elif line.strip() and not line.strip().startswith('//'):
+        assert groups and line.startswith(' ' * 16), line
+        groups[-1][1].append(line[8:])
+opcodes = [n for n, _ in cases] + OTHER
+handler_of = {}
+swift = []
+for names, lines in groups:
+    h = names[0]
+    for n in names:
+        assert n in opcodes and n not in handler_of, n
+        handler_of[n] = h
+    text = '\n'.join(lines).replace('break dispatch', 'return false')
+    throws = re.search(r'\b(try|throw)\b', text) is not None
+    pro = []
+    if re.search(r'\bw\b', text): pro.append('        let w = s.pc.pointee')
+    if re.search(r'\bfp\b', text): pro.append('        let fp = s.fp')
+    ends = '' if lines[-1].strip().startswith('throw ') else '\n        return true'
+    if throws:
+        text = '\n'.join('    ' + l for l in text.split('\n'))
+        body = '\n'.join(pro) + '\n        do throws(Unwind) {\n' + text + '\n        } catch {\n            s.machine.pointee.unwind = error\n            return false\n        }' + ends
+    else:
+        body = '\n'.join(pro) + '\n' + text + ends
+    swift.append(f"""extension Executor {{
+    @inline(__always) func run_{h}(_ s: inout LoopState) -> Bool {{
+{body}
+    }}
+}}
+
+@_silgen_name("swasm_op_{h}") @inline(__always)
+func swasm_op_{h}(_ s: UnsafeMutablePointer<LoopState>) -> UInt {{
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({{ $0.run_{h}(&s.pointee) }}) {{ return 1 }}
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}}
+""")
+# Instruction lengths in words, read off each body (`s.pc += N`, `next: s.pc + N`, or the not-taken
+# length of a conditional branch), for the disassembler.
+length_of = {}
+for names, lines in groups:
+    text = '\n'.join(lines)
+    m = (re.search(r's\.pc \+= (\d+)', text) or re.search(r'next: s\.pc \+ (\d+)', text)
+         or re.search(r'\? [^:\n]+ : (\d+)', text))
+    n = int(m.group(1)) if m else (2 if re.search(r's\.pc\[1\]', text) else 1)
+    for name in names: length_of[name] = n
+length_of['returnCallRef'] = 2  # its type-index word is not read by the body
+for name in ('tableGrow', 'tableFill', 'tableCopy', 'tableInit'): length_of[name] = 2  # Opcode.hasExtraWord
+missing = [n for n in opcodes if n not in handler_of]
+if missing: sys.exit('no handler for ' + ', '.join(missing))
+assert len(opcodes) <= 256
+lengths = ['extension Opcode {',
+           '    /// Words the instruction occupies (`brTable`: without its offset table).',
+           '    var length: Int {', '        switch self {']
+for n in opcodes:
+    if length_of[n] != 1: lengths.append(f'        case .{n}: {length_of[n]}' if n not in ('return', 'throw', 'rethrow') else f'        case .`{n}`: {length_of[n]}')
+lengths += ['        default: 1', '        }', '    }', '}', '']
+slow = lengths + ['extension Executor {',
+        '    /// `memoryLoad`: a load from any memory (word 2 names the load\'s fast opcode).',
+        '    @inline(never)',
+        '    func memoryLoad(_ w: UInt64, _ s: LoopState) throws(Unwind) {',
+        '        let (base, size) = Self.memory(w.c, s)',
+        '        let address = s.fp[w.b], offset = s.pc[1]',
+        '        switch Opcode(unchecked: s.pc[2]) {']
+for n, width, T, conv in loads:
+    slow.append(f'        case .{n}:')
+    slow.append(f'            let v = try Self.address(base, size, address, offset, {width}).loadUnaligned(as: {T}.self)')
+    slow.append(f'            s.fp[w.a] = {conv}')
+slow += ['        default: throw .trap(.host("bad load"))', '        }', '    }', '',
+         '    /// `memoryStore`: a store to any memory (word 2 names the store\'s fast opcode).',
+         '    @inline(never)',
+         '    func memoryStore(_ w: UInt64, _ s: LoopState) throws(Unwind) {',
+         '        let (base, size) = Self.memory(w.c, s)',
+         '        let p = s.pc',
+         '        switch Opcode(unchecked: p[2]) {']
+for names, width, T in stores:
+    slow.append(f'        case {", ".join("." + x for x in names)}:')
+    slow.append(f'            try Self.address(base, size, s.fp[w.b], p[1], {width}).storeBytes(of: {T}(truncatingIfNeeded: s.fp[w.a]), as: {T}.self)')
+slow += ['        default: throw .trap(.host("bad store"))', '        }', '    }', '}', '']
 loop = ('// Generated by Scripts/gen-numerics.py from Scripts/templates/DispatchLoop.swift. DO NOT EDIT.\n\n'
-        + template[header_end:].replace(marker, '\n'.join(gen) + '\n'))
+        + template[header_end:template.index(begin)].rstrip() + '\n}\n\n'
+        + '// MARK: - Instruction handlers (each inlined into its C handler in WasmRuntimeDispatch)\n\n'
+        + '\n'.join(swift) + '\n' + '\n'.join(slow) + '\n'
+        + 'extension Executor {\n' + template[template.index(end) + len(end):].lstrip('\n'))
+loop = loop.replace('import WasmCore\n', 'import WasmCore\nimport WasmRuntimeDispatch\n', 1)
 open(os.path.join(root, 'Sources/WasmRuntime/Generated/DispatchLoop.swift'), 'w').write(loop)
-print('ok', len(cases))
+
+hs = sorted(set(handler_of.values()), key=opcodes.index)
+c = ['// Generated by Scripts/gen-numerics.py from Scripts/templates/DispatchLoop.swift. DO NOT EDIT.',
+     '//',
+     '// The interpreter\'s instruction handlers. Each one runs the body of one instruction (a Swift function,',
+     '// `swasm_op_*` in Sources/WasmRuntime/Generated/DispatchLoop.swift, inlined here because Swift compiles',
+     '// this header into the WasmRuntime module) and then tail-calls the handler of the next instruction, so',
+     '// every instruction ends in its own indirect jump (better predicted than one shared `switch` jump) and',
+     '// the machine registers stay in CPU registers from one instruction to the next.',
+     '#ifndef WASM_RUNTIME_DISPATCH_H', '#define WASM_RUNTIME_DISPATCH_H', '', '#include <stdint.h>', '',
+     '#if !defined(__clang__) || !__has_attribute(musttail) || !__has_attribute(swiftcall)',
+     '#error "the interpreter needs clang with musttail and swiftcall"', '#endif', '',
+     '/// The machine registers; layout-compatible with `LoopState` in Swift.',
+     'typedef struct swasm_regs {', '    uint64_t *pc;', '    uint64_t *fp;', '    void *mem;', '    uint64_t msize;',
+     '    void *machine;', '} swasm_regs;', '',
+     'typedef void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine);', '',
+     '#define SWASM_HANDLER(name) static inline void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine)',
+     '']
+for h in hs: c.append(f'SWASM_HANDLER({h});')
+c.append('')
+c.append('/// Handler of each opcode (the low byte of an instruction word).')
+c.append('static const swasm_handler swasm_handlers[256] = {')
+for i in range(256):
+    n = opcodes[i] if i < len(opcodes) else 'unreachable'
+    c.append(f'    swasm_h_{handler_of[n]},')
+c.append('};')
+c.append('')
+c.append('#define SWASM_BODY(name) \\')
+c.append('    __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \\')
+c.append('    swasm_regs r = {pc, fp, mem, msize, machine}; \\')
+c.append('    uintptr_t go; \\')
+c.append('    [[clang::always_inline]] go = swasm_op_##name(&r); \\')
+c.append('    if (!go) return; \\')
+c.append('    __attribute__((musttail)) return swasm_handlers[(uint8_t)*r.pc](r.pc, r.fp, r.mem, r.msize, r.machine);')
+c.append('')
+c.append('// no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy.')
+for h in hs: c.append(f'__attribute__((no_builtin)) SWASM_HANDLER({h}) {{ SWASM_BODY({h}) }}')
+c.append('')
+c.append('/// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).')
+c.append('static inline void swasm_run(void *regs) {')
+c.append('    swasm_regs *r = (swasm_regs *)regs;')
+c.append('    swasm_handlers[(uint8_t)*r->pc](r->pc, r->fp, r->mem, r->msize, r->machine);')
+c.append('}')
+c.append('')
+c.append('#endif')
+os.makedirs(os.path.join(root, 'Sources/WasmRuntimeDispatch/include'), exist_ok=True)
+open(os.path.join(root, 'Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h'), 'w').write('\n'.join(c) + '\n')
+print('ok', len(cases), 'numeric;', len(opcodes), 'opcodes;', len(hs), 'handlers')

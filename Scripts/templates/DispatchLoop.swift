@@ -1,18 +1,54 @@
-// Template for Sources/WasmRuntime/Generated/DispatchLoop.swift: Scripts/gen-numerics.py fills in the
-// numeric, load and store cases (marked @GENERATED_CASES@). Edit this file, then run the script.
+// Template for Sources/WasmRuntime/Generated/DispatchLoop.swift and the C handlers in
+// Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h. Scripts/gen-numerics.py adds the numeric,
+// load, store and fused-branch cases (at @GENERATED_CASES@) and turns every case between the HANDLERS
+// markers into one instruction handler. Edit this file, then run the script.
 
 import WasmCore
 
-/// The dispatch loop's machine state. One local value of this type lives in registers once the
-/// `@inline(__always)` helpers below are inlined.
+/// What every instruction handler receives in machine registers: the program counter, the frame, and
+/// the cached memory 0, plus a pointer to the rest of the machine state. The layout is shared with
+/// `swasm_regs` in Sources/WasmRuntimeDispatch/include/Handlers.h (five pointer-sized fields).
 struct LoopState {
     var pc: UnsafeMutablePointer<UInt64>
     var fp: UnsafeMutablePointer<UInt64>
-    var function: UnsafeMutablePointer<FunctionHeader>
-    var context: UnsafeMutablePointer<InstanceContext>
     var memoryBase: UnsafeMutableRawPointer?
     var memorySize: UInt64
-    var depth: Int
+    let machine: UnsafeMutablePointer<MachineState>
+
+    @inline(__always) var function: UnsafeMutablePointer<FunctionHeader> {
+        get { machine.pointee.function }
+        nonmutating set { machine.pointee.function = newValue }
+    }
+    @inline(__always) var context: UnsafeMutablePointer<InstanceContext> {
+        get { machine.pointee.context }
+        nonmutating set { machine.pointee.context = newValue }
+    }
+    @inline(__always) var depth: Int {
+        get { machine.pointee.depth }
+        nonmutating set { machine.pointee.depth = newValue }
+    }
+    /// Instructions (backward branches and calls) left before the next fuel/interrupt checkpoint.
+    @inline(__always) var ticks: Int {
+        get { machine.pointee.ticks }
+        nonmutating set { machine.pointee.ticks = newValue }
+    }
+
+    /// Stops the machine with a trap that has no payload. A plain store, so a handler's fast path
+    /// keeps no call (and no saved registers) for its trap path.
+    @inline(__always) func stop(_ trap: TrapCode) -> Bool {
+        machine.pointee.trap = trap
+        return false
+    }
+
+    /// Counts a backward branch (taken, `pc` already at its target); false when the tick budget is
+    /// used up: the machine then stops, `Executor.loop` runs the checkpoint and resumes at `pc`. No call
+    /// here keeps the branch handlers free of saved registers.
+    @inline(__always) func countBackwardBranch() -> Bool {
+        ticks &-= 1
+        if ticks > 0 { return true }
+        machine.pointee.checkpointDue = true
+        return false
+    }
 
     @inline(__always) mutating func reloadMemory() {
         if let m = context.pointee.memory0 {
@@ -23,6 +59,24 @@ struct LoopState {
             memorySize = 0
         }
     }
+}
+
+/// The machine state handlers reach through memory: it changes on calls and returns only. One lives on
+/// the Swift stack for each activation of `Executor.loop`.
+struct MachineState {
+    var function: UnsafeMutablePointer<FunctionHeader>
+    var context: UnsafeMutablePointer<InstanceContext>
+    var depth: Int
+    var ticks: Int
+    let executor: Unmanaged<Executor>
+    /// Why the handlers stopped, or nil (and `trap == .none`) when the entry frame returned.
+    var unwind: Unwind?
+    var trap: TrapCode
+    /// The tick budget ran out at a backward branch: run the checkpoint, then resume.
+    var checkpointDue: Bool
+    /// Where the handlers stopped (the trapping or returning instruction).
+    var exitPC: UnsafeMutablePointer<UInt64>
+    var exitFP: UnsafeMutablePointer<UInt64>
 }
 
 extension Executor {
@@ -48,19 +102,23 @@ extension Executor {
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
                returnTo: UnsafeMutablePointer<UInt64>?, _ s: inout LoopState) throws(Unwind) {
         let h = callee.pointee
-        guard s.depth < maxDepth, stackEnd - newFP > h.frameSize, let code = h.code, let context = h.context else {
+        guard s.depth < maxDepth, newFP + h.frameSize < stackEnd, let code = h.code, let context = h.context else {
             throw .trap(.callStackExhausted)
         }
         if let returnTo {
             frames[s.depth] = CallFrame(returnPC: returnTo, fp: s.fp, function: s.function)
-            s.depth += 1
+            s.depth &+= 1
         }
-        var i = h.paramCount
-        while i < h.localCount {
-            newFP[i] = 0
-            i += 1
+        if let initial = h.frameInit {
+            // A plain loop: most frames need a handful of words, cheaper inline than a memcpy call
+            // (the handlers are compiled with no_builtin so that this stays a loop).
+            let slots = newFP + h.paramCount
+            var i = 0
+            repeat {
+                slots[i] = initial[i]
+                i &+= 1
+            } while i < h.frameInitCount
         }
-        if let constants = h.constants { (newFP + h.localCount).update(from: constants, count: h.constantCount) }
         s.fp = newFP
         s.pc = code
         s.function = callee
@@ -86,7 +144,7 @@ extension Executor {
     /// Pops the current frame; false when the entry frame of this invocation is reached.
     @inline(__always)
     func returnFromFunction(_ s: inout LoopState) -> Bool {
-        s.depth -= 1
+        s.depth &-= 1
         let frame = frames[s.depth]
         guard let next = frame.returnPC else { return false }
         s.pc = next
@@ -152,6 +210,13 @@ extension Executor {
         return callee
     }
 
+    /// Counts one tick (a backward branch or a call) and runs the checkpoint when the budget is used up.
+    @inline(__always)
+    func tick(_ s: LoopState) throws(Unwind) {
+        s.ticks &-= 1
+        if s.ticks <= 0 { s.ticks = try checkpoint() }
+    }
+
     /// Fuel, deadline and interrupt checks, run when the tick budget is used up; returns the next budget.
     func checkpoint() throws(Unwind) -> Int {
         if store.interruptHandle.isInterrupted { throw .trap(.interrupted) }
@@ -167,22 +232,46 @@ extension Executor {
         return chunk
     }
 
-    /// The dispatch loop: runs from `regs` until the entry frame returns, or throws.
+    /// Runs from `regs` until the entry frame returns, or throws. Each instruction is a handler in
+    /// Sources/WasmRuntimeDispatch that runs the instruction's body (generated below from the cases of
+    /// Scripts/templates/DispatchLoop.swift) and tail-calls the next instruction's handler.
     func loop(_ regs: inout Registers) throws(Unwind) {
         guard let context = regs.function.pointee.context else { throw .trap(.host("no instance")) }
-        var s = LoopState(pc: regs.pc, fp: regs.fp, function: regs.function, context: context,
-                          memoryBase: nil, memorySize: 0, depth: depth)
-        s.reloadMemory()
-        var ticks = 0
-        // State is written back once on the way out (not in a `defer`, which would force `s` into memory).
-        do throws(Unwind) {
-            ticks = try checkpoint()
-            dispatch: while true {
-            let w = s.pc.pointee
-            let fp = s.fp
-            switch Opcode(unchecked: w) {
+        var machine = MachineState(function: regs.function, context: context, depth: depth, ticks: 0,
+                                   executor: .passUnretained(self), unwind: nil, trap: .none, checkpointDue: false, exitPC: regs.pc, exitFP: regs.fp)
+        machine.ticks = try checkpoint()
+        var pc = regs.pc, fp = regs.fp
+        while true {
+            withUnsafeMutablePointer(to: &machine) { m in
+                var s = LoopState(pc: pc, fp: fp, memoryBase: nil, memorySize: 0, machine: m)
+                s.reloadMemory()
+                withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0)) }
+            }
+            guard machine.checkpointDue else { break }
+            machine.checkpointDue = false
+            pc = machine.exitPC
+            fp = machine.exitFP
+            do {
+                machine.ticks = try checkpoint()
+            } catch {
+                machine.unwind = error
+                break
+            }
+        }
+        regs.pc = machine.exitPC
+        regs.fp = machine.exitFP
+        regs.function = machine.function
+        depth = machine.depth
+        if let fuel = store.fuel, machine.ticks > 0 { store.fuel = fuel + UInt64(machine.ticks) }
+        if let unwind = machine.unwind { throw unwind }
+        if let trap = machine.trap.trap { throw .trap(trap) }
+    }
+
+    // The instruction bodies. Scripts/gen-numerics.py turns each case into a handler body (an `Executor`
+    // method with `s`, `w` (the instruction word) and `fp` in scope; `break dispatch` stops the machine).
+    // @HANDLERS-BEGIN@
             case .unreachable:
-                throw .trap(.unreachable)
+                return s.stop(.unreachable)
             case .copy:
                 fp[w.a] = fp[w.b]
                 s.pc += 1
@@ -194,60 +283,54 @@ extension Executor {
                 s.pc += 2
             case .br:
                 let d = w.offset
-                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
                 s.pc += d
+                if d <= 0 && !s.countBackwardBranch() { break dispatch }
             case .brIf:
                 let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
-                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
                 s.pc += d
+                if d <= 0 && !s.countBackwardBranch() { break dispatch }
             case .brIfNot:
                 let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
-                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
                 s.pc += d
+                if d <= 0 && !s.countBackwardBranch() { break dispatch }
             case .brIfNull:
                 let d = fp[w.a] == 0 ? w.offset : 1
-                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
                 s.pc += d
+                if d <= 0 && !s.countBackwardBranch() { break dispatch }
             case .brIfNotNull:
                 let d = fp[w.a] != 0 ? w.offset : 1
-                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
                 s.pc += d
+                if d <= 0 && !s.countBackwardBranch() { break dispatch }
             case .brTable:
                 let count = UInt64(w.hi32)
                 let i = min(fp[w.a] & 0xFFFF_FFFF, count)
                 let d = s.pc[1 + Int(i)].offset
-                if d <= 0 { ticks -= 1; if ticks <= 0 { ticks = try checkpoint() } }
                 s.pc += d
+                if d <= 0 && !s.countBackwardBranch() { break dispatch }
             case .return:
                 if !returnFromFunction(&s) { break dispatch }
             case .call:
-                ticks -= 1
-                if ticks <= 0 { ticks = try checkpoint() }
+                try tick(s)
                 try call(s.context.pointee.functions[Int(w.hi32)], fp + w.a, next: s.pc + 1, &s)
             case .callIndirect:
-                ticks -= 1
-                if ticks <= 0 { ticks = try checkpoint() }
+                try tick(s)
                 let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
                 try call(callee, fp + w.a, next: s.pc + 2, &s)
             case .callRef:
-                ticks -= 1
-                if ticks <= 0 { ticks = try checkpoint() }
+                try tick(s)
                 guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(fp[w.b])) else {
                     throw .trap(.nullFunctionReference)
                 }
                 try call(callee, fp + w.a, next: s.pc + 2, &s)
             case .returnCall:
-                ticks -= 1
-                if ticks <= 0 { ticks = try checkpoint() }
+                try tick(s)
                 if try !tailCall(s.context.pointee.functions[Int(w.hi32)], &s) { break dispatch }
             case .returnCallIndirect:
-                ticks -= 1
-                if ticks <= 0 { ticks = try checkpoint() }
+                try tick(s)
                 let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
                 if try !tailCall(callee, &s) { break dispatch }
             case .returnCallRef:
-                ticks -= 1
-                if ticks <= 0 { ticks = try checkpoint() }
+                try tick(s)
                 guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(fp[w.b])) else {
                     throw .trap(.nullFunctionReference)
                 }
@@ -302,7 +385,7 @@ extension Executor {
                 fp[w.a] = UInt64(UInt(bitPattern: s.context.pointee.functions[Int(w.hi32)]))
                 s.pc += 1
             case .refAsNonNull:
-                guard fp[w.b] != 0 else { throw .trap(.nullReference) }
+                guard fp[w.b] != 0 else { return s.stop(.nullReference) }
                 fp[w.a] = fp[w.b]
                 s.pc += 1
             case .throw:
@@ -311,23 +394,7 @@ extension Executor {
                 guard let exn = ExceptionInstance.from(cell: fp[w.a]) else { throw .trap(.nullExceptionReference) }
                 throw .exception(exn)
             // @GENERATED_CASES@
-            }
-            }
-        } catch {
-            leave(s, ticks, &regs)
-            throw error
-        }
-        leave(s, ticks, &regs)
-    }
-
-    /// Publishes the loop state when the loop exits, and returns unused fuel.
-    func leave(_ s: LoopState, _ ticks: Int, _ regs: inout Registers) {
-        regs.pc = s.pc
-        regs.fp = s.fp
-        regs.function = s.function
-        depth = s.depth
-        if let fuel = store.fuel, ticks > 0 { store.fuel = fuel + UInt64(ticks) }
-    }
+    // @HANDLERS-END@
 
     func makeException(tag index: Int, payload: UnsafeMutablePointer<UInt64>, _ s: LoopState) -> ExceptionInstance {
         let tag = s.context.pointee.instance.takeUnretainedValue().tags[index]

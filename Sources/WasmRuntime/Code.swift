@@ -24,8 +24,9 @@ import WasmValidation
 //   returnCall*       args already at fp[0...]; hi32 = function / b, c as above
 //   select            fp[a] = fp[c] != 0 ? fp[word1] : fp[b]
 //   globalGet/Set     slot a, hi32 = global index
-//   load              fp[a] = mem_c[fp[b] + word1]
-//   store             mem_c[fp[b] + word1] = fp[a]
+//   load              fp[a] = mem0[fp[b] + word1]      (memory 0 with 32-bit addresses)
+//   store             mem0[fp[b] + word1] = fp[a]
+//   memoryLoad/Store  as load/store on memory c (any memory); word2 = the fast load/store opcode
 //   memorySize/Grow   a = result, b = delta, c = memory
 //   memoryFill        dest a, value b, memory c; word1 = length slot
 //   memoryCopy/Init   dest a, source b, length c; word1 = (memory/data index) | (memory index << 32)
@@ -90,32 +91,56 @@ package final class CompiledFunction: @unchecked Sendable {
     /// Index in the function index space.
     let functionIndex: Int
 
-    /// Constant operands, copied into the slots after the locals by the call prologue.
-    let constants: UnsafeMutablePointer<UInt64>?
-    let constantCount: Int
+    /// What the call prologue copies to slots `paramCount...`: zeros for the declared locals, then the
+    /// constant operands (slots `localCount...`). nil when there is nothing to copy.
+    let frameInit: UnsafeMutablePointer<UInt64>?
+    let frameInitCount: Int
 
-    init(code: [UInt64], localCount: Int, constants: [UInt64] = [], frameSize: Int, handlers: [ExceptionHandler], functionIndex: Int) {
+    init(code: [UInt64], paramCount: Int, localCount: Int, constants: [UInt64] = [], frameSize: Int,
+         handlers: [ExceptionHandler], functionIndex: Int) {
         let p = UnsafeMutablePointer<UInt64>.allocate(capacity: max(code.count, 1))
         p.initialize(from: code, count: code.count)
         self.code = p
         self.codeCount = code.count
-        if constants.isEmpty {
-            self.constants = nil
+        let initial = [UInt64](repeating: 0, count: localCount - paramCount) + constants
+        if initial.isEmpty {
+            self.frameInit = nil
         } else {
-            let c = UnsafeMutablePointer<UInt64>.allocate(capacity: constants.count)
-            c.initialize(from: constants, count: constants.count)
-            self.constants = c
+            let c = UnsafeMutablePointer<UInt64>.allocate(capacity: initial.count)
+            c.initialize(from: initial, count: initial.count)
+            self.frameInit = c
         }
-        self.constantCount = constants.count
+        self.frameInitCount = initial.count
         self.localCount = localCount
         self.frameSize = frameSize
         self.handlers = handlers
         self.functionIndex = functionIndex
     }
 
+    /// The translated code, one instruction per line: index, opcode, operand fields and extra words.
+    package var disassembly: String {
+        var lines: [String] = []
+        var i = 0
+        while i < codeCount {
+            let w = code[i]
+            guard let op = Opcode(rawValue: UInt8(truncatingIfNeeded: w)) else {
+                lines.append("\(i): ??? \(w)")
+                i += 1
+                continue
+            }
+            var n = op.length
+            if op == .brTable { n = 2 + Int(w.hi32) }
+            let extra = (1..<n).compactMap { i + $0 < codeCount ? String(Int64(bitPattern: code[i + $0])) : nil }
+            lines.append("\(i): \(op) a=\(w.a) b=\(w.b) c=\(w.c) hi=\(Int32(bitPattern: w.hi32))"
+                         + (extra.isEmpty ? "" : " [" + extra.joined(separator: ", ") + "]"))
+            i += n
+        }
+        return lines.joined(separator: "\n")
+    }
+
     deinit {
         code.deallocate()
-        constants?.deallocate()
+        frameInit?.deallocate()
     }
 }
 

@@ -76,9 +76,8 @@ final class Executor {
             guard let code = header.pointee.code else { throw .trap(.host("function has no code"), backtrace: []) }
             frames[depth] = CallFrame(returnPC: nil, fp: fp, function: header)
             depth += 1
-            for i in header.pointee.paramCount..<header.pointee.localCount { fp[i] = 0 }
-            if let constants = header.pointee.constants {
-                (fp + header.pointee.localCount).update(from: constants, count: header.pointee.constantCount)
+            if let initial = header.pointee.frameInit {
+                (fp + header.pointee.paramCount).update(from: initial, count: header.pointee.frameInitCount)
             }
             var regs = Registers(pc: code, fp: fp, function: header)
             try run(&regs, entryDepth: savedDepth)

@@ -186,9 +186,10 @@ struct FunctionHeader {
     var paramCount: Int
     var localCount: Int
     var typeID: Int
-    /// Constant operands the prologue copies to slots `localCount...` (nil if none).
-    var constants: UnsafeMutablePointer<UInt64>?
-    var constantCount: Int
+    /// Zeros for the declared locals, then constant operands: the prologue copies them to slots
+    /// `paramCount...` (nil if none).
+    var frameInit: UnsafeMutablePointer<UInt64>?
+    var frameInitCount: Int
     /// The defining instance's context (nil for host functions).
     var context: UnsafeMutablePointer<InstanceContext>?
     var object: Unmanaged<FunctionInstance>
@@ -232,8 +233,8 @@ package final class FunctionInstance {
         self.host = nil
         header = .allocate(capacity: 1)
         header.initialize(to: FunctionHeader(code: compiled.code, frameSize: compiled.frameSize, paramCount: type.parameters.count,
-                                             localCount: compiled.localCount, typeID: typeID, constants: compiled.constants,
-                                             constantCount: compiled.constantCount, context: instance.context,
+                                             localCount: compiled.localCount, typeID: typeID, frameInit: compiled.frameInit,
+                                             frameInitCount: compiled.frameInitCount, context: instance.context,
                                              object: Unmanaged.passUnretained(self)))
     }
 
@@ -247,7 +248,7 @@ package final class FunctionInstance {
         let frameSize = max(type.parameters.count, type.results.count)
         header = .allocate(capacity: 1)
         header.initialize(to: FunctionHeader(code: nil, frameSize: frameSize, paramCount: type.parameters.count,
-                                             localCount: type.parameters.count, typeID: typeID, constants: nil, constantCount: 0, context: nil,
+                                             localCount: type.parameters.count, typeID: typeID, frameInit: nil, frameInitCount: 0, context: nil,
                                              object: Unmanaged.passUnretained(self)))
     }
 

@@ -141,7 +141,8 @@ struct Translator {
         guard frameSize <= 0xFFFF else {
             throw .unsupported("function \(functionIndex) needs \(frameSize) value slots; the interpreter supports at most 65535")
         }
-        return CompiledFunction(code: code, localCount: localCount, constants: constants, frameSize: frameSize,
+        return CompiledFunction(code: code, paramCount: validator.type.parameters.count, localCount: localCount,
+                                constants: constants, frameSize: frameSize,
                                 handlers: handlers, functionIndex: functionIndex)
     }
 
@@ -808,13 +809,24 @@ struct Translator {
             let addr = useTop()
             pop()
             push()
-            emitProducer(word(loadOpcode(op), a: slot(stack.count - 1), b: addr, c: Int(memarg.memoryIndex)),
-                         fieldShift: 16, extra: [memarg.offset])
+            let dst = slot(stack.count - 1), m = Int(memarg.memoryIndex)
+            if isFastMemory(memarg) {
+                emitProducer(word(loadOpcode(op), a: dst, b: addr), fieldShift: 16, extra: [memarg.offset])
+            } else {
+                emitProducer(word(.memoryLoad, a: dst, b: addr, c: m), fieldShift: 16,
+                             extra: [memarg.offset, UInt64(loadOpcode(op).rawValue)])
+            }
         case .store(let op, let memarg):
             let v = useTop(0), addr = useTop(1)
             pop(2)
-            append(word(storeOpcode(op), a: v, b: addr, c: Int(memarg.memoryIndex)))
-            append(memarg.offset)
+            if isFastMemory(memarg) {
+                append(word(storeOpcode(op), a: v, b: addr))
+                append(memarg.offset)
+            } else {
+                append(word(.memoryStore, a: v, b: addr, c: Int(memarg.memoryIndex)))
+                append(memarg.offset)
+                append(UInt64(storeOpcode(op).rawValue))
+            }
         case .memorySize(let m):
             push()
             emitProducer(word(.memorySize, a: slot(stack.count - 1), c: Int(m)), fieldShift: 16)
@@ -955,6 +967,11 @@ struct Translator {
 
     func typeFunction(_ index: UInt32) -> FunctionType {
         context.functionType(atTypeIndex: index) ?? FunctionType(parameters: [], results: [])
+    }
+
+    /// Whether an access can use the fast load/store opcodes: memory 0 with 32-bit addresses.
+    func isFastMemory(_ memarg: MemArg) -> Bool {
+        memarg.memoryIndex == 0 && context.memories.first?.addressType == .i32
     }
 
     func loadOpcode(_ op: LoadOp) -> Opcode {

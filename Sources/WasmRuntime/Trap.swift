@@ -45,6 +45,30 @@ package enum Trap: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// The traps without a payload, one byte each: the interpreter's handlers report them with a plain store.
+enum TrapCode: UInt8 {
+    case none
+    case unreachable
+    case integerDivideByZero
+    case integerOverflow
+    case invalidConversionToInteger
+    case outOfBoundsMemoryAccess
+    case nullReference
+
+    /// The trap, or nil for `.none`.
+    var trap: Trap? {
+        switch self {
+        case .none: nil
+        case .unreachable: .unreachable
+        case .integerDivideByZero: .integerDivideByZero
+        case .integerOverflow: .integerOverflow
+        case .invalidConversionToInteger: .invalidConversionToInteger
+        case .outOfBoundsMemoryAccess: .outOfBoundsMemoryAccess
+        case .nullReference: .nullReference
+        }
+    }
+}
+
 /// Why running wasm code stopped abnormally.
 package enum ExecutionError: Error, CustomStringConvertible {
     /// A trap, with the wasm backtrace (innermost first) as function indices and names.

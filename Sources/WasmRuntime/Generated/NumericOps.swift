@@ -147,26 +147,26 @@ enum NumericSemantics {
         let x = UInt32(truncatingIfNeeded: a), y = UInt32(truncatingIfNeeded: b)
         return UInt64(x &* y)
     }
-    @inline(__always) static func i32DivS(_ a: UInt64, _ b: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i32DivS(_ a: UInt64, _ b: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let x = Int32(bitPattern: UInt32(truncatingIfNeeded: a)), y = Int32(bitPattern: UInt32(truncatingIfNeeded: b))
-        if y == 0 { throw .integerDivideByZero }
-        if x == Int32.min && y == -1 { throw .integerOverflow }
+        if y == 0 { trap = .integerDivideByZero; return 0 }
+        if x == Int32.min && y == -1 { trap = .integerOverflow; return 0 }
         return UInt64(UInt32(bitPattern: x / y))
     }
-    @inline(__always) static func i32DivU(_ a: UInt64, _ b: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i32DivU(_ a: UInt64, _ b: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let x = UInt32(truncatingIfNeeded: a), y = UInt32(truncatingIfNeeded: b)
-        if y == 0 { throw .integerDivideByZero }
+        if y == 0 { trap = .integerDivideByZero; return 0 }
         return UInt64(x / y)
     }
-    @inline(__always) static func i32RemS(_ a: UInt64, _ b: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i32RemS(_ a: UInt64, _ b: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let x = Int32(bitPattern: UInt32(truncatingIfNeeded: a)), y = Int32(bitPattern: UInt32(truncatingIfNeeded: b))
-        if y == 0 { throw .integerDivideByZero }
+        if y == 0 { trap = .integerDivideByZero; return 0 }
         if y == -1 { return 0 }
         return UInt64(UInt32(bitPattern: x % y))
     }
-    @inline(__always) static func i32RemU(_ a: UInt64, _ b: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i32RemU(_ a: UInt64, _ b: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let x = UInt32(truncatingIfNeeded: a), y = UInt32(truncatingIfNeeded: b)
-        if y == 0 { throw .integerDivideByZero }
+        if y == 0 { trap = .integerDivideByZero; return 0 }
         return UInt64(x % y)
     }
     @inline(__always) static func i32And(_ a: UInt64, _ b: UInt64) -> UInt64 {
@@ -222,26 +222,26 @@ enum NumericSemantics {
         let x = UInt64(truncatingIfNeeded: a), y = UInt64(truncatingIfNeeded: b)
         return UInt64(x &* y)
     }
-    @inline(__always) static func i64DivS(_ a: UInt64, _ b: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i64DivS(_ a: UInt64, _ b: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let x = Int64(bitPattern: UInt64(truncatingIfNeeded: a)), y = Int64(bitPattern: UInt64(truncatingIfNeeded: b))
-        if y == 0 { throw .integerDivideByZero }
-        if x == Int64.min && y == -1 { throw .integerOverflow }
+        if y == 0 { trap = .integerDivideByZero; return 0 }
+        if x == Int64.min && y == -1 { trap = .integerOverflow; return 0 }
         return UInt64(UInt64(bitPattern: x / y))
     }
-    @inline(__always) static func i64DivU(_ a: UInt64, _ b: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i64DivU(_ a: UInt64, _ b: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let x = UInt64(truncatingIfNeeded: a), y = UInt64(truncatingIfNeeded: b)
-        if y == 0 { throw .integerDivideByZero }
+        if y == 0 { trap = .integerDivideByZero; return 0 }
         return UInt64(x / y)
     }
-    @inline(__always) static func i64RemS(_ a: UInt64, _ b: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i64RemS(_ a: UInt64, _ b: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let x = Int64(bitPattern: UInt64(truncatingIfNeeded: a)), y = Int64(bitPattern: UInt64(truncatingIfNeeded: b))
-        if y == 0 { throw .integerDivideByZero }
+        if y == 0 { trap = .integerDivideByZero; return 0 }
         if y == -1 { return 0 }
         return UInt64(UInt64(bitPattern: x % y))
     }
-    @inline(__always) static func i64RemU(_ a: UInt64, _ b: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i64RemU(_ a: UInt64, _ b: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let x = UInt64(truncatingIfNeeded: a), y = UInt64(truncatingIfNeeded: b)
-        if y == 0 { throw .integerDivideByZero }
+        if y == 0 { trap = .integerDivideByZero; return 0 }
         return UInt64(x % y)
     }
     @inline(__always) static func i64And(_ a: UInt64, _ b: UInt64) -> UInt64 {
@@ -375,28 +375,28 @@ enum NumericSemantics {
     @inline(__always) static func i32WrapI64(_ a: UInt64) -> UInt64 {
         return a & 0xFFFF_FFFF
     }
-    @inline(__always) static func i32TruncF32S(_ a: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i32TruncF32S(_ a: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let d = Double(Float(bitPattern: UInt32(truncatingIfNeeded: a)))
-        if d.isNaN { throw .invalidConversionToInteger }
-        guard d > -2147483649.0 && d < 2147483648.0 else { throw .integerOverflow }
+        if d.isNaN { trap = .invalidConversionToInteger; return 0 }
+        guard d > -2147483649.0 && d < 2147483648.0 else { trap = .integerOverflow; return 0 }
         return UInt64(UInt32(bitPattern: Int32(d)))
     }
-    @inline(__always) static func i32TruncF32U(_ a: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i32TruncF32U(_ a: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let d = Double(Float(bitPattern: UInt32(truncatingIfNeeded: a)))
-        if d.isNaN { throw .invalidConversionToInteger }
-        guard d > -1.0 && d < 4294967296.0 else { throw .integerOverflow }
+        if d.isNaN { trap = .invalidConversionToInteger; return 0 }
+        guard d > -1.0 && d < 4294967296.0 else { trap = .integerOverflow; return 0 }
         return UInt64(UInt32(d))
     }
-    @inline(__always) static func i32TruncF64S(_ a: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i32TruncF64S(_ a: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let d = Double(bitPattern: a)
-        if d.isNaN { throw .invalidConversionToInteger }
-        guard d > -2147483649.0 && d < 2147483648.0 else { throw .integerOverflow }
+        if d.isNaN { trap = .invalidConversionToInteger; return 0 }
+        guard d > -2147483649.0 && d < 2147483648.0 else { trap = .integerOverflow; return 0 }
         return UInt64(UInt32(bitPattern: Int32(d)))
     }
-    @inline(__always) static func i32TruncF64U(_ a: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i32TruncF64U(_ a: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let d = Double(bitPattern: a)
-        if d.isNaN { throw .invalidConversionToInteger }
-        guard d > -1.0 && d < 4294967296.0 else { throw .integerOverflow }
+        if d.isNaN { trap = .invalidConversionToInteger; return 0 }
+        guard d > -1.0 && d < 4294967296.0 else { trap = .integerOverflow; return 0 }
         return UInt64(UInt32(d))
     }
     @inline(__always) static func i64ExtendI32S(_ a: UInt64) -> UInt64 {
@@ -405,28 +405,28 @@ enum NumericSemantics {
     @inline(__always) static func i64ExtendI32U(_ a: UInt64) -> UInt64 {
         return a & 0xFFFF_FFFF
     }
-    @inline(__always) static func i64TruncF32S(_ a: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i64TruncF32S(_ a: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let d = Double(Float(bitPattern: UInt32(truncatingIfNeeded: a)))
-        if d.isNaN { throw .invalidConversionToInteger }
-        guard d > -9223372036854777856.0 && d < 9223372036854775808.0 else { throw .integerOverflow }
+        if d.isNaN { trap = .invalidConversionToInteger; return 0 }
+        guard d > -9223372036854777856.0 && d < 9223372036854775808.0 else { trap = .integerOverflow; return 0 }
         return UInt64(UInt64(bitPattern: Int64(d)))
     }
-    @inline(__always) static func i64TruncF32U(_ a: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i64TruncF32U(_ a: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let d = Double(Float(bitPattern: UInt32(truncatingIfNeeded: a)))
-        if d.isNaN { throw .invalidConversionToInteger }
-        guard d > -1.0 && d < 18446744073709551616.0 else { throw .integerOverflow }
+        if d.isNaN { trap = .invalidConversionToInteger; return 0 }
+        guard d > -1.0 && d < 18446744073709551616.0 else { trap = .integerOverflow; return 0 }
         return UInt64(UInt64(d))
     }
-    @inline(__always) static func i64TruncF64S(_ a: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i64TruncF64S(_ a: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let d = Double(bitPattern: a)
-        if d.isNaN { throw .invalidConversionToInteger }
-        guard d > -9223372036854777856.0 && d < 9223372036854775808.0 else { throw .integerOverflow }
+        if d.isNaN { trap = .invalidConversionToInteger; return 0 }
+        guard d > -9223372036854777856.0 && d < 9223372036854775808.0 else { trap = .integerOverflow; return 0 }
         return UInt64(UInt64(bitPattern: Int64(d)))
     }
-    @inline(__always) static func i64TruncF64U(_ a: UInt64) throws(Trap) -> UInt64 {
+    @inline(__always) static func i64TruncF64U(_ a: UInt64, _ trap: inout TrapCode) -> UInt64 {
         let d = Double(bitPattern: a)
-        if d.isNaN { throw .invalidConversionToInteger }
-        guard d > -1.0 && d < 18446744073709551616.0 else { throw .integerOverflow }
+        if d.isNaN { trap = .invalidConversionToInteger; return 0 }
+        guard d > -1.0 && d < 18446744073709551616.0 else { trap = .integerOverflow; return 0 }
         return UInt64(UInt64(d))
     }
     @inline(__always) static func f32ConvertI32S(_ a: UInt64) -> UInt64 {
@@ -897,6 +897,8 @@ enum Opcode: UInt8 {
     case `throw`
     case throwRef
     case `rethrow`
+    case memoryLoad
+    case memoryStore
     case brIfI32Eq
     case brIfI32Ne
     case brIfI32LtS
