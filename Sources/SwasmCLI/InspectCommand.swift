@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WasmBinary
 import WasmCore
+import WasmRuntime
 import WasmText
 
 /// `swasm inspect`: a readable summary of a module's structure (like `wasm-objdump -h -x`).
@@ -16,15 +17,28 @@ struct InspectCommand: StreamingCommand {
         Examples:
           swasm inspect program.wasm
           swasm inspect module.wat
+          swasm inspect --disassemble program.wasm   (the interpreter's translated code)
         """
     )
 
     @Argument(help: "The module (.wasm or .wat).")
     var file: String
 
+    @Flag(help: "Print the interpreter's translated code of every defined function instead (the module must be valid).")
+    var disassemble = false
+
     func execute(_ io: StandardStreams) throws(CLIFailure) {
         let input = try ModuleFile(file)
         let module = try input.decode()
+        if disassemble {
+            let compiled: CompiledModule
+            do { compiled = try compileModule(module) } catch { throw CLIFailure(message: "\(file): \(error)") }
+            for (index, code) in compiled.disassembly {
+                let name = module.names?.functionNames[UInt32(index)].map { " $\($0)" } ?? ""
+                io.write(io.stdout, "func \(index)\(name):\n\(code)\n\n")
+            }
+            return
+        }
         io.write(io.stdout, Self.report(bytes: input.bytes, module: module, name: file, fromText: input.isText))
     }
 

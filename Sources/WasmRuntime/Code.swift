@@ -18,6 +18,7 @@ import WasmValidation
 //   brIf/brIfNot      if fp[a] (!= 0 / == 0) { pc += hi32 }
 //   brIfNull/NotNull  if fp[a] (== 0 / != 0) { pc += hi32 }
 //   brTable           index a, hi32 = n; n + 1 words of offsets follow (the last is the default)
+//   returnValue       fp[0] = fp[a], then return (a function with one result)
 //   call              args at fp[a...], hi32 = function index; results at fp[a...]
 //   callIndirect      args at fp[a...], index b, table c; word1 = type index
 //   callRef           args at fp[a...], reference b; word1 = type index
@@ -161,6 +162,11 @@ package final class CompiledModule: @unchecked Sendable {
         self.typeFunctions = module.types.map(\.functionType)
         self.functionTypeIndices = module.functionTypeIndices
         self.codeByteCount = functions.reduce(0) { $0 + $1.codeCount * 8 }
+    }
+
+    /// The translated code of each defined function (index in the function index space, disassembly).
+    package var disassembly: [(functionIndex: Int, code: String)] {
+        functions.map { ($0.functionIndex, $0.disassembly) }
     }
 
     func functionType(ofTypeIndex i: UInt32) -> FunctionType {

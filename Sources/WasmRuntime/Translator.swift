@@ -627,6 +627,20 @@ struct Translator {
     mutating func emitReturn() {
         let n = resultCount
         let from = stack.count - n
+        if n == 1 {
+            // One result: the instruction that computed it writes slot 0 directly, or `returnValue` copies it.
+            if stack[from] == .temp, let p = lastProducer, p.position == from, p.end == code.count {
+                let mask: UInt64 = 0xFFFF << p.fieldShift
+                code[p.index] = code[p.index] & ~mask
+                append(word(.return))
+                return
+            }
+            switch stack[from] {
+            case .temp where slot(from) != 0: append(word(.returnValue, a: slot(from))); return
+            case .local(let l) where l != 0: append(word(.returnValue, a: l)); return
+            default: break
+            }
+        }
         var sources = Array(stack[from...])
         // A local among the first n slots would be overwritten before it is read: copy it aside first.
         for i in 0..<n {

@@ -54,6 +54,7 @@ enum TrapCode: UInt8 {
     case invalidConversionToInteger
     case outOfBoundsMemoryAccess
     case nullReference
+    case callStackExhausted
 
     /// The trap, or nil for `.none`.
     var trap: Trap? {
@@ -65,6 +66,7 @@ enum TrapCode: UInt8 {
         case .invalidConversionToInteger: .invalidConversionToInteger
         case .outOfBoundsMemoryAccess: .outOfBoundsMemoryAccess
         case .nullReference: .nullReference
+        case .callStackExhausted: .callStackExhausted
         }
     }
 }

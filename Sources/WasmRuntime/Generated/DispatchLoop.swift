@@ -48,6 +48,15 @@ struct LoopState {
         return false
     }
 
+    /// Counts a call (before it is made); false when the tick budget is used up: the machine then stops
+    /// at the call instruction and `Executor.loop` runs the checkpoint and executes the call again.
+    @inline(__always) func countCall() -> Bool {
+        ticks &-= 1
+        if ticks > 0 { return true }
+        machine.pointee.checkpointDue = true
+        return false
+    }
+
     @inline(__always) mutating func reloadMemory() {
         if let m = context.pointee.memory0 {
             memoryBase = m.pointee.base
@@ -59,6 +68,15 @@ struct LoopState {
     }
 }
 
+/// A host function call that a call instruction's handler left for `Executor.loop`.
+struct PendingHostCall {
+    var callee: UnsafeMutablePointer<FunctionHeader>
+    /// Arguments in, results out.
+    var slots: UnsafeMutablePointer<UInt64>
+    /// The instruction after the call.
+    var resumePC: UnsafeMutablePointer<UInt64>
+}
+
 /// The machine state handlers reach through memory: it changes on calls and returns only. One lives on
 /// the Swift stack for each activation of `Executor.loop`.
 struct MachineState {
@@ -67,11 +85,17 @@ struct MachineState {
     var depth: Int
     var ticks: Int
     let executor: Unmanaged<Executor>
+    /// The executor's call-frame stack and limits, here to save the call handlers a load.
+    let frames: UnsafeMutablePointer<CallFrame>
+    let maxDepth: Int
+    let stackEnd: UnsafeMutablePointer<UInt64>
     /// Why the handlers stopped, or nil (and `trap == .none`) when the entry frame returned.
     var unwind: Unwind?
     var trap: TrapCode
     /// The tick budget ran out at a backward branch: run the checkpoint, then resume.
     var checkpointDue: Bool
+    /// A call of a host function, made by `Executor.loop` when the handlers stop for it.
+    var hostCall: PendingHostCall?
     /// Where the handlers stopped (the trapping or returning instruction).
     var exitPC: UnsafeMutablePointer<UInt64>
     var exitFP: UnsafeMutablePointer<UInt64>
@@ -98,13 +122,13 @@ extension Executor {
     /// Switches to wasm function `callee` whose frame starts at `newFP`; pushes a return frame unless tail-calling.
     @inline(__always)
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
-               returnTo: UnsafeMutablePointer<UInt64>?, _ s: inout LoopState) throws(Unwind) {
+               returnTo: UnsafeMutablePointer<UInt64>?, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
-        guard s.depth < maxDepth, newFP + h.frameSize < stackEnd, let code = h.code, let context = h.context else {
-            throw .trap(.callStackExhausted)
+        guard s.depth < s.machine.pointee.maxDepth, newFP + h.frameSize < s.machine.pointee.stackEnd, let code = h.code, let context = h.context else {
+            return s.stop(.callStackExhausted)
         }
         if let returnTo {
-            frames[s.depth] = CallFrame(returnPC: returnTo, fp: s.fp, function: s.function)
+            s.machine.pointee.frames[s.depth] = CallFrame(returnPC: returnTo, fp: s.fp, function: s.function)
             s.depth &+= 1
         }
         if let initial = h.frameInit {
@@ -124,26 +148,28 @@ extension Executor {
             s.context = context
             s.reloadMemory()
         }
+        return true
     }
 
-    /// Calls `callee` with arguments at `newFP`, continuing at `next` when it returns.
+    /// Calls `callee` with arguments at `newFP` from the `length`-word call instruction at `s.pc`; false
+    /// when the machine stops: a trap, the tick budget, or a host callee, which `loop` calls (so no call
+    /// instruction's handler contains a call into Swift).
     @inline(__always)
     func call(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
-              next: UnsafeMutablePointer<UInt64>, _ s: inout LoopState) throws(Unwind) {
+              length: Int, _ s: inout LoopState) -> Bool {
+        guard s.countCall() else { return false }
         if callee.pointee.code == nil {
-            try callHost(callee, newFP, s)
-            s.pc = next
-            s.reloadMemory()
-        } else {
-            try enter(callee, newFP, returnTo: next, &s)
+            s.machine.pointee.hostCall = PendingHostCall(callee: callee, slots: newFP, resumePC: s.pc + length)
+            return false
         }
+        return enter(callee, newFP, returnTo: s.pc + length, &s)
     }
 
     /// Pops the current frame; false when the entry frame of this invocation is reached.
     @inline(__always)
     func returnFromFunction(_ s: inout LoopState) -> Bool {
         s.depth &-= 1
-        let frame = frames[s.depth]
+        let frame = s.machine.pointee.frames[s.depth]
         guard let next = frame.returnPC else { return false }
         s.pc = next
         s.fp = frame.fp
@@ -161,28 +187,28 @@ extension Executor {
     @inline(__always)
     func tailCall(_ callee: UnsafeMutablePointer<FunctionHeader>, _ s: inout LoopState) throws(Unwind) -> Bool {
         if callee.pointee.code == nil {
-            try callHost(callee, s.fp, s)
+            try callHost(callee, s.fp, depth: s.depth, caller: s.context)
             return returnFromFunction(&s)
         }
-        try enter(callee, s.fp, returnTo: nil, &s)
-        return true
+        return enter(callee, s.fp, returnTo: nil, &s)
     }
 
     /// Runs a host function with its arguments and results at `slots`.
-    func callHost(_ callee: UnsafeMutablePointer<FunctionHeader>, _ slots: UnsafeMutablePointer<UInt64>, _ s: LoopState) throws(Unwind) {
+    func callHost(_ callee: UnsafeMutablePointer<FunctionHeader>, _ slots: UnsafeMutablePointer<UInt64>, depth callDepth: Int,
+                  caller: UnsafeMutablePointer<InstanceContext>) throws(Unwind) {
         let function = callee.pointee.object.takeUnretainedValue()
         guard let host = function.host else { throw .trap(.host("function has no code")) }
         guard stackEnd - slots > callee.pointee.frameSize else { throw .trap(.callStackExhausted) }
         let savedTop = stackTop
         let savedDepth = depth
         stackTop = slots + callee.pointee.frameSize
-        depth = s.depth
+        depth = callDepth
         defer {
             stackTop = savedTop
             depth = savedDepth
         }
         do {
-            try host(HostCall(slots: slots, caller: s.context.pointee.instance.takeUnretainedValue(), store: store))
+            try host(HostCall(slots: slots, caller: caller.pointee.instance.takeUnretainedValue(), store: store))
         } catch {
             switch Self.executionError(error) {
             case .exception(let e): throw .exception(e)
@@ -236,7 +262,7 @@ extension Executor {
     func loop(_ regs: inout Registers) throws(Unwind) {
         guard let context = regs.function.pointee.context else { throw .trap(.host("no instance")) }
         var machine = MachineState(function: regs.function, context: context, depth: depth, ticks: 0,
-                                   executor: .passUnretained(self), unwind: nil, trap: .none, checkpointDue: false, exitPC: regs.pc, exitFP: regs.fp)
+                                   executor: .passUnretained(self), frames: frames, maxDepth: maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
         machine.ticks = try checkpoint()
         var pc = regs.pc, fp = regs.fp
         while true {
@@ -245,12 +271,19 @@ extension Executor {
                 s.reloadMemory()
                 withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0)) }
             }
-            guard machine.checkpointDue else { break }
-            machine.checkpointDue = false
             pc = machine.exitPC
             fp = machine.exitFP
-            do {
-                machine.ticks = try checkpoint()
+            do throws(Unwind) {
+                if machine.checkpointDue {
+                    machine.checkpointDue = false
+                    machine.ticks = try checkpoint()
+                } else if let call = machine.hostCall {
+                    try callHost(call.callee, call.slots, depth: machine.depth, caller: machine.context)
+                    machine.hostCall = nil
+                    pc = call.resumePC
+                } else {
+                    break
+                }
             } catch {
                 machine.unwind = error
                 break
@@ -473,16 +506,28 @@ func swasm_op_return(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_returnValue(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        fp[0] = fp[w.a]
+        if !returnFromFunction(&s) { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_returnValue") @inline(__always)
+func swasm_op_returnValue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_returnValue(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_call(_ s: inout LoopState) -> Bool {
         let w = s.pc.pointee
         let fp = s.fp
-        do throws(Unwind) {
-            try tick(s)
-            try call(s.context.pointee.functions[Int(w.hi32)], fp + w.a, next: s.pc + 1, &s)
-        } catch {
-            s.machine.pointee.unwind = error
-            return false
-        }
+        if !call(s.context.pointee.functions[Int(w.hi32)], fp + w.a, length: 1, &s) { return false }
         return true
     }
 }
@@ -500,9 +545,8 @@ extension Executor {
         let w = s.pc.pointee
         let fp = s.fp
         do throws(Unwind) {
-            try tick(s)
             let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
-            try call(callee, fp + w.a, next: s.pc + 2, &s)
+            if !call(callee, fp + w.a, length: 2, &s) { return false }
         } catch {
             s.machine.pointee.unwind = error
             return false
@@ -524,11 +568,10 @@ extension Executor {
         let w = s.pc.pointee
         let fp = s.fp
         do throws(Unwind) {
-            try tick(s)
             guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(fp[w.b])) else {
                 throw .trap(.nullFunctionReference)
             }
-            try call(callee, fp + w.a, next: s.pc + 2, &s)
+            if !call(callee, fp + w.a, length: 2, &s) { return false }
         } catch {
             s.machine.pointee.unwind = error
             return false
@@ -4539,7 +4582,6 @@ extension Opcode {
         switch self {
         case .const64: 2
         case .callIndirect: 2
-        case .callRef: 2
         case .returnCallIndirect: 2
         case .returnCallRef: 2
         case .select: 2

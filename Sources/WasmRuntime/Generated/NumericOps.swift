@@ -845,6 +845,7 @@ enum Opcode: UInt8 {
     case brIfNotNull
     case brTable
     case `return`
+    case returnValue
     case call
     case callIndirect
     case callRef

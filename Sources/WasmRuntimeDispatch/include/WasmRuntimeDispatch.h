@@ -174,6 +174,7 @@ SWASM_HANDLER(brIfNull);
 SWASM_HANDLER(brIfNotNull);
 SWASM_HANDLER(brTable);
 SWASM_HANDLER(return);
+SWASM_HANDLER(returnValue);
 SWASM_HANDLER(call);
 SWASM_HANDLER(callIndirect);
 SWASM_HANDLER(callRef);
@@ -401,6 +402,7 @@ static const swasm_handler swasm_handlers[256] = {
     swasm_h_brIfNotNull,
     swasm_h_brTable,
     swasm_h_return,
+    swasm_h_returnValue,
     swasm_h_call,
     swasm_h_callIndirect,
     swasm_h_callRef,
@@ -491,7 +493,6 @@ static const swasm_handler swasm_handlers[256] = {
     swasm_h_brIfNotF64Le,
     swasm_h_brIfF64Ge,
     swasm_h_brIfNotF64Ge,
-    swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -668,6 +669,7 @@ __attribute__((no_builtin)) SWASM_HANDLER(brIfNull) { SWASM_BODY(brIfNull) }
 __attribute__((no_builtin)) SWASM_HANDLER(brIfNotNull) { SWASM_BODY(brIfNotNull) }
 __attribute__((no_builtin)) SWASM_HANDLER(brTable) { SWASM_BODY(brTable) }
 __attribute__((no_builtin)) SWASM_HANDLER(return) { SWASM_BODY(return) }
+__attribute__((no_builtin)) SWASM_HANDLER(returnValue) { SWASM_BODY(returnValue) }
 __attribute__((no_builtin)) SWASM_HANDLER(call) { SWASM_BODY(call) }
 __attribute__((no_builtin)) SWASM_HANDLER(callIndirect) { SWASM_BODY(callIndirect) }
 __attribute__((no_builtin)) SWASM_HANDLER(callRef) { SWASM_BODY(callRef) }
