@@ -135,7 +135,8 @@ i32Store i64Store f32Store f64Store i32Store8 i32Store16 i64Store8 i64Store16 i6
 memorySize memoryGrow memoryFill memoryCopy memoryInit dataDrop
 tableGet tableSet tableSize tableGrow tableFill tableCopy tableInit elemDrop
 refIsNull refFunc refAsNonNull throw throwRef rethrow memoryLoad memoryStore
-brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU i32AddImm i64AddImm
+i32LoadIndexed i32Load8UIndexed i32StoreIndexed i32Store8Indexed
+brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU brIfI32And brIfI32AndZero i32AddImm i64AddImm
 brIfF32Eq brIfNotF32Eq brIfF32Ne brIfNotF32Ne brIfF32Lt brIfNotF32Lt brIfF32Gt brIfNotF32Gt brIfF32Le brIfNotF32Le brIfF32Ge brIfNotF32Ge brIfF64Eq brIfNotF64Eq brIfF64Ne brIfNotF64Ne brIfF64Lt brIfNotF64Lt brIfF64Gt brIfNotF64Gt brIfF64Le brIfNotF64Le brIfF64Ge brIfNotF64Ge""".split()
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
 out.append('/// Fewer than 256 cases, so an opcode is one byte (`Opcode(unchecked:)` relies on it).')
@@ -181,6 +182,21 @@ for names, width, T in stores:
                 guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
                 (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
                 s.pc += 2""")
+# Indexed forms: the address is an i32.add of two slots (wrapping at 32 bits) plus the offset.
+for n, width, T, conv in loads:
+    if n not in ('i32Load', 'i32Load8U'): continue
+    gen.append(f"""            case .{n}Indexed:
+                let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+                guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
+                let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: {T}.self)
+                fp[w.a] = {conv}
+                s.pc += 2""")
+for n, width, T in (('i32Store', 4, 'UInt32'), ('i32Store8', 1, 'UInt8')):
+    gen.append(f"""            case .{n}Indexed:
+                let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+                guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
+                (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
+                s.pc += 2""")
 gen.append("""            case .memoryLoad:
                 try memoryLoad(w, s)
                 s.pc += 3
@@ -190,7 +206,8 @@ gen.append("""            case .memoryLoad:
 for n, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPattern: x) < Int32(bitPattern: y)'),
                ('LtU', 'x < y'), ('GtS', 'Int32(bitPattern: x) > Int32(bitPattern: y)'), ('GtU', 'x > y'),
                ('LeS', 'Int32(bitPattern: x) <= Int32(bitPattern: y)'), ('LeU', 'x <= y'),
-               ('GeS', 'Int32(bitPattern: x) >= Int32(bitPattern: y)'), ('GeU', 'x >= y')):
+               ('GeS', 'Int32(bitPattern: x) >= Int32(bitPattern: y)'), ('GeU', 'x >= y'),
+               ('And', 'x & y != 0'), ('AndZero', 'x & y == 0')):
     gen.append(f"""            case .brIfI32{n}:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
                 let d = {cmp} ? 1 + s.pc[1].offset : 2

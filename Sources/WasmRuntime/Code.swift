@@ -17,6 +17,8 @@ import WasmValidation
 //   br                pc += hi32
 //   brIf/brIfNot      if fp[a] (!= 0 / == 0) { pc += hi32 }
 //   brIfNull/NotNull  if fp[a] (== 0 / != 0) { pc += hi32 }
+//   brIf<cmp>         brIfI32Eq...brIfI32GeU, brIfI32And(Zero), brIf[Not]F32/F64<cmp>: if fp[a] <cmp> fp[b]
+//                     { pc += 1 + word1 } (word1: offset from the second word), else pc += 2
 //   brTable           index a, hi32 = n; n + 1 words of offsets follow (the last is the default)
 //   returnValue       fp[0] = fp[a], then return (a function with one result)
 //   call              args at fp[a...], hi32 = function index; results at fp[a...]
@@ -27,6 +29,8 @@ import WasmValidation
 //   globalGet/Set     slot a, hi32 = global index
 //   load              fp[a] = mem0[fp[b] + word1]      (memory 0 with 32-bit addresses)
 //   store             mem0[fp[b] + word1] = fp[a]
+//   load/storeIndexed fp[a] = mem0[fp[b] + fp[c] + word1] / mem0[fp[b] + fp[c] + word1] = fp[a]
+//                     (i32Load, i32Load8U, i32Store, i32Store8 only: an i32.add folded into the address)
 //   memoryLoad/Store  as load/store on memory c (any memory); word2 = the fast load/store opcode
 //   memorySize/Grow   a = result, b = delta, c = memory
 //   memoryFill        dest a, value b, memory c; word1 = length slot

@@ -305,28 +305,35 @@ struct Translator {
         }
     }
 
-    /// If the condition on top of the stack was just computed by a comparison, removes that
-    /// instruction and returns its fused branch opcode and operand slots (compare+branch fusion).
-    mutating func takeFusableComparison() -> (Opcode, Int, Int)? {
-        guard let p = lastProducer, p.position == stack.count - 1, p.end == code.count, p.index == code.count - 1,
-              case .temp = stack[stack.count - 1], let fused = Self.fusedBranch(Opcode(unchecked: code[p.index])) else {
+    /// If the value at stack `position` is a temp the last instruction computed and `accept` takes that
+    /// instruction's opcode, removes the instruction and returns its word (for fusing it into a consumer).
+    mutating func takeProducer(at position: Int, _ accept: (Opcode) -> Bool) -> UInt64? {
+        guard let p = lastProducer, p.position == position, p.end == code.count, p.index == code.count - 1,
+              case .temp = stack[position], accept(Opcode(unchecked: code[p.index])) else {
             return nil
         }
-        let w = code.removeLast()
         lastProducer = nil
+        return code.removeLast()
+    }
+
+    /// If the condition on top of the stack was just computed by a comparison (or `i32.and`), removes that
+    /// instruction and returns its fused branch opcode and operand slots (compare+branch fusion).
+    mutating func takeFusableComparison() -> (Opcode, Int, Int)? {
+        guard let w = takeProducer(at: stack.count - 1, { Self.fusedBranch($0) != nil }),
+              let fused = Self.fusedBranch(Opcode(unchecked: w)) else { return nil }
         return (fused, w.a, w.b)
     }
 
     /// If the condition on top of the stack was just computed by `i32.eqz x`, removes that instruction and
     /// returns the slot of `x` (the branch then tests `x` with the opposite sense).
     mutating func takeEqz() -> Int? {
-        guard let p = lastProducer, p.position == stack.count - 1, p.end == code.count, p.index == code.count - 1,
-              case .temp = stack[stack.count - 1], Opcode(unchecked: code[p.index]) == .i32Eqz else {
-            return nil
-        }
-        let w = code.removeLast()
-        lastProducer = nil
-        return w.a
+        takeProducer(at: stack.count - 1, { $0 == .i32Eqz })?.a
+    }
+
+    /// If the address at stack `position` was just computed by `i32.add x y`, removes that instruction and
+    /// returns the slots of `x` and `y` (an indexed load or store adds them itself).
+    mutating func takeAddressAdd(at position: Int) -> (Int, Int)? {
+        takeProducer(at: position, { $0 == .i32Add }).map { ($0.a, $0.b) }
     }
 
     /// The compare-and-branch opcode for an i32, f32 or f64 comparison.
@@ -342,6 +349,7 @@ struct Translator {
         case .i32LeU: .brIfI32LeU
         case .i32GeS: .brIfI32GeS
         case .i32GeU: .brIfI32GeU
+        case .i32And: .brIfI32And
         case .f32Eq: .brIfF32Eq
         case .f32Ne: .brIfF32Ne
         case .f32Lt: .brIfF32Lt
@@ -383,7 +391,9 @@ struct Translator {
         case .brIfI32LeS: .brIfI32GtS
         case .brIfI32LeU: .brIfI32GtU
         case .brIfI32GeS: .brIfI32LtS
-        default: .brIfI32LtU
+        case .brIfI32GeU: .brIfI32LtU
+        case .brIfI32And: .brIfI32AndZero
+        default: .brIfI32And  // .brIfI32AndZero; every opcode fusedBranch returns is listed above
         }
     }
 
@@ -820,6 +830,13 @@ struct Translator {
         case .elemDrop(let e):
             append(word(.elemDrop, hi: e))
         case .load(let op, let memarg):
+            if isFastMemory(memarg), let indexed = Self.indexedOpcode(loadOpcode(op)),
+               let (x, y) = takeAddressAdd(at: stack.count - 1) {
+                pop()
+                push()
+                emitProducer(word(indexed, a: slot(stack.count - 1), b: x, c: y), fieldShift: 16, extra: [memarg.offset])
+                return
+            }
             let addr = useTop()
             pop()
             push()
@@ -831,7 +848,16 @@ struct Translator {
                              extra: [memarg.offset, UInt64(loadOpcode(op).rawValue)])
             }
         case .store(let op, let memarg):
-            let v = useTop(0), addr = useTop(1)
+            // The value's slot first: materialising it emits code, which ends any chance of fusing the add.
+            let v = useTop(0)
+            if isFastMemory(memarg), let indexed = Self.indexedOpcode(storeOpcode(op)),
+               let (x, y) = takeAddressAdd(at: stack.count - 2) {
+                pop(2)
+                append(word(indexed, a: v, b: x, c: y))
+                append(memarg.offset)
+                return
+            }
+            let addr = useTop(1)
             pop(2)
             if isFastMemory(memarg) {
                 append(word(storeOpcode(op), a: v, b: addr))
@@ -986,6 +1012,17 @@ struct Translator {
     /// Whether an access can use the fast load/store opcodes: memory 0 with 32-bit addresses.
     func isFastMemory(_ memarg: MemArg) -> Bool {
         memarg.memoryIndex == 0 && context.memories.first?.addressType == .i32
+    }
+
+    /// The indexed form (address = fp[b] + fp[c], wrapping at 32 bits) of the commonest loads and stores.
+    static func indexedOpcode(_ op: Opcode) -> Opcode? {
+        switch op {
+        case .i32Load: .i32LoadIndexed
+        case .i32Load8U: .i32Load8UIndexed
+        case .i32Store: .i32StoreIndexed
+        case .i32Store8: .i32Store8Indexed
+        default: nil
+        }
     }
 
     func loadOpcode(_ op: LoadOp) -> Opcode {

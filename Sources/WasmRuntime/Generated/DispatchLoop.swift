@@ -3841,6 +3841,88 @@ func swasm_op_i32Store16(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_i32LoadIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadIndexed") @inline(__always)
+func swasm_op_i32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UIndexed") @inline(__always)
+func swasm_op_i32Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreIndexed") @inline(__always)
+func swasm_op_i32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Store8Indexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt8(truncatingIfNeeded: fp[w.a]), as: UInt8.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Store8Indexed") @inline(__always)
+func swasm_op_i32Store8Indexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8Indexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_memoryLoad(_ s: inout LoopState) -> Bool {
         let w = s.pc.pointee
         do throws(Unwind) {
@@ -4079,6 +4161,46 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32GeU") @inline(__always)
 func swasm_op_brIfI32GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeU(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32And(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = x & y != 0 ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32And") @inline(__always)
+func swasm_op_brIfI32And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32And(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32AndZero(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = x & y == 0 ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32AndZero") @inline(__always)
+func swasm_op_brIfI32AndZero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32AndZero(&s.pointee) }) { return 1 }
     s.pointee.machine.pointee.exitPC = s.pointee.pc
     s.pointee.machine.pointee.exitFP = s.pointee.fp
     return 0
@@ -4617,6 +4739,10 @@ extension Opcode {
         case .tableInit: 2
         case .memoryLoad: 3
         case .memoryStore: 3
+        case .i32LoadIndexed: 2
+        case .i32Load8UIndexed: 2
+        case .i32StoreIndexed: 2
+        case .i32Store8Indexed: 2
         case .brIfI32Eq: 2
         case .brIfI32Ne: 2
         case .brIfI32LtS: 2
@@ -4627,6 +4753,8 @@ extension Opcode {
         case .brIfI32LeU: 2
         case .brIfI32GeS: 2
         case .brIfI32GeU: 2
+        case .brIfI32And: 2
+        case .brIfI32AndZero: 2
         case .brIfF32Eq: 2
         case .brIfNotF32Eq: 2
         case .brIfF32Ne: 2

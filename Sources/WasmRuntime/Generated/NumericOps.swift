@@ -900,6 +900,10 @@ enum Opcode: UInt8 {
     case `rethrow`
     case memoryLoad
     case memoryStore
+    case i32LoadIndexed
+    case i32Load8UIndexed
+    case i32StoreIndexed
+    case i32Store8Indexed
     case brIfI32Eq
     case brIfI32Ne
     case brIfI32LtS
@@ -910,6 +914,8 @@ enum Opcode: UInt8 {
     case brIfI32LeU
     case brIfI32GeS
     case brIfI32GeU
+    case brIfI32And
+    case brIfI32AndZero
     case i32AddImm
     case i64AddImm
     case brIfF32Eq

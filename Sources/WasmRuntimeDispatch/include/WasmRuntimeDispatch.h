@@ -216,6 +216,10 @@ SWASM_HANDLER(throw);
 SWASM_HANDLER(throwRef);
 SWASM_HANDLER(memoryLoad);
 SWASM_HANDLER(memoryStore);
+SWASM_HANDLER(i32LoadIndexed);
+SWASM_HANDLER(i32Load8UIndexed);
+SWASM_HANDLER(i32StoreIndexed);
+SWASM_HANDLER(i32Store8Indexed);
 SWASM_HANDLER(brIfI32Eq);
 SWASM_HANDLER(brIfI32Ne);
 SWASM_HANDLER(brIfI32LtS);
@@ -226,6 +230,8 @@ SWASM_HANDLER(brIfI32LeS);
 SWASM_HANDLER(brIfI32LeU);
 SWASM_HANDLER(brIfI32GeS);
 SWASM_HANDLER(brIfI32GeU);
+SWASM_HANDLER(brIfI32And);
+SWASM_HANDLER(brIfI32AndZero);
 SWASM_HANDLER(i32AddImm);
 SWASM_HANDLER(i64AddImm);
 SWASM_HANDLER(brIfF32Eq);
@@ -457,6 +463,10 @@ static const swasm_handler swasm_handlers[256] = {
     swasm_h_throwRef,
     swasm_h_memoryLoad,
     swasm_h_memoryStore,
+    swasm_h_i32LoadIndexed,
+    swasm_h_i32Load8UIndexed,
+    swasm_h_i32StoreIndexed,
+    swasm_h_i32Store8Indexed,
     swasm_h_brIfI32Eq,
     swasm_h_brIfI32Ne,
     swasm_h_brIfI32LtS,
@@ -467,6 +477,8 @@ static const swasm_handler swasm_handlers[256] = {
     swasm_h_brIfI32LeU,
     swasm_h_brIfI32GeS,
     swasm_h_brIfI32GeU,
+    swasm_h_brIfI32And,
+    swasm_h_brIfI32AndZero,
     swasm_h_i32AddImm,
     swasm_h_i64AddImm,
     swasm_h_brIfF32Eq,
@@ -493,12 +505,6 @@ static const swasm_handler swasm_handlers[256] = {
     swasm_h_brIfNotF64Le,
     swasm_h_brIfF64Ge,
     swasm_h_brIfNotF64Ge,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -711,6 +717,10 @@ __attribute__((no_builtin)) SWASM_HANDLER(throw) { SWASM_BODY(throw) }
 __attribute__((no_builtin)) SWASM_HANDLER(throwRef) { SWASM_BODY(throwRef) }
 __attribute__((no_builtin)) SWASM_HANDLER(memoryLoad) { SWASM_BODY(memoryLoad) }
 __attribute__((no_builtin)) SWASM_HANDLER(memoryStore) { SWASM_BODY(memoryStore) }
+__attribute__((no_builtin)) SWASM_HANDLER(i32LoadIndexed) { SWASM_BODY(i32LoadIndexed) }
+__attribute__((no_builtin)) SWASM_HANDLER(i32Load8UIndexed) { SWASM_BODY(i32Load8UIndexed) }
+__attribute__((no_builtin)) SWASM_HANDLER(i32StoreIndexed) { SWASM_BODY(i32StoreIndexed) }
+__attribute__((no_builtin)) SWASM_HANDLER(i32Store8Indexed) { SWASM_BODY(i32Store8Indexed) }
 __attribute__((no_builtin)) SWASM_HANDLER(brIfI32Eq) { SWASM_BODY(brIfI32Eq) }
 __attribute__((no_builtin)) SWASM_HANDLER(brIfI32Ne) { SWASM_BODY(brIfI32Ne) }
 __attribute__((no_builtin)) SWASM_HANDLER(brIfI32LtS) { SWASM_BODY(brIfI32LtS) }
@@ -721,6 +731,8 @@ __attribute__((no_builtin)) SWASM_HANDLER(brIfI32LeS) { SWASM_BODY(brIfI32LeS) }
 __attribute__((no_builtin)) SWASM_HANDLER(brIfI32LeU) { SWASM_BODY(brIfI32LeU) }
 __attribute__((no_builtin)) SWASM_HANDLER(brIfI32GeS) { SWASM_BODY(brIfI32GeS) }
 __attribute__((no_builtin)) SWASM_HANDLER(brIfI32GeU) { SWASM_BODY(brIfI32GeU) }
+__attribute__((no_builtin)) SWASM_HANDLER(brIfI32And) { SWASM_BODY(brIfI32And) }
+__attribute__((no_builtin)) SWASM_HANDLER(brIfI32AndZero) { SWASM_BODY(brIfI32AndZero) }
 __attribute__((no_builtin)) SWASM_HANDLER(i32AddImm) { SWASM_BODY(i32AddImm) }
 __attribute__((no_builtin)) SWASM_HANDLER(i64AddImm) { SWASM_BODY(i64AddImm) }
 __attribute__((no_builtin)) SWASM_HANDLER(brIfF32Eq) { SWASM_BODY(brIfF32Eq) }
