@@ -49,6 +49,9 @@ let package = Package(
                           exclude: ["strings.c", "strings.wasm", "build.sh"]),
         .executableTarget(name: "SharedMemoryExample", dependencies: ["Swasm"], path: "Examples/SharedMemory"),
         .executableTarget(name: "CatchingTrapsExample", dependencies: ["Swasm"], path: "Examples/CatchingTraps"),
+        // Embedding-API micro benchmarks (instantiation, Swift -> wasm and wasm -> Swift calls), run by
+        // `Benchmarks/harness.py --micro`; no test depends on it.
+        .executableTarget(name: "swasm-micro", dependencies: ["Swasm"], path: "Benchmarks/Micro"),
 
         .testTarget(name: "WasmBinaryTests", dependencies: ["WasmBinary", "WasmCore"]),
         .testTarget(name: "WasmTextTests", dependencies: ["WasmText", "WasmBinary", "WasmCore"]),

@@ -5,16 +5,19 @@ runtime's stdout against Benchmarks/expected/NAME.txt, and writes docs/performan
   python3 Benchmarks/harness.py                  # build (or reuse) both runtimes, 5 runs each, write docs/
   python3 Benchmarks/harness.py --runs 3 --only fib --only sort
   python3 Benchmarks/harness.py --no-build       # use the binaries already built
-  python3 Benchmarks/harness.py --compile        # also measure decode/validate/translate of a large module
+  python3 Benchmarks/harness.py --compile        # also time decode/validate/translate of a large module (+ peak RSS)
+  python3 Benchmarks/harness.py --code-size      # also report translated code size vs code section size
+  python3 Benchmarks/harness.py --micro          # also run the embedding-API micro benchmarks (ns per operation)
   python3 Benchmarks/harness.py --update-expected  # regenerate expected/*.txt from wasmtime (after build.sh)
 
 Timing: Swasm and WasmKit are timed as whole processes (process start to exit, stdout captured).
 wasmtime runs in a child Python process (so its stdout can be captured like the others); its time is measured
 inside that child around compile + instantiate + run, so Python's start-up and `import wasmtime` are excluded.
-The default metric is CPU time (user + system, from getrusage of the child; process CPU time inside the
-wasmtime child), because this machine is shared and wall time doubles when other builds run; `--metric wall`
-uses wall-clock time instead. Both are recorded. Runs alternate between runtimes (the order rotates each
-round) so that load from other processes spreads over all of them; the table shows the median of the runs.
+The default metric is CPU time (user + system, from the child's rusage returned by wait4; process CPU time
+inside the wasmtime child), because this machine is shared and wall time doubles when other builds run;
+`--metric wall` uses wall-clock time instead. Both are recorded. Runs alternate between runtimes (the order
+rotates each round) so that load from other processes spreads over all of them; the table shows the median of
+the runs.
 
 Only the Python standard library is used here; the wasmtime child needs the `wasmtime` package."""
 import argparse
@@ -22,12 +25,14 @@ import datetime
 import math
 import os
 import platform
-import resource
+import re
+import signal
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -42,6 +47,10 @@ COMPILE_SCRATCH = os.path.join(HERE, ".build-compile")
 DOCS_DIR = os.path.join(ROOT, "docs")
 SWASM_BIN = os.path.join(ROOT, ".build", "release", "swasm")
 WASMKIT_BIN = os.path.join(RUNNER_SCRATCH, "release", "wasmkit-cli")
+# --micro: the embedding-API micro benchmarks (set up by prepare_micro).
+SWASM_MICRO_BIN = os.path.join(ROOT, ".build", "release", "swasm-micro")
+WASMKIT_MICRO_BIN = os.path.join(RUNNER_SCRATCH, "release", "wasmkit-micro")
+SWASM_MICRO_STATUS = WASMKIT_MICRO_STATUS = "not built"
 
 # One line per program for the table and the README; programs without an entry show their file's first comment.
 DESCRIPTIONS = {
@@ -115,28 +124,89 @@ class Runtime:
         return timed_run(self.argv_for(wasm), timeout, self.name == "wasmtime")
 
 
-def timed_run(argv, timeout, wasmtime_child_times=False):
-    """Runs argv; CPU time is the growth of RUSAGE_CHILDREN (one child at a time, so it is this child's)."""
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
+GNU_TIME = "/usr/bin/time"
+
+
+def gnu_time_works():
+    """True when GNU time is there (Debian package `time`); it measures a child's peak memory (see timed_run)."""
+    global _gnu_time_ok
+    if _gnu_time_ok is None:
+        _gnu_time_ok = probe([GNU_TIME, "-f", "%M", "-o", os.devnull, "true"])
+    return _gnu_time_ok
+
+
+_gnu_time_ok = None
+
+
+def timed_run(argv, timeout, wasmtime_child_times=False, peak_memory=False):
+    """Runs argv. CPU time comes from this child's own rusage (os.wait4), so nothing else that runs meanwhile is
+    counted. With peak_memory, times["maxrss_kb"] is the command's peak resident set size in KiB, or None.
+
+    Peak memory is measured by running the command under GNU time (`/usr/bin/time -f %M`), not from wait4's
+    ru_maxrss: Linux carries the high-water mark of the process that forked across exec, so ru_maxrss of a child
+    forked from this Python process is never below this process's own RSS (about 17 MiB); GNU time forks the
+    command from a process of about 1 MiB."""
+    rss_file = None
+    if peak_memory and gnu_time_works():
+        fd, rss_file = tempfile.mkstemp(prefix="harness-rss-")
+        os.close(fd)
+        argv = [GNU_TIME, "-f", "%M", "-o", rss_file] + list(argv)
     try:
-        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                           timeout=timeout, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return None, b"", None, "timeout"
-    except OSError as e:
-        return None, b"", -1, str(e)
-    wall = time.perf_counter() - t0
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    times = {"wall": wall, "cpu": (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)}
-    err = p.stderr.decode("utf-8", "replace")
-    if wasmtime_child_times:
+        times, stdout, code, err = _timed_run(argv, timeout)
+        if times is not None and peak_memory:
+            times["maxrss_kb"] = None
+            if rss_file:
+                with open(rss_file) as f:
+                    last = f.read().strip().split("\n")[-1]
+                times["maxrss_kb"] = int(last) if last.isdigit() else None
+    finally:
+        if rss_file:
+            os.unlink(rss_file)
+    if times is not None and wasmtime_child_times:
         lines = err.rstrip("\n").split("\n")
         if lines and lines[-1].startswith("@@harness-time "):
             f = [float(x) for x in lines[-1].split()[1:]]
-            times = {"wall": f[1], "cpu": f[3], "compile_wall": f[0], "compile_cpu": f[2]}
+            times.update({"wall": f[1], "cpu": f[3], "compile_wall": f[0], "compile_cpu": f[2]})
             err = "\n".join(lines[:-1])
-    return times, p.stdout, p.returncode, err
+    return times, stdout, code, err
+
+
+def _timed_run(argv, timeout):
+    """({"wall", "cpu"} or None on timeout, stdout bytes, exit code (None: timeout, -1: not started), stderr)."""
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        t0 = time.perf_counter()
+        try:
+            # A session of its own, so that a timeout kills the command and anything it started (GNU time's child).
+            p = subprocess.Popen(argv, stdout=out_file, stderr=err_file, stdin=subprocess.DEVNULL, cwd=ROOT,
+                                 start_new_session=True)
+        except OSError as e:
+            return None, b"", -1, str(e)
+        timed_out = []
+
+        def kill():
+            timed_out.append(True)
+            try:
+                os.killpg(p.pid, signal.SIGKILL)  # not p.kill(): that would reap the child before wait4 below
+            except OSError:
+                pass
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        # Wait for the exit without reaping (WNOWAIT), so the timer can never signal a reused pid or group; then
+        # reap with wait4, which returns the child's resource usage (including its own waited-for children).
+        os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOWAIT)
+        wall = time.perf_counter() - t0
+        timer.cancel()
+        timer.join()
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if timed_out:
+            return None, b"", None, "timeout"
+        out_file.seek(0)
+        err_file.seek(0)
+        stdout, stderr = out_file.read(), err_file.read()
+    return ({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime}, stdout, p.returncode,
+            stderr.decode("utf-8", "replace"))
 
 
 def log(msg):
@@ -215,6 +285,31 @@ def make_runtimes(args):
     for rt in runtimes:
         log(f"{rt.name}: {rt.status}")
     return runtimes
+
+
+def prepare_micro(args):
+    """Builds (unless told not to) and checks the two micro benchmark binaries; sets their statuses."""
+    global SWASM_MICRO_STATUS, WASMKIT_MICRO_STATUS
+    status = "ok"
+    # Built like swasm: when the harness builds Swasm, it builds swasm-micro in the same place.
+    if not args.no_build and not args.swasm and not args.swasm_micro:
+        scratch = ["--scratch-path", os.path.abspath(args.swasm_scratch)] if args.swasm_scratch else []
+        if not run_cmd(["swift", "build", "-c", "release", "--product", "swasm-micro"] + scratch, ROOT,
+                       "swasm-micro release build"):
+            status = "build failed"
+    if status == "ok" and not os.path.exists(SWASM_MICRO_BIN):
+        status = f"missing (no {os.path.relpath(SWASM_MICRO_BIN, ROOT)}; build the swasm-micro product or pass --swasm-micro)"
+    SWASM_MICRO_STATUS = status
+    status = "ok"
+    # Built like wasmkit-cli: once, in the runner's scratch folder, unless --rebuild-wasmkit.
+    if not args.no_build and not args.wasmkit_micro and (args.rebuild_wasmkit or not os.path.exists(WASMKIT_MICRO_BIN)):
+        if not run_cmd(["swift", "build", "-c", "release", "--product", "wasmkit-micro", "--scratch-path", RUNNER_SCRATCH],
+                       RUNNER_DIR, "wasmkit-micro release build"):
+            status = "build failed"
+    if status == "ok" and not os.path.exists(WASMKIT_MICRO_BIN):
+        status = f"missing (no {os.path.relpath(WASMKIT_MICRO_BIN, ROOT)}; build the wasmkit-micro product or pass --wasmkit-micro)"
+    WASMKIT_MICRO_STATUS = status
+    log(f"swasm-micro: {SWASM_MICRO_STATUS}; wasmkit-micro: {WASMKIT_MICRO_STATUS}")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -314,17 +409,21 @@ def build_big_module():
 
 
 def time_cmd(argv, runs, timeout, metric):
-    times = []
+    """{"secs": median time, "rss_mb": median peak RSS in MiB, "stdout": last run's output}, or failure text."""
+    times, rss, out = [], [], b""
     for _ in range(runs):
-        secs, _, code, err = timed_run(argv, timeout)
+        secs, out, code, err = timed_run(argv, timeout, peak_memory=True)
         if code != 0:
             return describe_failure(code, err)
         times.append(secs[metric])
-    return statistics.median(times)
+        if secs["maxrss_kb"] is not None:
+            rss.append(secs["maxrss_kb"] / 1024)
+    return {"secs": statistics.median(times), "rss_mb": statistics.median(rss) if rss else None,
+            "stdout": out.decode("utf-8", "replace")}
 
 
 def compile_measurements(runtimes, runs, timeout, metric):
-    """Rows of (runtime, what, command, seconds-or-text)."""
+    """Rows of (runtime, what, command, {"secs", "rss_mb"} or failure text)."""
     wasm = build_big_module()
     rel = os.path.relpath(wasm, ROOT)
     rows = []
@@ -335,9 +434,21 @@ def compile_measurements(runtimes, runs, timeout, metric):
                           ("run", "whole run (main does almost nothing)")):
             if has_subcommand(SWASM_BIN, sub):
                 rows.append(("Swasm", what, f"swasm {sub} {rel}", time_cmd([SWASM_BIN, sub, wasm], runs, timeout, metric)))
-        if not has_subcommand(SWASM_BIN, "validate") and not has_subcommand(SWASM_BIN, "compile"):
-            rows.insert(0, ("Swasm", "decode + validate (+ translate)", "swasm validate / swasm compile",
-                            "TODO: no `swasm validate` or `swasm compile` subcommand yet"))
+        if has_subcommand(SWASM_BIN, "compile"):
+            # The phases as timed inside the process (wall clock; median of the runs).
+            phases = {}
+            for _ in range(runs):
+                stats = swasm_compile_stats(wasm, timeout)
+                for k in ("decode", "validate + translate"):
+                    if isinstance(stats, dict) and k in stats:
+                        phases.setdefault(k, []).append(stats[k])
+            for k in ("decode", "validate + translate"):
+                val = ({"secs": statistics.median(phases[k]), "rss_mb": None} if k in phases
+                       else "not printed by `swasm compile --stats`")
+                rows.append(("Swasm", f"{k} (phase, timed in-process, wall clock)", f"swasm compile --stats {rel}", val))
+        else:
+            rows.insert(0, ("Swasm", "decode + validate + translate", "swasm compile",
+                            "TODO: no `swasm compile` subcommand in this binary"))
     else:
         rows.append(("Swasm", "decode + validate + translate", "swasm validate / swasm compile",
                      f"TODO: Swasm not available ({swasm.status})"))
@@ -346,6 +457,9 @@ def compile_measurements(runtimes, runs, timeout, metric):
                            ("eager", "parse + validate + translate all + trivial run")):
             rows.append(("WasmKit", what, f"wasmkit-cli run --compilation-mode {mode} {rel}",
                          time_cmd([WASMKIT_BIN, "run", "--compilation-mode", mode, wasm], runs, timeout, metric)))
+    else:
+        rows.append(("WasmKit", "parse + validate + translate all", "wasmkit-cli run --compilation-mode eager",
+                     f"not measured: WasmKit {by_name['WasmKit'].status}"))
     if by_name["wasmtime"].status == "ok":
         t = []
         for _ in range(runs):
@@ -354,8 +468,91 @@ def compile_measurements(runtimes, runs, timeout, metric):
             if code == 0 and secs and "compile_cpu" in secs:
                 t.append(secs["compile_" + metric])
         rows.append(("wasmtime", "Cranelift compile (in-process)", f"wasmtime.Module.from_file({rel})",
-                     statistics.median(t) if t else "failed"))
+                     {"secs": statistics.median(t), "rss_mb": None} if t else "failed"))
     return wasm, rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Translated code size (--code-size): `swasm compile --stats` prints the code section size and the size of the
+# translated code.
+
+STATS_SIZES = re.compile(r"code section: (\d+) bytes, translated code: (\d+) bytes")
+STATS_PHASE = re.compile(r"^\s*(decode|validate \+ translate): ([0-9.]+) s$", re.M)
+CODE_SIZE_LIMIT = 4.0  # issue 5: translated code at most 4x the code section
+
+
+def swasm_compile_stats(wasm, timeout):
+    """{"code_section": bytes, "translated": bytes, "decode": s, "validate + translate": s} from
+    `swasm compile --stats`, or failure text."""
+    if not os.path.exists(SWASM_BIN) or not has_subcommand(SWASM_BIN, "compile"):
+        return "no `swasm compile` subcommand"
+    _, out, code, err = timed_run([SWASM_BIN, "compile", "--stats", wasm], timeout)
+    if code != 0:
+        return describe_failure(code, err)
+    text = out.decode("utf-8", "replace")
+    stats = {k: float(v) for k, v in STATS_PHASE.findall(text)}
+    m = STATS_SIZES.search(text)
+    if m:
+        stats["code_section"], stats["translated"] = int(m.group(1)), int(m.group(2))
+    return stats
+
+
+def code_size_measurements(names, timeout, with_big):
+    """Rows of (module, code section bytes, translated bytes) or (module, failure text)."""
+    modules = [(n, os.path.join(WASM_DIR, n + ".wasm")) for n in names]
+    if with_big:
+        big = build_big_module()
+        modules.append((f"{os.path.relpath(big, ROOT)} (large module)", big))
+    rows = []
+    for name, path in modules:
+        stats = swasm_compile_stats(path, timeout)
+        if isinstance(stats, dict) and "translated" in stats:
+            rows.append((name, stats["code_section"], stats["translated"]))
+        else:
+            rows.append((name, stats if isinstance(stats, str) else "sizes not printed by `swasm compile --stats`"))
+        log(f"code size {name}: {rows[-1][1:]}")
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Embedding-API micro benchmarks (--micro): Benchmarks/Micro (swasm-micro) and WasmKitRunner/Micro
+# (wasmkit-micro) print `KEY: X ns/op (...): what` lines for the same module.
+
+MICRO_LINE = re.compile(r"^([\w-]+): ([0-9.]+) ns/op \(([^)]*)\): (.*)$")
+MICRO_ROWS = [
+    ("instantiate", "instantiate a small module (new store, 2 host imports, 1 page, a data and an elem segment)"),
+    ("call", "call from Swift into wasm, `(func (param i32) (result i32))`, arguments and results as `[Value]`"),
+    ("call-alt", "the same call through the other public form (Swasm: a `typed()` closure; WasmKit: "
+                 "`invoke(_:on:)` with a reused `ExecutionStack`)"),
+    ("host-call", "call from wasm into Swift (a wasm loop calling an imported `(i32) -> i32`), `[Value]` host function"),
+    ("host-call-alt", "the same host call with the other public host-function form (Swasm: a typed closure; "
+                      "WasmKit: a `raw:` function on buffers)"),
+    ("wasm-call", "reference: the same wasm loop calling a wasm function instead of the import"),
+]
+# Rows that are alternative forms of one operation: the report also gives each runtime's cheapest form.
+MICRO_CHEAPEST = [("call from Swift into wasm", ("call", "call-alt")),
+                  ("call from wasm into Swift (host call)", ("host-call", "host-call-alt"))]
+
+
+def micro_measurements(args):
+    """{"Swasm"/"WasmKit": {"status": text, "rows": {key: (ns, detail, what)}}}."""
+    argv_extra = ["--calls", str(args.micro_calls), "--instances", str(args.micro_instances), "--rounds", "3"]
+    out = {}
+    for rt, binary, status in (("Swasm", SWASM_MICRO_BIN, SWASM_MICRO_STATUS),
+                               ("WasmKit", WASMKIT_MICRO_BIN, WASMKIT_MICRO_STATUS)):
+        if status != "ok":
+            out[rt] = {"status": status, "rows": {}}
+            log(f"micro {rt}: {status}")
+            continue
+        _, stdout, code, err = timed_run([binary] + argv_extra, args.timeout)
+        rows = {}
+        for line in stdout.decode("utf-8", "replace").splitlines():
+            m = MICRO_LINE.match(line.strip())
+            if m:
+                rows[m.group(1)] = (float(m.group(2)), m.group(3), m.group(4))
+        out[rt] = {"status": "ok" if code == 0 else describe_failure(code, err), "rows": rows}
+        log(f"micro {rt}: {out[rt]['status']}; " + ", ".join(f"{k}={v[0]}" for k, v in rows.items()))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -392,7 +589,7 @@ def fmt_secs(r):
     return r.get("error", "-").replace("|", "\\|")
 
 
-def write_markdown(path, results, runtimes, args, load_before, load_after, compile_part):
+def write_markdown(path, results, runtimes, args, load_before, load_after, extra):
     sp = speedups(results)
     lines = ["# Performance", "",
              "Generated by `python3 Benchmarks/harness.py` — do not edit by hand; rerun the harness.", "",
@@ -444,19 +641,119 @@ def write_markdown(path, results, runtimes, args, load_before, load_after, compi
                 lines.append(f"| {name} | {rt.name} | {' '.join(f'{x:.3f}' for x in t)} | "
                              f"{' '.join(f'{x:.3f}' for x in res[rt.name]['other'])} |")
     lines += ["", "</details>", ""]
-    if compile_part:
-        wasm, rows = compile_part
-        lines += ["## Compile time (large module)", "",
-                  f"`{os.path.relpath(wasm, ROOT)}`: {os.path.getsize(wasm) / 1e6:.2f} MB, generated by "
-                  "`Benchmarks/compile/genbig.py` (4000 functions; main does almost nothing). "
-                  f"Median of the runs, seconds ({args.metric}), whole process unless noted.", "",
-                  "| runtime | what | command | s |", "|---|---|---|---:|"]
-        for rt, what, cmd, val in rows:
-            v = f"{val:.3f}" if isinstance(val, float) else str(val).replace("|", "\\|")
-            lines.append(f"| {rt} | {what} | `{cmd}` | {v} |")
-        lines.append("")
+    if "compile" in extra:
+        lines += compile_section(extra["compile"], args)
+    if "code_size" in extra:
+        lines += code_size_section(extra["code_size"])
+    if "micro" in extra:
+        lines += micro_section(extra["micro"], args)
     with open(path, "w") as f:
         f.write("\n".join(lines))
+
+
+def md_cell(text):
+    return str(text).replace("|", "\\|")
+
+
+def compile_section(part, args):
+    wasm, rows = part
+    lines = ["## Compile time and peak memory (large module)", "",
+             f"`{os.path.relpath(wasm, ROOT)}`: {os.path.getsize(wasm) / 1e6:.2f} MB, generated by "
+             "`Benchmarks/compile/genbig.py` (4000 functions; main does almost nothing). "
+             f"Median of {args.runs} run(s): seconds ({args.metric}) of the whole process unless noted, and the "
+             "process's peak resident set size in MiB (GNU time's `%M`: the command's own maximum RSS).", "",
+             "| runtime | what | command | s | peak RSS MiB |", "|---|---|---|---:|---:|"]
+    for rt, what, cmd, val in rows:
+        if isinstance(val, dict):
+            secs = f"{val['secs']:.3f}"
+            if val.get("rss_mb") is not None:
+                rss = f"{val['rss_mb']:.1f}"
+            elif rt == "wasmtime" or "--stats" in cmd:
+                rss = "n/a (in-process)"
+            else:
+                rss = f"not measured (no GNU time at {GNU_TIME})"
+        else:
+            secs, rss = md_cell(val), "not measured"
+        lines.append(f"| {rt} | {what} | `{cmd}` | {secs} | {rss} |")
+    s_c = next((v for rt, _, cmd, v in rows if rt == "Swasm" and cmd.startswith("swasm compile ")
+                and "--stats" not in cmd), None)
+    w_e = next((v for rt, _, cmd, v in rows if rt == "WasmKit" and "eager" in cmd), None)
+    if isinstance(s_c, dict) and isinstance(w_e, dict):
+        mem = (f"{w_e['rss_mb'] / s_c['rss_mb']:.2f}x the peak memory" if w_e["rss_mb"] and s_c["rss_mb"]
+               else "peak memory not measured")
+        lines += ["", f"Swasm compile vs WasmKit eager: {w_e['secs'] / s_c['secs']:.2f}x the time "
+                  f"(WasmKit / Swasm), {mem}. WasmKit's command also "
+                  "instantiates the module with WASI and runs its trivial main; its library has no "
+                  "compile-without-instantiating entry point, so that is the closest equivalent."]
+    else:
+        lines += ["", "Swasm compile vs WasmKit eager: not compared (one of the two did not run; see the table)."]
+    return lines + [""]
+
+
+def code_size_section(rows):
+    lines = ["## Translated code size", "",
+             "Size of Swasm's translated code (`CompiledModule.codeByteCount`: the instruction words of every "
+             "function; the per-function constant pools are not included) against the size of the module's code "
+             "section, from `swasm compile --stats`. "
+             f"Issue 5 requires at most {CODE_SIZE_LIMIT:g}x. WasmKit 0.4.2's public API does not expose the size of "
+             "its translated code (only an SPI-gated text disassembly, `Instance.dumpFunctions`), so it has no column here.", "",
+             "| module | code section bytes | translated bytes | ratio | within " + f"{CODE_SIZE_LIMIT:g}x |",
+             "|---|---:|---:|---:|---|"]
+    ratios = []
+    for row in rows:
+        if len(row) == 3:
+            name, section, translated = row
+            r = translated / section if section else None
+            if r:
+                ratios.append(r)
+            lines.append(f"| {name} | {section} | {translated} | {f'{r:.2f}x' if r else '-'} | "
+                         f"{('yes' if r <= CODE_SIZE_LIMIT else '**no**') if r else '-'} |")
+        else:
+            lines.append(f"| {row[0]} | - | - | - | not measured: {md_cell(row[1])} |")
+    if ratios:
+        lines += ["", f"Largest ratio: {max(ratios):.2f}x; geometric mean {geomean(ratios):.2f}x."]
+    return lines + [""]
+
+
+def fmt_ns(ns):
+    return f"{ns:.0f}" if ns >= 100 else f"{ns:.1f}"
+
+
+def micro_section(micro, args):
+    lines = ["## Embedding API micro benchmarks", "",
+             "`swasm-micro` (Benchmarks/Micro, the public `Swasm` API) and `wasmkit-micro` "
+             "(Benchmarks/WasmKitRunner/Micro, WasmKit 0.4.2's public API) on the same module; nanoseconds per "
+             f"operation, wall clock inside the process, best of 3 rounds of {args.micro_calls} calls or "
+             f"{args.micro_instances} instantiations. WasmKit / Swasm above 1.0: Swasm is faster.", ""]
+    for rt in ("Swasm", "WasmKit"):
+        if micro[rt]["status"] != "ok":
+            lines.append(f"- {rt}: {md_cell(micro[rt]['status'])}" +
+                         (" (rows it printed before failing are shown)" if micro[rt]["rows"] else "") + "\n")
+    lines += ["| operation | Swasm ns/op | WasmKit ns/op | WasmKit / Swasm |", "|---|---:|---:|---:|"]
+    sw, wk = micro["Swasm"]["rows"], micro["WasmKit"]["rows"]
+    for key, what in MICRO_ROWS:
+        a, b = sw.get(key), wk.get(key)
+        ratio = f"{b[0] / a[0]:.2f}x" if a and b and a[0] > 0 else "-"
+        lines.append(f"| `{key}`: {what} | {fmt_ns(a[0]) if a else 'not measured'} | "
+                     f"{fmt_ns(b[0]) if b else 'not measured'} | {ratio} |")
+    lines += [""]
+    for label, keys in MICRO_CHEAPEST:
+        best = {}
+        for rt, rows in (("Swasm", sw), ("WasmKit", wk)):
+            got = [(rows[k][0], k) for k in keys if k in rows]
+            best[rt] = min(got) if got else None
+        if best["Swasm"] and best["WasmKit"]:
+            (a, ka), (b, kb) = best["Swasm"], best["WasmKit"]
+            lines.append(f"- Cheapest {label}: Swasm {fmt_ns(a)} ns (`{ka}`), WasmKit {fmt_ns(b)} ns (`{kb}`): "
+                         f"WasmKit / Swasm = {b / a:.2f}x.")
+        else:
+            lines.append(f"- Cheapest {label}: not compared (a runtime did not measure it).")
+    lines += ["", "What each program called:", ""]
+    for rt, rows in (("Swasm", sw), ("WasmKit", wk)):
+        for key, _ in MICRO_ROWS:
+            if key in rows:
+                lines.append(f"- {rt} `{key}`: {md_cell(rows[key][2])}")
+    return lines + [""]
 
 
 def esc(s):
@@ -552,6 +849,18 @@ def main():
     ap.add_argument("--wasmkit", metavar="PATH", help="use this wasmkit-cli binary (implies not building it)")
     ap.add_argument("--compile", action="store_true",
                     help="also measure decode/validate/translate time of a large generated module")
+    ap.add_argument("--code-size", action="store_true",
+                    help="also report translated code size against the code section size (`swasm compile --stats`) "
+                         "for each program (and the large module with --compile)")
+    ap.add_argument("--micro", action="store_true",
+                    help="also run the embedding-API micro benchmarks (instantiation, Swift -> wasm call, wasm -> Swift "
+                         "host call) on Swasm (swasm-micro) and WasmKit (wasmkit-micro)")
+    ap.add_argument("--micro-calls", type=int, default=1_000_000, metavar="N",
+                    help="calls per round in the micro benchmarks (default 1000000)")
+    ap.add_argument("--micro-instances", type=int, default=10_000, metavar="N",
+                    help="instantiations per round in the micro benchmarks (default 10000)")
+    ap.add_argument("--swasm-micro", metavar="PATH", help="use this swasm-micro binary (implies not building it)")
+    ap.add_argument("--wasmkit-micro", metavar="PATH", help="use this wasmkit-micro binary (implies not building it)")
     ap.add_argument("--metric", choices=["cpu", "wall"], default="cpu",
                     help="cpu: user+system CPU time (default; robust on a shared machine); wall: wall-clock time")
     ap.add_argument("--timeout", type=float, default=300, help="seconds before a single run is abandoned")
@@ -561,26 +870,40 @@ def main():
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
-    global SWASM_BIN, WASMKIT_BIN
+    if args.micro_calls < 1 or args.micro_instances < 1:
+        ap.error("--micro-calls and --micro-instances must be at least 1")
+    global SWASM_BIN, WASMKIT_BIN, SWASM_MICRO_BIN, WASMKIT_MICRO_BIN
     if args.swasm:
         SWASM_BIN = os.path.abspath(args.swasm)
     elif args.swasm_scratch:
         SWASM_BIN = os.path.join(os.path.abspath(args.swasm_scratch), "release", "swasm")
+    SWASM_MICRO_BIN = (os.path.abspath(args.swasm_micro) if args.swasm_micro
+                       else os.path.join(os.path.dirname(SWASM_BIN), "swasm-micro"))
     if args.wasmkit:
         WASMKIT_BIN = os.path.abspath(args.wasmkit)
+    if args.wasmkit_micro:
+        WASMKIT_MICRO_BIN = os.path.abspath(args.wasmkit_micro)
     names = program_names(args.only)
     if args.update_expected:
         return update_expected(names, args.timeout)
 
     runtimes = make_runtimes(args)
+    if args.micro:
+        prepare_micro(args)
     load_before = os.getloadavg()[0]
     results = bench(names, runtimes, args.runs, args.timeout, args.metric)
-    compile_part = compile_measurements(runtimes, args.runs, args.timeout, args.metric) if args.compile else None
+    extra = {}
+    if args.compile:
+        extra["compile"] = compile_measurements(runtimes, args.runs, args.timeout, args.metric)
+    if args.code_size:
+        extra["code_size"] = code_size_measurements(names, args.timeout, args.compile)
+    if args.micro:
+        extra["micro"] = micro_measurements(args)
     load_after = os.getloadavg()[0]
 
     os.makedirs(args.out_dir, exist_ok=True)
     md, svg = os.path.join(args.out_dir, "performance.md"), os.path.join(args.out_dir, "performance.svg")
-    write_markdown(md, results, runtimes, args, load_before, load_after, compile_part)
+    write_markdown(md, results, runtimes, args, load_before, load_after, extra)
     write_svg(svg, results)
     log(f"wrote {os.path.relpath(md, ROOT)} and {os.path.relpath(svg, ROOT)}")
     sys.stdout.write(open(md).read())

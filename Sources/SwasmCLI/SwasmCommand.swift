@@ -13,11 +13,12 @@ public struct SwasmCommand: ParsableCommand {
           swasm print prog.wasm
           swasm wat2wasm add.wat -o add.wasm
           swasm validate prog.wasm
+          swasm compile --stats prog.wasm
           swasm wast ../shared/testsuite/i32.wast
 
         Run `swasm help COMMAND` or `swasm COMMAND --help` for each command's options.
         """,
-        subcommands: [RunCommand.self, ValidateCommand.self, InspectCommand.self, PrintCommand.self,
+        subcommands: [RunCommand.self, ValidateCommand.self, CompileCommand.self, InspectCommand.self, PrintCommand.self,
                       Wat2WasmCommand.self, WastCommand.self]
     )
 

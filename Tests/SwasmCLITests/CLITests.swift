@@ -86,8 +86,8 @@ let calculator = """
 @Suite struct CLITests {
     @Test func helpListsCommandsWithExamples() {
         let top = SwasmCommand.helpMessage()
-        for c in ["run", "validate", "inspect", "print", "wat2wasm", "wast"] { #expect(top.contains(c)) }
-        for sub in [RunCommand.self, ValidateCommand.self, InspectCommand.self, PrintCommand.self, Wat2WasmCommand.self, WastCommand.self] as [any ParsableCommand.Type] {
+        for c in ["run", "validate", "compile", "inspect", "print", "wat2wasm", "wast"] { #expect(top.contains(c)) }
+        for sub in [RunCommand.self, ValidateCommand.self, CompileCommand.self, InspectCommand.self, PrintCommand.self, Wat2WasmCommand.self, WastCommand.self] as [any ParsableCommand.Type] {
             #expect(sub.helpMessage().contains("Examples:"))
         }
         let run = RunCommand.helpMessage()
@@ -202,6 +202,28 @@ let calculator = """
         let both = swasm(["validate", good, bad])
         #expect(both.code == 1)
         #expect(both.stderr.hasPrefix("error: \(bad): invalid module at byte 0x"))
+    }
+
+    @Test func compile() {
+        let s = Scratch()
+        let good = s.write("good.wat", calculator)
+        let bad = s.write("bad.wat", "(module (func (result i32)))")
+        let ok = swasm(["compile", good])
+        #expect(ok.code == 0 && ok.stdout == "\(good): compiled (7 functions)\n")
+        let stats = swasm(["compile", "--stats", good])
+        #expect(stats.code == 0)
+        let lines = stats.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "\(stats.stdout)")
+        #expect(lines.contains { $0.hasPrefix("  decode: ") && $0.hasSuffix(" s") })
+        #expect(lines.contains { $0.hasPrefix("  validate + translate: ") && $0.hasSuffix(" s") })
+        let sizes = lines.first { $0.hasPrefix("  code section: ") } ?? ""
+        #expect(sizes.contains(" bytes, translated code: ") && sizes.hasSuffix("x)"), "\(sizes)")
+        let both = swasm(["compile", good, bad])
+        #expect(both.code == 1)
+        #expect(both.stdout == "\(good): compiled (7 functions)\n")
+        #expect(both.stderr.hasPrefix("error: \(bad): invalid module at byte 0x"))
+        #expect(CompileCommand.fixed(2.345) == "2.35" && CompileCommand.fixed(0.00012, 4) == "0.0001"
+                && CompileCommand.fixed(3, 0) == "3")
     }
 
     @Test func inspect() {
