@@ -137,6 +137,7 @@ tableGet tableSet tableSize tableGrow tableFill tableCopy tableInit elemDrop
 refIsNull refFunc refAsNonNull throw throwRef rethrow memoryLoad memoryStore
 i32LoadIndexed i32Load8UIndexed i32StoreIndexed i32Store8Indexed
 brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU brIfI32And brIfI32AndZero i32AddImm i64AddImm
+brIfI64Eq brIfI64Ne brIfI64LtS brIfI64LtU brIfI64GtS brIfI64GtU brIfI64LeS brIfI64LeU brIfI64GeS brIfI64GeU
 brIfF32Eq brIfNotF32Eq brIfF32Ne brIfNotF32Ne brIfF32Lt brIfNotF32Lt brIfF32Gt brIfNotF32Gt brIfF32Le brIfNotF32Le brIfF32Ge brIfNotF32Ge brIfF64Eq brIfNotF64Eq brIfF64Ne brIfNotF64Ne brIfF64Lt brIfNotF64Lt brIfF64Gt brIfNotF64Gt brIfF64Le brIfNotF64Le brIfF64Ge brIfNotF64Ge""".split()
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
 out.append('/// Fewer than 256 cases, so an opcode is one byte (`Opcode(unchecked:)` relies on it).')
@@ -203,13 +204,15 @@ gen.append("""            case .memoryLoad:
             case .memoryStore:
                 try memoryStore(w, s)
                 s.pc += 3""")
-for n, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPattern: x) < Int32(bitPattern: y)'),
-               ('LtU', 'x < y'), ('GtS', 'Int32(bitPattern: x) > Int32(bitPattern: y)'), ('GtU', 'x > y'),
-               ('LeS', 'Int32(bitPattern: x) <= Int32(bitPattern: y)'), ('LeU', 'x <= y'),
-               ('GeS', 'Int32(bitPattern: x) >= Int32(bitPattern: y)'), ('GeU', 'x >= y'),
-               ('And', 'x & y != 0'), ('AndZero', 'x & y == 0')):
-    gen.append(f"""            case .brIfI32{n}:
-                let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
+for ty, U, S in (('I32', 'UInt32', 'Int32'), ('I64', 'UInt64', 'Int64')):
+    for n, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', f'{S}(bitPattern: x) < {S}(bitPattern: y)'),
+                   ('LtU', 'x < y'), ('GtS', f'{S}(bitPattern: x) > {S}(bitPattern: y)'), ('GtU', 'x > y'),
+                   ('LeS', f'{S}(bitPattern: x) <= {S}(bitPattern: y)'), ('LeU', 'x <= y'),
+                   ('GeS', f'{S}(bitPattern: x) >= {S}(bitPattern: y)'), ('GeU', 'x >= y'),
+                   ('And', 'x & y != 0'), ('AndZero', 'x & y == 0')):
+        if ty == 'I64' and n.startswith('And'): continue
+        gen.append(f"""            case .brIf{ty}{n}:
+                let x = {U}(truncatingIfNeeded: fp[w.a]), y = {U}(truncatingIfNeeded: fp[w.b])
                 let d = {cmp} ? 1 + s.pc[1].offset : 2
                 s.pc += d
                 if d <= 0 && !s.countBackwardBranch() {{ break dispatch }}""")

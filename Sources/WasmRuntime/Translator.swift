@@ -324,10 +324,12 @@ struct Translator {
         return (fused, w.a, w.b)
     }
 
-    /// If the condition on top of the stack was just computed by `i32.eqz x`, removes that instruction and
-    /// returns the slot of `x` (the branch then tests `x` with the opposite sense).
-    mutating func takeEqz() -> Int? {
-        takeProducer(at: stack.count - 1, { $0 == .i32Eqz })?.a
+    /// If the condition on top of the stack was just computed by `i32.eqz x` or `i64.eqz x`, removes that
+    /// instruction and returns the slot of `x` and the branches that test `x` for zero and non-zero
+    /// (32 or 64 bits wide).
+    mutating func takeEqz() -> (slot: Int, ifZero: Opcode, ifNonZero: Opcode)? {
+        guard let w = takeProducer(at: stack.count - 1, { $0 == .i32Eqz || $0 == .i64Eqz }) else { return nil }
+        return Opcode(unchecked: w) == .i32Eqz ? (w.a, .brIfNot, .brIf) : (w.a, .brIfNull, .brIfNotNull)
     }
 
     /// If the address at stack `position` was just computed by `i32.add x y`, removes that instruction and
@@ -336,7 +338,7 @@ struct Translator {
         takeProducer(at: position, { $0 == .i32Add }).map { ($0.a, $0.b) }
     }
 
-    /// The compare-and-branch opcode for an i32, f32 or f64 comparison.
+    /// The compare-and-branch opcode for an i32, i64, f32 or f64 comparison (or `i32.and`).
     static func fusedBranch(_ op: Opcode) -> Opcode? {
         switch op {
         case .i32Eq: .brIfI32Eq
@@ -350,6 +352,16 @@ struct Translator {
         case .i32GeS: .brIfI32GeS
         case .i32GeU: .brIfI32GeU
         case .i32And: .brIfI32And
+        case .i64Eq: .brIfI64Eq
+        case .i64Ne: .brIfI64Ne
+        case .i64LtS: .brIfI64LtS
+        case .i64LtU: .brIfI64LtU
+        case .i64GtS: .brIfI64GtS
+        case .i64GtU: .brIfI64GtU
+        case .i64LeS: .brIfI64LeS
+        case .i64LeU: .brIfI64LeU
+        case .i64GeS: .brIfI64GeS
+        case .i64GeU: .brIfI64GeU
         case .f32Eq: .brIfF32Eq
         case .f32Ne: .brIfF32Ne
         case .f32Lt: .brIfF32Lt
@@ -393,6 +405,16 @@ struct Translator {
         case .brIfI32GeS: .brIfI32LtS
         case .brIfI32GeU: .brIfI32LtU
         case .brIfI32And: .brIfI32AndZero
+        case .brIfI64Eq: .brIfI64Ne
+        case .brIfI64Ne: .brIfI64Eq
+        case .brIfI64LtS: .brIfI64GeS
+        case .brIfI64LtU: .brIfI64GeU
+        case .brIfI64GtS: .brIfI64LeS
+        case .brIfI64GtU: .brIfI64LeU
+        case .brIfI64LeS: .brIfI64GtS
+        case .brIfI64LeU: .brIfI64GtU
+        case .brIfI64GeS: .brIfI64LtS
+        case .brIfI64GeU: .brIfI64LtU
         default: .brIfI32And  // .brIfI32AndZero; every opcode fusedBranch returns is listed above
         }
     }
@@ -485,11 +507,11 @@ struct Translator {
                 append(word(Self.invertedBranch(op), a: a, b: b))
                 frames[frames.count - 1].elseBranch = code.count
                 append(0)
-            } else if reachable, let a = takeEqz() {
+            } else if reachable, let (a, _, ifNonZero) = takeEqz() {
                 pop()
                 try openBlock(.if, bt)
                 frames[frames.count - 1].elseBranch = code.count
-                append(word(.brIf, a: a))
+                append(word(ifNonZero, a: a))
             } else if reachable {
                 let cond = useTop()
                 pop()
@@ -692,9 +714,9 @@ struct Translator {
             if let (op, a, b) = takeFusableComparison() {
                 pop()
                 compareAndBranch(toDepth: l, op: op, a: a, b: b)
-            } else if let a = takeEqz() {
+            } else if let (a, ifZero, ifNonZero) = takeEqz() {
                 pop()
-                conditionalBranch(toDepth: l, cond: a, op: .brIfNot, inverse: .brIf)
+                conditionalBranch(toDepth: l, cond: a, op: ifZero, inverse: ifNonZero)
             } else {
                 let cond = useTop()
                 pop()

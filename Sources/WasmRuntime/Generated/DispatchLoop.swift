@@ -4207,6 +4207,206 @@ func swasm_op_brIfI32AndZero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_brIfI64Eq(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x == y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64Eq") @inline(__always)
+func swasm_op_brIfI64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64Eq(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64Ne(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x != y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64Ne") @inline(__always)
+func swasm_op_brIfI64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64Ne(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LtS(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = Int64(bitPattern: x) < Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LtS") @inline(__always)
+func swasm_op_brIfI64LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtS(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LtU(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x < y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LtU") @inline(__always)
+func swasm_op_brIfI64LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtU(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GtS(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = Int64(bitPattern: x) > Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GtS") @inline(__always)
+func swasm_op_brIfI64GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtS(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GtU(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x > y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GtU") @inline(__always)
+func swasm_op_brIfI64GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtU(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LeS(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = Int64(bitPattern: x) <= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LeS") @inline(__always)
+func swasm_op_brIfI64LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeS(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LeU(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x <= y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LeU") @inline(__always)
+func swasm_op_brIfI64LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeU(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GeS(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = Int64(bitPattern: x) >= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GeS") @inline(__always)
+func swasm_op_brIfI64GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeS(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GeU(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x >= y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GeU") @inline(__always)
+func swasm_op_brIfI64GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeU(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_brIfF32Eq(_ s: inout LoopState) -> Bool {
         let w = s.pc.pointee
         let fp = s.fp
@@ -4755,6 +4955,16 @@ extension Opcode {
         case .brIfI32GeU: 2
         case .brIfI32And: 2
         case .brIfI32AndZero: 2
+        case .brIfI64Eq: 2
+        case .brIfI64Ne: 2
+        case .brIfI64LtS: 2
+        case .brIfI64LtU: 2
+        case .brIfI64GtS: 2
+        case .brIfI64GtU: 2
+        case .brIfI64LeS: 2
+        case .brIfI64LeU: 2
+        case .brIfI64GeS: 2
+        case .brIfI64GeU: 2
         case .brIfF32Eq: 2
         case .brIfNotF32Eq: 2
         case .brIfF32Ne: 2

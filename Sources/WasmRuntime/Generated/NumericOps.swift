@@ -918,6 +918,16 @@ enum Opcode: UInt8 {
     case brIfI32AndZero
     case i32AddImm
     case i64AddImm
+    case brIfI64Eq
+    case brIfI64Ne
+    case brIfI64LtS
+    case brIfI64LtU
+    case brIfI64GtS
+    case brIfI64GtU
+    case brIfI64LeS
+    case brIfI64LeU
+    case brIfI64GeS
+    case brIfI64GeU
     case brIfF32Eq
     case brIfNotF32Eq
     case brIfF32Ne

@@ -234,6 +234,16 @@ SWASM_HANDLER(brIfI32And);
 SWASM_HANDLER(brIfI32AndZero);
 SWASM_HANDLER(i32AddImm);
 SWASM_HANDLER(i64AddImm);
+SWASM_HANDLER(brIfI64Eq);
+SWASM_HANDLER(brIfI64Ne);
+SWASM_HANDLER(brIfI64LtS);
+SWASM_HANDLER(brIfI64LtU);
+SWASM_HANDLER(brIfI64GtS);
+SWASM_HANDLER(brIfI64GtU);
+SWASM_HANDLER(brIfI64LeS);
+SWASM_HANDLER(brIfI64LeU);
+SWASM_HANDLER(brIfI64GeS);
+SWASM_HANDLER(brIfI64GeU);
 SWASM_HANDLER(brIfF32Eq);
 SWASM_HANDLER(brIfNotF32Eq);
 SWASM_HANDLER(brIfF32Ne);
@@ -481,6 +491,16 @@ static const swasm_handler swasm_handlers[256] = {
     swasm_h_brIfI32AndZero,
     swasm_h_i32AddImm,
     swasm_h_i64AddImm,
+    swasm_h_brIfI64Eq,
+    swasm_h_brIfI64Ne,
+    swasm_h_brIfI64LtS,
+    swasm_h_brIfI64LtU,
+    swasm_h_brIfI64GtS,
+    swasm_h_brIfI64GtU,
+    swasm_h_brIfI64LeS,
+    swasm_h_brIfI64LeU,
+    swasm_h_brIfI64GeS,
+    swasm_h_brIfI64GeU,
     swasm_h_brIfF32Eq,
     swasm_h_brIfNotF32Eq,
     swasm_h_brIfF32Ne,
@@ -505,16 +525,6 @@ static const swasm_handler swasm_handlers[256] = {
     swasm_h_brIfNotF64Le,
     swasm_h_brIfF64Ge,
     swasm_h_brIfNotF64Ge,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
 };
@@ -735,6 +745,16 @@ __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32And) { SWASM_BODY(
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32AndZero) { SWASM_BODY(brIfI32AndZero) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImm) { SWASM_BODY(i32AddImm) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64AddImm) { SWASM_BODY(i64AddImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64Eq) { SWASM_BODY(brIfI64Eq) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64Ne) { SWASM_BODY(brIfI64Ne) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64LtS) { SWASM_BODY(brIfI64LtS) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64LtU) { SWASM_BODY(brIfI64LtU) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64GtS) { SWASM_BODY(brIfI64GtS) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64GtU) { SWASM_BODY(brIfI64GtU) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64LeS) { SWASM_BODY(brIfI64LeS) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64LeU) { SWASM_BODY(brIfI64LeU) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64GeS) { SWASM_BODY(brIfI64GeS) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64GeU) { SWASM_BODY(brIfI64GeU) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF32Eq) { SWASM_BODY(brIfF32Eq) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF32Eq) { SWASM_BODY(brIfNotF32Eq) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF32Ne) { SWASM_BODY(brIfF32Ne) }
