@@ -139,9 +139,19 @@ i32LoadIndexed i32Load8UIndexed i32StoreIndexed i32Store8Indexed
 brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU brIfI32And brIfI32AndZero i32AddImm i64AddImm
 brIfI64Eq brIfI64Ne brIfI64LtS brIfI64LtU brIfI64GtS brIfI64GtU brIfI64LeS brIfI64LeU brIfI64GeS brIfI64GeU
 brIfF32Eq brIfNotF32Eq brIfF32Ne brIfNotF32Ne brIfF32Lt brIfNotF32Lt brIfF32Gt brIfNotF32Gt brIfF32Le brIfNotF32Le brIfF32Ge brIfNotF32Ge brIfF64Eq brIfNotF64Eq brIfF64Ne brIfNotF64Ne brIfF64Lt brIfNotF64Lt brIfF64Gt brIfNotF64Gt brIfF64Le brIfNotF64Le brIfF64Ge brIfNotF64Ge""".split()
+# Fused adjacent pairs (Translator.fuseAdjacentPairs): i32.add-immediate then a compare-branch on its result,
+# and two binary operations where the second consumes the first's result.
+ADDIMM_BRANCHES = ['Eq', 'Ne', 'LtS', 'LtU', 'GtS', 'GtU', 'LeS', 'LeU', 'GeS', 'GeU']
+PAIRS = [(t, a, b) for t in ('f64', 'f32') for a in ('Add', 'Sub', 'Mul') for b in ('Add', 'Sub', 'Mul')] + [
+    ('i32', 'Shl', 'Add'), ('i32', 'Add', 'Add'), ('i32', 'Mul', 'Add'), ('i32', 'Xor', 'Mul'), ('i32', 'Mul', 'Xor'),
+    ('i32', 'And', 'Add'), ('i32', 'Sub', 'Add'), ('i32', 'Add', 'Shl'), ('i32', 'ShrU', 'And'), ('i32', 'Shl', 'Or'),
+    ('i64', 'Xor', 'Mul'), ('i64', 'Mul', 'Xor'), ('i64', 'Mul', 'Add'), ('i64', 'Add', 'Add'), ('i64', 'Shl', 'Or'),
+    ('i64', 'ShrU', 'Xor'), ('i64', 'Xor', 'Rotl'), ('i64', 'And', 'Add')]
+COMMUTATIVE = {'Add', 'Mul', 'And', 'Or', 'Xor'}
+OTHER += ['i32AddImmBrIf' + c for c in ADDIMM_BRANCHES] + [t + a + b for t, a, b in PAIRS]
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
-out.append('/// Fewer than 256 cases, so an opcode is one byte (`Opcode(unchecked:)` relies on it).')
-out.append('enum Opcode: UInt8 {')
+out.append('/// Between 257 and 512 cases: an opcode is two bytes whose raw value fits 9 bits (`Opcode(unchecked:)` relies on it).')
+out.append('enum Opcode: UInt16 {')
 for n, _ in cases: out.append(f'    case {n}')
 for n in OTHER: out.append(f'    case `{n}`' if n in ('return', 'throw', 'rethrow') else f'    case {n}')
 out.append('}')
@@ -182,6 +192,28 @@ for names, width, T in stores:
                 let ea = fp[w.b] &+ s.pc[1]
                 guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
                 (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
+                s.pc += 2""")
+for cmpname, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPattern: x) < Int32(bitPattern: y)'),
+                     ('LtU', 'x < y'), ('GtS', 'Int32(bitPattern: x) > Int32(bitPattern: y)'), ('GtU', 'x > y'),
+                     ('LeS', 'Int32(bitPattern: x) <= Int32(bitPattern: y)'), ('LeU', 'x <= y'),
+                     ('GeS', 'Int32(bitPattern: x) >= Int32(bitPattern: y)'), ('GeU', 'x >= y')):
+    gen.append(f"""            case .i32AddImmBrIf{cmpname}:
+                let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+                fp[w.c] = UInt64(x)
+                let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+                let d = {cmp} ? 1 + s.pc[1].offset : 3
+                s.pc += d
+                if d <= 0 && !s.countBackwardBranch() {{ break dispatch }}""")
+for ty, op1, op2 in PAIRS:
+    first = f'NumericSemantics.{ty}{op1}(fp[w.a], fp[w.b])'
+    if op2 in COMMUTATIVE:
+        second = f'NumericSemantics.{ty}{op2}(t, fp[Int(s.pc[1] & 0xFFFF)])'
+    else:
+        second = (f's.pc[1] & 0x1_0000 == 0 ? NumericSemantics.{ty}{op2}(t, fp[Int(s.pc[1] & 0xFFFF)])'
+                  f' : NumericSemantics.{ty}{op2}(fp[Int(s.pc[1] & 0xFFFF)], t)')
+    gen.append(f"""            case .{ty}{op1}{op2}:
+                let t = {first}
+                fp[w.c] = {second}
                 s.pc += 2""")
 # Indexed forms: the address is an i32.add of two slots (wrapping at 32 bits) plus the offset.
 for n, width, T, conv in loads:
@@ -294,13 +326,33 @@ length_of['returnCallRef'] = 2  # its type-index word is not read by the body
 for name in ('tableGrow', 'tableFill', 'tableCopy', 'tableInit'): length_of[name] = 2  # Opcode.hasExtraWord
 missing = [n for n in opcodes if n not in handler_of]
 if missing: sys.exit('no handler for ' + ', '.join(missing))
-assert len(opcodes) <= 256
+assert 256 < len(opcodes) <= 512, len(opcodes)
 lengths = ['extension Opcode {',
            '    /// Words the instruction occupies (`brTable`: without its offset table).',
            '    var length: Int {', '        switch self {']
 for n in opcodes:
     if length_of[n] != 1: lengths.append(f'        case .{n}: {length_of[n]}' if n not in ('return', 'throw', 'rethrow') else f'        case .`{n}`: {length_of[n]}')
-lengths += ['        default: 1', '        }', '    }', '}', '']
+lengths += ['        default: 1', '        }', '    }', '']
+lengths += ['    /// Where a branch keeps its offset: `.word0` (hi32, from the instruction), `.word1` (from the',
+            '    /// second word), `.table` (brTable), or nil for instructions that do not branch.',
+            '    var branchOffset: BranchOffset? {', '        switch self {']
+w0 = [n for n in opcodes if n in ('br', 'brIf', 'brIfNot', 'brIfNull', 'brIfNotNull')]
+w1 = [n for n in opcodes if (n.startswith('brIf') and length_of[n] == 2) or n.startswith('i32AddImmBrIf')]
+lengths.append('        case ' + ', '.join('.' + n for n in w0) + ': .word0')
+lengths.append('        case ' + ', '.join('.' + n for n in w1) + ': .word1')
+lengths += ['        case .brTable: .table', '        default: nil', '        }', '    }', '}', '']
+lengths += ['extension Opcode {',
+            '    /// The fused opcode for `first` followed by `second` when `second` consumes `first`\'s result.',
+            '    static func fusedPair(_ first: Opcode, _ second: Opcode) -> Opcode? {',
+            '        switch (first, second) {']
+for ty, op1, op2 in PAIRS:
+    lengths.append(f'        case (.{ty}{op1}, .{ty}{op2}): .{ty}{op1}{op2}')
+lengths += ['        default: nil', '        }', '    }', '', 
+            '    /// The fused i32.add-immediate + compare-branch for a compare-branch opcode.',
+            '    var addImmediateBranch: Opcode? {', '        switch self {']
+for c in ADDIMM_BRANCHES:
+    lengths.append(f'        case .brIfI32{c}: .i32AddImmBrIf{c}')
+lengths += ['        default: nil', '        }', '    }', '}', '']
 slow = lengths + ['extension Executor {',
         '    /// `memoryLoad`: a load from any memory (word 2 names the load\'s fast opcode).',
         '    @inline(never)',
@@ -350,9 +402,11 @@ c = ['// Generated by Scripts/gen-numerics.py from Scripts/templates/DispatchLoo
      '']
 for h in hs: c.append(f'SWASM_HANDLER({h});')
 c.append('')
-c.append('/// Handler of each opcode (the low byte of an instruction word).')
-c.append('static const swasm_handler swasm_handlers[256] = {')
-for i in range(256):
+c.append('/// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:')
+c.append('/// the translator builds every instruction word from an `Opcode` (fewer than 512 cases, checked by')
+c.append('/// this script and by a test) with operands from bit 16 up, so bits 9-15 are always zero.')
+c.append('static const swasm_handler swasm_handlers[512] = {')
+for i in range(512):
     n = opcodes[i] if i < len(opcodes) else 'unreachable'
     c.append(f'    swasm_h_{handler_of[n]},')
 c.append('};')
@@ -363,7 +417,7 @@ c.append('    swasm_regs r = {pc, fp, mem, msize, machine}; \\')
 c.append('    uintptr_t go; \\')
 c.append('    [[clang::always_inline]] go = swasm_op_##name(&r); \\')
 c.append('    if (!go) return; \\')
-c.append('    __attribute__((musttail)) return swasm_handlers[(uint8_t)*r.pc](r.pc, r.fp, r.mem, r.msize, r.machine);')
+c.append('    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine);')
 c.append('')
 c.append('// no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy.')
 for h in hs: c.append(f'__attribute__((no_builtin, aligned(64))) SWASM_HANDLER({h}) {{ SWASM_BODY({h}) }}')
@@ -371,7 +425,7 @@ c.append('')
 c.append('/// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).')
 c.append('static inline void swasm_run(void *regs) {')
 c.append('    swasm_regs *r = (swasm_regs *)regs;')
-c.append('    swasm_handlers[(uint8_t)*r->pc](r->pc, r->fp, r->mem, r->msize, r->machine);')
+c.append('    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine);')
 c.append('}')
 c.append('')
 c.append('#endif')

@@ -29,6 +29,10 @@ import WasmValidation
 //   globalGet/Set     slot a, hi32 = global index
 //   load              fp[a] = mem0[fp[b] + word1]      (memory 0 with 32-bit addresses)
 //   store             mem0[fp[b] + word1] = fp[a]
+//   i32AddImmBrIf<cmp> fp[c] = fp[a] + imm b; then as brIfI32<cmp> on (fp[c], fp[word1 & 0xFFFF]), offset in
+//                     word1's high half from word1; not taken: pc += 3 (the third word is left from fusion)
+//   <t><op1><op2>     fused pair: t = fp[a] op1 fp[b]; fp[c] = t op2 fp[z] (or fp[z] op2 t when bit 16 of
+//                     word1 is set), z = word1 & 0xFFFF
 //   load/storeIndexed fp[a] = mem0[fp[b] + fp[c] + word1] / mem0[fp[b] + fp[c] + word1] = fp[a]
 //                     (i32Load, i32Load8U, i32Store, i32Store8 only: an i32.add folded into the address)
 //   memoryLoad/Store  as load/store on memory c (any memory); word2 = the fast load/store opcode
@@ -128,7 +132,7 @@ package final class CompiledFunction: @unchecked Sendable {
         var i = 0
         while i < codeCount {
             let w = code[i]
-            guard let op = Opcode(rawValue: UInt8(truncatingIfNeeded: w)) else {
+            guard let op = Opcode(rawValue: UInt16(truncatingIfNeeded: w) & 0x1FF) else {
                 lines.append("\(i): ??? \(w)")
                 i += 1
                 continue
@@ -180,11 +184,21 @@ package final class CompiledModule: @unchecked Sendable {
     }
 }
 
+/// Where a branch instruction keeps its offset (see `Opcode.branchOffset`).
+enum BranchOffset {
+    /// In bits 32-63 of the instruction word, relative to the instruction.
+    case word0
+    /// In bits 32-63 of the second word, relative to that word.
+    case word1
+    /// brTable: one offset word per entry, relative to the instruction.
+    case table
+}
+
 extension Opcode {
-    /// The opcode in the low byte of an instruction word. Code words are produced by the translator only,
-    /// so the byte is always a valid case (a test checks that `Opcode` stays one byte wide).
+    /// The opcode in the low 9 bits of an instruction word. Code words are produced by the translator only,
+    /// so the bits always name a case (a test checks that `Opcode` is two bytes with fewer than 512 cases).
     @inline(__always) init(unchecked w: UInt64) {
-        self = unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self)
+        self = unsafeBitCast(UInt16(truncatingIfNeeded: w) & 0x1FF, to: Opcode.self)
     }
 
     /// Whether the instruction is followed by an operand word (table instructions).

@@ -137,6 +137,7 @@ struct Translator {
             throw .invalid(ValidationError("section size mismatch: bytes after the function's final end", offset: reader.offset))
         }
         do { try validator.finish(at: reader.offset) } catch { throw .invalid(error) }
+        fuseAdjacentPairs()
         let frameSize = max(localCount + constantCapacity + maxHeight, resultCount, 1)
         guard frameSize <= 0xFFFF else {
             throw .unsupported("function \(functionIndex) needs \(frameSize) value slots; the interpreter supports at most 65535")
@@ -152,6 +153,58 @@ struct Translator {
             return clauses.map { frames.count - 1 - Int($0.label) }
         }
         return []
+    }
+
+    // MARK: Fusing adjacent instructions
+
+    /// Replaces adjacent pairs with one fused instruction where the second is not a jump target: an
+    /// i32.add-immediate followed by a compare-branch on its result, and two binary operations where the
+    /// second consumes the first's temp (the temp is then never written). Runs on finished code, when every
+    /// jump target is known; fused instructions take the pair's words, so no position or offset moves.
+    mutating func fuseAdjacentPairs() {
+        var isTarget = [Bool](repeating: false, count: code.count + 1)
+        func mark(_ t: Int) { if t >= 0 && t < isTarget.count { isTarget[t] = true } }
+        var starts: [Int] = []
+        var i = 0
+        while i < code.count {
+            let w = code[i]
+            let op = Opcode(unchecked: w)
+            let n = op == .brTable ? 2 + Int(w.hi32) : op.length
+            guard i + n <= code.count else { return }
+            switch op.branchOffset {
+            case .word0: mark(i + w.offset)
+            case .word1: mark(i + 1 + code[i + 1].offset)
+            case .table: for k in 0...Int(w.hi32) { mark(i + code[i + 1 + k].offset) }
+            case nil: break
+            }
+            starts.append(i)
+            i += n
+        }
+        for h in handlers {
+            if case .catch(let targets) = h.kind { for c in targets { mark(c.target) } }
+        }
+        let firstTemp = localCount + constantCapacity
+        var k = 1
+        while k < starts.count {
+            let p = starts[k - 1], i = starts[k]
+            let first = code[p], second = code[i]
+            let op1 = Opcode(unchecked: first), op2 = Opcode(unchecked: second)
+            var fused = false
+            if !isTarget[i], op1 == .i32AddImm, let branch = op2.addImmediateBranch, second.a == first.c {
+                // [add][branch][offset] -> [add+branch][slot | offset from the second word][unused]
+                let offset = UInt32(bitPattern: Int32(truncatingIfNeeded: code[i + 1].offset + 1))
+                code[p] = word(branch, a: first.a, b: first.b, c: first.c)
+                code[p + 1] = UInt64(second.b) | UInt64(offset) << 32
+                fused = true
+            } else if !isTarget[i], first.c >= firstTemp, let pair = Opcode.fusedPair(op1, op2),
+                      (second.a == first.c) != (second.b == first.c) {
+                let tRight = second.b == first.c
+                code[p] = word(pair, a: first.a, b: first.b, c: second.c)
+                code[i] = UInt64(tRight ? second.a : second.b) | (tRight ? 0x1_0000 : 0)
+                fused = true
+            }
+            k += fused ? 2 : 1
+        }
     }
 
     // MARK: Operands

@@ -7,9 +7,12 @@ import WasmText
 @Suite struct LimitsTests {
     static let spin = "(module (func (export \"spin\") (loop $l (br $l))) (func (export \"one\") (result i32) (i32.const 1)))"
 
-    @Test func opcodesFitOneByte() {
-        // `Opcode(unchecked:)` reinterprets the low byte of a code word.
-        #expect(MemoryLayout<Opcode>.size == 1)
+    @Test func opcodesFitNineBits() {
+        // `Opcode(unchecked:)` reinterprets the low 9 bits of a code word as the enum's two-byte tag, and the
+        // handler table has 512 entries: the enum must be two bytes wide and its last case below 512.
+        #expect(MemoryLayout<Opcode>.size == 2)
+        #expect(Opcode.i64AndAdd.rawValue < 512)
+        #expect(Opcode(rawValue: Opcode.i64AndAdd.rawValue + 1) == nil)
     }
 
     @Test func fuelStopsAnInfiniteLoopAndTheStoreStaysUsable() throws {

@@ -3841,6 +3841,910 @@ func swasm_op_i32Store16(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_i32AddImmBrIfEq(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+        let d = x == y ? 1 + s.pc[1].offset : 3
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfEq") @inline(__always)
+func swasm_op_i32AddImmBrIfEq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfEq(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfNe(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+        let d = x != y ? 1 + s.pc[1].offset : 3
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfNe") @inline(__always)
+func swasm_op_i32AddImmBrIfNe(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfNe(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfLtS(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+        let d = Int32(bitPattern: x) < Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfLtS") @inline(__always)
+func swasm_op_i32AddImmBrIfLtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLtS(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfLtU(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+        let d = x < y ? 1 + s.pc[1].offset : 3
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfLtU") @inline(__always)
+func swasm_op_i32AddImmBrIfLtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLtU(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfGtS(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+        let d = Int32(bitPattern: x) > Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfGtS") @inline(__always)
+func swasm_op_i32AddImmBrIfGtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGtS(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfGtU(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+        let d = x > y ? 1 + s.pc[1].offset : 3
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfGtU") @inline(__always)
+func swasm_op_i32AddImmBrIfGtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGtU(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfLeS(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+        let d = Int32(bitPattern: x) <= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfLeS") @inline(__always)
+func swasm_op_i32AddImmBrIfLeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLeS(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfLeU(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+        let d = x <= y ? 1 + s.pc[1].offset : 3
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfLeU") @inline(__always)
+func swasm_op_i32AddImmBrIfLeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLeU(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfGeS(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+        let d = Int32(bitPattern: x) >= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfGeS") @inline(__always)
+func swasm_op_i32AddImmBrIfGeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGeS(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfGeU(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
+        let d = x >= y ? 1 + s.pc[1].offset : 3
+        s.pc += d
+        if d <= 0 && !s.countBackwardBranch() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfGeU") @inline(__always)
+func swasm_op_i32AddImmBrIfGeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGeU(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f64Add(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAdd") @inline(__always)
+func swasm_op_f64AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddSub(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f64Add(fp[w.a], fp[w.b])
+        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddSub") @inline(__always)
+func swasm_op_f64AddSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddSub(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddMul(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f64Add(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddMul") @inline(__always)
+func swasm_op_f64AddMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddMul(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64SubAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64SubAdd") @inline(__always)
+func swasm_op_f64SubAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64SubSub(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
+        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64SubSub") @inline(__always)
+func swasm_op_f64SubSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubSub(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64SubMul(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64SubMul") @inline(__always)
+func swasm_op_f64SubMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubMul(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MulAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MulAdd") @inline(__always)
+func swasm_op_f64MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MulSub(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
+        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MulSub") @inline(__always)
+func swasm_op_f64MulSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulSub(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MulMul(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MulMul") @inline(__always)
+func swasm_op_f64MulMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulMul(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f32Add(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAdd") @inline(__always)
+func swasm_op_f32AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddSub(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f32Add(fp[w.a], fp[w.b])
+        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddSub") @inline(__always)
+func swasm_op_f32AddSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddSub(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddMul(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f32Add(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddMul") @inline(__always)
+func swasm_op_f32AddMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddMul(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32SubAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32SubAdd") @inline(__always)
+func swasm_op_f32SubAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32SubSub(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
+        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32SubSub") @inline(__always)
+func swasm_op_f32SubSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubSub(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32SubMul(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32SubMul") @inline(__always)
+func swasm_op_f32SubMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubMul(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MulAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MulAdd") @inline(__always)
+func swasm_op_f32MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MulSub(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
+        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MulSub") @inline(__always)
+func swasm_op_f32MulSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulSub(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MulMul(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MulMul") @inline(__always)
+func swasm_op_f32MulMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulMul(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAdd") @inline(__always)
+func swasm_op_i32ShlAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAdd") @inline(__always)
+func swasm_op_i32AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulAdd") @inline(__always)
+func swasm_op_i32MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32XorMul(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32XorMul") @inline(__always)
+func swasm_op_i32XorMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorMul(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulXor(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i32Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulXor") @inline(__always)
+func swasm_op_i32MulXor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulXor(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i32And(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndAdd") @inline(__always)
+func swasm_op_i32AndAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32SubAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i32Sub(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32SubAdd") @inline(__always)
+func swasm_op_i32SubAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32SubAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddShl(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.i32Shl(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.i32Shl(fp[Int(s.pc[1] & 0xFFFF)], t)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddShl") @inline(__always)
+func swasm_op_i32AddShl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddShl(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShrUAnd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i32And(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShrUAnd") @inline(__always)
+func swasm_op_i32ShrUAnd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrUAnd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlOr(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i32Or(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlOr") @inline(__always)
+func swasm_op_i32ShlOr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlOr(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64XorMul(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i64Xor(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64XorMul") @inline(__always)
+func swasm_op_i64XorMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorMul(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulXor(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i64Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulXor") @inline(__always)
+func swasm_op_i64MulXor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulXor(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulAdd") @inline(__always)
+func swasm_op_i64MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AddAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i64Add(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AddAdd") @inline(__always)
+func swasm_op_i64AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShlOr(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i64Shl(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i64Or(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShlOr") @inline(__always)
+func swasm_op_i64ShlOr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShlOr(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShrUXor(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i64ShrU(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i64Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShrUXor") @inline(__always)
+func swasm_op_i64ShrUXor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrUXor(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64XorRotl(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i64Xor(fp[w.a], fp[w.b])
+        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.i64Rotl(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.i64Rotl(fp[Int(s.pc[1] & 0xFFFF)], t)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64XorRotl") @inline(__always)
+func swasm_op_i64XorRotl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorRotl(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndAdd(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let t = NumericSemantics.i64And(fp[w.a], fp[w.b])
+        fp[w.c] = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndAdd") @inline(__always)
+func swasm_op_i64AndAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndAdd(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32LoadIndexed(_ s: inout LoopState) -> Bool {
         let w = s.pc.pointee
         let fp = s.fp
@@ -4989,7 +5893,126 @@ extension Opcode {
         case .brIfNotF64Le: 2
         case .brIfF64Ge: 2
         case .brIfNotF64Ge: 2
+        case .i32AddImmBrIfEq: 3
+        case .i32AddImmBrIfNe: 3
+        case .i32AddImmBrIfLtS: 3
+        case .i32AddImmBrIfLtU: 3
+        case .i32AddImmBrIfGtS: 3
+        case .i32AddImmBrIfGtU: 3
+        case .i32AddImmBrIfLeS: 3
+        case .i32AddImmBrIfLeU: 3
+        case .i32AddImmBrIfGeS: 3
+        case .i32AddImmBrIfGeU: 3
+        case .f64AddAdd: 2
+        case .f64AddSub: 2
+        case .f64AddMul: 2
+        case .f64SubAdd: 2
+        case .f64SubSub: 2
+        case .f64SubMul: 2
+        case .f64MulAdd: 2
+        case .f64MulSub: 2
+        case .f64MulMul: 2
+        case .f32AddAdd: 2
+        case .f32AddSub: 2
+        case .f32AddMul: 2
+        case .f32SubAdd: 2
+        case .f32SubSub: 2
+        case .f32SubMul: 2
+        case .f32MulAdd: 2
+        case .f32MulSub: 2
+        case .f32MulMul: 2
+        case .i32ShlAdd: 2
+        case .i32AddAdd: 2
+        case .i32MulAdd: 2
+        case .i32XorMul: 2
+        case .i32MulXor: 2
+        case .i32AndAdd: 2
+        case .i32SubAdd: 2
+        case .i32AddShl: 2
+        case .i32ShrUAnd: 2
+        case .i32ShlOr: 2
+        case .i64XorMul: 2
+        case .i64MulXor: 2
+        case .i64MulAdd: 2
+        case .i64AddAdd: 2
+        case .i64ShlOr: 2
+        case .i64ShrUXor: 2
+        case .i64XorRotl: 2
+        case .i64AndAdd: 2
         default: 1
+        }
+    }
+
+    /// Where a branch keeps its offset: `.word0` (hi32, from the instruction), `.word1` (from the
+    /// second word), `.table` (brTable), or nil for instructions that do not branch.
+    var branchOffset: BranchOffset? {
+        switch self {
+        case .br, .brIf, .brIfNot, .brIfNull, .brIfNotNull: .word0
+        case .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU: .word1
+        case .brTable: .table
+        default: nil
+        }
+    }
+}
+
+extension Opcode {
+    /// The fused opcode for `first` followed by `second` when `second` consumes `first`'s result.
+    static func fusedPair(_ first: Opcode, _ second: Opcode) -> Opcode? {
+        switch (first, second) {
+        case (.f64Add, .f64Add): .f64AddAdd
+        case (.f64Add, .f64Sub): .f64AddSub
+        case (.f64Add, .f64Mul): .f64AddMul
+        case (.f64Sub, .f64Add): .f64SubAdd
+        case (.f64Sub, .f64Sub): .f64SubSub
+        case (.f64Sub, .f64Mul): .f64SubMul
+        case (.f64Mul, .f64Add): .f64MulAdd
+        case (.f64Mul, .f64Sub): .f64MulSub
+        case (.f64Mul, .f64Mul): .f64MulMul
+        case (.f32Add, .f32Add): .f32AddAdd
+        case (.f32Add, .f32Sub): .f32AddSub
+        case (.f32Add, .f32Mul): .f32AddMul
+        case (.f32Sub, .f32Add): .f32SubAdd
+        case (.f32Sub, .f32Sub): .f32SubSub
+        case (.f32Sub, .f32Mul): .f32SubMul
+        case (.f32Mul, .f32Add): .f32MulAdd
+        case (.f32Mul, .f32Sub): .f32MulSub
+        case (.f32Mul, .f32Mul): .f32MulMul
+        case (.i32Shl, .i32Add): .i32ShlAdd
+        case (.i32Add, .i32Add): .i32AddAdd
+        case (.i32Mul, .i32Add): .i32MulAdd
+        case (.i32Xor, .i32Mul): .i32XorMul
+        case (.i32Mul, .i32Xor): .i32MulXor
+        case (.i32And, .i32Add): .i32AndAdd
+        case (.i32Sub, .i32Add): .i32SubAdd
+        case (.i32Add, .i32Shl): .i32AddShl
+        case (.i32ShrU, .i32And): .i32ShrUAnd
+        case (.i32Shl, .i32Or): .i32ShlOr
+        case (.i64Xor, .i64Mul): .i64XorMul
+        case (.i64Mul, .i64Xor): .i64MulXor
+        case (.i64Mul, .i64Add): .i64MulAdd
+        case (.i64Add, .i64Add): .i64AddAdd
+        case (.i64Shl, .i64Or): .i64ShlOr
+        case (.i64ShrU, .i64Xor): .i64ShrUXor
+        case (.i64Xor, .i64Rotl): .i64XorRotl
+        case (.i64And, .i64Add): .i64AndAdd
+        default: nil
+        }
+    }
+
+    /// The fused i32.add-immediate + compare-branch for a compare-branch opcode.
+    var addImmediateBranch: Opcode? {
+        switch self {
+        case .brIfI32Eq: .i32AddImmBrIfEq
+        case .brIfI32Ne: .i32AddImmBrIfNe
+        case .brIfI32LtS: .i32AddImmBrIfLtS
+        case .brIfI32LtU: .i32AddImmBrIfLtU
+        case .brIfI32GtS: .i32AddImmBrIfGtS
+        case .brIfI32GtU: .i32AddImmBrIfGtU
+        case .brIfI32LeS: .i32AddImmBrIfLeS
+        case .brIfI32LeU: .i32AddImmBrIfLeU
+        case .brIfI32GeS: .i32AddImmBrIfGeS
+        case .brIfI32GeU: .i32AddImmBrIfGeU
+        default: nil
         }
     }
 }

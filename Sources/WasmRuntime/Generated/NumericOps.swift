@@ -696,8 +696,8 @@ extension NumericOp {
 }
 
 /// The interpreter's opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).
-/// Fewer than 256 cases, so an opcode is one byte (`Opcode(unchecked:)` relies on it).
-enum Opcode: UInt8 {
+/// Between 257 and 512 cases: an opcode is two bytes whose raw value fits 9 bits (`Opcode(unchecked:)` relies on it).
+enum Opcode: UInt16 {
     case i32Eqz
     case i32Eq
     case i32Ne
@@ -952,4 +952,50 @@ enum Opcode: UInt8 {
     case brIfNotF64Le
     case brIfF64Ge
     case brIfNotF64Ge
+    case i32AddImmBrIfEq
+    case i32AddImmBrIfNe
+    case i32AddImmBrIfLtS
+    case i32AddImmBrIfLtU
+    case i32AddImmBrIfGtS
+    case i32AddImmBrIfGtU
+    case i32AddImmBrIfLeS
+    case i32AddImmBrIfLeU
+    case i32AddImmBrIfGeS
+    case i32AddImmBrIfGeU
+    case f64AddAdd
+    case f64AddSub
+    case f64AddMul
+    case f64SubAdd
+    case f64SubSub
+    case f64SubMul
+    case f64MulAdd
+    case f64MulSub
+    case f64MulMul
+    case f32AddAdd
+    case f32AddSub
+    case f32AddMul
+    case f32SubAdd
+    case f32SubSub
+    case f32SubMul
+    case f32MulAdd
+    case f32MulSub
+    case f32MulMul
+    case i32ShlAdd
+    case i32AddAdd
+    case i32MulAdd
+    case i32XorMul
+    case i32MulXor
+    case i32AndAdd
+    case i32SubAdd
+    case i32AddShl
+    case i32ShrUAnd
+    case i32ShlOr
+    case i64XorMul
+    case i64MulXor
+    case i64MulAdd
+    case i64AddAdd
+    case i64ShlOr
+    case i64ShrUXor
+    case i64XorRotl
+    case i64AndAdd
 }
