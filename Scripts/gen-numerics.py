@@ -129,7 +129,7 @@ for n, _ in cases: out.append(f'        case .{n}: .{n}')
 out.append('        }\n    }\n}')
 out.append('')
 OTHER = """unreachable copy const32 const64 br brIf brIfNot brIfNull brIfNotNull brTable return returnValue
-call callIndirect callRef returnCall returnCallIndirect returnCallRef select globalGet globalSet
+call callInternal callIndirect callRef returnCall returnCallIndirect returnCallRef select globalGet globalSet
 i32Load i64Load f32Load f64Load i32Load8S i32Load8U i32Load16S i32Load16U i64Load8S i64Load8U i64Load16S i64Load16U i64Load32S i64Load32U
 i32Store i64Store f32Store f64Store i32Store8 i32Store16 i64Store8 i64Store16 i64Store32
 memorySize memoryGrow memoryFill memoryCopy memoryInit dataDrop

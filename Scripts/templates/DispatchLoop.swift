@@ -123,30 +123,36 @@ extension Executor {
 
     /// Switches to wasm function `callee` whose frame starts at `newFP`; pushes a return frame unless tail-calling.
     @inline(__always)
+    /// `sameInstance`: the callee is a wasm function of the current instance (a constant after inlining).
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
-               returnTo: UnsafeMutablePointer<UInt64>?, _ s: inout LoopState) -> Bool {
+               returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
-        guard s.depth < s.machine.pointee.maxDepth, newFP + h.frameSize < s.machine.pointee.stackEnd, let code = h.code, let context = h.context else {
+        guard s.depth < s.machine.pointee.maxDepth, newFP + h.frameSize < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
+        let code = h.code.unsafelyUnwrapped
         if let returnTo {
             s.machine.pointee.frames[s.depth] = CallFrame(returnPC: returnTo, fp: s.fp, function: s.function)
             s.depth &+= 1
         }
         if let initial = h.frameInit {
-            // A plain loop: most frames need a handful of words, cheaper inline than a memcpy call
-            // (the handlers are compiled with no_builtin so that this stays a loop).
-            let slots = newFP + h.paramCount
-            var i = 0
+            // Two words at a time (the template has an even length, see `CompiledFunction.frameInit`): most
+            // frames need a handful, cheaper inline than a memcpy call (the handlers are compiled with
+            // no_builtin so that this stays a loop).
+            let slots = UnsafeMutableRawPointer(newFP + h.paramCount)
+            let source = UnsafeRawPointer(initial)
+            var offset = 0
+            let end = h.frameInitCount &* 8
             repeat {
-                slots[i] = initial[i]
-                i &+= 1
-            } while i < h.frameInitCount
+                slots.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self),
+                                 toByteOffset: offset, as: SIMD2<UInt64>.self)
+                offset &+= 16
+            } while offset < end
         }
         s.fp = newFP
         s.pc = code
         s.function = callee
-        if context != s.context {
+        if !sameInstance, let context = h.context, context != s.context {
             s.context = context
             s.reloadMemory()
         }
@@ -347,6 +353,10 @@ extension Executor {
                 if !returnFromFunction(&s) { break dispatch }
             case .call:
                 if !call(s.context.pointee.functions[Int(w.hi32)], fp + w.a, length: 1, &s) { break dispatch }
+            case .callInternal:
+                guard s.countCall() else { break dispatch }
+                let callee = s.context.pointee.functions[Int(w.hi32)]
+                if !enter(callee, fp + w.a, returnTo: s.pc + 1, sameInstance: true, &s) { break dispatch }
             case .callIndirect:
                 let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
                 if !call(callee, fp + w.a, length: 2, &s) { break dispatch }

@@ -21,7 +21,8 @@ import WasmValidation
 //                     { pc += 1 + word1 } (word1: offset from the second word), else pc += 2
 //   brTable           index a, hi32 = n; n + 1 words of offsets follow (the last is the default)
 //   returnValue       fp[0] = fp[a], then return (a function with one result)
-//   call              args at fp[a...], hi32 = function index; results at fp[a...]
+//   call/callInternal args at fp[a...], hi32 = function index; results at fp[a...] (callInternal: a function
+//                     the module defines, so no host or instance-switch checks)
 //   callIndirect      args at fp[a...], index b, table c; word1 = type index
 //   callRef           args at fp[a...], reference b; word1 = type index
 //   returnCall*       args already at fp[0...]; hi32 = function / b, c as above
@@ -101,7 +102,7 @@ package final class CompiledFunction: @unchecked Sendable {
     let functionIndex: Int
 
     /// What the call prologue copies to slots `paramCount...`: zeros for the declared locals, then the
-    /// constant operands (slots `localCount...`). nil when there is nothing to copy.
+    /// constant operands (slots `localCount...`), padded to an even length. nil when there is nothing to copy.
     let frameInit: UnsafeMutablePointer<UInt64>?
     let frameInitCount: Int
 
@@ -111,7 +112,9 @@ package final class CompiledFunction: @unchecked Sendable {
         p.initialize(from: code, count: code.count)
         self.code = p
         self.codeCount = code.count
-        let initial = [UInt64](repeating: 0, count: localCount - paramCount) + constants
+        var initial = [UInt64](repeating: 0, count: localCount - paramCount) + constants
+        // An even length: the prologue copies two words at a time. The extra zero lands in a temp slot.
+        if initial.count % 2 == 1 { initial.append(0) }
         if initial.isEmpty {
             self.frameInit = nil
         } else {
@@ -121,7 +124,7 @@ package final class CompiledFunction: @unchecked Sendable {
         }
         self.frameInitCount = initial.count
         self.localCount = localCount
-        self.frameSize = frameSize
+        self.frameSize = max(frameSize, paramCount + initial.count)
         self.handlers = handlers
         self.functionIndex = functionIndex
     }

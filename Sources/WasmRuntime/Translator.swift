@@ -805,7 +805,10 @@ struct Translator {
             markUnreachable()
         case .call(let f):
             let type = functionType(f)
-            emitCall(word(.call, a: 0, hi: f), argumentCount: type.parameters.count, resultCount: type.results.count)
+            // A function the module defines runs wasm code in this instance: its call skips the host and
+            // instance-switch checks.
+            let op: Opcode = Int(f) >= context.importedFunctionCount ? .callInternal : .call
+            emitCall(word(op, a: 0, hi: f), argumentCount: type.parameters.count, resultCount: type.results.count)
         case .callIndirect(let typeIndex, let table):
             let type = typeFunction(typeIndex)
             let index = stack.count - 1

@@ -121,30 +121,36 @@ extension Executor {
 
     /// Switches to wasm function `callee` whose frame starts at `newFP`; pushes a return frame unless tail-calling.
     @inline(__always)
+    /// `sameInstance`: the callee is a wasm function of the current instance (a constant after inlining).
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
-               returnTo: UnsafeMutablePointer<UInt64>?, _ s: inout LoopState) -> Bool {
+               returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
-        guard s.depth < s.machine.pointee.maxDepth, newFP + h.frameSize < s.machine.pointee.stackEnd, let code = h.code, let context = h.context else {
+        guard s.depth < s.machine.pointee.maxDepth, newFP + h.frameSize < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
+        let code = h.code.unsafelyUnwrapped
         if let returnTo {
             s.machine.pointee.frames[s.depth] = CallFrame(returnPC: returnTo, fp: s.fp, function: s.function)
             s.depth &+= 1
         }
         if let initial = h.frameInit {
-            // A plain loop: most frames need a handful of words, cheaper inline than a memcpy call
-            // (the handlers are compiled with no_builtin so that this stays a loop).
-            let slots = newFP + h.paramCount
-            var i = 0
+            // Two words at a time (the template has an even length, see `CompiledFunction.frameInit`): most
+            // frames need a handful, cheaper inline than a memcpy call (the handlers are compiled with
+            // no_builtin so that this stays a loop).
+            let slots = UnsafeMutableRawPointer(newFP + h.paramCount)
+            let source = UnsafeRawPointer(initial)
+            var offset = 0
+            let end = h.frameInitCount &* 8
             repeat {
-                slots[i] = initial[i]
-                i &+= 1
-            } while i < h.frameInitCount
+                slots.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self),
+                                 toByteOffset: offset, as: SIMD2<UInt64>.self)
+                offset &+= 16
+            } while offset < end
         }
         s.fp = newFP
         s.pc = code
         s.function = callee
-        if context != s.context {
+        if !sameInstance, let context = h.context, context != s.context {
             s.context = context
             s.reloadMemory()
         }
@@ -535,6 +541,25 @@ extension Executor {
 @_silgen_name("swasm_op_call") @inline(__always)
 func swasm_op_call(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_call(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_callInternal(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        guard s.countCall() else { return false }
+        let callee = s.context.pointee.functions[Int(w.hi32)]
+        if !enter(callee, fp + w.a, returnTo: s.pc + 1, sameInstance: true, &s) { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_callInternal") @inline(__always)
+func swasm_op_callInternal(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_callInternal(&s.pointee) }) { return 1 }
     s.pointee.machine.pointee.exitPC = s.pointee.pc
     s.pointee.machine.pointee.exitFP = s.pointee.fp
     return 0

@@ -847,6 +847,7 @@ enum Opcode: UInt16 {
     case `return`
     case returnValue
     case call
+    case callInternal
     case callIndirect
     case callRef
     case returnCall

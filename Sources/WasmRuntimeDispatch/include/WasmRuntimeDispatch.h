@@ -176,6 +176,7 @@ SWASM_HANDLER(brTable);
 SWASM_HANDLER(return);
 SWASM_HANDLER(returnValue);
 SWASM_HANDLER(call);
+SWASM_HANDLER(callInternal);
 SWASM_HANDLER(callIndirect);
 SWASM_HANDLER(callRef);
 SWASM_HANDLER(returnCall);
@@ -468,6 +469,7 @@ static const swasm_handler swasm_handlers[512] = {
     swasm_h_return,
     swasm_h_returnValue,
     swasm_h_call,
+    swasm_h_callInternal,
     swasm_h_callIndirect,
     swasm_h_callRef,
     swasm_h_returnCall,
@@ -619,7 +621,6 @@ static const swasm_handler swasm_handlers[512] = {
     swasm_h_i64ShrUXor,
     swasm_h_i64XorRotl,
     swasm_h_i64AndAdd,
-    swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -991,6 +992,7 @@ __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brTable) { SWASM_BODY(brT
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(return) { SWASM_BODY(return) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(returnValue) { SWASM_BODY(returnValue) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(call) { SWASM_BODY(call) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(callInternal) { SWASM_BODY(callInternal) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(callIndirect) { SWASM_BODY(callIndirect) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(callRef) { SWASM_BODY(callRef) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(returnCall) { SWASM_BODY(returnCall) }
