@@ -148,7 +148,11 @@ PAIRS = [(t, a, b) for t in ('f64', 'f32') for a in ('Add', 'Sub', 'Mul') for b 
     ('i64', 'Xor', 'Mul'), ('i64', 'Mul', 'Xor'), ('i64', 'Mul', 'Add'), ('i64', 'Add', 'Add'), ('i64', 'Shl', 'Or'),
     ('i64', 'ShrU', 'Xor'), ('i64', 'Xor', 'Rotl'), ('i64', 'And', 'Add')]
 COMMUTATIVE = {'Add', 'Mul', 'And', 'Or', 'Xor'}
+INDEXED_LOADS = ['i32Load', 'i64Load', 'f32Load', 'f64Load', 'i32Load8U']
+INDEXED_STORES = ['i32Store', 'i64Store', 'f32Store', 'f64Store', 'i32Store8']
 OTHER += ['i32AddImmBrIf' + c for c in ADDIMM_BRANCHES] + [t + a + b for t, a, b in PAIRS]
+OTHER += [n + 'Indexed' for n in INDEXED_LOADS + INDEXED_STORES if n + 'Indexed' not in OTHER]
+OTHER += [n + 'PlusImm' for n in INDEXED_LOADS + INDEXED_STORES]
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
 out.append('/// Between 257 and 512 cases: an opcode is two bytes whose raw value fits 9 bits (`Opcode(unchecked:)` relies on it).')
 out.append('enum Opcode: UInt16 {')
@@ -215,21 +219,30 @@ for ty, op1, op2 in PAIRS:
                 let t = {first}
                 fp[w.c] = {second}
                 s.pc += 2""")
-# Indexed forms: the address is an i32.add of two slots (wrapping at 32 bits) plus the offset.
+# Indexed forms: the address is an i32.add of two slots (wrapping at 32 bits) plus the offset; PlusImm
+# forms: an i32.add of a slot and the signed 16-bit immediate in c (the fused i32.add-immediate; 3 words,
+# the third left over from fusion).
+store_type = {n: T for names, _, T in stores for n in names}
+store_width = {n: wd for names, wd, _ in stores for n in names}
 for n, width, T, conv in loads:
-    if n not in ('i32Load', 'i32Load8U'): continue
-    gen.append(f"""            case .{n}Indexed:
-                let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+    for form, address, length in (('Indexed', '(fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF', 2),
+                                  ('PlusImm', 'UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c))))', 3)):
+        if n not in INDEXED_LOADS: continue
+        gen.append(f"""            case .{n}{form}:
+                let ea = {address} &+ s.pc[1]
                 guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
                 let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: {T}.self)
                 fp[w.a] = {conv}
-                s.pc += 2""")
-for n, width, T in (('i32Store', 4, 'UInt32'), ('i32Store8', 1, 'UInt8')):
-    gen.append(f"""            case .{n}Indexed:
-                let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+                s.pc += {length}""")
+for n in INDEXED_STORES:
+    width, T = store_width[n], store_type[n]
+    for form, address, length in (('Indexed', '(fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF', 2),
+                                  ('PlusImm', 'UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c))))', 3)):
+        gen.append(f"""            case .{n}{form}:
+                let ea = {address} &+ s.pc[1]
                 guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
                 (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
-                s.pc += 2""")
+                s.pc += {length}""")
 gen.append("""            case .memoryLoad:
                 try memoryLoad(w, s)
                 s.pc += 3
@@ -352,6 +365,12 @@ lengths += ['        default: nil', '        }', '    }', '',
             '    var addImmediateBranch: Opcode? {', '        switch self {']
 for c in ADDIMM_BRANCHES:
     lengths.append(f'        case .brIfI32{c}: .i32AddImmBrIf{c}')
+lengths += ['        default: nil', '        }', '    }', '']
+lengths += ['    /// The indexed form of a load or store (address = fp[b] + fp[c]).', '    var indexed: Opcode? {', '        switch self {']
+for n in INDEXED_LOADS + INDEXED_STORES: lengths.append(f'        case .{n}: .{n}Indexed')
+lengths += ['        default: nil', '        }', '    }', '']
+lengths += ['    /// The form of a load or store whose address is fp[b] plus the 16-bit immediate in c.', '    var plusImmediate: Opcode? {', '        switch self {']
+for n in INDEXED_LOADS + INDEXED_STORES: lengths.append(f'        case .{n}: .{n}PlusImm')
 lengths += ['        default: nil', '        }', '    }', '}', '']
 slow = lengths + ['extension Executor {',
         '    /// `memoryLoad`: a load from any memory (word 2 names the load\'s fast opcode).',

@@ -34,8 +34,9 @@ import WasmValidation
 //                     word1's high half from word1; not taken: pc += 3 (the third word is left from fusion)
 //   <t><op1><op2>     fused pair: t = fp[a] op1 fp[b]; fp[c] = t op2 fp[z] (or fp[z] op2 t when bit 16 of
 //                     word1 is set), z = word1 & 0xFFFF
-//   load/storeIndexed fp[a] = mem0[fp[b] + fp[c] + word1] / mem0[fp[b] + fp[c] + word1] = fp[a]
-//                     (i32Load, i32Load8U, i32Store, i32Store8 only: an i32.add folded into the address)
+//   <load/store>Indexed fp[a] = mem0[fp[b] + fp[c] + word1] / mem0[fp[b] + fp[c] + word1] = fp[a]
+//                     (i32/i64/f32/f64 load and store, i32 load8_u and store8: an i32.add folded into the address)
+//   <load/store>PlusImm as above with address fp[b] + c (c: a signed 16-bit immediate); 3 words, the third unused
 //   memoryLoad/Store  as load/store on memory c (any memory); word2 = the fast load/store opcode
 //   memorySize/Grow   a = result, b = delta, c = memory
 //   memoryFill        dest a, value b, memory c; word1 = length slot

@@ -196,6 +196,13 @@ struct Translator {
                 code[p] = word(branch, a: first.a, b: first.b, c: first.c)
                 code[p + 1] = UInt64(second.b) | UInt64(offset) << 32
                 fused = true
+            } else if !isTarget[i], op1 == .i32AddImm, first.c >= firstTemp, let fusedAccess = op2.plusImmediate,
+                      second.b == first.c, second.a != first.c || Self.loadOpcodes.contains(op2) {
+                // [add][access][offset] -> [access at fp[x] + imm][offset][unused]; a store whose value is the
+                // address itself would read the temp this leaves unwritten, so it is not fused.
+                code[p] = word(fusedAccess, a: second.a, b: first.a, c: first.b)
+                code[p + 1] = code[i + 1]
+                fused = true
             } else if !isTarget[i], first.c >= firstTemp, let pair = Opcode.fusedPair(op1, op2),
                       (second.a == first.c) != (second.b == first.c) {
                 let tRight = second.b == first.c
@@ -908,7 +915,7 @@ struct Translator {
         case .elemDrop(let e):
             append(word(.elemDrop, hi: e))
         case .load(let op, let memarg):
-            if isFastMemory(memarg), let indexed = Self.indexedOpcode(loadOpcode(op)),
+            if isFastMemory(memarg), let indexed = loadOpcode(op).indexed,
                let (x, y) = takeAddressAdd(at: stack.count - 1) {
                 pop()
                 push()
@@ -928,7 +935,7 @@ struct Translator {
         case .store(let op, let memarg):
             // The value's slot first: materialising it emits code, which ends any chance of fusing the add.
             let v = useTop(0)
-            if isFastMemory(memarg), let indexed = Self.indexedOpcode(storeOpcode(op)),
+            if isFastMemory(memarg), let indexed = storeOpcode(op).indexed,
                let (x, y) = takeAddressAdd(at: stack.count - 2) {
                 pop(2)
                 append(word(indexed, a: v, b: x, c: y))
@@ -1092,16 +1099,9 @@ struct Translator {
         memarg.memoryIndex == 0 && context.memories.first?.addressType == .i32
     }
 
-    /// The indexed form (address = fp[b] + fp[c], wrapping at 32 bits) of the commonest loads and stores.
-    static func indexedOpcode(_ op: Opcode) -> Opcode? {
-        switch op {
-        case .i32Load: .i32LoadIndexed
-        case .i32Load8U: .i32Load8UIndexed
-        case .i32Store: .i32StoreIndexed
-        case .i32Store8: .i32Store8Indexed
-        default: nil
-        }
-    }
+    static let loadOpcodes: Set<Opcode> = [.i32Load, .i64Load, .f32Load, .f64Load, .i32Load8S, .i32Load8U, .i32Load16S,
+                                           .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S,
+                                           .i64Load32U]
 
     func loadOpcode(_ op: LoadOp) -> Opcode {
         switch op {

@@ -4791,6 +4791,153 @@ func swasm_op_i32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_i32LoadPlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadPlusImm") @inline(__always)
+func swasm_op_i32LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadPlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LoadIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        fp[w.a] = v
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LoadIndexed") @inline(__always)
+func swasm_op_i64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LoadPlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        fp[w.a] = v
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LoadPlusImm") @inline(__always)
+func swasm_op_i64LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LoadPlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadIndexed") @inline(__always)
+func swasm_op_f32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadPlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadPlusImm") @inline(__always)
+func swasm_op_f32LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadPlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        fp[w.a] = v
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadIndexed") @inline(__always)
+func swasm_op_f64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadPlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        fp[w.a] = v
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadPlusImm") @inline(__always)
+func swasm_op_f64LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadPlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32Load8UIndexed(_ s: inout LoopState) -> Bool {
         let w = s.pc.pointee
         let fp = s.fp
@@ -4806,6 +4953,27 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8UIndexed") @inline(__always)
 func swasm_op_i32Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UPlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UPlusImm") @inline(__always)
+func swasm_op_i32Load8UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UPlusImm(&s.pointee) }) { return 1 }
     s.pointee.machine.pointee.exitPC = s.pointee.pc
     s.pointee.machine.pointee.exitFP = s.pointee.fp
     return 0
@@ -4832,6 +5000,146 @@ func swasm_op_i32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_i32StorePlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StorePlusImm") @inline(__always)
+func swasm_op_i32StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StorePlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64StoreIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64StoreIndexed") @inline(__always)
+func swasm_op_i64StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64StoreIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64StorePlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64StorePlusImm") @inline(__always)
+func swasm_op_i64StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64StorePlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32StoreIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32StoreIndexed") @inline(__always)
+func swasm_op_f32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32StoreIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32StorePlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32StorePlusImm") @inline(__always)
+func swasm_op_f32StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32StorePlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StoreIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StoreIndexed") @inline(__always)
+func swasm_op_f64StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StorePlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StorePlusImm") @inline(__always)
+func swasm_op_f64StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StorePlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32Store8Indexed(_ s: inout LoopState) -> Bool {
         let w = s.pc.pointee
         let fp = s.fp
@@ -4846,6 +5154,26 @@ extension Executor {
 @_silgen_name("swasm_op_i32Store8Indexed") @inline(__always)
 func swasm_op_i32Store8Indexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8Indexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Store8PlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt8(truncatingIfNeeded: fp[w.a]), as: UInt8.self)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Store8PlusImm") @inline(__always)
+func swasm_op_i32Store8PlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8PlusImm(&s.pointee) }) { return 1 }
     s.pointee.machine.pointee.exitPC = s.pointee.pc
     s.pointee.machine.pointee.exitFP = s.pointee.fp
     return 0
@@ -5964,6 +6292,22 @@ extension Opcode {
         case .i64ShrUXor: 2
         case .i64XorRotl: 2
         case .i64AndAdd: 2
+        case .i64LoadIndexed: 2
+        case .f32LoadIndexed: 2
+        case .f64LoadIndexed: 2
+        case .i64StoreIndexed: 2
+        case .f32StoreIndexed: 2
+        case .f64StoreIndexed: 2
+        case .i32LoadPlusImm: 3
+        case .i64LoadPlusImm: 3
+        case .f32LoadPlusImm: 3
+        case .f64LoadPlusImm: 3
+        case .i32Load8UPlusImm: 3
+        case .i32StorePlusImm: 3
+        case .i64StorePlusImm: 3
+        case .f32StorePlusImm: 3
+        case .f64StorePlusImm: 3
+        case .i32Store8PlusImm: 3
         default: 1
         }
     }
@@ -6037,6 +6381,40 @@ extension Opcode {
         case .brIfI32LeU: .i32AddImmBrIfLeU
         case .brIfI32GeS: .i32AddImmBrIfGeS
         case .brIfI32GeU: .i32AddImmBrIfGeU
+        default: nil
+        }
+    }
+
+    /// The indexed form of a load or store (address = fp[b] + fp[c]).
+    var indexed: Opcode? {
+        switch self {
+        case .i32Load: .i32LoadIndexed
+        case .i64Load: .i64LoadIndexed
+        case .f32Load: .f32LoadIndexed
+        case .f64Load: .f64LoadIndexed
+        case .i32Load8U: .i32Load8UIndexed
+        case .i32Store: .i32StoreIndexed
+        case .i64Store: .i64StoreIndexed
+        case .f32Store: .f32StoreIndexed
+        case .f64Store: .f64StoreIndexed
+        case .i32Store8: .i32Store8Indexed
+        default: nil
+        }
+    }
+
+    /// The form of a load or store whose address is fp[b] plus the 16-bit immediate in c.
+    var plusImmediate: Opcode? {
+        switch self {
+        case .i32Load: .i32LoadPlusImm
+        case .i64Load: .i64LoadPlusImm
+        case .f32Load: .f32LoadPlusImm
+        case .f64Load: .f64LoadPlusImm
+        case .i32Load8U: .i32Load8UPlusImm
+        case .i32Store: .i32StorePlusImm
+        case .i64Store: .i64StorePlusImm
+        case .f32Store: .f32StorePlusImm
+        case .f64Store: .f64StorePlusImm
+        case .i32Store8: .i32Store8PlusImm
         default: nil
         }
     }

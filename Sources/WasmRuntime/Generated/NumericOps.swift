@@ -999,4 +999,20 @@ enum Opcode: UInt16 {
     case i64ShrUXor
     case i64XorRotl
     case i64AndAdd
+    case i64LoadIndexed
+    case f32LoadIndexed
+    case f64LoadIndexed
+    case i64StoreIndexed
+    case f32StoreIndexed
+    case f64StoreIndexed
+    case i32LoadPlusImm
+    case i64LoadPlusImm
+    case f32LoadPlusImm
+    case f64LoadPlusImm
+    case i32Load8UPlusImm
+    case i32StorePlusImm
+    case i64StorePlusImm
+    case f32StorePlusImm
+    case f64StorePlusImm
+    case i32Store8PlusImm
 }

@@ -315,6 +315,22 @@ SWASM_HANDLER(i64ShlOr);
 SWASM_HANDLER(i64ShrUXor);
 SWASM_HANDLER(i64XorRotl);
 SWASM_HANDLER(i64AndAdd);
+SWASM_HANDLER(i64LoadIndexed);
+SWASM_HANDLER(f32LoadIndexed);
+SWASM_HANDLER(f64LoadIndexed);
+SWASM_HANDLER(i64StoreIndexed);
+SWASM_HANDLER(f32StoreIndexed);
+SWASM_HANDLER(f64StoreIndexed);
+SWASM_HANDLER(i32LoadPlusImm);
+SWASM_HANDLER(i64LoadPlusImm);
+SWASM_HANDLER(f32LoadPlusImm);
+SWASM_HANDLER(f64LoadPlusImm);
+SWASM_HANDLER(i32Load8UPlusImm);
+SWASM_HANDLER(i32StorePlusImm);
+SWASM_HANDLER(i64StorePlusImm);
+SWASM_HANDLER(f32StorePlusImm);
+SWASM_HANDLER(f64StorePlusImm);
+SWASM_HANDLER(i32Store8PlusImm);
 
 /// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
 /// the translator builds every instruction word from an `Opcode` (fewer than 512 cases, checked by
@@ -621,22 +637,22 @@ static const swasm_handler swasm_handlers[512] = {
     swasm_h_i64ShrUXor,
     swasm_h_i64XorRotl,
     swasm_h_i64AndAdd,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
+    swasm_h_i64LoadIndexed,
+    swasm_h_f32LoadIndexed,
+    swasm_h_f64LoadIndexed,
+    swasm_h_i64StoreIndexed,
+    swasm_h_f32StoreIndexed,
+    swasm_h_f64StoreIndexed,
+    swasm_h_i32LoadPlusImm,
+    swasm_h_i64LoadPlusImm,
+    swasm_h_f32LoadPlusImm,
+    swasm_h_f64LoadPlusImm,
+    swasm_h_i32Load8UPlusImm,
+    swasm_h_i32StorePlusImm,
+    swasm_h_i64StorePlusImm,
+    swasm_h_f32StorePlusImm,
+    swasm_h_f64StorePlusImm,
+    swasm_h_i32Store8PlusImm,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -1131,6 +1147,22 @@ __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ShlOr) { SWASM_BODY(i6
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ShrUXor) { SWASM_BODY(i64ShrUXor) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64XorRotl) { SWASM_BODY(i64XorRotl) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64AndAdd) { SWASM_BODY(i64AndAdd) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64LoadIndexed) { SWASM_BODY(i64LoadIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32LoadIndexed) { SWASM_BODY(f32LoadIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64LoadIndexed) { SWASM_BODY(f64LoadIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64StoreIndexed) { SWASM_BODY(i64StoreIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32StoreIndexed) { SWASM_BODY(f32StoreIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64StoreIndexed) { SWASM_BODY(f64StoreIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadPlusImm) { SWASM_BODY(i32LoadPlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64LoadPlusImm) { SWASM_BODY(i64LoadPlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32LoadPlusImm) { SWASM_BODY(f32LoadPlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64LoadPlusImm) { SWASM_BODY(f64LoadPlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load8UPlusImm) { SWASM_BODY(i32Load8UPlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StorePlusImm) { SWASM_BODY(i32StorePlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64StorePlusImm) { SWASM_BODY(i64StorePlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32StorePlusImm) { SWASM_BODY(f32StorePlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64StorePlusImm) { SWASM_BODY(f64StorePlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Store8PlusImm) { SWASM_BODY(i32Store8PlusImm) }
 
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
