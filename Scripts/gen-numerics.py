@@ -159,6 +159,11 @@ out.append('enum Opcode: UInt16 {')
 for n, _ in cases: out.append(f'    case {n}')
 for n in OTHER: out.append(f'    case `{n}`' if n in ('return', 'throw', 'rethrow') else f'    case {n}')
 out.append('}')
+out.append('')
+out.append('extension Opcode {')
+out.append('    /// The number of opcodes (raw values 0..<caseCount).')
+out.append(f'    static let caseCount = {len(cases) + len(OTHER)}')
+out.append('}')
 open(os.path.join(root, 'Sources/WasmRuntime/Generated/NumericOps.swift'), 'w').write('\n'.join(out) + '\n')
 
 # The dispatch loop: the template with the generated cases.

@@ -1016,3 +1016,8 @@ enum Opcode: UInt16 {
     case f64StorePlusImm
     case i32Store8PlusImm
 }
+
+extension Opcode {
+    /// The number of opcodes (raw values 0..<caseCount).
+    static let caseCount = 317
+}
