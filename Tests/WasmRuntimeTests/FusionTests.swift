@@ -1,0 +1,98 @@
+import Testing
+import WasmCore
+import WasmText
+@testable import WasmRuntime
+
+/// The translator's fused instructions (`Translator.fuseAdjacentPairs` and the address folds): each test
+/// checks that the fused opcode is really emitted and that the results equal the unfused semantics.
+@Suite struct FusionTests {
+    /// The translated code of every function of `wat`, as `inspect --disassemble` prints it.
+    func disassembly(_ wat: String) throws -> String {
+        let compiled = try compileModule(try WAT.encode(wat))
+        return compiled.disassembly.map(\.code).joined(separator: "\n")
+    }
+
+    func f64(_ x: Double) -> UInt64 { x.bitPattern }
+
+    @Test func binaryPairsKeepOperandOrder() throws {
+        let wat = """
+            (module
+              (func (export "rightSub") (param f64 f64 f64) (result f64)
+                (f64.sub (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+              (func (export "leftSub") (param f64 f64 f64) (result f64)
+                (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+              (func (export "shlAdd") (param i32 i32) (result i32)
+                (i32.add (i32.shl (local.get 0) (i32.const 2)) (local.get 1))))
+            """
+        let code = try disassembly(wat)
+        #expect(code.contains("f64MulSub"))
+        #expect(code.contains("i32ShlAdd"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "rightSub", [f64(2), f64(3), f64(10)]) == [f64(4)])
+        #expect(try call(s, i, "leftSub", [f64(2), f64(3), f64(10)]) == [f64(-4)])
+        #expect(try call(s, i, "shlAdd", [5, UInt64(UInt32(bitPattern: -1))]) == [19])
+    }
+
+    @Test func pairsAreNotFusedAcrossABranchTarget() throws {
+        // The block's result is produced by the i32.add on one path and by the br_if on the other: the outer
+        // add starts at the block's end label, a jump target, so it must stay a separate instruction.
+        let wat = """
+            (module
+              (func (export "f") (param i32 i32) (result i32)
+                (i32.add
+                  (block (result i32)
+                    (drop (br_if 0 (i32.const 100) (local.get 0)))
+                    (i32.add (local.get 1) (local.get 0)))
+                  (i32.const 100000))))
+            """
+        #expect(try !disassembly(wat).contains("i32AddAdd"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "f", [1, 5]) == [100_100])
+        #expect(try call(s, i, "f", [0, 5]) == [100_005])
+    }
+
+    @Test func addImmediateBranchCountsLoops() throws {
+        let wat = """
+            (module
+              (func (export "count") (param i32) (result i32) (local i32)
+                (loop $l
+                  (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                  (br_if $l (i32.ne (local.get 1) (local.get 0))))
+                (local.get 1))
+              (func (export "down") (param i32) (result i32) (local i32)
+                (loop $l
+                  (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                  (br_if $l (i32.gt_s (local.tee 0 (i32.add (local.get 0) (i32.const -3))) (i32.const 0))))
+                (local.get 1)))
+            """
+        #expect(try disassembly(wat).contains("i32AddImmBrIfNe"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "count", [5]) == [5])
+        #expect(try call(s, i, "count", [1]) == [1])
+        #expect(try call(s, i, "down", [10]) == [4])
+    }
+
+    @Test func foldedAddressesWrapAt32Bits() throws {
+        // i32.add of an address and a constant wraps at 2^32 before the offset is added: 0xFFFFFFFF + 1
+        // addresses byte 0, in the fused instruction as in the spec.
+        let wat = """
+            (module (memory 1)
+              (func (export "load") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 1))))
+              (func (export "loadIndexed") (param i32 i32) (result i32)
+                (i32.load (i32.add (local.get 0) (local.get 1))))
+              (func (export "store") (param i32 i32) (i32.store8 (i32.add (local.get 0) (i32.const 4)) (local.get 1)))
+              (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0))))
+            """
+        let code = try disassembly(wat)
+        #expect(code.contains("i32LoadPlusImm"))
+        #expect(code.contains("i32LoadIndexed"))
+        #expect(code.contains("i32Store8PlusImm"))
+        let (s, i) = try instantiate(wat)
+        try _ = call(s, i, "store", [UInt64(UInt32.max) - 3, 0x2A])  // wraps to address 0
+        #expect(try call(s, i, "byte", [0]) == [0x2A])
+        #expect(try call(s, i, "load", [UInt64(UInt32.max)]) == [0x2A])
+        #expect(try call(s, i, "loadIndexed", [UInt64(UInt32.max), 1]) == [0x2A])
+        #expect(throws: ExecutionError.self) { try call(s, i, "load", [65_533]) }
+        #expect(throws: ExecutionError.self) { try call(s, i, "store", [65_532, 1]) }
+    }
+}
