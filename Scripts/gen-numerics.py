@@ -148,7 +148,7 @@ PAIRS = [(t, a, b) for t in ('f64', 'f32') for a in ('Add', 'Sub', 'Mul') for b 
     ('i64', 'Xor', 'Mul'), ('i64', 'Mul', 'Xor'), ('i64', 'Mul', 'Add'), ('i64', 'Add', 'Add'), ('i64', 'Shl', 'Or'),
     ('i64', 'ShrU', 'Xor'), ('i64', 'Xor', 'Rotl'), ('i64', 'And', 'Add')]
 COMMUTATIVE = {'Add', 'Mul', 'And', 'Or', 'Xor'}
-INDEXED_LOADS = ['i32Load', 'i64Load', 'f32Load', 'f64Load', 'i32Load8U']
+INDEXED_LOADS = ['i32Load', 'i64Load', 'f32Load', 'f64Load', 'i32Load8U', 'i32Load8S', 'i32Load16U', 'i64Load8U', 'i64Load32U']
 INDEXED_STORES = ['i32Store', 'i64Store', 'f32Store', 'f64Store', 'i32Store8']
 OTHER += ['i32AddImmBrIf' + c for c in ADDIMM_BRANCHES] + [t + a + b for t, a, b in PAIRS]
 OTHER += [n + 'Indexed' for n in INDEXED_LOADS + INDEXED_STORES if n + 'Indexed' not in OTHER]

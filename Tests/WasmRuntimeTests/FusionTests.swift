@@ -72,6 +72,21 @@ import WasmText
         #expect(try call(s, i, "down", [10]) == [4])
     }
 
+    @Test func addImmediateBranchMirrorsARightHandSum() throws {
+        // `n > i + 1` becomes `i + 1 < n`: the sum must end up on the left of the mirrored comparison.
+        let wat = """
+            (module
+              (func (export "count") (param i32) (result i32) (local i32)
+                (loop $l
+                  (br_if $l (i32.gt_u (local.get 0) (local.tee 1 (i32.add (local.get 1) (i32.const 1))))))
+                (local.get 1)))
+            """
+        #expect(try disassembly(wat).contains("i32AddImmBrIfLtU"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "count", [7]) == [7])
+        #expect(try call(s, i, "count", [0]) == [1])
+    }
+
     @Test func foldedAddressesWrapAt32Bits() throws {
         // i32.add of an address and a constant wraps at 2^32 before the offset is added: 0xFFFFFFFF + 1
         // addresses byte 0, in the fused instruction as in the spec.

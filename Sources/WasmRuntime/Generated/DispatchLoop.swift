@@ -4938,6 +4938,48 @@ func swasm_op_f64LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_i32Load8SIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int8.self)
+        fp[w.a] = UInt64(UInt32(bitPattern: Int32(v)))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8SIndexed") @inline(__always)
+func swasm_op_i32Load8SIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8SIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8SPlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int8.self)
+        fp[w.a] = UInt64(UInt32(bitPattern: Int32(v)))
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8SPlusImm") @inline(__always)
+func swasm_op_i32Load8SPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8SPlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32Load8UIndexed(_ s: inout LoopState) -> Bool {
         let w = s.pc.pointee
         let fp = s.fp
@@ -4974,6 +5016,132 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8UPlusImm") @inline(__always)
 func swasm_op_i32Load8UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UPlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load16UIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt16.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load16UIndexed") @inline(__always)
+func swasm_op_i32Load16UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16UIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load16UPlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt16.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load16UPlusImm") @inline(__always)
+func swasm_op_i32Load16UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16UPlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load8UIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load8UIndexed") @inline(__always)
+func swasm_op_i64Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load8UPlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load8UPlusImm") @inline(__always)
+func swasm_op_i64Load8UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UPlusImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load32UIndexed(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load32UIndexed") @inline(__always)
+func swasm_op_i64Load32UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32UIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load32UPlusImm(_ s: inout LoopState) -> Bool {
+        let w = s.pc.pointee
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load32UPlusImm") @inline(__always)
+func swasm_op_i64Load32UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32UPlusImm(&s.pointee) }) { return 1 }
     s.pointee.machine.pointee.exitPC = s.pointee.pc
     s.pointee.machine.pointee.exitFP = s.pointee.fp
     return 0
@@ -6295,6 +6463,10 @@ extension Opcode {
         case .i64LoadIndexed: 2
         case .f32LoadIndexed: 2
         case .f64LoadIndexed: 2
+        case .i32Load8SIndexed: 2
+        case .i32Load16UIndexed: 2
+        case .i64Load8UIndexed: 2
+        case .i64Load32UIndexed: 2
         case .i64StoreIndexed: 2
         case .f32StoreIndexed: 2
         case .f64StoreIndexed: 2
@@ -6303,6 +6475,10 @@ extension Opcode {
         case .f32LoadPlusImm: 3
         case .f64LoadPlusImm: 3
         case .i32Load8UPlusImm: 3
+        case .i32Load8SPlusImm: 3
+        case .i32Load16UPlusImm: 3
+        case .i64Load8UPlusImm: 3
+        case .i64Load32UPlusImm: 3
         case .i32StorePlusImm: 3
         case .i64StorePlusImm: 3
         case .f32StorePlusImm: 3
@@ -6393,6 +6569,10 @@ extension Opcode {
         case .f32Load: .f32LoadIndexed
         case .f64Load: .f64LoadIndexed
         case .i32Load8U: .i32Load8UIndexed
+        case .i32Load8S: .i32Load8SIndexed
+        case .i32Load16U: .i32Load16UIndexed
+        case .i64Load8U: .i64Load8UIndexed
+        case .i64Load32U: .i64Load32UIndexed
         case .i32Store: .i32StoreIndexed
         case .i64Store: .i64StoreIndexed
         case .f32Store: .f32StoreIndexed
@@ -6410,6 +6590,10 @@ extension Opcode {
         case .f32Load: .f32LoadPlusImm
         case .f64Load: .f64LoadPlusImm
         case .i32Load8U: .i32Load8UPlusImm
+        case .i32Load8S: .i32Load8SPlusImm
+        case .i32Load16U: .i32Load16UPlusImm
+        case .i64Load8U: .i64Load8UPlusImm
+        case .i64Load32U: .i64Load32UPlusImm
         case .i32Store: .i32StorePlusImm
         case .i64Store: .i64StorePlusImm
         case .f32Store: .f32StorePlusImm

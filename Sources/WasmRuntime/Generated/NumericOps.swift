@@ -1002,6 +1002,10 @@ enum Opcode: UInt16 {
     case i64LoadIndexed
     case f32LoadIndexed
     case f64LoadIndexed
+    case i32Load8SIndexed
+    case i32Load16UIndexed
+    case i64Load8UIndexed
+    case i64Load32UIndexed
     case i64StoreIndexed
     case f32StoreIndexed
     case f64StoreIndexed
@@ -1010,6 +1014,10 @@ enum Opcode: UInt16 {
     case f32LoadPlusImm
     case f64LoadPlusImm
     case i32Load8UPlusImm
+    case i32Load8SPlusImm
+    case i32Load16UPlusImm
+    case i64Load8UPlusImm
+    case i64Load32UPlusImm
     case i32StorePlusImm
     case i64StorePlusImm
     case f32StorePlusImm
@@ -1019,5 +1027,5 @@ enum Opcode: UInt16 {
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 317
+    static let caseCount = 325
 }

@@ -318,6 +318,10 @@ SWASM_HANDLER(i64AndAdd);
 SWASM_HANDLER(i64LoadIndexed);
 SWASM_HANDLER(f32LoadIndexed);
 SWASM_HANDLER(f64LoadIndexed);
+SWASM_HANDLER(i32Load8SIndexed);
+SWASM_HANDLER(i32Load16UIndexed);
+SWASM_HANDLER(i64Load8UIndexed);
+SWASM_HANDLER(i64Load32UIndexed);
 SWASM_HANDLER(i64StoreIndexed);
 SWASM_HANDLER(f32StoreIndexed);
 SWASM_HANDLER(f64StoreIndexed);
@@ -326,6 +330,10 @@ SWASM_HANDLER(i64LoadPlusImm);
 SWASM_HANDLER(f32LoadPlusImm);
 SWASM_HANDLER(f64LoadPlusImm);
 SWASM_HANDLER(i32Load8UPlusImm);
+SWASM_HANDLER(i32Load8SPlusImm);
+SWASM_HANDLER(i32Load16UPlusImm);
+SWASM_HANDLER(i64Load8UPlusImm);
+SWASM_HANDLER(i64Load32UPlusImm);
 SWASM_HANDLER(i32StorePlusImm);
 SWASM_HANDLER(i64StorePlusImm);
 SWASM_HANDLER(f32StorePlusImm);
@@ -640,6 +648,10 @@ static const swasm_handler swasm_handlers[512] = {
     swasm_h_i64LoadIndexed,
     swasm_h_f32LoadIndexed,
     swasm_h_f64LoadIndexed,
+    swasm_h_i32Load8SIndexed,
+    swasm_h_i32Load16UIndexed,
+    swasm_h_i64Load8UIndexed,
+    swasm_h_i64Load32UIndexed,
     swasm_h_i64StoreIndexed,
     swasm_h_f32StoreIndexed,
     swasm_h_f64StoreIndexed,
@@ -648,19 +660,15 @@ static const swasm_handler swasm_handlers[512] = {
     swasm_h_f32LoadPlusImm,
     swasm_h_f64LoadPlusImm,
     swasm_h_i32Load8UPlusImm,
+    swasm_h_i32Load8SPlusImm,
+    swasm_h_i32Load16UPlusImm,
+    swasm_h_i64Load8UPlusImm,
+    swasm_h_i64Load32UPlusImm,
     swasm_h_i32StorePlusImm,
     swasm_h_i64StorePlusImm,
     swasm_h_f32StorePlusImm,
     swasm_h_f64StorePlusImm,
     swasm_h_i32Store8PlusImm,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -1150,6 +1158,10 @@ __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64AndAdd) { SWASM_BODY(i
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64LoadIndexed) { SWASM_BODY(i64LoadIndexed) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32LoadIndexed) { SWASM_BODY(f32LoadIndexed) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64LoadIndexed) { SWASM_BODY(f64LoadIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load8SIndexed) { SWASM_BODY(i32Load8SIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load16UIndexed) { SWASM_BODY(i32Load16UIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load8UIndexed) { SWASM_BODY(i64Load8UIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load32UIndexed) { SWASM_BODY(i64Load32UIndexed) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64StoreIndexed) { SWASM_BODY(i64StoreIndexed) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32StoreIndexed) { SWASM_BODY(f32StoreIndexed) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64StoreIndexed) { SWASM_BODY(f64StoreIndexed) }
@@ -1158,6 +1170,10 @@ __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64LoadPlusImm) { SWASM_B
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32LoadPlusImm) { SWASM_BODY(f32LoadPlusImm) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64LoadPlusImm) { SWASM_BODY(f64LoadPlusImm) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load8UPlusImm) { SWASM_BODY(i32Load8UPlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load8SPlusImm) { SWASM_BODY(i32Load8SPlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load16UPlusImm) { SWASM_BODY(i32Load16UPlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load8UPlusImm) { SWASM_BODY(i64Load8UPlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load32UPlusImm) { SWASM_BODY(i64Load32UPlusImm) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StorePlusImm) { SWASM_BODY(i32StorePlusImm) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64StorePlusImm) { SWASM_BODY(i64StorePlusImm) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32StorePlusImm) { SWASM_BODY(f32StorePlusImm) }
