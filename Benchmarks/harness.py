@@ -271,10 +271,8 @@ def make_runtimes(args):
     status = "ok"
     # WasmKit is pinned to 0.4.2, so an existing binary is reused: SwiftPM recompiles WasmKit's CLICommands
     # target on every `swift build` of this package (~90 s of CPU on 2 cores) even when nothing changed.
-    if not args.no_build and not args.wasmkit and (args.rebuild_wasmkit or not os.path.exists(WASMKIT_BIN)):
-        if not run_cmd(["swift", "build", "-c", "release", "--product", "wasmkit-cli", "--scratch-path", RUNNER_SCRATCH],
-                       RUNNER_DIR, "WasmKit runner release build"):
-            status = "build failed"
+    if not args.no_build and not args.wasmkit and not build_runner_product(args, "wasmkit-cli", WASMKIT_BIN):
+        status = "build failed"
     if status == "ok" and not os.path.exists(WASMKIT_BIN):
         status = "missing (not built)"
     runtimes.append(Runtime("WasmKit", lambda w: [WASMKIT_BIN, "run", w], status))
@@ -285,6 +283,14 @@ def make_runtimes(args):
     for rt in runtimes:
         log(f"{rt.name}: {rt.status}")
     return runtimes
+
+
+def build_runner_product(args, product, binary):
+    """Builds a product of the WasmKit runner package once (or again with --rebuild-wasmkit); False if that fails."""
+    if os.path.exists(binary) and not args.rebuild_wasmkit:
+        return True
+    return run_cmd(["swift", "build", "-c", "release", "--product", product, "--scratch-path", RUNNER_SCRATCH],
+                   RUNNER_DIR, f"{product} release build")
 
 
 def prepare_micro(args):
@@ -302,10 +308,8 @@ def prepare_micro(args):
     SWASM_MICRO_STATUS = status
     status = "ok"
     # Built like wasmkit-cli: once, in the runner's scratch folder, unless --rebuild-wasmkit.
-    if not args.no_build and not args.wasmkit_micro and (args.rebuild_wasmkit or not os.path.exists(WASMKIT_MICRO_BIN)):
-        if not run_cmd(["swift", "build", "-c", "release", "--product", "wasmkit-micro", "--scratch-path", RUNNER_SCRATCH],
-                       RUNNER_DIR, "wasmkit-micro release build"):
-            status = "build failed"
+    if not args.no_build and not args.wasmkit_micro and not build_runner_product(args, "wasmkit-micro", WASMKIT_MICRO_BIN):
+        status = "build failed"
     if status == "ok" and not os.path.exists(WASMKIT_MICRO_BIN):
         status = f"missing (no {os.path.relpath(WASMKIT_MICRO_BIN, ROOT)}; build the wasmkit-micro product or pass --wasmkit-micro)"
     WASMKIT_MICRO_STATUS = status
