@@ -309,7 +309,11 @@ for names, lines in groups:
     text = '\n'.join(lines).replace('break dispatch', 'return false')
     throws = re.search(r'\b(try|throw)\b', text) is not None
     pro = []
-    if re.search(r'\bw\b', text): pro.append('        let w = s.pc.pointee')
+    if re.search(r'\bw\b', text):
+        # Operand fields are read straight from the code (one narrow load each, no shifts); a body that needs
+        # the whole word says `w.word`.
+        text = re.sub(r'\bw\b(?![.:])', 'w.word', text)
+        pro.append('        let w = InstructionWord(s.pc)')
     if re.search(r'\bfp\b', text): pro.append('        let fp = s.fp')
     ends = '' if lines[-1].strip().startswith('throw ') else '\n        return true'
     if throws:

@@ -53,6 +53,19 @@ extension UInt64 {
     @inline(__always) var low32: UInt32 { UInt32(truncatingIfNeeded: self) }
 }
 
+/// The instruction at `pc`, its fields read straight from memory: each is one narrow load, where
+/// extracting them from a loaded word takes shifts and masks (the handlers' operand decoding).
+struct InstructionWord {
+    let p: UnsafeRawPointer
+    @inline(__always) init(_ pc: UnsafeMutablePointer<UInt64>) { p = UnsafeRawPointer(pc) }
+    @inline(__always) var a: Int { Int(p.load(fromByteOffset: 2, as: UInt16.self)) }
+    @inline(__always) var b: Int { Int(p.load(fromByteOffset: 4, as: UInt16.self)) }
+    @inline(__always) var c: Int { Int(p.load(fromByteOffset: 6, as: UInt16.self)) }
+    @inline(__always) var hi32: UInt32 { p.load(fromByteOffset: 4, as: UInt32.self) }
+    @inline(__always) var offset: Int { Int(p.load(fromByteOffset: 4, as: Int32.self)) }
+    @inline(__always) var word: UInt64 { p.load(as: UInt64.self) }
+}
+
 @inline(__always) func word(_ op: Opcode, a: Int = 0, b: Int = 0, c: Int = 0) -> UInt64 {
     UInt64(op.rawValue) | UInt64(UInt16(truncatingIfNeeded: a)) << 16
         | UInt64(UInt16(truncatingIfNeeded: b)) << 32 | UInt64(UInt16(truncatingIfNeeded: c)) << 48

@@ -328,7 +328,7 @@ func swasm_op_unreachable(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_copy(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.a] = fp[w.b]
         s.pc += 1
@@ -346,7 +346,7 @@ func swasm_op_copy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_const32(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.a] = UInt64(w.hi32)
         s.pc += 1
@@ -364,7 +364,7 @@ func swasm_op_const32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_const64(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.a] = s.pc[1]
         s.pc += 2
@@ -382,7 +382,7 @@ func swasm_op_const64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_br(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let d = w.offset
         s.pc += d
         if d <= 0 && !s.countBackwardBranch() { return false }
@@ -400,7 +400,7 @@ func swasm_op_br(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIf(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
         s.pc += d
@@ -419,7 +419,7 @@ func swasm_op_brIf(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNot(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
         s.pc += d
@@ -438,7 +438,7 @@ func swasm_op_brIfNot(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNull(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = fp[w.a] == 0 ? w.offset : 1
         s.pc += d
@@ -457,7 +457,7 @@ func swasm_op_brIfNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotNull(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = fp[w.a] != 0 ? w.offset : 1
         s.pc += d
@@ -476,7 +476,7 @@ func swasm_op_brIfNotNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brTable(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let count = UInt64(w.hi32)
         let i = min(fp[w.a] & 0xFFFF_FFFF, count)
@@ -513,7 +513,7 @@ func swasm_op_return(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_returnValue(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[0] = fp[w.a]
         if !returnFromFunction(&s) { return false }
@@ -531,7 +531,7 @@ func swasm_op_returnValue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_call(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         if !call(s.context.pointee.functions[Int(w.hi32)], fp + w.a, length: 1, &s) { return false }
         return true
@@ -548,7 +548,7 @@ func swasm_op_call(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_callInternal(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         guard s.countCall() else { return false }
         let callee = s.context.pointee.functions[Int(w.hi32)]
@@ -567,7 +567,7 @@ func swasm_op_callInternal(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_callIndirect(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
             let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
@@ -590,7 +590,7 @@ func swasm_op_callIndirect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_callRef(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
             guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(fp[w.b])) else {
@@ -615,7 +615,7 @@ func swasm_op_callRef(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_returnCall(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         do throws(Unwind) {
             try tick(s)
             if try !tailCall(s.context.pointee.functions[Int(w.hi32)], &s) { return false }
@@ -637,7 +637,7 @@ func swasm_op_returnCall(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_returnCallIndirect(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
             try tick(s)
@@ -661,7 +661,7 @@ func swasm_op_returnCallIndirect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_returnCallRef(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
             try tick(s)
@@ -687,7 +687,7 @@ func swasm_op_returnCallRef(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_select(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.a] = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
         s.pc += 2
@@ -705,7 +705,7 @@ func swasm_op_select(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_globalGet(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.a] = s.context.pointee.globals[Int(w.hi32)].pointee
         s.pc += 1
@@ -723,7 +723,7 @@ func swasm_op_globalGet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_globalSet(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         s.context.pointee.globals[Int(w.hi32)].pointee = fp[w.a]
         s.pc += 1
@@ -741,7 +741,7 @@ func swasm_op_globalSet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_memorySize(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let instance = s.context.pointee.instance.takeUnretainedValue()
         fp[w.a] = instance.memories[w.c].pageCount
@@ -760,7 +760,7 @@ func swasm_op_memorySize(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_memoryGrow(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let m = s.context.pointee.instance.takeUnretainedValue().memories[w.c]
         let old = m.grow(by: fp[w.b])
@@ -781,7 +781,7 @@ func swasm_op_memoryGrow(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_memoryFill(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
             let (base, size) = Self.memory(w.c, s)
@@ -807,7 +807,7 @@ func swasm_op_memoryFill(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_memoryCopy(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
             let x = s.pc[1]
@@ -836,10 +836,10 @@ func swasm_op_memoryCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_memoryInit(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
-            try memoryInit(w, s.pc[1], fp, s)
+            try memoryInit(w.word, s.pc[1], fp, s)
             s.pc += 2
         } catch {
             s.machine.pointee.unwind = error
@@ -859,7 +859,7 @@ func swasm_op_memoryInit(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_dataDrop(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         s.context.pointee.instance.takeUnretainedValue().dataSegments[Int(w.hi32)] = []
         s.pc += 1
         return true
@@ -876,11 +876,11 @@ func swasm_op_dataDrop(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_tableGet(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
-            try tableInstruction(w, s.pc[1], fp, s)
-            s.pc += Opcode(unchecked: w).hasExtraWord ? 2 : 1
+            try tableInstruction(w.word, s.pc[1], fp, s)
+            s.pc += Opcode(unchecked: w.word).hasExtraWord ? 2 : 1
         } catch {
             s.machine.pointee.unwind = error
             return false
@@ -899,7 +899,7 @@ func swasm_op_tableGet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_refIsNull(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.a] = fp[w.b] == 0 ? 1 : 0
         s.pc += 1
@@ -917,7 +917,7 @@ func swasm_op_refIsNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_refFunc(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.a] = UInt64(UInt(bitPattern: s.context.pointee.functions[Int(w.hi32)]))
         s.pc += 1
@@ -935,7 +935,7 @@ func swasm_op_refFunc(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_refAsNonNull(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         guard fp[w.b] != 0 else { return s.stop(.nullReference) }
         fp[w.a] = fp[w.b]
@@ -954,7 +954,7 @@ func swasm_op_refAsNonNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_throw(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
             throw .exception(makeException(tag: Int(w.hi32), payload: fp + w.a, s))
@@ -975,7 +975,7 @@ func swasm_op_throw(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_throwRef(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
             guard let exn = ExceptionInstance.from(cell: fp[w.a]) else { throw .trap(.nullExceptionReference) }
@@ -997,7 +997,7 @@ func swasm_op_throwRef(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Eqz(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Eqz(fp[w.a])
         s.pc += 1
@@ -1015,7 +1015,7 @@ func swasm_op_i32Eqz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Eq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Eq(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1033,7 +1033,7 @@ func swasm_op_i32Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Ne(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Ne(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1051,7 +1051,7 @@ func swasm_op_i32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32LtS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32LtS(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1069,7 +1069,7 @@ func swasm_op_i32LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32LtU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32LtU(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1087,7 +1087,7 @@ func swasm_op_i32LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32GtS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32GtS(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1105,7 +1105,7 @@ func swasm_op_i32GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32GtU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32GtU(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1123,7 +1123,7 @@ func swasm_op_i32GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32LeS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32LeS(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1141,7 +1141,7 @@ func swasm_op_i32LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32LeU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32LeU(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1159,7 +1159,7 @@ func swasm_op_i32LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32GeS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32GeS(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1177,7 +1177,7 @@ func swasm_op_i32GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32GeU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32GeU(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1195,7 +1195,7 @@ func swasm_op_i32GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Eqz(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Eqz(fp[w.a])
         s.pc += 1
@@ -1213,7 +1213,7 @@ func swasm_op_i64Eqz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Eq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Eq(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1231,7 +1231,7 @@ func swasm_op_i64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Ne(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Ne(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1249,7 +1249,7 @@ func swasm_op_i64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64LtS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64LtS(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1267,7 +1267,7 @@ func swasm_op_i64LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64LtU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64LtU(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1285,7 +1285,7 @@ func swasm_op_i64LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64GtS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64GtS(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1303,7 +1303,7 @@ func swasm_op_i64GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64GtU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64GtU(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1321,7 +1321,7 @@ func swasm_op_i64GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64LeS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64LeS(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1339,7 +1339,7 @@ func swasm_op_i64LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64LeU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64LeU(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1357,7 +1357,7 @@ func swasm_op_i64LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64GeS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64GeS(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1375,7 +1375,7 @@ func swasm_op_i64GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64GeU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64GeU(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1393,7 +1393,7 @@ func swasm_op_i64GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Eq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Eq(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1411,7 +1411,7 @@ func swasm_op_f32Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Ne(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Ne(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1429,7 +1429,7 @@ func swasm_op_f32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Lt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Lt(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1447,7 +1447,7 @@ func swasm_op_f32Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Gt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Gt(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1465,7 +1465,7 @@ func swasm_op_f32Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Le(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Le(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1483,7 +1483,7 @@ func swasm_op_f32Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Ge(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Ge(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1501,7 +1501,7 @@ func swasm_op_f32Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Eq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Eq(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1519,7 +1519,7 @@ func swasm_op_f64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Ne(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Ne(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1537,7 +1537,7 @@ func swasm_op_f64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Lt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Lt(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1555,7 +1555,7 @@ func swasm_op_f64Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Gt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Gt(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1573,7 +1573,7 @@ func swasm_op_f64Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Le(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Le(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1591,7 +1591,7 @@ func swasm_op_f64Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Ge(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Ge(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1609,7 +1609,7 @@ func swasm_op_f64Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Clz(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Clz(fp[w.a])
         s.pc += 1
@@ -1627,7 +1627,7 @@ func swasm_op_i32Clz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Ctz(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Ctz(fp[w.a])
         s.pc += 1
@@ -1645,7 +1645,7 @@ func swasm_op_i32Ctz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Popcnt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Popcnt(fp[w.a])
         s.pc += 1
@@ -1663,7 +1663,7 @@ func swasm_op_i32Popcnt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Add(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1681,7 +1681,7 @@ func swasm_op_i32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Sub(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Sub(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1699,7 +1699,7 @@ func swasm_op_i32Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Mul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1717,7 +1717,7 @@ func swasm_op_i32Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32DivS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i32DivS(fp[w.a], fp[w.b], &trap)
@@ -1738,7 +1738,7 @@ func swasm_op_i32DivS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32DivU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i32DivU(fp[w.a], fp[w.b], &trap)
@@ -1759,7 +1759,7 @@ func swasm_op_i32DivU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32RemS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i32RemS(fp[w.a], fp[w.b], &trap)
@@ -1780,7 +1780,7 @@ func swasm_op_i32RemS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32RemU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i32RemU(fp[w.a], fp[w.b], &trap)
@@ -1801,7 +1801,7 @@ func swasm_op_i32RemU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32And(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1819,7 +1819,7 @@ func swasm_op_i32And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Or(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Or(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1837,7 +1837,7 @@ func swasm_op_i32Or(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Xor(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1855,7 +1855,7 @@ func swasm_op_i32Xor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Shl(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1873,7 +1873,7 @@ func swasm_op_i32Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32ShrS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32ShrS(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1891,7 +1891,7 @@ func swasm_op_i32ShrS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32ShrU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1909,7 +1909,7 @@ func swasm_op_i32ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Rotl(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Rotl(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1927,7 +1927,7 @@ func swasm_op_i32Rotl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Rotr(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Rotr(fp[w.a], fp[w.b])
         s.pc += 1
@@ -1945,7 +1945,7 @@ func swasm_op_i32Rotr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Clz(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Clz(fp[w.a])
         s.pc += 1
@@ -1963,7 +1963,7 @@ func swasm_op_i64Clz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Ctz(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Ctz(fp[w.a])
         s.pc += 1
@@ -1981,7 +1981,7 @@ func swasm_op_i64Ctz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Popcnt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Popcnt(fp[w.a])
         s.pc += 1
@@ -1999,7 +1999,7 @@ func swasm_op_i64Popcnt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Add(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Add(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2017,7 +2017,7 @@ func swasm_op_i64Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Sub(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Sub(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2035,7 +2035,7 @@ func swasm_op_i64Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Mul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2053,7 +2053,7 @@ func swasm_op_i64Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64DivS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i64DivS(fp[w.a], fp[w.b], &trap)
@@ -2074,7 +2074,7 @@ func swasm_op_i64DivS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64DivU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i64DivU(fp[w.a], fp[w.b], &trap)
@@ -2095,7 +2095,7 @@ func swasm_op_i64DivU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64RemS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i64RemS(fp[w.a], fp[w.b], &trap)
@@ -2116,7 +2116,7 @@ func swasm_op_i64RemS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64RemU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i64RemU(fp[w.a], fp[w.b], &trap)
@@ -2137,7 +2137,7 @@ func swasm_op_i64RemU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64And(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64And(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2155,7 +2155,7 @@ func swasm_op_i64And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Or(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Or(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2173,7 +2173,7 @@ func swasm_op_i64Or(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Xor(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Xor(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2191,7 +2191,7 @@ func swasm_op_i64Xor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Shl(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Shl(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2209,7 +2209,7 @@ func swasm_op_i64Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64ShrS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64ShrS(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2227,7 +2227,7 @@ func swasm_op_i64ShrS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64ShrU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64ShrU(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2245,7 +2245,7 @@ func swasm_op_i64ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Rotl(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Rotl(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2263,7 +2263,7 @@ func swasm_op_i64Rotl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Rotr(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Rotr(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2281,7 +2281,7 @@ func swasm_op_i64Rotr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Abs(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Abs(fp[w.a])
         s.pc += 1
@@ -2299,7 +2299,7 @@ func swasm_op_f32Abs(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Neg(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Neg(fp[w.a])
         s.pc += 1
@@ -2317,7 +2317,7 @@ func swasm_op_f32Neg(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Ceil(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Ceil(fp[w.a])
         s.pc += 1
@@ -2335,7 +2335,7 @@ func swasm_op_f32Ceil(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Floor(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Floor(fp[w.a])
         s.pc += 1
@@ -2353,7 +2353,7 @@ func swasm_op_f32Floor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Trunc(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Trunc(fp[w.a])
         s.pc += 1
@@ -2371,7 +2371,7 @@ func swasm_op_f32Trunc(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Nearest(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Nearest(fp[w.a])
         s.pc += 1
@@ -2389,7 +2389,7 @@ func swasm_op_f32Nearest(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Sqrt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Sqrt(fp[w.a])
         s.pc += 1
@@ -2407,7 +2407,7 @@ func swasm_op_f32Sqrt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Add(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Add(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2425,7 +2425,7 @@ func swasm_op_f32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Sub(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2443,7 +2443,7 @@ func swasm_op_f32Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Mul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2461,7 +2461,7 @@ func swasm_op_f32Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Div(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Div(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2479,7 +2479,7 @@ func swasm_op_f32Div(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Min(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Min(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2497,7 +2497,7 @@ func swasm_op_f32Min(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Max(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Max(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2515,7 +2515,7 @@ func swasm_op_f32Max(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Copysign(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32Copysign(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2533,7 +2533,7 @@ func swasm_op_f32Copysign(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Abs(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Abs(fp[w.a])
         s.pc += 1
@@ -2551,7 +2551,7 @@ func swasm_op_f64Abs(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Neg(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Neg(fp[w.a])
         s.pc += 1
@@ -2569,7 +2569,7 @@ func swasm_op_f64Neg(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Ceil(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Ceil(fp[w.a])
         s.pc += 1
@@ -2587,7 +2587,7 @@ func swasm_op_f64Ceil(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Floor(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Floor(fp[w.a])
         s.pc += 1
@@ -2605,7 +2605,7 @@ func swasm_op_f64Floor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Trunc(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Trunc(fp[w.a])
         s.pc += 1
@@ -2623,7 +2623,7 @@ func swasm_op_f64Trunc(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Nearest(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Nearest(fp[w.a])
         s.pc += 1
@@ -2641,7 +2641,7 @@ func swasm_op_f64Nearest(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Sqrt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Sqrt(fp[w.a])
         s.pc += 1
@@ -2659,7 +2659,7 @@ func swasm_op_f64Sqrt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Add(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Add(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2677,7 +2677,7 @@ func swasm_op_f64Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Sub(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2695,7 +2695,7 @@ func swasm_op_f64Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Mul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2713,7 +2713,7 @@ func swasm_op_f64Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Div(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Div(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2731,7 +2731,7 @@ func swasm_op_f64Div(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Min(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Min(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2749,7 +2749,7 @@ func swasm_op_f64Min(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Max(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Max(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2767,7 +2767,7 @@ func swasm_op_f64Max(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Copysign(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64Copysign(fp[w.a], fp[w.b])
         s.pc += 1
@@ -2785,7 +2785,7 @@ func swasm_op_f64Copysign(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32WrapI64(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32WrapI64(fp[w.a])
         s.pc += 1
@@ -2803,7 +2803,7 @@ func swasm_op_i32WrapI64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32TruncF32S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i32TruncF32S(fp[w.a], &trap)
@@ -2824,7 +2824,7 @@ func swasm_op_i32TruncF32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32TruncF32U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i32TruncF32U(fp[w.a], &trap)
@@ -2845,7 +2845,7 @@ func swasm_op_i32TruncF32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32TruncF64S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i32TruncF64S(fp[w.a], &trap)
@@ -2866,7 +2866,7 @@ func swasm_op_i32TruncF64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32TruncF64U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i32TruncF64U(fp[w.a], &trap)
@@ -2887,7 +2887,7 @@ func swasm_op_i32TruncF64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64ExtendI32S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64ExtendI32S(fp[w.a])
         s.pc += 1
@@ -2905,7 +2905,7 @@ func swasm_op_i64ExtendI32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64ExtendI32U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64ExtendI32U(fp[w.a])
         s.pc += 1
@@ -2923,7 +2923,7 @@ func swasm_op_i64ExtendI32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64TruncF32S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i64TruncF32S(fp[w.a], &trap)
@@ -2944,7 +2944,7 @@ func swasm_op_i64TruncF32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64TruncF32U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i64TruncF32U(fp[w.a], &trap)
@@ -2965,7 +2965,7 @@ func swasm_op_i64TruncF32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64TruncF64S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i64TruncF64S(fp[w.a], &trap)
@@ -2986,7 +2986,7 @@ func swasm_op_i64TruncF64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64TruncF64U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         var trap = TrapCode.none
         let v = NumericSemantics.i64TruncF64U(fp[w.a], &trap)
@@ -3007,7 +3007,7 @@ func swasm_op_i64TruncF64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32ConvertI32S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32ConvertI32S(fp[w.a])
         s.pc += 1
@@ -3025,7 +3025,7 @@ func swasm_op_f32ConvertI32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32ConvertI32U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32ConvertI32U(fp[w.a])
         s.pc += 1
@@ -3043,7 +3043,7 @@ func swasm_op_f32ConvertI32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32ConvertI64S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32ConvertI64S(fp[w.a])
         s.pc += 1
@@ -3061,7 +3061,7 @@ func swasm_op_f32ConvertI64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32ConvertI64U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32ConvertI64U(fp[w.a])
         s.pc += 1
@@ -3079,7 +3079,7 @@ func swasm_op_f32ConvertI64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32DemoteF64(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32DemoteF64(fp[w.a])
         s.pc += 1
@@ -3097,7 +3097,7 @@ func swasm_op_f32DemoteF64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64ConvertI32S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64ConvertI32S(fp[w.a])
         s.pc += 1
@@ -3115,7 +3115,7 @@ func swasm_op_f64ConvertI32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64ConvertI32U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64ConvertI32U(fp[w.a])
         s.pc += 1
@@ -3133,7 +3133,7 @@ func swasm_op_f64ConvertI32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64ConvertI64S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64ConvertI64S(fp[w.a])
         s.pc += 1
@@ -3151,7 +3151,7 @@ func swasm_op_f64ConvertI64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64ConvertI64U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64ConvertI64U(fp[w.a])
         s.pc += 1
@@ -3169,7 +3169,7 @@ func swasm_op_f64ConvertI64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64PromoteF32(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64PromoteF32(fp[w.a])
         s.pc += 1
@@ -3187,7 +3187,7 @@ func swasm_op_f64PromoteF32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32ReinterpretF32(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32ReinterpretF32(fp[w.a])
         s.pc += 1
@@ -3205,7 +3205,7 @@ func swasm_op_i32ReinterpretF32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64ReinterpretF64(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64ReinterpretF64(fp[w.a])
         s.pc += 1
@@ -3223,7 +3223,7 @@ func swasm_op_i64ReinterpretF64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32ReinterpretI32(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f32ReinterpretI32(fp[w.a])
         s.pc += 1
@@ -3241,7 +3241,7 @@ func swasm_op_f32ReinterpretI32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64ReinterpretI64(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.f64ReinterpretI64(fp[w.a])
         s.pc += 1
@@ -3259,7 +3259,7 @@ func swasm_op_f64ReinterpretI64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Extend8S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Extend8S(fp[w.a])
         s.pc += 1
@@ -3277,7 +3277,7 @@ func swasm_op_i32Extend8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Extend16S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32Extend16S(fp[w.a])
         s.pc += 1
@@ -3295,7 +3295,7 @@ func swasm_op_i32Extend16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Extend8S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Extend8S(fp[w.a])
         s.pc += 1
@@ -3313,7 +3313,7 @@ func swasm_op_i64Extend8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Extend16S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Extend16S(fp[w.a])
         s.pc += 1
@@ -3331,7 +3331,7 @@ func swasm_op_i64Extend16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Extend32S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64Extend32S(fp[w.a])
         s.pc += 1
@@ -3349,7 +3349,7 @@ func swasm_op_i64Extend32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32TruncSatF32S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32TruncSatF32S(fp[w.a])
         s.pc += 1
@@ -3367,7 +3367,7 @@ func swasm_op_i32TruncSatF32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32TruncSatF32U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32TruncSatF32U(fp[w.a])
         s.pc += 1
@@ -3385,7 +3385,7 @@ func swasm_op_i32TruncSatF32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32TruncSatF64S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32TruncSatF64S(fp[w.a])
         s.pc += 1
@@ -3403,7 +3403,7 @@ func swasm_op_i32TruncSatF64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32TruncSatF64U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i32TruncSatF64U(fp[w.a])
         s.pc += 1
@@ -3421,7 +3421,7 @@ func swasm_op_i32TruncSatF64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64TruncSatF32S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64TruncSatF32S(fp[w.a])
         s.pc += 1
@@ -3439,7 +3439,7 @@ func swasm_op_i64TruncSatF32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64TruncSatF32U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64TruncSatF32U(fp[w.a])
         s.pc += 1
@@ -3457,7 +3457,7 @@ func swasm_op_i64TruncSatF32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64TruncSatF64S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64TruncSatF64S(fp[w.a])
         s.pc += 1
@@ -3475,7 +3475,7 @@ func swasm_op_i64TruncSatF64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64TruncSatF64U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = NumericSemantics.i64TruncSatF64U(fp[w.a])
         s.pc += 1
@@ -3493,7 +3493,7 @@ func swasm_op_i64TruncSatF64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3514,7 +3514,7 @@ func swasm_op_i32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3535,7 +3535,7 @@ func swasm_op_i64Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32Load(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3556,7 +3556,7 @@ func swasm_op_f32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64Load(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3577,7 +3577,7 @@ func swasm_op_f64Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load8S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3598,7 +3598,7 @@ func swasm_op_i32Load8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load8U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3619,7 +3619,7 @@ func swasm_op_i32Load8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load16S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3640,7 +3640,7 @@ func swasm_op_i32Load16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load16U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3661,7 +3661,7 @@ func swasm_op_i32Load16U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load8S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3682,7 +3682,7 @@ func swasm_op_i64Load8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load8U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3703,7 +3703,7 @@ func swasm_op_i64Load8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load16S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3724,7 +3724,7 @@ func swasm_op_i64Load16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load16U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3745,7 +3745,7 @@ func swasm_op_i64Load16U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load32S(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3766,7 +3766,7 @@ func swasm_op_i64Load32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load32U(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3787,7 +3787,7 @@ func swasm_op_i64Load32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Store(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3807,7 +3807,7 @@ func swasm_op_i32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Store(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3827,7 +3827,7 @@ func swasm_op_i64Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Store8(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3847,7 +3847,7 @@ func swasm_op_i32Store8(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Store16(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -3867,7 +3867,7 @@ func swasm_op_i32Store16(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImmBrIfEq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
@@ -3889,7 +3889,7 @@ func swasm_op_i32AddImmBrIfEq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImmBrIfNe(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
@@ -3911,7 +3911,7 @@ func swasm_op_i32AddImmBrIfNe(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImmBrIfLtS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
@@ -3933,7 +3933,7 @@ func swasm_op_i32AddImmBrIfLtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImmBrIfLtU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
@@ -3955,7 +3955,7 @@ func swasm_op_i32AddImmBrIfLtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImmBrIfGtS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
@@ -3977,7 +3977,7 @@ func swasm_op_i32AddImmBrIfGtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImmBrIfGtU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
@@ -3999,7 +3999,7 @@ func swasm_op_i32AddImmBrIfGtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImmBrIfLeS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
@@ -4021,7 +4021,7 @@ func swasm_op_i32AddImmBrIfLeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImmBrIfLeU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
@@ -4043,7 +4043,7 @@ func swasm_op_i32AddImmBrIfLeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImmBrIfGeS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
@@ -4065,7 +4065,7 @@ func swasm_op_i32AddImmBrIfGeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImmBrIfGeU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
@@ -4087,7 +4087,7 @@ func swasm_op_i32AddImmBrIfGeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64AddAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Add(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4106,7 +4106,7 @@ func swasm_op_f64AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64AddSub(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Add(fp[w.a], fp[w.b])
         fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
@@ -4125,7 +4125,7 @@ func swasm_op_f64AddSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64AddMul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Add(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4144,7 +4144,7 @@ func swasm_op_f64AddMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64SubAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4163,7 +4163,7 @@ func swasm_op_f64SubAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64SubSub(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
         fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
@@ -4182,7 +4182,7 @@ func swasm_op_f64SubSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64SubMul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4201,7 +4201,7 @@ func swasm_op_f64SubMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64MulAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4220,7 +4220,7 @@ func swasm_op_f64MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64MulSub(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
         fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
@@ -4239,7 +4239,7 @@ func swasm_op_f64MulSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64MulMul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4258,7 +4258,7 @@ func swasm_op_f64MulMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32AddAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Add(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4277,7 +4277,7 @@ func swasm_op_f32AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32AddSub(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Add(fp[w.a], fp[w.b])
         fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
@@ -4296,7 +4296,7 @@ func swasm_op_f32AddSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32AddMul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Add(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4315,7 +4315,7 @@ func swasm_op_f32AddMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32SubAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4334,7 +4334,7 @@ func swasm_op_f32SubAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32SubSub(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
         fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
@@ -4353,7 +4353,7 @@ func swasm_op_f32SubSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32SubMul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4372,7 +4372,7 @@ func swasm_op_f32SubMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32MulAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4391,7 +4391,7 @@ func swasm_op_f32MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32MulSub(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
         fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
@@ -4410,7 +4410,7 @@ func swasm_op_f32MulSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32MulMul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4429,7 +4429,7 @@ func swasm_op_f32MulMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32ShlAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4448,7 +4448,7 @@ func swasm_op_i32ShlAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Add(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4467,7 +4467,7 @@ func swasm_op_i32AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32MulAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4486,7 +4486,7 @@ func swasm_op_i32MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32XorMul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4505,7 +4505,7 @@ func swasm_op_i32XorMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32MulXor(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i32Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4524,7 +4524,7 @@ func swasm_op_i32MulXor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AndAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32And(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4543,7 +4543,7 @@ func swasm_op_i32AndAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32SubAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Sub(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4562,7 +4562,7 @@ func swasm_op_i32SubAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddShl(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Add(fp[w.a], fp[w.b])
         fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.i32Shl(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.i32Shl(fp[Int(s.pc[1] & 0xFFFF)], t)
@@ -4581,7 +4581,7 @@ func swasm_op_i32AddShl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32ShrUAnd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i32And(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4600,7 +4600,7 @@ func swasm_op_i32ShrUAnd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32ShlOr(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i32Or(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4619,7 +4619,7 @@ func swasm_op_i32ShlOr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64XorMul(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Xor(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4638,7 +4638,7 @@ func swasm_op_i64XorMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64MulXor(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i64Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4657,7 +4657,7 @@ func swasm_op_i64MulXor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64MulAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4676,7 +4676,7 @@ func swasm_op_i64MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64AddAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Add(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4695,7 +4695,7 @@ func swasm_op_i64AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64ShlOr(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Shl(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i64Or(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4714,7 +4714,7 @@ func swasm_op_i64ShlOr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64ShrUXor(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64ShrU(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i64Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4733,7 +4733,7 @@ func swasm_op_i64ShrUXor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64XorRotl(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Xor(fp[w.a], fp[w.b])
         fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.i64Rotl(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.i64Rotl(fp[Int(s.pc[1] & 0xFFFF)], t)
@@ -4752,7 +4752,7 @@ func swasm_op_i64XorRotl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64AndAdd(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64And(fp[w.a], fp[w.b])
         fp[w.c] = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
@@ -4771,7 +4771,7 @@ func swasm_op_i64AndAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32LoadIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -4792,7 +4792,7 @@ func swasm_op_i32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32LoadPlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -4813,7 +4813,7 @@ func swasm_op_i32LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64LoadIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -4834,7 +4834,7 @@ func swasm_op_i64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64LoadPlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -4855,7 +4855,7 @@ func swasm_op_i64LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32LoadIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -4876,7 +4876,7 @@ func swasm_op_f32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32LoadPlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -4897,7 +4897,7 @@ func swasm_op_f32LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64LoadIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -4918,7 +4918,7 @@ func swasm_op_f64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64LoadPlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -4939,7 +4939,7 @@ func swasm_op_f64LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load8SIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -4960,7 +4960,7 @@ func swasm_op_i32Load8SIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load8SPlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -4981,7 +4981,7 @@ func swasm_op_i32Load8SPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load8UIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5002,7 +5002,7 @@ func swasm_op_i32Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load8UPlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5023,7 +5023,7 @@ func swasm_op_i32Load8UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load16UIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5044,7 +5044,7 @@ func swasm_op_i32Load16UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Load16UPlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5065,7 +5065,7 @@ func swasm_op_i32Load16UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load8UIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5086,7 +5086,7 @@ func swasm_op_i64Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load8UPlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5107,7 +5107,7 @@ func swasm_op_i64Load8UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load32UIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5128,7 +5128,7 @@ func swasm_op_i64Load32UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64Load32UPlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5149,7 +5149,7 @@ func swasm_op_i64Load32UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32StoreIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5169,7 +5169,7 @@ func swasm_op_i32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32StorePlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5189,7 +5189,7 @@ func swasm_op_i32StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64StoreIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5209,7 +5209,7 @@ func swasm_op_i64StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64StorePlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5229,7 +5229,7 @@ func swasm_op_i64StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32StoreIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5249,7 +5249,7 @@ func swasm_op_f32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f32StorePlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5269,7 +5269,7 @@ func swasm_op_f32StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64StoreIndexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5289,7 +5289,7 @@ func swasm_op_f64StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_f64StorePlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5309,7 +5309,7 @@ func swasm_op_f64StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Store8Indexed(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5329,7 +5329,7 @@ func swasm_op_i32Store8Indexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32Store8PlusImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
@@ -5349,9 +5349,9 @@ func swasm_op_i32Store8PlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_memoryLoad(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         do throws(Unwind) {
-            try memoryLoad(w, s)
+            try memoryLoad(w.word, s)
             s.pc += 3
         } catch {
             s.machine.pointee.unwind = error
@@ -5371,9 +5371,9 @@ func swasm_op_memoryLoad(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_memoryStore(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         do throws(Unwind) {
-            try memoryStore(w, s)
+            try memoryStore(w.word, s)
             s.pc += 3
         } catch {
             s.machine.pointee.unwind = error
@@ -5393,7 +5393,7 @@ func swasm_op_memoryStore(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32Eq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x == y ? 1 + s.pc[1].offset : 2
@@ -5413,7 +5413,7 @@ func swasm_op_brIfI32Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32Ne(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x != y ? 1 + s.pc[1].offset : 2
@@ -5433,7 +5433,7 @@ func swasm_op_brIfI32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32LtS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = Int32(bitPattern: x) < Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
@@ -5453,7 +5453,7 @@ func swasm_op_brIfI32LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32LtU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x < y ? 1 + s.pc[1].offset : 2
@@ -5473,7 +5473,7 @@ func swasm_op_brIfI32LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32GtS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = Int32(bitPattern: x) > Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
@@ -5493,7 +5493,7 @@ func swasm_op_brIfI32GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32GtU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x > y ? 1 + s.pc[1].offset : 2
@@ -5513,7 +5513,7 @@ func swasm_op_brIfI32GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32LeS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = Int32(bitPattern: x) <= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
@@ -5533,7 +5533,7 @@ func swasm_op_brIfI32LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32LeU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x <= y ? 1 + s.pc[1].offset : 2
@@ -5553,7 +5553,7 @@ func swasm_op_brIfI32LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32GeS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = Int32(bitPattern: x) >= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
@@ -5573,7 +5573,7 @@ func swasm_op_brIfI32GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32GeU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x >= y ? 1 + s.pc[1].offset : 2
@@ -5593,7 +5593,7 @@ func swasm_op_brIfI32GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32And(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x & y != 0 ? 1 + s.pc[1].offset : 2
@@ -5613,7 +5613,7 @@ func swasm_op_brIfI32And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI32AndZero(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x & y == 0 ? 1 + s.pc[1].offset : 2
@@ -5633,7 +5633,7 @@ func swasm_op_brIfI32AndZero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI64Eq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x == y ? 1 + s.pc[1].offset : 2
@@ -5653,7 +5653,7 @@ func swasm_op_brIfI64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI64Ne(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x != y ? 1 + s.pc[1].offset : 2
@@ -5673,7 +5673,7 @@ func swasm_op_brIfI64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI64LtS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = Int64(bitPattern: x) < Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
@@ -5693,7 +5693,7 @@ func swasm_op_brIfI64LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI64LtU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x < y ? 1 + s.pc[1].offset : 2
@@ -5713,7 +5713,7 @@ func swasm_op_brIfI64LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI64GtS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = Int64(bitPattern: x) > Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
@@ -5733,7 +5733,7 @@ func swasm_op_brIfI64GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI64GtU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x > y ? 1 + s.pc[1].offset : 2
@@ -5753,7 +5753,7 @@ func swasm_op_brIfI64GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI64LeS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = Int64(bitPattern: x) <= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
@@ -5773,7 +5773,7 @@ func swasm_op_brIfI64LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI64LeU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x <= y ? 1 + s.pc[1].offset : 2
@@ -5793,7 +5793,7 @@ func swasm_op_brIfI64LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI64GeS(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = Int64(bitPattern: x) >= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
@@ -5813,7 +5813,7 @@ func swasm_op_brIfI64GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfI64GeU(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x >= y ? 1 + s.pc[1].offset : 2
@@ -5833,7 +5833,7 @@ func swasm_op_brIfI64GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF32Eq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -5852,7 +5852,7 @@ func swasm_op_brIfF32Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF32Eq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -5871,7 +5871,7 @@ func swasm_op_brIfNotF32Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF32Ne(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -5890,7 +5890,7 @@ func swasm_op_brIfF32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF32Ne(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -5909,7 +5909,7 @@ func swasm_op_brIfNotF32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF32Lt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -5928,7 +5928,7 @@ func swasm_op_brIfF32Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF32Lt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -5947,7 +5947,7 @@ func swasm_op_brIfNotF32Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF32Gt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -5966,7 +5966,7 @@ func swasm_op_brIfF32Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF32Gt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -5985,7 +5985,7 @@ func swasm_op_brIfNotF32Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF32Le(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6004,7 +6004,7 @@ func swasm_op_brIfF32Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF32Le(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6023,7 +6023,7 @@ func swasm_op_brIfNotF32Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF32Ge(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6042,7 +6042,7 @@ func swasm_op_brIfF32Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF32Ge(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6061,7 +6061,7 @@ func swasm_op_brIfNotF32Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF64Eq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) == Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6080,7 +6080,7 @@ func swasm_op_brIfF64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF64Eq(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) == Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6099,7 +6099,7 @@ func swasm_op_brIfNotF64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF64Ne(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) != Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6118,7 +6118,7 @@ func swasm_op_brIfF64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF64Ne(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) != Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6137,7 +6137,7 @@ func swasm_op_brIfNotF64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF64Lt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) < Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6156,7 +6156,7 @@ func swasm_op_brIfF64Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF64Lt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) < Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6175,7 +6175,7 @@ func swasm_op_brIfNotF64Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF64Gt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) > Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6194,7 +6194,7 @@ func swasm_op_brIfF64Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF64Gt(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) > Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6213,7 +6213,7 @@ func swasm_op_brIfNotF64Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF64Le(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) <= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6232,7 +6232,7 @@ func swasm_op_brIfF64Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF64Le(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) <= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6251,7 +6251,7 @@ func swasm_op_brIfNotF64Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfF64Ge(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) >= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6270,7 +6270,7 @@ func swasm_op_brIfF64Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_brIfNotF64Ge(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) >= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
@@ -6289,7 +6289,7 @@ func swasm_op_brIfNotF64Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i32AddImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
         s.pc += 1
@@ -6307,7 +6307,7 @@ func swasm_op_i32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 
 extension Executor {
     @inline(__always) func run_i64AddImm(_ s: inout LoopState) -> Bool {
-        let w = s.pc.pointee
+        let w = InstructionWord(s.pc)
         let fp = s.fp
         fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
         s.pc += 1
