@@ -153,6 +153,17 @@ INDEXED_STORES = ['i32Store', 'i64Store', 'f32Store', 'f64Store', 'i32Store8']
 OTHER += ['i32AddImmBrIf' + c for c in ADDIMM_BRANCHES] + [t + a + b for t, a, b in PAIRS]
 OTHER += [n + 'Indexed' for n in INDEXED_LOADS + INDEXED_STORES if n + 'Indexed' not in OTHER]
 OTHER += [n + 'PlusImm' for n in INDEXED_LOADS + INDEXED_STORES]
+# Sequences: two adjacent one-word instructions run by one handler (one dispatch instead of two). The set is
+# the commonest adjacent pairs of simple instructions in the dynamic pair counts of Benchmarks/ programs
+# (each seen in at least three of them, or a generic counterpart of one that is).
+SEQUENCES = [('i32AddImm', 'i32AddImm'), ('i32Shl', 'i32AddImm'), ('i32AddImm', 'i32Add'), ('copy', 'copy'),
+             ('i32AddImm', 'copy'), ('const32', 'i32And'), ('i32Add', 'i32AddImm'), ('i32AddImm', 'i32And'),
+             ('i64ExtendI32U', 'i64Add'), ('i32Add', 'i32Add'), ('i32And', 'const32'), ('i32AddImm', 'i32Shl'),
+             ('const32', 'i32Add'), ('const32', 'const32'), ('const32', 'i32Mul'), ('copy', 'i32LtS'),
+             ('copy', 'i32AddImm'), ('i32And', 'i32AddImm'), ('copy', 'i32Shl'), ('i32Xor', 'const32'),
+             ('i64AddImm', 'i64AddImm'), ('copy', 'const32'), ('const32', 'copy')]
+def sequence_name(a, b): return a + 'Then' + b[0].upper() + b[1:]
+OTHER += [sequence_name(a, b) for a, b in SEQUENCES]
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
 out.append('/// Between 257 and 512 cases: an opcode is two bytes whose raw value fits 9 bits (`Opcode(unchecked:)` relies on it).')
 out.append('enum Opcode: UInt16 {')
@@ -298,6 +309,16 @@ for line in region.split('\n'):
     elif line.strip() and not line.strip().startswith('//'):
         assert groups and line.startswith(' ' * 16), line
         groups[-1][1].append(line[8:])
+# Sequence handlers: the two bodies one after the other; the second reads its fields from the next word.
+body_of = {n: lines for names, lines in groups for n in names}
+for a, b in SEQUENCES:
+    first, second = body_of[a], body_of[b]
+    for lines in (first, second):
+        assert lines[-1].strip() == 's.pc += 1' and not any(re.search(r'\b(try|throw|return|break|stop)\b|s\.pc', l)
+                                                            for l in lines[:-1]), lines
+    renamed = [re.sub(r'\bw\.', 'w2.', l) for l in second[:-1]]
+    lines = ['        let w2 = InstructionWord(s.pc + 1)'] + first[:-1] + renamed + ['        s.pc += 2']
+    groups.append(([sequence_name(a, b)], lines))
 opcodes = [n for n, _ in cases] + OTHER
 handler_of = {}
 swift = []
@@ -374,6 +395,10 @@ lengths += ['        default: nil', '        }', '    }', '',
             '    var addImmediateBranch: Opcode? {', '        switch self {']
 for c in ADDIMM_BRANCHES:
     lengths.append(f'        case .brIfI32{c}: .i32AddImmBrIf{c}')
+lengths += ['        default: nil', '        }', '    }', '']
+lengths += ['    /// The sequence handler that runs `first` then `second` (both one-word instructions).',
+            '    static func sequence(_ first: Opcode, _ second: Opcode) -> Opcode? {', '        switch (first, second) {']
+for a, b in SEQUENCES: lengths.append(f'        case (.{a}, .{b}): .{sequence_name(a, b)}')
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The indexed form of a load or store (address = fp[b] + fp[c]).', '    var indexed: Opcode? {', '        switch self {']
 for n in INDEXED_LOADS + INDEXED_STORES: lengths.append(f'        case .{n}: .{n}Indexed')

@@ -158,8 +158,9 @@ struct Translator {
     // MARK: Fusing adjacent instructions
 
     /// Replaces adjacent pairs with one fused instruction where the second is not a jump target: an
-    /// i32.add-immediate followed by a compare-branch on its result, and two binary operations where the
-    /// second consumes the first's temp (the temp is then never written). Runs on finished code, when every
+    /// i32.add-immediate followed by a compare-branch on its result, an i32.add-immediate address folded
+    /// into a load or store, two binary operations where the second consumes the first's temp (the temp is
+    /// then never written), and common pairs of simple instructions run by one handler (`Opcode.sequence`). Runs on finished code, when every
     /// jump target is known; fused instructions take the pair's words, so no position or offset moves.
     mutating func fuseAdjacentPairs() {
         var isTarget = [Bool](repeating: false, count: code.count + 1)
@@ -181,6 +182,9 @@ struct Translator {
             i += n
         }
         for h in handlers {
+            // Range boundaries too, so no fused instruction straddles a try block's edge.
+            mark(h.start)
+            mark(h.end)
             if case .catch(let targets) = h.kind { for c in targets { mark(c.target) } }
         }
         let firstTemp = localCount + constantCapacity
@@ -211,6 +215,11 @@ struct Translator {
                 let tRight = second.b == first.c
                 code[p] = word(pair, a: first.a, b: first.b, c: second.c)
                 code[i] = UInt64(tRight ? second.a : second.b) | (tRight ? 0x1_0000 : 0)
+                fused = true
+            }
+            if !fused, !isTarget[i], let sequence = Opcode.sequence(op1, op2) {
+                // [first][second] -> [sequence with first's fields][second's word]
+                code[p] = (first & ~0xFFFF) | UInt64(sequence.rawValue)
                 fused = true
             }
             k += fused ? 2 : 1

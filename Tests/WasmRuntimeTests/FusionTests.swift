@@ -87,6 +87,29 @@ import WasmText
         #expect(try call(s, i, "count", [0]) == [1])
     }
 
+    @Test func sequencesRunBothInstructions() throws {
+        // Two independent increments and a pair of copies (a swap through a third local): each becomes one
+        // sequence instruction that must perform both writes, in order.
+        let wat = """
+            (module
+              (func (export "bump") (param i32 i32) (result i32)
+                (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+                (local.set 1 (i32.add (local.get 1) (i32.const -5)))
+                (i32.sub (local.get 0) (local.get 1)))
+              (func (export "swap") (param i32 i32) (result i32) (local i32)
+                (local.set 2 (local.get 0))
+                (local.set 0 (local.get 1))
+                (local.set 1 (local.get 2))
+                (i32.sub (local.get 0) (local.get 1))))
+            """
+        let code = try disassembly(wat)
+        #expect(code.contains("i32AddImmThenI32AddImm"))
+        #expect(code.contains("copyThenCopy"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "bump", [10, 20]) == [UInt64(UInt32(bitPattern: -2))])
+        #expect(try call(s, i, "swap", [7, 3]) == [UInt64(UInt32(bitPattern: -4))])
+    }
+
     @Test func foldedAddressesWrapAt32Bits() throws {
         // i32.add of an address and a constant wraps at 2^32 before the offset is added: 0xFFFFFFFF + 1
         // addresses byte 0, in the fused instruction as in the spec.

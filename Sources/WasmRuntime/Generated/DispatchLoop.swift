@@ -6323,6 +6323,466 @@ func swasm_op_i64AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     return 0
 }
 
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w2.c] = UInt64(UInt32(truncatingIfNeeded: fp[w2.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w2.b))))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32AddImm") @inline(__always)
+func swasm_op_i32AddImmThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w2.c] = UInt64(UInt32(truncatingIfNeeded: fp[w2.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w2.b))))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlThenI32AddImm") @inline(__always)
+func swasm_op_i32ShlThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w2.c] = NumericSemantics.i32Add(fp[w2.a], fp[w2.b])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32Add") @inline(__always)
+func swasm_op_i32AddImmThenI32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32Add(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_copyThenCopy(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.a] = fp[w.b]
+        fp[w2.a] = fp[w2.b]
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_copyThenCopy") @inline(__always)
+func swasm_op_copyThenCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenCopy(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenCopy(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w2.a] = fp[w2.b]
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenCopy") @inline(__always)
+func swasm_op_i32AddImmThenCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenCopy(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_const32ThenI32And(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.a] = UInt64(w.hi32)
+        fp[w2.c] = NumericSemantics.i32And(fp[w2.a], fp[w2.b])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_const32ThenI32And") @inline(__always)
+func swasm_op_const32ThenI32And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenI32And(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w2.c] = UInt64(UInt32(truncatingIfNeeded: fp[w2.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w2.b))))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32AddImm") @inline(__always)
+func swasm_op_i32AddThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32And(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w2.c] = NumericSemantics.i32And(fp[w2.a], fp[w2.b])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32And") @inline(__always)
+func swasm_op_i32AddImmThenI32And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32And(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ExtendI32UThenI64Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = NumericSemantics.i64ExtendI32U(fp[w.a])
+        fp[w2.c] = NumericSemantics.i64Add(fp[w2.a], fp[w2.b])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ExtendI32UThenI64Add") @inline(__always)
+func swasm_op_i64ExtendI32UThenI64Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32UThenI64Add(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w2.c] = NumericSemantics.i32Add(fp[w2.a], fp[w2.b])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32Add") @inline(__always)
+func swasm_op_i32AddThenI32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32Add(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndThenConst32(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
+        fp[w2.a] = UInt64(w2.hi32)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndThenConst32") @inline(__always)
+func swasm_op_i32AndThenConst32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndThenConst32(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32Shl(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w2.c] = NumericSemantics.i32Shl(fp[w2.a], fp[w2.b])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32Shl") @inline(__always)
+func swasm_op_i32AddImmThenI32Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32Shl(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_const32ThenI32Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.a] = UInt64(w.hi32)
+        fp[w2.c] = NumericSemantics.i32Add(fp[w2.a], fp[w2.b])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_const32ThenI32Add") @inline(__always)
+func swasm_op_const32ThenI32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenI32Add(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_const32ThenConst32(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.a] = UInt64(w.hi32)
+        fp[w2.a] = UInt64(w2.hi32)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_const32ThenConst32") @inline(__always)
+func swasm_op_const32ThenConst32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenConst32(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_const32ThenI32Mul(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.a] = UInt64(w.hi32)
+        fp[w2.c] = NumericSemantics.i32Mul(fp[w2.a], fp[w2.b])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_const32ThenI32Mul") @inline(__always)
+func swasm_op_const32ThenI32Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenI32Mul(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_copyThenI32LtS(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.a] = fp[w.b]
+        fp[w2.c] = NumericSemantics.i32LtS(fp[w2.a], fp[w2.b])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_copyThenI32LtS") @inline(__always)
+func swasm_op_copyThenI32LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenI32LtS(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_copyThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.a] = fp[w.b]
+        fp[w2.c] = UInt64(UInt32(truncatingIfNeeded: fp[w2.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w2.b))))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_copyThenI32AddImm") @inline(__always)
+func swasm_op_copyThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
+        fp[w2.c] = UInt64(UInt32(truncatingIfNeeded: fp[w2.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w2.b))))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndThenI32AddImm") @inline(__always)
+func swasm_op_i32AndThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_copyThenI32Shl(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.a] = fp[w.b]
+        fp[w2.c] = NumericSemantics.i32Shl(fp[w2.a], fp[w2.b])
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_copyThenI32Shl") @inline(__always)
+func swasm_op_copyThenI32Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenI32Shl(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32XorThenConst32(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
+        fp[w2.a] = UInt64(w2.hi32)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32XorThenConst32") @inline(__always)
+func swasm_op_i32XorThenConst32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorThenConst32(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AddImmThenI64AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+        fp[w2.c] = fp[w2.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w2.b)))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AddImmThenI64AddImm") @inline(__always)
+func swasm_op_i64AddImmThenI64AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddImmThenI64AddImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_copyThenConst32(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.a] = fp[w.b]
+        fp[w2.a] = UInt64(w2.hi32)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_copyThenConst32") @inline(__always)
+func swasm_op_copyThenConst32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenConst32(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_const32ThenCopy(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let w2 = InstructionWord(s.pc + 1)
+        fp[w.a] = UInt64(w.hi32)
+        fp[w2.a] = fp[w2.b]
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_const32ThenCopy") @inline(__always)
+func swasm_op_const32ThenCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenCopy(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
 extension Opcode {
     /// Words the instruction occupies (`brTable`: without its offset table).
     var length: Int {
@@ -6484,6 +6944,29 @@ extension Opcode {
         case .f32StorePlusImm: 3
         case .f64StorePlusImm: 3
         case .i32Store8PlusImm: 3
+        case .i32AddImmThenI32AddImm: 2
+        case .i32ShlThenI32AddImm: 2
+        case .i32AddImmThenI32Add: 2
+        case .copyThenCopy: 2
+        case .i32AddImmThenCopy: 2
+        case .const32ThenI32And: 2
+        case .i32AddThenI32AddImm: 2
+        case .i32AddImmThenI32And: 2
+        case .i64ExtendI32UThenI64Add: 2
+        case .i32AddThenI32Add: 2
+        case .i32AndThenConst32: 2
+        case .i32AddImmThenI32Shl: 2
+        case .const32ThenI32Add: 2
+        case .const32ThenConst32: 2
+        case .const32ThenI32Mul: 2
+        case .copyThenI32LtS: 2
+        case .copyThenI32AddImm: 2
+        case .i32AndThenI32AddImm: 2
+        case .copyThenI32Shl: 2
+        case .i32XorThenConst32: 2
+        case .i64AddImmThenI64AddImm: 2
+        case .copyThenConst32: 2
+        case .const32ThenCopy: 2
         default: 1
         }
     }
@@ -6557,6 +7040,36 @@ extension Opcode {
         case .brIfI32LeU: .i32AddImmBrIfLeU
         case .brIfI32GeS: .i32AddImmBrIfGeS
         case .brIfI32GeU: .i32AddImmBrIfGeU
+        default: nil
+        }
+    }
+
+    /// The sequence handler that runs `first` then `second` (both one-word instructions).
+    static func sequence(_ first: Opcode, _ second: Opcode) -> Opcode? {
+        switch (first, second) {
+        case (.i32AddImm, .i32AddImm): .i32AddImmThenI32AddImm
+        case (.i32Shl, .i32AddImm): .i32ShlThenI32AddImm
+        case (.i32AddImm, .i32Add): .i32AddImmThenI32Add
+        case (.copy, .copy): .copyThenCopy
+        case (.i32AddImm, .copy): .i32AddImmThenCopy
+        case (.const32, .i32And): .const32ThenI32And
+        case (.i32Add, .i32AddImm): .i32AddThenI32AddImm
+        case (.i32AddImm, .i32And): .i32AddImmThenI32And
+        case (.i64ExtendI32U, .i64Add): .i64ExtendI32UThenI64Add
+        case (.i32Add, .i32Add): .i32AddThenI32Add
+        case (.i32And, .const32): .i32AndThenConst32
+        case (.i32AddImm, .i32Shl): .i32AddImmThenI32Shl
+        case (.const32, .i32Add): .const32ThenI32Add
+        case (.const32, .const32): .const32ThenConst32
+        case (.const32, .i32Mul): .const32ThenI32Mul
+        case (.copy, .i32LtS): .copyThenI32LtS
+        case (.copy, .i32AddImm): .copyThenI32AddImm
+        case (.i32And, .i32AddImm): .i32AndThenI32AddImm
+        case (.copy, .i32Shl): .copyThenI32Shl
+        case (.i32Xor, .const32): .i32XorThenConst32
+        case (.i64AddImm, .i64AddImm): .i64AddImmThenI64AddImm
+        case (.copy, .const32): .copyThenConst32
+        case (.const32, .copy): .const32ThenCopy
         default: nil
         }
     }

@@ -1023,9 +1023,32 @@ enum Opcode: UInt16 {
     case f32StorePlusImm
     case f64StorePlusImm
     case i32Store8PlusImm
+    case i32AddImmThenI32AddImm
+    case i32ShlThenI32AddImm
+    case i32AddImmThenI32Add
+    case copyThenCopy
+    case i32AddImmThenCopy
+    case const32ThenI32And
+    case i32AddThenI32AddImm
+    case i32AddImmThenI32And
+    case i64ExtendI32UThenI64Add
+    case i32AddThenI32Add
+    case i32AndThenConst32
+    case i32AddImmThenI32Shl
+    case const32ThenI32Add
+    case const32ThenConst32
+    case const32ThenI32Mul
+    case copyThenI32LtS
+    case copyThenI32AddImm
+    case i32AndThenI32AddImm
+    case copyThenI32Shl
+    case i32XorThenConst32
+    case i64AddImmThenI64AddImm
+    case copyThenConst32
+    case const32ThenCopy
 }
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 325
+    static let caseCount = 348
 }

@@ -339,6 +339,29 @@ SWASM_HANDLER(i64StorePlusImm);
 SWASM_HANDLER(f32StorePlusImm);
 SWASM_HANDLER(f64StorePlusImm);
 SWASM_HANDLER(i32Store8PlusImm);
+SWASM_HANDLER(i32AddImmThenI32AddImm);
+SWASM_HANDLER(i32ShlThenI32AddImm);
+SWASM_HANDLER(i32AddImmThenI32Add);
+SWASM_HANDLER(copyThenCopy);
+SWASM_HANDLER(i32AddImmThenCopy);
+SWASM_HANDLER(const32ThenI32And);
+SWASM_HANDLER(i32AddThenI32AddImm);
+SWASM_HANDLER(i32AddImmThenI32And);
+SWASM_HANDLER(i64ExtendI32UThenI64Add);
+SWASM_HANDLER(i32AddThenI32Add);
+SWASM_HANDLER(i32AndThenConst32);
+SWASM_HANDLER(i32AddImmThenI32Shl);
+SWASM_HANDLER(const32ThenI32Add);
+SWASM_HANDLER(const32ThenConst32);
+SWASM_HANDLER(const32ThenI32Mul);
+SWASM_HANDLER(copyThenI32LtS);
+SWASM_HANDLER(copyThenI32AddImm);
+SWASM_HANDLER(i32AndThenI32AddImm);
+SWASM_HANDLER(copyThenI32Shl);
+SWASM_HANDLER(i32XorThenConst32);
+SWASM_HANDLER(i64AddImmThenI64AddImm);
+SWASM_HANDLER(copyThenConst32);
+SWASM_HANDLER(const32ThenCopy);
 
 /// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
 /// the translator builds every instruction word from an `Opcode` (fewer than 512 cases, checked by
@@ -669,29 +692,29 @@ static const swasm_handler swasm_handlers[512] = {
     swasm_h_f32StorePlusImm,
     swasm_h_f64StorePlusImm,
     swasm_h_i32Store8PlusImm,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
+    swasm_h_i32AddImmThenI32AddImm,
+    swasm_h_i32ShlThenI32AddImm,
+    swasm_h_i32AddImmThenI32Add,
+    swasm_h_copyThenCopy,
+    swasm_h_i32AddImmThenCopy,
+    swasm_h_const32ThenI32And,
+    swasm_h_i32AddThenI32AddImm,
+    swasm_h_i32AddImmThenI32And,
+    swasm_h_i64ExtendI32UThenI64Add,
+    swasm_h_i32AddThenI32Add,
+    swasm_h_i32AndThenConst32,
+    swasm_h_i32AddImmThenI32Shl,
+    swasm_h_const32ThenI32Add,
+    swasm_h_const32ThenConst32,
+    swasm_h_const32ThenI32Mul,
+    swasm_h_copyThenI32LtS,
+    swasm_h_copyThenI32AddImm,
+    swasm_h_i32AndThenI32AddImm,
+    swasm_h_copyThenI32Shl,
+    swasm_h_i32XorThenConst32,
+    swasm_h_i64AddImmThenI64AddImm,
+    swasm_h_copyThenConst32,
+    swasm_h_const32ThenCopy,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -1179,6 +1202,29 @@ __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64StorePlusImm) { SWASM_
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32StorePlusImm) { SWASM_BODY(f32StorePlusImm) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64StorePlusImm) { SWASM_BODY(f64StorePlusImm) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Store8PlusImm) { SWASM_BODY(i32Store8PlusImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddImm) { SWASM_BODY(i32AddImmThenI32AddImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShlThenI32AddImm) { SWASM_BODY(i32ShlThenI32AddImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenI32Add) { SWASM_BODY(i32AddImmThenI32Add) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenCopy) { SWASM_BODY(copyThenCopy) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenCopy) { SWASM_BODY(i32AddImmThenCopy) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenI32And) { SWASM_BODY(const32ThenI32And) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddThenI32AddImm) { SWASM_BODY(i32AddThenI32AddImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenI32And) { SWASM_BODY(i32AddImmThenI32And) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ExtendI32UThenI64Add) { SWASM_BODY(i64ExtendI32UThenI64Add) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddThenI32Add) { SWASM_BODY(i32AddThenI32Add) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AndThenConst32) { SWASM_BODY(i32AndThenConst32) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenI32Shl) { SWASM_BODY(i32AddImmThenI32Shl) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenI32Add) { SWASM_BODY(const32ThenI32Add) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenConst32) { SWASM_BODY(const32ThenConst32) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenI32Mul) { SWASM_BODY(const32ThenI32Mul) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenI32LtS) { SWASM_BODY(copyThenI32LtS) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenI32AddImm) { SWASM_BODY(copyThenI32AddImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AndThenI32AddImm) { SWASM_BODY(i32AndThenI32AddImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenI32Shl) { SWASM_BODY(copyThenI32Shl) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32XorThenConst32) { SWASM_BODY(i32XorThenConst32) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64AddImmThenI64AddImm) { SWASM_BODY(i64AddImmThenI64AddImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenConst32) { SWASM_BODY(copyThenConst32) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenCopy) { SWASM_BODY(const32ThenCopy) }
 
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
