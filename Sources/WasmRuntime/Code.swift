@@ -178,7 +178,8 @@ package final class CompiledModule: @unchecked Sendable {
     let typeFunctions: [FunctionType?]
     /// Type index of every function in the function index space.
     let functionTypeIndices: [UInt32]
-    /// Total size of translated code in bytes.
+    /// Total size of translated code in bytes: instruction words plus each function's frame template
+    /// (its constant operands and local zeros).
     package let codeByteCount: Int
 
     init(module: Module, functions: [CompiledFunction]) {
@@ -186,7 +187,7 @@ package final class CompiledModule: @unchecked Sendable {
         self.functions = functions
         self.typeFunctions = module.types.map(\.functionType)
         self.functionTypeIndices = module.functionTypeIndices
-        self.codeByteCount = functions.reduce(0) { $0 + $1.codeCount * 8 }
+        self.codeByteCount = functions.reduce(0) { $0 + ($1.codeCount + $1.frameInitCount) * 8 }
     }
 
     /// The translated code of each defined function (index in the function index space, disassembly).
