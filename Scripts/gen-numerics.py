@@ -153,7 +153,9 @@ INDEXED_STORES = ['i32Store', 'i64Store', 'f32Store', 'f64Store', 'i32Store8']
 OTHER += ['i32AddImmBrIf' + c for c in ADDIMM_BRANCHES] + [t + a + b for t, a, b in PAIRS]
 OTHER += [n + 'Indexed' for n in INDEXED_LOADS + INDEXED_STORES if n + 'Indexed' not in OTHER]
 OTHER += [n + 'PlusImm' for n in INDEXED_LOADS + INDEXED_STORES]
-# Sequences: two adjacent one-word instructions run by one handler (one dispatch instead of two). The set is
+# Sequences: two adjacent instructions run by one handler (one dispatch instead of two); the code keeps both
+# instructions' words, only the first opcode changes. The first is a simple instruction, load or store; the
+# second may also branch. The set is
 # the commonest adjacent pairs of simple instructions in the dynamic pair counts of Benchmarks/ programs
 # (each seen in at least three of them, or a generic counterpart of one that is).
 SEQUENCES = [('i32AddImm', 'i32AddImm'), ('i32Shl', 'i32AddImm'), ('i32AddImm', 'i32Add'), ('copy', 'copy'),
@@ -161,7 +163,13 @@ SEQUENCES = [('i32AddImm', 'i32AddImm'), ('i32Shl', 'i32AddImm'), ('i32AddImm', 
              ('i64ExtendI32U', 'i64Add'), ('i32Add', 'i32Add'), ('i32And', 'const32'), ('i32AddImm', 'i32Shl'),
              ('const32', 'i32Add'), ('const32', 'const32'), ('const32', 'i32Mul'), ('copy', 'i32LtS'),
              ('copy', 'i32AddImm'), ('i32And', 'i32AddImm'), ('copy', 'i32Shl'), ('i32Xor', 'const32'),
-             ('i64AddImm', 'i64AddImm'), ('copy', 'const32'), ('const32', 'copy')]
+             ('i64AddImm', 'i64AddImm'), ('copy', 'const32'), ('const32', 'copy'),
+             # with a load, store or branch: the commonest such pairs seen in at least three programs
+             ('i32Add', 'i32Load'), ('i32Load', 'i32Load8U'), ('i32Store', 'br'), ('i32Shl', 'i32LoadIndexed'),
+             ('i32Load', 'i32Load'), ('i32Store', 'i32Store'), ('i32AddImm', 'brIf'), ('i32LtU', 'select'),
+             ('i32Store', 'i32AddImm'), ('i32AddImm', 'br'), ('i32Load', 'i32ShrU'), ('i32AddImm', 'i32Load'),
+             ('i32Add', 'i32Load8U'), ('i32Load', 'brIf'), ('const32', 'brIfI32Ne'), ('i32Store', 'i32Load'),
+             ('i32Shl', 'i32StoreIndexed'), ('i32Load', 'brIfNot'), ('i32Add', 'i32Store')]
 def sequence_name(a, b): return a + 'Then' + b[0].upper() + b[1:]
 OTHER += [sequence_name(a, b) for a, b in SEQUENCES]
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
@@ -309,15 +317,16 @@ for line in region.split('\n'):
     elif line.strip() and not line.strip().startswith('//'):
         assert groups and line.startswith(' ' * 16), line
         groups[-1][1].append(line[8:])
-# Sequence handlers: the two bodies one after the other; the second reads its fields from the next word.
+# Sequence handlers: the first body (which ends by advancing pc past the first instruction), then the second
+# body in a nested scope with its own `w`, exactly as if the second handler had been dispatched.
 body_of = {n: lines for names, lines in groups for n in names}
 for a, b in SEQUENCES:
     first, second = body_of[a], body_of[b]
-    for lines in (first, second):
-        assert lines[-1].strip() == 's.pc += 1' and not any(re.search(r'\b(try|throw|return|break|stop)\b|s\.pc', l)
-                                                            for l in lines[:-1]), lines
-    renamed = [re.sub(r'\bw\.', 'w2.', l) for l in second[:-1]]
-    lines = ['        let w2 = InstructionWord(s.pc + 1)'] + first[:-1] + renamed + ['        s.pc += 2']
+    assert re.fullmatch(r's\.pc \+= \d', first[-1].strip()), (a, first)
+    assert not any(re.search(r'\b(try|throw|break)\b|s\.pc \+=', l) for l in first[:-1]), (a, first)
+    assert not any(re.search(r'\b(try|throw)\b', l) for l in second), (b, second)
+    lines = first + ['        do {'] + (['            let w = InstructionWord(s.pc)'] if any(re.search(r'\bw\b', l) for l in second) else []) \
+        + ['    ' + l for l in second] + ['        }']
     groups.append(([sequence_name(a, b)], lines))
 opcodes = [n for n, _ in cases] + OTHER
 handler_of = {}
@@ -333,7 +342,7 @@ for names, lines in groups:
     if re.search(r'\bw\b', text):
         # Operand fields are read straight from the code (one narrow load each, no shifts); a body that needs
         # the whole word says `w.word`.
-        text = re.sub(r'\bw\b(?![.:])', 'w.word', text)
+        text = re.sub(r'(?<!let )\bw\b(?![.:])', 'w.word', text)
         pro.append('        let w = InstructionWord(s.pc)')
     if re.search(r'\bfp\b', text): pro.append('        let fp = s.fp')
     ends = '' if lines[-1].strip().startswith('throw ') else '\n        return true'

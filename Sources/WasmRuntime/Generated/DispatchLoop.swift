@@ -6327,10 +6327,13 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
-        fp[w2.c] = UInt64(UInt32(truncatingIfNeeded: fp[w2.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w2.b))))
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6347,10 +6350,13 @@ extension Executor {
     @inline(__always) func run_i32ShlThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
-        fp[w2.c] = UInt64(UInt32(truncatingIfNeeded: fp[w2.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w2.b))))
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6367,10 +6373,13 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenI32Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
-        fp[w2.c] = NumericSemantics.i32Add(fp[w2.a], fp[w2.b])
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6387,10 +6396,13 @@ extension Executor {
     @inline(__always) func run_copyThenCopy(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.a] = fp[w.b]
-        fp[w2.a] = fp[w2.b]
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = fp[w.b]
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6407,10 +6419,13 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenCopy(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
-        fp[w2.a] = fp[w2.b]
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = fp[w.b]
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6427,10 +6442,13 @@ extension Executor {
     @inline(__always) func run_const32ThenI32And(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.a] = UInt64(w.hi32)
-        fp[w2.c] = NumericSemantics.i32And(fp[w2.a], fp[w2.b])
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6447,10 +6465,13 @@ extension Executor {
     @inline(__always) func run_i32AddThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
-        fp[w2.c] = UInt64(UInt32(truncatingIfNeeded: fp[w2.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w2.b))))
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6467,10 +6488,13 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenI32And(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
-        fp[w2.c] = NumericSemantics.i32And(fp[w2.a], fp[w2.b])
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6487,10 +6511,13 @@ extension Executor {
     @inline(__always) func run_i64ExtendI32UThenI64Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = NumericSemantics.i64ExtendI32U(fp[w.a])
-        fp[w2.c] = NumericSemantics.i64Add(fp[w2.a], fp[w2.b])
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i64Add(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6507,10 +6534,13 @@ extension Executor {
     @inline(__always) func run_i32AddThenI32Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
-        fp[w2.c] = NumericSemantics.i32Add(fp[w2.a], fp[w2.b])
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6527,10 +6557,13 @@ extension Executor {
     @inline(__always) func run_i32AndThenConst32(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
-        fp[w2.a] = UInt64(w2.hi32)
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = UInt64(w.hi32)
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6547,10 +6580,13 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenI32Shl(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
-        fp[w2.c] = NumericSemantics.i32Shl(fp[w2.a], fp[w2.b])
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6567,10 +6603,13 @@ extension Executor {
     @inline(__always) func run_const32ThenI32Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.a] = UInt64(w.hi32)
-        fp[w2.c] = NumericSemantics.i32Add(fp[w2.a], fp[w2.b])
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6587,10 +6626,13 @@ extension Executor {
     @inline(__always) func run_const32ThenConst32(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.a] = UInt64(w.hi32)
-        fp[w2.a] = UInt64(w2.hi32)
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = UInt64(w.hi32)
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6607,10 +6649,13 @@ extension Executor {
     @inline(__always) func run_const32ThenI32Mul(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.a] = UInt64(w.hi32)
-        fp[w2.c] = NumericSemantics.i32Mul(fp[w2.a], fp[w2.b])
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6627,10 +6672,13 @@ extension Executor {
     @inline(__always) func run_copyThenI32LtS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.a] = fp[w.b]
-        fp[w2.c] = NumericSemantics.i32LtS(fp[w2.a], fp[w2.b])
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i32LtS(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6647,10 +6695,13 @@ extension Executor {
     @inline(__always) func run_copyThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.a] = fp[w.b]
-        fp[w2.c] = UInt64(UInt32(truncatingIfNeeded: fp[w2.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w2.b))))
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6667,10 +6718,13 @@ extension Executor {
     @inline(__always) func run_i32AndThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
-        fp[w2.c] = UInt64(UInt32(truncatingIfNeeded: fp[w2.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w2.b))))
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6687,10 +6741,13 @@ extension Executor {
     @inline(__always) func run_copyThenI32Shl(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.a] = fp[w.b]
-        fp[w2.c] = NumericSemantics.i32Shl(fp[w2.a], fp[w2.b])
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6707,10 +6764,13 @@ extension Executor {
     @inline(__always) func run_i32XorThenConst32(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
-        fp[w2.a] = UInt64(w2.hi32)
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = UInt64(w.hi32)
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6727,10 +6787,13 @@ extension Executor {
     @inline(__always) func run_i64AddImmThenI64AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
-        fp[w2.c] = fp[w2.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w2.b)))
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6747,10 +6810,13 @@ extension Executor {
     @inline(__always) func run_copyThenConst32(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.a] = fp[w.b]
-        fp[w2.a] = UInt64(w2.hi32)
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = UInt64(w.hi32)
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6767,10 +6833,13 @@ extension Executor {
     @inline(__always) func run_const32ThenCopy(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let w2 = InstructionWord(s.pc + 1)
         fp[w.a] = UInt64(w.hi32)
-        fp[w2.a] = fp[w2.b]
-        s.pc += 2
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = fp[w.b]
+            s.pc += 1
+        }
         return true
     }
 }
@@ -6778,6 +6847,500 @@ extension Executor {
 @_silgen_name("swasm_op_const32ThenCopy") @inline(__always)
 func swasm_op_const32ThenCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenCopy(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            fp[w.a] = UInt64(v)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32Load") @inline(__always)
+func swasm_op_i32AddThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32Load(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenI32Load8U(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            fp[w.a] = UInt64(v)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenI32Load8U") @inline(__always)
+func swasm_op_i32LoadThenI32Load8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenI32Load8U(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreThenBr(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countBackwardBranch() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreThenBr") @inline(__always)
+func swasm_op_i32StoreThenBr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreThenBr(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlThenI32LoadIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            fp[w.a] = UInt64(v)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlThenI32LoadIndexed") @inline(__always)
+func swasm_op_i32ShlThenI32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI32LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenI32Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            fp[w.a] = UInt64(v)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenI32Load") @inline(__always)
+func swasm_op_i32LoadThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenI32Load(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreThenI32Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreThenI32Store") @inline(__always)
+func swasm_op_i32StoreThenI32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreThenI32Store(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenBrIf(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countBackwardBranch() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenBrIf") @inline(__always)
+func swasm_op_i32AddImmThenBrIf(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenBrIf(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtUThenSelect(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.c] = NumericSemantics.i32LtU(fp[w.a], fp[w.b])
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtUThenSelect") @inline(__always)
+func swasm_op_i32LtUThenSelect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUThenSelect(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreThenI32AddImm") @inline(__always)
+func swasm_op_i32StoreThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenBr(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countBackwardBranch() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenBr") @inline(__always)
+func swasm_op_i32AddImmThenBr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenBr(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenI32ShrU(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.c] = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenI32ShrU") @inline(__always)
+func swasm_op_i32LoadThenI32ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenI32ShrU(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            fp[w.a] = UInt64(v)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32Load") @inline(__always)
+func swasm_op_i32AddImmThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32Load(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32Load8U(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            fp[w.a] = UInt64(v)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32Load8U") @inline(__always)
+func swasm_op_i32AddThenI32Load8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32Load8U(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenBrIf(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countBackwardBranch() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenBrIf") @inline(__always)
+func swasm_op_i32LoadThenBrIf(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenBrIf(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_const32ThenBrIfI32Ne(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.a] = UInt64(w.hi32)
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
+            let d = x != y ? 1 + s.pc[1].offset : 2
+            s.pc += d
+            if d <= 0 && !s.countBackwardBranch() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_const32ThenBrIfI32Ne") @inline(__always)
+func swasm_op_const32ThenBrIfI32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenBrIfI32Ne(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreThenI32Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            fp[w.a] = UInt64(v)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreThenI32Load") @inline(__always)
+func swasm_op_i32StoreThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreThenI32Load(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlThenI32StoreIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlThenI32StoreIndexed") @inline(__always)
+func swasm_op_i32ShlThenI32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI32StoreIndexed(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenBrIfNot(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countBackwardBranch() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenBrIfNot") @inline(__always)
+func swasm_op_i32LoadThenBrIfNot(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenBrIfNot(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32Store") @inline(__always)
+func swasm_op_i32AddThenI32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32Store(&s.pointee) }) { return 1 }
     s.pointee.machine.pointee.exitPC = s.pointee.pc
     s.pointee.machine.pointee.exitFP = s.pointee.fp
     return 0
@@ -6944,29 +7507,15 @@ extension Opcode {
         case .f32StorePlusImm: 3
         case .f64StorePlusImm: 3
         case .i32Store8PlusImm: 3
-        case .i32AddImmThenI32AddImm: 2
-        case .i32ShlThenI32AddImm: 2
-        case .i32AddImmThenI32Add: 2
-        case .copyThenCopy: 2
-        case .i32AddImmThenCopy: 2
-        case .const32ThenI32And: 2
-        case .i32AddThenI32AddImm: 2
-        case .i32AddImmThenI32And: 2
-        case .i64ExtendI32UThenI64Add: 2
-        case .i32AddThenI32Add: 2
-        case .i32AndThenConst32: 2
-        case .i32AddImmThenI32Shl: 2
-        case .const32ThenI32Add: 2
-        case .const32ThenConst32: 2
-        case .const32ThenI32Mul: 2
-        case .copyThenI32LtS: 2
-        case .copyThenI32AddImm: 2
-        case .i32AndThenI32AddImm: 2
-        case .copyThenI32Shl: 2
-        case .i32XorThenConst32: 2
-        case .i64AddImmThenI64AddImm: 2
-        case .copyThenConst32: 2
-        case .const32ThenCopy: 2
+        case .i32LoadThenI32Load8U: 2
+        case .i32StoreThenBr: 2
+        case .i32LoadThenI32Load: 2
+        case .i32StoreThenI32Store: 2
+        case .i32StoreThenI32AddImm: 2
+        case .i32LoadThenI32ShrU: 2
+        case .i32LoadThenBrIf: 2
+        case .i32StoreThenI32Load: 2
+        case .i32LoadThenBrIfNot: 2
         default: 1
         }
     }
@@ -7070,6 +7619,25 @@ extension Opcode {
         case (.i64AddImm, .i64AddImm): .i64AddImmThenI64AddImm
         case (.copy, .const32): .copyThenConst32
         case (.const32, .copy): .const32ThenCopy
+        case (.i32Add, .i32Load): .i32AddThenI32Load
+        case (.i32Load, .i32Load8U): .i32LoadThenI32Load8U
+        case (.i32Store, .br): .i32StoreThenBr
+        case (.i32Shl, .i32LoadIndexed): .i32ShlThenI32LoadIndexed
+        case (.i32Load, .i32Load): .i32LoadThenI32Load
+        case (.i32Store, .i32Store): .i32StoreThenI32Store
+        case (.i32AddImm, .brIf): .i32AddImmThenBrIf
+        case (.i32LtU, .select): .i32LtUThenSelect
+        case (.i32Store, .i32AddImm): .i32StoreThenI32AddImm
+        case (.i32AddImm, .br): .i32AddImmThenBr
+        case (.i32Load, .i32ShrU): .i32LoadThenI32ShrU
+        case (.i32AddImm, .i32Load): .i32AddImmThenI32Load
+        case (.i32Add, .i32Load8U): .i32AddThenI32Load8U
+        case (.i32Load, .brIf): .i32LoadThenBrIf
+        case (.const32, .brIfI32Ne): .const32ThenBrIfI32Ne
+        case (.i32Store, .i32Load): .i32StoreThenI32Load
+        case (.i32Shl, .i32StoreIndexed): .i32ShlThenI32StoreIndexed
+        case (.i32Load, .brIfNot): .i32LoadThenBrIfNot
+        case (.i32Add, .i32Store): .i32AddThenI32Store
         default: nil
         }
     }

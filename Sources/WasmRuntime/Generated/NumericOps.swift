@@ -1046,9 +1046,28 @@ enum Opcode: UInt16 {
     case i64AddImmThenI64AddImm
     case copyThenConst32
     case const32ThenCopy
+    case i32AddThenI32Load
+    case i32LoadThenI32Load8U
+    case i32StoreThenBr
+    case i32ShlThenI32LoadIndexed
+    case i32LoadThenI32Load
+    case i32StoreThenI32Store
+    case i32AddImmThenBrIf
+    case i32LtUThenSelect
+    case i32StoreThenI32AddImm
+    case i32AddImmThenBr
+    case i32LoadThenI32ShrU
+    case i32AddImmThenI32Load
+    case i32AddThenI32Load8U
+    case i32LoadThenBrIf
+    case const32ThenBrIfI32Ne
+    case i32StoreThenI32Load
+    case i32ShlThenI32StoreIndexed
+    case i32LoadThenBrIfNot
+    case i32AddThenI32Store
 }
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 348
+    static let caseCount = 367
 }

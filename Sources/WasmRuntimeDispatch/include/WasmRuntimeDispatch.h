@@ -362,6 +362,25 @@ SWASM_HANDLER(i32XorThenConst32);
 SWASM_HANDLER(i64AddImmThenI64AddImm);
 SWASM_HANDLER(copyThenConst32);
 SWASM_HANDLER(const32ThenCopy);
+SWASM_HANDLER(i32AddThenI32Load);
+SWASM_HANDLER(i32LoadThenI32Load8U);
+SWASM_HANDLER(i32StoreThenBr);
+SWASM_HANDLER(i32ShlThenI32LoadIndexed);
+SWASM_HANDLER(i32LoadThenI32Load);
+SWASM_HANDLER(i32StoreThenI32Store);
+SWASM_HANDLER(i32AddImmThenBrIf);
+SWASM_HANDLER(i32LtUThenSelect);
+SWASM_HANDLER(i32StoreThenI32AddImm);
+SWASM_HANDLER(i32AddImmThenBr);
+SWASM_HANDLER(i32LoadThenI32ShrU);
+SWASM_HANDLER(i32AddImmThenI32Load);
+SWASM_HANDLER(i32AddThenI32Load8U);
+SWASM_HANDLER(i32LoadThenBrIf);
+SWASM_HANDLER(const32ThenBrIfI32Ne);
+SWASM_HANDLER(i32StoreThenI32Load);
+SWASM_HANDLER(i32ShlThenI32StoreIndexed);
+SWASM_HANDLER(i32LoadThenBrIfNot);
+SWASM_HANDLER(i32AddThenI32Store);
 
 /// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
 /// the translator builds every instruction word from an `Opcode` (fewer than 512 cases, checked by
@@ -715,25 +734,25 @@ static const swasm_handler swasm_handlers[512] = {
     swasm_h_i64AddImmThenI64AddImm,
     swasm_h_copyThenConst32,
     swasm_h_const32ThenCopy,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
+    swasm_h_i32AddThenI32Load,
+    swasm_h_i32LoadThenI32Load8U,
+    swasm_h_i32StoreThenBr,
+    swasm_h_i32ShlThenI32LoadIndexed,
+    swasm_h_i32LoadThenI32Load,
+    swasm_h_i32StoreThenI32Store,
+    swasm_h_i32AddImmThenBrIf,
+    swasm_h_i32LtUThenSelect,
+    swasm_h_i32StoreThenI32AddImm,
+    swasm_h_i32AddImmThenBr,
+    swasm_h_i32LoadThenI32ShrU,
+    swasm_h_i32AddImmThenI32Load,
+    swasm_h_i32AddThenI32Load8U,
+    swasm_h_i32LoadThenBrIf,
+    swasm_h_const32ThenBrIfI32Ne,
+    swasm_h_i32StoreThenI32Load,
+    swasm_h_i32ShlThenI32StoreIndexed,
+    swasm_h_i32LoadThenBrIfNot,
+    swasm_h_i32AddThenI32Store,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -1225,6 +1244,25 @@ __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32XorThenConst32) { SWAS
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64AddImmThenI64AddImm) { SWASM_BODY(i64AddImmThenI64AddImm) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenConst32) { SWASM_BODY(copyThenConst32) }
 __attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenCopy) { SWASM_BODY(const32ThenCopy) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddThenI32Load) { SWASM_BODY(i32AddThenI32Load) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadThenI32Load8U) { SWASM_BODY(i32LoadThenI32Load8U) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StoreThenBr) { SWASM_BODY(i32StoreThenBr) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShlThenI32LoadIndexed) { SWASM_BODY(i32ShlThenI32LoadIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadThenI32Load) { SWASM_BODY(i32LoadThenI32Load) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StoreThenI32Store) { SWASM_BODY(i32StoreThenI32Store) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenBrIf) { SWASM_BODY(i32AddImmThenBrIf) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LtUThenSelect) { SWASM_BODY(i32LtUThenSelect) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StoreThenI32AddImm) { SWASM_BODY(i32StoreThenI32AddImm) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenBr) { SWASM_BODY(i32AddImmThenBr) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadThenI32ShrU) { SWASM_BODY(i32LoadThenI32ShrU) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenI32Load) { SWASM_BODY(i32AddImmThenI32Load) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddThenI32Load8U) { SWASM_BODY(i32AddThenI32Load8U) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadThenBrIf) { SWASM_BODY(i32LoadThenBrIf) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenBrIfI32Ne) { SWASM_BODY(const32ThenBrIfI32Ne) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StoreThenI32Load) { SWASM_BODY(i32StoreThenI32Load) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShlThenI32StoreIndexed) { SWASM_BODY(i32ShlThenI32StoreIndexed) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadThenBrIfNot) { SWASM_BODY(i32LoadThenBrIfNot) }
+__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddThenI32Store) { SWASM_BODY(i32AddThenI32Store) }
 
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
