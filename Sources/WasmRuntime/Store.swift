@@ -166,8 +166,10 @@ package final class TypeRegistry {
 }
 
 /// The arguments and results of a host function call, as raw cells.
+@usableFromInline
 package struct HostCall {
     /// Arguments on entry (in parameter order); results are written here before returning.
+    @usableFromInline
     package let slots: UnsafeMutablePointer<UInt64>
     /// The instance whose code made the call (nil when called from the embedder).
     package let caller: ModuleInstance?
