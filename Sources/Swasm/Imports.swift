@@ -88,12 +88,13 @@ extension WebAssembly {
         /// "twice": .function { (x: Int32) in x * 2 }
         /// "divmod": .function { (a: Int32, b: Int32) in (a / b, a % b) }
         /// ```
+        @inlinable
         public static func function<each P: ValueConvertible>(_ body: @escaping (repeat each P) throws -> Void) -> Extern {
             .hostFunction(HostFunction(parameters: Signature(repeat (each P).self), results: Signature()) { site in
                 let arguments = CellConversion.parameters(site, repeat (each P).self)
-                return { [unowned(unsafe) context = site.context] call in
+                return { [context = site.context] call in
                     do {
-                        var reader = CellReader(call.slots, arguments, context)
+                        var reader = CellReader(call.slots, arguments.base, context)
                         try body(repeat reader.next((each P).self))
                     } catch {
                         try intoWasm(error, context)
@@ -103,15 +104,16 @@ extension WebAssembly {
         }
 
         /// A host function from a closure with typed parameters and one typed result.
+        @inlinable
         public static func function<each P: ValueConvertible, R: ValueConvertible>(
             _ body: @escaping (repeat each P) throws -> R
         ) -> Extern {
             .hostFunction(HostFunction(parameters: Signature(repeat (each P).self), results: Signature(R.self)) { site in
                 let arguments = CellConversion.parameters(site, repeat (each P).self)
                 let result = CellConversion(result: R.self, site.results[0])
-                return { [unowned(unsafe) context = site.context] call in
+                return { [context = site.context] call in
                     do {
-                        var reader = CellReader(call.slots, arguments, context)
+                        var reader = CellReader(call.slots, arguments.base, context)
                         let r = try body(repeat reader.next((each P).self))
                         try result.store(r, to: call.slots, context)
                     } catch {
@@ -122,6 +124,7 @@ extension WebAssembly {
         }
 
         /// A host function from a closure with typed parameters and several results, returned as a tuple.
+        @inlinable
         public static func function<each P: ValueConvertible, R1: ValueConvertible, R2: ValueConvertible, each R: ValueConvertible>(
             _ body: @escaping (repeat each P) throws -> (R1, R2, repeat each R)
         ) -> Extern {
@@ -129,9 +132,9 @@ extension WebAssembly {
                                        results: Signature(R1.self, R2.self, repeat (each R).self)) { site in
                 let arguments = CellConversion.parameters(site, repeat (each P).self)
                 let results = TupleCells(site, R1.self, R2.self, repeat (each R).self)
-                return { [unowned(unsafe) context = site.context] call in
+                return { [context = site.context] call in
                     do {
-                        var reader = CellReader(call.slots, arguments, context)
+                        var reader = CellReader(call.slots, arguments.base, context)
                         let r = try body(repeat reader.next((each P).self))
                         try results.store(r, to: call.slots, context)
                     } catch {
@@ -148,13 +151,14 @@ extension WebAssembly {
         ///     print(try caller.memory?.readString(at: Int(ptr), length: Int(len)) ?? "")
         /// }
         /// ```
+        @inlinable
         public static func function<each P: ValueConvertible>(_ body: @escaping (Caller, repeat each P) throws -> Void) -> Extern {
             .hostFunction(HostFunction(parameters: Signature(repeat (each P).self), results: Signature()) { site in
                 let arguments = CellConversion.parameters(site, repeat (each P).self)
-                return { [unowned(unsafe) context = site.context] call in
+                return { [context = site.context] call in
                     do {
-                        var reader = CellReader(call.slots, arguments, context)
-                        try body(Caller(instance: call.caller, context: context), repeat reader.next((each P).self))
+                        var reader = CellReader(call.slots, arguments.base, context)
+                        try body(Caller(call, context), repeat reader.next((each P).self))
                     } catch {
                         try intoWasm(error, context)
                     }
@@ -163,16 +167,17 @@ extension WebAssembly {
         }
 
         /// A host function from a typed closure that gets the ``Caller`` and returns one value.
+        @inlinable
         public static func function<each P: ValueConvertible, R: ValueConvertible>(
             _ body: @escaping (Caller, repeat each P) throws -> R
         ) -> Extern {
             .hostFunction(HostFunction(parameters: Signature(repeat (each P).self), results: Signature(R.self)) { site in
                 let arguments = CellConversion.parameters(site, repeat (each P).self)
                 let result = CellConversion(result: R.self, site.results[0])
-                return { [unowned(unsafe) context = site.context] call in
+                return { [context = site.context] call in
                     do {
-                        var reader = CellReader(call.slots, arguments, context)
-                        let r = try body(Caller(instance: call.caller, context: context), repeat reader.next((each P).self))
+                        var reader = CellReader(call.slots, arguments.base, context)
+                        let r = try body(Caller(call, context), repeat reader.next((each P).self))
                         try result.store(r, to: call.slots, context)
                     } catch {
                         try intoWasm(error, context)
@@ -182,6 +187,7 @@ extension WebAssembly {
         }
 
         /// A host function from a typed closure that gets the ``Caller`` and returns several values.
+        @inlinable
         public static func function<each P: ValueConvertible, R1: ValueConvertible, R2: ValueConvertible, each R: ValueConvertible>(
             _ body: @escaping (Caller, repeat each P) throws -> (R1, R2, repeat each R)
         ) -> Extern {
@@ -189,10 +195,10 @@ extension WebAssembly {
                                        results: Signature(R1.self, R2.self, repeat (each R).self)) { site in
                 let arguments = CellConversion.parameters(site, repeat (each P).self)
                 let results = TupleCells(site, R1.self, R2.self, repeat (each R).self)
-                return { [unowned(unsafe) context = site.context] call in
+                return { [context = site.context] call in
                     do {
-                        var reader = CellReader(call.slots, arguments, context)
-                        let r = try body(Caller(instance: call.caller, context: context), repeat reader.next((each P).self))
+                        var reader = CellReader(call.slots, arguments.base, context)
+                        let r = try body(Caller(call, context), repeat reader.next((each P).self))
                         try results.store(r, to: call.slots, context)
                     } catch {
                         try intoWasm(error, context)
@@ -219,7 +225,8 @@ extension WebAssembly {
             check = { expected in expected == type ? nil : "the host function has type \(type)" }
             code = { site in
                 let parameters = site.parameters, results = site.results, name = site.name
-                return { [unowned(unsafe) context = site.context] call in
+                return { [unmanaged = site.context] call in
+                    let context = unmanaged.takeUnretainedValue()
                     let slots = call.slots
                     var args: [Value] = []
                     args.reserveCapacity(parameters.count)
@@ -231,13 +238,14 @@ extension WebAssembly {
                         }
                         for i in results.indices { slots[i] = try context.cell(out[i], results[i]) }
                     } catch {
-                        try intoWasm(error, context)
+                        try intoWasm(error, unmanaged)
                     }
                 }
             }
         }
 
-        init(parameters: Signature, results: Signature, code: @escaping (HostSite) -> HostCode) {
+        @usableFromInline
+        init(parameters: Signature, results: Signature, code: @escaping (HostSite) -> (HostCall) throws -> Void) {
             let description = "(\(parameters.names.joined(separator: ", "))) -> (\(results.names.joined(separator: ", ")))"
             check = { expected in
                 parameters.fits(expected.parameters) && results.fits(expected.results)
@@ -255,6 +263,17 @@ extension WebAssembly {
         let instance: ModuleInstance?
         let context: StoreContext
 
+        init(instance: ModuleInstance?, context: StoreContext) {
+            self.instance = instance
+            self.context = context
+        }
+
+        /// The caller of a host function's call.
+        @usableFromInline
+        init(_ call: HostCall, _ context: Unmanaged<StoreContext>) {
+            self.init(instance: call.caller, context: context.takeUnretainedValue())
+        }
+
         /// The caller's memory 0 (nil if it has none, or the host function was called from Swift).
         public var memory: Memory? { instance?.memories.first.map(Memory.init(handle:)) }
         /// The caller's exports (nil if the host function was called from Swift).
@@ -263,10 +282,12 @@ extension WebAssembly {
 }
 
 /// The Swift types of a typed closure's parameters or results.
+@usableFromInline
 struct Signature {
     var checks: [(WebAssembly.ValueType) -> Bool] = []
     var names: [String] = []
 
+    @usableFromInline
     init<each T: WebAssembly.ValueConvertible>(_ types: repeat (each T).Type) {
         for t in repeat each types {
             checks.append(t.accepts)
@@ -295,34 +316,40 @@ extension WebAssembly.HostFunction {
     /// Makes the engine function for an import of type `type` in `context`'s store.
     func materialize(type: WasmCore.FunctionType, name: String, in context: StoreContext) -> FunctionInstance {
         let site = HostSite(parameters: type.parameters.map(WebAssembly.ValueType.init),
-                            results: type.results.map(WebAssembly.ValueType.init), name: name, context: context)
+                            results: type.results.map(WebAssembly.ValueType.init), name: name,
+                            context: .passUnretained(context))
         return context.store.makeHostFunction(type: type, name: name, code(site))
     }
 }
 
 /// What a host function's engine code is made for: the import's (checked) type and name, and the store.
+@usableFromInline
 struct HostSite {
     let parameters: [WebAssembly.ValueType]
-    let results: [WebAssembly.ValueType]
+    @usableFromInline let results: [WebAssembly.ValueType]
     let name: String
-    /// The code captures the context unowned(unsafe): the context owns the store, which keeps the host
-    /// function (strong would be a cycle), and wasm runs only while a caller holds the context (an
-    /// ``WebAssembly/Instance``, ``WebAssembly/Function`` or ``WebAssembly/WASI`` call). Plain `unowned`
-    /// costs an atomic check per call.
-    unowned(unsafe) let context: StoreContext
+    /// Unretained: the context owns the store, which keeps the host function (a strong reference from its
+    /// code would be a cycle), and wasm runs only while a caller holds the context (an ``WebAssembly/Instance``,
+    /// ``WebAssembly/Function`` or ``WebAssembly/WASI`` call). Code that takes the reference out only where
+    /// it needs it costs no reference counting per call (`unowned` would cost an atomic check).
+    @usableFromInline let context: Unmanaged<StoreContext>
 }
 
 /// Rethrows what a host function's body threw: a ``WebAssembly/Exception`` is thrown into wasm, anything
 /// else reaches the Swift caller unchanged. (A `do`/`catch` in each code closure rather than a helper taking
 /// the body: IRGen of Swift 6.3 crashes on that nested closure capturing parameter packs.)
-func intoWasm(_ error: any Error, _ context: StoreContext) throws -> Never {
-    if let e = error as? WebAssembly.Exception { throw ExecutionError.exception(try e.materialize(in: context)) }
+@usableFromInline
+func intoWasm(_ error: any Error, _ context: Unmanaged<StoreContext>) throws -> Never {
+    if let e = error as? WebAssembly.Exception {
+        throw ExecutionError.exception(try e.materialize(in: context.takeUnretainedValue()))
+    }
     throw error
 }
 
 /// How a typed closure's argument or result moves between its raw cell and its Swift type, chosen once per
 /// import so that a call converts the common types without going through ``WebAssembly/Value`` or the
-/// ``WebAssembly/ValueConvertible`` witnesses (the closures' generic code is not specialized).
+/// ``WebAssembly/ValueConvertible`` witnesses.
+@usableFromInline
 enum CellConversion {
     /// `Int32`, `UInt32` or `Bool` ↔ `i32`.
     case int32, uint32, bool
@@ -342,6 +369,7 @@ enum CellConversion {
     }
 
     /// For a closure result of type `T` to a wasm value of `type`.
+    @usableFromInline
     init<T>(result _: T.Type, _ type: WebAssembly.ValueType) {
         self = Self.direct(T.self, type, argument: false) ?? .value(type)
     }
@@ -368,17 +396,19 @@ enum CellConversion {
     }
 
     /// The argument conversions of a closure with parameters `types` for an import.
-    static func parameters<each P>(_ site: HostSite, _ types: repeat (each P).Type) -> [CellConversion] {
+    @usableFromInline
+    static func parameters<each P>(_ site: HostSite, _ types: repeat (each P).Type) -> ArgumentConversions {
         var conversions: [CellConversion] = []
         for t in repeat each types {
             conversions.append(CellConversion(argument: t, site.parameters[conversions.count]))
         }
-        return conversions
+        return ArgumentConversions(conversions)
     }
 
     /// Writes `value` (of the type this conversion was made for) to `slot`.
-    @inline(__always)
-    func store<T: WebAssembly.ValueConvertible>(_ value: T, to slot: UnsafeMutablePointer<UInt64>, _ context: StoreContext) throws {
+    @inlinable
+    func store<T: WebAssembly.ValueConvertible>(_ value: T, to slot: UnsafeMutablePointer<UInt64>,
+                                                _ context: Unmanaged<StoreContext>) throws {
         switch self {
         case .int32: slot.pointee = UInt64(UInt32(bitPattern: unsafeBitCast(value, to: Int32.self)))
         case .uint32: slot.pointee = UInt64(unsafeBitCast(value, to: UInt32.self))
@@ -390,12 +420,13 @@ enum CellConversion {
         case .double: slot.pointee = unsafeBitCast(value, to: Double.self).bitPattern
         case .intFromInt32, .value:
             let type = self.type
-            slot.pointee = try context.cell(value.wasmValue(as: type), type)
+            slot.pointee = try context.takeUnretainedValue().cell(value.wasmValue(as: type), type)
         }
     }
 
     /// The wasm type, for the conversions through ``WebAssembly/Value``.
-    private var type: WebAssembly.ValueType {
+    @usableFromInline
+    var type: WebAssembly.ValueType {
         switch self {
         case .int32, .uint32, .bool, .intFromInt32: .i32
         case .int64, .uint64, .int: .i64
@@ -406,21 +437,41 @@ enum CellConversion {
     }
 }
 
-/// Reads a typed closure's arguments from the call's cells, one after another.
-struct CellReader {
-    let slots: UnsafeMutablePointer<UInt64>
-    let conversions: [CellConversion]
-    unowned(unsafe) let context: StoreContext
-    var index = 0
+/// A typed closure's argument conversions, in memory that a call reads without reference counting.
+@usableFromInline
+final class ArgumentConversions {
+    @usableFromInline let base: UnsafeMutablePointer<CellConversion>
+    let count: Int
 
-    @inline(__always)
-    init(_ slots: UnsafeMutablePointer<UInt64>, _ conversions: [CellConversion], _ context: StoreContext) {
+    init(_ conversions: [CellConversion]) {
+        count = conversions.count
+        base = .allocate(capacity: max(count, 1))
+        base.initialize(from: conversions, count: count)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+}
+
+/// Reads a typed closure's arguments from the call's cells, one after another.
+@usableFromInline
+struct CellReader {
+    @usableFromInline let slots: UnsafeMutablePointer<UInt64>
+    @usableFromInline let conversions: UnsafePointer<CellConversion>
+    @usableFromInline let context: Unmanaged<StoreContext>
+    @usableFromInline var index = 0
+
+    @inlinable
+    init(_ slots: UnsafeMutablePointer<UInt64>, _ conversions: UnsafePointer<CellConversion>,
+         _ context: Unmanaged<StoreContext>) {
         self.slots = slots
         self.conversions = conversions
         self.context = context
     }
 
-    @inline(__always)
+    @inlinable
     mutating func next<T: WebAssembly.ValueConvertible>(_: T.Type) throws -> T {
         let cell = slots[index]
         let conversion = conversions[index]
@@ -435,7 +486,7 @@ struct CellReader {
         case .intFromInt32: return unsafeBitCast(Int(Int32(truncatingIfNeeded: cell)), to: T.self)
         case .float: return unsafeBitCast(Float(bitPattern: UInt32(truncatingIfNeeded: cell)), to: T.self)
         case .double: return unsafeBitCast(Double(bitPattern: cell), to: T.self)
-        case .value(let type): return try T(wasmValue: context.value(cell, type))
+        case .value(let type): return try T(wasmValue: context.takeUnretainedValue().value(cell, type))
         }
     }
 }
@@ -446,10 +497,12 @@ struct CellReader {
 /// next offset aligned for its type (docs/ABI/TypeLayout.rst in the Swift repository). Forwarding the
 /// `(R1, R2, repeat each R)` tuple into a pack expansion would be the direct way, but SILGen of Swift 6.3
 /// crashes on it (and the `Mirror` it used instead cost microseconds per call).
+@usableFromInline
 struct TupleCells {
     /// Each element's type, its offset in the tuple, and how it converts.
     let elements: [(type: any WebAssembly.ValueConvertible.Type, offset: Int, conversion: CellConversion)]
 
+    @usableFromInline
     init<each R: WebAssembly.ValueConvertible>(_ site: HostSite, _ types: repeat (each R).Type) {
         var elements: [(type: any WebAssembly.ValueConvertible.Type, offset: Int, conversion: CellConversion)] = []
         var end = 0
@@ -472,7 +525,8 @@ struct TupleCells {
     ///
     /// The element types come from the array rather than the parameter pack: IRGen of Swift 6.3 crashes on a
     /// closure capturing the pack here.
-    func store<Tuple>(_ tuple: Tuple, to slots: UnsafeMutablePointer<UInt64>, _ context: StoreContext) throws {
+    @usableFromInline
+    func store<Tuple>(_ tuple: Tuple, to slots: UnsafeMutablePointer<UInt64>, _ context: Unmanaged<StoreContext>) throws {
         try withUnsafeBytes(of: tuple) { raw in
             for (i, e) in elements.enumerated() {
                 try Self.store(e.type, from: raw.baseAddress! + e.offset, e.conversion, to: slots + i, context)
@@ -481,7 +535,8 @@ struct TupleCells {
     }
 
     private static func store<T: WebAssembly.ValueConvertible>(_: T.Type, from element: UnsafeRawPointer, _ conversion: CellConversion,
-                                                               to slot: UnsafeMutablePointer<UInt64>, _ context: StoreContext) throws {
+                                                               to slot: UnsafeMutablePointer<UInt64>,
+                                                               _ context: Unmanaged<StoreContext>) throws {
         try conversion.store(element.load(as: T.self), to: slot, context)
     }
 }
