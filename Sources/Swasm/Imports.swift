@@ -236,7 +236,16 @@ extension WebAssembly {
                         guard out.count == results.count else {
                             throw TypeError("host function \(name) returned \(out.count) value(s), expected \(results.count)")
                         }
-                        for i in results.indices { slots[i] = try context.cell(out[i], results[i]) }
+                        for i in results.indices {
+                            // Numbers of the declared type inline; everything else (conversions, references) through `cell`.
+                            switch (out[i], results[i]) {
+                            case (.i32(let x), .i32): slots[i] = UInt64(UInt32(bitPattern: x))
+                            case (.i64(let x), .i64): slots[i] = UInt64(bitPattern: x)
+                            case (.f32(let x), .f32): slots[i] = UInt64(x.bitPattern)
+                            case (.f64(let x), .f64): slots[i] = x.bitPattern
+                            default: slots[i] = try context.cell(out[i], results[i])
+                            }
+                        }
                     } catch {
                         try intoWasm(error, unmanaged)
                     }

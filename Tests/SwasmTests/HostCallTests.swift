@@ -200,4 +200,20 @@ struct Celsius: WebAssembly.ValueConvertible, Equatable {
         #expect(throws: WebAssembly.TypeError.self) { try instance.exports.wrong() }
         #expect(try instance.exports.convert(Int64(12)) as Double == 12)
     }
+
+    @Test func untypedHostFunctionPassesNumbersThrough() throws {
+        // Every number type, NaN payloads included, through the [Value] form and back.
+        let module = try wat("""
+            (module
+              (import "h" "id" (func $id (param i32 i64 f32 f64) (result i32 i64 f32 f64)))
+              (func (export "id") (param i32 i64 f32 f64) (result i32 i64 f32 f64)
+                (call $id (local.get 0) (local.get 1) (local.get 2) (local.get 3))))
+            """)
+        let type = WebAssembly.FunctionType(parameters: [.i32, .i64, .f32, .f64], results: [.i32, .i64, .f32, .f64])
+        let instance = try WebAssembly.Instance(module: module, imports: ["h": ["id": .function(type: type) { _, args in args }]])
+        let values: [WebAssembly.Value] = [.i32(-7), .i64(Int64.min), .f32(Float(bitPattern: 0x7FA0_0001)),
+                                           .f64(Double(bitPattern: 0xFFF4_0000_0000_0001))]
+        let id = try #require(instance.exports.id.function)
+        #expect(try id.call(values) == values)
+    }
 }
