@@ -5,6 +5,7 @@ import WasmRuntime
 ///
 /// Every ``WebAssembly/Instance`` has one; instances linked by store-bound imports share one. Used from one
 /// thread at a time (see the threading model on ``WebAssembly``).
+@usableFromInline
 final class StoreContext {
     let store: Store
     /// One extern object per Swift object, so an object passed in twice is the same reference in wasm.
@@ -17,6 +18,7 @@ final class StoreContext {
     // MARK: Values <-> cells
 
     /// The raw cell for `value`, which must have `type` (see ``WebAssembly/Value/wasmValue(as:)``).
+    @usableFromInline
     func cell(_ value: WebAssembly.Value, _ type: WebAssembly.ValueType) throws -> UInt64 {
         let v = try value.wasmValue(as: type)
         switch v {
@@ -43,6 +45,7 @@ final class StoreContext {
     }
 
     /// The value of a raw cell of `type`.
+    @usableFromInline
     func value(_ cell: UInt64, _ type: WebAssembly.ValueType) -> WebAssembly.Value {
         switch type {
         case .i32: return .i32(Int32(truncatingIfNeeded: cell))

@@ -32,7 +32,9 @@ struct Registers {
 /// Runs wasm code. Wasm-to-wasm calls push a `CallFrame` on an explicit stack instead of nesting Swift
 /// calls, so deep recursion is bounded by `StoreLimits`, not by the native stack.
 final class Executor {
-    unowned let store: Store
+    /// unowned(unsafe): the store owns the executor and runs it (plain `unowned` costs an atomic check on
+    /// every host call and checkpoint).
+    unowned(unsafe) let store: Store
     let stack: UnsafeMutablePointer<UInt64>
     let stackEnd: UnsafeMutablePointer<UInt64>
     let frames: UnsafeMutablePointer<CallFrame>

@@ -166,12 +166,17 @@ package final class TypeRegistry {
 }
 
 /// The arguments and results of a host function call, as raw cells.
+///
+/// Valid only during the call. The references are unowned(unsafe) so that making one costs no reference
+/// counting: the store is executing the call, and the calling instance belongs to it.
+@usableFromInline
 package struct HostCall {
     /// Arguments on entry (in parameter order); results are written here before returning.
+    @usableFromInline
     package let slots: UnsafeMutablePointer<UInt64>
     /// The instance whose code made the call (nil when called from the embedder).
-    package let caller: ModuleInstance?
-    package let store: Store
+    package unowned(unsafe) let caller: ModuleInstance?
+    package unowned(unsafe) let store: Store
 }
 
 /// The implementation of a host function: reads arguments from and writes results to `call.slots`.
