@@ -908,361 +908,362 @@ static const swasm_handler swasm_handlers[512] = {
     if (!go) return; \
     __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine);
 
-// no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy.
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Eqz) { SWASM_BODY(i32Eqz) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Eq) { SWASM_BODY(i32Eq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Ne) { SWASM_BODY(i32Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LtS) { SWASM_BODY(i32LtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LtU) { SWASM_BODY(i32LtU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32GtS) { SWASM_BODY(i32GtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32GtU) { SWASM_BODY(i32GtU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LeS) { SWASM_BODY(i32LeS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LeU) { SWASM_BODY(i32LeU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32GeS) { SWASM_BODY(i32GeS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32GeU) { SWASM_BODY(i32GeU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Eqz) { SWASM_BODY(i64Eqz) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Eq) { SWASM_BODY(i64Eq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Ne) { SWASM_BODY(i64Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64LtS) { SWASM_BODY(i64LtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64LtU) { SWASM_BODY(i64LtU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64GtS) { SWASM_BODY(i64GtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64GtU) { SWASM_BODY(i64GtU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64LeS) { SWASM_BODY(i64LeS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64LeU) { SWASM_BODY(i64LeU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64GeS) { SWASM_BODY(i64GeS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64GeU) { SWASM_BODY(i64GeU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Eq) { SWASM_BODY(f32Eq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Ne) { SWASM_BODY(f32Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Lt) { SWASM_BODY(f32Lt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Gt) { SWASM_BODY(f32Gt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Le) { SWASM_BODY(f32Le) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Ge) { SWASM_BODY(f32Ge) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Eq) { SWASM_BODY(f64Eq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Ne) { SWASM_BODY(f64Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Lt) { SWASM_BODY(f64Lt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Gt) { SWASM_BODY(f64Gt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Le) { SWASM_BODY(f64Le) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Ge) { SWASM_BODY(f64Ge) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Clz) { SWASM_BODY(i32Clz) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Ctz) { SWASM_BODY(i32Ctz) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Popcnt) { SWASM_BODY(i32Popcnt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Add) { SWASM_BODY(i32Add) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Sub) { SWASM_BODY(i32Sub) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Mul) { SWASM_BODY(i32Mul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32DivS) { SWASM_BODY(i32DivS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32DivU) { SWASM_BODY(i32DivU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32RemS) { SWASM_BODY(i32RemS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32RemU) { SWASM_BODY(i32RemU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32And) { SWASM_BODY(i32And) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Or) { SWASM_BODY(i32Or) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Xor) { SWASM_BODY(i32Xor) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Shl) { SWASM_BODY(i32Shl) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShrS) { SWASM_BODY(i32ShrS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShrU) { SWASM_BODY(i32ShrU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Rotl) { SWASM_BODY(i32Rotl) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Rotr) { SWASM_BODY(i32Rotr) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Clz) { SWASM_BODY(i64Clz) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Ctz) { SWASM_BODY(i64Ctz) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Popcnt) { SWASM_BODY(i64Popcnt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Add) { SWASM_BODY(i64Add) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Sub) { SWASM_BODY(i64Sub) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Mul) { SWASM_BODY(i64Mul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64DivS) { SWASM_BODY(i64DivS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64DivU) { SWASM_BODY(i64DivU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64RemS) { SWASM_BODY(i64RemS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64RemU) { SWASM_BODY(i64RemU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64And) { SWASM_BODY(i64And) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Or) { SWASM_BODY(i64Or) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Xor) { SWASM_BODY(i64Xor) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Shl) { SWASM_BODY(i64Shl) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ShrS) { SWASM_BODY(i64ShrS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ShrU) { SWASM_BODY(i64ShrU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Rotl) { SWASM_BODY(i64Rotl) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Rotr) { SWASM_BODY(i64Rotr) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Abs) { SWASM_BODY(f32Abs) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Neg) { SWASM_BODY(f32Neg) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Ceil) { SWASM_BODY(f32Ceil) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Floor) { SWASM_BODY(f32Floor) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Trunc) { SWASM_BODY(f32Trunc) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Nearest) { SWASM_BODY(f32Nearest) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Sqrt) { SWASM_BODY(f32Sqrt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Add) { SWASM_BODY(f32Add) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Sub) { SWASM_BODY(f32Sub) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Mul) { SWASM_BODY(f32Mul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Div) { SWASM_BODY(f32Div) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Min) { SWASM_BODY(f32Min) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Max) { SWASM_BODY(f32Max) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Copysign) { SWASM_BODY(f32Copysign) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Abs) { SWASM_BODY(f64Abs) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Neg) { SWASM_BODY(f64Neg) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Ceil) { SWASM_BODY(f64Ceil) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Floor) { SWASM_BODY(f64Floor) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Trunc) { SWASM_BODY(f64Trunc) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Nearest) { SWASM_BODY(f64Nearest) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Sqrt) { SWASM_BODY(f64Sqrt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Add) { SWASM_BODY(f64Add) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Sub) { SWASM_BODY(f64Sub) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Mul) { SWASM_BODY(f64Mul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Div) { SWASM_BODY(f64Div) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Min) { SWASM_BODY(f64Min) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Max) { SWASM_BODY(f64Max) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Copysign) { SWASM_BODY(f64Copysign) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32WrapI64) { SWASM_BODY(i32WrapI64) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32TruncF32S) { SWASM_BODY(i32TruncF32S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32TruncF32U) { SWASM_BODY(i32TruncF32U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32TruncF64S) { SWASM_BODY(i32TruncF64S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32TruncF64U) { SWASM_BODY(i32TruncF64U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ExtendI32S) { SWASM_BODY(i64ExtendI32S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ExtendI32U) { SWASM_BODY(i64ExtendI32U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64TruncF32S) { SWASM_BODY(i64TruncF32S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64TruncF32U) { SWASM_BODY(i64TruncF32U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64TruncF64S) { SWASM_BODY(i64TruncF64S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64TruncF64U) { SWASM_BODY(i64TruncF64U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32ConvertI32S) { SWASM_BODY(f32ConvertI32S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32ConvertI32U) { SWASM_BODY(f32ConvertI32U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32ConvertI64S) { SWASM_BODY(f32ConvertI64S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32ConvertI64U) { SWASM_BODY(f32ConvertI64U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32DemoteF64) { SWASM_BODY(f32DemoteF64) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64ConvertI32S) { SWASM_BODY(f64ConvertI32S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64ConvertI32U) { SWASM_BODY(f64ConvertI32U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64ConvertI64S) { SWASM_BODY(f64ConvertI64S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64ConvertI64U) { SWASM_BODY(f64ConvertI64U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64PromoteF32) { SWASM_BODY(f64PromoteF32) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ReinterpretF32) { SWASM_BODY(i32ReinterpretF32) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ReinterpretF64) { SWASM_BODY(i64ReinterpretF64) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32ReinterpretI32) { SWASM_BODY(f32ReinterpretI32) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64ReinterpretI64) { SWASM_BODY(f64ReinterpretI64) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Extend8S) { SWASM_BODY(i32Extend8S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Extend16S) { SWASM_BODY(i32Extend16S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Extend8S) { SWASM_BODY(i64Extend8S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Extend16S) { SWASM_BODY(i64Extend16S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Extend32S) { SWASM_BODY(i64Extend32S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32TruncSatF32S) { SWASM_BODY(i32TruncSatF32S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32TruncSatF32U) { SWASM_BODY(i32TruncSatF32U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32TruncSatF64S) { SWASM_BODY(i32TruncSatF64S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32TruncSatF64U) { SWASM_BODY(i32TruncSatF64U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64TruncSatF32S) { SWASM_BODY(i64TruncSatF32S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64TruncSatF32U) { SWASM_BODY(i64TruncSatF32U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64TruncSatF64S) { SWASM_BODY(i64TruncSatF64S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64TruncSatF64U) { SWASM_BODY(i64TruncSatF64U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(unreachable) { SWASM_BODY(unreachable) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copy) { SWASM_BODY(copy) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32) { SWASM_BODY(const32) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const64) { SWASM_BODY(const64) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(br) { SWASM_BODY(br) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIf) { SWASM_BODY(brIf) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNot) { SWASM_BODY(brIfNot) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNull) { SWASM_BODY(brIfNull) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotNull) { SWASM_BODY(brIfNotNull) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brTable) { SWASM_BODY(brTable) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(return) { SWASM_BODY(return) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(returnValue) { SWASM_BODY(returnValue) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(call) { SWASM_BODY(call) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(callInternal) { SWASM_BODY(callInternal) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(callIndirect) { SWASM_BODY(callIndirect) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(callRef) { SWASM_BODY(callRef) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(returnCall) { SWASM_BODY(returnCall) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(returnCallIndirect) { SWASM_BODY(returnCallIndirect) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(returnCallRef) { SWASM_BODY(returnCallRef) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(select) { SWASM_BODY(select) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(globalGet) { SWASM_BODY(globalGet) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(globalSet) { SWASM_BODY(globalSet) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load) { SWASM_BODY(i32Load) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load) { SWASM_BODY(i64Load) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32Load) { SWASM_BODY(f32Load) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64Load) { SWASM_BODY(f64Load) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load8S) { SWASM_BODY(i32Load8S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load8U) { SWASM_BODY(i32Load8U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load16S) { SWASM_BODY(i32Load16S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load16U) { SWASM_BODY(i32Load16U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load8S) { SWASM_BODY(i64Load8S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load8U) { SWASM_BODY(i64Load8U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load16S) { SWASM_BODY(i64Load16S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load16U) { SWASM_BODY(i64Load16U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load32S) { SWASM_BODY(i64Load32S) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load32U) { SWASM_BODY(i64Load32U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Store) { SWASM_BODY(i32Store) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Store) { SWASM_BODY(i64Store) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Store8) { SWASM_BODY(i32Store8) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Store16) { SWASM_BODY(i32Store16) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(memorySize) { SWASM_BODY(memorySize) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(memoryGrow) { SWASM_BODY(memoryGrow) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(memoryFill) { SWASM_BODY(memoryFill) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(memoryCopy) { SWASM_BODY(memoryCopy) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(memoryInit) { SWASM_BODY(memoryInit) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(dataDrop) { SWASM_BODY(dataDrop) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(tableGet) { SWASM_BODY(tableGet) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(refIsNull) { SWASM_BODY(refIsNull) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(refFunc) { SWASM_BODY(refFunc) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(refAsNonNull) { SWASM_BODY(refAsNonNull) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(throw) { SWASM_BODY(throw) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(throwRef) { SWASM_BODY(throwRef) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(memoryLoad) { SWASM_BODY(memoryLoad) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(memoryStore) { SWASM_BODY(memoryStore) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadIndexed) { SWASM_BODY(i32LoadIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load8UIndexed) { SWASM_BODY(i32Load8UIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StoreIndexed) { SWASM_BODY(i32StoreIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Store8Indexed) { SWASM_BODY(i32Store8Indexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32Eq) { SWASM_BODY(brIfI32Eq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32Ne) { SWASM_BODY(brIfI32Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32LtS) { SWASM_BODY(brIfI32LtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32LtU) { SWASM_BODY(brIfI32LtU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32GtS) { SWASM_BODY(brIfI32GtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32GtU) { SWASM_BODY(brIfI32GtU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32LeS) { SWASM_BODY(brIfI32LeS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32LeU) { SWASM_BODY(brIfI32LeU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32GeS) { SWASM_BODY(brIfI32GeS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32GeU) { SWASM_BODY(brIfI32GeU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32And) { SWASM_BODY(brIfI32And) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI32AndZero) { SWASM_BODY(brIfI32AndZero) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImm) { SWASM_BODY(i32AddImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64AddImm) { SWASM_BODY(i64AddImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64Eq) { SWASM_BODY(brIfI64Eq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64Ne) { SWASM_BODY(brIfI64Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64LtS) { SWASM_BODY(brIfI64LtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64LtU) { SWASM_BODY(brIfI64LtU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64GtS) { SWASM_BODY(brIfI64GtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64GtU) { SWASM_BODY(brIfI64GtU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64LeS) { SWASM_BODY(brIfI64LeS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64LeU) { SWASM_BODY(brIfI64LeU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64GeS) { SWASM_BODY(brIfI64GeS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfI64GeU) { SWASM_BODY(brIfI64GeU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF32Eq) { SWASM_BODY(brIfF32Eq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF32Eq) { SWASM_BODY(brIfNotF32Eq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF32Ne) { SWASM_BODY(brIfF32Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF32Ne) { SWASM_BODY(brIfNotF32Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF32Lt) { SWASM_BODY(brIfF32Lt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF32Lt) { SWASM_BODY(brIfNotF32Lt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF32Gt) { SWASM_BODY(brIfF32Gt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF32Gt) { SWASM_BODY(brIfNotF32Gt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF32Le) { SWASM_BODY(brIfF32Le) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF32Le) { SWASM_BODY(brIfNotF32Le) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF32Ge) { SWASM_BODY(brIfF32Ge) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF32Ge) { SWASM_BODY(brIfNotF32Ge) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF64Eq) { SWASM_BODY(brIfF64Eq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF64Eq) { SWASM_BODY(brIfNotF64Eq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF64Ne) { SWASM_BODY(brIfF64Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF64Ne) { SWASM_BODY(brIfNotF64Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF64Lt) { SWASM_BODY(brIfF64Lt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF64Lt) { SWASM_BODY(brIfNotF64Lt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF64Gt) { SWASM_BODY(brIfF64Gt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF64Gt) { SWASM_BODY(brIfNotF64Gt) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF64Le) { SWASM_BODY(brIfF64Le) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF64Le) { SWASM_BODY(brIfNotF64Le) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfF64Ge) { SWASM_BODY(brIfF64Ge) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(brIfNotF64Ge) { SWASM_BODY(brIfNotF64Ge) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmBrIfEq) { SWASM_BODY(i32AddImmBrIfEq) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmBrIfNe) { SWASM_BODY(i32AddImmBrIfNe) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtS) { SWASM_BODY(i32AddImmBrIfLtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtU) { SWASM_BODY(i32AddImmBrIfLtU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtS) { SWASM_BODY(i32AddImmBrIfGtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtU) { SWASM_BODY(i32AddImmBrIfGtU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeS) { SWASM_BODY(i32AddImmBrIfLeS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeU) { SWASM_BODY(i32AddImmBrIfLeU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeS) { SWASM_BODY(i32AddImmBrIfGeS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeU) { SWASM_BODY(i32AddImmBrIfGeU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64AddAdd) { SWASM_BODY(f64AddAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64AddSub) { SWASM_BODY(f64AddSub) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64AddMul) { SWASM_BODY(f64AddMul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64SubAdd) { SWASM_BODY(f64SubAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64SubSub) { SWASM_BODY(f64SubSub) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64SubMul) { SWASM_BODY(f64SubMul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64MulAdd) { SWASM_BODY(f64MulAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64MulSub) { SWASM_BODY(f64MulSub) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64MulMul) { SWASM_BODY(f64MulMul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32AddAdd) { SWASM_BODY(f32AddAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32AddSub) { SWASM_BODY(f32AddSub) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32AddMul) { SWASM_BODY(f32AddMul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32SubAdd) { SWASM_BODY(f32SubAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32SubSub) { SWASM_BODY(f32SubSub) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32SubMul) { SWASM_BODY(f32SubMul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32MulAdd) { SWASM_BODY(f32MulAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32MulSub) { SWASM_BODY(f32MulSub) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32MulMul) { SWASM_BODY(f32MulMul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShlAdd) { SWASM_BODY(i32ShlAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddAdd) { SWASM_BODY(i32AddAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32MulAdd) { SWASM_BODY(i32MulAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32XorMul) { SWASM_BODY(i32XorMul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32MulXor) { SWASM_BODY(i32MulXor) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AndAdd) { SWASM_BODY(i32AndAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32SubAdd) { SWASM_BODY(i32SubAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddShl) { SWASM_BODY(i32AddShl) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShrUAnd) { SWASM_BODY(i32ShrUAnd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShlOr) { SWASM_BODY(i32ShlOr) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64XorMul) { SWASM_BODY(i64XorMul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64MulXor) { SWASM_BODY(i64MulXor) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64MulAdd) { SWASM_BODY(i64MulAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64AddAdd) { SWASM_BODY(i64AddAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ShlOr) { SWASM_BODY(i64ShlOr) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ShrUXor) { SWASM_BODY(i64ShrUXor) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64XorRotl) { SWASM_BODY(i64XorRotl) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64AndAdd) { SWASM_BODY(i64AndAdd) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64LoadIndexed) { SWASM_BODY(i64LoadIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32LoadIndexed) { SWASM_BODY(f32LoadIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64LoadIndexed) { SWASM_BODY(f64LoadIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load8SIndexed) { SWASM_BODY(i32Load8SIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load16UIndexed) { SWASM_BODY(i32Load16UIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load8UIndexed) { SWASM_BODY(i64Load8UIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load32UIndexed) { SWASM_BODY(i64Load32UIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64StoreIndexed) { SWASM_BODY(i64StoreIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32StoreIndexed) { SWASM_BODY(f32StoreIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64StoreIndexed) { SWASM_BODY(f64StoreIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadPlusImm) { SWASM_BODY(i32LoadPlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64LoadPlusImm) { SWASM_BODY(i64LoadPlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32LoadPlusImm) { SWASM_BODY(f32LoadPlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64LoadPlusImm) { SWASM_BODY(f64LoadPlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load8UPlusImm) { SWASM_BODY(i32Load8UPlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load8SPlusImm) { SWASM_BODY(i32Load8SPlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Load16UPlusImm) { SWASM_BODY(i32Load16UPlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load8UPlusImm) { SWASM_BODY(i64Load8UPlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64Load32UPlusImm) { SWASM_BODY(i64Load32UPlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StorePlusImm) { SWASM_BODY(i32StorePlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64StorePlusImm) { SWASM_BODY(i64StorePlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f32StorePlusImm) { SWASM_BODY(f32StorePlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(f64StorePlusImm) { SWASM_BODY(f64StorePlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32Store8PlusImm) { SWASM_BODY(i32Store8PlusImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddImm) { SWASM_BODY(i32AddImmThenI32AddImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShlThenI32AddImm) { SWASM_BODY(i32ShlThenI32AddImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenI32Add) { SWASM_BODY(i32AddImmThenI32Add) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenCopy) { SWASM_BODY(copyThenCopy) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenCopy) { SWASM_BODY(i32AddImmThenCopy) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenI32And) { SWASM_BODY(const32ThenI32And) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddThenI32AddImm) { SWASM_BODY(i32AddThenI32AddImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenI32And) { SWASM_BODY(i32AddImmThenI32And) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64ExtendI32UThenI64Add) { SWASM_BODY(i64ExtendI32UThenI64Add) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddThenI32Add) { SWASM_BODY(i32AddThenI32Add) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AndThenConst32) { SWASM_BODY(i32AndThenConst32) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenI32Shl) { SWASM_BODY(i32AddImmThenI32Shl) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenI32Add) { SWASM_BODY(const32ThenI32Add) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenConst32) { SWASM_BODY(const32ThenConst32) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenI32Mul) { SWASM_BODY(const32ThenI32Mul) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenI32LtS) { SWASM_BODY(copyThenI32LtS) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenI32AddImm) { SWASM_BODY(copyThenI32AddImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AndThenI32AddImm) { SWASM_BODY(i32AndThenI32AddImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenI32Shl) { SWASM_BODY(copyThenI32Shl) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32XorThenConst32) { SWASM_BODY(i32XorThenConst32) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i64AddImmThenI64AddImm) { SWASM_BODY(i64AddImmThenI64AddImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(copyThenConst32) { SWASM_BODY(copyThenConst32) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenCopy) { SWASM_BODY(const32ThenCopy) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddThenI32Load) { SWASM_BODY(i32AddThenI32Load) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadThenI32Load8U) { SWASM_BODY(i32LoadThenI32Load8U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StoreThenBr) { SWASM_BODY(i32StoreThenBr) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShlThenI32LoadIndexed) { SWASM_BODY(i32ShlThenI32LoadIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadThenI32Load) { SWASM_BODY(i32LoadThenI32Load) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StoreThenI32Store) { SWASM_BODY(i32StoreThenI32Store) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenBrIf) { SWASM_BODY(i32AddImmThenBrIf) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LtUThenSelect) { SWASM_BODY(i32LtUThenSelect) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StoreThenI32AddImm) { SWASM_BODY(i32StoreThenI32AddImm) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenBr) { SWASM_BODY(i32AddImmThenBr) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadThenI32ShrU) { SWASM_BODY(i32LoadThenI32ShrU) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddImmThenI32Load) { SWASM_BODY(i32AddImmThenI32Load) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddThenI32Load8U) { SWASM_BODY(i32AddThenI32Load8U) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadThenBrIf) { SWASM_BODY(i32LoadThenBrIf) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(const32ThenBrIfI32Ne) { SWASM_BODY(const32ThenBrIfI32Ne) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32StoreThenI32Load) { SWASM_BODY(i32StoreThenI32Load) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32ShlThenI32StoreIndexed) { SWASM_BODY(i32ShlThenI32StoreIndexed) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32LoadThenBrIfNot) { SWASM_BODY(i32LoadThenBrIfNot) }
-__attribute__((no_builtin, aligned(64))) SWASM_HANDLER(i32AddThenI32Store) { SWASM_BODY(i32AddThenI32Store) }
+// no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory
+// functions: a plain no_builtin would also turn sqrt into a libm call).
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Eqz) { SWASM_BODY(i32Eqz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Eq) { SWASM_BODY(i32Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Ne) { SWASM_BODY(i32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtS) { SWASM_BODY(i32LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtU) { SWASM_BODY(i32LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtS) { SWASM_BODY(i32GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtU) { SWASM_BODY(i32GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeS) { SWASM_BODY(i32LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeU) { SWASM_BODY(i32LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeS) { SWASM_BODY(i32GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeU) { SWASM_BODY(i32GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Eqz) { SWASM_BODY(i64Eqz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Eq) { SWASM_BODY(i64Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Ne) { SWASM_BODY(i64Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtS) { SWASM_BODY(i64LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtU) { SWASM_BODY(i64LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtS) { SWASM_BODY(i64GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtU) { SWASM_BODY(i64GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeS) { SWASM_BODY(i64LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeU) { SWASM_BODY(i64LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeS) { SWASM_BODY(i64GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeU) { SWASM_BODY(i64GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Eq) { SWASM_BODY(f32Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Ne) { SWASM_BODY(f32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Lt) { SWASM_BODY(f32Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Gt) { SWASM_BODY(f32Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Le) { SWASM_BODY(f32Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Ge) { SWASM_BODY(f32Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Eq) { SWASM_BODY(f64Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Ne) { SWASM_BODY(f64Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Lt) { SWASM_BODY(f64Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Gt) { SWASM_BODY(f64Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Le) { SWASM_BODY(f64Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Ge) { SWASM_BODY(f64Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Clz) { SWASM_BODY(i32Clz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Ctz) { SWASM_BODY(i32Ctz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Popcnt) { SWASM_BODY(i32Popcnt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Add) { SWASM_BODY(i32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Sub) { SWASM_BODY(i32Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Mul) { SWASM_BODY(i32Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32DivS) { SWASM_BODY(i32DivS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32DivU) { SWASM_BODY(i32DivU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RemS) { SWASM_BODY(i32RemS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RemU) { SWASM_BODY(i32RemU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32And) { SWASM_BODY(i32And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Or) { SWASM_BODY(i32Or) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Xor) { SWASM_BODY(i32Xor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Shl) { SWASM_BODY(i32Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrS) { SWASM_BODY(i32ShrS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrU) { SWASM_BODY(i32ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Rotl) { SWASM_BODY(i32Rotl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Rotr) { SWASM_BODY(i32Rotr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Clz) { SWASM_BODY(i64Clz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Ctz) { SWASM_BODY(i64Ctz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Popcnt) { SWASM_BODY(i64Popcnt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Add) { SWASM_BODY(i64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Sub) { SWASM_BODY(i64Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Mul) { SWASM_BODY(i64Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64DivS) { SWASM_BODY(i64DivS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64DivU) { SWASM_BODY(i64DivU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RemS) { SWASM_BODY(i64RemS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RemU) { SWASM_BODY(i64RemU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64And) { SWASM_BODY(i64And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Or) { SWASM_BODY(i64Or) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Xor) { SWASM_BODY(i64Xor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Shl) { SWASM_BODY(i64Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrS) { SWASM_BODY(i64ShrS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrU) { SWASM_BODY(i64ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Rotl) { SWASM_BODY(i64Rotl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Rotr) { SWASM_BODY(i64Rotr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Abs) { SWASM_BODY(f32Abs) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Neg) { SWASM_BODY(f32Neg) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Ceil) { SWASM_BODY(f32Ceil) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Floor) { SWASM_BODY(f32Floor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Trunc) { SWASM_BODY(f32Trunc) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Nearest) { SWASM_BODY(f32Nearest) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Sqrt) { SWASM_BODY(f32Sqrt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Add) { SWASM_BODY(f32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Sub) { SWASM_BODY(f32Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Mul) { SWASM_BODY(f32Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Div) { SWASM_BODY(f32Div) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Min) { SWASM_BODY(f32Min) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Max) { SWASM_BODY(f32Max) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Copysign) { SWASM_BODY(f32Copysign) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Abs) { SWASM_BODY(f64Abs) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Neg) { SWASM_BODY(f64Neg) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Ceil) { SWASM_BODY(f64Ceil) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Floor) { SWASM_BODY(f64Floor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Trunc) { SWASM_BODY(f64Trunc) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Nearest) { SWASM_BODY(f64Nearest) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Sqrt) { SWASM_BODY(f64Sqrt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Add) { SWASM_BODY(f64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Sub) { SWASM_BODY(f64Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Mul) { SWASM_BODY(f64Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Div) { SWASM_BODY(f64Div) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Min) { SWASM_BODY(f64Min) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Max) { SWASM_BODY(f64Max) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Copysign) { SWASM_BODY(f64Copysign) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32WrapI64) { SWASM_BODY(i32WrapI64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncF32S) { SWASM_BODY(i32TruncF32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncF32U) { SWASM_BODY(i32TruncF32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncF64S) { SWASM_BODY(i32TruncF64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncF64U) { SWASM_BODY(i32TruncF64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32S) { SWASM_BODY(i64ExtendI32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32U) { SWASM_BODY(i64ExtendI32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncF32S) { SWASM_BODY(i64TruncF32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncF32U) { SWASM_BODY(i64TruncF32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncF64S) { SWASM_BODY(i64TruncF64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncF64U) { SWASM_BODY(i64TruncF64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32ConvertI32S) { SWASM_BODY(f32ConvertI32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32ConvertI32U) { SWASM_BODY(f32ConvertI32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32ConvertI64S) { SWASM_BODY(f32ConvertI64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32ConvertI64U) { SWASM_BODY(f32ConvertI64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32DemoteF64) { SWASM_BODY(f32DemoteF64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI32S) { SWASM_BODY(f64ConvertI32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI32U) { SWASM_BODY(f64ConvertI32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI64S) { SWASM_BODY(f64ConvertI64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI64U) { SWASM_BODY(f64ConvertI64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64PromoteF32) { SWASM_BODY(f64PromoteF32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ReinterpretF32) { SWASM_BODY(i32ReinterpretF32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ReinterpretF64) { SWASM_BODY(i64ReinterpretF64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32ReinterpretI32) { SWASM_BODY(f32ReinterpretI32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ReinterpretI64) { SWASM_BODY(f64ReinterpretI64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Extend8S) { SWASM_BODY(i32Extend8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Extend16S) { SWASM_BODY(i32Extend16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Extend8S) { SWASM_BODY(i64Extend8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Extend16S) { SWASM_BODY(i64Extend16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Extend32S) { SWASM_BODY(i64Extend32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncSatF32S) { SWASM_BODY(i32TruncSatF32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncSatF32U) { SWASM_BODY(i32TruncSatF32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncSatF64S) { SWASM_BODY(i32TruncSatF64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncSatF64U) { SWASM_BODY(i32TruncSatF64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncSatF32S) { SWASM_BODY(i64TruncSatF32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncSatF32U) { SWASM_BODY(i64TruncSatF32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncSatF64S) { SWASM_BODY(i64TruncSatF64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncSatF64U) { SWASM_BODY(i64TruncSatF64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(unreachable) { SWASM_BODY(unreachable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copy) { SWASM_BODY(copy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32) { SWASM_BODY(const32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const64) { SWASM_BODY(const64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(br) { SWASM_BODY(br) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIf) { SWASM_BODY(brIf) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNot) { SWASM_BODY(brIfNot) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNull) { SWASM_BODY(brIfNull) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotNull) { SWASM_BODY(brIfNotNull) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brTable) { SWASM_BODY(brTable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(return) { SWASM_BODY(return) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(returnValue) { SWASM_BODY(returnValue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(call) { SWASM_BODY(call) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(callInternal) { SWASM_BODY(callInternal) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(callIndirect) { SWASM_BODY(callIndirect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(callRef) { SWASM_BODY(callRef) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(returnCall) { SWASM_BODY(returnCall) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(returnCallIndirect) { SWASM_BODY(returnCallIndirect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(returnCallRef) { SWASM_BODY(returnCallRef) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(select) { SWASM_BODY(select) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(globalGet) { SWASM_BODY(globalGet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(globalSet) { SWASM_BODY(globalSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load) { SWASM_BODY(i32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load) { SWASM_BODY(i64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Load) { SWASM_BODY(f32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Load) { SWASM_BODY(f64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8S) { SWASM_BODY(i32Load8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8U) { SWASM_BODY(i32Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16S) { SWASM_BODY(i32Load16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16U) { SWASM_BODY(i32Load16U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8S) { SWASM_BODY(i64Load8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8U) { SWASM_BODY(i64Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load16S) { SWASM_BODY(i64Load16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load16U) { SWASM_BODY(i64Load16U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32S) { SWASM_BODY(i64Load32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32U) { SWASM_BODY(i64Load32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store) { SWASM_BODY(i32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Store) { SWASM_BODY(i64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8) { SWASM_BODY(i32Store8) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store16) { SWASM_BODY(i32Store16) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memorySize) { SWASM_BODY(memorySize) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryGrow) { SWASM_BODY(memoryGrow) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryFill) { SWASM_BODY(memoryFill) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryCopy) { SWASM_BODY(memoryCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryInit) { SWASM_BODY(memoryInit) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(dataDrop) { SWASM_BODY(dataDrop) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableGet) { SWASM_BODY(tableGet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(refIsNull) { SWASM_BODY(refIsNull) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(refFunc) { SWASM_BODY(refFunc) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(refAsNonNull) { SWASM_BODY(refAsNonNull) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(throw) { SWASM_BODY(throw) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(throwRef) { SWASM_BODY(throwRef) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryLoad) { SWASM_BODY(memoryLoad) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryStore) { SWASM_BODY(memoryStore) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadIndexed) { SWASM_BODY(i32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexed) { SWASM_BODY(i32Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreIndexed) { SWASM_BODY(i32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8Indexed) { SWASM_BODY(i32Store8Indexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32Eq) { SWASM_BODY(brIfI32Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32Ne) { SWASM_BODY(brIfI32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtS) { SWASM_BODY(brIfI32LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtU) { SWASM_BODY(brIfI32LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtS) { SWASM_BODY(brIfI32GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtU) { SWASM_BODY(brIfI32GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeS) { SWASM_BODY(brIfI32LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeU) { SWASM_BODY(brIfI32LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeS) { SWASM_BODY(brIfI32GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeU) { SWASM_BODY(brIfI32GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32And) { SWASM_BODY(brIfI32And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32AndZero) { SWASM_BODY(brIfI32AndZero) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImm) { SWASM_BODY(i32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImm) { SWASM_BODY(i64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64Eq) { SWASM_BODY(brIfI64Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64Ne) { SWASM_BODY(brIfI64Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtS) { SWASM_BODY(brIfI64LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtU) { SWASM_BODY(brIfI64LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtS) { SWASM_BODY(brIfI64GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtU) { SWASM_BODY(brIfI64GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeS) { SWASM_BODY(brIfI64LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeU) { SWASM_BODY(brIfI64LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeS) { SWASM_BODY(brIfI64GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeU) { SWASM_BODY(brIfI64GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Eq) { SWASM_BODY(brIfF32Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Eq) { SWASM_BODY(brIfNotF32Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Ne) { SWASM_BODY(brIfF32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Ne) { SWASM_BODY(brIfNotF32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Lt) { SWASM_BODY(brIfF32Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Lt) { SWASM_BODY(brIfNotF32Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Gt) { SWASM_BODY(brIfF32Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Gt) { SWASM_BODY(brIfNotF32Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Le) { SWASM_BODY(brIfF32Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Le) { SWASM_BODY(brIfNotF32Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Ge) { SWASM_BODY(brIfF32Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Ge) { SWASM_BODY(brIfNotF32Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Eq) { SWASM_BODY(brIfF64Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Eq) { SWASM_BODY(brIfNotF64Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Ne) { SWASM_BODY(brIfF64Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Ne) { SWASM_BODY(brIfNotF64Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Lt) { SWASM_BODY(brIfF64Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Lt) { SWASM_BODY(brIfNotF64Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Gt) { SWASM_BODY(brIfF64Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Gt) { SWASM_BODY(brIfNotF64Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Le) { SWASM_BODY(brIfF64Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Le) { SWASM_BODY(brIfNotF64Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Ge) { SWASM_BODY(brIfF64Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Ge) { SWASM_BODY(brIfNotF64Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfEq) { SWASM_BODY(i32AddImmBrIfEq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfNe) { SWASM_BODY(i32AddImmBrIfNe) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtS) { SWASM_BODY(i32AddImmBrIfLtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtU) { SWASM_BODY(i32AddImmBrIfLtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtS) { SWASM_BODY(i32AddImmBrIfGtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtU) { SWASM_BODY(i32AddImmBrIfGtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeS) { SWASM_BODY(i32AddImmBrIfLeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeU) { SWASM_BODY(i32AddImmBrIfLeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeS) { SWASM_BODY(i32AddImmBrIfGeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeU) { SWASM_BODY(i32AddImmBrIfGeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAdd) { SWASM_BODY(f64AddAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddSub) { SWASM_BODY(f64AddSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddMul) { SWASM_BODY(f64AddMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubAdd) { SWASM_BODY(f64SubAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubSub) { SWASM_BODY(f64SubSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubMul) { SWASM_BODY(f64SubMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAdd) { SWASM_BODY(f64MulAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulSub) { SWASM_BODY(f64MulSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulMul) { SWASM_BODY(f64MulMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAdd) { SWASM_BODY(f32AddAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddSub) { SWASM_BODY(f32AddSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddMul) { SWASM_BODY(f32AddMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubAdd) { SWASM_BODY(f32SubAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubSub) { SWASM_BODY(f32SubSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubMul) { SWASM_BODY(f32SubMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulAdd) { SWASM_BODY(f32MulAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulSub) { SWASM_BODY(f32MulSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulMul) { SWASM_BODY(f32MulMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAdd) { SWASM_BODY(i32ShlAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAdd) { SWASM_BODY(i32AddAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAdd) { SWASM_BODY(i32MulAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorMul) { SWASM_BODY(i32XorMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulXor) { SWASM_BODY(i32MulXor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAdd) { SWASM_BODY(i32AndAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAdd) { SWASM_BODY(i32SubAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddShl) { SWASM_BODY(i32AddShl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUAnd) { SWASM_BODY(i32ShrUAnd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlOr) { SWASM_BODY(i32ShlOr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorMul) { SWASM_BODY(i64XorMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulXor) { SWASM_BODY(i64MulXor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAdd) { SWASM_BODY(i64MulAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddAdd) { SWASM_BODY(i64AddAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlOr) { SWASM_BODY(i64ShlOr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUXor) { SWASM_BODY(i64ShrUXor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorRotl) { SWASM_BODY(i64XorRotl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAdd) { SWASM_BODY(i64AndAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadIndexed) { SWASM_BODY(i64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadIndexed) { SWASM_BODY(f32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadIndexed) { SWASM_BODY(f64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SIndexed) { SWASM_BODY(i32Load8SIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UIndexed) { SWASM_BODY(i32Load16UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexed) { SWASM_BODY(i64Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UIndexed) { SWASM_BODY(i64Load32UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreIndexed) { SWASM_BODY(i64StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreIndexed) { SWASM_BODY(f32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreIndexed) { SWASM_BODY(f64StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadPlusImm) { SWASM_BODY(i32LoadPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadPlusImm) { SWASM_BODY(i64LoadPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadPlusImm) { SWASM_BODY(f32LoadPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadPlusImm) { SWASM_BODY(f64LoadPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UPlusImm) { SWASM_BODY(i32Load8UPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SPlusImm) { SWASM_BODY(i32Load8SPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UPlusImm) { SWASM_BODY(i32Load16UPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UPlusImm) { SWASM_BODY(i64Load8UPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UPlusImm) { SWASM_BODY(i64Load32UPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StorePlusImm) { SWASM_BODY(i32StorePlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StorePlusImm) { SWASM_BODY(i64StorePlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StorePlusImm) { SWASM_BODY(f32StorePlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StorePlusImm) { SWASM_BODY(f64StorePlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8PlusImm) { SWASM_BODY(i32Store8PlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddImm) { SWASM_BODY(i32AddImmThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32AddImm) { SWASM_BODY(i32ShlThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32Add) { SWASM_BODY(i32AddImmThenI32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenCopy) { SWASM_BODY(copyThenCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenCopy) { SWASM_BODY(i32AddImmThenCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenI32And) { SWASM_BODY(const32ThenI32And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32AddImm) { SWASM_BODY(i32AddThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32And) { SWASM_BODY(i32AddImmThenI32And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UThenI64Add) { SWASM_BODY(i64ExtendI32UThenI64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Add) { SWASM_BODY(i32AddThenI32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndThenConst32) { SWASM_BODY(i32AndThenConst32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32Shl) { SWASM_BODY(i32AddImmThenI32Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenI32Add) { SWASM_BODY(const32ThenI32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenConst32) { SWASM_BODY(const32ThenConst32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenI32Mul) { SWASM_BODY(const32ThenI32Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenI32LtS) { SWASM_BODY(copyThenI32LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenI32AddImm) { SWASM_BODY(copyThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndThenI32AddImm) { SWASM_BODY(i32AndThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenI32Shl) { SWASM_BODY(copyThenI32Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorThenConst32) { SWASM_BODY(i32XorThenConst32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmThenI64AddImm) { SWASM_BODY(i64AddImmThenI64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenConst32) { SWASM_BODY(copyThenConst32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenCopy) { SWASM_BODY(const32ThenCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Load) { SWASM_BODY(i32AddThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32Load8U) { SWASM_BODY(i32LoadThenI32Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreThenBr) { SWASM_BODY(i32StoreThenBr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32LoadIndexed) { SWASM_BODY(i32ShlThenI32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32Load) { SWASM_BODY(i32LoadThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreThenI32Store) { SWASM_BODY(i32StoreThenI32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenBrIf) { SWASM_BODY(i32AddImmThenBrIf) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUThenSelect) { SWASM_BODY(i32LtUThenSelect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreThenI32AddImm) { SWASM_BODY(i32StoreThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenBr) { SWASM_BODY(i32AddImmThenBr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32ShrU) { SWASM_BODY(i32LoadThenI32ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32Load) { SWASM_BODY(i32AddImmThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Load8U) { SWASM_BODY(i32AddThenI32Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIf) { SWASM_BODY(i32LoadThenBrIf) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenBrIfI32Ne) { SWASM_BODY(const32ThenBrIfI32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreThenI32Load) { SWASM_BODY(i32StoreThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32StoreIndexed) { SWASM_BODY(i32ShlThenI32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfNot) { SWASM_BODY(i32LoadThenBrIfNot) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Store) { SWASM_BODY(i32AddThenI32Store) }
 
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
