@@ -1,7 +1,14 @@
 #!/usr/bin/env python3
-"""Generates Sources/WasmRuntime/Generated/NumericOps.swift: one cell-to-cell function per numeric
-instruction and the interpreter's dispatch for them. Cells are UInt64; i32 values are kept zero-extended,
-floats as their bit patterns."""
+"""Generates the interpreter from one description:
+- Sources/WasmRuntime/Generated/NumericOps.swift: one cell-to-cell function per numeric instruction, and the
+  `Opcode` enum (numeric instructions, the rest, and the fused instructions);
+- Sources/WasmRuntime/Generated/DispatchLoop.swift: Scripts/templates/DispatchLoop.swift with every case of
+  its HANDLERS region turned into an instruction body (`swasm_op_*`), plus the generated numeric, load/store,
+  fused-branch, fused-pair and sequence bodies, instruction lengths and fusion tables;
+- Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h: the C handlers that inline those bodies and
+  tail-call each other, and the 512-entry handler table.
+Cells are UInt64; i32 values are kept zero-extended, floats as their bit patterns. Run it after editing the
+template or this script."""
 import os, re, sys
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 src = open(os.path.join(root, 'Sources/WasmCore/NumericOp.swift')).read()

@@ -7,7 +7,7 @@ import WasmCore
 
 /// What every instruction handler receives in machine registers: the program counter, the frame, and
 /// the cached memory 0, plus a pointer to the rest of the machine state. The layout is shared with
-/// `swasm_regs` in Sources/WasmRuntimeDispatch/include/Handlers.h (five pointer-sized fields).
+/// `swasm_regs` in Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h (five 8-byte fields).
 struct LoopState {
     var pc: UnsafeMutablePointer<UInt64>
     var fp: UnsafeMutablePointer<UInt64>
