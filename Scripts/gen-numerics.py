@@ -238,7 +238,7 @@ for cmpname, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPatte
                 let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
                 let d = {cmp} ? 1 + s.pc[1].offset : 3
                 s.pc += d
-                if d <= 0 && !s.countBackwardBranch() {{ break dispatch }}""")
+                if d <= 0 && !s.countTick() {{ break dispatch }}""")
 for ty, op1, op2 in PAIRS:
     first = f'NumericSemantics.{ty}{op1}(fp[w.a], fp[w.b])'
     if op2 in COMMUTATIVE:
@@ -291,7 +291,7 @@ for ty, U, S in (('I32', 'UInt32', 'Int32'), ('I64', 'UInt64', 'Int64')):
                 let x = {U}(truncatingIfNeeded: fp[w.a]), y = {U}(truncatingIfNeeded: fp[w.b])
                 let d = {cmp} ? 1 + s.pc[1].offset : 2
                 s.pc += d
-                if d <= 0 && !s.countBackwardBranch() {{ break dispatch }}""")
+                if d <= 0 && !s.countTick() {{ break dispatch }}""")
 for t, conv in (('F32', 'Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.{}]))'), ('F64', 'Double(bitPattern: fp[w.{}])')):
     for n, op in (('Eq', '=='), ('Ne', '!='), ('Lt', '<'), ('Gt', '>'), ('Le', '<='), ('Ge', '>=')):
         for neg in ('', 'Not'):
@@ -300,7 +300,7 @@ for t, conv in (('F32', 'Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.{}]))
             gen.append(f"""            case .brIf{neg}{t}{n}:
                 let d = {cond} ? 1 + s.pc[1].offset : 2
                 s.pc += d
-                if d <= 0 && !s.countBackwardBranch() {{ break dispatch }}""")
+                if d <= 0 && !s.countTick() {{ break dispatch }}""")
 gen.append("""            case .i32AddImm:
                 fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
                 s.pc += 1

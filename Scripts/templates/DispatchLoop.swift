@@ -40,19 +40,11 @@ struct LoopState {
         return false
     }
 
-    /// Counts a backward branch (taken, `pc` already at its target); false when the tick budget is
-    /// used up: the machine then stops, `Executor.loop` runs the checkpoint and resumes at `pc`. No call
-    /// here keeps the branch handlers free of saved registers.
-    @inline(__always) func countBackwardBranch() -> Bool {
-        ticks &-= 1
-        if ticks > 0 { return true }
-        machine.pointee.checkpointDue = true
-        return false
-    }
-
-    /// Counts a call (before it is made); false when the tick budget is used up: the machine then stops
-    /// at the call instruction and `Executor.loop` runs the checkpoint and executes the call again.
-    @inline(__always) func countCall() -> Bool {
+    /// Counts a tick: a taken backward branch (with `pc` already at its target) or a call (before it is
+    /// made, with `pc` still at the call). False when the budget is used up: the machine then stops, and
+    /// `Executor.loop` runs the checkpoint and resumes at `pc` (so a call is executed again). No call here
+    /// keeps the branch and call handlers free of saved registers.
+    @inline(__always) func countTick() -> Bool {
         ticks &-= 1
         if ticks > 0 { return true }
         machine.pointee.checkpointDue = true
@@ -165,7 +157,7 @@ extension Executor {
     @inline(__always)
     func call(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
               length: Int, _ s: inout LoopState) -> Bool {
-        guard s.countCall() else { return false }
+        guard s.countTick() else { return false }
         if callee.pointee.code == nil {
             s.machine.pointee.hostCall = PendingHostCall(callee: callee, slots: newFP, resumePC: s.pc + length)
             return false
@@ -242,13 +234,6 @@ extension Executor {
         return callee
     }
 
-    /// Counts one tick (a backward branch or a call) and runs the checkpoint when the budget is used up.
-    @inline(__always)
-    func tick(_ s: LoopState) throws(Unwind) {
-        s.ticks &-= 1
-        if s.ticks <= 0 { s.ticks = try checkpoint() }
-    }
-
     /// Fuel, deadline and interrupt checks, run when the tick budget is used up; returns the next budget.
     func checkpoint() throws(Unwind) -> Int {
         if store.interruptHandle.isInterrupted { throw .trap(.interrupted) }
@@ -323,29 +308,29 @@ extension Executor {
             case .br:
                 let d = w.offset
                 s.pc += d
-                if d <= 0 && !s.countBackwardBranch() { break dispatch }
+                if d <= 0 && !s.countTick() { break dispatch }
             case .brIf:
                 let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
                 s.pc += d
-                if d <= 0 && !s.countBackwardBranch() { break dispatch }
+                if d <= 0 && !s.countTick() { break dispatch }
             case .brIfNot:
                 let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
                 s.pc += d
-                if d <= 0 && !s.countBackwardBranch() { break dispatch }
+                if d <= 0 && !s.countTick() { break dispatch }
             case .brIfNull:
                 let d = fp[w.a] == 0 ? w.offset : 1
                 s.pc += d
-                if d <= 0 && !s.countBackwardBranch() { break dispatch }
+                if d <= 0 && !s.countTick() { break dispatch }
             case .brIfNotNull:
                 let d = fp[w.a] != 0 ? w.offset : 1
                 s.pc += d
-                if d <= 0 && !s.countBackwardBranch() { break dispatch }
+                if d <= 0 && !s.countTick() { break dispatch }
             case .brTable:
                 let count = UInt64(w.hi32)
                 let i = min(fp[w.a] & 0xFFFF_FFFF, count)
                 let d = s.pc[1 + Int(i)].offset
                 s.pc += d
-                if d <= 0 && !s.countBackwardBranch() { break dispatch }
+                if d <= 0 && !s.countTick() { break dispatch }
             case .return:
                 if !returnFromFunction(&s) { break dispatch }
             case .returnValue:
@@ -354,7 +339,7 @@ extension Executor {
             case .call:
                 if !call(s.context.pointee.functions[Int(w.hi32)], fp + w.a, length: 1, &s) { break dispatch }
             case .callInternal:
-                guard s.countCall() else { break dispatch }
+                guard s.countTick() else { break dispatch }
                 let callee = s.context.pointee.functions[Int(w.hi32)]
                 if !enter(callee, fp + w.a, returnTo: s.pc + 1, sameInstance: true, &s) { break dispatch }
             case .callIndirect:
@@ -366,14 +351,14 @@ extension Executor {
                 }
                 if !call(callee, fp + w.a, length: 2, &s) { break dispatch }
             case .returnCall:
-                try tick(s)
+                guard s.countTick() else { break dispatch }
                 if try !tailCall(s.context.pointee.functions[Int(w.hi32)], &s) { break dispatch }
             case .returnCallIndirect:
-                try tick(s)
+                guard s.countTick() else { break dispatch }
                 let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
                 if try !tailCall(callee, &s) { break dispatch }
             case .returnCallRef:
-                try tick(s)
+                guard s.countTick() else { break dispatch }
                 guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(fp[w.b])) else {
                     throw .trap(.nullFunctionReference)
                 }

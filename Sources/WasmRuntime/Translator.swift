@@ -943,7 +943,7 @@ struct Translator {
         case .elemDrop(let e):
             append(word(.elemDrop, hi: e))
         case .load(let op, let memarg):
-            if isFastMemory(memarg), let indexed = loadOpcode(op).indexed,
+            if isFastMemory(memarg), let indexed = Self.loadOpcode(op).indexed,
                let (x, y) = takeAddressAdd(at: stack.count - 1) {
                 pop()
                 push()
@@ -955,10 +955,10 @@ struct Translator {
             push()
             let dst = slot(stack.count - 1), m = Int(memarg.memoryIndex)
             if isFastMemory(memarg) {
-                emitProducer(word(loadOpcode(op), a: dst, b: addr), fieldShift: 16, extra: [memarg.offset])
+                emitProducer(word(Self.loadOpcode(op), a: dst, b: addr), fieldShift: 16, extra: [memarg.offset])
             } else {
                 emitProducer(word(.memoryLoad, a: dst, b: addr, c: m), fieldShift: 16,
-                             extra: [memarg.offset, UInt64(loadOpcode(op).rawValue)])
+                             extra: [memarg.offset, UInt64(Self.loadOpcode(op).rawValue)])
             }
         case .store(let op, let memarg):
             // The value's slot first: materialising it emits code, which ends any chance of fusing the add.
@@ -1127,11 +1127,10 @@ struct Translator {
         memarg.memoryIndex == 0 && context.memories.first?.addressType == .i32
     }
 
-    static let loadOpcodes: Set<Opcode> = [.i32Load, .i64Load, .f32Load, .f64Load, .i32Load8S, .i32Load8U, .i32Load16S,
-                                           .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S,
-                                           .i64Load32U]
+    /// Every load opcode (a load writes slot a, where a store reads it).
+    static let loadOpcodes = Set(LoadOp.allCases.map(loadOpcode))
 
-    func loadOpcode(_ op: LoadOp) -> Opcode {
+    static func loadOpcode(_ op: LoadOp) -> Opcode {
         switch op {
         case .i32Load: .i32Load
         case .i64Load: .i64Load

@@ -32,6 +32,22 @@ import WasmText
         #expect(s.fuel.map { $0 > 0 && $0 <= 100 } == true)
     }
 
+    @Test func fuelStopsEndlessTailCalls() throws {
+        // No loop: only return_call ticks, so this ends only if tail calls are counted.
+        var limits = StoreLimits()
+        limits.fuel = 50_000
+        let (s, i) = try instantiate("""
+            (module (func $f (export "f") (param i32) (result i32) (return_call $f (i32.add (local.get 0) (i32.const 1)))))
+            """, limits: limits)
+        do {
+            _ = try call(s, i, "f", [0])
+            Issue.record("expected out of fuel")
+        } catch let ExecutionError.trap(t, _) {
+            #expect(t == .outOfFuel)
+        }
+        #expect(s.fuel == 0)
+    }
+
     @Test func deadlineStopsAnInfiniteLoop() throws {
         let (s, i) = try instantiate(Self.spin)
         s.deadline = ContinuousClock.now + .milliseconds(50)

@@ -38,19 +38,11 @@ struct LoopState {
         return false
     }
 
-    /// Counts a backward branch (taken, `pc` already at its target); false when the tick budget is
-    /// used up: the machine then stops, `Executor.loop` runs the checkpoint and resumes at `pc`. No call
-    /// here keeps the branch handlers free of saved registers.
-    @inline(__always) func countBackwardBranch() -> Bool {
-        ticks &-= 1
-        if ticks > 0 { return true }
-        machine.pointee.checkpointDue = true
-        return false
-    }
-
-    /// Counts a call (before it is made); false when the tick budget is used up: the machine then stops
-    /// at the call instruction and `Executor.loop` runs the checkpoint and executes the call again.
-    @inline(__always) func countCall() -> Bool {
+    /// Counts a tick: a taken backward branch (with `pc` already at its target) or a call (before it is
+    /// made, with `pc` still at the call). False when the budget is used up: the machine then stops, and
+    /// `Executor.loop` runs the checkpoint and resumes at `pc` (so a call is executed again). No call here
+    /// keeps the branch and call handlers free of saved registers.
+    @inline(__always) func countTick() -> Bool {
         ticks &-= 1
         if ticks > 0 { return true }
         machine.pointee.checkpointDue = true
@@ -163,7 +155,7 @@ extension Executor {
     @inline(__always)
     func call(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
               length: Int, _ s: inout LoopState) -> Bool {
-        guard s.countCall() else { return false }
+        guard s.countTick() else { return false }
         if callee.pointee.code == nil {
             s.machine.pointee.hostCall = PendingHostCall(callee: callee, slots: newFP, resumePC: s.pc + length)
             return false
@@ -238,13 +230,6 @@ extension Executor {
             throw .trap(.indirectCallTypeMismatch)
         }
         return callee
-    }
-
-    /// Counts one tick (a backward branch or a call) and runs the checkpoint when the budget is used up.
-    @inline(__always)
-    func tick(_ s: LoopState) throws(Unwind) {
-        s.ticks &-= 1
-        if s.ticks <= 0 { s.ticks = try checkpoint() }
     }
 
     /// Fuel, deadline and interrupt checks, run when the tick budget is used up; returns the next budget.
@@ -385,7 +370,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let d = w.offset
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -404,7 +389,7 @@ extension Executor {
         let fp = s.fp
         let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -423,7 +408,7 @@ extension Executor {
         let fp = s.fp
         let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -442,7 +427,7 @@ extension Executor {
         let fp = s.fp
         let d = fp[w.a] == 0 ? w.offset : 1
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -461,7 +446,7 @@ extension Executor {
         let fp = s.fp
         let d = fp[w.a] != 0 ? w.offset : 1
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -482,7 +467,7 @@ extension Executor {
         let i = min(fp[w.a] & 0xFFFF_FFFF, count)
         let d = s.pc[1 + Int(i)].offset
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -550,7 +535,7 @@ extension Executor {
     @inline(__always) func run_callInternal(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        guard s.countCall() else { return false }
+        guard s.countTick() else { return false }
         let callee = s.context.pointee.functions[Int(w.hi32)]
         if !enter(callee, fp + w.a, returnTo: s.pc + 1, sameInstance: true, &s) { return false }
         return true
@@ -617,7 +602,7 @@ extension Executor {
     @inline(__always) func run_returnCall(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         do throws(Unwind) {
-            try tick(s)
+            guard s.countTick() else { return false }
             if try !tailCall(s.context.pointee.functions[Int(w.hi32)], &s) { return false }
         } catch {
             s.machine.pointee.unwind = error
@@ -640,7 +625,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
-            try tick(s)
+            guard s.countTick() else { return false }
             let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
             if try !tailCall(callee, &s) { return false }
         } catch {
@@ -664,7 +649,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
-            try tick(s)
+            guard s.countTick() else { return false }
             guard let callee = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(fp[w.b])) else {
                 throw .trap(.nullFunctionReference)
             }
@@ -3874,7 +3859,7 @@ extension Executor {
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
         let d = x == y ? 1 + s.pc[1].offset : 3
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -3896,7 +3881,7 @@ extension Executor {
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
         let d = x != y ? 1 + s.pc[1].offset : 3
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -3918,7 +3903,7 @@ extension Executor {
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
         let d = Int32(bitPattern: x) < Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -3940,7 +3925,7 @@ extension Executor {
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
         let d = x < y ? 1 + s.pc[1].offset : 3
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -3962,7 +3947,7 @@ extension Executor {
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
         let d = Int32(bitPattern: x) > Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -3984,7 +3969,7 @@ extension Executor {
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
         let d = x > y ? 1 + s.pc[1].offset : 3
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -4006,7 +3991,7 @@ extension Executor {
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
         let d = Int32(bitPattern: x) <= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -4028,7 +4013,7 @@ extension Executor {
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
         let d = x <= y ? 1 + s.pc[1].offset : 3
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -4050,7 +4035,7 @@ extension Executor {
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
         let d = Int32(bitPattern: x) >= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -4072,7 +4057,7 @@ extension Executor {
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
         let d = x >= y ? 1 + s.pc[1].offset : 3
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5398,7 +5383,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x == y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5418,7 +5403,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x != y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5438,7 +5423,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = Int32(bitPattern: x) < Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5458,7 +5443,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x < y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5478,7 +5463,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = Int32(bitPattern: x) > Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5498,7 +5483,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x > y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5518,7 +5503,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = Int32(bitPattern: x) <= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5538,7 +5523,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x <= y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5558,7 +5543,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = Int32(bitPattern: x) >= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5578,7 +5563,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x >= y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5598,7 +5583,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x & y != 0 ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5618,7 +5603,7 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
         let d = x & y == 0 ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5638,7 +5623,7 @@ extension Executor {
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x == y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5658,7 +5643,7 @@ extension Executor {
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x != y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5678,7 +5663,7 @@ extension Executor {
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = Int64(bitPattern: x) < Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5698,7 +5683,7 @@ extension Executor {
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x < y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5718,7 +5703,7 @@ extension Executor {
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = Int64(bitPattern: x) > Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5738,7 +5723,7 @@ extension Executor {
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x > y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5758,7 +5743,7 @@ extension Executor {
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = Int64(bitPattern: x) <= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5778,7 +5763,7 @@ extension Executor {
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x <= y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5798,7 +5783,7 @@ extension Executor {
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = Int64(bitPattern: x) >= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5818,7 +5803,7 @@ extension Executor {
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
         let d = x >= y ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5837,7 +5822,7 @@ extension Executor {
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5856,7 +5841,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5875,7 +5860,7 @@ extension Executor {
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5894,7 +5879,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5913,7 +5898,7 @@ extension Executor {
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5932,7 +5917,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5951,7 +5936,7 @@ extension Executor {
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5970,7 +5955,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -5989,7 +5974,7 @@ extension Executor {
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6008,7 +5993,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6027,7 +6012,7 @@ extension Executor {
         let fp = s.fp
         let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6046,7 +6031,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6065,7 +6050,7 @@ extension Executor {
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) == Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6084,7 +6069,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) == Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6103,7 +6088,7 @@ extension Executor {
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) != Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6122,7 +6107,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) != Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6141,7 +6126,7 @@ extension Executor {
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) < Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6160,7 +6145,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) < Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6179,7 +6164,7 @@ extension Executor {
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) > Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6198,7 +6183,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) > Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6217,7 +6202,7 @@ extension Executor {
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) <= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6236,7 +6221,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) <= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6255,7 +6240,7 @@ extension Executor {
         let fp = s.fp
         let d = Double(bitPattern: fp[w.a]) >= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6274,7 +6259,7 @@ extension Executor {
         let fp = s.fp
         let d = !(Double(bitPattern: fp[w.a]) >= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
         s.pc += d
-        if d <= 0 && !s.countBackwardBranch() { return false }
+        if d <= 0 && !s.countTick() { return false }
         return true
     }
 }
@@ -6919,7 +6904,7 @@ extension Executor {
             let w = InstructionWord(s.pc)
             let d = w.offset
             s.pc += d
-            if d <= 0 && !s.countBackwardBranch() { return false }
+            if d <= 0 && !s.countTick() { return false }
         }
         return true
     }
@@ -7025,7 +7010,7 @@ extension Executor {
             let w = InstructionWord(s.pc)
             let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
             s.pc += d
-            if d <= 0 && !s.countBackwardBranch() { return false }
+            if d <= 0 && !s.countTick() { return false }
         }
         return true
     }
@@ -7097,7 +7082,7 @@ extension Executor {
             let w = InstructionWord(s.pc)
             let d = w.offset
             s.pc += d
-            if d <= 0 && !s.countBackwardBranch() { return false }
+            if d <= 0 && !s.countTick() { return false }
         }
         return true
     }
@@ -7202,7 +7187,7 @@ extension Executor {
             let w = InstructionWord(s.pc)
             let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
             s.pc += d
-            if d <= 0 && !s.countBackwardBranch() { return false }
+            if d <= 0 && !s.countTick() { return false }
         }
         return true
     }
@@ -7227,7 +7212,7 @@ extension Executor {
             let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
             let d = x != y ? 1 + s.pc[1].offset : 2
             s.pc += d
-            if d <= 0 && !s.countBackwardBranch() { return false }
+            if d <= 0 && !s.countTick() { return false }
         }
         return true
     }
@@ -7307,7 +7292,7 @@ extension Executor {
             let w = InstructionWord(s.pc)
             let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
             s.pc += d
-            if d <= 0 && !s.countBackwardBranch() { return false }
+            if d <= 0 && !s.countTick() { return false }
         }
         return true
     }
