@@ -24,6 +24,12 @@ def wr(t, e):
     return {'i32': f'UInt64({e})', 'i64': f'{e}', 'f32': f'UInt64(({e}).bitPattern)', 'f64': f'({e}).bitPattern'}[t]
 
 body = {}
+def int_compares(S):
+    """The integer comparisons on `x` and `y` (unsigned values of the type whose signed type is S)."""
+    return [('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', f'{S}(bitPattern: x) < {S}(bitPattern: y)'), ('LtU', 'x < y'),
+            ('GtS', f'{S}(bitPattern: x) > {S}(bitPattern: y)'), ('GtU', 'x > y'),
+            ('LeS', f'{S}(bitPattern: x) <= {S}(bitPattern: y)'), ('LeU', 'x <= y'),
+            ('GeS', f'{S}(bitPattern: x) >= {S}(bitPattern: y)'), ('GeU', 'x >= y')]
 def b(n, e, throws=False): body[n] = (e, throws)
 for t, bits, S in (('i32', 32, 'Int32'), ('i64', 64, 'Int64')):
     U = 'UInt32' if bits == 32 else 'UInt64'
@@ -31,11 +37,7 @@ for t, bits, S in (('i32', 32, 'Int32'), ('i64', 64, 'Int64')):
     def bin_(n, e, throws=False): b(t + n, f'let x = {r("a")}, y = {r("b")}\n        return UInt64({e})', throws)
     def cmp(n, e): b(t + n, f'let x = {r("a")}, y = {r("b")}\n        return ({e}) ? 1 : 0')
     b(t + 'Eqz', f'{r("a")} == 0 ? 1 : 0')
-    cmp('Eq', 'x == y'); cmp('Ne', 'x != y')
-    cmp('LtS', f'{S}(bitPattern: x) < {S}(bitPattern: y)'); cmp('LtU', 'x < y')
-    cmp('GtS', f'{S}(bitPattern: x) > {S}(bitPattern: y)'); cmp('GtU', 'x > y')
-    cmp('LeS', f'{S}(bitPattern: x) <= {S}(bitPattern: y)'); cmp('LeU', 'x <= y')
-    cmp('GeS', f'{S}(bitPattern: x) >= {S}(bitPattern: y)'); cmp('GeU', 'x >= y')
+    for n, e in int_compares(S): cmp(n, e)
     b(t + 'Clz', f'UInt64({r("a")}.leadingZeroBitCount)')
     b(t + 'Ctz', f'UInt64({r("a")}.trailingZeroBitCount)')
     b(t + 'Popcnt', f'UInt64({r("a")}.nonzeroBitCount)')
@@ -228,10 +230,7 @@ for names, width, T in stores:
                 guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
                 (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
                 s.pc += 2""")
-for cmpname, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', 'Int32(bitPattern: x) < Int32(bitPattern: y)'),
-                     ('LtU', 'x < y'), ('GtS', 'Int32(bitPattern: x) > Int32(bitPattern: y)'), ('GtU', 'x > y'),
-                     ('LeS', 'Int32(bitPattern: x) <= Int32(bitPattern: y)'), ('LeU', 'x <= y'),
-                     ('GeS', 'Int32(bitPattern: x) >= Int32(bitPattern: y)'), ('GeU', 'x >= y')):
+for cmpname, cmp in int_compares('Int32'):
     gen.append(f"""            case .i32AddImmBrIf{cmpname}:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
                 fp[w.c] = UInt64(x)
@@ -281,11 +280,7 @@ gen.append("""            case .memoryLoad:
                 try memoryStore(w, s)
                 s.pc += 3""")
 for ty, U, S in (('I32', 'UInt32', 'Int32'), ('I64', 'UInt64', 'Int64')):
-    for n, cmp in (('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', f'{S}(bitPattern: x) < {S}(bitPattern: y)'),
-                   ('LtU', 'x < y'), ('GtS', f'{S}(bitPattern: x) > {S}(bitPattern: y)'), ('GtU', 'x > y'),
-                   ('LeS', f'{S}(bitPattern: x) <= {S}(bitPattern: y)'), ('LeU', 'x <= y'),
-                   ('GeS', f'{S}(bitPattern: x) >= {S}(bitPattern: y)'), ('GeU', 'x >= y'),
-                   ('And', 'x & y != 0'), ('AndZero', 'x & y == 0')):
+    for n, cmp in int_compares(S) + [('And', 'x & y != 0'), ('AndZero', 'x & y == 0')]:
         if ty == 'I64' and n.startswith('And'): continue
         gen.append(f"""            case .brIf{ty}{n}:
                 let x = {U}(truncatingIfNeeded: fp[w.a]), y = {U}(truncatingIfNeeded: fp[w.b])
