@@ -129,7 +129,7 @@ let calculator = """
         let time = swasm(["run", "--timeout", "200ms", "--invoke", "spin", file])
         #expect(time.code == 134)
         #expect(time.stderr.hasPrefix("error: wasm trap: interrupted"))
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(30))
         let stack = swasm(["run", "--max-stack", "100", "--invoke", "recurse", file, "1"])
         #expect(stack.code == 134)
         #expect(stack.stderr.hasPrefix("error: wasm trap: call stack exhausted"))
@@ -285,7 +285,7 @@ let calculator = """
             (i64.store offset=24 (local.get $at) (local.get $ns))
             (i32.store16 offset=40 (local.get $at) (local.get $flags)))
           (func (export "sleep_forever")
-            (call $clock (i32.const 0) (i64.const 1) (i64.const 10000000000) (i32.const 0))
+            (call $clock (i32.const 0) (i64.const 1) (i64.const 60000000000) (i32.const 0))
             (drop (call $poll (i32.const 0) (i32.const 1024) (i32.const 1) (i32.const 2048))))
           (func (export "_start")
             ;; 1: a 10 s clock (never ready here, even on a loaded machine); 2: fd_read on fd 77 (bad);
@@ -316,6 +316,8 @@ let calculator = """
         let cut = swasm(["run", "--timeout", "0.2", "--invoke", "sleep_forever", file])
         #expect(cut.code == 134)
         #expect(cut.stderr.hasPrefix("error: wasm trap: interrupted"))
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // The guest asked for 60 s; the bound is loose because process start-up on a loaded
+        // 2-core CI machine (spec tests run in parallel) has taken 4 s.
+        #expect(ContinuousClock.now - start < .seconds(30))
     }
 }
