@@ -6,7 +6,7 @@
   its HANDLERS region turned into an instruction body (`swasm_op_*`), plus the generated numeric, load/store,
   fused-branch, fused-pair and sequence bodies, instruction lengths and fusion tables;
 - Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h: the C handlers that inline those bodies and
-  tail-call each other, and the 512-entry handler table.
+  tail-call each other, and the 1024-entry handler table.
 Cells are UInt64; i32 values are kept zero-extended, floats as their bit patterns. Run it after editing the
 template or this script."""
 import os, re, sys
@@ -181,8 +181,64 @@ SEQUENCES = [('i32AddImm', 'i32AddImm'), ('i32Shl', 'i32AddImm'), ('i32AddImm', 
              ('i32Shl', 'i32StoreIndexed'), ('i32Load', 'brIfNot'), ('i32Add', 'i32Store')]
 def sequence_name(a, b): return a + 'Then' + b[0].upper() + b[1:]
 OTHER += [sequence_name(a, b) for a, b in SEQUENCES]
+
+# Accumulators. Besides writing its result slot, a producer leaves the result in a machine register: i32 and
+# i64 results in the integer accumulator (the zero-extended cell), f64 results in the float accumulator. A
+# consumer variant (`...AccA`, `...AccB`, `...AccAB`) reads operand a, b or both from the accumulator instead
+# of the frame, so a value flowing to the next instructions skips the store-to-load round trip through memory
+# (about 5 cycles on the critical path of dependent arithmetic). Translator.useAccumulators picks the variants.
+NUMERIC = {n for n, _ in cases}
+FLOAT_COMPARES = {'Eq', 'Ne', 'Lt', 'Gt', 'Le', 'Ge'}
+def result_class(n):
+    """'int', 'float' or None (f32: no accumulator) for the value a numeric instruction produces."""
+    t = n[:3]
+    if t in ('f32', 'f64') and n[3:] in FLOAT_COMPARES: return 'int'
+    return {'i32': 'int', 'i64': 'int', 'f64': 'float'}.get(t)
+ACC_LOADS = ['i32Load', 'i64Load', 'f64Load', 'i32Load8S', 'i32Load8U', 'i32Load16S', 'i32Load16U', 'i64Load8S',
+             'i64Load8U', 'i64Load16S', 'i64Load16U', 'i64Load32S', 'i64Load32U']
+def load_class(n): return 'float' if n.startswith('f64') else None if n.startswith('f32') else 'int'
+PRODUCERS = {}  # name -> (class, result field)
+for n in NUMERIC:
+    if result_class(n): PRODUCERS[n] = (result_class(n), 'c')
+for n in ACC_LOADS:
+    PRODUCERS[n] = (load_class(n), 'a')
+    for form in ('Indexed', 'PlusImm'):
+        if n in INDEXED_LOADS: PRODUCERS[n + form] = (load_class(n), 'a')
+for t, a, b in PAIRS:
+    if t != 'f32': PRODUCERS[t + a + b] = ('float' if t == 'f64' else 'int', 'c')
+PRODUCERS['i32AddImm'] = PRODUCERS['i64AddImm'] = ('int', 'c')
+INT_BINARY = ['Add', 'Sub', 'Mul', 'And', 'Or', 'Xor', 'Shl', 'ShrS', 'ShrU', 'Rotl', 'Rotr'] + [c for c, _ in int_compares('Int32')]
+ACC_CONSUMERS = []  # (base, operand(s), class)
+for t in ('i32', 'i64'):
+    for op in INT_BINARY: ACC_CONSUMERS.append((t + op, 'A', 'int'))
+    for op in ('Sub', 'Shl', 'ShrS', 'ShrU', 'Rotl', 'Rotr'): ACC_CONSUMERS.append((t + op, 'B', 'int'))
+    for op in ('Eqz', 'Clz', 'Ctz', 'Popcnt'): ACC_CONSUMERS.append((t + op, 'A', 'int'))
+    ACC_CONSUMERS.append((t + 'Mul', 'AB', 'int'))
+    ACC_CONSUMERS.append((t + 'AddImm', 'A', 'int'))
+for op in ('Add', 'Sub', 'Mul', 'Div', 'Min', 'Max', 'Sqrt', 'Neg', 'Abs') + tuple(sorted(FLOAT_COMPARES)):
+    ACC_CONSUMERS.append(('f64' + op, 'A', 'float'))
+for op in ('Add', 'Sub', 'Mul', 'Div'): ACC_CONSUMERS.append(('f64' + op, 'B', 'float'))
+for op in ('Add', 'Mul'): ACC_CONSUMERS.append(('f64' + op, 'AB', 'float'))
+for n in ('i64ExtendI32S', 'i64ExtendI32U', 'i32WrapI64', 'f64ConvertI32S', 'f64ConvertI32U', 'f64ConvertI64S', 'f64ConvertI64U'):
+    ACC_CONSUMERS.append((n, 'A', 'int'))
+for n in ('brIf', 'brIfNot'): ACC_CONSUMERS.append((n, 'A', 'int'))
+for c, _ in int_compares('Int32') + [('And', ''), ('AndZero', '')]: ACC_CONSUMERS.append(('brIfI32' + c, 'A', 'int'))
+for c, _ in int_compares('Int64'): ACC_CONSUMERS.append(('brIfI64' + c, 'A', 'int'))
+for c in sorted(FLOAT_COMPARES):
+    for neg in ('', 'Not'): ACC_CONSUMERS.append((f'brIf{neg}F64{c}', 'A', 'float'))
+for n in ACC_LOADS: ACC_CONSUMERS.append((n, 'B', 'int'))
+for n in INDEXED_LOADS: ACC_CONSUMERS.append((n + 'PlusImm', 'B', 'int'))
+for n in ('i32Store', 'i64Store', 'f64Store', 'i32Store8', 'i32Store16'):
+    ACC_CONSUMERS.append((n, 'A', 'float' if n.startswith('f64') else 'int'))
+for n in ('i32Store', 'i64Store', 'f64Store', 'i32Store8'): ACC_CONSUMERS.append((n, 'B', 'int'))
+for t, a, b in PAIRS:
+    if t != 'f32': ACC_CONSUMERS.append((t + a + b, 'A', 'float' if t == 'f64' else 'int'))
+def acc_variant_name(base, which): return base + 'Acc' + which
+for base, which, cls in ACC_CONSUMERS:
+    if base in PRODUCERS: PRODUCERS[acc_variant_name(base, which)] = PRODUCERS[base]
+OTHER += [acc_variant_name(base, which) for base, which, _ in ACC_CONSUMERS]
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
-out.append('/// Between 257 and 512 cases: an opcode is two bytes whose raw value fits 9 bits (`Opcode(unchecked:)` relies on it).')
+out.append('/// Between 257 and 1024 cases: an opcode is two bytes whose raw value fits 10 bits (`Opcode(unchecked:)` relies on it).')
 out.append('enum Opcode: UInt16 {')
 for n, _ in cases: out.append(f'    case {n}')
 for n in OTHER: out.append(f'    case `{n}`' if n in ('return', 'throw', 'rethrow') else f'    case {n}')
@@ -321,7 +377,27 @@ for line in region.split('\n'):
         groups[-1][1].append(line[8:])
 # Sequence handlers: the first body (which ends by advancing pc past the first instruction), then the second
 # body in a nested scope with its own `w`, exactly as if the second handler had been dispatched.
+def set_accumulator(name, lines):
+    cls, field = PRODUCERS[name]
+    target = f'        fp[w.{field}] = '
+    hits = [i for i, l in enumerate(lines) if l.startswith(target)]
+    assert len(hits) == 1, (name, lines)
+    i = hits[0]
+    keep = 's.iacc = accValue' if cls == 'int' else 's.facc = Double(bitPattern: accValue)'
+    return lines[:i] + ['        let accValue = ' + lines[i][len(target):], f'        fp[w.{field}] = accValue',
+                        '        ' + keep] + lines[i + 1:]
+for g, (names, lines) in enumerate(groups):
+    if names[0] in PRODUCERS and PRODUCERS[names[0]][0]:
+        assert len(names) == 1, names
+        groups[g] = (names, set_accumulator(names[0], lines))
 body_of = {n: lines for names, lines in groups for n in names}
+for base, which, cls in ACC_CONSUMERS:
+    acc = 's.iacc' if cls == 'int' else 's.facc.bitPattern'
+    text = '\n'.join(body_of[base])
+    for field in which.lower():
+        assert f'fp[w.{field}]' in text, (base, which)
+        text = text.replace(f'fp[w.{field}]', acc)
+    groups.append(([acc_variant_name(base, which)], text.split('\n')))
 for a, b in SEQUENCES:
     first, second = body_of[a], body_of[b]
     assert re.fullmatch(r's\.pc \+= \d', first[-1].strip()), (a, first)
@@ -367,12 +443,12 @@ func swasm_op_{h}(_ s: UnsafeMutablePointer<LoopState>) -> UInt {{
     return 0
 }}
 """)
-# Instruction lengths in words, read off each body (`s.pc += N`, `next: s.pc + N`, or the not-taken
+# Instruction lengths in words, read off each body (`s.pc += N`, `next: s.pc + N`, a call's `length: N`, or the not-taken
 # length of a conditional branch), for the disassembler.
 length_of = {}
 for names, lines in groups:
     text = '\n'.join(lines)
-    m = (re.search(r's\.pc \+= (\d+)', text) or re.search(r'next: s\.pc \+ (\d+)', text)
+    m = (re.search(r's\.pc \+= (\d+)', text) or re.search(r'next: s\.pc \+ (\d+)', text) or re.search(r'length: (\d+)', text)
          or re.search(r'\? [^:\n]+ : (\d+)', text))
     n = int(m.group(1)) if m else (2 if re.search(r's\.pc\[1\]', text) else 1)
     for name in names: length_of[name] = n
@@ -380,7 +456,7 @@ length_of['returnCallRef'] = 2  # its type-index word is not read by the body
 for name in ('tableGrow', 'tableFill', 'tableCopy', 'tableInit'): length_of[name] = 2  # Opcode.hasExtraWord
 missing = [n for n in opcodes if n not in handler_of]
 if missing: sys.exit('no handler for ' + ', '.join(missing))
-assert 256 < len(opcodes) <= 512, len(opcodes)
+assert 256 < len(opcodes) <= 1024, len(opcodes)
 lengths = ['extension Opcode {',
            '    /// Words the instruction occupies (`brTable`: without its offset table).',
            '    var length: Int {', '        switch self {']
@@ -390,7 +466,7 @@ lengths += ['        default: 1', '        }', '    }', '']
 lengths += ['    /// Where a branch keeps its offset: `.word0` (hi32, from the instruction), `.word1` (from the',
             '    /// second word), `.table` (brTable), or nil for instructions that do not branch.',
             '    var branchOffset: BranchOffset? {', '        switch self {']
-w0 = [n for n in opcodes if n in ('br', 'brIf', 'brIfNot', 'brIfNull', 'brIfNotNull')]
+w0 = [n for n in opcodes if n in ('br', 'brIf', 'brIfNot', 'brIfNull', 'brIfNotNull', 'brIfAccA', 'brIfNotAccA')]
 w1 = [n for n in opcodes if (n.startswith('brIf') and length_of[n] == 2) or n.startswith('i32AddImmBrIf')]
 lengths.append('        case ' + ', '.join('.' + n for n in w0) + ': .word0')
 lengths.append('        case ' + ', '.join('.' + n for n in w1) + ': .word1')
@@ -410,6 +486,46 @@ lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The sequence handler that runs `first` then `second` (both one-word instructions).',
             '    static func sequence(_ first: Opcode, _ second: Opcode) -> Opcode? {', '        switch (first, second) {']
 for a, b in SEQUENCES: lengths.append(f'        case (.{a}, .{b}): .{sequence_name(a, b)}')
+lengths += ['        default: nil', '        }', '    }', '']
+# What each instruction does to the accumulators (Translator.useAccumulators): producers set one from a
+# result field; `writes` instructions only overwrite one slot; neutral ones touch no slot (stores, and
+# compare-branches: their taken side is a branch target, where no accumulator is assumed); any other
+# instruction may clobber them.
+store_names = [n for names, _, _ in stores for n in names] + [n + f for n in INDEXED_STORES for f in ('Indexed', 'PlusImm')]
+WRITES = {n: 'c' for n in NUMERIC if not result_class(n)}
+WRITES.update({n: 'a' for n in opcodes if n.startswith('f32Load')})
+WRITES.update({'copy': 'a', 'const32': 'a', 'const64': 'a', 'select': 'a', 'globalGet': 'a'})
+WRITES.update({'f32' + a + b: 'c' for t, a, b in PAIRS if t == 'f32'})
+WRITES.update({'i32AddImmBrIf' + c: 'c' for c in ADDIMM_BRANCHES})
+NEUTRAL = [n for n in opcodes if n in store_names or re.fullmatch(r'brIf(Not)?(I32|I64|F32|F64)?[A-Z]\w*|brIf(Not)?', n)
+           and not n.startswith('brIfNull') and not n.startswith('brIfNotNull')]
+NEUTRAL += [acc_variant_name(b, w) for b, w, _ in ACC_CONSUMERS if b in NEUTRAL]
+assert not (set(NEUTRAL) & set(PRODUCERS)) and not (set(WRITES) & set(PRODUCERS)), 'overlapping accumulator effects'
+lengths += ['    /// What the instruction does to the accumulators (see Scripts/gen-numerics.py).',
+            '    var accumulatorEffect: AccumulatorEffect {', '        switch self {']
+for cls in ('int', 'float'):
+    for field in ('a', 'c'):
+        ns = [n for n in opcodes if n in PRODUCERS and PRODUCERS[n] == (cls, field)]
+        if ns: lengths.append('        case ' + ', '.join('.' + n for n in ns) + f': .sets(.{cls}, .{field})')
+for field in ('a', 'c'):
+    ns = [n for n in opcodes if WRITES.get(n) == field]
+    lengths.append('        case ' + ', '.join('.' + n for n in ns) + f': .writes(.{field})')
+lengths.append('        case ' + ', '.join('.' + n for n in opcodes if n in NEUTRAL) + ': .none')
+lengths += ['        default: .clobbers', '        }', '    }', '',
+            '    /// The variant reading `operands` from the accumulator of the returned class.',
+            '    func accumulatorVariant(_ operands: AccumulatorOperands) -> (Opcode, AccumulatorClass)? {',
+            '        switch (self, operands) {']
+for base, which, cls in ACC_CONSUMERS:
+    lengths.append(f'        case (.{base}, .{which.lower()}): (.{acc_variant_name(base, which)}, .{cls})')
+lengths += ['        default: nil', '        }', '    }', '',
+            '    /// The comparison (or compare-branch) with its operands swapped: `a < b` is `b > a`.',
+            '    var mirroredComparison: Opcode? {', '        switch self {']
+swap = {'Lt': 'Gt', 'Gt': 'Lt', 'Le': 'Ge', 'Ge': 'Le', 'LtS': 'GtS', 'GtS': 'LtS', 'LtU': 'GtU', 'GtU': 'LtU',
+        'LeS': 'GeS', 'GeS': 'LeS', 'LeU': 'GeU', 'GeU': 'LeU', 'Eq': 'Eq', 'Ne': 'Ne', 'And': 'And', 'AndZero': 'AndZero'}
+for n in opcodes:
+    m = re.fullmatch(r'(i32|i64|f32|f64|brIfI32|brIfI64|brIfF32|brIfNotF32|brIfF64|brIfNotF64)([A-Z][A-Za-z]*)', n)
+    if m and m.group(2) in swap and (m.group(1).startswith('brIf') or m.group(2) not in ('And', 'AndZero')):
+        lengths.append(f'        case .{n}: .{m.group(1)}{swap[m.group(2)]}')
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The indexed form of a load or store (address = fp[b] + fp[c]).', '    var indexed: Opcode? {', '        switch self {']
 for n in INDEXED_LOADS + INDEXED_STORES: lengths.append(f'        case .{n}: .{n}Indexed')
@@ -460,28 +576,28 @@ c = ['// Generated by Scripts/gen-numerics.py from Scripts/templates/DispatchLoo
      '#error "the interpreter needs clang with musttail and swiftcall"', '#endif', '',
      '/// The machine registers; layout-compatible with `LoopState` in Swift.',
      'typedef struct swasm_regs {', '    uint64_t *pc;', '    uint64_t *fp;', '    void *mem;', '    uint64_t msize;',
-     '    void *machine;', '} swasm_regs;', '',
-     'typedef void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine);', '',
-     '#define SWASM_HANDLER(name) static inline void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine)',
+     '    void *machine;', '    uint64_t iacc;', '    double facc;', '} swasm_regs;', '',
+     'typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc);', '',
+     '#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc)',
      '']
 for h in hs: c.append(f'SWASM_HANDLER({h});')
 c.append('')
 c.append('/// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:')
-c.append('/// the translator builds every instruction word from an `Opcode` (fewer than 512 cases, checked by')
-c.append('/// this script and by a test) with operands from bit 16 up, so bits 9-15 are always zero.')
-c.append('static const swasm_handler swasm_handlers[512] = {')
-for i in range(512):
+c.append('/// the translator builds every instruction word from an `Opcode` (fewer than 1024 cases, checked by')
+c.append('/// this script and by a test) with operands from bit 16 up, so bits 10-15 are always zero.')
+c.append('static const swasm_handler swasm_handlers[1024] = {')
+for i in range(1024):
     n = opcodes[i] if i < len(opcodes) else 'unreachable'
     c.append(f'    swasm_h_{handler_of[n]},')
 c.append('};')
 c.append('')
 c.append('#define SWASM_BODY(name) \\')
 c.append('    __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \\')
-c.append('    swasm_regs r = {pc, fp, mem, msize, machine}; \\')
+c.append('    swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc}; \\')
 c.append('    uintptr_t go; \\')
 c.append('    [[clang::always_inline]] go = swasm_op_##name(&r); \\')
 c.append('    if (!go) return; \\')
-c.append('    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine);')
+c.append('    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc);')
 c.append('')
 c.append('// no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory')
 c.append('// functions: a plain no_builtin would also turn sqrt into a libm call).')
@@ -490,7 +606,7 @@ c.append('')
 c.append('/// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).')
 c.append('static inline void swasm_run(void *regs) {')
 c.append('    swasm_regs *r = (swasm_regs *)regs;')
-c.append('    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine);')
+c.append('    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc);')
 c.append('}')
 c.append('')
 c.append('#endif')

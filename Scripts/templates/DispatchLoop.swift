@@ -14,6 +14,11 @@ struct LoopState {
     var memoryBase: UnsafeMutableRawPointer?
     var memorySize: UInt64
     let machine: UnsafeMutablePointer<MachineState>
+    /// The integer accumulator: the last i32/i64 result (as its cell), for the next instructions to read
+    /// without a load. Only the translator's bookkeeping says which slot it mirrors (`useAccumulators`).
+    var iacc: UInt64 = 0
+    /// The float accumulator: the last f64 result.
+    var facc: Double = 0
 
     @inline(__always) var function: UnsafeMutablePointer<FunctionHeader> {
         get { machine.pointee.function }

@@ -213,10 +213,10 @@ enum BranchOffset {
 }
 
 extension Opcode {
-    /// The opcode in the low 9 bits of an instruction word. Code words are produced by the translator only,
-    /// so the bits always name a case (a test checks that `Opcode` is two bytes with fewer than 512 cases).
+    /// The opcode in the low 10 bits of an instruction word. Code words are produced by the translator only,
+    /// so the bits always name a case (a test checks that `Opcode` is two bytes with fewer than 1024 cases).
     @inline(__always) init(unchecked w: UInt64) {
-        self = unsafeBitCast(UInt16(truncatingIfNeeded: w) & 0x1FF, to: Opcode.self)
+        self = unsafeBitCast(UInt16(truncatingIfNeeded: w) & 0x3FF, to: Opcode.self)
     }
 
     /// Whether the instruction is followed by an operand word (table instructions).
@@ -226,4 +226,25 @@ extension Opcode {
         default: false
         }
     }
+}
+
+/// Which accumulator register a value lives in: i32/i64 cells, or f64 values.
+enum AccumulatorClass { case int, float }
+
+/// An operand field of an instruction word.
+enum OperandField { case a, c }
+
+/// The operands an accumulator variant reads from the accumulator instead of the frame.
+enum AccumulatorOperands { case a, b, ab }
+
+/// What an instruction does to the accumulators, for `Translator.useAccumulators`.
+enum AccumulatorEffect {
+    /// Writes the slot named by the field and leaves the same value in the accumulator of the class.
+    case sets(AccumulatorClass, OperandField)
+    /// Writes only the slot named by the field.
+    case writes(OperandField)
+    /// Writes no slot (stores; compare-branches, whose taken side is a branch target).
+    case none
+    /// May write other slots or leave the handler chain (calls, returns, host calls): nothing is known after it.
+    case clobbers
 }

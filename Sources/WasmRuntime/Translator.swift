@@ -157,11 +157,13 @@ struct Translator {
 
     // MARK: Fusing adjacent instructions
 
-    /// Replaces adjacent pairs with one fused instruction where the second is not a jump target: an
-    /// i32.add-immediate followed by a compare-branch on its result, an i32.add-immediate address folded
-    /// into a load or store, two binary operations where the second consumes the first's temp (the temp is
-    /// then never written), and common pairs of simple instructions run by one handler (`Opcode.sequence`). Runs on finished code, when every
-    /// jump target is known; fused instructions take the pair's words, so no position or offset moves.
+    /// Rewrites finished code, when every jump target is known, in three passes that keep every position
+    /// and offset (a fused instruction takes its pair's words):
+    /// 1. fused pairs, where the second instruction is not a jump target: an i32.add-immediate followed by a
+    ///    compare-branch on its result, an i32.add-immediate address folded into a load or store, and two
+    ///    binary operations where the second consumes the first's temp (the temp is then never written);
+    /// 2. accumulator variants (`useAccumulators`);
+    /// 3. sequences: common pairs of simple instructions run by one handler (`Opcode.sequence`).
     mutating func fuseAdjacentPairs() {
         var isTarget = [Bool](repeating: false, count: code.count + 1)
         func mark(_ t: Int) { if t >= 0 && t < isTarget.count { isTarget[t] = true } }
@@ -187,14 +189,36 @@ struct Translator {
             mark(h.end)
             if case .catch(let targets) = h.kind { for c in targets { mark(c.target) } }
         }
-        let firstTemp = localCount + constantCapacity
+        starts = fusePairs(starts, isTarget)
+        useAccumulators(starts, isTarget)
         var k = 1
         while k < starts.count {
             let p = starts[k - 1], i = starts[k]
+            if !isTarget[i], let sequence = Opcode.sequence(Opcode(unchecked: code[p]), Opcode(unchecked: code[i])) {
+                // [first][second] -> [sequence with first's fields][second's word]
+                code[p] = (code[p] & ~0xFFFF) | UInt64(sequence.rawValue)
+                k += 2
+            } else {
+                k += 1
+            }
+        }
+    }
+
+    /// Pass 1 of `fuseAdjacentPairs`; returns the instruction starts left.
+    private mutating func fusePairs(_ starts: [Int], _ isTarget: [Bool]) -> [Int] {
+        let firstTemp = localCount + constantCapacity
+        var left: [Int] = []
+        left.reserveCapacity(starts.count)
+        var k = 0
+        while k < starts.count {
+            let p = starts[k]
+            left.append(p)
+            guard k + 1 < starts.count, !isTarget[starts[k + 1]] else { k += 1; continue }
+            let i = starts[k + 1]
             let first = code[p], second = code[i]
             let op1 = Opcode(unchecked: first), op2 = Opcode(unchecked: second)
-            var fused = false
-            if !isTarget[i], op1 == .i32AddImm, second.a == first.c || second.b == first.c,
+            var fused = true
+            if op1 == .i32AddImm, second.a == first.c || second.b == first.c,
                let branch = (second.a == first.c ? op2 : Self.mirroredBranch(op2))?.addImmediateBranch {
                 // [add][branch][offset] -> [add+branch][other slot | offset from the second word][unused]; when
                 // the sum is the comparison's right operand, the mirrored comparison puts it on the left.
@@ -202,27 +226,75 @@ struct Translator {
                 let other = second.a == first.c ? second.b : second.a
                 code[p] = word(branch, a: first.a, b: first.b, c: first.c)
                 code[p + 1] = UInt64(other) | UInt64(offset) << 32
-                fused = true
-            } else if !isTarget[i], op1 == .i32AddImm, first.c >= firstTemp, let fusedAccess = op2.plusImmediate,
+            } else if op1 == .i32AddImm, first.c >= firstTemp, let fusedAccess = op2.plusImmediate,
                       second.b == first.c, second.a != first.c || Self.loadOpcodes.contains(op2) {
                 // [add][access][offset] -> [access at fp[x] + imm][offset][unused]; a store whose value is the
                 // address itself would read the temp this leaves unwritten, so it is not fused.
                 code[p] = word(fusedAccess, a: second.a, b: first.a, c: first.b)
                 code[p + 1] = code[i + 1]
-                fused = true
-            } else if !isTarget[i], first.c >= firstTemp, let pair = Opcode.fusedPair(op1, op2),
+            } else if first.c >= firstTemp, let pair = Opcode.fusedPair(op1, op2),
                       (second.a == first.c) != (second.b == first.c) {
                 let tRight = second.b == first.c
                 code[p] = word(pair, a: first.a, b: first.b, c: second.c)
                 code[i] = UInt64(tRight ? second.a : second.b) | (tRight ? 0x1_0000 : 0)
-                fused = true
-            }
-            if !fused, !isTarget[i], let sequence = Opcode.sequence(op1, op2) {
-                // [first][second] -> [sequence with first's fields][second's word]
-                code[p] = (first & ~0xFFFF) | UInt64(sequence.rawValue)
-                fused = true
+            } else {
+                fused = false
             }
             k += fused ? 2 : 1
+        }
+        return left
+    }
+
+    /// Pass 2 of `fuseAdjacentPairs`: an instruction reading a slot whose value the accumulator of its class
+    /// still holds (set by an earlier instruction on the same straight-line path, and not overwritten since)
+    /// becomes the variant that reads the accumulator. Nothing is assumed at a jump target or after an
+    /// instruction that may leave the handler chain (a call, a host call), where the register is not kept.
+    private mutating func useAccumulators(_ starts: [Int], _ isTarget: [Bool]) {
+        var held: (int: Int, float: Int) = (-1, -1)
+        func holds(_ slot: Int, _ cls: AccumulatorClass) -> Bool { slot == (cls == .int ? held.int : held.float) }
+        for i in starts {
+            if isTarget[i] { held = (-1, -1) }
+            var w = code[i]
+            let op = Opcode(unchecked: w)
+            var variant: Opcode?
+            if w.a == w.b, let (v, cls) = op.accumulatorVariant(.ab), holds(w.a, cls) {
+                variant = v
+            } else if let (v, cls) = op.accumulatorVariant(.a), holds(w.a, cls) {
+                variant = v
+            } else if let (v, cls) = op.accumulatorVariant(.b), holds(w.b, cls) {
+                variant = v
+            } else if let mirrored = Self.swappedOperands(op), let (v, cls) = mirrored.accumulatorVariant(.a),
+                      holds(w.b, cls) {
+                // b is in the accumulator and the instruction is a comparison (or commutative integer
+                // operation) with an A variant: swap the operands.
+                w = (w & ~0xFFFF_FFFF_0000) | UInt64(w.b) << 16 | UInt64(w.a) << 32
+                variant = v
+            }
+            if let variant { code[i] = (w & ~0xFFFF) | UInt64(variant.rawValue) }
+            switch Opcode(unchecked: code[i]).accumulatorEffect {
+            case .sets(let cls, let field):
+                let slot = field == .a ? code[i].a : code[i].c
+                if cls == .int { held = (slot, held.float == slot ? -1 : held.float) }
+                else { held = (held.int == slot ? -1 : held.int, slot) }
+            case .writes(let field):
+                let slot = field == .a ? code[i].a : code[i].c
+                if held.int == slot { held.int = -1 }
+                if held.float == slot { held.float = -1 }
+            case .none:
+                break
+            case .clobbers:
+                held = (-1, -1)
+            }
+        }
+    }
+
+    /// The same instruction with operands a and b swapped: a mirrored comparison, or a commutative integer
+    /// operation (float addition and multiplication are not swapped: with two NaN operands the result's
+    /// payload follows the operand order).
+    static func swappedOperands(_ op: Opcode) -> Opcode? {
+        switch op {
+        case .i32Add, .i32Mul, .i32And, .i32Or, .i32Xor, .i64Add, .i64Mul, .i64And, .i64Or, .i64Xor: op
+        default: op.mirroredComparison
         }
     }
 

@@ -12,6 +12,11 @@ struct LoopState {
     var memoryBase: UnsafeMutableRawPointer?
     var memorySize: UInt64
     let machine: UnsafeMutablePointer<MachineState>
+    /// The integer accumulator: the last i32/i64 result (as its cell), for the next instructions to read
+    /// without a load. Only the translator's bookkeeping says which slot it mirrors (`useAccumulators`).
+    var iacc: UInt64 = 0
+    /// The float accumulator: the last f64 result.
+    var facc: Double = 0
 
     @inline(__always) var function: UnsafeMutablePointer<FunctionHeader> {
         get { machine.pointee.function }
@@ -984,7 +989,9 @@ extension Executor {
     @inline(__always) func run_i32Eqz(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Eqz(fp[w.a])
+        let accValue = NumericSemantics.i32Eqz(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1002,7 +1009,9 @@ extension Executor {
     @inline(__always) func run_i32Eq(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Eq(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Eq(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1020,7 +1029,9 @@ extension Executor {
     @inline(__always) func run_i32Ne(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Ne(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Ne(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1038,7 +1049,9 @@ extension Executor {
     @inline(__always) func run_i32LtS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32LtS(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32LtS(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1056,7 +1069,9 @@ extension Executor {
     @inline(__always) func run_i32LtU(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32LtU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32LtU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1074,7 +1089,9 @@ extension Executor {
     @inline(__always) func run_i32GtS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32GtS(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32GtS(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1092,7 +1109,9 @@ extension Executor {
     @inline(__always) func run_i32GtU(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32GtU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32GtU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1110,7 +1129,9 @@ extension Executor {
     @inline(__always) func run_i32LeS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32LeS(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32LeS(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1128,7 +1149,9 @@ extension Executor {
     @inline(__always) func run_i32LeU(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32LeU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32LeU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1146,7 +1169,9 @@ extension Executor {
     @inline(__always) func run_i32GeS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32GeS(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32GeS(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1164,7 +1189,9 @@ extension Executor {
     @inline(__always) func run_i32GeU(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32GeU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32GeU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1182,7 +1209,9 @@ extension Executor {
     @inline(__always) func run_i64Eqz(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Eqz(fp[w.a])
+        let accValue = NumericSemantics.i64Eqz(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1200,7 +1229,9 @@ extension Executor {
     @inline(__always) func run_i64Eq(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Eq(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64Eq(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1218,7 +1249,9 @@ extension Executor {
     @inline(__always) func run_i64Ne(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Ne(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64Ne(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1236,7 +1269,9 @@ extension Executor {
     @inline(__always) func run_i64LtS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64LtS(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64LtS(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1254,7 +1289,9 @@ extension Executor {
     @inline(__always) func run_i64LtU(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64LtU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64LtU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1272,7 +1309,9 @@ extension Executor {
     @inline(__always) func run_i64GtS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64GtS(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64GtS(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1290,7 +1329,9 @@ extension Executor {
     @inline(__always) func run_i64GtU(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64GtU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64GtU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1308,7 +1349,9 @@ extension Executor {
     @inline(__always) func run_i64LeS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64LeS(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64LeS(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1326,7 +1369,9 @@ extension Executor {
     @inline(__always) func run_i64LeU(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64LeU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64LeU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1344,7 +1389,9 @@ extension Executor {
     @inline(__always) func run_i64GeS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64GeS(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64GeS(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1362,7 +1409,9 @@ extension Executor {
     @inline(__always) func run_i64GeU(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64GeU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64GeU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1380,7 +1429,9 @@ extension Executor {
     @inline(__always) func run_f32Eq(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Eq(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Eq(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1398,7 +1449,9 @@ extension Executor {
     @inline(__always) func run_f32Ne(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Ne(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Ne(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1416,7 +1469,9 @@ extension Executor {
     @inline(__always) func run_f32Lt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Lt(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Lt(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1434,7 +1489,9 @@ extension Executor {
     @inline(__always) func run_f32Gt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Gt(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Gt(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1452,7 +1509,9 @@ extension Executor {
     @inline(__always) func run_f32Le(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Le(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Le(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1470,7 +1529,9 @@ extension Executor {
     @inline(__always) func run_f32Ge(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Ge(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Ge(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1488,7 +1549,9 @@ extension Executor {
     @inline(__always) func run_f64Eq(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Eq(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Eq(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1506,7 +1569,9 @@ extension Executor {
     @inline(__always) func run_f64Ne(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Ne(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Ne(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1524,7 +1589,9 @@ extension Executor {
     @inline(__always) func run_f64Lt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Lt(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Lt(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1542,7 +1609,9 @@ extension Executor {
     @inline(__always) func run_f64Gt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Gt(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Gt(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1560,7 +1629,9 @@ extension Executor {
     @inline(__always) func run_f64Le(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Le(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Le(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1578,7 +1649,9 @@ extension Executor {
     @inline(__always) func run_f64Ge(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Ge(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Ge(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1596,7 +1669,9 @@ extension Executor {
     @inline(__always) func run_i32Clz(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Clz(fp[w.a])
+        let accValue = NumericSemantics.i32Clz(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1614,7 +1689,9 @@ extension Executor {
     @inline(__always) func run_i32Ctz(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Ctz(fp[w.a])
+        let accValue = NumericSemantics.i32Ctz(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1632,7 +1709,9 @@ extension Executor {
     @inline(__always) func run_i32Popcnt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Popcnt(fp[w.a])
+        let accValue = NumericSemantics.i32Popcnt(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1650,7 +1729,9 @@ extension Executor {
     @inline(__always) func run_i32Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1668,7 +1749,9 @@ extension Executor {
     @inline(__always) func run_i32Sub(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Sub(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Sub(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1686,7 +1769,9 @@ extension Executor {
     @inline(__always) func run_i32Mul(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1707,7 +1792,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i32DivS(fp[w.a], fp[w.b], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1728,7 +1815,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i32DivU(fp[w.a], fp[w.b], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1749,7 +1838,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i32RemS(fp[w.a], fp[w.b], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1770,7 +1861,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i32RemU(fp[w.a], fp[w.b], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1788,7 +1881,9 @@ extension Executor {
     @inline(__always) func run_i32And(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32And(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1806,7 +1901,9 @@ extension Executor {
     @inline(__always) func run_i32Or(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Or(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Or(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1824,7 +1921,9 @@ extension Executor {
     @inline(__always) func run_i32Xor(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1842,7 +1941,9 @@ extension Executor {
     @inline(__always) func run_i32Shl(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1860,7 +1961,9 @@ extension Executor {
     @inline(__always) func run_i32ShrS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32ShrS(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32ShrS(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1878,7 +1981,9 @@ extension Executor {
     @inline(__always) func run_i32ShrU(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1896,7 +2001,9 @@ extension Executor {
     @inline(__always) func run_i32Rotl(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Rotl(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Rotl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1914,7 +2021,9 @@ extension Executor {
     @inline(__always) func run_i32Rotr(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Rotr(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Rotr(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1932,7 +2041,9 @@ extension Executor {
     @inline(__always) func run_i64Clz(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Clz(fp[w.a])
+        let accValue = NumericSemantics.i64Clz(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1950,7 +2061,9 @@ extension Executor {
     @inline(__always) func run_i64Ctz(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Ctz(fp[w.a])
+        let accValue = NumericSemantics.i64Ctz(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1968,7 +2081,9 @@ extension Executor {
     @inline(__always) func run_i64Popcnt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Popcnt(fp[w.a])
+        let accValue = NumericSemantics.i64Popcnt(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -1986,7 +2101,9 @@ extension Executor {
     @inline(__always) func run_i64Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Add(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2004,7 +2121,9 @@ extension Executor {
     @inline(__always) func run_i64Sub(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Sub(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64Sub(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2022,7 +2141,9 @@ extension Executor {
     @inline(__always) func run_i64Mul(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2043,7 +2164,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i64DivS(fp[w.a], fp[w.b], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2064,7 +2187,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i64DivU(fp[w.a], fp[w.b], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2085,7 +2210,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i64RemS(fp[w.a], fp[w.b], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2106,7 +2233,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i64RemU(fp[w.a], fp[w.b], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2124,7 +2253,9 @@ extension Executor {
     @inline(__always) func run_i64And(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64And(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64And(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2142,7 +2273,9 @@ extension Executor {
     @inline(__always) func run_i64Or(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Or(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64Or(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2160,7 +2293,9 @@ extension Executor {
     @inline(__always) func run_i64Xor(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Xor(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64Xor(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2178,7 +2313,9 @@ extension Executor {
     @inline(__always) func run_i64Shl(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Shl(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64Shl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2196,7 +2333,9 @@ extension Executor {
     @inline(__always) func run_i64ShrS(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64ShrS(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64ShrS(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2214,7 +2353,9 @@ extension Executor {
     @inline(__always) func run_i64ShrU(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64ShrU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64ShrU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2232,7 +2373,9 @@ extension Executor {
     @inline(__always) func run_i64Rotl(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Rotl(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64Rotl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2250,7 +2393,9 @@ extension Executor {
     @inline(__always) func run_i64Rotr(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Rotr(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i64Rotr(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2520,7 +2665,9 @@ extension Executor {
     @inline(__always) func run_f64Abs(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Abs(fp[w.a])
+        let accValue = NumericSemantics.f64Abs(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2538,7 +2685,9 @@ extension Executor {
     @inline(__always) func run_f64Neg(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Neg(fp[w.a])
+        let accValue = NumericSemantics.f64Neg(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2556,7 +2705,9 @@ extension Executor {
     @inline(__always) func run_f64Ceil(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Ceil(fp[w.a])
+        let accValue = NumericSemantics.f64Ceil(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2574,7 +2725,9 @@ extension Executor {
     @inline(__always) func run_f64Floor(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Floor(fp[w.a])
+        let accValue = NumericSemantics.f64Floor(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2592,7 +2745,9 @@ extension Executor {
     @inline(__always) func run_f64Trunc(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Trunc(fp[w.a])
+        let accValue = NumericSemantics.f64Trunc(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2610,7 +2765,9 @@ extension Executor {
     @inline(__always) func run_f64Nearest(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Nearest(fp[w.a])
+        let accValue = NumericSemantics.f64Nearest(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2628,7 +2785,9 @@ extension Executor {
     @inline(__always) func run_f64Sqrt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Sqrt(fp[w.a])
+        let accValue = NumericSemantics.f64Sqrt(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2646,7 +2805,9 @@ extension Executor {
     @inline(__always) func run_f64Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Add(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2664,7 +2825,9 @@ extension Executor {
     @inline(__always) func run_f64Sub(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2682,7 +2845,9 @@ extension Executor {
     @inline(__always) func run_f64Mul(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2700,7 +2865,9 @@ extension Executor {
     @inline(__always) func run_f64Div(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Div(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Div(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2718,7 +2885,9 @@ extension Executor {
     @inline(__always) func run_f64Min(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Min(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Min(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2736,7 +2905,9 @@ extension Executor {
     @inline(__always) func run_f64Max(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Max(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Max(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2754,7 +2925,9 @@ extension Executor {
     @inline(__always) func run_f64Copysign(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64Copysign(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f64Copysign(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -2772,7 +2945,9 @@ extension Executor {
     @inline(__always) func run_i32WrapI64(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32WrapI64(fp[w.a])
+        let accValue = NumericSemantics.i32WrapI64(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2793,7 +2968,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i32TruncF32S(fp[w.a], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2814,7 +2991,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i32TruncF32U(fp[w.a], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2835,7 +3014,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i32TruncF64S(fp[w.a], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2856,7 +3037,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i32TruncF64U(fp[w.a], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2874,7 +3057,9 @@ extension Executor {
     @inline(__always) func run_i64ExtendI32S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64ExtendI32S(fp[w.a])
+        let accValue = NumericSemantics.i64ExtendI32S(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2892,7 +3077,9 @@ extension Executor {
     @inline(__always) func run_i64ExtendI32U(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64ExtendI32U(fp[w.a])
+        let accValue = NumericSemantics.i64ExtendI32U(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2913,7 +3100,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i64TruncF32S(fp[w.a], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2934,7 +3123,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i64TruncF32U(fp[w.a], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2955,7 +3146,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i64TruncF64S(fp[w.a], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -2976,7 +3169,9 @@ extension Executor {
         var trap = TrapCode.none
         let v = NumericSemantics.i64TruncF64U(fp[w.a], &trap)
         if trap != .none { return s.stop(trap) }
-        fp[w.c] = v
+        let accValue = v
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3084,7 +3279,9 @@ extension Executor {
     @inline(__always) func run_f64ConvertI32S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64ConvertI32S(fp[w.a])
+        let accValue = NumericSemantics.f64ConvertI32S(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -3102,7 +3299,9 @@ extension Executor {
     @inline(__always) func run_f64ConvertI32U(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64ConvertI32U(fp[w.a])
+        let accValue = NumericSemantics.f64ConvertI32U(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -3120,7 +3319,9 @@ extension Executor {
     @inline(__always) func run_f64ConvertI64S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64ConvertI64S(fp[w.a])
+        let accValue = NumericSemantics.f64ConvertI64S(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -3138,7 +3339,9 @@ extension Executor {
     @inline(__always) func run_f64ConvertI64U(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64ConvertI64U(fp[w.a])
+        let accValue = NumericSemantics.f64ConvertI64U(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -3156,7 +3359,9 @@ extension Executor {
     @inline(__always) func run_f64PromoteF32(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64PromoteF32(fp[w.a])
+        let accValue = NumericSemantics.f64PromoteF32(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -3174,7 +3379,9 @@ extension Executor {
     @inline(__always) func run_i32ReinterpretF32(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32ReinterpretF32(fp[w.a])
+        let accValue = NumericSemantics.i32ReinterpretF32(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3192,7 +3399,9 @@ extension Executor {
     @inline(__always) func run_i64ReinterpretF64(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64ReinterpretF64(fp[w.a])
+        let accValue = NumericSemantics.i64ReinterpretF64(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3228,7 +3437,9 @@ extension Executor {
     @inline(__always) func run_f64ReinterpretI64(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f64ReinterpretI64(fp[w.a])
+        let accValue = NumericSemantics.f64ReinterpretI64(fp[w.a])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 1
         return true
     }
@@ -3246,7 +3457,9 @@ extension Executor {
     @inline(__always) func run_i32Extend8S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Extend8S(fp[w.a])
+        let accValue = NumericSemantics.i32Extend8S(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3264,7 +3477,9 @@ extension Executor {
     @inline(__always) func run_i32Extend16S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Extend16S(fp[w.a])
+        let accValue = NumericSemantics.i32Extend16S(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3282,7 +3497,9 @@ extension Executor {
     @inline(__always) func run_i64Extend8S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Extend8S(fp[w.a])
+        let accValue = NumericSemantics.i64Extend8S(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3300,7 +3517,9 @@ extension Executor {
     @inline(__always) func run_i64Extend16S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Extend16S(fp[w.a])
+        let accValue = NumericSemantics.i64Extend16S(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3318,7 +3537,9 @@ extension Executor {
     @inline(__always) func run_i64Extend32S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64Extend32S(fp[w.a])
+        let accValue = NumericSemantics.i64Extend32S(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3336,7 +3557,9 @@ extension Executor {
     @inline(__always) func run_i32TruncSatF32S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32TruncSatF32S(fp[w.a])
+        let accValue = NumericSemantics.i32TruncSatF32S(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3354,7 +3577,9 @@ extension Executor {
     @inline(__always) func run_i32TruncSatF32U(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32TruncSatF32U(fp[w.a])
+        let accValue = NumericSemantics.i32TruncSatF32U(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3372,7 +3597,9 @@ extension Executor {
     @inline(__always) func run_i32TruncSatF64S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32TruncSatF64S(fp[w.a])
+        let accValue = NumericSemantics.i32TruncSatF64S(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3390,7 +3617,9 @@ extension Executor {
     @inline(__always) func run_i32TruncSatF64U(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32TruncSatF64U(fp[w.a])
+        let accValue = NumericSemantics.i32TruncSatF64U(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3408,7 +3637,9 @@ extension Executor {
     @inline(__always) func run_i64TruncSatF32S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64TruncSatF32S(fp[w.a])
+        let accValue = NumericSemantics.i64TruncSatF32S(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3426,7 +3657,9 @@ extension Executor {
     @inline(__always) func run_i64TruncSatF32U(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64TruncSatF32U(fp[w.a])
+        let accValue = NumericSemantics.i64TruncSatF32U(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3444,7 +3677,9 @@ extension Executor {
     @inline(__always) func run_i64TruncSatF64S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64TruncSatF64S(fp[w.a])
+        let accValue = NumericSemantics.i64TruncSatF64S(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3462,7 +3697,9 @@ extension Executor {
     @inline(__always) func run_i64TruncSatF64U(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64TruncSatF64U(fp[w.a])
+        let accValue = NumericSemantics.i64TruncSatF64U(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -3483,7 +3720,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3504,7 +3743,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
-        fp[w.a] = v
+        let accValue = v
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3546,7 +3787,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
-        fp[w.a] = v
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -3567,7 +3810,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int8.self)
-        fp[w.a] = UInt64(UInt32(bitPattern: Int32(v)))
+        let accValue = UInt64(UInt32(bitPattern: Int32(v)))
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3588,7 +3833,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3609,7 +3856,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int16.self)
-        fp[w.a] = UInt64(UInt32(bitPattern: Int32(v)))
+        let accValue = UInt64(UInt32(bitPattern: Int32(v)))
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3630,7 +3879,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt16.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3651,7 +3902,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int8.self)
-        fp[w.a] = UInt64(bitPattern: Int64(v))
+        let accValue = UInt64(bitPattern: Int64(v))
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3672,7 +3925,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3693,7 +3948,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int16.self)
-        fp[w.a] = UInt64(bitPattern: Int64(v))
+        let accValue = UInt64(bitPattern: Int64(v))
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3714,7 +3971,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt16.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3735,7 +3994,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int32.self)
-        fp[w.a] = UInt64(bitPattern: Int64(v))
+        let accValue = UInt64(bitPattern: Int64(v))
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -3756,7 +4017,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4075,7 +4338,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Add(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -4094,7 +4359,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Add(fp[w.a], fp[w.b])
-        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -4113,7 +4380,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Add(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -4132,7 +4401,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -4151,7 +4422,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
-        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -4170,7 +4443,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Sub(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -4189,7 +4464,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -4208,7 +4485,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
-        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -4227,7 +4506,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -4417,7 +4698,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4436,7 +4719,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Add(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4455,7 +4740,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4474,7 +4761,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4493,7 +4782,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i32Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i32Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4512,7 +4803,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32And(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4531,7 +4824,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Sub(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4550,7 +4845,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Add(fp[w.a], fp[w.b])
-        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.i32Shl(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.i32Shl(fp[Int(s.pc[1] & 0xFFFF)], t)
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.i32Shl(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.i32Shl(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4569,7 +4866,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i32And(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i32And(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4588,7 +4887,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i32Or(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i32Or(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4607,7 +4908,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Xor(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4626,7 +4929,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i64Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i64Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4645,7 +4950,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4664,7 +4971,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Add(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4683,7 +4992,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Shl(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i64Or(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i64Or(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4702,7 +5013,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64ShrU(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i64Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i64Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4721,7 +5034,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64Xor(fp[w.a], fp[w.b])
-        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.i64Rotl(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.i64Rotl(fp[Int(s.pc[1] & 0xFFFF)], t)
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.i64Rotl(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.i64Rotl(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4740,7 +5055,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.i64And(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4761,7 +5078,9 @@ extension Executor {
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4782,7 +5101,9 @@ extension Executor {
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 3
         return true
     }
@@ -4803,7 +5124,9 @@ extension Executor {
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
-        fp[w.a] = v
+        let accValue = v
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4824,7 +5147,9 @@ extension Executor {
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
-        fp[w.a] = v
+        let accValue = v
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 3
         return true
     }
@@ -4887,7 +5212,9 @@ extension Executor {
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
-        fp[w.a] = v
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 2
         return true
     }
@@ -4908,7 +5235,9 @@ extension Executor {
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
-        fp[w.a] = v
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
         s.pc += 3
         return true
     }
@@ -4929,7 +5258,9 @@ extension Executor {
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int8.self)
-        fp[w.a] = UInt64(UInt32(bitPattern: Int32(v)))
+        let accValue = UInt64(UInt32(bitPattern: Int32(v)))
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4950,7 +5281,9 @@ extension Executor {
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int8.self)
-        fp[w.a] = UInt64(UInt32(bitPattern: Int32(v)))
+        let accValue = UInt64(UInt32(bitPattern: Int32(v)))
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 3
         return true
     }
@@ -4971,7 +5304,9 @@ extension Executor {
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -4992,7 +5327,9 @@ extension Executor {
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 3
         return true
     }
@@ -5013,7 +5350,9 @@ extension Executor {
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt16.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -5034,7 +5373,9 @@ extension Executor {
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt16.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 3
         return true
     }
@@ -5055,7 +5396,9 @@ extension Executor {
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -5076,7 +5419,9 @@ extension Executor {
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 3
         return true
     }
@@ -5097,7 +5442,9 @@ extension Executor {
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -5118,7 +5465,9 @@ extension Executor {
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 3
         return true
     }
@@ -6276,7 +6625,9 @@ extension Executor {
     @inline(__always) func run_i32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -6294,7 +6645,9 @@ extension Executor {
     @inline(__always) func run_i64AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+        let accValue = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         return true
     }
@@ -6309,14 +6662,3853 @@ func swasm_op_i64AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_i32AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccA") @inline(__always)
+func swasm_op_i32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32SubAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Sub(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32SubAccA") @inline(__always)
+func swasm_op_i32SubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32SubAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Mul(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulAccA") @inline(__always)
+func swasm_op_i32MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32And(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndAccA") @inline(__always)
+func swasm_op_i32AndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32OrAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Or(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32OrAccA") @inline(__always)
+func swasm_op_i32OrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32OrAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32XorAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Xor(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32XorAccA") @inline(__always)
+func swasm_op_i32XorAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccA") @inline(__always)
+func swasm_op_i32ShlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShrSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32ShrS(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShrSAccA") @inline(__always)
+func swasm_op_i32ShrSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShrUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32ShrU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShrUAccA") @inline(__always)
+func swasm_op_i32ShrUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32RotlAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Rotl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32RotlAccA") @inline(__always)
+func swasm_op_i32RotlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32RotlAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32RotrAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Rotr(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32RotrAccA") @inline(__always)
+func swasm_op_i32RotrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32RotrAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32EqAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Eq(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32EqAccA") @inline(__always)
+func swasm_op_i32EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32EqAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32NeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Ne(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32NeAccA") @inline(__always)
+func swasm_op_i32NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32NeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LtS(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtSAccA") @inline(__always)
+func swasm_op_i32LtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LtU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtUAccA") @inline(__always)
+func swasm_op_i32LtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GtSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GtS(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GtSAccA") @inline(__always)
+func swasm_op_i32GtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GtSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GtUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GtU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GtUAccA") @inline(__always)
+func swasm_op_i32GtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GtUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LeSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LeS(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LeSAccA") @inline(__always)
+func swasm_op_i32LeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LeSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LeUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LeU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LeUAccA") @inline(__always)
+func swasm_op_i32LeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LeUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GeSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GeS(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GeSAccA") @inline(__always)
+func swasm_op_i32GeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GeSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GeUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GeU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GeUAccA") @inline(__always)
+func swasm_op_i32GeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GeUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32SubAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Sub(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32SubAccB") @inline(__always)
+func swasm_op_i32SubAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32SubAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccB") @inline(__always)
+func swasm_op_i32ShlAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShrSAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32ShrS(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShrSAccB") @inline(__always)
+func swasm_op_i32ShrSAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrSAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShrUAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32ShrU(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShrUAccB") @inline(__always)
+func swasm_op_i32ShrUAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrUAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32RotlAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Rotl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32RotlAccB") @inline(__always)
+func swasm_op_i32RotlAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32RotlAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32RotrAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Rotr(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32RotrAccB") @inline(__always)
+func swasm_op_i32RotrAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32RotrAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32EqzAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Eqz(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32EqzAccA") @inline(__always)
+func swasm_op_i32EqzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32EqzAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ClzAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Clz(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ClzAccA") @inline(__always)
+func swasm_op_i32ClzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ClzAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32CtzAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Ctz(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32CtzAccA") @inline(__always)
+func swasm_op_i32CtzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32CtzAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32PopcntAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Popcnt(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32PopcntAccA") @inline(__always)
+func swasm_op_i32PopcntAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32PopcntAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Mul(s.iacc, s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulAccAB") @inline(__always)
+func swasm_op_i32MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAccAB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccA") @inline(__always)
+func swasm_op_i32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AddAccA") @inline(__always)
+func swasm_op_i64AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64SubAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Sub(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64SubAccA") @inline(__always)
+func swasm_op_i64SubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64SubAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Mul(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulAccA") @inline(__always)
+func swasm_op_i64MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64And(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndAccA") @inline(__always)
+func swasm_op_i64AndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64OrAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Or(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64OrAccA") @inline(__always)
+func swasm_op_i64OrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64OrAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64XorAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Xor(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64XorAccA") @inline(__always)
+func swasm_op_i64XorAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShlAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Shl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShlAccA") @inline(__always)
+func swasm_op_i64ShlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShlAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShrSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ShrS(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShrSAccA") @inline(__always)
+func swasm_op_i64ShrSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShrUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ShrU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShrUAccA") @inline(__always)
+func swasm_op_i64ShrUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64RotlAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Rotl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64RotlAccA") @inline(__always)
+func swasm_op_i64RotlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64RotlAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64RotrAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Rotr(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64RotrAccA") @inline(__always)
+func swasm_op_i64RotrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64RotrAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64EqAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Eq(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64EqAccA") @inline(__always)
+func swasm_op_i64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64EqAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64NeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Ne(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64NeAccA") @inline(__always)
+func swasm_op_i64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64NeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LtSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LtS(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LtSAccA") @inline(__always)
+func swasm_op_i64LtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LtSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LtUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LtU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LtUAccA") @inline(__always)
+func swasm_op_i64LtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LtUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GtSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GtS(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GtSAccA") @inline(__always)
+func swasm_op_i64GtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GtSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GtUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GtU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GtUAccA") @inline(__always)
+func swasm_op_i64GtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GtUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LeSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LeS(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LeSAccA") @inline(__always)
+func swasm_op_i64LeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LeSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LeUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LeU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LeUAccA") @inline(__always)
+func swasm_op_i64LeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LeUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GeSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GeS(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GeSAccA") @inline(__always)
+func swasm_op_i64GeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GeSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GeUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GeU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GeUAccA") @inline(__always)
+func swasm_op_i64GeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GeUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64SubAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Sub(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64SubAccB") @inline(__always)
+func swasm_op_i64SubAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64SubAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShlAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Shl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShlAccB") @inline(__always)
+func swasm_op_i64ShlAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShlAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShrSAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ShrS(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShrSAccB") @inline(__always)
+func swasm_op_i64ShrSAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrSAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShrUAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ShrU(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShrUAccB") @inline(__always)
+func swasm_op_i64ShrUAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrUAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64RotlAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Rotl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64RotlAccB") @inline(__always)
+func swasm_op_i64RotlAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64RotlAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64RotrAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Rotr(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64RotrAccB") @inline(__always)
+func swasm_op_i64RotrAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64RotrAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64EqzAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Eqz(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64EqzAccA") @inline(__always)
+func swasm_op_i64EqzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64EqzAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ClzAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Clz(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ClzAccA") @inline(__always)
+func swasm_op_i64ClzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ClzAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64CtzAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Ctz(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64CtzAccA") @inline(__always)
+func swasm_op_i64CtzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64CtzAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64PopcntAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Popcnt(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64PopcntAccA") @inline(__always)
+func swasm_op_i64PopcntAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64PopcntAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Mul(s.iacc, s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulAccAB") @inline(__always)
+func swasm_op_i64MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAccAB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = s.iacc &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AddImmAccA") @inline(__always)
+func swasm_op_i64AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAccA") @inline(__always)
+func swasm_op_f64AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64SubAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Sub(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64SubAccA") @inline(__always)
+func swasm_op_f64SubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Mul(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MulAccA") @inline(__always)
+func swasm_op_f64MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64DivAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Div(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64DivAccA") @inline(__always)
+func swasm_op_f64DivAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64DivAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MinAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Min(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MinAccA") @inline(__always)
+func swasm_op_f64MinAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MinAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MaxAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Max(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MaxAccA") @inline(__always)
+func swasm_op_f64MaxAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MaxAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64SqrtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Sqrt(s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64SqrtAccA") @inline(__always)
+func swasm_op_f64SqrtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SqrtAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64NegAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Neg(s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64NegAccA") @inline(__always)
+func swasm_op_f64NegAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64NegAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AbsAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Abs(s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AbsAccA") @inline(__always)
+func swasm_op_f64AbsAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AbsAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64EqAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Eq(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64EqAccA") @inline(__always)
+func swasm_op_f64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64EqAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64GeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Ge(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64GeAccA") @inline(__always)
+func swasm_op_f64GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64GeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64GtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Gt(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64GtAccA") @inline(__always)
+func swasm_op_f64GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64GtAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Le(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LeAccA") @inline(__always)
+func swasm_op_f64LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Lt(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LtAccA") @inline(__always)
+func swasm_op_f64LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LtAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64NeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Ne(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64NeAccA") @inline(__always)
+func swasm_op_f64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64NeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(fp[w.a], s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAccB") @inline(__always)
+func swasm_op_f64AddAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64SubAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Sub(fp[w.a], s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64SubAccB") @inline(__always)
+func swasm_op_f64SubAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MulAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Mul(fp[w.a], s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MulAccB") @inline(__always)
+func swasm_op_f64MulAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64DivAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Div(fp[w.a], s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64DivAccB") @inline(__always)
+func swasm_op_f64DivAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64DivAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(s.facc.bitPattern, s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAccAB") @inline(__always)
+func swasm_op_f64AddAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccAB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MulAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Mul(s.facc.bitPattern, s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MulAccAB") @inline(__always)
+func swasm_op_f64MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulAccAB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ExtendI32SAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ExtendI32S(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ExtendI32SAccA") @inline(__always)
+func swasm_op_i64ExtendI32SAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32SAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ExtendI32UAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ExtendI32U(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ExtendI32UAccA") @inline(__always)
+func swasm_op_i64ExtendI32UAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32UAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32WrapI64AccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32WrapI64(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32WrapI64AccA") @inline(__always)
+func swasm_op_i32WrapI64AccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32WrapI64AccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64ConvertI32SAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64ConvertI32S(s.iacc)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64ConvertI32SAccA") @inline(__always)
+func swasm_op_f64ConvertI32SAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI32SAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64ConvertI32UAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64ConvertI32U(s.iacc)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64ConvertI32UAccA") @inline(__always)
+func swasm_op_f64ConvertI32UAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI32UAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64ConvertI64SAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64ConvertI64S(s.iacc)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64ConvertI64SAccA") @inline(__always)
+func swasm_op_f64ConvertI64SAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI64SAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64ConvertI64UAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64ConvertI64U(s.iacc)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64ConvertI64UAccA") @inline(__always)
+func swasm_op_f64ConvertI64UAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI64UAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let d = s.iacc & 0xFFFF_FFFF != 0 ? w.offset : 1
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfAccA") @inline(__always)
+func swasm_op_brIfAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let d = s.iacc & 0xFFFF_FFFF == 0 ? w.offset : 1
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotAccA") @inline(__always)
+func swasm_op_brIfNotAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32EqAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = x == y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32EqAccA") @inline(__always)
+func swasm_op_brIfI32EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32EqAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32NeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = x != y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32NeAccA") @inline(__always)
+func swasm_op_brIfI32NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32NeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LtSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = Int32(bitPattern: x) < Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LtSAccA") @inline(__always)
+func swasm_op_brIfI32LtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LtSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LtUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = x < y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LtUAccA") @inline(__always)
+func swasm_op_brIfI32LtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LtUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GtSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = Int32(bitPattern: x) > Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GtSAccA") @inline(__always)
+func swasm_op_brIfI32GtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GtSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GtUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = x > y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GtUAccA") @inline(__always)
+func swasm_op_brIfI32GtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GtUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LeSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = Int32(bitPattern: x) <= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LeSAccA") @inline(__always)
+func swasm_op_brIfI32LeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LeSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LeUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = x <= y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LeUAccA") @inline(__always)
+func swasm_op_brIfI32LeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LeUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GeSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = Int32(bitPattern: x) >= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GeSAccA") @inline(__always)
+func swasm_op_brIfI32GeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GeUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = x >= y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GeUAccA") @inline(__always)
+func swasm_op_brIfI32GeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32AndAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = x & y != 0 ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32AndAccA") @inline(__always)
+func swasm_op_brIfI32AndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32AndAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32AndZeroAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
+        let d = x & y == 0 ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32AndZeroAccA") @inline(__always)
+func swasm_op_brIfI32AndZeroAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32AndZeroAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64EqAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x == y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64EqAccA") @inline(__always)
+func swasm_op_brIfI64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64EqAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64NeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x != y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64NeAccA") @inline(__always)
+func swasm_op_brIfI64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64NeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LtSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = Int64(bitPattern: x) < Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LtSAccA") @inline(__always)
+func swasm_op_brIfI64LtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LtUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x < y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LtUAccA") @inline(__always)
+func swasm_op_brIfI64LtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GtSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = Int64(bitPattern: x) > Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GtSAccA") @inline(__always)
+func swasm_op_brIfI64GtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GtUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x > y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GtUAccA") @inline(__always)
+func swasm_op_brIfI64GtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LeSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = Int64(bitPattern: x) <= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LeSAccA") @inline(__always)
+func swasm_op_brIfI64LeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LeUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x <= y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LeUAccA") @inline(__always)
+func swasm_op_brIfI64LeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GeSAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = Int64(bitPattern: x) >= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GeSAccA") @inline(__always)
+func swasm_op_brIfI64GeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeSAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GeUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
+        let d = x >= y ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GeUAccA") @inline(__always)
+func swasm_op_brIfI64GeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeUAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfF64EqAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Double(bitPattern: s.facc.bitPattern) == Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF64EqAccA") @inline(__always)
+func swasm_op_brIfF64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64EqAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF64EqAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Double(bitPattern: s.facc.bitPattern) == Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF64EqAccA") @inline(__always)
+func swasm_op_brIfNotF64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64EqAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfF64GeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Double(bitPattern: s.facc.bitPattern) >= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF64GeAccA") @inline(__always)
+func swasm_op_brIfF64GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64GeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF64GeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Double(bitPattern: s.facc.bitPattern) >= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF64GeAccA") @inline(__always)
+func swasm_op_brIfNotF64GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64GeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfF64GtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Double(bitPattern: s.facc.bitPattern) > Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF64GtAccA") @inline(__always)
+func swasm_op_brIfF64GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64GtAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF64GtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Double(bitPattern: s.facc.bitPattern) > Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF64GtAccA") @inline(__always)
+func swasm_op_brIfNotF64GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64GtAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfF64LeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Double(bitPattern: s.facc.bitPattern) <= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF64LeAccA") @inline(__always)
+func swasm_op_brIfF64LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64LeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF64LeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Double(bitPattern: s.facc.bitPattern) <= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF64LeAccA") @inline(__always)
+func swasm_op_brIfNotF64LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64LeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfF64LtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Double(bitPattern: s.facc.bitPattern) < Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF64LtAccA") @inline(__always)
+func swasm_op_brIfF64LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64LtAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF64LtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Double(bitPattern: s.facc.bitPattern) < Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF64LtAccA") @inline(__always)
+func swasm_op_brIfNotF64LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64LtAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfF64NeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Double(bitPattern: s.facc.bitPattern) != Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF64NeAccA") @inline(__always)
+func swasm_op_brIfF64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64NeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF64NeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Double(bitPattern: s.facc.bitPattern) != Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF64NeAccA") @inline(__always)
+func swasm_op_brIfNotF64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64NeAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccB") @inline(__always)
+func swasm_op_i32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LoadAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LoadAccB") @inline(__always)
+func swasm_op_i64LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LoadAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadAccB") @inline(__always)
+func swasm_op_f64LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8SAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int8.self)
+        let accValue = UInt64(UInt32(bitPattern: Int32(v)))
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8SAccB") @inline(__always)
+func swasm_op_i32Load8SAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8SAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UAccB") @inline(__always)
+func swasm_op_i32Load8UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load16SAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int16.self)
+        let accValue = UInt64(UInt32(bitPattern: Int32(v)))
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load16SAccB") @inline(__always)
+func swasm_op_i32Load16SAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16SAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load16UAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt16.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load16UAccB") @inline(__always)
+func swasm_op_i32Load16UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16UAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load8SAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int8.self)
+        let accValue = UInt64(bitPattern: Int64(v))
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load8SAccB") @inline(__always)
+func swasm_op_i64Load8SAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8SAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load8UAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load8UAccB") @inline(__always)
+func swasm_op_i64Load8UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load16SAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int16.self)
+        let accValue = UInt64(bitPattern: Int64(v))
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load16SAccB") @inline(__always)
+func swasm_op_i64Load16SAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load16SAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load16UAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt16.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load16UAccB") @inline(__always)
+func swasm_op_i64Load16UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load16UAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load32SAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int32.self)
+        let accValue = UInt64(bitPattern: Int64(v))
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load32SAccB") @inline(__always)
+func swasm_op_i64Load32SAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32SAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load32UAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load32UAccB") @inline(__always)
+func swasm_op_i64Load32UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32UAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadPlusImmAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadPlusImmAccB") @inline(__always)
+func swasm_op_i32LoadPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadPlusImmAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LoadPlusImmAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LoadPlusImmAccB") @inline(__always)
+func swasm_op_i64LoadPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LoadPlusImmAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadPlusImmAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        fp[w.a] = UInt64(v)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadPlusImmAccB") @inline(__always)
+func swasm_op_f32LoadPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadPlusImmAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadPlusImmAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadPlusImmAccB") @inline(__always)
+func swasm_op_f64LoadPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadPlusImmAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UPlusImmAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UPlusImmAccB") @inline(__always)
+func swasm_op_i32Load8UPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UPlusImmAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8SPlusImmAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int8.self)
+        let accValue = UInt64(UInt32(bitPattern: Int32(v)))
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8SPlusImmAccB") @inline(__always)
+func swasm_op_i32Load8SPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8SPlusImmAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load16UPlusImmAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt16.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load16UPlusImmAccB") @inline(__always)
+func swasm_op_i32Load16UPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16UPlusImmAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load8UPlusImmAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load8UPlusImmAccB") @inline(__always)
+func swasm_op_i64Load8UPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UPlusImmAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load32UPlusImmAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 3
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load32UPlusImmAccB") @inline(__always)
+func swasm_op_i64Load32UPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32UPlusImmAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: s.iacc), as: UInt32.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreAccA") @inline(__always)
+func swasm_op_i32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: s.iacc), as: UInt64.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64StoreAccA") @inline(__always)
+func swasm_op_i64StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: s.facc.bitPattern), as: UInt64.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StoreAccA") @inline(__always)
+func swasm_op_f64StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Store8AccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt8(truncatingIfNeeded: s.iacc), as: UInt8.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Store8AccA") @inline(__always)
+func swasm_op_i32Store8AccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8AccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Store16AccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt16(truncatingIfNeeded: s.iacc), as: UInt16.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Store16AccA") @inline(__always)
+func swasm_op_i32Store16AccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store16AccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreAccB") @inline(__always)
+func swasm_op_i32StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64StoreAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64StoreAccB") @inline(__always)
+func swasm_op_i64StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64StoreAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StoreAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StoreAccB") @inline(__always)
+func swasm_op_f64StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreAccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Store8AccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt8(truncatingIfNeeded: fp[w.a]), as: UInt8.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Store8AccB") @inline(__always)
+func swasm_op_i32Store8AccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8AccB(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f64Add(s.facc.bitPattern, fp[w.b])
+        let accValue = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAddAccA") @inline(__always)
+func swasm_op_f64AddAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddSubAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f64Add(s.facc.bitPattern, fp[w.b])
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddSubAccA") @inline(__always)
+func swasm_op_f64AddSubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddSubAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddMulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f64Add(s.facc.bitPattern, fp[w.b])
+        let accValue = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddMulAccA") @inline(__always)
+func swasm_op_f64AddMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddMulAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64SubAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f64Sub(s.facc.bitPattern, fp[w.b])
+        let accValue = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64SubAddAccA") @inline(__always)
+func swasm_op_f64SubAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64SubSubAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f64Sub(s.facc.bitPattern, fp[w.b])
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64SubSubAccA") @inline(__always)
+func swasm_op_f64SubSubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubSubAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64SubMulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f64Sub(s.facc.bitPattern, fp[w.b])
+        let accValue = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64SubMulAccA") @inline(__always)
+func swasm_op_f64SubMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubMulAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MulAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f64Mul(s.facc.bitPattern, fp[w.b])
+        let accValue = NumericSemantics.f64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MulAddAccA") @inline(__always)
+func swasm_op_f64MulAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MulSubAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f64Mul(s.facc.bitPattern, fp[w.b])
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f64Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f64Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MulSubAccA") @inline(__always)
+func swasm_op_f64MulSubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulSubAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64MulMulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f64Mul(s.facc.bitPattern, fp[w.b])
+        let accValue = NumericSemantics.f64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64MulMulAccA") @inline(__always)
+func swasm_op_f64MulMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulMulAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAddAccA") @inline(__always)
+func swasm_op_i32ShlAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAddAccA") @inline(__always)
+func swasm_op_i32AddAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i32Mul(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulAddAccA") @inline(__always)
+func swasm_op_i32MulAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32XorMulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i32Xor(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32XorMulAccA") @inline(__always)
+func swasm_op_i32XorMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorMulAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulXorAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i32Mul(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i32Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulXorAccA") @inline(__always)
+func swasm_op_i32MulXorAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulXorAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i32And(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndAddAccA") @inline(__always)
+func swasm_op_i32AndAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32SubAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i32Sub(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32SubAddAccA") @inline(__always)
+func swasm_op_i32SubAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32SubAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddShlAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.i32Shl(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.i32Shl(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddShlAccA") @inline(__always)
+func swasm_op_i32AddShlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddShlAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShrUAndAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i32ShrU(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i32And(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShrUAndAccA") @inline(__always)
+func swasm_op_i32ShrUAndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrUAndAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlOrAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i32Or(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlOrAccA") @inline(__always)
+func swasm_op_i32ShlOrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlOrAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64XorMulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i64Xor(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i64Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64XorMulAccA") @inline(__always)
+func swasm_op_i64XorMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorMulAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulXorAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i64Mul(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i64Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulXorAccA") @inline(__always)
+func swasm_op_i64MulXorAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulXorAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i64Mul(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulAddAccA") @inline(__always)
+func swasm_op_i64MulAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AddAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i64Add(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AddAddAccA") @inline(__always)
+func swasm_op_i64AddAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShlOrAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i64Shl(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i64Or(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShlOrAccA") @inline(__always)
+func swasm_op_i64ShlOrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShlOrAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShrUXorAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i64ShrU(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i64Xor(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShrUXorAccA") @inline(__always)
+func swasm_op_i64ShrUXorAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrUXorAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64XorRotlAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i64Xor(s.iacc, fp[w.b])
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.i64Rotl(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.i64Rotl(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64XorRotlAccA") @inline(__always)
+func swasm_op_i64XorRotlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorRotlAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.i64And(s.iacc, fp[w.b])
+        let accValue = NumericSemantics.i64Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndAddAccA") @inline(__always)
+func swasm_op_i64AndAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddImmThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6335,11 +10527,15 @@ extension Executor {
     @inline(__always) func run_i32ShlThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6358,11 +10554,15 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenI32Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6404,7 +10604,9 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenCopy(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
@@ -6431,7 +10633,9 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i32And(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6450,11 +10654,15 @@ extension Executor {
     @inline(__always) func run_i32AddThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6473,11 +10681,15 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenI32And(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i32And(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6496,11 +10708,15 @@ extension Executor {
     @inline(__always) func run_i64ExtendI32UThenI64Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i64ExtendI32U(fp[w.a])
+        let accValue = NumericSemantics.i64ExtendI32U(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i64Add(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i64Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6519,11 +10735,15 @@ extension Executor {
     @inline(__always) func run_i32AddThenI32Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6542,7 +10762,9 @@ extension Executor {
     @inline(__always) func run_i32AndThenConst32(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32And(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
@@ -6565,11 +10787,15 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenI32Shl(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6592,7 +10818,9 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6638,7 +10866,9 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6661,7 +10891,9 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i32LtS(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i32LtS(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6684,7 +10916,9 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6703,11 +10937,15 @@ extension Executor {
     @inline(__always) func run_i32AndThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32And(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32And(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6730,7 +10968,9 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6749,7 +10989,9 @@ extension Executor {
     @inline(__always) func run_i32XorThenConst32(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Xor(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
@@ -6772,11 +11014,15 @@ extension Executor {
     @inline(__always) func run_i64AddImmThenI64AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+        let accValue = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            let accValue = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -6841,14 +11087,18 @@ extension Executor {
     @inline(__always) func run_i32AddThenI32Load(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
             let ea = fp[w.b] &+ s.pc[1]
             guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
             let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-            fp[w.a] = UInt64(v)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
             s.pc += 2
         }
         return true
@@ -6870,14 +11120,18 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
             let ea = fp[w.b] &+ s.pc[1]
             guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
             let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
-            fp[w.a] = UInt64(v)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
             s.pc += 2
         }
         return true
@@ -6922,14 +11176,18 @@ extension Executor {
     @inline(__always) func run_i32ShlThenI32LoadIndexed(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
             let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
             guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
             let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-            fp[w.a] = UInt64(v)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
             s.pc += 2
         }
         return true
@@ -6951,14 +11209,18 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
             let ea = fp[w.b] &+ s.pc[1]
             guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
             let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-            fp[w.a] = UInt64(v)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
             s.pc += 2
         }
         return true
@@ -7004,7 +11266,9 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenBrIf(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
@@ -7028,7 +11292,9 @@ extension Executor {
     @inline(__always) func run_i32LtUThenSelect(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32LtU(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32LtU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
@@ -7057,7 +11323,9 @@ extension Executor {
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -7076,7 +11344,9 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenBr(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
@@ -7103,11 +11373,15 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
-            fp[w.c] = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
+            let accValue = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
             s.pc += 1
         }
         return true
@@ -7126,14 +11400,18 @@ extension Executor {
     @inline(__always) func run_i32AddImmThenI32Load(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
             let ea = fp[w.b] &+ s.pc[1]
             guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
             let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-            fp[w.a] = UInt64(v)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
             s.pc += 2
         }
         return true
@@ -7152,14 +11430,18 @@ extension Executor {
     @inline(__always) func run_i32AddThenI32Load8U(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
             let ea = fp[w.b] &+ s.pc[1]
             guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
             let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
-            fp[w.a] = UInt64(v)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
             s.pc += 2
         }
         return true
@@ -7181,7 +11463,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
@@ -7239,7 +11523,9 @@ extension Executor {
             let ea = fp[w.b] &+ s.pc[1]
             guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
             let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-            fp[w.a] = UInt64(v)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
             s.pc += 2
         }
         return true
@@ -7258,7 +11544,9 @@ extension Executor {
     @inline(__always) func run_i32ShlThenI32StoreIndexed(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
@@ -7286,7 +11574,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
@@ -7310,7 +11600,9 @@ extension Executor {
     @inline(__always) func run_i32AddThenI32Store(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
@@ -7337,6 +11629,7 @@ extension Opcode {
         switch self {
         case .const64: 2
         case .callIndirect: 2
+        case .callRef: 2
         case .returnCallIndirect: 2
         case .returnCallRef: 2
         case .select: 2
@@ -7501,6 +11794,98 @@ extension Opcode {
         case .i32LoadThenBrIf: 2
         case .i32StoreThenI32Load: 2
         case .i32LoadThenBrIfNot: 2
+        case .brIfI32EqAccA: 2
+        case .brIfI32NeAccA: 2
+        case .brIfI32LtSAccA: 2
+        case .brIfI32LtUAccA: 2
+        case .brIfI32GtSAccA: 2
+        case .brIfI32GtUAccA: 2
+        case .brIfI32LeSAccA: 2
+        case .brIfI32LeUAccA: 2
+        case .brIfI32GeSAccA: 2
+        case .brIfI32GeUAccA: 2
+        case .brIfI32AndAccA: 2
+        case .brIfI32AndZeroAccA: 2
+        case .brIfI64EqAccA: 2
+        case .brIfI64NeAccA: 2
+        case .brIfI64LtSAccA: 2
+        case .brIfI64LtUAccA: 2
+        case .brIfI64GtSAccA: 2
+        case .brIfI64GtUAccA: 2
+        case .brIfI64LeSAccA: 2
+        case .brIfI64LeUAccA: 2
+        case .brIfI64GeSAccA: 2
+        case .brIfI64GeUAccA: 2
+        case .brIfF64EqAccA: 2
+        case .brIfNotF64EqAccA: 2
+        case .brIfF64GeAccA: 2
+        case .brIfNotF64GeAccA: 2
+        case .brIfF64GtAccA: 2
+        case .brIfNotF64GtAccA: 2
+        case .brIfF64LeAccA: 2
+        case .brIfNotF64LeAccA: 2
+        case .brIfF64LtAccA: 2
+        case .brIfNotF64LtAccA: 2
+        case .brIfF64NeAccA: 2
+        case .brIfNotF64NeAccA: 2
+        case .i32LoadAccB: 2
+        case .i64LoadAccB: 2
+        case .f64LoadAccB: 2
+        case .i32Load8SAccB: 2
+        case .i32Load8UAccB: 2
+        case .i32Load16SAccB: 2
+        case .i32Load16UAccB: 2
+        case .i64Load8SAccB: 2
+        case .i64Load8UAccB: 2
+        case .i64Load16SAccB: 2
+        case .i64Load16UAccB: 2
+        case .i64Load32SAccB: 2
+        case .i64Load32UAccB: 2
+        case .i32LoadPlusImmAccB: 3
+        case .i64LoadPlusImmAccB: 3
+        case .f32LoadPlusImmAccB: 3
+        case .f64LoadPlusImmAccB: 3
+        case .i32Load8UPlusImmAccB: 3
+        case .i32Load8SPlusImmAccB: 3
+        case .i32Load16UPlusImmAccB: 3
+        case .i64Load8UPlusImmAccB: 3
+        case .i64Load32UPlusImmAccB: 3
+        case .i32StoreAccA: 2
+        case .i64StoreAccA: 2
+        case .f64StoreAccA: 2
+        case .i32Store8AccA: 2
+        case .i32Store16AccA: 2
+        case .i32StoreAccB: 2
+        case .i64StoreAccB: 2
+        case .f64StoreAccB: 2
+        case .i32Store8AccB: 2
+        case .f64AddAddAccA: 2
+        case .f64AddSubAccA: 2
+        case .f64AddMulAccA: 2
+        case .f64SubAddAccA: 2
+        case .f64SubSubAccA: 2
+        case .f64SubMulAccA: 2
+        case .f64MulAddAccA: 2
+        case .f64MulSubAccA: 2
+        case .f64MulMulAccA: 2
+        case .i32ShlAddAccA: 2
+        case .i32AddAddAccA: 2
+        case .i32MulAddAccA: 2
+        case .i32XorMulAccA: 2
+        case .i32MulXorAccA: 2
+        case .i32AndAddAccA: 2
+        case .i32SubAddAccA: 2
+        case .i32AddShlAccA: 2
+        case .i32ShrUAndAccA: 2
+        case .i32ShlOrAccA: 2
+        case .i64XorMulAccA: 2
+        case .i64MulXorAccA: 2
+        case .i64MulAddAccA: 2
+        case .i64AddAddAccA: 2
+        case .i64ShlOrAccA: 2
+        case .i64ShrUXorAccA: 2
+        case .i64XorRotlAccA: 2
+        case .i64AndAddAccA: 2
         default: 1
         }
     }
@@ -7509,8 +11894,8 @@ extension Opcode {
     /// second word), `.table` (brTable), or nil for instructions that do not branch.
     var branchOffset: BranchOffset? {
         switch self {
-        case .br, .brIf, .brIfNot, .brIfNull, .brIfNotNull: .word0
-        case .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU: .word1
+        case .br, .brIf, .brIfNot, .brIfNull, .brIfNotNull, .brIfAccA, .brIfNotAccA: .word0
+        case .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfNotF64EqAccA, .brIfF64GeAccA, .brIfNotF64GeAccA, .brIfF64GtAccA, .brIfNotF64GtAccA, .brIfF64LeAccA, .brIfNotF64LeAccA, .brIfF64LtAccA, .brIfNotF64LtAccA, .brIfF64NeAccA, .brIfNotF64NeAccA: .word1
         case .brTable: .table
         default: nil
         }
@@ -7623,6 +12008,300 @@ extension Opcode {
         case (.i32Shl, .i32StoreIndexed): .i32ShlThenI32StoreIndexed
         case (.i32Load, .brIfNot): .i32LoadThenBrIfNot
         case (.i32Add, .i32Store): .i32AddThenI32Store
+        default: nil
+        }
+    }
+
+    /// What the instruction does to the accumulators (see Scripts/gen-numerics.py).
+    var accumulatorEffect: AccumulatorEffect {
+        switch self {
+        case .i32Load, .i64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32LoadPlusImm, .i64LoadPlusImm, .i32Load8UPlusImm, .i32Load8SPlusImm, .i32Load16UPlusImm, .i64Load8UPlusImm, .i64Load32UPlusImm, .i32LoadAccB, .i64LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadPlusImmAccB, .i64LoadPlusImmAccB, .i32Load8UPlusImmAccB, .i32Load8SPlusImmAccB, .i32Load16UPlusImmAccB, .i64Load8UPlusImmAccB, .i64Load32UPlusImmAccB: .sets(.int, .a)
+        case .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32ReinterpretF32, .i64ReinterpretF64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i32AddImm, .i64AddImm, .i32ShlAdd, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32SubAdd, .i32AddShl, .i32ShrUAnd, .i32ShlOr, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64ShlOr, .i64ShrUXor, .i64XorRotl, .i64AndAdd, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i32MulAccAB, .i32AddImmAccA, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .i64MulAccAB, .i64AddImmAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .i32ShlAddAccA, .i32AddAddAccA, .i32MulAddAccA, .i32XorMulAccA, .i32MulXorAccA, .i32AndAddAccA, .i32SubAddAccA, .i32AddShlAccA, .i32ShrUAndAccA, .i32ShlOrAccA, .i64XorMulAccA, .i64MulXorAccA, .i64MulAddAccA, .i64AddAddAccA, .i64ShlOrAccA, .i64ShrUXorAccA, .i64XorRotlAccA, .i64AndAddAccA: .sets(.int, .c)
+        case .f64Load, .f64LoadIndexed, .f64LoadPlusImm, .f64LoadAccB, .f64LoadPlusImmAccB: .sets(.float, .a)
+        case .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .f64ReinterpretI64, .f64AddAdd, .f64AddSub, .f64AddMul, .f64SubAdd, .f64SubSub, .f64SubMul, .f64MulAdd, .f64MulSub, .f64MulMul, .f64AddAccA, .f64SubAccA, .f64MulAccA, .f64DivAccA, .f64MinAccA, .f64MaxAccA, .f64SqrtAccA, .f64NegAccA, .f64AbsAccA, .f64AddAccB, .f64SubAccB, .f64MulAccB, .f64DivAccB, .f64AddAccAB, .f64MulAccAB, .f64ConvertI32SAccA, .f64ConvertI32UAccA, .f64ConvertI64SAccA, .f64ConvertI64UAccA, .f64AddAddAccA, .f64AddSubAccA, .f64AddMulAccA, .f64SubAddAccA, .f64SubSubAccA, .f64SubMulAccA, .f64MulAddAccA, .f64MulSubAccA, .f64MulMulAccA: .sets(.float, .c)
+        case .copy, .const32, .const64, .select, .globalGet, .f32Load, .f32LoadIndexed, .f32LoadPlusImm, .f32LoadPlusImmAccB: .writes(.a)
+        case .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f32ReinterpretI32, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .f32AddAdd, .f32AddSub, .f32AddMul, .f32SubAdd, .f32SubSub, .f32SubMul, .f32MulAdd, .f32MulSub, .f32MulMul: .writes(.c)
+        case .brIf, .brIfNot, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreIndexed, .i32Store8Indexed, .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm, .brIfAccA, .brIfNotAccA, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfNotF64EqAccA, .brIfF64GeAccA, .brIfNotF64GeAccA, .brIfF64GtAccA, .brIfNotF64GtAccA, .brIfF64LeAccA, .brIfNotF64LeAccA, .brIfF64LtAccA, .brIfNotF64LtAccA, .brIfF64NeAccA, .brIfNotF64NeAccA, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .i32Store8AccB: .none
+        default: .clobbers
+        }
+    }
+
+    /// The variant reading `operands` from the accumulator of the returned class.
+    func accumulatorVariant(_ operands: AccumulatorOperands) -> (Opcode, AccumulatorClass)? {
+        switch (self, operands) {
+        case (.i32Add, .a): (.i32AddAccA, .int)
+        case (.i32Sub, .a): (.i32SubAccA, .int)
+        case (.i32Mul, .a): (.i32MulAccA, .int)
+        case (.i32And, .a): (.i32AndAccA, .int)
+        case (.i32Or, .a): (.i32OrAccA, .int)
+        case (.i32Xor, .a): (.i32XorAccA, .int)
+        case (.i32Shl, .a): (.i32ShlAccA, .int)
+        case (.i32ShrS, .a): (.i32ShrSAccA, .int)
+        case (.i32ShrU, .a): (.i32ShrUAccA, .int)
+        case (.i32Rotl, .a): (.i32RotlAccA, .int)
+        case (.i32Rotr, .a): (.i32RotrAccA, .int)
+        case (.i32Eq, .a): (.i32EqAccA, .int)
+        case (.i32Ne, .a): (.i32NeAccA, .int)
+        case (.i32LtS, .a): (.i32LtSAccA, .int)
+        case (.i32LtU, .a): (.i32LtUAccA, .int)
+        case (.i32GtS, .a): (.i32GtSAccA, .int)
+        case (.i32GtU, .a): (.i32GtUAccA, .int)
+        case (.i32LeS, .a): (.i32LeSAccA, .int)
+        case (.i32LeU, .a): (.i32LeUAccA, .int)
+        case (.i32GeS, .a): (.i32GeSAccA, .int)
+        case (.i32GeU, .a): (.i32GeUAccA, .int)
+        case (.i32Sub, .b): (.i32SubAccB, .int)
+        case (.i32Shl, .b): (.i32ShlAccB, .int)
+        case (.i32ShrS, .b): (.i32ShrSAccB, .int)
+        case (.i32ShrU, .b): (.i32ShrUAccB, .int)
+        case (.i32Rotl, .b): (.i32RotlAccB, .int)
+        case (.i32Rotr, .b): (.i32RotrAccB, .int)
+        case (.i32Eqz, .a): (.i32EqzAccA, .int)
+        case (.i32Clz, .a): (.i32ClzAccA, .int)
+        case (.i32Ctz, .a): (.i32CtzAccA, .int)
+        case (.i32Popcnt, .a): (.i32PopcntAccA, .int)
+        case (.i32Mul, .ab): (.i32MulAccAB, .int)
+        case (.i32AddImm, .a): (.i32AddImmAccA, .int)
+        case (.i64Add, .a): (.i64AddAccA, .int)
+        case (.i64Sub, .a): (.i64SubAccA, .int)
+        case (.i64Mul, .a): (.i64MulAccA, .int)
+        case (.i64And, .a): (.i64AndAccA, .int)
+        case (.i64Or, .a): (.i64OrAccA, .int)
+        case (.i64Xor, .a): (.i64XorAccA, .int)
+        case (.i64Shl, .a): (.i64ShlAccA, .int)
+        case (.i64ShrS, .a): (.i64ShrSAccA, .int)
+        case (.i64ShrU, .a): (.i64ShrUAccA, .int)
+        case (.i64Rotl, .a): (.i64RotlAccA, .int)
+        case (.i64Rotr, .a): (.i64RotrAccA, .int)
+        case (.i64Eq, .a): (.i64EqAccA, .int)
+        case (.i64Ne, .a): (.i64NeAccA, .int)
+        case (.i64LtS, .a): (.i64LtSAccA, .int)
+        case (.i64LtU, .a): (.i64LtUAccA, .int)
+        case (.i64GtS, .a): (.i64GtSAccA, .int)
+        case (.i64GtU, .a): (.i64GtUAccA, .int)
+        case (.i64LeS, .a): (.i64LeSAccA, .int)
+        case (.i64LeU, .a): (.i64LeUAccA, .int)
+        case (.i64GeS, .a): (.i64GeSAccA, .int)
+        case (.i64GeU, .a): (.i64GeUAccA, .int)
+        case (.i64Sub, .b): (.i64SubAccB, .int)
+        case (.i64Shl, .b): (.i64ShlAccB, .int)
+        case (.i64ShrS, .b): (.i64ShrSAccB, .int)
+        case (.i64ShrU, .b): (.i64ShrUAccB, .int)
+        case (.i64Rotl, .b): (.i64RotlAccB, .int)
+        case (.i64Rotr, .b): (.i64RotrAccB, .int)
+        case (.i64Eqz, .a): (.i64EqzAccA, .int)
+        case (.i64Clz, .a): (.i64ClzAccA, .int)
+        case (.i64Ctz, .a): (.i64CtzAccA, .int)
+        case (.i64Popcnt, .a): (.i64PopcntAccA, .int)
+        case (.i64Mul, .ab): (.i64MulAccAB, .int)
+        case (.i64AddImm, .a): (.i64AddImmAccA, .int)
+        case (.f64Add, .a): (.f64AddAccA, .float)
+        case (.f64Sub, .a): (.f64SubAccA, .float)
+        case (.f64Mul, .a): (.f64MulAccA, .float)
+        case (.f64Div, .a): (.f64DivAccA, .float)
+        case (.f64Min, .a): (.f64MinAccA, .float)
+        case (.f64Max, .a): (.f64MaxAccA, .float)
+        case (.f64Sqrt, .a): (.f64SqrtAccA, .float)
+        case (.f64Neg, .a): (.f64NegAccA, .float)
+        case (.f64Abs, .a): (.f64AbsAccA, .float)
+        case (.f64Eq, .a): (.f64EqAccA, .float)
+        case (.f64Ge, .a): (.f64GeAccA, .float)
+        case (.f64Gt, .a): (.f64GtAccA, .float)
+        case (.f64Le, .a): (.f64LeAccA, .float)
+        case (.f64Lt, .a): (.f64LtAccA, .float)
+        case (.f64Ne, .a): (.f64NeAccA, .float)
+        case (.f64Add, .b): (.f64AddAccB, .float)
+        case (.f64Sub, .b): (.f64SubAccB, .float)
+        case (.f64Mul, .b): (.f64MulAccB, .float)
+        case (.f64Div, .b): (.f64DivAccB, .float)
+        case (.f64Add, .ab): (.f64AddAccAB, .float)
+        case (.f64Mul, .ab): (.f64MulAccAB, .float)
+        case (.i64ExtendI32S, .a): (.i64ExtendI32SAccA, .int)
+        case (.i64ExtendI32U, .a): (.i64ExtendI32UAccA, .int)
+        case (.i32WrapI64, .a): (.i32WrapI64AccA, .int)
+        case (.f64ConvertI32S, .a): (.f64ConvertI32SAccA, .int)
+        case (.f64ConvertI32U, .a): (.f64ConvertI32UAccA, .int)
+        case (.f64ConvertI64S, .a): (.f64ConvertI64SAccA, .int)
+        case (.f64ConvertI64U, .a): (.f64ConvertI64UAccA, .int)
+        case (.brIf, .a): (.brIfAccA, .int)
+        case (.brIfNot, .a): (.brIfNotAccA, .int)
+        case (.brIfI32Eq, .a): (.brIfI32EqAccA, .int)
+        case (.brIfI32Ne, .a): (.brIfI32NeAccA, .int)
+        case (.brIfI32LtS, .a): (.brIfI32LtSAccA, .int)
+        case (.brIfI32LtU, .a): (.brIfI32LtUAccA, .int)
+        case (.brIfI32GtS, .a): (.brIfI32GtSAccA, .int)
+        case (.brIfI32GtU, .a): (.brIfI32GtUAccA, .int)
+        case (.brIfI32LeS, .a): (.brIfI32LeSAccA, .int)
+        case (.brIfI32LeU, .a): (.brIfI32LeUAccA, .int)
+        case (.brIfI32GeS, .a): (.brIfI32GeSAccA, .int)
+        case (.brIfI32GeU, .a): (.brIfI32GeUAccA, .int)
+        case (.brIfI32And, .a): (.brIfI32AndAccA, .int)
+        case (.brIfI32AndZero, .a): (.brIfI32AndZeroAccA, .int)
+        case (.brIfI64Eq, .a): (.brIfI64EqAccA, .int)
+        case (.brIfI64Ne, .a): (.brIfI64NeAccA, .int)
+        case (.brIfI64LtS, .a): (.brIfI64LtSAccA, .int)
+        case (.brIfI64LtU, .a): (.brIfI64LtUAccA, .int)
+        case (.brIfI64GtS, .a): (.brIfI64GtSAccA, .int)
+        case (.brIfI64GtU, .a): (.brIfI64GtUAccA, .int)
+        case (.brIfI64LeS, .a): (.brIfI64LeSAccA, .int)
+        case (.brIfI64LeU, .a): (.brIfI64LeUAccA, .int)
+        case (.brIfI64GeS, .a): (.brIfI64GeSAccA, .int)
+        case (.brIfI64GeU, .a): (.brIfI64GeUAccA, .int)
+        case (.brIfF64Eq, .a): (.brIfF64EqAccA, .float)
+        case (.brIfNotF64Eq, .a): (.brIfNotF64EqAccA, .float)
+        case (.brIfF64Ge, .a): (.brIfF64GeAccA, .float)
+        case (.brIfNotF64Ge, .a): (.brIfNotF64GeAccA, .float)
+        case (.brIfF64Gt, .a): (.brIfF64GtAccA, .float)
+        case (.brIfNotF64Gt, .a): (.brIfNotF64GtAccA, .float)
+        case (.brIfF64Le, .a): (.brIfF64LeAccA, .float)
+        case (.brIfNotF64Le, .a): (.brIfNotF64LeAccA, .float)
+        case (.brIfF64Lt, .a): (.brIfF64LtAccA, .float)
+        case (.brIfNotF64Lt, .a): (.brIfNotF64LtAccA, .float)
+        case (.brIfF64Ne, .a): (.brIfF64NeAccA, .float)
+        case (.brIfNotF64Ne, .a): (.brIfNotF64NeAccA, .float)
+        case (.i32Load, .b): (.i32LoadAccB, .int)
+        case (.i64Load, .b): (.i64LoadAccB, .int)
+        case (.f64Load, .b): (.f64LoadAccB, .int)
+        case (.i32Load8S, .b): (.i32Load8SAccB, .int)
+        case (.i32Load8U, .b): (.i32Load8UAccB, .int)
+        case (.i32Load16S, .b): (.i32Load16SAccB, .int)
+        case (.i32Load16U, .b): (.i32Load16UAccB, .int)
+        case (.i64Load8S, .b): (.i64Load8SAccB, .int)
+        case (.i64Load8U, .b): (.i64Load8UAccB, .int)
+        case (.i64Load16S, .b): (.i64Load16SAccB, .int)
+        case (.i64Load16U, .b): (.i64Load16UAccB, .int)
+        case (.i64Load32S, .b): (.i64Load32SAccB, .int)
+        case (.i64Load32U, .b): (.i64Load32UAccB, .int)
+        case (.i32LoadPlusImm, .b): (.i32LoadPlusImmAccB, .int)
+        case (.i64LoadPlusImm, .b): (.i64LoadPlusImmAccB, .int)
+        case (.f32LoadPlusImm, .b): (.f32LoadPlusImmAccB, .int)
+        case (.f64LoadPlusImm, .b): (.f64LoadPlusImmAccB, .int)
+        case (.i32Load8UPlusImm, .b): (.i32Load8UPlusImmAccB, .int)
+        case (.i32Load8SPlusImm, .b): (.i32Load8SPlusImmAccB, .int)
+        case (.i32Load16UPlusImm, .b): (.i32Load16UPlusImmAccB, .int)
+        case (.i64Load8UPlusImm, .b): (.i64Load8UPlusImmAccB, .int)
+        case (.i64Load32UPlusImm, .b): (.i64Load32UPlusImmAccB, .int)
+        case (.i32Store, .a): (.i32StoreAccA, .int)
+        case (.i64Store, .a): (.i64StoreAccA, .int)
+        case (.f64Store, .a): (.f64StoreAccA, .float)
+        case (.i32Store8, .a): (.i32Store8AccA, .int)
+        case (.i32Store16, .a): (.i32Store16AccA, .int)
+        case (.i32Store, .b): (.i32StoreAccB, .int)
+        case (.i64Store, .b): (.i64StoreAccB, .int)
+        case (.f64Store, .b): (.f64StoreAccB, .int)
+        case (.i32Store8, .b): (.i32Store8AccB, .int)
+        case (.f64AddAdd, .a): (.f64AddAddAccA, .float)
+        case (.f64AddSub, .a): (.f64AddSubAccA, .float)
+        case (.f64AddMul, .a): (.f64AddMulAccA, .float)
+        case (.f64SubAdd, .a): (.f64SubAddAccA, .float)
+        case (.f64SubSub, .a): (.f64SubSubAccA, .float)
+        case (.f64SubMul, .a): (.f64SubMulAccA, .float)
+        case (.f64MulAdd, .a): (.f64MulAddAccA, .float)
+        case (.f64MulSub, .a): (.f64MulSubAccA, .float)
+        case (.f64MulMul, .a): (.f64MulMulAccA, .float)
+        case (.i32ShlAdd, .a): (.i32ShlAddAccA, .int)
+        case (.i32AddAdd, .a): (.i32AddAddAccA, .int)
+        case (.i32MulAdd, .a): (.i32MulAddAccA, .int)
+        case (.i32XorMul, .a): (.i32XorMulAccA, .int)
+        case (.i32MulXor, .a): (.i32MulXorAccA, .int)
+        case (.i32AndAdd, .a): (.i32AndAddAccA, .int)
+        case (.i32SubAdd, .a): (.i32SubAddAccA, .int)
+        case (.i32AddShl, .a): (.i32AddShlAccA, .int)
+        case (.i32ShrUAnd, .a): (.i32ShrUAndAccA, .int)
+        case (.i32ShlOr, .a): (.i32ShlOrAccA, .int)
+        case (.i64XorMul, .a): (.i64XorMulAccA, .int)
+        case (.i64MulXor, .a): (.i64MulXorAccA, .int)
+        case (.i64MulAdd, .a): (.i64MulAddAccA, .int)
+        case (.i64AddAdd, .a): (.i64AddAddAccA, .int)
+        case (.i64ShlOr, .a): (.i64ShlOrAccA, .int)
+        case (.i64ShrUXor, .a): (.i64ShrUXorAccA, .int)
+        case (.i64XorRotl, .a): (.i64XorRotlAccA, .int)
+        case (.i64AndAdd, .a): (.i64AndAddAccA, .int)
+        default: nil
+        }
+    }
+
+    /// The comparison (or compare-branch) with its operands swapped: `a < b` is `b > a`.
+    var mirroredComparison: Opcode? {
+        switch self {
+        case .i32Eq: .i32Eq
+        case .i32Ne: .i32Ne
+        case .i32LtS: .i32GtS
+        case .i32LtU: .i32GtU
+        case .i32GtS: .i32LtS
+        case .i32GtU: .i32LtU
+        case .i32LeS: .i32GeS
+        case .i32LeU: .i32GeU
+        case .i32GeS: .i32LeS
+        case .i32GeU: .i32LeU
+        case .i64Eq: .i64Eq
+        case .i64Ne: .i64Ne
+        case .i64LtS: .i64GtS
+        case .i64LtU: .i64GtU
+        case .i64GtS: .i64LtS
+        case .i64GtU: .i64LtU
+        case .i64LeS: .i64GeS
+        case .i64LeU: .i64GeU
+        case .i64GeS: .i64LeS
+        case .i64GeU: .i64LeU
+        case .f32Eq: .f32Eq
+        case .f32Ne: .f32Ne
+        case .f32Lt: .f32Gt
+        case .f32Gt: .f32Lt
+        case .f32Le: .f32Ge
+        case .f32Ge: .f32Le
+        case .f64Eq: .f64Eq
+        case .f64Ne: .f64Ne
+        case .f64Lt: .f64Gt
+        case .f64Gt: .f64Lt
+        case .f64Le: .f64Ge
+        case .f64Ge: .f64Le
+        case .brIfI32Eq: .brIfI32Eq
+        case .brIfI32Ne: .brIfI32Ne
+        case .brIfI32LtS: .brIfI32GtS
+        case .brIfI32LtU: .brIfI32GtU
+        case .brIfI32GtS: .brIfI32LtS
+        case .brIfI32GtU: .brIfI32LtU
+        case .brIfI32LeS: .brIfI32GeS
+        case .brIfI32LeU: .brIfI32GeU
+        case .brIfI32GeS: .brIfI32LeS
+        case .brIfI32GeU: .brIfI32LeU
+        case .brIfI32And: .brIfI32And
+        case .brIfI32AndZero: .brIfI32AndZero
+        case .brIfI64Eq: .brIfI64Eq
+        case .brIfI64Ne: .brIfI64Ne
+        case .brIfI64LtS: .brIfI64GtS
+        case .brIfI64LtU: .brIfI64GtU
+        case .brIfI64GtS: .brIfI64LtS
+        case .brIfI64GtU: .brIfI64LtU
+        case .brIfI64LeS: .brIfI64GeS
+        case .brIfI64LeU: .brIfI64GeU
+        case .brIfI64GeS: .brIfI64LeS
+        case .brIfI64GeU: .brIfI64LeU
+        case .brIfF32Eq: .brIfF32Eq
+        case .brIfNotF32Eq: .brIfNotF32Eq
+        case .brIfF32Ne: .brIfF32Ne
+        case .brIfNotF32Ne: .brIfNotF32Ne
+        case .brIfF32Lt: .brIfF32Gt
+        case .brIfNotF32Lt: .brIfNotF32Gt
+        case .brIfF32Gt: .brIfF32Lt
+        case .brIfNotF32Gt: .brIfNotF32Lt
+        case .brIfF32Le: .brIfF32Ge
+        case .brIfNotF32Le: .brIfNotF32Ge
+        case .brIfF32Ge: .brIfF32Le
+        case .brIfNotF32Ge: .brIfNotF32Le
+        case .brIfF64Eq: .brIfF64Eq
+        case .brIfNotF64Eq: .brIfNotF64Eq
+        case .brIfF64Ne: .brIfF64Ne
+        case .brIfNotF64Ne: .brIfNotF64Ne
+        case .brIfF64Lt: .brIfF64Gt
+        case .brIfNotF64Lt: .brIfNotF64Gt
+        case .brIfF64Gt: .brIfF64Lt
+        case .brIfNotF64Gt: .brIfNotF64Lt
+        case .brIfF64Le: .brIfF64Ge
+        case .brIfNotF64Le: .brIfNotF64Ge
+        case .brIfF64Ge: .brIfF64Le
+        case .brIfNotF64Ge: .brIfNotF64Le
         default: nil
         }
     }

@@ -21,11 +21,13 @@ typedef struct swasm_regs {
     void *mem;
     uint64_t msize;
     void *machine;
+    uint64_t iacc;
+    double facc;
 } swasm_regs;
 
-typedef void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine);
+typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc);
 
-#define SWASM_HANDLER(name) static inline void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine)
+#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc)
 
 SWASM_HANDLER(i32Eqz);
 SWASM_HANDLER(i32Eq);
@@ -381,11 +383,199 @@ SWASM_HANDLER(i32StoreThenI32Load);
 SWASM_HANDLER(i32ShlThenI32StoreIndexed);
 SWASM_HANDLER(i32LoadThenBrIfNot);
 SWASM_HANDLER(i32AddThenI32Store);
+SWASM_HANDLER(i32AddAccA);
+SWASM_HANDLER(i32SubAccA);
+SWASM_HANDLER(i32MulAccA);
+SWASM_HANDLER(i32AndAccA);
+SWASM_HANDLER(i32OrAccA);
+SWASM_HANDLER(i32XorAccA);
+SWASM_HANDLER(i32ShlAccA);
+SWASM_HANDLER(i32ShrSAccA);
+SWASM_HANDLER(i32ShrUAccA);
+SWASM_HANDLER(i32RotlAccA);
+SWASM_HANDLER(i32RotrAccA);
+SWASM_HANDLER(i32EqAccA);
+SWASM_HANDLER(i32NeAccA);
+SWASM_HANDLER(i32LtSAccA);
+SWASM_HANDLER(i32LtUAccA);
+SWASM_HANDLER(i32GtSAccA);
+SWASM_HANDLER(i32GtUAccA);
+SWASM_HANDLER(i32LeSAccA);
+SWASM_HANDLER(i32LeUAccA);
+SWASM_HANDLER(i32GeSAccA);
+SWASM_HANDLER(i32GeUAccA);
+SWASM_HANDLER(i32SubAccB);
+SWASM_HANDLER(i32ShlAccB);
+SWASM_HANDLER(i32ShrSAccB);
+SWASM_HANDLER(i32ShrUAccB);
+SWASM_HANDLER(i32RotlAccB);
+SWASM_HANDLER(i32RotrAccB);
+SWASM_HANDLER(i32EqzAccA);
+SWASM_HANDLER(i32ClzAccA);
+SWASM_HANDLER(i32CtzAccA);
+SWASM_HANDLER(i32PopcntAccA);
+SWASM_HANDLER(i32MulAccAB);
+SWASM_HANDLER(i32AddImmAccA);
+SWASM_HANDLER(i64AddAccA);
+SWASM_HANDLER(i64SubAccA);
+SWASM_HANDLER(i64MulAccA);
+SWASM_HANDLER(i64AndAccA);
+SWASM_HANDLER(i64OrAccA);
+SWASM_HANDLER(i64XorAccA);
+SWASM_HANDLER(i64ShlAccA);
+SWASM_HANDLER(i64ShrSAccA);
+SWASM_HANDLER(i64ShrUAccA);
+SWASM_HANDLER(i64RotlAccA);
+SWASM_HANDLER(i64RotrAccA);
+SWASM_HANDLER(i64EqAccA);
+SWASM_HANDLER(i64NeAccA);
+SWASM_HANDLER(i64LtSAccA);
+SWASM_HANDLER(i64LtUAccA);
+SWASM_HANDLER(i64GtSAccA);
+SWASM_HANDLER(i64GtUAccA);
+SWASM_HANDLER(i64LeSAccA);
+SWASM_HANDLER(i64LeUAccA);
+SWASM_HANDLER(i64GeSAccA);
+SWASM_HANDLER(i64GeUAccA);
+SWASM_HANDLER(i64SubAccB);
+SWASM_HANDLER(i64ShlAccB);
+SWASM_HANDLER(i64ShrSAccB);
+SWASM_HANDLER(i64ShrUAccB);
+SWASM_HANDLER(i64RotlAccB);
+SWASM_HANDLER(i64RotrAccB);
+SWASM_HANDLER(i64EqzAccA);
+SWASM_HANDLER(i64ClzAccA);
+SWASM_HANDLER(i64CtzAccA);
+SWASM_HANDLER(i64PopcntAccA);
+SWASM_HANDLER(i64MulAccAB);
+SWASM_HANDLER(i64AddImmAccA);
+SWASM_HANDLER(f64AddAccA);
+SWASM_HANDLER(f64SubAccA);
+SWASM_HANDLER(f64MulAccA);
+SWASM_HANDLER(f64DivAccA);
+SWASM_HANDLER(f64MinAccA);
+SWASM_HANDLER(f64MaxAccA);
+SWASM_HANDLER(f64SqrtAccA);
+SWASM_HANDLER(f64NegAccA);
+SWASM_HANDLER(f64AbsAccA);
+SWASM_HANDLER(f64EqAccA);
+SWASM_HANDLER(f64GeAccA);
+SWASM_HANDLER(f64GtAccA);
+SWASM_HANDLER(f64LeAccA);
+SWASM_HANDLER(f64LtAccA);
+SWASM_HANDLER(f64NeAccA);
+SWASM_HANDLER(f64AddAccB);
+SWASM_HANDLER(f64SubAccB);
+SWASM_HANDLER(f64MulAccB);
+SWASM_HANDLER(f64DivAccB);
+SWASM_HANDLER(f64AddAccAB);
+SWASM_HANDLER(f64MulAccAB);
+SWASM_HANDLER(i64ExtendI32SAccA);
+SWASM_HANDLER(i64ExtendI32UAccA);
+SWASM_HANDLER(i32WrapI64AccA);
+SWASM_HANDLER(f64ConvertI32SAccA);
+SWASM_HANDLER(f64ConvertI32UAccA);
+SWASM_HANDLER(f64ConvertI64SAccA);
+SWASM_HANDLER(f64ConvertI64UAccA);
+SWASM_HANDLER(brIfAccA);
+SWASM_HANDLER(brIfNotAccA);
+SWASM_HANDLER(brIfI32EqAccA);
+SWASM_HANDLER(brIfI32NeAccA);
+SWASM_HANDLER(brIfI32LtSAccA);
+SWASM_HANDLER(brIfI32LtUAccA);
+SWASM_HANDLER(brIfI32GtSAccA);
+SWASM_HANDLER(brIfI32GtUAccA);
+SWASM_HANDLER(brIfI32LeSAccA);
+SWASM_HANDLER(brIfI32LeUAccA);
+SWASM_HANDLER(brIfI32GeSAccA);
+SWASM_HANDLER(brIfI32GeUAccA);
+SWASM_HANDLER(brIfI32AndAccA);
+SWASM_HANDLER(brIfI32AndZeroAccA);
+SWASM_HANDLER(brIfI64EqAccA);
+SWASM_HANDLER(brIfI64NeAccA);
+SWASM_HANDLER(brIfI64LtSAccA);
+SWASM_HANDLER(brIfI64LtUAccA);
+SWASM_HANDLER(brIfI64GtSAccA);
+SWASM_HANDLER(brIfI64GtUAccA);
+SWASM_HANDLER(brIfI64LeSAccA);
+SWASM_HANDLER(brIfI64LeUAccA);
+SWASM_HANDLER(brIfI64GeSAccA);
+SWASM_HANDLER(brIfI64GeUAccA);
+SWASM_HANDLER(brIfF64EqAccA);
+SWASM_HANDLER(brIfNotF64EqAccA);
+SWASM_HANDLER(brIfF64GeAccA);
+SWASM_HANDLER(brIfNotF64GeAccA);
+SWASM_HANDLER(brIfF64GtAccA);
+SWASM_HANDLER(brIfNotF64GtAccA);
+SWASM_HANDLER(brIfF64LeAccA);
+SWASM_HANDLER(brIfNotF64LeAccA);
+SWASM_HANDLER(brIfF64LtAccA);
+SWASM_HANDLER(brIfNotF64LtAccA);
+SWASM_HANDLER(brIfF64NeAccA);
+SWASM_HANDLER(brIfNotF64NeAccA);
+SWASM_HANDLER(i32LoadAccB);
+SWASM_HANDLER(i64LoadAccB);
+SWASM_HANDLER(f64LoadAccB);
+SWASM_HANDLER(i32Load8SAccB);
+SWASM_HANDLER(i32Load8UAccB);
+SWASM_HANDLER(i32Load16SAccB);
+SWASM_HANDLER(i32Load16UAccB);
+SWASM_HANDLER(i64Load8SAccB);
+SWASM_HANDLER(i64Load8UAccB);
+SWASM_HANDLER(i64Load16SAccB);
+SWASM_HANDLER(i64Load16UAccB);
+SWASM_HANDLER(i64Load32SAccB);
+SWASM_HANDLER(i64Load32UAccB);
+SWASM_HANDLER(i32LoadPlusImmAccB);
+SWASM_HANDLER(i64LoadPlusImmAccB);
+SWASM_HANDLER(f32LoadPlusImmAccB);
+SWASM_HANDLER(f64LoadPlusImmAccB);
+SWASM_HANDLER(i32Load8UPlusImmAccB);
+SWASM_HANDLER(i32Load8SPlusImmAccB);
+SWASM_HANDLER(i32Load16UPlusImmAccB);
+SWASM_HANDLER(i64Load8UPlusImmAccB);
+SWASM_HANDLER(i64Load32UPlusImmAccB);
+SWASM_HANDLER(i32StoreAccA);
+SWASM_HANDLER(i64StoreAccA);
+SWASM_HANDLER(f64StoreAccA);
+SWASM_HANDLER(i32Store8AccA);
+SWASM_HANDLER(i32Store16AccA);
+SWASM_HANDLER(i32StoreAccB);
+SWASM_HANDLER(i64StoreAccB);
+SWASM_HANDLER(f64StoreAccB);
+SWASM_HANDLER(i32Store8AccB);
+SWASM_HANDLER(f64AddAddAccA);
+SWASM_HANDLER(f64AddSubAccA);
+SWASM_HANDLER(f64AddMulAccA);
+SWASM_HANDLER(f64SubAddAccA);
+SWASM_HANDLER(f64SubSubAccA);
+SWASM_HANDLER(f64SubMulAccA);
+SWASM_HANDLER(f64MulAddAccA);
+SWASM_HANDLER(f64MulSubAccA);
+SWASM_HANDLER(f64MulMulAccA);
+SWASM_HANDLER(i32ShlAddAccA);
+SWASM_HANDLER(i32AddAddAccA);
+SWASM_HANDLER(i32MulAddAccA);
+SWASM_HANDLER(i32XorMulAccA);
+SWASM_HANDLER(i32MulXorAccA);
+SWASM_HANDLER(i32AndAddAccA);
+SWASM_HANDLER(i32SubAddAccA);
+SWASM_HANDLER(i32AddShlAccA);
+SWASM_HANDLER(i32ShrUAndAccA);
+SWASM_HANDLER(i32ShlOrAccA);
+SWASM_HANDLER(i64XorMulAccA);
+SWASM_HANDLER(i64MulXorAccA);
+SWASM_HANDLER(i64MulAddAccA);
+SWASM_HANDLER(i64AddAddAccA);
+SWASM_HANDLER(i64ShlOrAccA);
+SWASM_HANDLER(i64ShrUXorAccA);
+SWASM_HANDLER(i64XorRotlAccA);
+SWASM_HANDLER(i64AndAddAccA);
 
 /// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
-/// the translator builds every instruction word from an `Opcode` (fewer than 512 cases, checked by
-/// this script and by a test) with operands from bit 16 up, so bits 9-15 are always zero.
-static const swasm_handler swasm_handlers[512] = {
+/// the translator builds every instruction word from an `Opcode` (fewer than 1024 cases, checked by
+/// this script and by a test) with operands from bit 16 up, so bits 10-15 are always zero.
+static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i32Eqz,
     swasm_h_i32Eq,
     swasm_h_i32Ne,
@@ -753,6 +943,518 @@ static const swasm_handler swasm_handlers[512] = {
     swasm_h_i32ShlThenI32StoreIndexed,
     swasm_h_i32LoadThenBrIfNot,
     swasm_h_i32AddThenI32Store,
+    swasm_h_i32AddAccA,
+    swasm_h_i32SubAccA,
+    swasm_h_i32MulAccA,
+    swasm_h_i32AndAccA,
+    swasm_h_i32OrAccA,
+    swasm_h_i32XorAccA,
+    swasm_h_i32ShlAccA,
+    swasm_h_i32ShrSAccA,
+    swasm_h_i32ShrUAccA,
+    swasm_h_i32RotlAccA,
+    swasm_h_i32RotrAccA,
+    swasm_h_i32EqAccA,
+    swasm_h_i32NeAccA,
+    swasm_h_i32LtSAccA,
+    swasm_h_i32LtUAccA,
+    swasm_h_i32GtSAccA,
+    swasm_h_i32GtUAccA,
+    swasm_h_i32LeSAccA,
+    swasm_h_i32LeUAccA,
+    swasm_h_i32GeSAccA,
+    swasm_h_i32GeUAccA,
+    swasm_h_i32SubAccB,
+    swasm_h_i32ShlAccB,
+    swasm_h_i32ShrSAccB,
+    swasm_h_i32ShrUAccB,
+    swasm_h_i32RotlAccB,
+    swasm_h_i32RotrAccB,
+    swasm_h_i32EqzAccA,
+    swasm_h_i32ClzAccA,
+    swasm_h_i32CtzAccA,
+    swasm_h_i32PopcntAccA,
+    swasm_h_i32MulAccAB,
+    swasm_h_i32AddImmAccA,
+    swasm_h_i64AddAccA,
+    swasm_h_i64SubAccA,
+    swasm_h_i64MulAccA,
+    swasm_h_i64AndAccA,
+    swasm_h_i64OrAccA,
+    swasm_h_i64XorAccA,
+    swasm_h_i64ShlAccA,
+    swasm_h_i64ShrSAccA,
+    swasm_h_i64ShrUAccA,
+    swasm_h_i64RotlAccA,
+    swasm_h_i64RotrAccA,
+    swasm_h_i64EqAccA,
+    swasm_h_i64NeAccA,
+    swasm_h_i64LtSAccA,
+    swasm_h_i64LtUAccA,
+    swasm_h_i64GtSAccA,
+    swasm_h_i64GtUAccA,
+    swasm_h_i64LeSAccA,
+    swasm_h_i64LeUAccA,
+    swasm_h_i64GeSAccA,
+    swasm_h_i64GeUAccA,
+    swasm_h_i64SubAccB,
+    swasm_h_i64ShlAccB,
+    swasm_h_i64ShrSAccB,
+    swasm_h_i64ShrUAccB,
+    swasm_h_i64RotlAccB,
+    swasm_h_i64RotrAccB,
+    swasm_h_i64EqzAccA,
+    swasm_h_i64ClzAccA,
+    swasm_h_i64CtzAccA,
+    swasm_h_i64PopcntAccA,
+    swasm_h_i64MulAccAB,
+    swasm_h_i64AddImmAccA,
+    swasm_h_f64AddAccA,
+    swasm_h_f64SubAccA,
+    swasm_h_f64MulAccA,
+    swasm_h_f64DivAccA,
+    swasm_h_f64MinAccA,
+    swasm_h_f64MaxAccA,
+    swasm_h_f64SqrtAccA,
+    swasm_h_f64NegAccA,
+    swasm_h_f64AbsAccA,
+    swasm_h_f64EqAccA,
+    swasm_h_f64GeAccA,
+    swasm_h_f64GtAccA,
+    swasm_h_f64LeAccA,
+    swasm_h_f64LtAccA,
+    swasm_h_f64NeAccA,
+    swasm_h_f64AddAccB,
+    swasm_h_f64SubAccB,
+    swasm_h_f64MulAccB,
+    swasm_h_f64DivAccB,
+    swasm_h_f64AddAccAB,
+    swasm_h_f64MulAccAB,
+    swasm_h_i64ExtendI32SAccA,
+    swasm_h_i64ExtendI32UAccA,
+    swasm_h_i32WrapI64AccA,
+    swasm_h_f64ConvertI32SAccA,
+    swasm_h_f64ConvertI32UAccA,
+    swasm_h_f64ConvertI64SAccA,
+    swasm_h_f64ConvertI64UAccA,
+    swasm_h_brIfAccA,
+    swasm_h_brIfNotAccA,
+    swasm_h_brIfI32EqAccA,
+    swasm_h_brIfI32NeAccA,
+    swasm_h_brIfI32LtSAccA,
+    swasm_h_brIfI32LtUAccA,
+    swasm_h_brIfI32GtSAccA,
+    swasm_h_brIfI32GtUAccA,
+    swasm_h_brIfI32LeSAccA,
+    swasm_h_brIfI32LeUAccA,
+    swasm_h_brIfI32GeSAccA,
+    swasm_h_brIfI32GeUAccA,
+    swasm_h_brIfI32AndAccA,
+    swasm_h_brIfI32AndZeroAccA,
+    swasm_h_brIfI64EqAccA,
+    swasm_h_brIfI64NeAccA,
+    swasm_h_brIfI64LtSAccA,
+    swasm_h_brIfI64LtUAccA,
+    swasm_h_brIfI64GtSAccA,
+    swasm_h_brIfI64GtUAccA,
+    swasm_h_brIfI64LeSAccA,
+    swasm_h_brIfI64LeUAccA,
+    swasm_h_brIfI64GeSAccA,
+    swasm_h_brIfI64GeUAccA,
+    swasm_h_brIfF64EqAccA,
+    swasm_h_brIfNotF64EqAccA,
+    swasm_h_brIfF64GeAccA,
+    swasm_h_brIfNotF64GeAccA,
+    swasm_h_brIfF64GtAccA,
+    swasm_h_brIfNotF64GtAccA,
+    swasm_h_brIfF64LeAccA,
+    swasm_h_brIfNotF64LeAccA,
+    swasm_h_brIfF64LtAccA,
+    swasm_h_brIfNotF64LtAccA,
+    swasm_h_brIfF64NeAccA,
+    swasm_h_brIfNotF64NeAccA,
+    swasm_h_i32LoadAccB,
+    swasm_h_i64LoadAccB,
+    swasm_h_f64LoadAccB,
+    swasm_h_i32Load8SAccB,
+    swasm_h_i32Load8UAccB,
+    swasm_h_i32Load16SAccB,
+    swasm_h_i32Load16UAccB,
+    swasm_h_i64Load8SAccB,
+    swasm_h_i64Load8UAccB,
+    swasm_h_i64Load16SAccB,
+    swasm_h_i64Load16UAccB,
+    swasm_h_i64Load32SAccB,
+    swasm_h_i64Load32UAccB,
+    swasm_h_i32LoadPlusImmAccB,
+    swasm_h_i64LoadPlusImmAccB,
+    swasm_h_f32LoadPlusImmAccB,
+    swasm_h_f64LoadPlusImmAccB,
+    swasm_h_i32Load8UPlusImmAccB,
+    swasm_h_i32Load8SPlusImmAccB,
+    swasm_h_i32Load16UPlusImmAccB,
+    swasm_h_i64Load8UPlusImmAccB,
+    swasm_h_i64Load32UPlusImmAccB,
+    swasm_h_i32StoreAccA,
+    swasm_h_i64StoreAccA,
+    swasm_h_f64StoreAccA,
+    swasm_h_i32Store8AccA,
+    swasm_h_i32Store16AccA,
+    swasm_h_i32StoreAccB,
+    swasm_h_i64StoreAccB,
+    swasm_h_f64StoreAccB,
+    swasm_h_i32Store8AccB,
+    swasm_h_f64AddAddAccA,
+    swasm_h_f64AddSubAccA,
+    swasm_h_f64AddMulAccA,
+    swasm_h_f64SubAddAccA,
+    swasm_h_f64SubSubAccA,
+    swasm_h_f64SubMulAccA,
+    swasm_h_f64MulAddAccA,
+    swasm_h_f64MulSubAccA,
+    swasm_h_f64MulMulAccA,
+    swasm_h_i32ShlAddAccA,
+    swasm_h_i32AddAddAccA,
+    swasm_h_i32MulAddAccA,
+    swasm_h_i32XorMulAccA,
+    swasm_h_i32MulXorAccA,
+    swasm_h_i32AndAddAccA,
+    swasm_h_i32SubAddAccA,
+    swasm_h_i32AddShlAccA,
+    swasm_h_i32ShrUAndAccA,
+    swasm_h_i32ShlOrAccA,
+    swasm_h_i64XorMulAccA,
+    swasm_h_i64MulXorAccA,
+    swasm_h_i64MulAddAccA,
+    swasm_h_i64AddAddAccA,
+    swasm_h_i64ShlOrAccA,
+    swasm_h_i64ShrUXorAccA,
+    swasm_h_i64XorRotlAccA,
+    swasm_h_i64AndAddAccA,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
+    swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -902,11 +1604,11 @@ static const swasm_handler swasm_handlers[512] = {
 
 #define SWASM_BODY(name) \
     __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \
-    swasm_regs r = {pc, fp, mem, msize, machine}; \
+    swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc}; \
     uintptr_t go; \
     [[clang::always_inline]] go = swasm_op_##name(&r); \
     if (!go) return; \
-    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine);
+    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc);
 
 // no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory
 // functions: a plain no_builtin would also turn sqrt into a libm call).
@@ -1264,11 +1966,199 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32StoreIndexed) { SWASM_BODY(i32ShlThenI32StoreIndexed) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfNot) { SWASM_BODY(i32LoadThenBrIfNot) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Store) { SWASM_BODY(i32AddThenI32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccA) { SWASM_BODY(i32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAccA) { SWASM_BODY(i32SubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccA) { SWASM_BODY(i32MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAccA) { SWASM_BODY(i32AndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32OrAccA) { SWASM_BODY(i32OrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorAccA) { SWASM_BODY(i32XorAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccA) { SWASM_BODY(i32ShlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrSAccA) { SWASM_BODY(i32ShrSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUAccA) { SWASM_BODY(i32ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RotlAccA) { SWASM_BODY(i32RotlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RotrAccA) { SWASM_BODY(i32RotrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32EqAccA) { SWASM_BODY(i32EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32NeAccA) { SWASM_BODY(i32NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtSAccA) { SWASM_BODY(i32LtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUAccA) { SWASM_BODY(i32LtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtSAccA) { SWASM_BODY(i32GtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtUAccA) { SWASM_BODY(i32GtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeSAccA) { SWASM_BODY(i32LeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeUAccA) { SWASM_BODY(i32LeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeSAccA) { SWASM_BODY(i32GeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeUAccA) { SWASM_BODY(i32GeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAccB) { SWASM_BODY(i32SubAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccB) { SWASM_BODY(i32ShlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrSAccB) { SWASM_BODY(i32ShrSAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUAccB) { SWASM_BODY(i32ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RotlAccB) { SWASM_BODY(i32RotlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RotrAccB) { SWASM_BODY(i32RotrAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32EqzAccA) { SWASM_BODY(i32EqzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ClzAccA) { SWASM_BODY(i32ClzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32CtzAccA) { SWASM_BODY(i32CtzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32PopcntAccA) { SWASM_BODY(i32PopcntAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccAB) { SWASM_BODY(i32MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccA) { SWASM_BODY(i32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddAccA) { SWASM_BODY(i64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64SubAccA) { SWASM_BODY(i64SubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccA) { SWASM_BODY(i64MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAccA) { SWASM_BODY(i64AndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64OrAccA) { SWASM_BODY(i64OrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorAccA) { SWASM_BODY(i64XorAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlAccA) { SWASM_BODY(i64ShlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrSAccA) { SWASM_BODY(i64ShrSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUAccA) { SWASM_BODY(i64ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RotlAccA) { SWASM_BODY(i64RotlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RotrAccA) { SWASM_BODY(i64RotrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64EqAccA) { SWASM_BODY(i64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64NeAccA) { SWASM_BODY(i64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtSAccA) { SWASM_BODY(i64LtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtUAccA) { SWASM_BODY(i64LtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtSAccA) { SWASM_BODY(i64GtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtUAccA) { SWASM_BODY(i64GtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeSAccA) { SWASM_BODY(i64LeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeUAccA) { SWASM_BODY(i64LeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeSAccA) { SWASM_BODY(i64GeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeUAccA) { SWASM_BODY(i64GeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64SubAccB) { SWASM_BODY(i64SubAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlAccB) { SWASM_BODY(i64ShlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrSAccB) { SWASM_BODY(i64ShrSAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUAccB) { SWASM_BODY(i64ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RotlAccB) { SWASM_BODY(i64RotlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RotrAccB) { SWASM_BODY(i64RotrAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64EqzAccA) { SWASM_BODY(i64EqzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ClzAccA) { SWASM_BODY(i64ClzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64CtzAccA) { SWASM_BODY(i64CtzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64PopcntAccA) { SWASM_BODY(i64PopcntAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccAB) { SWASM_BODY(i64MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmAccA) { SWASM_BODY(i64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccA) { SWASM_BODY(f64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubAccA) { SWASM_BODY(f64SubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAccA) { SWASM_BODY(f64MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64DivAccA) { SWASM_BODY(f64DivAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MinAccA) { SWASM_BODY(f64MinAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MaxAccA) { SWASM_BODY(f64MaxAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SqrtAccA) { SWASM_BODY(f64SqrtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64NegAccA) { SWASM_BODY(f64NegAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AbsAccA) { SWASM_BODY(f64AbsAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64EqAccA) { SWASM_BODY(f64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64GeAccA) { SWASM_BODY(f64GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64GtAccA) { SWASM_BODY(f64GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LeAccA) { SWASM_BODY(f64LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LtAccA) { SWASM_BODY(f64LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64NeAccA) { SWASM_BODY(f64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccB) { SWASM_BODY(f64AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubAccB) { SWASM_BODY(f64SubAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAccB) { SWASM_BODY(f64MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64DivAccB) { SWASM_BODY(f64DivAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccAB) { SWASM_BODY(f64AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAccAB) { SWASM_BODY(f64MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32SAccA) { SWASM_BODY(i64ExtendI32SAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UAccA) { SWASM_BODY(i64ExtendI32UAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32WrapI64AccA) { SWASM_BODY(i32WrapI64AccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI32SAccA) { SWASM_BODY(f64ConvertI32SAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI32UAccA) { SWASM_BODY(f64ConvertI32UAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI64SAccA) { SWASM_BODY(f64ConvertI64SAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI64UAccA) { SWASM_BODY(f64ConvertI64UAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfAccA) { SWASM_BODY(brIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotAccA) { SWASM_BODY(brIfNotAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32EqAccA) { SWASM_BODY(brIfI32EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32NeAccA) { SWASM_BODY(brIfI32NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtSAccA) { SWASM_BODY(brIfI32LtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtUAccA) { SWASM_BODY(brIfI32LtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtSAccA) { SWASM_BODY(brIfI32GtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtUAccA) { SWASM_BODY(brIfI32GtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeSAccA) { SWASM_BODY(brIfI32LeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeUAccA) { SWASM_BODY(brIfI32LeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeSAccA) { SWASM_BODY(brIfI32GeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeUAccA) { SWASM_BODY(brIfI32GeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32AndAccA) { SWASM_BODY(brIfI32AndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32AndZeroAccA) { SWASM_BODY(brIfI32AndZeroAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64EqAccA) { SWASM_BODY(brIfI64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64NeAccA) { SWASM_BODY(brIfI64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtSAccA) { SWASM_BODY(brIfI64LtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtUAccA) { SWASM_BODY(brIfI64LtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtSAccA) { SWASM_BODY(brIfI64GtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtUAccA) { SWASM_BODY(brIfI64GtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeSAccA) { SWASM_BODY(brIfI64LeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeUAccA) { SWASM_BODY(brIfI64LeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeSAccA) { SWASM_BODY(brIfI64GeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeUAccA) { SWASM_BODY(brIfI64GeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64EqAccA) { SWASM_BODY(brIfF64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64EqAccA) { SWASM_BODY(brIfNotF64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64GeAccA) { SWASM_BODY(brIfF64GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64GeAccA) { SWASM_BODY(brIfNotF64GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64GtAccA) { SWASM_BODY(brIfF64GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64GtAccA) { SWASM_BODY(brIfNotF64GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64LeAccA) { SWASM_BODY(brIfF64LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64LeAccA) { SWASM_BODY(brIfNotF64LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64LtAccA) { SWASM_BODY(brIfF64LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64LtAccA) { SWASM_BODY(brIfNotF64LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64NeAccA) { SWASM_BODY(brIfF64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64NeAccA) { SWASM_BODY(brIfNotF64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccB) { SWASM_BODY(i32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadAccB) { SWASM_BODY(i64LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccB) { SWASM_BODY(f64LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SAccB) { SWASM_BODY(i32Load8SAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UAccB) { SWASM_BODY(i32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16SAccB) { SWASM_BODY(i32Load16SAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UAccB) { SWASM_BODY(i32Load16UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8SAccB) { SWASM_BODY(i64Load8SAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UAccB) { SWASM_BODY(i64Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load16SAccB) { SWASM_BODY(i64Load16SAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load16UAccB) { SWASM_BODY(i64Load16UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32SAccB) { SWASM_BODY(i64Load32SAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UAccB) { SWASM_BODY(i64Load32UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadPlusImmAccB) { SWASM_BODY(i32LoadPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadPlusImmAccB) { SWASM_BODY(i64LoadPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadPlusImmAccB) { SWASM_BODY(f32LoadPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadPlusImmAccB) { SWASM_BODY(f64LoadPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UPlusImmAccB) { SWASM_BODY(i32Load8UPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SPlusImmAccB) { SWASM_BODY(i32Load8SPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UPlusImmAccB) { SWASM_BODY(i32Load16UPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UPlusImmAccB) { SWASM_BODY(i64Load8UPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UPlusImmAccB) { SWASM_BODY(i64Load32UPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccA) { SWASM_BODY(i32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreAccA) { SWASM_BODY(i64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccA) { SWASM_BODY(f64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8AccA) { SWASM_BODY(i32Store8AccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store16AccA) { SWASM_BODY(i32Store16AccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccB) { SWASM_BODY(i32StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreAccB) { SWASM_BODY(i64StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccB) { SWASM_BODY(f64StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8AccB) { SWASM_BODY(i32Store8AccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAddAccA) { SWASM_BODY(f64AddAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddSubAccA) { SWASM_BODY(f64AddSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddMulAccA) { SWASM_BODY(f64AddMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubAddAccA) { SWASM_BODY(f64SubAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubSubAccA) { SWASM_BODY(f64SubSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubMulAccA) { SWASM_BODY(f64SubMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAddAccA) { SWASM_BODY(f64MulAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulSubAccA) { SWASM_BODY(f64MulSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulMulAccA) { SWASM_BODY(f64MulMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAddAccA) { SWASM_BODY(i32ShlAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAddAccA) { SWASM_BODY(i32AddAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAddAccA) { SWASM_BODY(i32MulAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorMulAccA) { SWASM_BODY(i32XorMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulXorAccA) { SWASM_BODY(i32MulXorAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAddAccA) { SWASM_BODY(i32AndAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAddAccA) { SWASM_BODY(i32SubAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddShlAccA) { SWASM_BODY(i32AddShlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUAndAccA) { SWASM_BODY(i32ShrUAndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlOrAccA) { SWASM_BODY(i32ShlOrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorMulAccA) { SWASM_BODY(i64XorMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulXorAccA) { SWASM_BODY(i64MulXorAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAddAccA) { SWASM_BODY(i64MulAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddAddAccA) { SWASM_BODY(i64AddAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlOrAccA) { SWASM_BODY(i64ShlOrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUXorAccA) { SWASM_BODY(i64ShrUXorAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorRotlAccA) { SWASM_BODY(i64XorRotlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAddAccA) { SWASM_BODY(i64AndAddAccA) }
 
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
     swasm_regs *r = (swasm_regs *)regs;
-    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine);
+    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc);
 }
 
 #endif
