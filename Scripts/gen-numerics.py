@@ -487,6 +487,10 @@ lengths += ['    /// The sequence handler that runs `first` then `second` (both 
             '    static func sequence(_ first: Opcode, _ second: Opcode) -> Opcode? {', '        switch (first, second) {']
 for a, b in SEQUENCES: lengths.append(f'        case (.{a}, .{b}): .{sequence_name(a, b)}')
 lengths += ['        default: nil', '        }', '    }', '']
+lengths += ['    /// The first instruction of a sequence (the second keeps its own word, opcode included).',
+            '    var sequenceFirst: Opcode? {', '        switch self {']
+for a, b in SEQUENCES: lengths.append(f'        case .{sequence_name(a, b)}: .{a}')
+lengths += ['        default: nil', '        }', '    }', '']
 # What each instruction does to the accumulators (Translator.useAccumulators): producers set one from a
 # result field; `writes` instructions only overwrite one slot; neutral ones touch no slot (stores, and
 # compare-branches: their taken side is a branch target, where no accumulator is assumed); any other
@@ -518,6 +522,12 @@ lengths += ['        default: .clobbers', '        }', '    }', '',
 for base, which, cls in ACC_CONSUMERS:
     lengths.append(f'        case (.{base}, .{which.lower()}): (.{acc_variant_name(base, which)}, .{cls})')
 lengths += ['        default: nil', '        }', '    }', '',
+            '    /// The instruction an accumulator variant was made from (itself for others): same operands, and',
+            '    /// the same effect, since producers also write their slot.',
+            '    var accumulatorBase: Opcode {', '        switch self {']
+for base, which, cls in ACC_CONSUMERS:
+    lengths.append(f'        case .{acc_variant_name(base, which)}: .{base}')
+lengths += ['        default: self', '        }', '    }', '',
             '    /// The comparison (or compare-branch) with its operands swapped: `a < b` is `b > a`.',
             '    var mirroredComparison: Opcode? {', '        switch self {']
 swap = {'Lt': 'Gt', 'Gt': 'Lt', 'Le': 'Ge', 'Ge': 'Le', 'LtS': 'GtS', 'GtS': 'LtS', 'LtU': 'GtU', 'GtU': 'LtU',

@@ -189,32 +189,17 @@ struct Translator {
             mark(h.end)
             if case .catch(let targets) = h.kind { for c in targets { mark(c.target) } }
         }
-        starts = fusePairs(starts, isTarget)
-        useAccumulators(starts, isTarget)
+        fuseAdjacent(starts, isTarget)
+        useAccumulators(isTarget)
+    }
+
+    /// Pass 1 of `fuseAdjacentPairs`, left to right: a fused pair where one applies, else a sequence.
+    private mutating func fuseAdjacent(_ starts: [Int], _ isTarget: [Bool]) {
+        let firstTemp = localCount + constantCapacity
         var k = 1
         while k < starts.count {
             let p = starts[k - 1], i = starts[k]
-            if !isTarget[i], let sequence = Opcode.sequence(Opcode(unchecked: code[p]), Opcode(unchecked: code[i])) {
-                // [first][second] -> [sequence with first's fields][second's word]
-                code[p] = (code[p] & ~0xFFFF) | UInt64(sequence.rawValue)
-                k += 2
-            } else {
-                k += 1
-            }
-        }
-    }
-
-    /// Pass 1 of `fuseAdjacentPairs`; returns the instruction starts left.
-    private mutating func fusePairs(_ starts: [Int], _ isTarget: [Bool]) -> [Int] {
-        let firstTemp = localCount + constantCapacity
-        var left: [Int] = []
-        left.reserveCapacity(starts.count)
-        var k = 0
-        while k < starts.count {
-            let p = starts[k]
-            left.append(p)
-            guard k + 1 < starts.count, !isTarget[starts[k + 1]] else { k += 1; continue }
-            let i = starts[k + 1]
+            guard !isTarget[i] else { k += 1; continue }
             let first = code[p], second = code[i]
             let op1 = Opcode(unchecked: first), op2 = Opcode(unchecked: second)
             var fused = true
@@ -237,25 +222,57 @@ struct Translator {
                 let tRight = second.b == first.c
                 code[p] = word(pair, a: first.a, b: first.b, c: second.c)
                 code[i] = UInt64(tRight ? second.a : second.b) | (tRight ? 0x1_0000 : 0)
+            } else if let sequence = Opcode.sequence(op1, op2) {
+                // [first][second] -> [sequence with first's fields][second's word]
+                code[p] = (first & ~0xFFFF) | UInt64(sequence.rawValue)
             } else {
                 fused = false
             }
             k += fused ? 2 : 1
         }
-        return left
     }
 
     /// Pass 2 of `fuseAdjacentPairs`: an instruction reading a slot whose value the accumulator of its class
     /// still holds (set by an earlier instruction on the same straight-line path, and not overwritten since)
     /// becomes the variant that reads the accumulator. Nothing is assumed at a jump target or after an
     /// instruction that may leave the handler chain (a call, a host call), where the register is not kept.
-    private mutating func useAccumulators(_ starts: [Int], _ isTarget: [Bool]) {
+    /// A sequence runs the plain bodies of its two instructions: they are followed, never rewritten.
+    private mutating func useAccumulators(_ isTarget: [Bool]) {
         var held: (int: Int, float: Int) = (-1, -1)
         func holds(_ slot: Int, _ cls: AccumulatorClass) -> Bool { slot == (cls == .int ? held.int : held.float) }
-        for i in starts {
+        func apply(_ op: Opcode, _ w: UInt64) {
+            switch op.accumulatorEffect {
+            case .sets(let cls, let field):
+                let slot = field == .a ? w.a : w.c
+                if cls == .int { held = (slot, held.float == slot ? -1 : held.float) }
+                else { held = (held.int == slot ? -1 : held.int, slot) }
+            case .writes(let field):
+                let slot = field == .a ? w.a : w.c
+                if held.int == slot { held.int = -1 }
+                if held.float == slot { held.float = -1 }
+            case .none:
+                break
+            case .clobbers:
+                held = (-1, -1)
+            }
+        }
+        var insideSequence = false
+        var i = 0
+        while i < code.count {
             if isTarget[i] { held = (-1, -1) }
             var w = code[i]
             let op = Opcode(unchecked: w)
+            defer { i += op == .brTable ? 2 + Int(w.hi32) : (op.sequenceFirst ?? op).length }
+            if let first = op.sequenceFirst {
+                apply(first, w)
+                insideSequence = true
+                continue
+            }
+            if insideSequence {
+                insideSequence = false
+                apply(op, w)
+                continue
+            }
             var variant: Opcode?
             if w.a == w.b, let (v, cls) = op.accumulatorVariant(.ab), holds(w.a, cls) {
                 variant = v
@@ -271,20 +288,7 @@ struct Translator {
                 variant = v
             }
             if let variant { code[i] = (w & ~0xFFFF) | UInt64(variant.rawValue) }
-            switch Opcode(unchecked: code[i]).accumulatorEffect {
-            case .sets(let cls, let field):
-                let slot = field == .a ? code[i].a : code[i].c
-                if cls == .int { held = (slot, held.float == slot ? -1 : held.float) }
-                else { held = (held.int == slot ? -1 : held.int, slot) }
-            case .writes(let field):
-                let slot = field == .a ? code[i].a : code[i].c
-                if held.int == slot { held.int = -1 }
-                if held.float == slot { held.float = -1 }
-            case .none:
-                break
-            case .clobbers:
-                held = (-1, -1)
-            }
+            apply(Opcode(unchecked: code[i]), code[i])
         }
     }
 

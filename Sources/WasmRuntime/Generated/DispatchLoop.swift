@@ -12012,6 +12012,55 @@ extension Opcode {
         }
     }
 
+    /// The first instruction of a sequence (the second keeps its own word, opcode included).
+    var sequenceFirst: Opcode? {
+        switch self {
+        case .i32AddImmThenI32AddImm: .i32AddImm
+        case .i32ShlThenI32AddImm: .i32Shl
+        case .i32AddImmThenI32Add: .i32AddImm
+        case .copyThenCopy: .copy
+        case .i32AddImmThenCopy: .i32AddImm
+        case .const32ThenI32And: .const32
+        case .i32AddThenI32AddImm: .i32Add
+        case .i32AddImmThenI32And: .i32AddImm
+        case .i64ExtendI32UThenI64Add: .i64ExtendI32U
+        case .i32AddThenI32Add: .i32Add
+        case .i32AndThenConst32: .i32And
+        case .i32AddImmThenI32Shl: .i32AddImm
+        case .const32ThenI32Add: .const32
+        case .const32ThenConst32: .const32
+        case .const32ThenI32Mul: .const32
+        case .copyThenI32LtS: .copy
+        case .copyThenI32AddImm: .copy
+        case .i32AndThenI32AddImm: .i32And
+        case .copyThenI32Shl: .copy
+        case .i32XorThenConst32: .i32Xor
+        case .i64AddImmThenI64AddImm: .i64AddImm
+        case .copyThenConst32: .copy
+        case .const32ThenCopy: .const32
+        case .i32AddThenI32Load: .i32Add
+        case .i32LoadThenI32Load8U: .i32Load
+        case .i32StoreThenBr: .i32Store
+        case .i32ShlThenI32LoadIndexed: .i32Shl
+        case .i32LoadThenI32Load: .i32Load
+        case .i32StoreThenI32Store: .i32Store
+        case .i32AddImmThenBrIf: .i32AddImm
+        case .i32LtUThenSelect: .i32LtU
+        case .i32StoreThenI32AddImm: .i32Store
+        case .i32AddImmThenBr: .i32AddImm
+        case .i32LoadThenI32ShrU: .i32Load
+        case .i32AddImmThenI32Load: .i32AddImm
+        case .i32AddThenI32Load8U: .i32Add
+        case .i32LoadThenBrIf: .i32Load
+        case .const32ThenBrIfI32Ne: .const32
+        case .i32StoreThenI32Load: .i32Store
+        case .i32ShlThenI32StoreIndexed: .i32Shl
+        case .i32LoadThenBrIfNot: .i32Load
+        case .i32AddThenI32Store: .i32Add
+        default: nil
+        }
+    }
+
     /// What the instruction does to the accumulators (see Scripts/gen-numerics.py).
     var accumulatorEffect: AccumulatorEffect {
         switch self {
@@ -12218,6 +12267,202 @@ extension Opcode {
         case (.i64XorRotl, .a): (.i64XorRotlAccA, .int)
         case (.i64AndAdd, .a): (.i64AndAddAccA, .int)
         default: nil
+        }
+    }
+
+    /// The instruction an accumulator variant was made from (itself for others): same operands, and
+    /// the same effect, since producers also write their slot.
+    var accumulatorBase: Opcode {
+        switch self {
+        case .i32AddAccA: .i32Add
+        case .i32SubAccA: .i32Sub
+        case .i32MulAccA: .i32Mul
+        case .i32AndAccA: .i32And
+        case .i32OrAccA: .i32Or
+        case .i32XorAccA: .i32Xor
+        case .i32ShlAccA: .i32Shl
+        case .i32ShrSAccA: .i32ShrS
+        case .i32ShrUAccA: .i32ShrU
+        case .i32RotlAccA: .i32Rotl
+        case .i32RotrAccA: .i32Rotr
+        case .i32EqAccA: .i32Eq
+        case .i32NeAccA: .i32Ne
+        case .i32LtSAccA: .i32LtS
+        case .i32LtUAccA: .i32LtU
+        case .i32GtSAccA: .i32GtS
+        case .i32GtUAccA: .i32GtU
+        case .i32LeSAccA: .i32LeS
+        case .i32LeUAccA: .i32LeU
+        case .i32GeSAccA: .i32GeS
+        case .i32GeUAccA: .i32GeU
+        case .i32SubAccB: .i32Sub
+        case .i32ShlAccB: .i32Shl
+        case .i32ShrSAccB: .i32ShrS
+        case .i32ShrUAccB: .i32ShrU
+        case .i32RotlAccB: .i32Rotl
+        case .i32RotrAccB: .i32Rotr
+        case .i32EqzAccA: .i32Eqz
+        case .i32ClzAccA: .i32Clz
+        case .i32CtzAccA: .i32Ctz
+        case .i32PopcntAccA: .i32Popcnt
+        case .i32MulAccAB: .i32Mul
+        case .i32AddImmAccA: .i32AddImm
+        case .i64AddAccA: .i64Add
+        case .i64SubAccA: .i64Sub
+        case .i64MulAccA: .i64Mul
+        case .i64AndAccA: .i64And
+        case .i64OrAccA: .i64Or
+        case .i64XorAccA: .i64Xor
+        case .i64ShlAccA: .i64Shl
+        case .i64ShrSAccA: .i64ShrS
+        case .i64ShrUAccA: .i64ShrU
+        case .i64RotlAccA: .i64Rotl
+        case .i64RotrAccA: .i64Rotr
+        case .i64EqAccA: .i64Eq
+        case .i64NeAccA: .i64Ne
+        case .i64LtSAccA: .i64LtS
+        case .i64LtUAccA: .i64LtU
+        case .i64GtSAccA: .i64GtS
+        case .i64GtUAccA: .i64GtU
+        case .i64LeSAccA: .i64LeS
+        case .i64LeUAccA: .i64LeU
+        case .i64GeSAccA: .i64GeS
+        case .i64GeUAccA: .i64GeU
+        case .i64SubAccB: .i64Sub
+        case .i64ShlAccB: .i64Shl
+        case .i64ShrSAccB: .i64ShrS
+        case .i64ShrUAccB: .i64ShrU
+        case .i64RotlAccB: .i64Rotl
+        case .i64RotrAccB: .i64Rotr
+        case .i64EqzAccA: .i64Eqz
+        case .i64ClzAccA: .i64Clz
+        case .i64CtzAccA: .i64Ctz
+        case .i64PopcntAccA: .i64Popcnt
+        case .i64MulAccAB: .i64Mul
+        case .i64AddImmAccA: .i64AddImm
+        case .f64AddAccA: .f64Add
+        case .f64SubAccA: .f64Sub
+        case .f64MulAccA: .f64Mul
+        case .f64DivAccA: .f64Div
+        case .f64MinAccA: .f64Min
+        case .f64MaxAccA: .f64Max
+        case .f64SqrtAccA: .f64Sqrt
+        case .f64NegAccA: .f64Neg
+        case .f64AbsAccA: .f64Abs
+        case .f64EqAccA: .f64Eq
+        case .f64GeAccA: .f64Ge
+        case .f64GtAccA: .f64Gt
+        case .f64LeAccA: .f64Le
+        case .f64LtAccA: .f64Lt
+        case .f64NeAccA: .f64Ne
+        case .f64AddAccB: .f64Add
+        case .f64SubAccB: .f64Sub
+        case .f64MulAccB: .f64Mul
+        case .f64DivAccB: .f64Div
+        case .f64AddAccAB: .f64Add
+        case .f64MulAccAB: .f64Mul
+        case .i64ExtendI32SAccA: .i64ExtendI32S
+        case .i64ExtendI32UAccA: .i64ExtendI32U
+        case .i32WrapI64AccA: .i32WrapI64
+        case .f64ConvertI32SAccA: .f64ConvertI32S
+        case .f64ConvertI32UAccA: .f64ConvertI32U
+        case .f64ConvertI64SAccA: .f64ConvertI64S
+        case .f64ConvertI64UAccA: .f64ConvertI64U
+        case .brIfAccA: .brIf
+        case .brIfNotAccA: .brIfNot
+        case .brIfI32EqAccA: .brIfI32Eq
+        case .brIfI32NeAccA: .brIfI32Ne
+        case .brIfI32LtSAccA: .brIfI32LtS
+        case .brIfI32LtUAccA: .brIfI32LtU
+        case .brIfI32GtSAccA: .brIfI32GtS
+        case .brIfI32GtUAccA: .brIfI32GtU
+        case .brIfI32LeSAccA: .brIfI32LeS
+        case .brIfI32LeUAccA: .brIfI32LeU
+        case .brIfI32GeSAccA: .brIfI32GeS
+        case .brIfI32GeUAccA: .brIfI32GeU
+        case .brIfI32AndAccA: .brIfI32And
+        case .brIfI32AndZeroAccA: .brIfI32AndZero
+        case .brIfI64EqAccA: .brIfI64Eq
+        case .brIfI64NeAccA: .brIfI64Ne
+        case .brIfI64LtSAccA: .brIfI64LtS
+        case .brIfI64LtUAccA: .brIfI64LtU
+        case .brIfI64GtSAccA: .brIfI64GtS
+        case .brIfI64GtUAccA: .brIfI64GtU
+        case .brIfI64LeSAccA: .brIfI64LeS
+        case .brIfI64LeUAccA: .brIfI64LeU
+        case .brIfI64GeSAccA: .brIfI64GeS
+        case .brIfI64GeUAccA: .brIfI64GeU
+        case .brIfF64EqAccA: .brIfF64Eq
+        case .brIfNotF64EqAccA: .brIfNotF64Eq
+        case .brIfF64GeAccA: .brIfF64Ge
+        case .brIfNotF64GeAccA: .brIfNotF64Ge
+        case .brIfF64GtAccA: .brIfF64Gt
+        case .brIfNotF64GtAccA: .brIfNotF64Gt
+        case .brIfF64LeAccA: .brIfF64Le
+        case .brIfNotF64LeAccA: .brIfNotF64Le
+        case .brIfF64LtAccA: .brIfF64Lt
+        case .brIfNotF64LtAccA: .brIfNotF64Lt
+        case .brIfF64NeAccA: .brIfF64Ne
+        case .brIfNotF64NeAccA: .brIfNotF64Ne
+        case .i32LoadAccB: .i32Load
+        case .i64LoadAccB: .i64Load
+        case .f64LoadAccB: .f64Load
+        case .i32Load8SAccB: .i32Load8S
+        case .i32Load8UAccB: .i32Load8U
+        case .i32Load16SAccB: .i32Load16S
+        case .i32Load16UAccB: .i32Load16U
+        case .i64Load8SAccB: .i64Load8S
+        case .i64Load8UAccB: .i64Load8U
+        case .i64Load16SAccB: .i64Load16S
+        case .i64Load16UAccB: .i64Load16U
+        case .i64Load32SAccB: .i64Load32S
+        case .i64Load32UAccB: .i64Load32U
+        case .i32LoadPlusImmAccB: .i32LoadPlusImm
+        case .i64LoadPlusImmAccB: .i64LoadPlusImm
+        case .f32LoadPlusImmAccB: .f32LoadPlusImm
+        case .f64LoadPlusImmAccB: .f64LoadPlusImm
+        case .i32Load8UPlusImmAccB: .i32Load8UPlusImm
+        case .i32Load8SPlusImmAccB: .i32Load8SPlusImm
+        case .i32Load16UPlusImmAccB: .i32Load16UPlusImm
+        case .i64Load8UPlusImmAccB: .i64Load8UPlusImm
+        case .i64Load32UPlusImmAccB: .i64Load32UPlusImm
+        case .i32StoreAccA: .i32Store
+        case .i64StoreAccA: .i64Store
+        case .f64StoreAccA: .f64Store
+        case .i32Store8AccA: .i32Store8
+        case .i32Store16AccA: .i32Store16
+        case .i32StoreAccB: .i32Store
+        case .i64StoreAccB: .i64Store
+        case .f64StoreAccB: .f64Store
+        case .i32Store8AccB: .i32Store8
+        case .f64AddAddAccA: .f64AddAdd
+        case .f64AddSubAccA: .f64AddSub
+        case .f64AddMulAccA: .f64AddMul
+        case .f64SubAddAccA: .f64SubAdd
+        case .f64SubSubAccA: .f64SubSub
+        case .f64SubMulAccA: .f64SubMul
+        case .f64MulAddAccA: .f64MulAdd
+        case .f64MulSubAccA: .f64MulSub
+        case .f64MulMulAccA: .f64MulMul
+        case .i32ShlAddAccA: .i32ShlAdd
+        case .i32AddAddAccA: .i32AddAdd
+        case .i32MulAddAccA: .i32MulAdd
+        case .i32XorMulAccA: .i32XorMul
+        case .i32MulXorAccA: .i32MulXor
+        case .i32AndAddAccA: .i32AndAdd
+        case .i32SubAddAccA: .i32SubAdd
+        case .i32AddShlAccA: .i32AddShl
+        case .i32ShrUAndAccA: .i32ShrUAnd
+        case .i32ShlOrAccA: .i32ShlOr
+        case .i64XorMulAccA: .i64XorMul
+        case .i64MulXorAccA: .i64MulXor
+        case .i64MulAddAccA: .i64MulAdd
+        case .i64AddAddAccA: .i64AddAdd
+        case .i64ShlOrAccA: .i64ShlOr
+        case .i64ShrUXorAccA: .i64ShrUXor
+        case .i64XorRotlAccA: .i64XorRotl
+        case .i64AndAddAccA: .i64AndAdd
+        default: self
         }
     }
 

@@ -1,0 +1,105 @@
+import Testing
+import WasmCore
+import WasmText
+@testable import WasmRuntime
+
+/// The accumulator variants chosen by `Translator.useAccumulators`: each test checks that a variant is
+/// really emitted where the value is still in the register, that none is emitted where it is not (a jump
+/// target, after a call, after the slot is overwritten), and that the results are the plain semantics.
+@Suite struct AccumulatorTests {
+    func disassembly(_ wat: String) throws -> String {
+        let compiled = try compileModule(try WAT.encode(wat))
+        return compiled.disassembly.map(\.code).joined(separator: "\n")
+    }
+
+    func f64(_ x: Double) -> UInt64 { x.bitPattern }
+
+    @Test func chainsReadTheAccumulator() throws {
+        // (a * b + c) / d - a, with each result consumed by the next instruction; and x * x from the accumulator.
+        let wat = """
+            (module
+              (func (export "chain") (param f64 f64 f64 f64) (result f64)
+                (f64.sub (f64.div (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))) (local.get 3))
+                         (local.get 0)))
+              (func (export "square") (param f64) (result f64) (local f64)
+                (local.set 1 (f64.add (local.get 0) (f64.const 1)))
+                (f64.mul (local.get 1) (local.get 1)))
+              (func (export "ints") (param i32 i64) (result i64)
+                (i64.add (i64.extend_i32_s (i32.sub (i32.const 100) (i32.mul (local.get 0) (local.get 0))))
+                         (local.get 1))))
+            """
+        let code = try disassembly(wat)
+        #expect(code.contains("f64DivAccA"))
+        #expect(code.contains("f64SubAccA"))
+        #expect(code.contains("f64MulAccAB"))
+        #expect(code.contains("i32SubAccB"))
+        #expect(code.contains("i64ExtendI32SAccA"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "chain", [f64(2), f64(3), f64(4), f64(5)]) == [f64((4 + 2 * 3) / 5 - 2)])
+        #expect(try call(s, i, "square", [f64(2.5)]) == [f64(12.25)])
+        #expect(try call(s, i, "ints", [7, 1000]) == [1051])
+        #expect(try call(s, i, "ints", [11, 0]) == [UInt64(bitPattern: 100 - 121)])
+    }
+
+    @Test func swappedComparisonsKeepTheirMeaning() throws {
+        // The computed value is the right operand: the comparison is mirrored to read it as the left one.
+        let wat = """
+            (module
+              (func (export "lt") (param i32 i32) (result i32)
+                (i32.lt_s (local.get 1) (i32.add (local.get 0) (i32.const 1000))))
+              (func (export "branch") (param f64 f64) (result i32)
+                (block (br_if 0 (f64.le (local.get 1) (f64.mul (local.get 0) (local.get 0)))) (return (i32.const 0)))
+                (i32.const 1)))
+            """
+        let code = try disassembly(wat)
+        #expect(code.contains("i32GtSAccA"))
+        #expect(code.contains("brIfF64GeAccA") || code.contains("brIfNotF64GeAccA"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "lt", [5, 1004]) == [1])
+        #expect(try call(s, i, "lt", [5, 1005]) == [0])
+        #expect(try call(s, i, "branch", [f64(3), f64(9)]) == [1])
+        #expect(try call(s, i, "branch", [f64(3), f64(9.5)]) == [0])
+        #expect(try call(s, i, "branch", [f64(.nan), f64(1)]) == [0])
+    }
+
+    @Test func nothingIsAssumedAtALoopHeadOrAfterACall() throws {
+        // The loop's first add reads local 1, written before the loop by an add (in the accumulator on the first
+        // entry only) and at the end of every iteration by a copy: the loop head is a jump target, so the read
+        // stays a frame read. After the call, the accumulator holds the callee's values, not the caller's.
+        let wat = """
+            (module
+              (func $id (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+              (func (export "loop") (param i32) (result i32) (local i32 i32)
+                (local.set 1 (i32.add (local.get 0) (i32.const 1)))
+                (loop $l
+                  (local.set 2 (i32.add (local.get 1) (local.get 2)))
+                  (local.set 1 (local.get 2))
+                  (br_if $l (i32.lt_u (local.get 2) (i32.const 1000))))
+                (local.get 2))
+              (func (export "call") (param i32) (result i32) (local i32)
+                (local.set 1 (i32.add (local.get 0) (i32.const 5)))
+                (drop (call $id (i32.const 7)))
+                (i32.sub (local.get 1) (i32.const 1))))
+            """
+        let (s, i) = try instantiate(wat)
+        var a: UInt32 = 3, b: UInt32 = 0
+        repeat { b = a &+ b; a = b } while b < 1000
+        #expect(try call(s, i, "loop", [2]) == [UInt64(b)])
+        #expect(try call(s, i, "call", [10]) == [14])
+    }
+
+    @Test func anOverwrittenSlotIsNotReadFromTheAccumulator() throws {
+        // local 1 gets an f64 sum (float accumulator), then an i32 (the slot is reused by a select): the
+        // comparison must read the new value.
+        let wat = """
+            (module
+              (func (export "f") (param f64 i32) (result i32) (local i64)
+                (local.set 2 (i64.add (i64.extend_i32_u (local.get 1)) (i64.const 1)))
+                (local.set 2 (select (i64.const 50) (i64.const 60) (local.get 1)))
+                (i64.lt_u (local.get 2) (i64.const 55))))
+            """
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "f", [f64(1), 1]) == [1])
+        #expect(try call(s, i, "f", [f64(1), 0]) == [0])
+    }
+}
