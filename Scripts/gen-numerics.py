@@ -233,6 +233,13 @@ for n in ('i32Store', 'i64Store', 'f64Store', 'i32Store8', 'i32Store16'):
 for n in ('i32Store', 'i64Store', 'f64Store', 'i32Store8'): ACC_CONSUMERS.append((n, 'B', 'int'))
 for t, a, b in PAIRS:
     if t != 'f32': ACC_CONSUMERS.append((t + a + b, 'A', 'float' if t == 'f64' else 'int'))
+# select moves a cell of any type: the integer accumulator can hold its bits (a float consumer never reads
+# the integer accumulator, so the class only says which register).
+PRODUCERS['select'] = ('int', 'a')
+ACC_CONSUMERS.append(('select', 'C', 'int'))
+# Integer operations (and fused pairs) whose operands a and b may be swapped.
+COMMUTATIVE_INT = [t + op for t in ('i32', 'i64') for op in ('Add', 'Mul', 'And', 'Or', 'Xor')] + \
+    [t + a + b for t, a, b in PAIRS if t != 'f32' and t != 'f64' and a in COMMUTATIVE]
 def acc_variant_name(base, which): return base + 'Acc' + which
 for base, which, cls in ACC_CONSUMERS:
     if base in PRODUCERS: PRODUCERS[acc_variant_name(base, which)] = PRODUCERS[base]
@@ -498,7 +505,7 @@ lengths += ['        default: nil', '        }', '    }', '']
 store_names = [n for names, _, _ in stores for n in names] + [n + f for n in INDEXED_STORES for f in ('Indexed', 'PlusImm')]
 WRITES = {n: 'c' for n in NUMERIC if not result_class(n)}
 WRITES.update({n: 'a' for n in opcodes if n.startswith('f32Load')})
-WRITES.update({'copy': 'a', 'const32': 'a', 'const64': 'a', 'select': 'a', 'globalGet': 'a'})
+WRITES.update({'copy': 'a', 'const32': 'a', 'const64': 'a', 'globalGet': 'a'})
 WRITES.update({'f32' + a + b: 'c' for t, a, b in PAIRS if t == 'f32'})
 WRITES.update({'i32AddImmBrIf' + c: 'c' for c in ADDIMM_BRANCHES})
 NEUTRAL = [n for n in opcodes if n in store_names or re.fullmatch(r'brIf(Not)?(I32|I64|F32|F64)?[A-Z]\w*|brIf(Not)?', n)
@@ -522,6 +529,10 @@ lengths += ['        default: .clobbers', '        }', '    }', '',
 for base, which, cls in ACC_CONSUMERS:
     lengths.append(f'        case (.{base}, .{which.lower()}): (.{acc_variant_name(base, which)}, .{cls})')
 lengths += ['        default: nil', '        }', '    }', '',
+            '    /// Integer operations (and fused pairs) whose operands a and b may be swapped.',
+            '    var isCommutativeInteger: Bool {', '        switch self {',
+            '        case ' + ', '.join('.' + n for n in COMMUTATIVE_INT) + ': true',
+            '        default: false', '        }', '    }', '',
             '    /// The instruction an accumulator variant was made from (itself for others): same operands, and',
             '    /// the same effect, since producers also write their slot.',
             '    var accumulatorBase: Opcode {', '        switch self {']

@@ -149,7 +149,7 @@ package final class CompiledFunction: @unchecked Sendable {
         var i = 0
         while i < codeCount {
             let w = code[i]
-            guard let op = Opcode(rawValue: UInt16(truncatingIfNeeded: w) & 0x1FF) else {
+            guard let op = Opcode(rawValue: UInt16(truncatingIfNeeded: w) & 0x3FF) else {
                 lines.append("\(i): ??? \(w)")
                 i += 1
                 continue
@@ -235,7 +235,7 @@ enum AccumulatorClass { case int, float }
 enum OperandField { case a, c }
 
 /// The operands an accumulator variant reads from the accumulator instead of the frame.
-enum AccumulatorOperands { case a, b, ab }
+enum AccumulatorOperands { case a, b, c, ab }
 
 /// What an instruction does to the accumulators, for `Translator.useAccumulators`.
 enum AccumulatorEffect {

@@ -280,6 +280,8 @@ struct Translator {
                 variant = v
             } else if let (v, cls) = op.accumulatorVariant(.b), holds(w.b, cls) {
                 variant = v
+            } else if let (v, cls) = op.accumulatorVariant(.c), holds(w.c, cls) {
+                variant = v
             } else if let mirrored = Self.swappedOperands(op), let (v, cls) = mirrored.accumulatorVariant(.a),
                       holds(w.b, cls) {
                 // b is in the accumulator and the instruction is a comparison (or commutative integer
@@ -293,13 +295,10 @@ struct Translator {
     }
 
     /// The same instruction with operands a and b swapped: a mirrored comparison, or a commutative integer
-    /// operation (float addition and multiplication are not swapped: with two NaN operands the result's
-    /// payload follows the operand order).
+    /// operation or pair (float addition and multiplication are not swapped: with two NaN operands the
+    /// result's payload follows the operand order).
     static func swappedOperands(_ op: Opcode) -> Opcode? {
-        switch op {
-        case .i32Add, .i32Mul, .i32And, .i32Or, .i32Xor, .i64Add, .i64Mul, .i64And, .i64Or, .i64Xor: op
-        default: op.mirroredComparison
-        }
+        op.isCommutativeInteger ? op : op.mirroredComparison
     }
 
     // MARK: Operands

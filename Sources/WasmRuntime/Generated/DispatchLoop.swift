@@ -679,7 +679,9 @@ extension Executor {
     @inline(__always) func run_select(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.a] = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+        let accValue = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+        fp[w.a] = accValue
+        s.iacc = accValue
         s.pc += 2
         return true
     }
@@ -10497,6 +10499,26 @@ func swasm_op_i64AndAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_selectAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = s.iacc & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_selectAccC") @inline(__always)
+func swasm_op_selectAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_selectAccC(&s.pointee) }) { return 1 }
+    s.pointee.machine.pointee.exitPC = s.pointee.pc
+    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddImmThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -11298,7 +11320,9 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            fp[w.a] = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+            let accValue = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+            fp[w.a] = accValue
+            s.iacc = accValue
             s.pc += 2
         }
         return true
@@ -11886,6 +11910,7 @@ extension Opcode {
         case .i64ShrUXorAccA: 2
         case .i64XorRotlAccA: 2
         case .i64AndAddAccA: 2
+        case .selectAccC: 2
         default: 1
         }
     }
@@ -12064,11 +12089,11 @@ extension Opcode {
     /// What the instruction does to the accumulators (see Scripts/gen-numerics.py).
     var accumulatorEffect: AccumulatorEffect {
         switch self {
-        case .i32Load, .i64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32LoadPlusImm, .i64LoadPlusImm, .i32Load8UPlusImm, .i32Load8SPlusImm, .i32Load16UPlusImm, .i64Load8UPlusImm, .i64Load32UPlusImm, .i32LoadAccB, .i64LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadPlusImmAccB, .i64LoadPlusImmAccB, .i32Load8UPlusImmAccB, .i32Load8SPlusImmAccB, .i32Load16UPlusImmAccB, .i64Load8UPlusImmAccB, .i64Load32UPlusImmAccB: .sets(.int, .a)
+        case .select, .i32Load, .i64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32LoadPlusImm, .i64LoadPlusImm, .i32Load8UPlusImm, .i32Load8SPlusImm, .i32Load16UPlusImm, .i64Load8UPlusImm, .i64Load32UPlusImm, .i32LoadAccB, .i64LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadPlusImmAccB, .i64LoadPlusImmAccB, .i32Load8UPlusImmAccB, .i32Load8SPlusImmAccB, .i32Load16UPlusImmAccB, .i64Load8UPlusImmAccB, .i64Load32UPlusImmAccB, .selectAccC: .sets(.int, .a)
         case .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32ReinterpretF32, .i64ReinterpretF64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i32AddImm, .i64AddImm, .i32ShlAdd, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32SubAdd, .i32AddShl, .i32ShrUAnd, .i32ShlOr, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64ShlOr, .i64ShrUXor, .i64XorRotl, .i64AndAdd, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i32MulAccAB, .i32AddImmAccA, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .i64MulAccAB, .i64AddImmAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .i32ShlAddAccA, .i32AddAddAccA, .i32MulAddAccA, .i32XorMulAccA, .i32MulXorAccA, .i32AndAddAccA, .i32SubAddAccA, .i32AddShlAccA, .i32ShrUAndAccA, .i32ShlOrAccA, .i64XorMulAccA, .i64MulXorAccA, .i64MulAddAccA, .i64AddAddAccA, .i64ShlOrAccA, .i64ShrUXorAccA, .i64XorRotlAccA, .i64AndAddAccA: .sets(.int, .c)
         case .f64Load, .f64LoadIndexed, .f64LoadPlusImm, .f64LoadAccB, .f64LoadPlusImmAccB: .sets(.float, .a)
         case .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .f64ReinterpretI64, .f64AddAdd, .f64AddSub, .f64AddMul, .f64SubAdd, .f64SubSub, .f64SubMul, .f64MulAdd, .f64MulSub, .f64MulMul, .f64AddAccA, .f64SubAccA, .f64MulAccA, .f64DivAccA, .f64MinAccA, .f64MaxAccA, .f64SqrtAccA, .f64NegAccA, .f64AbsAccA, .f64AddAccB, .f64SubAccB, .f64MulAccB, .f64DivAccB, .f64AddAccAB, .f64MulAccAB, .f64ConvertI32SAccA, .f64ConvertI32UAccA, .f64ConvertI64SAccA, .f64ConvertI64UAccA, .f64AddAddAccA, .f64AddSubAccA, .f64AddMulAccA, .f64SubAddAccA, .f64SubSubAccA, .f64SubMulAccA, .f64MulAddAccA, .f64MulSubAccA, .f64MulMulAccA: .sets(.float, .c)
-        case .copy, .const32, .const64, .select, .globalGet, .f32Load, .f32LoadIndexed, .f32LoadPlusImm, .f32LoadPlusImmAccB: .writes(.a)
+        case .copy, .const32, .const64, .globalGet, .f32Load, .f32LoadIndexed, .f32LoadPlusImm, .f32LoadPlusImmAccB: .writes(.a)
         case .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f32ReinterpretI32, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .f32AddAdd, .f32AddSub, .f32AddMul, .f32SubAdd, .f32SubSub, .f32SubMul, .f32MulAdd, .f32MulSub, .f32MulMul: .writes(.c)
         case .brIf, .brIfNot, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreIndexed, .i32Store8Indexed, .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm, .brIfAccA, .brIfNotAccA, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfNotF64EqAccA, .brIfF64GeAccA, .brIfNotF64GeAccA, .brIfF64GtAccA, .brIfNotF64GtAccA, .brIfF64LeAccA, .brIfNotF64LeAccA, .brIfF64LtAccA, .brIfNotF64LtAccA, .brIfF64NeAccA, .brIfNotF64NeAccA, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .i32Store8AccB: .none
         default: .clobbers
@@ -12266,7 +12291,16 @@ extension Opcode {
         case (.i64ShrUXor, .a): (.i64ShrUXorAccA, .int)
         case (.i64XorRotl, .a): (.i64XorRotlAccA, .int)
         case (.i64AndAdd, .a): (.i64AndAddAccA, .int)
+        case (.select, .c): (.selectAccC, .int)
         default: nil
+        }
+    }
+
+    /// Integer operations (and fused pairs) whose operands a and b may be swapped.
+    var isCommutativeInteger: Bool {
+        switch self {
+        case .i32Add, .i32Mul, .i32And, .i32Or, .i32Xor, .i64Add, .i64Mul, .i64And, .i64Or, .i64Xor, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32AddShl, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64XorRotl, .i64AndAdd: true
+        default: false
         }
     }
 
@@ -12462,6 +12496,7 @@ extension Opcode {
         case .i64ShrUXorAccA: .i64ShrUXor
         case .i64XorRotlAccA: .i64XorRotl
         case .i64AndAddAccA: .i64AndAdd
+        case .selectAccC: .select
         default: self
         }
     }

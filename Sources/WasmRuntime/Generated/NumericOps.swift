@@ -1253,9 +1253,10 @@ enum Opcode: UInt16 {
     case i64ShrUXorAccA
     case i64XorRotlAccA
     case i64AndAddAccA
+    case selectAccC
 }
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 555
+    static let caseCount = 556
 }

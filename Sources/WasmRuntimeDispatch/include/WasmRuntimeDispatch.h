@@ -571,6 +571,7 @@ SWASM_HANDLER(i64ShlOrAccA);
 SWASM_HANDLER(i64ShrUXorAccA);
 SWASM_HANDLER(i64XorRotlAccA);
 SWASM_HANDLER(i64AndAddAccA);
+SWASM_HANDLER(selectAccC);
 
 /// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
 /// the translator builds every instruction word from an `Opcode` (fewer than 1024 cases, checked by
@@ -1131,7 +1132,7 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i64ShrUXorAccA,
     swasm_h_i64XorRotlAccA,
     swasm_h_i64AndAddAccA,
-    swasm_h_unreachable,
+    swasm_h_selectAccC,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -2154,6 +2155,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUXorAccA) { SWASM_BODY(i64ShrUXorAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorRotlAccA) { SWASM_BODY(i64XorRotlAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAddAccA) { SWASM_BODY(i64AndAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(selectAccC) { SWASM_BODY(selectAccC) }
 
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
