@@ -5,9 +5,10 @@
 
 import WasmCore
 
-/// What every instruction handler receives in machine registers: the program counter, the frame, and
-/// the cached memory 0, plus a pointer to the rest of the machine state. The layout is shared with
-/// `swasm_regs` in Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h (five 8-byte fields).
+/// What every instruction handler receives in machine registers: the program counter, the frame, the
+/// cached memory 0, a pointer to the rest of the machine state, the accumulators, the top of the call-frame
+/// stack and the tick counter. The layout is shared with `swasm_regs` in
+/// Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h (nine 8-byte fields).
 struct LoopState {
     var pc: UnsafeMutablePointer<UInt64>
     var fp: UnsafeMutablePointer<UInt64>
@@ -19,6 +20,31 @@ struct LoopState {
     var iacc: UInt64 = 0
     /// The float accumulator: the last f64 result.
     var facc: Double = 0
+    /// The next free call frame (`frames + depth`): a register, so calls and returns do not update memory.
+    var frame: UnsafeMutablePointer<CallFrame>
+    /// Instructions (backward branches and calls) left before the next fuel/interrupt checkpoint.
+    var ticks: Int
+
+    /// The registers for running from `pc` with frame `fp`; `machine` gives the rest.
+    @inline(__always) init(pc: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<UInt64>,
+                           machine: UnsafeMutablePointer<MachineState>) {
+        self.pc = pc
+        self.fp = fp
+        memoryBase = nil
+        memorySize = 0
+        self.machine = machine
+        frame = machine.pointee.frames + machine.pointee.depth
+        ticks = machine.pointee.ticks
+        reloadMemory()
+    }
+
+    /// Writes the register state the machine keeps (depth, ticks, where it stopped) back to it.
+    @inline(__always) func save() {
+        machine.pointee.depth = frame - machine.pointee.frames
+        machine.pointee.ticks = ticks
+        machine.pointee.exitPC = pc
+        machine.pointee.exitFP = fp
+    }
 
     @inline(__always) var function: UnsafeMutablePointer<FunctionHeader> {
         get { machine.pointee.function }
@@ -28,15 +54,7 @@ struct LoopState {
         get { machine.pointee.context }
         nonmutating set { machine.pointee.context = newValue }
     }
-    @inline(__always) var depth: Int {
-        get { machine.pointee.depth }
-        nonmutating set { machine.pointee.depth = newValue }
-    }
-    /// Instructions (backward branches and calls) left before the next fuel/interrupt checkpoint.
-    @inline(__always) var ticks: Int {
-        get { machine.pointee.ticks }
-        nonmutating set { machine.pointee.ticks = newValue }
-    }
+    @inline(__always) var depth: Int { frame - machine.pointee.frames }
 
     /// Stops the machine with a trap that has no payload. A plain store, so a handler's fast path
     /// keeps no call (and no saved registers) for its trap path.
@@ -49,7 +67,7 @@ struct LoopState {
     /// made, with `pc` still at the call). False when the budget is used up: the machine then stops, and
     /// `Executor.loop` runs the checkpoint and resumes at `pc` (so a call is executed again). No call here
     /// keeps the branch and call handlers free of saved registers.
-    @inline(__always) func countTick() -> Bool {
+    @inline(__always) mutating func countTick() -> Bool {
         ticks &-= 1
         if ticks > 0 { return true }
         machine.pointee.checkpointDue = true
@@ -84,9 +102,9 @@ struct MachineState {
     var depth: Int
     var ticks: Int
     let executor: Unmanaged<Executor>
-    /// The executor's call-frame stack and limits, here to save the call handlers a load.
+    /// The executor's call-frame stack and its end (`frames + maxDepth`), here to save the call handlers a load.
     let frames: UnsafeMutablePointer<CallFrame>
-    let maxDepth: Int
+    let framesEnd: UnsafeMutablePointer<CallFrame>
     let stackEnd: UnsafeMutablePointer<UInt64>
     /// Why the handlers stopped, or nil (and `trap == .none`) when the entry frame returned.
     var unwind: Unwind?
@@ -124,13 +142,13 @@ extension Executor {
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
                returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
-        guard s.depth < s.machine.pointee.maxDepth, newFP + h.frameSize < s.machine.pointee.stackEnd else {
+        guard s.frame < s.machine.pointee.framesEnd, newFP + h.frameSize < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
         let code = h.code.unsafelyUnwrapped
         if let returnTo {
-            s.machine.pointee.frames[s.depth] = CallFrame(returnPC: returnTo, fp: s.fp, function: s.function)
-            s.depth &+= 1
+            s.frame.initialize(to: CallFrame(returnPC: returnTo, fp: s.fp, function: s.function))
+            s.frame += 1
         }
         if let initial = h.frameInit {
             // Two words at a time (the template has an even length, see `CompiledFunction.frameInit`): most
@@ -173,8 +191,8 @@ extension Executor {
     /// Pops the current frame; false when the entry frame of this invocation is reached.
     @inline(__always)
     func returnFromFunction(_ s: inout LoopState) -> Bool {
-        s.depth &-= 1
-        let frame = s.machine.pointee.frames[s.depth]
+        s.frame -= 1
+        let frame = s.frame.pointee
         guard let next = frame.returnPC else { return false }
         s.pc = next
         s.fp = frame.fp
@@ -260,13 +278,12 @@ extension Executor {
     func loop(_ regs: inout Registers) throws(Unwind) {
         guard let context = regs.function.pointee.context else { throw .trap(.host("no instance")) }
         var machine = MachineState(function: regs.function, context: context, depth: depth, ticks: 0,
-                                   executor: .passUnretained(self), frames: frames, maxDepth: maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
+                                   executor: .passUnretained(self), frames: frames, framesEnd: frames + maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
         machine.ticks = try checkpoint()
         var pc = regs.pc, fp = regs.fp
         while true {
             withUnsafeMutablePointer(to: &machine) { m in
-                var s = LoopState(pc: pc, fp: fp, memoryBase: nil, memorySize: 0, machine: m)
-                s.reloadMemory()
+                var s = LoopState(pc: pc, fp: fp, machine: m)
                 withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0)) }
             }
             pc = machine.exitPC

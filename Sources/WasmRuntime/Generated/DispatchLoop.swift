@@ -3,9 +3,10 @@
 import WasmCore
 import WasmRuntimeDispatch
 
-/// What every instruction handler receives in machine registers: the program counter, the frame, and
-/// the cached memory 0, plus a pointer to the rest of the machine state. The layout is shared with
-/// `swasm_regs` in Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h (five 8-byte fields).
+/// What every instruction handler receives in machine registers: the program counter, the frame, the
+/// cached memory 0, a pointer to the rest of the machine state, the accumulators, the top of the call-frame
+/// stack and the tick counter. The layout is shared with `swasm_regs` in
+/// Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h (nine 8-byte fields).
 struct LoopState {
     var pc: UnsafeMutablePointer<UInt64>
     var fp: UnsafeMutablePointer<UInt64>
@@ -17,6 +18,31 @@ struct LoopState {
     var iacc: UInt64 = 0
     /// The float accumulator: the last f64 result.
     var facc: Double = 0
+    /// The next free call frame (`frames + depth`): a register, so calls and returns do not update memory.
+    var frame: UnsafeMutablePointer<CallFrame>
+    /// Instructions (backward branches and calls) left before the next fuel/interrupt checkpoint.
+    var ticks: Int
+
+    /// The registers for running from `pc` with frame `fp`; `machine` gives the rest.
+    @inline(__always) init(pc: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<UInt64>,
+                           machine: UnsafeMutablePointer<MachineState>) {
+        self.pc = pc
+        self.fp = fp
+        memoryBase = nil
+        memorySize = 0
+        self.machine = machine
+        frame = machine.pointee.frames + machine.pointee.depth
+        ticks = machine.pointee.ticks
+        reloadMemory()
+    }
+
+    /// Writes the register state the machine keeps (depth, ticks, where it stopped) back to it.
+    @inline(__always) func save() {
+        machine.pointee.depth = frame - machine.pointee.frames
+        machine.pointee.ticks = ticks
+        machine.pointee.exitPC = pc
+        machine.pointee.exitFP = fp
+    }
 
     @inline(__always) var function: UnsafeMutablePointer<FunctionHeader> {
         get { machine.pointee.function }
@@ -26,15 +52,7 @@ struct LoopState {
         get { machine.pointee.context }
         nonmutating set { machine.pointee.context = newValue }
     }
-    @inline(__always) var depth: Int {
-        get { machine.pointee.depth }
-        nonmutating set { machine.pointee.depth = newValue }
-    }
-    /// Instructions (backward branches and calls) left before the next fuel/interrupt checkpoint.
-    @inline(__always) var ticks: Int {
-        get { machine.pointee.ticks }
-        nonmutating set { machine.pointee.ticks = newValue }
-    }
+    @inline(__always) var depth: Int { frame - machine.pointee.frames }
 
     /// Stops the machine with a trap that has no payload. A plain store, so a handler's fast path
     /// keeps no call (and no saved registers) for its trap path.
@@ -47,7 +65,7 @@ struct LoopState {
     /// made, with `pc` still at the call). False when the budget is used up: the machine then stops, and
     /// `Executor.loop` runs the checkpoint and resumes at `pc` (so a call is executed again). No call here
     /// keeps the branch and call handlers free of saved registers.
-    @inline(__always) func countTick() -> Bool {
+    @inline(__always) mutating func countTick() -> Bool {
         ticks &-= 1
         if ticks > 0 { return true }
         machine.pointee.checkpointDue = true
@@ -82,9 +100,9 @@ struct MachineState {
     var depth: Int
     var ticks: Int
     let executor: Unmanaged<Executor>
-    /// The executor's call-frame stack and limits, here to save the call handlers a load.
+    /// The executor's call-frame stack and its end (`frames + maxDepth`), here to save the call handlers a load.
     let frames: UnsafeMutablePointer<CallFrame>
-    let maxDepth: Int
+    let framesEnd: UnsafeMutablePointer<CallFrame>
     let stackEnd: UnsafeMutablePointer<UInt64>
     /// Why the handlers stopped, or nil (and `trap == .none`) when the entry frame returned.
     var unwind: Unwind?
@@ -122,13 +140,13 @@ extension Executor {
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
                returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
-        guard s.depth < s.machine.pointee.maxDepth, newFP + h.frameSize < s.machine.pointee.stackEnd else {
+        guard s.frame < s.machine.pointee.framesEnd, newFP + h.frameSize < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
         let code = h.code.unsafelyUnwrapped
         if let returnTo {
-            s.machine.pointee.frames[s.depth] = CallFrame(returnPC: returnTo, fp: s.fp, function: s.function)
-            s.depth &+= 1
+            s.frame.initialize(to: CallFrame(returnPC: returnTo, fp: s.fp, function: s.function))
+            s.frame += 1
         }
         if let initial = h.frameInit {
             // Two words at a time (the template has an even length, see `CompiledFunction.frameInit`): most
@@ -171,8 +189,8 @@ extension Executor {
     /// Pops the current frame; false when the entry frame of this invocation is reached.
     @inline(__always)
     func returnFromFunction(_ s: inout LoopState) -> Bool {
-        s.depth &-= 1
-        let frame = s.machine.pointee.frames[s.depth]
+        s.frame -= 1
+        let frame = s.frame.pointee
         guard let next = frame.returnPC else { return false }
         s.pc = next
         s.fp = frame.fp
@@ -258,13 +276,12 @@ extension Executor {
     func loop(_ regs: inout Registers) throws(Unwind) {
         guard let context = regs.function.pointee.context else { throw .trap(.host("no instance")) }
         var machine = MachineState(function: regs.function, context: context, depth: depth, ticks: 0,
-                                   executor: .passUnretained(self), frames: frames, maxDepth: maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
+                                   executor: .passUnretained(self), frames: frames, framesEnd: frames + maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
         machine.ticks = try checkpoint()
         var pc = regs.pc, fp = regs.fp
         while true {
             withUnsafeMutablePointer(to: &machine) { m in
-                var s = LoopState(pc: pc, fp: fp, memoryBase: nil, memorySize: 0, machine: m)
-                s.reloadMemory()
+                var s = LoopState(pc: pc, fp: fp, machine: m)
                 withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0)) }
             }
             pc = machine.exitPC
@@ -311,8 +328,7 @@ extension Executor {
 @_silgen_name("swasm_op_unreachable") @inline(__always)
 func swasm_op_unreachable(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_unreachable(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -329,8 +345,7 @@ extension Executor {
 @_silgen_name("swasm_op_copy") @inline(__always)
 func swasm_op_copy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copy(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -347,8 +362,7 @@ extension Executor {
 @_silgen_name("swasm_op_const32") @inline(__always)
 func swasm_op_const32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -365,8 +379,7 @@ extension Executor {
 @_silgen_name("swasm_op_const64") @inline(__always)
 func swasm_op_const64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const64(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -383,8 +396,7 @@ extension Executor {
 @_silgen_name("swasm_op_br") @inline(__always)
 func swasm_op_br(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_br(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -402,8 +414,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIf") @inline(__always)
 func swasm_op_brIf(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIf(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -421,8 +432,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNot") @inline(__always)
 func swasm_op_brIfNot(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNot(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -440,8 +450,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNull") @inline(__always)
 func swasm_op_brIfNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNull(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -459,8 +468,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotNull") @inline(__always)
 func swasm_op_brIfNotNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotNull(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -480,8 +488,7 @@ extension Executor {
 @_silgen_name("swasm_op_brTable") @inline(__always)
 func swasm_op_brTable(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brTable(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -496,8 +503,7 @@ extension Executor {
 @_silgen_name("swasm_op_return") @inline(__always)
 func swasm_op_return(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_return(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -514,8 +520,7 @@ extension Executor {
 @_silgen_name("swasm_op_returnValue") @inline(__always)
 func swasm_op_returnValue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_returnValue(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -531,8 +536,7 @@ extension Executor {
 @_silgen_name("swasm_op_call") @inline(__always)
 func swasm_op_call(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_call(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -550,8 +554,7 @@ extension Executor {
 @_silgen_name("swasm_op_callInternal") @inline(__always)
 func swasm_op_callInternal(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_callInternal(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -573,8 +576,7 @@ extension Executor {
 @_silgen_name("swasm_op_callIndirect") @inline(__always)
 func swasm_op_callIndirect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_callIndirect(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -598,8 +600,7 @@ extension Executor {
 @_silgen_name("swasm_op_callRef") @inline(__always)
 func swasm_op_callRef(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_callRef(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -620,8 +621,7 @@ extension Executor {
 @_silgen_name("swasm_op_returnCall") @inline(__always)
 func swasm_op_returnCall(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_returnCall(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -644,8 +644,7 @@ extension Executor {
 @_silgen_name("swasm_op_returnCallIndirect") @inline(__always)
 func swasm_op_returnCallIndirect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_returnCallIndirect(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -670,8 +669,7 @@ extension Executor {
 @_silgen_name("swasm_op_returnCallRef") @inline(__always)
 func swasm_op_returnCallRef(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_returnCallRef(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -690,8 +688,7 @@ extension Executor {
 @_silgen_name("swasm_op_select") @inline(__always)
 func swasm_op_select(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_select(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -708,8 +705,7 @@ extension Executor {
 @_silgen_name("swasm_op_globalGet") @inline(__always)
 func swasm_op_globalGet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_globalGet(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -726,8 +722,7 @@ extension Executor {
 @_silgen_name("swasm_op_globalSet") @inline(__always)
 func swasm_op_globalSet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_globalSet(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -745,8 +740,7 @@ extension Executor {
 @_silgen_name("swasm_op_memorySize") @inline(__always)
 func swasm_op_memorySize(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memorySize(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -766,8 +760,7 @@ extension Executor {
 @_silgen_name("swasm_op_memoryGrow") @inline(__always)
 func swasm_op_memoryGrow(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryGrow(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -792,8 +785,7 @@ extension Executor {
 @_silgen_name("swasm_op_memoryFill") @inline(__always)
 func swasm_op_memoryFill(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryFill(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -821,8 +813,7 @@ extension Executor {
 @_silgen_name("swasm_op_memoryCopy") @inline(__always)
 func swasm_op_memoryCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryCopy(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -844,8 +835,7 @@ extension Executor {
 @_silgen_name("swasm_op_memoryInit") @inline(__always)
 func swasm_op_memoryInit(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryInit(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -861,8 +851,7 @@ extension Executor {
 @_silgen_name("swasm_op_dataDrop") @inline(__always)
 func swasm_op_dataDrop(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_dataDrop(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -884,8 +873,7 @@ extension Executor {
 @_silgen_name("swasm_op_tableGet") @inline(__always)
 func swasm_op_tableGet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableGet(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -902,8 +890,7 @@ extension Executor {
 @_silgen_name("swasm_op_refIsNull") @inline(__always)
 func swasm_op_refIsNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_refIsNull(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -920,8 +907,7 @@ extension Executor {
 @_silgen_name("swasm_op_refFunc") @inline(__always)
 func swasm_op_refFunc(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_refFunc(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -939,8 +925,7 @@ extension Executor {
 @_silgen_name("swasm_op_refAsNonNull") @inline(__always)
 func swasm_op_refAsNonNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_refAsNonNull(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -960,8 +945,7 @@ extension Executor {
 @_silgen_name("swasm_op_throw") @inline(__always)
 func swasm_op_throw(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_throw(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -982,8 +966,7 @@ extension Executor {
 @_silgen_name("swasm_op_throwRef") @inline(__always)
 func swasm_op_throwRef(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_throwRef(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1002,8 +985,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Eqz") @inline(__always)
 func swasm_op_i32Eqz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Eqz(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1022,8 +1004,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Eq") @inline(__always)
 func swasm_op_i32Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Eq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1042,8 +1023,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Ne") @inline(__always)
 func swasm_op_i32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1062,8 +1042,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LtS") @inline(__always)
 func swasm_op_i32LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1082,8 +1061,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LtU") @inline(__always)
 func swasm_op_i32LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1102,8 +1080,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32GtS") @inline(__always)
 func swasm_op_i32GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1122,8 +1099,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32GtU") @inline(__always)
 func swasm_op_i32GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GtU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1142,8 +1118,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LeS") @inline(__always)
 func swasm_op_i32LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LeS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1162,8 +1137,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LeU") @inline(__always)
 func swasm_op_i32LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LeU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1182,8 +1156,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32GeS") @inline(__always)
 func swasm_op_i32GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GeS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1202,8 +1175,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32GeU") @inline(__always)
 func swasm_op_i32GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GeU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1222,8 +1194,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Eqz") @inline(__always)
 func swasm_op_i64Eqz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Eqz(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1242,8 +1213,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Eq") @inline(__always)
 func swasm_op_i64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Eq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1262,8 +1232,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Ne") @inline(__always)
 func swasm_op_i64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1282,8 +1251,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LtS") @inline(__always)
 func swasm_op_i64LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1302,8 +1270,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LtU") @inline(__always)
 func swasm_op_i64LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LtU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1322,8 +1289,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64GtS") @inline(__always)
 func swasm_op_i64GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1342,8 +1308,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64GtU") @inline(__always)
 func swasm_op_i64GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GtU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1362,8 +1327,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LeS") @inline(__always)
 func swasm_op_i64LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LeS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1382,8 +1346,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LeU") @inline(__always)
 func swasm_op_i64LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LeU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1402,8 +1365,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64GeS") @inline(__always)
 func swasm_op_i64GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GeS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1422,8 +1384,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64GeU") @inline(__always)
 func swasm_op_i64GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GeU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1442,8 +1403,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Eq") @inline(__always)
 func swasm_op_f32Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Eq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1462,8 +1422,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Ne") @inline(__always)
 func swasm_op_f32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1482,8 +1441,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Lt") @inline(__always)
 func swasm_op_f32Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Lt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1502,8 +1460,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Gt") @inline(__always)
 func swasm_op_f32Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Gt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1522,8 +1479,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Le") @inline(__always)
 func swasm_op_f32Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Le(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1542,8 +1498,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Ge") @inline(__always)
 func swasm_op_f32Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Ge(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1562,8 +1517,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Eq") @inline(__always)
 func swasm_op_f64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Eq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1582,8 +1536,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Ne") @inline(__always)
 func swasm_op_f64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1602,8 +1555,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Lt") @inline(__always)
 func swasm_op_f64Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Lt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1622,8 +1574,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Gt") @inline(__always)
 func swasm_op_f64Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Gt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1642,8 +1593,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Le") @inline(__always)
 func swasm_op_f64Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Le(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1662,8 +1612,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Ge") @inline(__always)
 func swasm_op_f64Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Ge(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1682,8 +1631,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Clz") @inline(__always)
 func swasm_op_i32Clz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Clz(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1702,8 +1650,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Ctz") @inline(__always)
 func swasm_op_i32Ctz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Ctz(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1722,8 +1669,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Popcnt") @inline(__always)
 func swasm_op_i32Popcnt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Popcnt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1742,8 +1688,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Add") @inline(__always)
 func swasm_op_i32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Add(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1762,8 +1707,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Sub") @inline(__always)
 func swasm_op_i32Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Sub(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1782,8 +1726,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Mul") @inline(__always)
 func swasm_op_i32Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Mul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1805,8 +1748,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32DivS") @inline(__always)
 func swasm_op_i32DivS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32DivS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1828,8 +1770,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32DivU") @inline(__always)
 func swasm_op_i32DivU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32DivU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1851,8 +1792,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32RemS") @inline(__always)
 func swasm_op_i32RemS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32RemS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1874,8 +1814,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32RemU") @inline(__always)
 func swasm_op_i32RemU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32RemU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1894,8 +1833,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32And") @inline(__always)
 func swasm_op_i32And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32And(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1914,8 +1852,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Or") @inline(__always)
 func swasm_op_i32Or(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Or(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1934,8 +1871,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Xor") @inline(__always)
 func swasm_op_i32Xor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Xor(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1954,8 +1890,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Shl") @inline(__always)
 func swasm_op_i32Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Shl(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1974,8 +1909,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShrS") @inline(__always)
 func swasm_op_i32ShrS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -1994,8 +1928,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShrU") @inline(__always)
 func swasm_op_i32ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2014,8 +1947,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Rotl") @inline(__always)
 func swasm_op_i32Rotl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Rotl(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2034,8 +1966,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Rotr") @inline(__always)
 func swasm_op_i32Rotr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Rotr(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2054,8 +1985,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Clz") @inline(__always)
 func swasm_op_i64Clz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Clz(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2074,8 +2004,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Ctz") @inline(__always)
 func swasm_op_i64Ctz(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Ctz(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2094,8 +2023,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Popcnt") @inline(__always)
 func swasm_op_i64Popcnt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Popcnt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2114,8 +2042,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Add") @inline(__always)
 func swasm_op_i64Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Add(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2134,8 +2061,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Sub") @inline(__always)
 func swasm_op_i64Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Sub(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2154,8 +2080,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Mul") @inline(__always)
 func swasm_op_i64Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Mul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2177,8 +2102,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64DivS") @inline(__always)
 func swasm_op_i64DivS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64DivS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2200,8 +2124,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64DivU") @inline(__always)
 func swasm_op_i64DivU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64DivU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2223,8 +2146,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64RemS") @inline(__always)
 func swasm_op_i64RemS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64RemS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2246,8 +2168,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64RemU") @inline(__always)
 func swasm_op_i64RemU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64RemU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2266,8 +2187,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64And") @inline(__always)
 func swasm_op_i64And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64And(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2286,8 +2206,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Or") @inline(__always)
 func swasm_op_i64Or(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Or(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2306,8 +2225,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Xor") @inline(__always)
 func swasm_op_i64Xor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Xor(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2326,8 +2244,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Shl") @inline(__always)
 func swasm_op_i64Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Shl(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2346,8 +2263,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShrS") @inline(__always)
 func swasm_op_i64ShrS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2366,8 +2282,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShrU") @inline(__always)
 func swasm_op_i64ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2386,8 +2301,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Rotl") @inline(__always)
 func swasm_op_i64Rotl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Rotl(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2406,8 +2320,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Rotr") @inline(__always)
 func swasm_op_i64Rotr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Rotr(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2424,8 +2337,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Abs") @inline(__always)
 func swasm_op_f32Abs(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Abs(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2442,8 +2354,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Neg") @inline(__always)
 func swasm_op_f32Neg(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Neg(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2460,8 +2371,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Ceil") @inline(__always)
 func swasm_op_f32Ceil(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Ceil(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2478,8 +2388,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Floor") @inline(__always)
 func swasm_op_f32Floor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Floor(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2496,8 +2405,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Trunc") @inline(__always)
 func swasm_op_f32Trunc(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Trunc(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2514,8 +2422,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Nearest") @inline(__always)
 func swasm_op_f32Nearest(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Nearest(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2532,8 +2439,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Sqrt") @inline(__always)
 func swasm_op_f32Sqrt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Sqrt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2550,8 +2456,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Add") @inline(__always)
 func swasm_op_f32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Add(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2568,8 +2473,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Sub") @inline(__always)
 func swasm_op_f32Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Sub(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2586,8 +2490,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Mul") @inline(__always)
 func swasm_op_f32Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Mul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2604,8 +2507,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Div") @inline(__always)
 func swasm_op_f32Div(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Div(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2622,8 +2524,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Min") @inline(__always)
 func swasm_op_f32Min(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Min(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2640,8 +2541,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Max") @inline(__always)
 func swasm_op_f32Max(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Max(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2658,8 +2558,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Copysign") @inline(__always)
 func swasm_op_f32Copysign(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Copysign(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2678,8 +2577,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Abs") @inline(__always)
 func swasm_op_f64Abs(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Abs(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2698,8 +2596,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Neg") @inline(__always)
 func swasm_op_f64Neg(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Neg(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2718,8 +2615,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Ceil") @inline(__always)
 func swasm_op_f64Ceil(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Ceil(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2738,8 +2634,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Floor") @inline(__always)
 func swasm_op_f64Floor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Floor(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2758,8 +2653,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Trunc") @inline(__always)
 func swasm_op_f64Trunc(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Trunc(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2778,8 +2672,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Nearest") @inline(__always)
 func swasm_op_f64Nearest(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Nearest(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2798,8 +2691,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Sqrt") @inline(__always)
 func swasm_op_f64Sqrt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Sqrt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2818,8 +2710,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Add") @inline(__always)
 func swasm_op_f64Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Add(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2838,8 +2729,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Sub") @inline(__always)
 func swasm_op_f64Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Sub(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2858,8 +2748,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Mul") @inline(__always)
 func swasm_op_f64Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Mul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2878,8 +2767,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Div") @inline(__always)
 func swasm_op_f64Div(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Div(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2898,8 +2786,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Min") @inline(__always)
 func swasm_op_f64Min(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Min(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2918,8 +2805,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Max") @inline(__always)
 func swasm_op_f64Max(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Max(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2938,8 +2824,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Copysign") @inline(__always)
 func swasm_op_f64Copysign(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Copysign(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2958,8 +2843,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32WrapI64") @inline(__always)
 func swasm_op_i32WrapI64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32WrapI64(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -2981,8 +2865,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32TruncF32S") @inline(__always)
 func swasm_op_i32TruncF32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32TruncF32S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3004,8 +2887,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32TruncF32U") @inline(__always)
 func swasm_op_i32TruncF32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32TruncF32U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3027,8 +2909,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32TruncF64S") @inline(__always)
 func swasm_op_i32TruncF64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32TruncF64S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3050,8 +2931,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32TruncF64U") @inline(__always)
 func swasm_op_i32TruncF64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32TruncF64U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3070,8 +2950,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ExtendI32S") @inline(__always)
 func swasm_op_i64ExtendI32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3090,8 +2969,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ExtendI32U") @inline(__always)
 func swasm_op_i64ExtendI32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3113,8 +2991,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64TruncF32S") @inline(__always)
 func swasm_op_i64TruncF32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64TruncF32S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3136,8 +3013,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64TruncF32U") @inline(__always)
 func swasm_op_i64TruncF32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64TruncF32U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3159,8 +3035,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64TruncF64S") @inline(__always)
 func swasm_op_i64TruncF64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64TruncF64S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3182,8 +3057,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64TruncF64U") @inline(__always)
 func swasm_op_i64TruncF64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64TruncF64U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3200,8 +3074,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32ConvertI32S") @inline(__always)
 func swasm_op_f32ConvertI32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32ConvertI32S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3218,8 +3091,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32ConvertI32U") @inline(__always)
 func swasm_op_f32ConvertI32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32ConvertI32U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3236,8 +3108,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32ConvertI64S") @inline(__always)
 func swasm_op_f32ConvertI64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32ConvertI64S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3254,8 +3125,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32ConvertI64U") @inline(__always)
 func swasm_op_f32ConvertI64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32ConvertI64U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3272,8 +3142,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32DemoteF64") @inline(__always)
 func swasm_op_f32DemoteF64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32DemoteF64(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3292,8 +3161,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64ConvertI32S") @inline(__always)
 func swasm_op_f64ConvertI32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI32S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3312,8 +3180,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64ConvertI32U") @inline(__always)
 func swasm_op_f64ConvertI32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI32U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3332,8 +3199,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64ConvertI64S") @inline(__always)
 func swasm_op_f64ConvertI64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI64S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3352,8 +3218,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64ConvertI64U") @inline(__always)
 func swasm_op_f64ConvertI64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI64U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3372,8 +3237,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64PromoteF32") @inline(__always)
 func swasm_op_f64PromoteF32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64PromoteF32(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3392,8 +3256,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ReinterpretF32") @inline(__always)
 func swasm_op_i32ReinterpretF32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ReinterpretF32(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3412,8 +3275,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ReinterpretF64") @inline(__always)
 func swasm_op_i64ReinterpretF64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ReinterpretF64(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3430,8 +3292,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32ReinterpretI32") @inline(__always)
 func swasm_op_f32ReinterpretI32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32ReinterpretI32(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3450,8 +3311,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64ReinterpretI64") @inline(__always)
 func swasm_op_f64ReinterpretI64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ReinterpretI64(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3470,8 +3330,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Extend8S") @inline(__always)
 func swasm_op_i32Extend8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Extend8S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3490,8 +3349,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Extend16S") @inline(__always)
 func swasm_op_i32Extend16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Extend16S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3510,8 +3368,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Extend8S") @inline(__always)
 func swasm_op_i64Extend8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Extend8S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3530,8 +3387,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Extend16S") @inline(__always)
 func swasm_op_i64Extend16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Extend16S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3550,8 +3406,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Extend32S") @inline(__always)
 func swasm_op_i64Extend32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Extend32S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3570,8 +3425,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32TruncSatF32S") @inline(__always)
 func swasm_op_i32TruncSatF32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32TruncSatF32S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3590,8 +3444,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32TruncSatF32U") @inline(__always)
 func swasm_op_i32TruncSatF32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32TruncSatF32U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3610,8 +3463,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32TruncSatF64S") @inline(__always)
 func swasm_op_i32TruncSatF64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32TruncSatF64S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3630,8 +3482,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32TruncSatF64U") @inline(__always)
 func swasm_op_i32TruncSatF64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32TruncSatF64U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3650,8 +3501,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64TruncSatF32S") @inline(__always)
 func swasm_op_i64TruncSatF32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64TruncSatF32S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3670,8 +3520,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64TruncSatF32U") @inline(__always)
 func swasm_op_i64TruncSatF32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64TruncSatF32U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3690,8 +3539,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64TruncSatF64S") @inline(__always)
 func swasm_op_i64TruncSatF64S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64TruncSatF64S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3710,8 +3558,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64TruncSatF64U") @inline(__always)
 func swasm_op_i64TruncSatF64U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64TruncSatF64U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3733,8 +3580,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load") @inline(__always)
 func swasm_op_i32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3756,8 +3602,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load") @inline(__always)
 func swasm_op_i64Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3777,8 +3622,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32Load") @inline(__always)
 func swasm_op_f32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Load(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3800,8 +3644,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64Load") @inline(__always)
 func swasm_op_f64Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Load(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3823,8 +3666,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8S") @inline(__always)
 func swasm_op_i32Load8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3846,8 +3688,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8U") @inline(__always)
 func swasm_op_i32Load8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3869,8 +3710,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load16S") @inline(__always)
 func swasm_op_i32Load16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3892,8 +3732,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load16U") @inline(__always)
 func swasm_op_i32Load16U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3915,8 +3754,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load8S") @inline(__always)
 func swasm_op_i64Load8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3938,8 +3776,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load8U") @inline(__always)
 func swasm_op_i64Load8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3961,8 +3798,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load16S") @inline(__always)
 func swasm_op_i64Load16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load16S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -3984,8 +3820,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load16U") @inline(__always)
 func swasm_op_i64Load16U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load16U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4007,8 +3842,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load32S") @inline(__always)
 func swasm_op_i64Load32S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32S(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4030,8 +3864,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load32U") @inline(__always)
 func swasm_op_i64Load32U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4050,8 +3883,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Store") @inline(__always)
 func swasm_op_i32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4070,8 +3902,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Store") @inline(__always)
 func swasm_op_i64Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Store(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4090,8 +3921,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Store8") @inline(__always)
 func swasm_op_i32Store8(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4110,8 +3940,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Store16") @inline(__always)
 func swasm_op_i32Store16(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store16(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4132,8 +3961,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmBrIfEq") @inline(__always)
 func swasm_op_i32AddImmBrIfEq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfEq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4154,8 +3982,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmBrIfNe") @inline(__always)
 func swasm_op_i32AddImmBrIfNe(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfNe(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4176,8 +4003,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmBrIfLtS") @inline(__always)
 func swasm_op_i32AddImmBrIfLtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4198,8 +4024,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmBrIfLtU") @inline(__always)
 func swasm_op_i32AddImmBrIfLtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLtU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4220,8 +4045,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmBrIfGtS") @inline(__always)
 func swasm_op_i32AddImmBrIfGtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4242,8 +4066,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmBrIfGtU") @inline(__always)
 func swasm_op_i32AddImmBrIfGtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGtU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4264,8 +4087,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmBrIfLeS") @inline(__always)
 func swasm_op_i32AddImmBrIfLeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLeS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4286,8 +4108,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmBrIfLeU") @inline(__always)
 func swasm_op_i32AddImmBrIfLeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLeU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4308,8 +4129,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmBrIfGeS") @inline(__always)
 func swasm_op_i32AddImmBrIfGeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGeS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4330,8 +4150,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmBrIfGeU") @inline(__always)
 func swasm_op_i32AddImmBrIfGeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGeU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4351,8 +4170,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64AddAdd") @inline(__always)
 func swasm_op_f64AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4372,8 +4190,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64AddSub") @inline(__always)
 func swasm_op_f64AddSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddSub(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4393,8 +4210,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64AddMul") @inline(__always)
 func swasm_op_f64AddMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddMul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4414,8 +4230,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64SubAdd") @inline(__always)
 func swasm_op_f64SubAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4435,8 +4250,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64SubSub") @inline(__always)
 func swasm_op_f64SubSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubSub(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4456,8 +4270,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64SubMul") @inline(__always)
 func swasm_op_f64SubMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubMul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4477,8 +4290,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MulAdd") @inline(__always)
 func swasm_op_f64MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4498,8 +4310,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MulSub") @inline(__always)
 func swasm_op_f64MulSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulSub(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4519,8 +4330,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MulMul") @inline(__always)
 func swasm_op_f64MulMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulMul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4538,8 +4348,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32AddAdd") @inline(__always)
 func swasm_op_f32AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4557,8 +4366,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32AddSub") @inline(__always)
 func swasm_op_f32AddSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddSub(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4576,8 +4384,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32AddMul") @inline(__always)
 func swasm_op_f32AddMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddMul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4595,8 +4402,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32SubAdd") @inline(__always)
 func swasm_op_f32SubAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4614,8 +4420,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32SubSub") @inline(__always)
 func swasm_op_f32SubSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubSub(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4633,8 +4438,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32SubMul") @inline(__always)
 func swasm_op_f32SubMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubMul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4652,8 +4456,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32MulAdd") @inline(__always)
 func swasm_op_f32MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4671,8 +4474,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32MulSub") @inline(__always)
 func swasm_op_f32MulSub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulSub(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4690,8 +4492,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32MulMul") @inline(__always)
 func swasm_op_f32MulMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulMul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4711,8 +4512,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlAdd") @inline(__always)
 func swasm_op_i32ShlAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4732,8 +4532,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddAdd") @inline(__always)
 func swasm_op_i32AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4753,8 +4552,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32MulAdd") @inline(__always)
 func swasm_op_i32MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4774,8 +4572,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32XorMul") @inline(__always)
 func swasm_op_i32XorMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorMul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4795,8 +4592,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32MulXor") @inline(__always)
 func swasm_op_i32MulXor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulXor(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4816,8 +4612,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AndAdd") @inline(__always)
 func swasm_op_i32AndAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4837,8 +4632,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32SubAdd") @inline(__always)
 func swasm_op_i32SubAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32SubAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4858,8 +4652,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddShl") @inline(__always)
 func swasm_op_i32AddShl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddShl(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4879,8 +4672,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShrUAnd") @inline(__always)
 func swasm_op_i32ShrUAnd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrUAnd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4900,8 +4692,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlOr") @inline(__always)
 func swasm_op_i32ShlOr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlOr(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4921,8 +4712,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64XorMul") @inline(__always)
 func swasm_op_i64XorMul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorMul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4942,8 +4732,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64MulXor") @inline(__always)
 func swasm_op_i64MulXor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulXor(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4963,8 +4752,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64MulAdd") @inline(__always)
 func swasm_op_i64MulAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -4984,8 +4772,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64AddAdd") @inline(__always)
 func swasm_op_i64AddAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5005,8 +4792,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShlOr") @inline(__always)
 func swasm_op_i64ShlOr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShlOr(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5026,8 +4812,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShrUXor") @inline(__always)
 func swasm_op_i64ShrUXor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrUXor(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5047,8 +4832,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64XorRotl") @inline(__always)
 func swasm_op_i64XorRotl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorRotl(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5068,8 +4852,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64AndAdd") @inline(__always)
 func swasm_op_i64AndAdd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndAdd(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5091,8 +4874,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LoadIndexed") @inline(__always)
 func swasm_op_i32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5114,8 +4896,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LoadPlusImm") @inline(__always)
 func swasm_op_i32LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadPlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5137,8 +4918,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LoadIndexed") @inline(__always)
 func swasm_op_i64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LoadIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5160,8 +4940,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LoadPlusImm") @inline(__always)
 func swasm_op_i64LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LoadPlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5181,8 +4960,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32LoadIndexed") @inline(__always)
 func swasm_op_f32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5202,8 +4980,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32LoadPlusImm") @inline(__always)
 func swasm_op_f32LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadPlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5225,8 +5002,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64LoadIndexed") @inline(__always)
 func swasm_op_f64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5248,8 +5024,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64LoadPlusImm") @inline(__always)
 func swasm_op_f64LoadPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadPlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5271,8 +5046,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8SIndexed") @inline(__always)
 func swasm_op_i32Load8SIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8SIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5294,8 +5068,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8SPlusImm") @inline(__always)
 func swasm_op_i32Load8SPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8SPlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5317,8 +5090,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8UIndexed") @inline(__always)
 func swasm_op_i32Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5340,8 +5112,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8UPlusImm") @inline(__always)
 func swasm_op_i32Load8UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UPlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5363,8 +5134,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load16UIndexed") @inline(__always)
 func swasm_op_i32Load16UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16UIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5386,8 +5156,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load16UPlusImm") @inline(__always)
 func swasm_op_i32Load16UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16UPlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5409,8 +5178,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load8UIndexed") @inline(__always)
 func swasm_op_i64Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5432,8 +5200,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load8UPlusImm") @inline(__always)
 func swasm_op_i64Load8UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UPlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5455,8 +5222,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load32UIndexed") @inline(__always)
 func swasm_op_i64Load32UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32UIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5478,8 +5244,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load32UPlusImm") @inline(__always)
 func swasm_op_i64Load32UPlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32UPlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5498,8 +5263,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32StoreIndexed") @inline(__always)
 func swasm_op_i32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5518,8 +5282,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32StorePlusImm") @inline(__always)
 func swasm_op_i32StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StorePlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5538,8 +5301,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64StoreIndexed") @inline(__always)
 func swasm_op_i64StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64StoreIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5558,8 +5320,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64StorePlusImm") @inline(__always)
 func swasm_op_i64StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64StorePlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5578,8 +5339,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32StoreIndexed") @inline(__always)
 func swasm_op_f32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32StoreIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5598,8 +5358,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32StorePlusImm") @inline(__always)
 func swasm_op_f32StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32StorePlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5618,8 +5377,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64StoreIndexed") @inline(__always)
 func swasm_op_f64StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5638,8 +5396,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64StorePlusImm") @inline(__always)
 func swasm_op_f64StorePlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StorePlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5658,8 +5415,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Store8Indexed") @inline(__always)
 func swasm_op_i32Store8Indexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8Indexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5678,8 +5434,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Store8PlusImm") @inline(__always)
 func swasm_op_i32Store8PlusImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8PlusImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5700,8 +5455,7 @@ extension Executor {
 @_silgen_name("swasm_op_memoryLoad") @inline(__always)
 func swasm_op_memoryLoad(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryLoad(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5722,8 +5476,7 @@ extension Executor {
 @_silgen_name("swasm_op_memoryStore") @inline(__always)
 func swasm_op_memoryStore(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryStore(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5742,8 +5495,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32Eq") @inline(__always)
 func swasm_op_brIfI32Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32Eq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5762,8 +5514,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32Ne") @inline(__always)
 func swasm_op_brIfI32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5782,8 +5533,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32LtS") @inline(__always)
 func swasm_op_brIfI32LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5802,8 +5552,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32LtU") @inline(__always)
 func swasm_op_brIfI32LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LtU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5822,8 +5571,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32GtS") @inline(__always)
 func swasm_op_brIfI32GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5842,8 +5590,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32GtU") @inline(__always)
 func swasm_op_brIfI32GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GtU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5862,8 +5609,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32LeS") @inline(__always)
 func swasm_op_brIfI32LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LeS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5882,8 +5628,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32LeU") @inline(__always)
 func swasm_op_brIfI32LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LeU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5902,8 +5647,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32GeS") @inline(__always)
 func swasm_op_brIfI32GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5922,8 +5666,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32GeU") @inline(__always)
 func swasm_op_brIfI32GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5942,8 +5685,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32And") @inline(__always)
 func swasm_op_brIfI32And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32And(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5962,8 +5704,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32AndZero") @inline(__always)
 func swasm_op_brIfI32AndZero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32AndZero(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -5982,8 +5723,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64Eq") @inline(__always)
 func swasm_op_brIfI64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64Eq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6002,8 +5742,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64Ne") @inline(__always)
 func swasm_op_brIfI64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6022,8 +5761,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64LtS") @inline(__always)
 func swasm_op_brIfI64LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6042,8 +5780,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64LtU") @inline(__always)
 func swasm_op_brIfI64LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6062,8 +5799,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64GtS") @inline(__always)
 func swasm_op_brIfI64GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6082,8 +5818,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64GtU") @inline(__always)
 func swasm_op_brIfI64GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6102,8 +5837,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64LeS") @inline(__always)
 func swasm_op_brIfI64LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6122,8 +5856,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64LeU") @inline(__always)
 func swasm_op_brIfI64LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6142,8 +5875,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64GeS") @inline(__always)
 func swasm_op_brIfI64GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6162,8 +5894,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64GeU") @inline(__always)
 func swasm_op_brIfI64GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6181,8 +5912,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF32Eq") @inline(__always)
 func swasm_op_brIfF32Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32Eq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6200,8 +5930,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF32Eq") @inline(__always)
 func swasm_op_brIfNotF32Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32Eq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6219,8 +5948,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF32Ne") @inline(__always)
 func swasm_op_brIfF32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6238,8 +5966,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF32Ne") @inline(__always)
 func swasm_op_brIfNotF32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6257,8 +5984,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF32Lt") @inline(__always)
 func swasm_op_brIfF32Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32Lt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6276,8 +6002,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF32Lt") @inline(__always)
 func swasm_op_brIfNotF32Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32Lt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6295,8 +6020,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF32Gt") @inline(__always)
 func swasm_op_brIfF32Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32Gt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6314,8 +6038,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF32Gt") @inline(__always)
 func swasm_op_brIfNotF32Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32Gt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6333,8 +6056,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF32Le") @inline(__always)
 func swasm_op_brIfF32Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32Le(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6352,8 +6074,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF32Le") @inline(__always)
 func swasm_op_brIfNotF32Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32Le(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6371,8 +6092,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF32Ge") @inline(__always)
 func swasm_op_brIfF32Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32Ge(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6390,8 +6110,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF32Ge") @inline(__always)
 func swasm_op_brIfNotF32Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32Ge(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6409,8 +6128,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64Eq") @inline(__always)
 func swasm_op_brIfF64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64Eq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6428,8 +6146,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64Eq") @inline(__always)
 func swasm_op_brIfNotF64Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64Eq(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6447,8 +6164,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64Ne") @inline(__always)
 func swasm_op_brIfF64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6466,8 +6182,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64Ne") @inline(__always)
 func swasm_op_brIfNotF64Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6485,8 +6200,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64Lt") @inline(__always)
 func swasm_op_brIfF64Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64Lt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6504,8 +6218,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64Lt") @inline(__always)
 func swasm_op_brIfNotF64Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64Lt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6523,8 +6236,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64Gt") @inline(__always)
 func swasm_op_brIfF64Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64Gt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6542,8 +6254,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64Gt") @inline(__always)
 func swasm_op_brIfNotF64Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64Gt(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6561,8 +6272,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64Le") @inline(__always)
 func swasm_op_brIfF64Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64Le(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6580,8 +6290,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64Le") @inline(__always)
 func swasm_op_brIfNotF64Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64Le(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6599,8 +6308,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64Ge") @inline(__always)
 func swasm_op_brIfF64Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64Ge(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6618,8 +6326,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64Ge") @inline(__always)
 func swasm_op_brIfNotF64Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64Ge(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6638,8 +6345,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImm") @inline(__always)
 func swasm_op_i32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6658,8 +6364,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64AddImm") @inline(__always)
 func swasm_op_i64AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6678,8 +6383,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddAccA") @inline(__always)
 func swasm_op_i32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6698,8 +6402,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32SubAccA") @inline(__always)
 func swasm_op_i32SubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32SubAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6718,8 +6421,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32MulAccA") @inline(__always)
 func swasm_op_i32MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6738,8 +6440,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AndAccA") @inline(__always)
 func swasm_op_i32AndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6758,8 +6459,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32OrAccA") @inline(__always)
 func swasm_op_i32OrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32OrAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6778,8 +6478,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32XorAccA") @inline(__always)
 func swasm_op_i32XorAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6798,8 +6497,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlAccA") @inline(__always)
 func swasm_op_i32ShlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6818,8 +6516,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShrSAccA") @inline(__always)
 func swasm_op_i32ShrSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6838,8 +6535,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShrUAccA") @inline(__always)
 func swasm_op_i32ShrUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6858,8 +6554,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32RotlAccA") @inline(__always)
 func swasm_op_i32RotlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32RotlAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6878,8 +6573,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32RotrAccA") @inline(__always)
 func swasm_op_i32RotrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32RotrAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6898,8 +6592,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32EqAccA") @inline(__always)
 func swasm_op_i32EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32EqAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6918,8 +6611,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32NeAccA") @inline(__always)
 func swasm_op_i32NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32NeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6938,8 +6630,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LtSAccA") @inline(__always)
 func swasm_op_i32LtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6958,8 +6649,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LtUAccA") @inline(__always)
 func swasm_op_i32LtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6978,8 +6668,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32GtSAccA") @inline(__always)
 func swasm_op_i32GtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GtSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -6998,8 +6687,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32GtUAccA") @inline(__always)
 func swasm_op_i32GtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GtUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7018,8 +6706,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LeSAccA") @inline(__always)
 func swasm_op_i32LeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LeSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7038,8 +6725,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LeUAccA") @inline(__always)
 func swasm_op_i32LeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LeUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7058,8 +6744,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32GeSAccA") @inline(__always)
 func swasm_op_i32GeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GeSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7078,8 +6763,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32GeUAccA") @inline(__always)
 func swasm_op_i32GeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GeUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7098,8 +6782,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32SubAccB") @inline(__always)
 func swasm_op_i32SubAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32SubAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7118,8 +6801,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlAccB") @inline(__always)
 func swasm_op_i32ShlAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7138,8 +6820,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShrSAccB") @inline(__always)
 func swasm_op_i32ShrSAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrSAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7158,8 +6839,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShrUAccB") @inline(__always)
 func swasm_op_i32ShrUAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrUAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7178,8 +6858,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32RotlAccB") @inline(__always)
 func swasm_op_i32RotlAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32RotlAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7198,8 +6877,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32RotrAccB") @inline(__always)
 func swasm_op_i32RotrAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32RotrAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7218,8 +6896,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32EqzAccA") @inline(__always)
 func swasm_op_i32EqzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32EqzAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7238,8 +6915,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ClzAccA") @inline(__always)
 func swasm_op_i32ClzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ClzAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7258,8 +6934,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32CtzAccA") @inline(__always)
 func swasm_op_i32CtzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32CtzAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7278,8 +6953,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32PopcntAccA") @inline(__always)
 func swasm_op_i32PopcntAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32PopcntAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7298,8 +6972,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32MulAccAB") @inline(__always)
 func swasm_op_i32MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAccAB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7318,8 +6991,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmAccA") @inline(__always)
 func swasm_op_i32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7338,8 +7010,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64AddAccA") @inline(__always)
 func swasm_op_i64AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7358,8 +7029,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64SubAccA") @inline(__always)
 func swasm_op_i64SubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64SubAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7378,8 +7048,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64MulAccA") @inline(__always)
 func swasm_op_i64MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7398,8 +7067,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64AndAccA") @inline(__always)
 func swasm_op_i64AndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7418,8 +7086,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64OrAccA") @inline(__always)
 func swasm_op_i64OrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64OrAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7438,8 +7105,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64XorAccA") @inline(__always)
 func swasm_op_i64XorAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7458,8 +7124,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShlAccA") @inline(__always)
 func swasm_op_i64ShlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShlAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7478,8 +7143,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShrSAccA") @inline(__always)
 func swasm_op_i64ShrSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7498,8 +7162,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShrUAccA") @inline(__always)
 func swasm_op_i64ShrUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7518,8 +7181,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64RotlAccA") @inline(__always)
 func swasm_op_i64RotlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64RotlAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7538,8 +7200,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64RotrAccA") @inline(__always)
 func swasm_op_i64RotrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64RotrAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7558,8 +7219,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64EqAccA") @inline(__always)
 func swasm_op_i64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64EqAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7578,8 +7238,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64NeAccA") @inline(__always)
 func swasm_op_i64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64NeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7598,8 +7257,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LtSAccA") @inline(__always)
 func swasm_op_i64LtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LtSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7618,8 +7276,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LtUAccA") @inline(__always)
 func swasm_op_i64LtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LtUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7638,8 +7295,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64GtSAccA") @inline(__always)
 func swasm_op_i64GtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GtSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7658,8 +7314,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64GtUAccA") @inline(__always)
 func swasm_op_i64GtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GtUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7678,8 +7333,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LeSAccA") @inline(__always)
 func swasm_op_i64LeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LeSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7698,8 +7352,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LeUAccA") @inline(__always)
 func swasm_op_i64LeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LeUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7718,8 +7371,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64GeSAccA") @inline(__always)
 func swasm_op_i64GeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GeSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7738,8 +7390,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64GeUAccA") @inline(__always)
 func swasm_op_i64GeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GeUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7758,8 +7409,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64SubAccB") @inline(__always)
 func swasm_op_i64SubAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64SubAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7778,8 +7428,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShlAccB") @inline(__always)
 func swasm_op_i64ShlAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShlAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7798,8 +7447,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShrSAccB") @inline(__always)
 func swasm_op_i64ShrSAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrSAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7818,8 +7466,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShrUAccB") @inline(__always)
 func swasm_op_i64ShrUAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrUAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7838,8 +7485,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64RotlAccB") @inline(__always)
 func swasm_op_i64RotlAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64RotlAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7858,8 +7504,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64RotrAccB") @inline(__always)
 func swasm_op_i64RotrAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64RotrAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7878,8 +7523,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64EqzAccA") @inline(__always)
 func swasm_op_i64EqzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64EqzAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7898,8 +7542,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ClzAccA") @inline(__always)
 func swasm_op_i64ClzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ClzAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7918,8 +7561,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64CtzAccA") @inline(__always)
 func swasm_op_i64CtzAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64CtzAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7938,8 +7580,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64PopcntAccA") @inline(__always)
 func swasm_op_i64PopcntAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64PopcntAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7958,8 +7599,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64MulAccAB") @inline(__always)
 func swasm_op_i64MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAccAB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7978,8 +7618,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64AddImmAccA") @inline(__always)
 func swasm_op_i64AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddImmAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -7998,8 +7637,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64AddAccA") @inline(__always)
 func swasm_op_f64AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8018,8 +7656,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64SubAccA") @inline(__always)
 func swasm_op_f64SubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8038,8 +7675,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MulAccA") @inline(__always)
 func swasm_op_f64MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8058,8 +7694,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64DivAccA") @inline(__always)
 func swasm_op_f64DivAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64DivAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8078,8 +7713,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MinAccA") @inline(__always)
 func swasm_op_f64MinAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MinAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8098,8 +7732,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MaxAccA") @inline(__always)
 func swasm_op_f64MaxAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MaxAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8118,8 +7751,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64SqrtAccA") @inline(__always)
 func swasm_op_f64SqrtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SqrtAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8138,8 +7770,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64NegAccA") @inline(__always)
 func swasm_op_f64NegAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64NegAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8158,8 +7789,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64AbsAccA") @inline(__always)
 func swasm_op_f64AbsAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AbsAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8178,8 +7808,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64EqAccA") @inline(__always)
 func swasm_op_f64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64EqAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8198,8 +7827,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64GeAccA") @inline(__always)
 func swasm_op_f64GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64GeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8218,8 +7846,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64GtAccA") @inline(__always)
 func swasm_op_f64GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64GtAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8238,8 +7865,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64LeAccA") @inline(__always)
 func swasm_op_f64LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8258,8 +7884,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64LtAccA") @inline(__always)
 func swasm_op_f64LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LtAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8278,8 +7903,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64NeAccA") @inline(__always)
 func swasm_op_f64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64NeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8298,8 +7922,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64AddAccB") @inline(__always)
 func swasm_op_f64AddAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8318,8 +7941,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64SubAccB") @inline(__always)
 func swasm_op_f64SubAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8338,8 +7960,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MulAccB") @inline(__always)
 func swasm_op_f64MulAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8358,8 +7979,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64DivAccB") @inline(__always)
 func swasm_op_f64DivAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64DivAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8378,8 +7998,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64AddAccAB") @inline(__always)
 func swasm_op_f64AddAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccAB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8398,8 +8017,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MulAccAB") @inline(__always)
 func swasm_op_f64MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulAccAB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8418,8 +8036,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ExtendI32SAccA") @inline(__always)
 func swasm_op_i64ExtendI32SAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32SAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8438,8 +8055,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ExtendI32UAccA") @inline(__always)
 func swasm_op_i64ExtendI32UAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32UAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8458,8 +8074,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32WrapI64AccA") @inline(__always)
 func swasm_op_i32WrapI64AccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32WrapI64AccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8478,8 +8093,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64ConvertI32SAccA") @inline(__always)
 func swasm_op_f64ConvertI32SAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI32SAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8498,8 +8112,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64ConvertI32UAccA") @inline(__always)
 func swasm_op_f64ConvertI32UAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI32UAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8518,8 +8131,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64ConvertI64SAccA") @inline(__always)
 func swasm_op_f64ConvertI64SAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI64SAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8538,8 +8150,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64ConvertI64UAccA") @inline(__always)
 func swasm_op_f64ConvertI64UAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64ConvertI64UAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8556,8 +8167,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfAccA") @inline(__always)
 func swasm_op_brIfAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8574,8 +8184,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotAccA") @inline(__always)
 func swasm_op_brIfNotAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8594,8 +8203,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32EqAccA") @inline(__always)
 func swasm_op_brIfI32EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32EqAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8614,8 +8222,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32NeAccA") @inline(__always)
 func swasm_op_brIfI32NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32NeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8634,8 +8241,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32LtSAccA") @inline(__always)
 func swasm_op_brIfI32LtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LtSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8654,8 +8260,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32LtUAccA") @inline(__always)
 func swasm_op_brIfI32LtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LtUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8674,8 +8279,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32GtSAccA") @inline(__always)
 func swasm_op_brIfI32GtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GtSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8694,8 +8298,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32GtUAccA") @inline(__always)
 func swasm_op_brIfI32GtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GtUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8714,8 +8317,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32LeSAccA") @inline(__always)
 func swasm_op_brIfI32LeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LeSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8734,8 +8336,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32LeUAccA") @inline(__always)
 func swasm_op_brIfI32LeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LeUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8754,8 +8355,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32GeSAccA") @inline(__always)
 func swasm_op_brIfI32GeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8774,8 +8374,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32GeUAccA") @inline(__always)
 func swasm_op_brIfI32GeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8794,8 +8393,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32AndAccA") @inline(__always)
 func swasm_op_brIfI32AndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32AndAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8814,8 +8412,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI32AndZeroAccA") @inline(__always)
 func swasm_op_brIfI32AndZeroAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32AndZeroAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8834,8 +8431,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64EqAccA") @inline(__always)
 func swasm_op_brIfI64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64EqAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8854,8 +8450,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64NeAccA") @inline(__always)
 func swasm_op_brIfI64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64NeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8874,8 +8469,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64LtSAccA") @inline(__always)
 func swasm_op_brIfI64LtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8894,8 +8488,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64LtUAccA") @inline(__always)
 func swasm_op_brIfI64LtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8914,8 +8507,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64GtSAccA") @inline(__always)
 func swasm_op_brIfI64GtSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8934,8 +8526,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64GtUAccA") @inline(__always)
 func swasm_op_brIfI64GtUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8954,8 +8545,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64LeSAccA") @inline(__always)
 func swasm_op_brIfI64LeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8974,8 +8564,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64LeUAccA") @inline(__always)
 func swasm_op_brIfI64LeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -8994,8 +8583,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64GeSAccA") @inline(__always)
 func swasm_op_brIfI64GeSAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeSAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9014,8 +8602,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64GeUAccA") @inline(__always)
 func swasm_op_brIfI64GeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeUAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9033,8 +8620,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64EqAccA") @inline(__always)
 func swasm_op_brIfF64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64EqAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9052,8 +8638,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64EqAccA") @inline(__always)
 func swasm_op_brIfNotF64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64EqAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9071,8 +8656,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64GeAccA") @inline(__always)
 func swasm_op_brIfF64GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64GeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9090,8 +8674,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64GeAccA") @inline(__always)
 func swasm_op_brIfNotF64GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64GeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9109,8 +8692,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64GtAccA") @inline(__always)
 func swasm_op_brIfF64GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64GtAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9128,8 +8710,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64GtAccA") @inline(__always)
 func swasm_op_brIfNotF64GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64GtAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9147,8 +8728,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64LeAccA") @inline(__always)
 func swasm_op_brIfF64LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64LeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9166,8 +8746,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64LeAccA") @inline(__always)
 func swasm_op_brIfNotF64LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64LeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9185,8 +8764,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64LtAccA") @inline(__always)
 func swasm_op_brIfF64LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64LtAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9204,8 +8782,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64LtAccA") @inline(__always)
 func swasm_op_brIfNotF64LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64LtAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9223,8 +8800,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfF64NeAccA") @inline(__always)
 func swasm_op_brIfF64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF64NeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9242,8 +8818,7 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64NeAccA") @inline(__always)
 func swasm_op_brIfNotF64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64NeAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9265,8 +8840,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LoadAccB") @inline(__always)
 func swasm_op_i32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9288,8 +8862,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LoadAccB") @inline(__always)
 func swasm_op_i64LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LoadAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9311,8 +8884,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64LoadAccB") @inline(__always)
 func swasm_op_f64LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9334,8 +8906,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8SAccB") @inline(__always)
 func swasm_op_i32Load8SAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8SAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9357,8 +8928,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8UAccB") @inline(__always)
 func swasm_op_i32Load8UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9380,8 +8950,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load16SAccB") @inline(__always)
 func swasm_op_i32Load16SAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16SAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9403,8 +8972,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load16UAccB") @inline(__always)
 func swasm_op_i32Load16UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16UAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9426,8 +8994,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load8SAccB") @inline(__always)
 func swasm_op_i64Load8SAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8SAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9449,8 +9016,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load8UAccB") @inline(__always)
 func swasm_op_i64Load8UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9472,8 +9038,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load16SAccB") @inline(__always)
 func swasm_op_i64Load16SAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load16SAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9495,8 +9060,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load16UAccB") @inline(__always)
 func swasm_op_i64Load16UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load16UAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9518,8 +9082,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load32SAccB") @inline(__always)
 func swasm_op_i64Load32SAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32SAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9541,8 +9104,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load32UAccB") @inline(__always)
 func swasm_op_i64Load32UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32UAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9564,8 +9126,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LoadPlusImmAccB") @inline(__always)
 func swasm_op_i32LoadPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadPlusImmAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9587,8 +9148,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64LoadPlusImmAccB") @inline(__always)
 func swasm_op_i64LoadPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LoadPlusImmAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9608,8 +9168,7 @@ extension Executor {
 @_silgen_name("swasm_op_f32LoadPlusImmAccB") @inline(__always)
 func swasm_op_f32LoadPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadPlusImmAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9631,8 +9190,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64LoadPlusImmAccB") @inline(__always)
 func swasm_op_f64LoadPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadPlusImmAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9654,8 +9212,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8UPlusImmAccB") @inline(__always)
 func swasm_op_i32Load8UPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UPlusImmAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9677,8 +9234,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load8SPlusImmAccB") @inline(__always)
 func swasm_op_i32Load8SPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8SPlusImmAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9700,8 +9256,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Load16UPlusImmAccB") @inline(__always)
 func swasm_op_i32Load16UPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16UPlusImmAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9723,8 +9278,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load8UPlusImmAccB") @inline(__always)
 func swasm_op_i64Load8UPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UPlusImmAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9746,8 +9300,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load32UPlusImmAccB") @inline(__always)
 func swasm_op_i64Load32UPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32UPlusImmAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9766,8 +9319,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32StoreAccA") @inline(__always)
 func swasm_op_i32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9786,8 +9338,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64StoreAccA") @inline(__always)
 func swasm_op_i64StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64StoreAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9806,8 +9357,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64StoreAccA") @inline(__always)
 func swasm_op_f64StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9826,8 +9376,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Store8AccA") @inline(__always)
 func swasm_op_i32Store8AccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8AccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9846,8 +9395,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Store16AccA") @inline(__always)
 func swasm_op_i32Store16AccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store16AccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9866,8 +9414,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32StoreAccB") @inline(__always)
 func swasm_op_i32StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9886,8 +9433,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64StoreAccB") @inline(__always)
 func swasm_op_i64StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64StoreAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9906,8 +9452,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64StoreAccB") @inline(__always)
 func swasm_op_f64StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreAccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9926,8 +9471,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32Store8AccB") @inline(__always)
 func swasm_op_i32Store8AccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8AccB(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9947,8 +9491,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64AddAddAccA") @inline(__always)
 func swasm_op_f64AddAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9968,8 +9511,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64AddSubAccA") @inline(__always)
 func swasm_op_f64AddSubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddSubAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -9989,8 +9531,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64AddMulAccA") @inline(__always)
 func swasm_op_f64AddMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddMulAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10010,8 +9551,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64SubAddAccA") @inline(__always)
 func swasm_op_f64SubAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10031,8 +9571,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64SubSubAccA") @inline(__always)
 func swasm_op_f64SubSubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubSubAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10052,8 +9591,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64SubMulAccA") @inline(__always)
 func swasm_op_f64SubMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64SubMulAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10073,8 +9611,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MulAddAccA") @inline(__always)
 func swasm_op_f64MulAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10094,8 +9631,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MulSubAccA") @inline(__always)
 func swasm_op_f64MulSubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulSubAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10115,8 +9651,7 @@ extension Executor {
 @_silgen_name("swasm_op_f64MulMulAccA") @inline(__always)
 func swasm_op_f64MulMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulMulAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10136,8 +9671,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlAddAccA") @inline(__always)
 func swasm_op_i32ShlAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10157,8 +9691,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddAddAccA") @inline(__always)
 func swasm_op_i32AddAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10178,8 +9711,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32MulAddAccA") @inline(__always)
 func swasm_op_i32MulAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10199,8 +9731,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32XorMulAccA") @inline(__always)
 func swasm_op_i32XorMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorMulAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10220,8 +9751,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32MulXorAccA") @inline(__always)
 func swasm_op_i32MulXorAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulXorAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10241,8 +9771,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AndAddAccA") @inline(__always)
 func swasm_op_i32AndAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10262,8 +9791,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32SubAddAccA") @inline(__always)
 func swasm_op_i32SubAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32SubAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10283,8 +9811,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddShlAccA") @inline(__always)
 func swasm_op_i32AddShlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddShlAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10304,8 +9831,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShrUAndAccA") @inline(__always)
 func swasm_op_i32ShrUAndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrUAndAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10325,8 +9851,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlOrAccA") @inline(__always)
 func swasm_op_i32ShlOrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlOrAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10346,8 +9871,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64XorMulAccA") @inline(__always)
 func swasm_op_i64XorMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorMulAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10367,8 +9891,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64MulXorAccA") @inline(__always)
 func swasm_op_i64MulXorAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulXorAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10388,8 +9911,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64MulAddAccA") @inline(__always)
 func swasm_op_i64MulAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10409,8 +9931,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64AddAddAccA") @inline(__always)
 func swasm_op_i64AddAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10430,8 +9951,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShlOrAccA") @inline(__always)
 func swasm_op_i64ShlOrAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShlOrAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10451,8 +9971,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ShrUXorAccA") @inline(__always)
 func swasm_op_i64ShrUXorAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrUXorAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10472,8 +9991,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64XorRotlAccA") @inline(__always)
 func swasm_op_i64XorRotlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorRotlAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10493,8 +10011,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64AndAddAccA") @inline(__always)
 func swasm_op_i64AndAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndAddAccA(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10513,8 +10030,7 @@ extension Executor {
 @_silgen_name("swasm_op_selectAccC") @inline(__always)
 func swasm_op_selectAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_selectAccC(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10540,8 +10056,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenI32AddImm") @inline(__always)
 func swasm_op_i32AddImmThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32AddImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10567,8 +10082,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlThenI32AddImm") @inline(__always)
 func swasm_op_i32ShlThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI32AddImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10594,8 +10108,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenI32Add") @inline(__always)
 func swasm_op_i32AddImmThenI32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32Add(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10617,8 +10130,7 @@ extension Executor {
 @_silgen_name("swasm_op_copyThenCopy") @inline(__always)
 func swasm_op_copyThenCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenCopy(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10642,8 +10154,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenCopy") @inline(__always)
 func swasm_op_i32AddImmThenCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenCopy(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10667,8 +10178,7 @@ extension Executor {
 @_silgen_name("swasm_op_const32ThenI32And") @inline(__always)
 func swasm_op_const32ThenI32And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenI32And(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10694,8 +10204,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddThenI32AddImm") @inline(__always)
 func swasm_op_i32AddThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32AddImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10721,8 +10230,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenI32And") @inline(__always)
 func swasm_op_i32AddImmThenI32And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32And(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10748,8 +10256,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64ExtendI32UThenI64Add") @inline(__always)
 func swasm_op_i64ExtendI32UThenI64Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32UThenI64Add(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10775,8 +10282,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddThenI32Add") @inline(__always)
 func swasm_op_i32AddThenI32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32Add(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10800,8 +10306,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AndThenConst32") @inline(__always)
 func swasm_op_i32AndThenConst32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndThenConst32(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10827,8 +10332,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenI32Shl") @inline(__always)
 func swasm_op_i32AddImmThenI32Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32Shl(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10852,8 +10356,7 @@ extension Executor {
 @_silgen_name("swasm_op_const32ThenI32Add") @inline(__always)
 func swasm_op_const32ThenI32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenI32Add(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10875,8 +10378,7 @@ extension Executor {
 @_silgen_name("swasm_op_const32ThenConst32") @inline(__always)
 func swasm_op_const32ThenConst32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenConst32(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10900,8 +10402,7 @@ extension Executor {
 @_silgen_name("swasm_op_const32ThenI32Mul") @inline(__always)
 func swasm_op_const32ThenI32Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenI32Mul(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10925,8 +10426,7 @@ extension Executor {
 @_silgen_name("swasm_op_copyThenI32LtS") @inline(__always)
 func swasm_op_copyThenI32LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenI32LtS(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10950,8 +10450,7 @@ extension Executor {
 @_silgen_name("swasm_op_copyThenI32AddImm") @inline(__always)
 func swasm_op_copyThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenI32AddImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -10977,8 +10476,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AndThenI32AddImm") @inline(__always)
 func swasm_op_i32AndThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndThenI32AddImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11002,8 +10500,7 @@ extension Executor {
 @_silgen_name("swasm_op_copyThenI32Shl") @inline(__always)
 func swasm_op_copyThenI32Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenI32Shl(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11027,8 +10524,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32XorThenConst32") @inline(__always)
 func swasm_op_i32XorThenConst32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorThenConst32(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11054,8 +10550,7 @@ extension Executor {
 @_silgen_name("swasm_op_i64AddImmThenI64AddImm") @inline(__always)
 func swasm_op_i64AddImmThenI64AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddImmThenI64AddImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11077,8 +10572,7 @@ extension Executor {
 @_silgen_name("swasm_op_copyThenConst32") @inline(__always)
 func swasm_op_copyThenConst32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenConst32(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11100,8 +10594,7 @@ extension Executor {
 @_silgen_name("swasm_op_const32ThenCopy") @inline(__always)
 func swasm_op_const32ThenCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenCopy(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11130,8 +10623,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddThenI32Load") @inline(__always)
 func swasm_op_i32AddThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32Load(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11163,8 +10655,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LoadThenI32Load8U") @inline(__always)
 func swasm_op_i32LoadThenI32Load8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenI32Load8U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11189,8 +10680,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32StoreThenBr") @inline(__always)
 func swasm_op_i32StoreThenBr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreThenBr(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11219,8 +10709,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlThenI32LoadIndexed") @inline(__always)
 func swasm_op_i32ShlThenI32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI32LoadIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11252,8 +10741,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LoadThenI32Load") @inline(__always)
 func swasm_op_i32LoadThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenI32Load(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11279,8 +10767,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32StoreThenI32Store") @inline(__always)
 func swasm_op_i32StoreThenI32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreThenI32Store(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11305,8 +10792,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenBrIf") @inline(__always)
 func swasm_op_i32AddImmThenBrIf(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenBrIf(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11332,8 +10818,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LtUThenSelect") @inline(__always)
 func swasm_op_i32LtUThenSelect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUThenSelect(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11359,8 +10844,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32StoreThenI32AddImm") @inline(__always)
 func swasm_op_i32StoreThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreThenI32AddImm(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11385,8 +10869,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenBr") @inline(__always)
 func swasm_op_i32AddImmThenBr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenBr(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11415,8 +10898,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LoadThenI32ShrU") @inline(__always)
 func swasm_op_i32LoadThenI32ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenI32ShrU(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11445,8 +10927,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenI32Load") @inline(__always)
 func swasm_op_i32AddImmThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32Load(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11475,8 +10956,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddThenI32Load8U") @inline(__always)
 func swasm_op_i32AddThenI32Load8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32Load8U(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11504,8 +10984,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LoadThenBrIf") @inline(__always)
 func swasm_op_i32LoadThenBrIf(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenBrIf(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11529,8 +11008,7 @@ extension Executor {
 @_silgen_name("swasm_op_const32ThenBrIfI32Ne") @inline(__always)
 func swasm_op_const32ThenBrIfI32Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_const32ThenBrIfI32Ne(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11559,8 +11037,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32StoreThenI32Load") @inline(__always)
 func swasm_op_i32StoreThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreThenI32Load(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11586,8 +11063,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlThenI32StoreIndexed") @inline(__always)
 func swasm_op_i32ShlThenI32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI32StoreIndexed(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11615,8 +11091,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32LoadThenBrIfNot") @inline(__always)
 func swasm_op_i32LoadThenBrIfNot(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenBrIfNot(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 
@@ -11642,8 +11117,7 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddThenI32Store") @inline(__always)
 func swasm_op_i32AddThenI32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32Store(&s.pointee) }) { return 1 }
-    s.pointee.machine.pointee.exitPC = s.pointee.pc
-    s.pointee.machine.pointee.exitFP = s.pointee.fp
+    s.pointee.save()
     return 0
 }
 

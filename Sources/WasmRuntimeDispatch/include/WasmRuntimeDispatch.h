@@ -23,11 +23,13 @@ typedef struct swasm_regs {
     void *machine;
     uint64_t iacc;
     double facc;
+    void *frame;
+    int64_t ticks;
 } swasm_regs;
 
-typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc);
+typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks);
 
-#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc)
+#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks)
 
 SWASM_HANDLER(i32Eqz);
 SWASM_HANDLER(i32Eq);
@@ -1605,11 +1607,11 @@ static const swasm_handler swasm_handlers[1024] = {
 
 #define SWASM_BODY(name) \
     __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \
-    swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc}; \
+    swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc, frame, ticks}; \
     uintptr_t go; \
     [[clang::always_inline]] go = swasm_op_##name(&r); \
     if (!go) return; \
-    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc);
+    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc, r.frame, r.ticks);
 
 // no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory
 // functions: a plain no_builtin would also turn sqrt into a libm call).
@@ -2160,7 +2162,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
     swasm_regs *r = (swasm_regs *)regs;
-    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc);
+    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, r->ticks);
 }
 
 #endif
