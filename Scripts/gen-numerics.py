@@ -183,20 +183,22 @@ def sequence_name(a, b): return a + 'Then' + b[0].upper() + b[1:]
 OTHER += [sequence_name(a, b) for a, b in SEQUENCES]
 
 # Accumulators. Besides writing its result slot, a producer leaves the result in a machine register: i32 and
-# i64 results in the integer accumulator (the zero-extended cell), f64 results in the float accumulator. A
+# i64 results in the integer accumulator (the zero-extended cell), f64 results in the float accumulator, f32
+# results in the float32 accumulator. A
 # consumer variant (`...AccA`, `...AccB`, `...AccAB`) reads operand a, b or both from the accumulator instead
 # of the frame, so a value flowing to the next instructions skips the store-to-load round trip through memory
 # (about 5 cycles on the critical path of dependent arithmetic). Translator.useAccumulators picks the variants.
 NUMERIC = {n for n, _ in cases}
 FLOAT_COMPARES = {'Eq', 'Ne', 'Lt', 'Gt', 'Le', 'Ge'}
 def result_class(n):
-    """'int', 'float' or None (f32: no accumulator) for the value a numeric instruction produces."""
+    """'int', 'float' (f64) or 'float32' for the value a numeric instruction produces."""
     t = n[:3]
     if t in ('f32', 'f64') and n[3:] in FLOAT_COMPARES: return 'int'
-    return {'i32': 'int', 'i64': 'int', 'f64': 'float'}.get(t)
-ACC_LOADS = ['i32Load', 'i64Load', 'f64Load', 'i32Load8S', 'i32Load8U', 'i32Load16S', 'i32Load16U', 'i64Load8S',
+    return TYPE_CLASS[t]
+TYPE_CLASS = {'i32': 'int', 'i64': 'int', 'f64': 'float', 'f32': 'float32'}
+ACC_LOADS = ['i32Load', 'i64Load', 'f64Load', 'f32Load', 'i32Load8S', 'i32Load8U', 'i32Load16S', 'i32Load16U', 'i64Load8S',
              'i64Load8U', 'i64Load16S', 'i64Load16U', 'i64Load32S', 'i64Load32U']
-def load_class(n): return 'float' if n.startswith('f64') else None if n.startswith('f32') else 'int'
+def load_class(n): return TYPE_CLASS[n[:3]]
 PRODUCERS = {}  # name -> (class, result field)
 for n in NUMERIC:
     if result_class(n): PRODUCERS[n] = (result_class(n), 'c')
@@ -204,8 +206,7 @@ for n in ACC_LOADS:
     PRODUCERS[n] = (load_class(n), 'a')
     for form in ('Indexed', 'PlusImm'):
         if n in INDEXED_LOADS: PRODUCERS[n + form] = (load_class(n), 'a')
-for t, a, b in PAIRS:
-    if t != 'f32': PRODUCERS[t + a + b] = ('float' if t == 'f64' else 'int', 'c')
+for t, a, b in PAIRS: PRODUCERS[t + a + b] = (TYPE_CLASS[t], 'c')
 PRODUCERS['i32AddImm'] = PRODUCERS['i64AddImm'] = ('int', 'c')
 INT_BINARY = ['Add', 'Sub', 'Mul', 'And', 'Or', 'Xor', 'Shl', 'ShrS', 'ShrU', 'Rotl', 'Rotr'] + [c for c, _ in int_compares('Int32')]
 ACC_CONSUMERS = []  # (base, operand(s), class)
@@ -215,24 +216,28 @@ for t in ('i32', 'i64'):
     for op in ('Eqz', 'Clz', 'Ctz', 'Popcnt'): ACC_CONSUMERS.append((t + op, 'A', 'int'))
     ACC_CONSUMERS.append((t + 'Mul', 'AB', 'int'))
     ACC_CONSUMERS.append((t + 'AddImm', 'A', 'int'))
-for op in ('Add', 'Sub', 'Mul', 'Div', 'Min', 'Max', 'Sqrt', 'Neg', 'Abs') + tuple(sorted(FLOAT_COMPARES)):
-    ACC_CONSUMERS.append(('f64' + op, 'A', 'float'))
-for op in ('Add', 'Sub', 'Mul', 'Div'): ACC_CONSUMERS.append(('f64' + op, 'B', 'float'))
-for op in ('Add', 'Mul'): ACC_CONSUMERS.append(('f64' + op, 'AB', 'float'))
+for t in ('f64', 'f32'):
+    for op in ('Add', 'Sub', 'Mul', 'Div', 'Min', 'Max', 'Sqrt', 'Neg', 'Abs') + tuple(sorted(FLOAT_COMPARES)):
+        ACC_CONSUMERS.append((t + op, 'A', TYPE_CLASS[t]))
+    for op in ('Add', 'Sub', 'Mul', 'Div'): ACC_CONSUMERS.append((t + op, 'B', TYPE_CLASS[t]))
+    for op in ('Add', 'Mul'): ACC_CONSUMERS.append((t + op, 'AB', TYPE_CLASS[t]))
+ACC_CONSUMERS.append(('f64PromoteF32', 'A', 'float32'))
+ACC_CONSUMERS.append(('f32DemoteF64', 'A', 'float'))
 for n in ('i64ExtendI32S', 'i64ExtendI32U', 'i32WrapI64', 'f64ConvertI32S', 'f64ConvertI32U', 'f64ConvertI64S', 'f64ConvertI64U'):
     ACC_CONSUMERS.append((n, 'A', 'int'))
 for n in ('brIf', 'brIfNot'): ACC_CONSUMERS.append((n, 'A', 'int'))
 for c, _ in int_compares('Int32') + [('And', ''), ('AndZero', '')]: ACC_CONSUMERS.append(('brIfI32' + c, 'A', 'int'))
 for c, _ in int_compares('Int64'): ACC_CONSUMERS.append(('brIfI64' + c, 'A', 'int'))
 for c in sorted(FLOAT_COMPARES):
-    for neg in ('', 'Not'): ACC_CONSUMERS.append((f'brIf{neg}F64{c}', 'A', 'float'))
+    for neg in ('', 'Not'):
+        ACC_CONSUMERS.append((f'brIf{neg}F64{c}', 'A', 'float'))
+        ACC_CONSUMERS.append((f'brIf{neg}F32{c}', 'A', 'float32'))
 for n in ACC_LOADS: ACC_CONSUMERS.append((n, 'B', 'int'))
 for n in INDEXED_LOADS: ACC_CONSUMERS.append((n + 'PlusImm', 'B', 'int'))
-for n in ('i32Store', 'i64Store', 'f64Store', 'i32Store8', 'i32Store16'):
-    ACC_CONSUMERS.append((n, 'A', 'float' if n.startswith('f64') else 'int'))
-for n in ('i32Store', 'i64Store', 'f64Store', 'i32Store8'): ACC_CONSUMERS.append((n, 'B', 'int'))
-for t, a, b in PAIRS:
-    if t != 'f32': ACC_CONSUMERS.append((t + a + b, 'A', 'float' if t == 'f64' else 'int'))
+for n in ('i32Store', 'i64Store', 'f64Store', 'f32Store', 'i32Store8', 'i32Store16'):
+    ACC_CONSUMERS.append((n, 'A', TYPE_CLASS[n[:3]]))
+for n in ('i32Store', 'i64Store', 'f64Store', 'f32Store', 'i32Store8'): ACC_CONSUMERS.append((n, 'B', 'int'))
+for t, a, b in PAIRS: ACC_CONSUMERS.append((t + a + b, 'A', TYPE_CLASS[t]))
 # select moves a cell of any type: the integer accumulator can hold its bits (a float consumer never reads
 # the integer accumulator, so the class only says which register).
 PRODUCERS['select'] = ('int', 'a')
@@ -390,7 +395,8 @@ def set_accumulator(name, lines):
     hits = [i for i, l in enumerate(lines) if l.startswith(target)]
     assert len(hits) == 1, (name, lines)
     i = hits[0]
-    keep = 's.iacc = accValue' if cls == 'int' else 's.facc = Double(bitPattern: accValue)'
+    keep = {'int': 's.iacc = accValue', 'float': 's.facc = Double(bitPattern: accValue)',
+            'float32': 's.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))'}[cls]
     return lines[:i] + ['        let accValue = ' + lines[i][len(target):], f'        fp[w.{field}] = accValue',
                         '        ' + keep] + lines[i + 1:]
 for g, (names, lines) in enumerate(groups):
@@ -399,7 +405,7 @@ for g, (names, lines) in enumerate(groups):
         groups[g] = (names, set_accumulator(names[0], lines))
 body_of = {n: lines for names, lines in groups for n in names}
 for base, which, cls in ACC_CONSUMERS:
-    acc = 's.iacc' if cls == 'int' else 's.facc.bitPattern'
+    acc = {'int': 's.iacc', 'float': 's.facc.bitPattern', 'float32': 'UInt64(s.sacc.bitPattern)'}[cls]
     text = '\n'.join(body_of[base])
     for field in which.lower():
         assert f'fp[w.{field}]' in text, (base, which)
@@ -502,10 +508,8 @@ lengths += ['        default: nil', '        }', '    }', '']
 # compare-branches: their taken side is a branch target, where no accumulator is assumed); any other
 # instruction may clobber them.
 store_names = [n for names, _, _ in stores for n in names] + [n + f for n in INDEXED_STORES for f in ('Indexed', 'PlusImm')]
-WRITES = {n: 'c' for n in NUMERIC if not result_class(n)}
-WRITES.update({n: 'a' for n in opcodes if n.startswith('f32Load')})
+WRITES = {}
 WRITES.update({'copy': 'a', 'const32': 'a', 'const64': 'a', 'globalGet': 'a'})
-WRITES.update({'f32' + a + b: 'c' for t, a, b in PAIRS if t == 'f32'})
 WRITES.update({'i32AddImmBrIf' + c: 'c' for c in ADDIMM_BRANCHES})
 NEUTRAL = [n for n in opcodes if n in store_names or re.fullmatch(r'brIf(Not)?(I32|I64|F32|F64)?[A-Z]\w*|brIf(Not)?', n)
            and not n.startswith('brIfNull') and not n.startswith('brIfNotNull')]
@@ -513,7 +517,7 @@ NEUTRAL += [acc_variant_name(b, w) for b, w, _ in ACC_CONSUMERS if b in NEUTRAL]
 assert not (set(NEUTRAL) & set(PRODUCERS)) and not (set(WRITES) & set(PRODUCERS)), 'overlapping accumulator effects'
 lengths += ['    /// What the instruction does to the accumulators (see Scripts/gen-numerics.py).',
             '    var accumulatorEffect: AccumulatorEffect {', '        switch self {']
-for cls in ('int', 'float'):
+for cls in ('int', 'float', 'float32'):
     for field in ('a', 'c'):
         ns = [n for n in opcodes if n in PRODUCERS and PRODUCERS[n] == (cls, field)]
         if ns: lengths.append('        case ' + ', '.join('.' + n for n in ns) + f': .sets(.{cls}, .{field})')
@@ -596,9 +600,9 @@ c = ['// Generated by Scripts/gen-numerics.py from Scripts/templates/DispatchLoo
      '#error "the interpreter needs clang with musttail and swiftcall"', '#endif', '',
      '/// The machine registers; layout-compatible with `LoopState` in Swift.',
      'typedef struct swasm_regs {', '    uint64_t *pc;', '    uint64_t *fp;', '    void *mem;', '    uint64_t msize;',
-     '    void *machine;', '    uint64_t iacc;', '    double facc;', '    void *frame;', '    int64_t ticks;', '} swasm_regs;', '',
-     'typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks);', '',
-     '#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks)',
+     '    void *machine;', '    uint64_t iacc;', '    double facc;', '    void *frame;', '    int64_t ticks;', '    float sacc;', '} swasm_regs;', '',
+     'typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks, float sacc);', '',
+     '#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks, float sacc)',
      '']
 for h in hs: c.append(f'SWASM_HANDLER({h});')
 c.append('')
@@ -613,11 +617,11 @@ c.append('};')
 c.append('')
 c.append('#define SWASM_BODY(name) \\')
 c.append('    __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \\')
-c.append('    swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc, frame, ticks}; \\')
+c.append('    swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc, frame, ticks, sacc}; \\')
 c.append('    uintptr_t go; \\')
 c.append('    [[clang::always_inline]] go = swasm_op_##name(&r); \\')
 c.append('    if (!go) return; \\')
-c.append('    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc, r.frame, r.ticks);')
+c.append('    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc, r.frame, r.ticks, r.sacc);')
 c.append('')
 c.append('// no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory')
 c.append('// functions: a plain no_builtin would also turn sqrt into a libm call).')
@@ -626,7 +630,7 @@ c.append('')
 c.append('/// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).')
 c.append('static inline void swasm_run(void *regs) {')
 c.append('    swasm_regs *r = (swasm_regs *)regs;')
-c.append('    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, r->ticks);')
+c.append('    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, r->ticks, r->sacc);')
 c.append('}')
 c.append('')
 c.append('#endif')

@@ -8,7 +8,7 @@ import WasmCore
 /// What every instruction handler receives in machine registers: the program counter, the frame, the
 /// cached memory 0, a pointer to the rest of the machine state, the accumulators, the top of the call-frame
 /// stack and the tick counter. The layout is shared with `swasm_regs` in
-/// Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h (nine 8-byte fields).
+/// Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h (nine 8-byte fields and a float).
 struct LoopState {
     var pc: UnsafeMutablePointer<UInt64>
     var fp: UnsafeMutablePointer<UInt64>
@@ -24,6 +24,8 @@ struct LoopState {
     var frame: UnsafeMutablePointer<CallFrame>
     /// Instructions (backward branches and calls) left before the next fuel/interrupt checkpoint.
     var ticks: Int
+    /// The float32 accumulator: the last f32 result.
+    var sacc: Float = 0
 
     /// The registers for running from `pc` with frame `fp`; `machine` gives the rest.
     @inline(__always) init(pc: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<UInt64>,

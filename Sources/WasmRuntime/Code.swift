@@ -228,8 +228,8 @@ extension Opcode {
     }
 }
 
-/// Which accumulator register a value lives in: i32/i64 cells, or f64 values.
-enum AccumulatorClass { case int, float }
+/// Which accumulator register a value lives in: i32/i64 cells, f64 values, or f32 values.
+enum AccumulatorClass: Int { case int, float, float32 }
 
 /// An operand field of an instruction word.
 enum OperandField { case a, c }

@@ -238,28 +238,28 @@ struct Translator {
     /// instruction that may leave the handler chain (a call, a host call), where the register is not kept.
     /// A sequence runs the plain bodies of its two instructions: they are followed, never rewritten.
     private mutating func useAccumulators(_ isTarget: [Bool]) {
-        var held: (int: Int, float: Int) = (-1, -1)
-        func holds(_ slot: Int, _ cls: AccumulatorClass) -> Bool { slot == (cls == .int ? held.int : held.float) }
+        // The slot whose value each accumulator holds (by `AccumulatorClass` raw value), or -1.
+        var held = [-1, -1, -1]
+        func holds(_ slot: Int, _ cls: AccumulatorClass) -> Bool { held[cls.rawValue] == slot }
+        func forget(_ slot: Int) { for k in held.indices where held[k] == slot { held[k] = -1 } }
         func apply(_ op: Opcode, _ w: UInt64) {
             switch op.accumulatorEffect {
             case .sets(let cls, let field):
                 let slot = field == .a ? w.a : w.c
-                if cls == .int { held = (slot, held.float == slot ? -1 : held.float) }
-                else { held = (held.int == slot ? -1 : held.int, slot) }
+                forget(slot)
+                held[cls.rawValue] = slot
             case .writes(let field):
-                let slot = field == .a ? w.a : w.c
-                if held.int == slot { held.int = -1 }
-                if held.float == slot { held.float = -1 }
+                forget(field == .a ? w.a : w.c)
             case .none:
                 break
             case .clobbers:
-                held = (-1, -1)
+                held = [-1, -1, -1]
             }
         }
         var insideSequence = false
         var i = 0
         while i < code.count {
-            if isTarget[i] { held = (-1, -1) }
+            if isTarget[i] { held = [-1, -1, -1] }
             var w = code[i]
             let op = Opcode(unchecked: w)
             defer { i += op == .brTable ? 2 + Int(w.hi32) : (op.sequenceFirst ?? op).length }

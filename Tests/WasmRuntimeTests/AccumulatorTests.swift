@@ -24,6 +24,8 @@ import WasmText
               (func (export "square") (param f64) (result f64) (local f64)
                 (local.set 1 (f64.add (local.get 0) (f64.const 1)))
                 (f64.mul (local.get 1) (local.get 1)))
+              (func (export "f32") (param f32 f32) (result f32)
+                (f32.sqrt (f32.div (local.get 0) (local.get 1))))
               (func (export "ints") (param i32 i64) (result i64)
                 (i64.add (i64.extend_i32_s (i32.sub (i32.const 100) (i32.mul (local.get 0) (local.get 0))))
                          (local.get 1))))
@@ -34,10 +36,13 @@ import WasmText
         #expect(code.contains("f64MulAccAB"))
         #expect(code.contains("i32SubAccB"))
         #expect(code.contains("i64ExtendI32SAccA"))
+        #expect(code.contains("f32SqrtAccA"))
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "chain", [f64(2), f64(3), f64(4), f64(5)]) == [f64((4 + 2 * 3) / 5 - 2)])
         #expect(try call(s, i, "square", [f64(2.5)]) == [f64(12.25)])
         #expect(try call(s, i, "ints", [7, 1000]) == [1051])
+        #expect(try call(s, i, "f32", [UInt64(Float(18).bitPattern), UInt64(Float(2).bitPattern)])
+                == [UInt64(Float(3).bitPattern)])
         #expect(try call(s, i, "ints", [11, 0]) == [UInt64(bitPattern: 100 - 121)])
     }
 

@@ -6,7 +6,7 @@ import WasmRuntimeDispatch
 /// What every instruction handler receives in machine registers: the program counter, the frame, the
 /// cached memory 0, a pointer to the rest of the machine state, the accumulators, the top of the call-frame
 /// stack and the tick counter. The layout is shared with `swasm_regs` in
-/// Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h (nine 8-byte fields).
+/// Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h (nine 8-byte fields and a float).
 struct LoopState {
     var pc: UnsafeMutablePointer<UInt64>
     var fp: UnsafeMutablePointer<UInt64>
@@ -22,6 +22,8 @@ struct LoopState {
     var frame: UnsafeMutablePointer<CallFrame>
     /// Instructions (backward branches and calls) left before the next fuel/interrupt checkpoint.
     var ticks: Int
+    /// The float32 accumulator: the last f32 result.
+    var sacc: Float = 0
 
     /// The registers for running from `pc` with frame `fp`; `machine` gives the rest.
     @inline(__always) init(pc: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<UInt64>,
@@ -2328,7 +2330,9 @@ extension Executor {
     @inline(__always) func run_f32Abs(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Abs(fp[w.a])
+        let accValue = NumericSemantics.f32Abs(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2345,7 +2349,9 @@ extension Executor {
     @inline(__always) func run_f32Neg(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Neg(fp[w.a])
+        let accValue = NumericSemantics.f32Neg(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2362,7 +2368,9 @@ extension Executor {
     @inline(__always) func run_f32Ceil(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Ceil(fp[w.a])
+        let accValue = NumericSemantics.f32Ceil(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2379,7 +2387,9 @@ extension Executor {
     @inline(__always) func run_f32Floor(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Floor(fp[w.a])
+        let accValue = NumericSemantics.f32Floor(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2396,7 +2406,9 @@ extension Executor {
     @inline(__always) func run_f32Trunc(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Trunc(fp[w.a])
+        let accValue = NumericSemantics.f32Trunc(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2413,7 +2425,9 @@ extension Executor {
     @inline(__always) func run_f32Nearest(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Nearest(fp[w.a])
+        let accValue = NumericSemantics.f32Nearest(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2430,7 +2444,9 @@ extension Executor {
     @inline(__always) func run_f32Sqrt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Sqrt(fp[w.a])
+        let accValue = NumericSemantics.f32Sqrt(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2447,7 +2463,9 @@ extension Executor {
     @inline(__always) func run_f32Add(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Add(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2464,7 +2482,9 @@ extension Executor {
     @inline(__always) func run_f32Sub(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2481,7 +2501,9 @@ extension Executor {
     @inline(__always) func run_f32Mul(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2498,7 +2520,9 @@ extension Executor {
     @inline(__always) func run_f32Div(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Div(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Div(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2515,7 +2539,9 @@ extension Executor {
     @inline(__always) func run_f32Min(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Min(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Min(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2532,7 +2558,9 @@ extension Executor {
     @inline(__always) func run_f32Max(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Max(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Max(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -2549,7 +2577,9 @@ extension Executor {
     @inline(__always) func run_f32Copysign(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32Copysign(fp[w.a], fp[w.b])
+        let accValue = NumericSemantics.f32Copysign(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -3065,7 +3095,9 @@ extension Executor {
     @inline(__always) func run_f32ConvertI32S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32ConvertI32S(fp[w.a])
+        let accValue = NumericSemantics.f32ConvertI32S(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -3082,7 +3114,9 @@ extension Executor {
     @inline(__always) func run_f32ConvertI32U(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32ConvertI32U(fp[w.a])
+        let accValue = NumericSemantics.f32ConvertI32U(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -3099,7 +3133,9 @@ extension Executor {
     @inline(__always) func run_f32ConvertI64S(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32ConvertI64S(fp[w.a])
+        let accValue = NumericSemantics.f32ConvertI64S(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -3116,7 +3152,9 @@ extension Executor {
     @inline(__always) func run_f32ConvertI64U(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32ConvertI64U(fp[w.a])
+        let accValue = NumericSemantics.f32ConvertI64U(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -3133,7 +3171,9 @@ extension Executor {
     @inline(__always) func run_f32DemoteF64(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32DemoteF64(fp[w.a])
+        let accValue = NumericSemantics.f32DemoteF64(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -3283,7 +3323,9 @@ extension Executor {
     @inline(__always) func run_f32ReinterpretI32(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.c] = NumericSemantics.f32ReinterpretI32(fp[w.a])
+        let accValue = NumericSemantics.f32ReinterpretI32(fp[w.a])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 1
         return true
     }
@@ -3613,7 +3655,9 @@ extension Executor {
         let ea = fp[w.b] &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4339,7 +4383,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Add(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4357,7 +4403,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Add(fp[w.a], fp[w.b])
-        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4375,7 +4423,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Add(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4393,7 +4443,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4411,7 +4463,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
-        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4429,7 +4483,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Sub(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4447,7 +4503,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4465,7 +4523,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
-        fp[w.c] = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4483,7 +4543,9 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let t = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
-        fp[w.c] = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        let accValue = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4951,7 +5013,9 @@ extension Executor {
         let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 2
         return true
     }
@@ -4971,7 +5035,9 @@ extension Executor {
         let ea = UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 3
         return true
     }
@@ -8022,6 +8088,443 @@ func swasm_op_f64MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_f32AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAccA") @inline(__always)
+func swasm_op_f32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32SubAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Sub(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32SubAccA") @inline(__always)
+func swasm_op_f32SubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Mul(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MulAccA") @inline(__always)
+func swasm_op_f32MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32DivAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Div(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32DivAccA") @inline(__always)
+func swasm_op_f32DivAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32DivAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MinAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Min(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MinAccA") @inline(__always)
+func swasm_op_f32MinAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MinAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MaxAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Max(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MaxAccA") @inline(__always)
+func swasm_op_f32MaxAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MaxAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32SqrtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Sqrt(UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32SqrtAccA") @inline(__always)
+func swasm_op_f32SqrtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SqrtAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32NegAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Neg(UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32NegAccA") @inline(__always)
+func swasm_op_f32NegAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32NegAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AbsAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Abs(UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AbsAccA") @inline(__always)
+func swasm_op_f32AbsAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AbsAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32EqAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Eq(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32EqAccA") @inline(__always)
+func swasm_op_f32EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32EqAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32GeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Ge(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32GeAccA") @inline(__always)
+func swasm_op_f32GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32GeAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32GtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Gt(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32GtAccA") @inline(__always)
+func swasm_op_f32GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32GtAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Le(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LeAccA") @inline(__always)
+func swasm_op_f32LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LeAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Lt(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LtAccA") @inline(__always)
+func swasm_op_f32LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LtAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32NeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Ne(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32NeAccA") @inline(__always)
+func swasm_op_f32NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32NeAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(fp[w.a], UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAccB") @inline(__always)
+func swasm_op_f32AddAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32SubAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Sub(fp[w.a], UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32SubAccB") @inline(__always)
+func swasm_op_f32SubAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MulAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Mul(fp[w.a], UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MulAccB") @inline(__always)
+func swasm_op_f32MulAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32DivAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Div(fp[w.a], UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32DivAccB") @inline(__always)
+func swasm_op_f32DivAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32DivAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAccAB") @inline(__always)
+func swasm_op_f32AddAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAccAB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MulAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Mul(UInt64(s.sacc.bitPattern), UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MulAccAB") @inline(__always)
+func swasm_op_f32MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulAccAB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64PromoteF32AccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64PromoteF32(UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64PromoteF32AccA") @inline(__always)
+func swasm_op_f64PromoteF32AccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64PromoteF32AccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32DemoteF64AccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32DemoteF64(s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32DemoteF64AccA") @inline(__always)
+func swasm_op_f32DemoteF64AccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32DemoteF64AccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i64ExtendI32SAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -8625,6 +9128,24 @@ func swasm_op_brIfF64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_brIfF32EqAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF32EqAccA") @inline(__always)
+func swasm_op_brIfF32EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32EqAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_brIfNotF64EqAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -8638,6 +9159,24 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64EqAccA") @inline(__always)
 func swasm_op_brIfNotF64EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64EqAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF32EqAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF32EqAccA") @inline(__always)
+func swasm_op_brIfNotF32EqAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32EqAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -8661,6 +9200,24 @@ func swasm_op_brIfF64GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_brIfF32GeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF32GeAccA") @inline(__always)
+func swasm_op_brIfF32GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32GeAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_brIfNotF64GeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -8674,6 +9231,24 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64GeAccA") @inline(__always)
 func swasm_op_brIfNotF64GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64GeAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF32GeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF32GeAccA") @inline(__always)
+func swasm_op_brIfNotF32GeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32GeAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -8697,6 +9272,24 @@ func swasm_op_brIfF64GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_brIfF32GtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF32GtAccA") @inline(__always)
+func swasm_op_brIfF32GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32GtAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_brIfNotF64GtAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -8710,6 +9303,24 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64GtAccA") @inline(__always)
 func swasm_op_brIfNotF64GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64GtAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF32GtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF32GtAccA") @inline(__always)
+func swasm_op_brIfNotF32GtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32GtAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -8733,6 +9344,24 @@ func swasm_op_brIfF64LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_brIfF32LeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF32LeAccA") @inline(__always)
+func swasm_op_brIfF32LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32LeAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_brIfNotF64LeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -8746,6 +9375,24 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64LeAccA") @inline(__always)
 func swasm_op_brIfNotF64LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64LeAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF32LeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF32LeAccA") @inline(__always)
+func swasm_op_brIfNotF32LeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32LeAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -8769,6 +9416,24 @@ func swasm_op_brIfF64LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_brIfF32LtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF32LtAccA") @inline(__always)
+func swasm_op_brIfF32LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32LtAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_brIfNotF64LtAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -8782,6 +9447,24 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64LtAccA") @inline(__always)
 func swasm_op_brIfNotF64LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64LtAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF32LtAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF32LtAccA") @inline(__always)
+func swasm_op_brIfNotF32LtAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32LtAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -8805,6 +9488,24 @@ func swasm_op_brIfF64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_brIfF32NeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfF32NeAccA") @inline(__always)
+func swasm_op_brIfF32NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfF32NeAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_brIfNotF64NeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -8818,6 +9519,24 @@ extension Executor {
 @_silgen_name("swasm_op_brIfNotF64NeAccA") @inline(__always)
 func swasm_op_brIfNotF64NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF64NeAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfNotF32NeAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfNotF32NeAccA") @inline(__always)
+func swasm_op_brIfNotF32NeAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfNotF32NeAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -8884,6 +9603,28 @@ extension Executor {
 @_silgen_name("swasm_op_f64LoadAccB") @inline(__always)
 func swasm_op_f64LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadAccB") @inline(__always)
+func swasm_op_f32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadAccB(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -9159,7 +9900,9 @@ extension Executor {
         let ea = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c)))) &+ s.pc[1]
         guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
         let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
-        fp[w.a] = UInt64(v)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
         s.pc += 3
         return true
     }
@@ -9362,6 +10105,25 @@ func swasm_op_f64StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_f32StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern)), as: UInt32.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32StoreAccA") @inline(__always)
+func swasm_op_f32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32Store8AccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -9452,6 +10214,25 @@ extension Executor {
 @_silgen_name("swasm_op_f64StoreAccB") @inline(__always)
 func swasm_op_f64StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32StoreAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32StoreAccB") @inline(__always)
+func swasm_op_f32StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32StoreAccB(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -9651,6 +10432,186 @@ extension Executor {
 @_silgen_name("swasm_op_f64MulMulAccA") @inline(__always)
 func swasm_op_f64MulMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64MulMulAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), fp[w.b])
+        let accValue = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAddAccA") @inline(__always)
+func swasm_op_f32AddAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddSubAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), fp[w.b])
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddSubAccA") @inline(__always)
+func swasm_op_f32AddSubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddSubAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddMulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), fp[w.b])
+        let accValue = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddMulAccA") @inline(__always)
+func swasm_op_f32AddMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddMulAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32SubAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f32Sub(UInt64(s.sacc.bitPattern), fp[w.b])
+        let accValue = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32SubAddAccA") @inline(__always)
+func swasm_op_f32SubAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32SubSubAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f32Sub(UInt64(s.sacc.bitPattern), fp[w.b])
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32SubSubAccA") @inline(__always)
+func swasm_op_f32SubSubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubSubAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32SubMulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f32Sub(UInt64(s.sacc.bitPattern), fp[w.b])
+        let accValue = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32SubMulAccA") @inline(__always)
+func swasm_op_f32SubMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32SubMulAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MulAddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f32Mul(UInt64(s.sacc.bitPattern), fp[w.b])
+        let accValue = NumericSemantics.f32Add(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MulAddAccA") @inline(__always)
+func swasm_op_f32MulAddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulAddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MulSubAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f32Mul(UInt64(s.sacc.bitPattern), fp[w.b])
+        let accValue = s.pc[1] & 0x1_0000 == 0 ? NumericSemantics.f32Sub(t, fp[Int(s.pc[1] & 0xFFFF)]) : NumericSemantics.f32Sub(fp[Int(s.pc[1] & 0xFFFF)], t)
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MulSubAccA") @inline(__always)
+func swasm_op_f32MulSubAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulSubAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32MulMulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let t = NumericSemantics.f32Mul(UInt64(s.sacc.bitPattern), fp[w.b])
+        let accValue = NumericSemantics.f32Mul(t, fp[Int(s.pc[1] & 0xFFFF)])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32MulMulAccA") @inline(__always)
+func swasm_op_f32MulMulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32MulMulAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -11315,20 +12276,33 @@ extension Opcode {
         case .brIfI64GeSAccA: 2
         case .brIfI64GeUAccA: 2
         case .brIfF64EqAccA: 2
+        case .brIfF32EqAccA: 2
         case .brIfNotF64EqAccA: 2
+        case .brIfNotF32EqAccA: 2
         case .brIfF64GeAccA: 2
+        case .brIfF32GeAccA: 2
         case .brIfNotF64GeAccA: 2
+        case .brIfNotF32GeAccA: 2
         case .brIfF64GtAccA: 2
+        case .brIfF32GtAccA: 2
         case .brIfNotF64GtAccA: 2
+        case .brIfNotF32GtAccA: 2
         case .brIfF64LeAccA: 2
+        case .brIfF32LeAccA: 2
         case .brIfNotF64LeAccA: 2
+        case .brIfNotF32LeAccA: 2
         case .brIfF64LtAccA: 2
+        case .brIfF32LtAccA: 2
         case .brIfNotF64LtAccA: 2
+        case .brIfNotF32LtAccA: 2
         case .brIfF64NeAccA: 2
+        case .brIfF32NeAccA: 2
         case .brIfNotF64NeAccA: 2
+        case .brIfNotF32NeAccA: 2
         case .i32LoadAccB: 2
         case .i64LoadAccB: 2
         case .f64LoadAccB: 2
+        case .f32LoadAccB: 2
         case .i32Load8SAccB: 2
         case .i32Load8UAccB: 2
         case .i32Load16SAccB: 2
@@ -11351,11 +12325,13 @@ extension Opcode {
         case .i32StoreAccA: 2
         case .i64StoreAccA: 2
         case .f64StoreAccA: 2
+        case .f32StoreAccA: 2
         case .i32Store8AccA: 2
         case .i32Store16AccA: 2
         case .i32StoreAccB: 2
         case .i64StoreAccB: 2
         case .f64StoreAccB: 2
+        case .f32StoreAccB: 2
         case .i32Store8AccB: 2
         case .f64AddAddAccA: 2
         case .f64AddSubAccA: 2
@@ -11366,6 +12342,15 @@ extension Opcode {
         case .f64MulAddAccA: 2
         case .f64MulSubAccA: 2
         case .f64MulMulAccA: 2
+        case .f32AddAddAccA: 2
+        case .f32AddSubAccA: 2
+        case .f32AddMulAccA: 2
+        case .f32SubAddAccA: 2
+        case .f32SubSubAccA: 2
+        case .f32SubMulAccA: 2
+        case .f32MulAddAccA: 2
+        case .f32MulSubAccA: 2
+        case .f32MulMulAccA: 2
         case .i32ShlAddAccA: 2
         case .i32AddAddAccA: 2
         case .i32MulAddAccA: 2
@@ -11394,7 +12379,7 @@ extension Opcode {
     var branchOffset: BranchOffset? {
         switch self {
         case .br, .brIf, .brIfNot, .brIfNull, .brIfNotNull, .brIfAccA, .brIfNotAccA: .word0
-        case .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfNotF64EqAccA, .brIfF64GeAccA, .brIfNotF64GeAccA, .brIfF64GtAccA, .brIfNotF64GtAccA, .brIfF64LeAccA, .brIfNotF64LeAccA, .brIfF64LtAccA, .brIfNotF64LtAccA, .brIfF64NeAccA, .brIfNotF64NeAccA: .word1
+        case .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA: .word1
         case .brTable: .table
         default: nil
         }
@@ -11564,12 +12549,14 @@ extension Opcode {
     var accumulatorEffect: AccumulatorEffect {
         switch self {
         case .select, .i32Load, .i64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32LoadPlusImm, .i64LoadPlusImm, .i32Load8UPlusImm, .i32Load8SPlusImm, .i32Load16UPlusImm, .i64Load8UPlusImm, .i64Load32UPlusImm, .i32LoadAccB, .i64LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadPlusImmAccB, .i64LoadPlusImmAccB, .i32Load8UPlusImmAccB, .i32Load8SPlusImmAccB, .i32Load16UPlusImmAccB, .i64Load8UPlusImmAccB, .i64Load32UPlusImmAccB, .selectAccC: .sets(.int, .a)
-        case .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32ReinterpretF32, .i64ReinterpretF64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i32AddImm, .i64AddImm, .i32ShlAdd, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32SubAdd, .i32AddShl, .i32ShrUAnd, .i32ShlOr, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64ShlOr, .i64ShrUXor, .i64XorRotl, .i64AndAdd, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i32MulAccAB, .i32AddImmAccA, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .i64MulAccAB, .i64AddImmAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .i32ShlAddAccA, .i32AddAddAccA, .i32MulAddAccA, .i32XorMulAccA, .i32MulXorAccA, .i32AndAddAccA, .i32SubAddAccA, .i32AddShlAccA, .i32ShrUAndAccA, .i32ShlOrAccA, .i64XorMulAccA, .i64MulXorAccA, .i64MulAddAccA, .i64AddAddAccA, .i64ShlOrAccA, .i64ShrUXorAccA, .i64XorRotlAccA, .i64AndAddAccA: .sets(.int, .c)
+        case .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32ReinterpretF32, .i64ReinterpretF64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i32AddImm, .i64AddImm, .i32ShlAdd, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32SubAdd, .i32AddShl, .i32ShrUAnd, .i32ShlOr, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64ShlOr, .i64ShrUXor, .i64XorRotl, .i64AndAdd, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i32MulAccAB, .i32AddImmAccA, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .i64MulAccAB, .i64AddImmAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .f32EqAccA, .f32GeAccA, .f32GtAccA, .f32LeAccA, .f32LtAccA, .f32NeAccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .i32ShlAddAccA, .i32AddAddAccA, .i32MulAddAccA, .i32XorMulAccA, .i32MulXorAccA, .i32AndAddAccA, .i32SubAddAccA, .i32AddShlAccA, .i32ShrUAndAccA, .i32ShlOrAccA, .i64XorMulAccA, .i64MulXorAccA, .i64MulAddAccA, .i64AddAddAccA, .i64ShlOrAccA, .i64ShrUXorAccA, .i64XorRotlAccA, .i64AndAddAccA: .sets(.int, .c)
         case .f64Load, .f64LoadIndexed, .f64LoadPlusImm, .f64LoadAccB, .f64LoadPlusImmAccB: .sets(.float, .a)
-        case .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .f64ReinterpretI64, .f64AddAdd, .f64AddSub, .f64AddMul, .f64SubAdd, .f64SubSub, .f64SubMul, .f64MulAdd, .f64MulSub, .f64MulMul, .f64AddAccA, .f64SubAccA, .f64MulAccA, .f64DivAccA, .f64MinAccA, .f64MaxAccA, .f64SqrtAccA, .f64NegAccA, .f64AbsAccA, .f64AddAccB, .f64SubAccB, .f64MulAccB, .f64DivAccB, .f64AddAccAB, .f64MulAccAB, .f64ConvertI32SAccA, .f64ConvertI32UAccA, .f64ConvertI64SAccA, .f64ConvertI64UAccA, .f64AddAddAccA, .f64AddSubAccA, .f64AddMulAccA, .f64SubAddAccA, .f64SubSubAccA, .f64SubMulAccA, .f64MulAddAccA, .f64MulSubAccA, .f64MulMulAccA: .sets(.float, .c)
-        case .copy, .const32, .const64, .globalGet, .f32Load, .f32LoadIndexed, .f32LoadPlusImm, .f32LoadPlusImmAccB: .writes(.a)
-        case .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f32ReinterpretI32, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .f32AddAdd, .f32AddSub, .f32AddMul, .f32SubAdd, .f32SubSub, .f32SubMul, .f32MulAdd, .f32MulSub, .f32MulMul: .writes(.c)
-        case .brIf, .brIfNot, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreIndexed, .i32Store8Indexed, .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm, .brIfAccA, .brIfNotAccA, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfNotF64EqAccA, .brIfF64GeAccA, .brIfNotF64GeAccA, .brIfF64GtAccA, .brIfNotF64GtAccA, .brIfF64LeAccA, .brIfNotF64LeAccA, .brIfF64LtAccA, .brIfNotF64LtAccA, .brIfF64NeAccA, .brIfNotF64NeAccA, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .i32Store8AccB: .none
+        case .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .f64ReinterpretI64, .f64AddAdd, .f64AddSub, .f64AddMul, .f64SubAdd, .f64SubSub, .f64SubMul, .f64MulAdd, .f64MulSub, .f64MulMul, .f64AddAccA, .f64SubAccA, .f64MulAccA, .f64DivAccA, .f64MinAccA, .f64MaxAccA, .f64SqrtAccA, .f64NegAccA, .f64AbsAccA, .f64AddAccB, .f64SubAccB, .f64MulAccB, .f64DivAccB, .f64AddAccAB, .f64MulAccAB, .f64PromoteF32AccA, .f64ConvertI32SAccA, .f64ConvertI32UAccA, .f64ConvertI64SAccA, .f64ConvertI64UAccA, .f64AddAddAccA, .f64AddSubAccA, .f64AddMulAccA, .f64SubAddAccA, .f64SubSubAccA, .f64SubMulAccA, .f64MulAddAccA, .f64MulSubAccA, .f64MulMulAccA: .sets(.float, .c)
+        case .f32Load, .f32LoadIndexed, .f32LoadPlusImm, .f32LoadAccB, .f32LoadPlusImmAccB: .sets(.float32, .a)
+        case .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f32ReinterpretI32, .f32AddAdd, .f32AddSub, .f32AddMul, .f32SubAdd, .f32SubSub, .f32SubMul, .f32MulAdd, .f32MulSub, .f32MulMul, .f32AddAccA, .f32SubAccA, .f32MulAccA, .f32DivAccA, .f32MinAccA, .f32MaxAccA, .f32SqrtAccA, .f32NegAccA, .f32AbsAccA, .f32AddAccB, .f32SubAccB, .f32MulAccB, .f32DivAccB, .f32AddAccAB, .f32MulAccAB, .f32DemoteF64AccA, .f32AddAddAccA, .f32AddSubAccA, .f32AddMulAccA, .f32SubAddAccA, .f32SubSubAccA, .f32SubMulAccA, .f32MulAddAccA, .f32MulSubAccA, .f32MulMulAccA: .sets(.float32, .c)
+        case .copy, .const32, .const64, .globalGet: .writes(.a)
+        case .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU: .writes(.c)
+        case .brIf, .brIfNot, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreIndexed, .i32Store8Indexed, .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm, .brIfAccA, .brIfNotAccA, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB: .none
         default: .clobbers
         }
     }
@@ -11664,6 +12651,29 @@ extension Opcode {
         case (.f64Div, .b): (.f64DivAccB, .float)
         case (.f64Add, .ab): (.f64AddAccAB, .float)
         case (.f64Mul, .ab): (.f64MulAccAB, .float)
+        case (.f32Add, .a): (.f32AddAccA, .float32)
+        case (.f32Sub, .a): (.f32SubAccA, .float32)
+        case (.f32Mul, .a): (.f32MulAccA, .float32)
+        case (.f32Div, .a): (.f32DivAccA, .float32)
+        case (.f32Min, .a): (.f32MinAccA, .float32)
+        case (.f32Max, .a): (.f32MaxAccA, .float32)
+        case (.f32Sqrt, .a): (.f32SqrtAccA, .float32)
+        case (.f32Neg, .a): (.f32NegAccA, .float32)
+        case (.f32Abs, .a): (.f32AbsAccA, .float32)
+        case (.f32Eq, .a): (.f32EqAccA, .float32)
+        case (.f32Ge, .a): (.f32GeAccA, .float32)
+        case (.f32Gt, .a): (.f32GtAccA, .float32)
+        case (.f32Le, .a): (.f32LeAccA, .float32)
+        case (.f32Lt, .a): (.f32LtAccA, .float32)
+        case (.f32Ne, .a): (.f32NeAccA, .float32)
+        case (.f32Add, .b): (.f32AddAccB, .float32)
+        case (.f32Sub, .b): (.f32SubAccB, .float32)
+        case (.f32Mul, .b): (.f32MulAccB, .float32)
+        case (.f32Div, .b): (.f32DivAccB, .float32)
+        case (.f32Add, .ab): (.f32AddAccAB, .float32)
+        case (.f32Mul, .ab): (.f32MulAccAB, .float32)
+        case (.f64PromoteF32, .a): (.f64PromoteF32AccA, .float32)
+        case (.f32DemoteF64, .a): (.f32DemoteF64AccA, .float)
         case (.i64ExtendI32S, .a): (.i64ExtendI32SAccA, .int)
         case (.i64ExtendI32U, .a): (.i64ExtendI32UAccA, .int)
         case (.i32WrapI64, .a): (.i32WrapI64AccA, .int)
@@ -11696,20 +12706,33 @@ extension Opcode {
         case (.brIfI64GeS, .a): (.brIfI64GeSAccA, .int)
         case (.brIfI64GeU, .a): (.brIfI64GeUAccA, .int)
         case (.brIfF64Eq, .a): (.brIfF64EqAccA, .float)
+        case (.brIfF32Eq, .a): (.brIfF32EqAccA, .float32)
         case (.brIfNotF64Eq, .a): (.brIfNotF64EqAccA, .float)
+        case (.brIfNotF32Eq, .a): (.brIfNotF32EqAccA, .float32)
         case (.brIfF64Ge, .a): (.brIfF64GeAccA, .float)
+        case (.brIfF32Ge, .a): (.brIfF32GeAccA, .float32)
         case (.brIfNotF64Ge, .a): (.brIfNotF64GeAccA, .float)
+        case (.brIfNotF32Ge, .a): (.brIfNotF32GeAccA, .float32)
         case (.brIfF64Gt, .a): (.brIfF64GtAccA, .float)
+        case (.brIfF32Gt, .a): (.brIfF32GtAccA, .float32)
         case (.brIfNotF64Gt, .a): (.brIfNotF64GtAccA, .float)
+        case (.brIfNotF32Gt, .a): (.brIfNotF32GtAccA, .float32)
         case (.brIfF64Le, .a): (.brIfF64LeAccA, .float)
+        case (.brIfF32Le, .a): (.brIfF32LeAccA, .float32)
         case (.brIfNotF64Le, .a): (.brIfNotF64LeAccA, .float)
+        case (.brIfNotF32Le, .a): (.brIfNotF32LeAccA, .float32)
         case (.brIfF64Lt, .a): (.brIfF64LtAccA, .float)
+        case (.brIfF32Lt, .a): (.brIfF32LtAccA, .float32)
         case (.brIfNotF64Lt, .a): (.brIfNotF64LtAccA, .float)
+        case (.brIfNotF32Lt, .a): (.brIfNotF32LtAccA, .float32)
         case (.brIfF64Ne, .a): (.brIfF64NeAccA, .float)
+        case (.brIfF32Ne, .a): (.brIfF32NeAccA, .float32)
         case (.brIfNotF64Ne, .a): (.brIfNotF64NeAccA, .float)
+        case (.brIfNotF32Ne, .a): (.brIfNotF32NeAccA, .float32)
         case (.i32Load, .b): (.i32LoadAccB, .int)
         case (.i64Load, .b): (.i64LoadAccB, .int)
         case (.f64Load, .b): (.f64LoadAccB, .int)
+        case (.f32Load, .b): (.f32LoadAccB, .int)
         case (.i32Load8S, .b): (.i32Load8SAccB, .int)
         case (.i32Load8U, .b): (.i32Load8UAccB, .int)
         case (.i32Load16S, .b): (.i32Load16SAccB, .int)
@@ -11732,11 +12755,13 @@ extension Opcode {
         case (.i32Store, .a): (.i32StoreAccA, .int)
         case (.i64Store, .a): (.i64StoreAccA, .int)
         case (.f64Store, .a): (.f64StoreAccA, .float)
+        case (.f32Store, .a): (.f32StoreAccA, .float32)
         case (.i32Store8, .a): (.i32Store8AccA, .int)
         case (.i32Store16, .a): (.i32Store16AccA, .int)
         case (.i32Store, .b): (.i32StoreAccB, .int)
         case (.i64Store, .b): (.i64StoreAccB, .int)
         case (.f64Store, .b): (.f64StoreAccB, .int)
+        case (.f32Store, .b): (.f32StoreAccB, .int)
         case (.i32Store8, .b): (.i32Store8AccB, .int)
         case (.f64AddAdd, .a): (.f64AddAddAccA, .float)
         case (.f64AddSub, .a): (.f64AddSubAccA, .float)
@@ -11747,6 +12772,15 @@ extension Opcode {
         case (.f64MulAdd, .a): (.f64MulAddAccA, .float)
         case (.f64MulSub, .a): (.f64MulSubAccA, .float)
         case (.f64MulMul, .a): (.f64MulMulAccA, .float)
+        case (.f32AddAdd, .a): (.f32AddAddAccA, .float32)
+        case (.f32AddSub, .a): (.f32AddSubAccA, .float32)
+        case (.f32AddMul, .a): (.f32AddMulAccA, .float32)
+        case (.f32SubAdd, .a): (.f32SubAddAccA, .float32)
+        case (.f32SubSub, .a): (.f32SubSubAccA, .float32)
+        case (.f32SubMul, .a): (.f32SubMulAccA, .float32)
+        case (.f32MulAdd, .a): (.f32MulAddAccA, .float32)
+        case (.f32MulSub, .a): (.f32MulSubAccA, .float32)
+        case (.f32MulMul, .a): (.f32MulMulAccA, .float32)
         case (.i32ShlAdd, .a): (.i32ShlAddAccA, .int)
         case (.i32AddAdd, .a): (.i32AddAddAccA, .int)
         case (.i32MulAdd, .a): (.i32MulAddAccA, .int)
@@ -11869,6 +12903,29 @@ extension Opcode {
         case .f64DivAccB: .f64Div
         case .f64AddAccAB: .f64Add
         case .f64MulAccAB: .f64Mul
+        case .f32AddAccA: .f32Add
+        case .f32SubAccA: .f32Sub
+        case .f32MulAccA: .f32Mul
+        case .f32DivAccA: .f32Div
+        case .f32MinAccA: .f32Min
+        case .f32MaxAccA: .f32Max
+        case .f32SqrtAccA: .f32Sqrt
+        case .f32NegAccA: .f32Neg
+        case .f32AbsAccA: .f32Abs
+        case .f32EqAccA: .f32Eq
+        case .f32GeAccA: .f32Ge
+        case .f32GtAccA: .f32Gt
+        case .f32LeAccA: .f32Le
+        case .f32LtAccA: .f32Lt
+        case .f32NeAccA: .f32Ne
+        case .f32AddAccB: .f32Add
+        case .f32SubAccB: .f32Sub
+        case .f32MulAccB: .f32Mul
+        case .f32DivAccB: .f32Div
+        case .f32AddAccAB: .f32Add
+        case .f32MulAccAB: .f32Mul
+        case .f64PromoteF32AccA: .f64PromoteF32
+        case .f32DemoteF64AccA: .f32DemoteF64
         case .i64ExtendI32SAccA: .i64ExtendI32S
         case .i64ExtendI32UAccA: .i64ExtendI32U
         case .i32WrapI64AccA: .i32WrapI64
@@ -11901,20 +12958,33 @@ extension Opcode {
         case .brIfI64GeSAccA: .brIfI64GeS
         case .brIfI64GeUAccA: .brIfI64GeU
         case .brIfF64EqAccA: .brIfF64Eq
+        case .brIfF32EqAccA: .brIfF32Eq
         case .brIfNotF64EqAccA: .brIfNotF64Eq
+        case .brIfNotF32EqAccA: .brIfNotF32Eq
         case .brIfF64GeAccA: .brIfF64Ge
+        case .brIfF32GeAccA: .brIfF32Ge
         case .brIfNotF64GeAccA: .brIfNotF64Ge
+        case .brIfNotF32GeAccA: .brIfNotF32Ge
         case .brIfF64GtAccA: .brIfF64Gt
+        case .brIfF32GtAccA: .brIfF32Gt
         case .brIfNotF64GtAccA: .brIfNotF64Gt
+        case .brIfNotF32GtAccA: .brIfNotF32Gt
         case .brIfF64LeAccA: .brIfF64Le
+        case .brIfF32LeAccA: .brIfF32Le
         case .brIfNotF64LeAccA: .brIfNotF64Le
+        case .brIfNotF32LeAccA: .brIfNotF32Le
         case .brIfF64LtAccA: .brIfF64Lt
+        case .brIfF32LtAccA: .brIfF32Lt
         case .brIfNotF64LtAccA: .brIfNotF64Lt
+        case .brIfNotF32LtAccA: .brIfNotF32Lt
         case .brIfF64NeAccA: .brIfF64Ne
+        case .brIfF32NeAccA: .brIfF32Ne
         case .brIfNotF64NeAccA: .brIfNotF64Ne
+        case .brIfNotF32NeAccA: .brIfNotF32Ne
         case .i32LoadAccB: .i32Load
         case .i64LoadAccB: .i64Load
         case .f64LoadAccB: .f64Load
+        case .f32LoadAccB: .f32Load
         case .i32Load8SAccB: .i32Load8S
         case .i32Load8UAccB: .i32Load8U
         case .i32Load16SAccB: .i32Load16S
@@ -11937,11 +13007,13 @@ extension Opcode {
         case .i32StoreAccA: .i32Store
         case .i64StoreAccA: .i64Store
         case .f64StoreAccA: .f64Store
+        case .f32StoreAccA: .f32Store
         case .i32Store8AccA: .i32Store8
         case .i32Store16AccA: .i32Store16
         case .i32StoreAccB: .i32Store
         case .i64StoreAccB: .i64Store
         case .f64StoreAccB: .f64Store
+        case .f32StoreAccB: .f32Store
         case .i32Store8AccB: .i32Store8
         case .f64AddAddAccA: .f64AddAdd
         case .f64AddSubAccA: .f64AddSub
@@ -11952,6 +13024,15 @@ extension Opcode {
         case .f64MulAddAccA: .f64MulAdd
         case .f64MulSubAccA: .f64MulSub
         case .f64MulMulAccA: .f64MulMul
+        case .f32AddAddAccA: .f32AddAdd
+        case .f32AddSubAccA: .f32AddSub
+        case .f32AddMulAccA: .f32AddMul
+        case .f32SubAddAccA: .f32SubAdd
+        case .f32SubSubAccA: .f32SubSub
+        case .f32SubMulAccA: .f32SubMul
+        case .f32MulAddAccA: .f32MulAdd
+        case .f32MulSubAccA: .f32MulSub
+        case .f32MulMulAccA: .f32MulMul
         case .i32ShlAddAccA: .i32ShlAdd
         case .i32AddAddAccA: .i32AddAdd
         case .i32MulAddAccA: .i32MulAdd

@@ -1152,6 +1152,29 @@ enum Opcode: UInt16 {
     case f64DivAccB
     case f64AddAccAB
     case f64MulAccAB
+    case f32AddAccA
+    case f32SubAccA
+    case f32MulAccA
+    case f32DivAccA
+    case f32MinAccA
+    case f32MaxAccA
+    case f32SqrtAccA
+    case f32NegAccA
+    case f32AbsAccA
+    case f32EqAccA
+    case f32GeAccA
+    case f32GtAccA
+    case f32LeAccA
+    case f32LtAccA
+    case f32NeAccA
+    case f32AddAccB
+    case f32SubAccB
+    case f32MulAccB
+    case f32DivAccB
+    case f32AddAccAB
+    case f32MulAccAB
+    case f64PromoteF32AccA
+    case f32DemoteF64AccA
     case i64ExtendI32SAccA
     case i64ExtendI32UAccA
     case i32WrapI64AccA
@@ -1184,20 +1207,33 @@ enum Opcode: UInt16 {
     case brIfI64GeSAccA
     case brIfI64GeUAccA
     case brIfF64EqAccA
+    case brIfF32EqAccA
     case brIfNotF64EqAccA
+    case brIfNotF32EqAccA
     case brIfF64GeAccA
+    case brIfF32GeAccA
     case brIfNotF64GeAccA
+    case brIfNotF32GeAccA
     case brIfF64GtAccA
+    case brIfF32GtAccA
     case brIfNotF64GtAccA
+    case brIfNotF32GtAccA
     case brIfF64LeAccA
+    case brIfF32LeAccA
     case brIfNotF64LeAccA
+    case brIfNotF32LeAccA
     case brIfF64LtAccA
+    case brIfF32LtAccA
     case brIfNotF64LtAccA
+    case brIfNotF32LtAccA
     case brIfF64NeAccA
+    case brIfF32NeAccA
     case brIfNotF64NeAccA
+    case brIfNotF32NeAccA
     case i32LoadAccB
     case i64LoadAccB
     case f64LoadAccB
+    case f32LoadAccB
     case i32Load8SAccB
     case i32Load8UAccB
     case i32Load16SAccB
@@ -1220,11 +1256,13 @@ enum Opcode: UInt16 {
     case i32StoreAccA
     case i64StoreAccA
     case f64StoreAccA
+    case f32StoreAccA
     case i32Store8AccA
     case i32Store16AccA
     case i32StoreAccB
     case i64StoreAccB
     case f64StoreAccB
+    case f32StoreAccB
     case i32Store8AccB
     case f64AddAddAccA
     case f64AddSubAccA
@@ -1235,6 +1273,15 @@ enum Opcode: UInt16 {
     case f64MulAddAccA
     case f64MulSubAccA
     case f64MulMulAccA
+    case f32AddAddAccA
+    case f32AddSubAccA
+    case f32AddMulAccA
+    case f32SubAddAccA
+    case f32SubSubAccA
+    case f32SubMulAccA
+    case f32MulAddAccA
+    case f32MulSubAccA
+    case f32MulMulAccA
     case i32ShlAddAccA
     case i32AddAddAccA
     case i32MulAddAccA
@@ -1258,5 +1305,5 @@ enum Opcode: UInt16 {
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 556
+    static let caseCount = 603
 }

@@ -25,11 +25,12 @@ typedef struct swasm_regs {
     double facc;
     void *frame;
     int64_t ticks;
+    float sacc;
 } swasm_regs;
 
-typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks);
+typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks, float sacc);
 
-#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks)
+#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks, float sacc)
 
 SWASM_HANDLER(i32Eqz);
 SWASM_HANDLER(i32Eq);
@@ -472,6 +473,29 @@ SWASM_HANDLER(f64MulAccB);
 SWASM_HANDLER(f64DivAccB);
 SWASM_HANDLER(f64AddAccAB);
 SWASM_HANDLER(f64MulAccAB);
+SWASM_HANDLER(f32AddAccA);
+SWASM_HANDLER(f32SubAccA);
+SWASM_HANDLER(f32MulAccA);
+SWASM_HANDLER(f32DivAccA);
+SWASM_HANDLER(f32MinAccA);
+SWASM_HANDLER(f32MaxAccA);
+SWASM_HANDLER(f32SqrtAccA);
+SWASM_HANDLER(f32NegAccA);
+SWASM_HANDLER(f32AbsAccA);
+SWASM_HANDLER(f32EqAccA);
+SWASM_HANDLER(f32GeAccA);
+SWASM_HANDLER(f32GtAccA);
+SWASM_HANDLER(f32LeAccA);
+SWASM_HANDLER(f32LtAccA);
+SWASM_HANDLER(f32NeAccA);
+SWASM_HANDLER(f32AddAccB);
+SWASM_HANDLER(f32SubAccB);
+SWASM_HANDLER(f32MulAccB);
+SWASM_HANDLER(f32DivAccB);
+SWASM_HANDLER(f32AddAccAB);
+SWASM_HANDLER(f32MulAccAB);
+SWASM_HANDLER(f64PromoteF32AccA);
+SWASM_HANDLER(f32DemoteF64AccA);
 SWASM_HANDLER(i64ExtendI32SAccA);
 SWASM_HANDLER(i64ExtendI32UAccA);
 SWASM_HANDLER(i32WrapI64AccA);
@@ -504,20 +528,33 @@ SWASM_HANDLER(brIfI64LeUAccA);
 SWASM_HANDLER(brIfI64GeSAccA);
 SWASM_HANDLER(brIfI64GeUAccA);
 SWASM_HANDLER(brIfF64EqAccA);
+SWASM_HANDLER(brIfF32EqAccA);
 SWASM_HANDLER(brIfNotF64EqAccA);
+SWASM_HANDLER(brIfNotF32EqAccA);
 SWASM_HANDLER(brIfF64GeAccA);
+SWASM_HANDLER(brIfF32GeAccA);
 SWASM_HANDLER(brIfNotF64GeAccA);
+SWASM_HANDLER(brIfNotF32GeAccA);
 SWASM_HANDLER(brIfF64GtAccA);
+SWASM_HANDLER(brIfF32GtAccA);
 SWASM_HANDLER(brIfNotF64GtAccA);
+SWASM_HANDLER(brIfNotF32GtAccA);
 SWASM_HANDLER(brIfF64LeAccA);
+SWASM_HANDLER(brIfF32LeAccA);
 SWASM_HANDLER(brIfNotF64LeAccA);
+SWASM_HANDLER(brIfNotF32LeAccA);
 SWASM_HANDLER(brIfF64LtAccA);
+SWASM_HANDLER(brIfF32LtAccA);
 SWASM_HANDLER(brIfNotF64LtAccA);
+SWASM_HANDLER(brIfNotF32LtAccA);
 SWASM_HANDLER(brIfF64NeAccA);
+SWASM_HANDLER(brIfF32NeAccA);
 SWASM_HANDLER(brIfNotF64NeAccA);
+SWASM_HANDLER(brIfNotF32NeAccA);
 SWASM_HANDLER(i32LoadAccB);
 SWASM_HANDLER(i64LoadAccB);
 SWASM_HANDLER(f64LoadAccB);
+SWASM_HANDLER(f32LoadAccB);
 SWASM_HANDLER(i32Load8SAccB);
 SWASM_HANDLER(i32Load8UAccB);
 SWASM_HANDLER(i32Load16SAccB);
@@ -540,11 +577,13 @@ SWASM_HANDLER(i64Load32UPlusImmAccB);
 SWASM_HANDLER(i32StoreAccA);
 SWASM_HANDLER(i64StoreAccA);
 SWASM_HANDLER(f64StoreAccA);
+SWASM_HANDLER(f32StoreAccA);
 SWASM_HANDLER(i32Store8AccA);
 SWASM_HANDLER(i32Store16AccA);
 SWASM_HANDLER(i32StoreAccB);
 SWASM_HANDLER(i64StoreAccB);
 SWASM_HANDLER(f64StoreAccB);
+SWASM_HANDLER(f32StoreAccB);
 SWASM_HANDLER(i32Store8AccB);
 SWASM_HANDLER(f64AddAddAccA);
 SWASM_HANDLER(f64AddSubAccA);
@@ -555,6 +594,15 @@ SWASM_HANDLER(f64SubMulAccA);
 SWASM_HANDLER(f64MulAddAccA);
 SWASM_HANDLER(f64MulSubAccA);
 SWASM_HANDLER(f64MulMulAccA);
+SWASM_HANDLER(f32AddAddAccA);
+SWASM_HANDLER(f32AddSubAccA);
+SWASM_HANDLER(f32AddMulAccA);
+SWASM_HANDLER(f32SubAddAccA);
+SWASM_HANDLER(f32SubSubAccA);
+SWASM_HANDLER(f32SubMulAccA);
+SWASM_HANDLER(f32MulAddAccA);
+SWASM_HANDLER(f32MulSubAccA);
+SWASM_HANDLER(f32MulMulAccA);
 SWASM_HANDLER(i32ShlAddAccA);
 SWASM_HANDLER(i32AddAddAccA);
 SWASM_HANDLER(i32MulAddAccA);
@@ -1033,6 +1081,29 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f64DivAccB,
     swasm_h_f64AddAccAB,
     swasm_h_f64MulAccAB,
+    swasm_h_f32AddAccA,
+    swasm_h_f32SubAccA,
+    swasm_h_f32MulAccA,
+    swasm_h_f32DivAccA,
+    swasm_h_f32MinAccA,
+    swasm_h_f32MaxAccA,
+    swasm_h_f32SqrtAccA,
+    swasm_h_f32NegAccA,
+    swasm_h_f32AbsAccA,
+    swasm_h_f32EqAccA,
+    swasm_h_f32GeAccA,
+    swasm_h_f32GtAccA,
+    swasm_h_f32LeAccA,
+    swasm_h_f32LtAccA,
+    swasm_h_f32NeAccA,
+    swasm_h_f32AddAccB,
+    swasm_h_f32SubAccB,
+    swasm_h_f32MulAccB,
+    swasm_h_f32DivAccB,
+    swasm_h_f32AddAccAB,
+    swasm_h_f32MulAccAB,
+    swasm_h_f64PromoteF32AccA,
+    swasm_h_f32DemoteF64AccA,
     swasm_h_i64ExtendI32SAccA,
     swasm_h_i64ExtendI32UAccA,
     swasm_h_i32WrapI64AccA,
@@ -1065,20 +1136,33 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_brIfI64GeSAccA,
     swasm_h_brIfI64GeUAccA,
     swasm_h_brIfF64EqAccA,
+    swasm_h_brIfF32EqAccA,
     swasm_h_brIfNotF64EqAccA,
+    swasm_h_brIfNotF32EqAccA,
     swasm_h_brIfF64GeAccA,
+    swasm_h_brIfF32GeAccA,
     swasm_h_brIfNotF64GeAccA,
+    swasm_h_brIfNotF32GeAccA,
     swasm_h_brIfF64GtAccA,
+    swasm_h_brIfF32GtAccA,
     swasm_h_brIfNotF64GtAccA,
+    swasm_h_brIfNotF32GtAccA,
     swasm_h_brIfF64LeAccA,
+    swasm_h_brIfF32LeAccA,
     swasm_h_brIfNotF64LeAccA,
+    swasm_h_brIfNotF32LeAccA,
     swasm_h_brIfF64LtAccA,
+    swasm_h_brIfF32LtAccA,
     swasm_h_brIfNotF64LtAccA,
+    swasm_h_brIfNotF32LtAccA,
     swasm_h_brIfF64NeAccA,
+    swasm_h_brIfF32NeAccA,
     swasm_h_brIfNotF64NeAccA,
+    swasm_h_brIfNotF32NeAccA,
     swasm_h_i32LoadAccB,
     swasm_h_i64LoadAccB,
     swasm_h_f64LoadAccB,
+    swasm_h_f32LoadAccB,
     swasm_h_i32Load8SAccB,
     swasm_h_i32Load8UAccB,
     swasm_h_i32Load16SAccB,
@@ -1101,11 +1185,13 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i32StoreAccA,
     swasm_h_i64StoreAccA,
     swasm_h_f64StoreAccA,
+    swasm_h_f32StoreAccA,
     swasm_h_i32Store8AccA,
     swasm_h_i32Store16AccA,
     swasm_h_i32StoreAccB,
     swasm_h_i64StoreAccB,
     swasm_h_f64StoreAccB,
+    swasm_h_f32StoreAccB,
     swasm_h_i32Store8AccB,
     swasm_h_f64AddAddAccA,
     swasm_h_f64AddSubAccA,
@@ -1116,6 +1202,15 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f64MulAddAccA,
     swasm_h_f64MulSubAccA,
     swasm_h_f64MulMulAccA,
+    swasm_h_f32AddAddAccA,
+    swasm_h_f32AddSubAccA,
+    swasm_h_f32AddMulAccA,
+    swasm_h_f32SubAddAccA,
+    swasm_h_f32SubSubAccA,
+    swasm_h_f32SubMulAccA,
+    swasm_h_f32MulAddAccA,
+    swasm_h_f32MulSubAccA,
+    swasm_h_f32MulMulAccA,
     swasm_h_i32ShlAddAccA,
     swasm_h_i32AddAddAccA,
     swasm_h_i32MulAddAccA,
@@ -1556,62 +1651,15 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 
 #define SWASM_BODY(name) \
     __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \
-    swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc, frame, ticks}; \
+    swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc, frame, ticks, sacc}; \
     uintptr_t go; \
     [[clang::always_inline]] go = swasm_op_##name(&r); \
     if (!go) return; \
-    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc, r.frame, r.ticks);
+    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc, r.frame, r.ticks, r.sacc);
 
 // no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory
 // functions: a plain no_builtin would also turn sqrt into a libm call).
@@ -2056,6 +2104,29 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64DivAccB) { SWASM_BODY(f64DivAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccAB) { SWASM_BODY(f64AddAccAB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAccAB) { SWASM_BODY(f64MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccA) { SWASM_BODY(f32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubAccA) { SWASM_BODY(f32SubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulAccA) { SWASM_BODY(f32MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32DivAccA) { SWASM_BODY(f32DivAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MinAccA) { SWASM_BODY(f32MinAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MaxAccA) { SWASM_BODY(f32MaxAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SqrtAccA) { SWASM_BODY(f32SqrtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32NegAccA) { SWASM_BODY(f32NegAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AbsAccA) { SWASM_BODY(f32AbsAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32EqAccA) { SWASM_BODY(f32EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32GeAccA) { SWASM_BODY(f32GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32GtAccA) { SWASM_BODY(f32GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LeAccA) { SWASM_BODY(f32LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LtAccA) { SWASM_BODY(f32LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32NeAccA) { SWASM_BODY(f32NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccB) { SWASM_BODY(f32AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubAccB) { SWASM_BODY(f32SubAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulAccB) { SWASM_BODY(f32MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32DivAccB) { SWASM_BODY(f32DivAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccAB) { SWASM_BODY(f32AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulAccAB) { SWASM_BODY(f32MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64PromoteF32AccA) { SWASM_BODY(f64PromoteF32AccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32DemoteF64AccA) { SWASM_BODY(f32DemoteF64AccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32SAccA) { SWASM_BODY(i64ExtendI32SAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UAccA) { SWASM_BODY(i64ExtendI32UAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32WrapI64AccA) { SWASM_BODY(i32WrapI64AccA) }
@@ -2088,20 +2159,33 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeSAccA) { SWASM_BODY(brIfI64GeSAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeUAccA) { SWASM_BODY(brIfI64GeUAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64EqAccA) { SWASM_BODY(brIfF64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32EqAccA) { SWASM_BODY(brIfF32EqAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64EqAccA) { SWASM_BODY(brIfNotF64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32EqAccA) { SWASM_BODY(brIfNotF32EqAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64GeAccA) { SWASM_BODY(brIfF64GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32GeAccA) { SWASM_BODY(brIfF32GeAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64GeAccA) { SWASM_BODY(brIfNotF64GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32GeAccA) { SWASM_BODY(brIfNotF32GeAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64GtAccA) { SWASM_BODY(brIfF64GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32GtAccA) { SWASM_BODY(brIfF32GtAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64GtAccA) { SWASM_BODY(brIfNotF64GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32GtAccA) { SWASM_BODY(brIfNotF32GtAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64LeAccA) { SWASM_BODY(brIfF64LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32LeAccA) { SWASM_BODY(brIfF32LeAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64LeAccA) { SWASM_BODY(brIfNotF64LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32LeAccA) { SWASM_BODY(brIfNotF32LeAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64LtAccA) { SWASM_BODY(brIfF64LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32LtAccA) { SWASM_BODY(brIfF32LtAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64LtAccA) { SWASM_BODY(brIfNotF64LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32LtAccA) { SWASM_BODY(brIfNotF32LtAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64NeAccA) { SWASM_BODY(brIfF64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32NeAccA) { SWASM_BODY(brIfF32NeAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64NeAccA) { SWASM_BODY(brIfNotF64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32NeAccA) { SWASM_BODY(brIfNotF32NeAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccB) { SWASM_BODY(i32LoadAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadAccB) { SWASM_BODY(i64LoadAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccB) { SWASM_BODY(f64LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccB) { SWASM_BODY(f32LoadAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SAccB) { SWASM_BODY(i32Load8SAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UAccB) { SWASM_BODY(i32Load8UAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16SAccB) { SWASM_BODY(i32Load16SAccB) }
@@ -2124,11 +2208,13 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccA) { SWASM_BODY(i32StoreAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreAccA) { SWASM_BODY(i64StoreAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccA) { SWASM_BODY(f64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccA) { SWASM_BODY(f32StoreAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8AccA) { SWASM_BODY(i32Store8AccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store16AccA) { SWASM_BODY(i32Store16AccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccB) { SWASM_BODY(i32StoreAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreAccB) { SWASM_BODY(i64StoreAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccB) { SWASM_BODY(f64StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccB) { SWASM_BODY(f32StoreAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8AccB) { SWASM_BODY(i32Store8AccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAddAccA) { SWASM_BODY(f64AddAddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddSubAccA) { SWASM_BODY(f64AddSubAccA) }
@@ -2139,6 +2225,15 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAddAccA) { SWASM_BODY(f64MulAddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulSubAccA) { SWASM_BODY(f64MulSubAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulMulAccA) { SWASM_BODY(f64MulMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAddAccA) { SWASM_BODY(f32AddAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddSubAccA) { SWASM_BODY(f32AddSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddMulAccA) { SWASM_BODY(f32AddMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubAddAccA) { SWASM_BODY(f32SubAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubSubAccA) { SWASM_BODY(f32SubSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubMulAccA) { SWASM_BODY(f32SubMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulAddAccA) { SWASM_BODY(f32MulAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulSubAccA) { SWASM_BODY(f32MulSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulMulAccA) { SWASM_BODY(f32MulMulAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAddAccA) { SWASM_BODY(i32ShlAddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAddAccA) { SWASM_BODY(i32AddAddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAddAccA) { SWASM_BODY(i32MulAddAccA) }
@@ -2162,7 +2257,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
     swasm_regs *r = (swasm_regs *)regs;
-    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, r->ticks);
+    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, r->ticks, r->sacc);
 }
 
 #endif
