@@ -178,7 +178,9 @@ SEQUENCES = [('i32AddImm', 'i32AddImm'), ('i32Shl', 'i32AddImm'), ('i32AddImm', 
              ('i32Load', 'i32Load'), ('i32Store', 'i32Store'), ('i32AddImm', 'brIf'), ('i32LtU', 'select'),
              ('i32Store', 'i32AddImm'), ('i32AddImm', 'br'), ('i32Load', 'i32ShrU'), ('i32AddImm', 'i32Load'),
              ('i32Add', 'i32Load8U'), ('i32Load', 'brIf'), ('const32', 'brIfI32Ne'), ('i32Store', 'i32Load'),
-             ('i32Shl', 'i32StoreIndexed'), ('i32Load', 'brIfNot'), ('i32Add', 'i32Store')]
+             ('i32Shl', 'i32StoreIndexed'), ('i32Load', 'brIfNot'), ('i32Add', 'i32Store'),
+             # 3x + 1 style: a multiplication by a constant, then an add-immediate
+             ('i32Mul', 'i32AddImm'), ('i64Mul', 'i64AddImm')]
 def sequence_name(a, b): return a + 'Then' + b[0].upper() + b[1:]
 OTHER += [sequence_name(a, b) for a, b in SEQUENCES]
 
@@ -249,6 +251,11 @@ def acc_variant_name(base, which): return base + 'Acc' + which
 for base, which, cls in ACC_CONSUMERS:
     if base in PRODUCERS: PRODUCERS[acc_variant_name(base, which)] = PRODUCERS[base]
 OTHER += [acc_variant_name(base, which) for base, which, _ in ACC_CONSUMERS]
+# Sequences whose second instruction reads the first one's result from the accumulator (the first body sets
+# it): the handler then needs no store-to-load round trip between its two halves.
+ACC_SEQUENCES = [(a, acc_variant_name(b, which)) for a, b in SEQUENCES if a in PRODUCERS
+                 for base, which, cls in ACC_CONSUMERS if base == b and cls == PRODUCERS[a][0]]
+OTHER += [sequence_name(a, b) for a, b in ACC_SEQUENCES]
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
 out.append('/// Between 257 and 1024 cases: an opcode is two bytes whose raw value fits 10 bits (`Opcode(unchecked:)` relies on it).')
 out.append('enum Opcode: UInt16 {')
@@ -411,7 +418,8 @@ for base, which, cls in ACC_CONSUMERS:
         assert f'fp[w.{field}]' in text, (base, which)
         text = text.replace(f'fp[w.{field}]', acc)
     groups.append(([acc_variant_name(base, which)], text.split('\n')))
-for a, b in SEQUENCES:
+    body_of[acc_variant_name(base, which)] = text.split('\n')
+for a, b in SEQUENCES + ACC_SEQUENCES:
     first, second = body_of[a], body_of[b]
     assert re.fullmatch(r's\.pc \+= \d', first[-1].strip()), (a, first)
     assert not any(re.search(r'\b(try|throw|break)\b|s\.pc \+=', l) for l in first[:-1]), (a, first)
@@ -497,11 +505,11 @@ for c in ADDIMM_BRANCHES:
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The sequence handler that runs `first` then `second` (both one-word instructions).',
             '    static func sequence(_ first: Opcode, _ second: Opcode) -> Opcode? {', '        switch (first, second) {']
-for a, b in SEQUENCES: lengths.append(f'        case (.{a}, .{b}): .{sequence_name(a, b)}')
+for a, b in SEQUENCES + ACC_SEQUENCES: lengths.append(f'        case (.{a}, .{b}): .{sequence_name(a, b)}')
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The first instruction of a sequence (the second keeps its own word, opcode included).',
             '    var sequenceFirst: Opcode? {', '        switch self {']
-for a, b in SEQUENCES: lengths.append(f'        case .{sequence_name(a, b)}: .{a}')
+for a, b in SEQUENCES + ACC_SEQUENCES: lengths.append(f'        case .{sequence_name(a, b)}: .{a}')
 lengths += ['        default: nil', '        }', '    }', '']
 # What each instruction does to the accumulators (Translator.useAccumulators): producers set one from a
 # result field; `writes` instructions only overwrite one slot; neutral ones touch no slot (stores, and

@@ -265,6 +265,16 @@ struct Translator {
             defer { i += op == .brTable ? 2 + Int(w.hi32) : (op.sequenceFirst ?? op).length }
             if let first = op.sequenceFirst {
                 apply(first, w)
+                // The second half reads the first's result from the accumulator where such a sequence exists.
+                let second = code[i + first.length], op2 = Opcode(unchecked: second)
+                for operands in [AccumulatorOperands.ab, .a, .b, .c] {
+                    guard operands != .ab || second.a == second.b,
+                          let (v, cls) = op2.accumulatorVariant(operands),
+                          holds(operands == .b ? second.b : operands == .c ? second.c : second.a, cls),
+                          let sequence = Opcode.sequence(first, v) else { continue }
+                    code[i] = (w & ~0xFFFF) | UInt64(sequence.rawValue)
+                    break
+                }
                 insideSequence = true
                 continue
             }

@@ -46,6 +46,24 @@ import WasmText
         #expect(try call(s, i, "ints", [11, 0]) == [UInt64(bitPattern: 100 - 121)])
     }
 
+    @Test func sequencesPassTheValueThroughTheAccumulator() throws {
+        let wat = """
+            (module
+              (func (export "collatz") (param i64) (result i64)
+                (i64.add (i64.mul (local.get 0) (i64.const 3)) (i64.const 1)))
+              (func (export "shl") (param i32 i32) (result i32)
+                (i32.add (i32.shl (local.get 0) (local.get 1)) (i32.const -5))))
+            """
+        let code = try disassembly(wat)
+        #expect(code.contains("i64MulThenI64AddImmAccA"))
+        #expect(code.contains("i32ShlThenI32AddImmAccA"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "collatz", [27]) == [82])
+        #expect(try call(s, i, "collatz", [UInt64.max]) == [UInt64.max &- 1])
+        #expect(try call(s, i, "shl", [3, 4]) == [43])
+        #expect(try call(s, i, "shl", [0, 4]) == [UInt64(UInt32(bitPattern: -5))])
+    }
+
     @Test func swappedComparisonsKeepTheirMeaning() throws {
         // The computed value is the right operand: the comparison is mirrored to read it as the left one.
         let wat = """

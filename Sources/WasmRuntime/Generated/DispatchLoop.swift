@@ -12082,6 +12082,764 @@ func swasm_op_i32AddThenI32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     return 0
 }
 
+extension Executor {
+    @inline(__always) func run_i32MulThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulThenI32AddImm") @inline(__always)
+func swasm_op_i32MulThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulThenI64AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulThenI64AddImm") @inline(__always)
+func swasm_op_i64MulThenI64AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulThenI64AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32AddImmThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32ShlThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32AddAccA") @inline(__always)
+func swasm_op_i32AddImmThenI32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32AddThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32AndAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32And(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32AndAccA") @inline(__always)
+func swasm_op_i32AddImmThenI32AndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32AndAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ExtendI32UThenI64AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ExtendI32U(fp[w.a])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i64Add(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ExtendI32UThenI64AddAccA") @inline(__always)
+func swasm_op_i64ExtendI32UThenI64AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32UThenI64AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32AddAccA") @inline(__always)
+func swasm_op_i32AddThenI32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32ShlAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32ShlAccA") @inline(__always)
+func swasm_op_i32AddImmThenI32ShlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32ShlAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32ShlAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32ShlAccB") @inline(__always)
+func swasm_op_i32AddImmThenI32ShlAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32ShlAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32And(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32AndThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AddImmThenI64AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = s.iacc &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AddImmThenI64AddImmAccA") @inline(__always)
+func swasm_op_i64AddImmThenI64AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddImmThenI64AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32LoadAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32LoadAccB") @inline(__always)
+func swasm_op_i32AddThenI32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32LoadAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenI32Load8UAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenI32Load8UAccB") @inline(__always)
+func swasm_op_i32LoadThenI32Load8UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenI32Load8UAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenI32LoadAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenI32LoadAccB") @inline(__always)
+func swasm_op_i32LoadThenI32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenI32LoadAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenBrIfAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let d = s.iacc & 0xFFFF_FFFF != 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenBrIfAccA") @inline(__always)
+func swasm_op_i32AddImmThenBrIfAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenBrIfAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtUThenSelectAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LtU(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = s.iacc & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtUThenSelectAccC") @inline(__always)
+func swasm_op_i32LtUThenSelectAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUThenSelectAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenI32ShrUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32ShrU(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenI32ShrUAccA") @inline(__always)
+func swasm_op_i32LoadThenI32ShrUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenI32ShrUAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenI32ShrUAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32ShrU(fp[w.a], s.iacc)
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenI32ShrUAccB") @inline(__always)
+func swasm_op_i32LoadThenI32ShrUAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenI32ShrUAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI32LoadAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI32LoadAccB") @inline(__always)
+func swasm_op_i32AddImmThenI32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32LoadAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32Load8UAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32Load8UAccB") @inline(__always)
+func swasm_op_i32AddThenI32Load8UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32Load8UAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenBrIfAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = s.iacc & 0xFFFF_FFFF != 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenBrIfAccA") @inline(__always)
+func swasm_op_i32LoadThenBrIfAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenBrIfAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenBrIfNotAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = s.iacc & 0xFFFF_FFFF == 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenBrIfNotAccA") @inline(__always)
+func swasm_op_i32LoadThenBrIfNotAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenBrIfNotAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: s.iacc), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32StoreAccA") @inline(__always)
+func swasm_op_i32AddThenI32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenI32StoreAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenI32StoreAccB") @inline(__always)
+func swasm_op_i32AddThenI32StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32StoreAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Mul(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32MulThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulThenI64AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Mul(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = s.iacc &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulThenI64AddImmAccA") @inline(__always)
+func swasm_op_i64MulThenI64AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulThenI64AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
 extension Opcode {
     /// Words the instruction occupies (`brTable`: without its offset table).
     var length: Int {
@@ -12370,6 +13128,12 @@ extension Opcode {
         case .i64XorRotlAccA: 2
         case .i64AndAddAccA: 2
         case .selectAccC: 2
+        case .i32LoadThenI32Load8UAccB: 2
+        case .i32LoadThenI32LoadAccB: 2
+        case .i32LoadThenI32ShrUAccA: 2
+        case .i32LoadThenI32ShrUAccB: 2
+        case .i32LoadThenBrIfAccA: 2
+        case .i32LoadThenBrIfNotAccA: 2
         default: 1
         }
     }
@@ -12492,6 +13256,34 @@ extension Opcode {
         case (.i32Shl, .i32StoreIndexed): .i32ShlThenI32StoreIndexed
         case (.i32Load, .brIfNot): .i32LoadThenBrIfNot
         case (.i32Add, .i32Store): .i32AddThenI32Store
+        case (.i32Mul, .i32AddImm): .i32MulThenI32AddImm
+        case (.i64Mul, .i64AddImm): .i64MulThenI64AddImm
+        case (.i32AddImm, .i32AddImmAccA): .i32AddImmThenI32AddImmAccA
+        case (.i32Shl, .i32AddImmAccA): .i32ShlThenI32AddImmAccA
+        case (.i32AddImm, .i32AddAccA): .i32AddImmThenI32AddAccA
+        case (.i32Add, .i32AddImmAccA): .i32AddThenI32AddImmAccA
+        case (.i32AddImm, .i32AndAccA): .i32AddImmThenI32AndAccA
+        case (.i64ExtendI32U, .i64AddAccA): .i64ExtendI32UThenI64AddAccA
+        case (.i32Add, .i32AddAccA): .i32AddThenI32AddAccA
+        case (.i32AddImm, .i32ShlAccA): .i32AddImmThenI32ShlAccA
+        case (.i32AddImm, .i32ShlAccB): .i32AddImmThenI32ShlAccB
+        case (.i32And, .i32AddImmAccA): .i32AndThenI32AddImmAccA
+        case (.i64AddImm, .i64AddImmAccA): .i64AddImmThenI64AddImmAccA
+        case (.i32Add, .i32LoadAccB): .i32AddThenI32LoadAccB
+        case (.i32Load, .i32Load8UAccB): .i32LoadThenI32Load8UAccB
+        case (.i32Load, .i32LoadAccB): .i32LoadThenI32LoadAccB
+        case (.i32AddImm, .brIfAccA): .i32AddImmThenBrIfAccA
+        case (.i32LtU, .selectAccC): .i32LtUThenSelectAccC
+        case (.i32Load, .i32ShrUAccA): .i32LoadThenI32ShrUAccA
+        case (.i32Load, .i32ShrUAccB): .i32LoadThenI32ShrUAccB
+        case (.i32AddImm, .i32LoadAccB): .i32AddImmThenI32LoadAccB
+        case (.i32Add, .i32Load8UAccB): .i32AddThenI32Load8UAccB
+        case (.i32Load, .brIfAccA): .i32LoadThenBrIfAccA
+        case (.i32Load, .brIfNotAccA): .i32LoadThenBrIfNotAccA
+        case (.i32Add, .i32StoreAccA): .i32AddThenI32StoreAccA
+        case (.i32Add, .i32StoreAccB): .i32AddThenI32StoreAccB
+        case (.i32Mul, .i32AddImmAccA): .i32MulThenI32AddImmAccA
+        case (.i64Mul, .i64AddImmAccA): .i64MulThenI64AddImmAccA
         default: nil
         }
     }
@@ -12541,6 +13333,34 @@ extension Opcode {
         case .i32ShlThenI32StoreIndexed: .i32Shl
         case .i32LoadThenBrIfNot: .i32Load
         case .i32AddThenI32Store: .i32Add
+        case .i32MulThenI32AddImm: .i32Mul
+        case .i64MulThenI64AddImm: .i64Mul
+        case .i32AddImmThenI32AddImmAccA: .i32AddImm
+        case .i32ShlThenI32AddImmAccA: .i32Shl
+        case .i32AddImmThenI32AddAccA: .i32AddImm
+        case .i32AddThenI32AddImmAccA: .i32Add
+        case .i32AddImmThenI32AndAccA: .i32AddImm
+        case .i64ExtendI32UThenI64AddAccA: .i64ExtendI32U
+        case .i32AddThenI32AddAccA: .i32Add
+        case .i32AddImmThenI32ShlAccA: .i32AddImm
+        case .i32AddImmThenI32ShlAccB: .i32AddImm
+        case .i32AndThenI32AddImmAccA: .i32And
+        case .i64AddImmThenI64AddImmAccA: .i64AddImm
+        case .i32AddThenI32LoadAccB: .i32Add
+        case .i32LoadThenI32Load8UAccB: .i32Load
+        case .i32LoadThenI32LoadAccB: .i32Load
+        case .i32AddImmThenBrIfAccA: .i32AddImm
+        case .i32LtUThenSelectAccC: .i32LtU
+        case .i32LoadThenI32ShrUAccA: .i32Load
+        case .i32LoadThenI32ShrUAccB: .i32Load
+        case .i32AddImmThenI32LoadAccB: .i32AddImm
+        case .i32AddThenI32Load8UAccB: .i32Add
+        case .i32LoadThenBrIfAccA: .i32Load
+        case .i32LoadThenBrIfNotAccA: .i32Load
+        case .i32AddThenI32StoreAccA: .i32Add
+        case .i32AddThenI32StoreAccB: .i32Add
+        case .i32MulThenI32AddImmAccA: .i32Mul
+        case .i64MulThenI64AddImmAccA: .i64Mul
         default: nil
         }
     }

@@ -1065,6 +1065,8 @@ enum Opcode: UInt16 {
     case i32ShlThenI32StoreIndexed
     case i32LoadThenBrIfNot
     case i32AddThenI32Store
+    case i32MulThenI32AddImm
+    case i64MulThenI64AddImm
     case i32AddAccA
     case i32SubAccA
     case i32MulAccA
@@ -1301,9 +1303,35 @@ enum Opcode: UInt16 {
     case i64XorRotlAccA
     case i64AndAddAccA
     case selectAccC
+    case i32AddImmThenI32AddImmAccA
+    case i32ShlThenI32AddImmAccA
+    case i32AddImmThenI32AddAccA
+    case i32AddThenI32AddImmAccA
+    case i32AddImmThenI32AndAccA
+    case i64ExtendI32UThenI64AddAccA
+    case i32AddThenI32AddAccA
+    case i32AddImmThenI32ShlAccA
+    case i32AddImmThenI32ShlAccB
+    case i32AndThenI32AddImmAccA
+    case i64AddImmThenI64AddImmAccA
+    case i32AddThenI32LoadAccB
+    case i32LoadThenI32Load8UAccB
+    case i32LoadThenI32LoadAccB
+    case i32AddImmThenBrIfAccA
+    case i32LtUThenSelectAccC
+    case i32LoadThenI32ShrUAccA
+    case i32LoadThenI32ShrUAccB
+    case i32AddImmThenI32LoadAccB
+    case i32AddThenI32Load8UAccB
+    case i32LoadThenBrIfAccA
+    case i32LoadThenBrIfNotAccA
+    case i32AddThenI32StoreAccA
+    case i32AddThenI32StoreAccB
+    case i32MulThenI32AddImmAccA
+    case i64MulThenI64AddImmAccA
 }
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 603
+    static let caseCount = 631
 }

@@ -386,6 +386,8 @@ SWASM_HANDLER(i32StoreThenI32Load);
 SWASM_HANDLER(i32ShlThenI32StoreIndexed);
 SWASM_HANDLER(i32LoadThenBrIfNot);
 SWASM_HANDLER(i32AddThenI32Store);
+SWASM_HANDLER(i32MulThenI32AddImm);
+SWASM_HANDLER(i64MulThenI64AddImm);
 SWASM_HANDLER(i32AddAccA);
 SWASM_HANDLER(i32SubAccA);
 SWASM_HANDLER(i32MulAccA);
@@ -622,6 +624,32 @@ SWASM_HANDLER(i64ShrUXorAccA);
 SWASM_HANDLER(i64XorRotlAccA);
 SWASM_HANDLER(i64AndAddAccA);
 SWASM_HANDLER(selectAccC);
+SWASM_HANDLER(i32AddImmThenI32AddImmAccA);
+SWASM_HANDLER(i32ShlThenI32AddImmAccA);
+SWASM_HANDLER(i32AddImmThenI32AddAccA);
+SWASM_HANDLER(i32AddThenI32AddImmAccA);
+SWASM_HANDLER(i32AddImmThenI32AndAccA);
+SWASM_HANDLER(i64ExtendI32UThenI64AddAccA);
+SWASM_HANDLER(i32AddThenI32AddAccA);
+SWASM_HANDLER(i32AddImmThenI32ShlAccA);
+SWASM_HANDLER(i32AddImmThenI32ShlAccB);
+SWASM_HANDLER(i32AndThenI32AddImmAccA);
+SWASM_HANDLER(i64AddImmThenI64AddImmAccA);
+SWASM_HANDLER(i32AddThenI32LoadAccB);
+SWASM_HANDLER(i32LoadThenI32Load8UAccB);
+SWASM_HANDLER(i32LoadThenI32LoadAccB);
+SWASM_HANDLER(i32AddImmThenBrIfAccA);
+SWASM_HANDLER(i32LtUThenSelectAccC);
+SWASM_HANDLER(i32LoadThenI32ShrUAccA);
+SWASM_HANDLER(i32LoadThenI32ShrUAccB);
+SWASM_HANDLER(i32AddImmThenI32LoadAccB);
+SWASM_HANDLER(i32AddThenI32Load8UAccB);
+SWASM_HANDLER(i32LoadThenBrIfAccA);
+SWASM_HANDLER(i32LoadThenBrIfNotAccA);
+SWASM_HANDLER(i32AddThenI32StoreAccA);
+SWASM_HANDLER(i32AddThenI32StoreAccB);
+SWASM_HANDLER(i32MulThenI32AddImmAccA);
+SWASM_HANDLER(i64MulThenI64AddImmAccA);
 
 /// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
 /// the translator builds every instruction word from an `Opcode` (fewer than 1024 cases, checked by
@@ -994,6 +1022,8 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i32ShlThenI32StoreIndexed,
     swasm_h_i32LoadThenBrIfNot,
     swasm_h_i32AddThenI32Store,
+    swasm_h_i32MulThenI32AddImm,
+    swasm_h_i64MulThenI64AddImm,
     swasm_h_i32AddAccA,
     swasm_h_i32SubAccA,
     swasm_h_i32MulAccA,
@@ -1230,34 +1260,32 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i64XorRotlAccA,
     swasm_h_i64AndAddAccA,
     swasm_h_selectAccC,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
+    swasm_h_i32AddImmThenI32AddImmAccA,
+    swasm_h_i32ShlThenI32AddImmAccA,
+    swasm_h_i32AddImmThenI32AddAccA,
+    swasm_h_i32AddThenI32AddImmAccA,
+    swasm_h_i32AddImmThenI32AndAccA,
+    swasm_h_i64ExtendI32UThenI64AddAccA,
+    swasm_h_i32AddThenI32AddAccA,
+    swasm_h_i32AddImmThenI32ShlAccA,
+    swasm_h_i32AddImmThenI32ShlAccB,
+    swasm_h_i32AndThenI32AddImmAccA,
+    swasm_h_i64AddImmThenI64AddImmAccA,
+    swasm_h_i32AddThenI32LoadAccB,
+    swasm_h_i32LoadThenI32Load8UAccB,
+    swasm_h_i32LoadThenI32LoadAccB,
+    swasm_h_i32AddImmThenBrIfAccA,
+    swasm_h_i32LtUThenSelectAccC,
+    swasm_h_i32LoadThenI32ShrUAccA,
+    swasm_h_i32LoadThenI32ShrUAccB,
+    swasm_h_i32AddImmThenI32LoadAccB,
+    swasm_h_i32AddThenI32Load8UAccB,
+    swasm_h_i32LoadThenBrIfAccA,
+    swasm_h_i32LoadThenBrIfNotAccA,
+    swasm_h_i32AddThenI32StoreAccA,
+    swasm_h_i32AddThenI32StoreAccB,
+    swasm_h_i32MulThenI32AddImmAccA,
+    swasm_h_i64MulThenI64AddImmAccA,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -2017,6 +2045,8 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32StoreIndexed) { SWASM_BODY(i32ShlThenI32StoreIndexed) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfNot) { SWASM_BODY(i32LoadThenBrIfNot) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Store) { SWASM_BODY(i32AddThenI32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulThenI32AddImm) { SWASM_BODY(i32MulThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulThenI64AddImm) { SWASM_BODY(i64MulThenI64AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccA) { SWASM_BODY(i32AddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAccA) { SWASM_BODY(i32SubAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccA) { SWASM_BODY(i32MulAccA) }
@@ -2253,6 +2283,32 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorRotlAccA) { SWASM_BODY(i64XorRotlAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAddAccA) { SWASM_BODY(i64AndAddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(selectAccC) { SWASM_BODY(selectAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddImmAccA) { SWASM_BODY(i32AddImmThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32AddImmAccA) { SWASM_BODY(i32ShlThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddAccA) { SWASM_BODY(i32AddImmThenI32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32AddImmAccA) { SWASM_BODY(i32AddThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AndAccA) { SWASM_BODY(i32AddImmThenI32AndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UThenI64AddAccA) { SWASM_BODY(i64ExtendI32UThenI64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32AddAccA) { SWASM_BODY(i32AddThenI32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32ShlAccA) { SWASM_BODY(i32AddImmThenI32ShlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32ShlAccB) { SWASM_BODY(i32AddImmThenI32ShlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndThenI32AddImmAccA) { SWASM_BODY(i32AndThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmThenI64AddImmAccA) { SWASM_BODY(i64AddImmThenI64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32LoadAccB) { SWASM_BODY(i32AddThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32Load8UAccB) { SWASM_BODY(i32LoadThenI32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32LoadAccB) { SWASM_BODY(i32LoadThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenBrIfAccA) { SWASM_BODY(i32AddImmThenBrIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUThenSelectAccC) { SWASM_BODY(i32LtUThenSelectAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32ShrUAccA) { SWASM_BODY(i32LoadThenI32ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32ShrUAccB) { SWASM_BODY(i32LoadThenI32ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32LoadAccB) { SWASM_BODY(i32AddImmThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Load8UAccB) { SWASM_BODY(i32AddThenI32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfAccA) { SWASM_BODY(i32LoadThenBrIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfNotAccA) { SWASM_BODY(i32LoadThenBrIfNotAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32StoreAccA) { SWASM_BODY(i32AddThenI32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32StoreAccB) { SWASM_BODY(i32AddThenI32StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulThenI32AddImmAccA) { SWASM_BODY(i32MulThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulThenI64AddImmAccA) { SWASM_BODY(i64MulThenI64AddImmAccA) }
 
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
