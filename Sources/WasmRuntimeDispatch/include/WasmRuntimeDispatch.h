@@ -28,9 +28,9 @@ typedef struct swasm_regs {
     float sacc;
 } swasm_regs;
 
-typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks, float sacc);
+typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks, float sacc, const void *table);
 
-#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks, float sacc)
+#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks, float sacc, const void *table)
 
 SWASM_HANDLER(i32Eqz);
 SWASM_HANDLER(i32Eq);
@@ -1687,7 +1687,7 @@ static const swasm_handler swasm_handlers[1024] = {
     uintptr_t go; \
     [[clang::always_inline]] go = swasm_op_##name(&r); \
     if (!go) return; \
-    __attribute__((musttail)) return swasm_handlers[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc, r.frame, r.ticks, r.sacc);
+    __attribute__((musttail)) return ((const swasm_handler *)table)[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc, r.frame, r.ticks, r.sacc, table);
 
 // no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory
 // functions: a plain no_builtin would also turn sqrt into a libm call).
@@ -2313,7 +2313,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
     swasm_regs *r = (swasm_regs *)regs;
-    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, r->ticks, r->sacc);
+    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, r->ticks, r->sacc, swasm_handlers);
 }
 
 #endif
