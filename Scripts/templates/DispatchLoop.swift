@@ -388,7 +388,10 @@ extension Executor {
                 }
                 if try !tailCall(callee, &s) { break dispatch }
             case .select:
-                fp[w.a] = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+                // Both operands are read first, so the choice compiles to a conditional move: a branch on
+                // the condition would be mispredicted whenever it follows the data.
+                let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+                fp[w.a] = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
                 s.pc += 2
             case .globalGet:
                 fp[w.a] = s.context.pointee.globals[Int(w.hi32)].pointee

@@ -679,7 +679,8 @@ extension Executor {
     @inline(__always) func run_select(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let accValue = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+        let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+        let accValue = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
         fp[w.a] = accValue
         s.iacc = accValue
         s.pc += 2
@@ -10980,7 +10981,8 @@ extension Executor {
     @inline(__always) func run_selectAccC(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let accValue = s.iacc & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+        let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+        let accValue = s.iacc & 0xFFFF_FFFF != 0 ? first : second
         fp[w.a] = accValue
         s.iacc = accValue
         s.pc += 2
@@ -11767,7 +11769,8 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            let accValue = fp[w.c] & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+            let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+            let accValue = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
             fp[w.a] = accValue
             s.iacc = accValue
             s.pc += 2
@@ -12548,7 +12551,8 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            let accValue = s.iacc & 0xFFFF_FFFF != 0 ? fp[Int(s.pc[1])] : fp[w.b]
+            let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+            let accValue = s.iacc & 0xFFFF_FFFF != 0 ? first : second
             fp[w.a] = accValue
             s.iacc = accValue
             s.pc += 2
