@@ -52,7 +52,14 @@ struct LoopState {
     }
     @inline(__always) var context: UnsafeMutablePointer<InstanceContext> {
         get { machine.pointee.context }
-        nonmutating set { machine.pointee.context = newValue }
+        nonmutating set {
+            machine.pointee.context = newValue
+            machine.pointee.functions = newValue.pointee.functions
+        }
+    }
+    /// The current instance's functions (`context.pointee.functions`, one load less for a call).
+    @inline(__always) var functions: UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>> {
+        machine.pointee.functions
     }
     @inline(__always) var depth: Int { frame - machine.pointee.frames }
 
@@ -99,6 +106,8 @@ struct PendingHostCall {
 struct MachineState {
     var function: UnsafeMutablePointer<FunctionHeader>
     var context: UnsafeMutablePointer<InstanceContext>
+    /// `context.pointee.functions`, kept with `context`.
+    var functions: UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>
     var depth: Int
     var ticks: Int
     let executor: Unmanaged<Executor>
@@ -277,7 +286,7 @@ extension Executor {
     /// Scripts/templates/DispatchLoop.swift) and tail-calls the next instruction's handler.
     func loop(_ regs: inout Registers) throws(Unwind) {
         guard let context = regs.function.pointee.context else { throw .trap(.host("no instance")) }
-        var machine = MachineState(function: regs.function, context: context, depth: depth, ticks: 0,
+        var machine = MachineState(function: regs.function, context: context, functions: context.pointee.functions, depth: depth, ticks: 0,
                                    executor: .passUnretained(self), frames: frames, framesEnd: frames + maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
         machine.ticks = try checkpoint()
         var pc = regs.pc, fp = regs.fp
@@ -530,7 +539,7 @@ extension Executor {
     @inline(__always) func run_call(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        if !call(s.context.pointee.functions[Int(w.hi32)], fp + w.a, length: 1, &s) { return false }
+        if !call(s.functions[Int(w.hi32)], fp + w.a, length: 1, &s) { return false }
         return true
     }
 }
@@ -547,7 +556,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         guard s.countTick() else { return false }
-        let callee = s.context.pointee.functions[Int(w.hi32)]
+        let callee = s.functions[Int(w.hi32)]
         if !enter(callee, fp + w.a, returnTo: s.pc + 1, sameInstance: true, &s) { return false }
         return true
     }
@@ -611,7 +620,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         do throws(Unwind) {
             guard s.countTick() else { return false }
-            if try !tailCall(s.context.pointee.functions[Int(w.hi32)], &s) { return false }
+            if try !tailCall(s.functions[Int(w.hi32)], &s) { return false }
         } catch {
             s.machine.pointee.unwind = error
             return false
@@ -901,7 +910,7 @@ extension Executor {
     @inline(__always) func run_refFunc(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.a] = UInt64(UInt(bitPattern: s.context.pointee.functions[Int(w.hi32)]))
+        fp[w.a] = UInt64(UInt(bitPattern: s.functions[Int(w.hi32)]))
         s.pc += 1
         return true
     }
