@@ -151,12 +151,12 @@ extension Executor {
     @inline(__always)
     /// `sameInstance`: the callee is a wasm function of the current instance (a constant after inlining).
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
-               returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false, _ s: inout LoopState) -> Bool {
+               returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false,
+               code: UnsafeMutablePointer<UInt64>, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
         guard s.frame < s.machine.pointee.framesEnd, newFP + h.frameSize < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
-        let code = h.code.unsafelyUnwrapped
         if let returnTo {
             s.frame.initialize(to: CallFrame(returnPC: returnTo, fp: s.fp, function: s.function))
             s.frame += 1
@@ -192,11 +192,11 @@ extension Executor {
     func call(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
               length: Int, _ s: inout LoopState) -> Bool {
         guard s.countTick() else { return false }
-        if callee.pointee.code == nil {
+        guard let code = callee.pointee.code else {
             s.machine.pointee.hostCall = PendingHostCall(callee: callee, slots: newFP, resumePC: s.pc + length)
             return false
         }
-        return enter(callee, newFP, returnTo: s.pc + length, &s)
+        return enter(callee, newFP, returnTo: s.pc + length, code: code, &s)
     }
 
     /// Pops the current frame; false when the entry frame of this invocation is reached.
@@ -220,11 +220,11 @@ extension Executor {
     /// Tail-calls `callee` with its arguments already at fp[0...]; false when that returns to Swift.
     @inline(__always)
     func tailCall(_ callee: UnsafeMutablePointer<FunctionHeader>, _ s: inout LoopState) throws(Unwind) -> Bool {
-        if callee.pointee.code == nil {
+        guard let code = callee.pointee.code else {
             try callHost(callee, s.fp, depth: s.depth, caller: s.context)
             return returnFromFunction(&s)
         }
-        return enter(callee, s.fp, returnTo: nil, &s)
+        return enter(callee, s.fp, returnTo: nil, code: code, &s)
     }
 
     /// Runs a host function with its arguments and results at `slots`.
@@ -373,8 +373,11 @@ extension Executor {
                 if !call(s.functions[Int(w.hi32)], fp + w.a, length: 1, &s) { break dispatch }
             case .callInternal:
                 guard s.countTick() else { break dispatch }
+                // Word 1 is the callee's code (the module's own), so the next dispatch does not wait for
+                // the function table and header loads.
                 let callee = s.functions[Int(w.hi32)]
-                if !enter(callee, fp + w.a, returnTo: s.pc + 1, sameInstance: true, &s) { break dispatch }
+                let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: s.pc[1])).unsafelyUnwrapped
+                if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code, &s) { break dispatch }
             case .callIndirect:
                 let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
                 if !call(callee, fp + w.a, length: 2, &s) { break dispatch }

@@ -43,7 +43,27 @@ package func compileModule(_ module: Module) throws(CompileError) -> CompiledMod
         var translator = try Translator(context: context, definedFunctionIndex: i)
         functions.append(try translator.translate())
     }
+    linkInternalCalls(functions, importedFunctionCount: context.importedFunctionCount)
     return CompiledModule(module: module, functions: functions)
+}
+
+/// Writes the callee's code address into word 1 of every `callInternal` (the translator leaves it 0): the
+/// code belongs to the module, so it is the same for every instance.
+func linkInternalCalls(_ functions: [CompiledFunction], importedFunctionCount: Int) {
+    for f in functions {
+        var i = 0
+        while i < f.codeCount {
+            let w = f.code[i]
+            let op = Opcode(unchecked: w)
+            if op == .callInternal, i + 1 < f.codeCount {
+                let callee = Int(w.hi32) - importedFunctionCount
+                if functions.indices.contains(callee) {
+                    f.code[i + 1] = UInt64(UInt(bitPattern: functions[callee].code))
+                }
+            }
+            i += op == .brTable ? 2 + Int(w.hi32) : op.length
+        }
+    }
 }
 
 /// Translates one function body to internal code while validating it.
@@ -928,7 +948,8 @@ struct Translator {
             // A function the module defines runs wasm code in this instance: its call skips the host and
             // instance-switch checks.
             let op: Opcode = Int(f) >= context.importedFunctionCount ? .callInternal : .call
-            emitCall(word(op, a: 0, hi: f), argumentCount: type.parameters.count, resultCount: type.results.count)
+            emitCall(word(op, a: 0, hi: f), argumentCount: type.parameters.count, resultCount: type.results.count,
+                     extra: op == .callInternal ? 0 : nil)
         case .callIndirect(let typeIndex, let table):
             let type = typeFunction(typeIndex)
             let index = stack.count - 1

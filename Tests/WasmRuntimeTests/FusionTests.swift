@@ -33,6 +33,24 @@ import WasmText
         #expect(try call(s, i, "shlAdd", [5, UInt64(UInt32(bitPattern: -1))]) == [19])
     }
 
+    @Test func internalCallsCarryTheCalleeCode() throws {
+        // linkInternalCalls writes the callee's code address into word 1 of each callInternal.
+        let wat = """
+            (module
+              (import "m" "f" (func $imported))
+              (func $double (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+              (func (export "quad") (param i32) (result i32) (call $double (call $double (local.get 0)))))
+            """
+        let compiled = try compileModule(try WAT.encode(wat))
+        let caller = compiled.functions[1], callee = compiled.functions[0]
+        var linked = 0
+        for i in 0..<caller.codeCount where Opcode(rawValue: UInt16(truncatingIfNeeded: caller.code[i]) & 0x3FF) == .callInternal {
+            #expect(caller.code[i + 1] == UInt64(UInt(bitPattern: callee.code)))
+            linked += 1
+        }
+        #expect(linked == 2)
+    }
+
     @Test func pairsAreNotFusedAcrossABranchTarget() throws {
         // The block's result is produced by the i32.add on one path and by the br_if on the other: the outer
         // add starts at the block's end label, a jump target, so it must stay a separate instruction.

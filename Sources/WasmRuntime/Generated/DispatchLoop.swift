@@ -149,12 +149,12 @@ extension Executor {
     @inline(__always)
     /// `sameInstance`: the callee is a wasm function of the current instance (a constant after inlining).
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
-               returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false, _ s: inout LoopState) -> Bool {
+               returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false,
+               code: UnsafeMutablePointer<UInt64>, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
         guard s.frame < s.machine.pointee.framesEnd, newFP + h.frameSize < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
-        let code = h.code.unsafelyUnwrapped
         if let returnTo {
             s.frame.initialize(to: CallFrame(returnPC: returnTo, fp: s.fp, function: s.function))
             s.frame += 1
@@ -190,11 +190,11 @@ extension Executor {
     func call(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
               length: Int, _ s: inout LoopState) -> Bool {
         guard s.countTick() else { return false }
-        if callee.pointee.code == nil {
+        guard let code = callee.pointee.code else {
             s.machine.pointee.hostCall = PendingHostCall(callee: callee, slots: newFP, resumePC: s.pc + length)
             return false
         }
-        return enter(callee, newFP, returnTo: s.pc + length, &s)
+        return enter(callee, newFP, returnTo: s.pc + length, code: code, &s)
     }
 
     /// Pops the current frame; false when the entry frame of this invocation is reached.
@@ -218,11 +218,11 @@ extension Executor {
     /// Tail-calls `callee` with its arguments already at fp[0...]; false when that returns to Swift.
     @inline(__always)
     func tailCall(_ callee: UnsafeMutablePointer<FunctionHeader>, _ s: inout LoopState) throws(Unwind) -> Bool {
-        if callee.pointee.code == nil {
+        guard let code = callee.pointee.code else {
             try callHost(callee, s.fp, depth: s.depth, caller: s.context)
             return returnFromFunction(&s)
         }
-        return enter(callee, s.fp, returnTo: nil, &s)
+        return enter(callee, s.fp, returnTo: nil, code: code, &s)
     }
 
     /// Runs a host function with its arguments and results at `slots`.
@@ -557,7 +557,8 @@ extension Executor {
         let fp = s.fp
         guard s.countTick() else { return false }
         let callee = s.functions[Int(w.hi32)]
-        if !enter(callee, fp + w.a, returnTo: s.pc + 1, sameInstance: true, &s) { return false }
+        let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: s.pc[1])).unsafelyUnwrapped
+        if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code, &s) { return false }
         return true
     }
 }
@@ -12858,6 +12859,7 @@ extension Opcode {
     var length: Int {
         switch self {
         case .const64: 2
+        case .callInternal: 2
         case .callIndirect: 2
         case .callRef: 2
         case .returnCallIndirect: 2
