@@ -16,10 +16,21 @@ enum Unwind: Error {
 
 /// A suspended caller: where to continue when the callee returns.
 struct CallFrame {
-    /// nil marks the entry frame of an invocation from Swift.
-    var returnPC: UnsafeMutablePointer<UInt64>?
+    /// The caller's resume address; 0 marks the entry frame of an invocation from Swift. Bit 0 is set when
+    /// the call stayed within one instance (`callInternal`), so the return skips the instance check.
+    var returnAddress: UInt
     var fp: UnsafeMutablePointer<UInt64>
     var function: UnsafeMutablePointer<FunctionHeader>
+
+    init(returnPC: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false, fp: UnsafeMutablePointer<UInt64>,
+         function: UnsafeMutablePointer<FunctionHeader>) {
+        returnAddress = UInt(bitPattern: returnPC) | (sameInstance ? 1 : 0)
+        self.fp = fp
+        self.function = function
+    }
+
+    /// Where the caller resumes; nil for the entry frame.
+    var returnPC: UnsafeMutablePointer<UInt64>? { UnsafeMutablePointer(bitPattern: returnAddress & ~1) }
 }
 
 /// The interpreter's machine state that survives leaving and re-entering the dispatch loop.

@@ -156,7 +156,7 @@ extension Executor {
             return s.stop(.callStackExhausted)
         }
         if let returnTo {
-            s.frame.initialize(to: CallFrame(returnPC: returnTo, fp: s.fp, function: s.function))
+            s.frame.initialize(to: CallFrame(returnPC: returnTo, sameInstance: sameInstance, fp: s.fp, function: s.function))
             s.frame += 1
         }
         if let initial = h.frameInit {
@@ -207,8 +207,9 @@ extension Executor {
         s.fp = frame.fp
         s.function = frame.function
         // Within one instance the cached memory is current (memory.grow refreshes it); only a change of
-        // instance needs a reload (a shared memory may have grown elsewhere).
-        if let context = frame.function.pointee.context, context != s.context {
+        // instance needs a reload (a shared memory may have grown elsewhere). A call within the instance
+        // marked its frame, so its return skips the check.
+        if frame.returnAddress & 1 == 0, let context = frame.function.pointee.context, context != s.context {
             s.context = context
             s.reloadMemory()
         }
