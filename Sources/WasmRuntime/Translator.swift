@@ -237,19 +237,28 @@ struct Translator {
                 // address itself would read the temp this leaves unwritten, so it is not fused.
                 code[p] = word(fusedAccess, a: second.a, b: first.a, c: first.b)
                 code[p + 1] = code[i + 1]
-            } else if first.c >= firstTemp, let pair = Opcode.fusedPair(op1, op2),
-                      (second.a == first.c) != (second.b == first.c) {
+            } else if isBinaryPair(first, second, firstTemp) {
                 let tRight = second.b == first.c
-                code[p] = word(pair, a: first.a, b: first.b, c: second.c)
+                code[p] = word(Opcode.fusedPair(op1, op2).unsafelyUnwrapped, a: first.a, b: first.b, c: second.c)
                 code[i] = UInt64(tRight ? second.a : second.b) | (tRight ? 0x1_0000 : 0)
-            } else if let sequence = Opcode.sequence(op1, op2) {
-                // [first][second] -> [sequence with first's fields][second's word]
+            } else if let sequence = Opcode.sequence(op1, op2),
+                      k + 1 >= starts.count || isTarget[starts[k + 1]]
+                        || !isBinaryPair(second, code[starts[k + 1]], firstTemp) {
+                // [first][second] -> [sequence with first's fields][second's word]; not when the second
+                // instruction can fuse with the third into a binary pair, whose intermediate never goes
+                // through memory.
                 code[p] = (first & ~0xFFFF) | UInt64(sequence.rawValue)
             } else {
                 fused = false
             }
             k += fused ? 2 : 1
         }
+    }
+
+    /// Whether `first` and `second` fuse into one binary-op pair: the second consumes the first's temp once.
+    private func isBinaryPair(_ first: UInt64, _ second: UInt64, _ firstTemp: Int) -> Bool {
+        first.c >= firstTemp && Opcode.fusedPair(Opcode(unchecked: first), Opcode(unchecked: second)) != nil
+            && (second.a == first.c) != (second.b == first.c)
     }
 
     /// Pass 2 of `fuseAdjacentPairs`: an instruction reading a slot whose value the accumulator of its class
@@ -276,6 +285,15 @@ struct Translator {
                 held = [-1, -1, -1]
             }
         }
+        // The variant of `op` (same operand order) that reads a held operand, if any.
+        func variantReadingAccumulator(_ op: Opcode, _ w: UInt64) -> Opcode? {
+            for operands in [AccumulatorOperands.ab, .a, .b, .c] {
+                guard operands != .ab || w.a == w.b, let (v, cls) = op.accumulatorVariant(operands),
+                      holds(operands == .b ? w.b : operands == .c ? w.c : w.a, cls) else { continue }
+                return v
+            }
+            return nil
+        }
         var insideSequence = false
         var i = 0
         while i < code.count {
@@ -284,16 +302,14 @@ struct Translator {
             let op = Opcode(unchecked: w)
             defer { i += op == .brTable ? 2 + Int(w.hi32) : (op.sequenceFirst ?? op).length }
             if let first = op.sequenceFirst {
-                apply(first, w)
-                // The second half reads the first's result from the accumulator where such a sequence exists.
+                // Each half reads an accumulator where its operand is held (the sequence of the two variants
+                // exists for every combination); the second sees the state after the first.
+                let firstVariant = variantReadingAccumulator(first, w) ?? first
+                apply(firstVariant, w)
                 let second = code[i + first.length], op2 = Opcode(unchecked: second)
-                for operands in [AccumulatorOperands.ab, .a, .b, .c] {
-                    guard operands != .ab || second.a == second.b,
-                          let (v, cls) = op2.accumulatorVariant(operands),
-                          holds(operands == .b ? second.b : operands == .c ? second.c : second.a, cls),
-                          let sequence = Opcode.sequence(first, v) else { continue }
+                let secondVariant = variantReadingAccumulator(op2, second) ?? op2
+                if let sequence = Opcode.sequence(firstVariant, secondVariant) {
                     code[i] = (w & ~0xFFFF) | UInt64(sequence.rawValue)
-                    break
                 }
                 insideSequence = true
                 continue

@@ -52,16 +52,21 @@ import WasmText
               (func (export "collatz") (param i64) (result i64)
                 (i64.add (i64.mul (local.get 0) (i64.const 3)) (i64.const 1)))
               (func (export "shl") (param i32 i32) (result i32)
-                (i32.add (i32.shl (local.get 0) (local.get 1)) (i32.const -5))))
+                (i32.add (i32.shl (local.get 0) (local.get 1)) (i32.const -5)))
+              (func (export "both") (param i64) (result i64)
+                (i64.add (i64.mul (i64.sub (local.get 0) (i64.const 7)) (i64.const 3)) (i64.const 1))))
             """
         let code = try disassembly(wat)
         #expect(code.contains("i64MulThenI64AddImmAccA"))
         #expect(code.contains("i32ShlThenI32AddImmAccA"))
+        #expect(code.contains("i64MulAccAThenI64AddImmAccA"))
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "collatz", [27]) == [82])
         #expect(try call(s, i, "collatz", [UInt64.max]) == [UInt64.max &- 1])
         #expect(try call(s, i, "shl", [3, 4]) == [43])
         #expect(try call(s, i, "shl", [0, 4]) == [UInt64(UInt32(bitPattern: -5))])
+        #expect(try call(s, i, "both", [10]) == [10])
+        #expect(try call(s, i, "both", [0]) == [UInt64(bitPattern: -20)])
     }
 
     @Test func swappedComparisonsKeepTheirMeaning() throws {

@@ -12149,6 +12149,299 @@ func swasm_op_i64MulThenI64AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt 
 }
 
 extension Executor {
+    @inline(__always) func run_f64LoadThenF64Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadThenF64Load") @inline(__always)
+func swasm_op_f64LoadThenF64Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadThenF64Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadThenF64Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadThenF64Add") @inline(__always)
+func swasm_op_f64LoadThenF64Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadThenF64Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadThenF64Mul(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadThenF64Mul") @inline(__always)
+func swasm_op_f64LoadThenF64Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadThenF64Mul(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddThenF64Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddThenF64Store") @inline(__always)
+func swasm_op_f64AddThenF64Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddThenF64Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StoreThenF64Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StoreThenF64Load") @inline(__always)
+func swasm_op_f64StoreThenF64Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreThenF64Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadThenF32Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadThenF32Add") @inline(__always)
+func swasm_op_f32LoadThenF32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadThenF32Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadThenF32Mul(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadThenF32Mul") @inline(__always)
+func swasm_op_f32LoadThenF32Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadThenF32Mul(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddThenF32Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddThenF32Store") @inline(__always)
+func swasm_op_f32AddThenF32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddThenF32Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UIndexedThenI32Load8UIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UIndexedThenI32Load8UIndexed") @inline(__always)
+func swasm_op_i32Load8UIndexedThenI32Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UIndexedThenI32Load8UIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load8UIndexedThenI64Load8UIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load8UIndexedThenI64Load8UIndexed") @inline(__always)
+func swasm_op_i64Load8UIndexedThenI64Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UIndexedThenI64Load8UIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddImmThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12170,6 +12463,58 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenI32AddImmAccA") @inline(__always)
 func swasm_op_i32AddImmThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32AddImm") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32AddImmAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -12201,6 +12546,110 @@ func swasm_op_i32ShlThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> U
 }
 
 extension Executor {
+    @inline(__always) func run_i32ShlAccAThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccAThenI32AddImm") @inline(__always)
+func swasm_op_i32ShlAccAThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccAThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccAThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccAThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32ShlAccAThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccAThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccBThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccBThenI32AddImm") @inline(__always)
+func swasm_op_i32ShlAccBThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccBThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccBThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32ShlAccBThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddImmThenI32AddAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12222,6 +12671,82 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenI32AddAccA") @inline(__always)
 func swasm_op_i32AddImmThenI32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32Add") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32AddAccA") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenCopy(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = fp[w.b]
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenCopy") @inline(__always)
+func swasm_op_i32AddImmAccAThenCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenCopy(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -12253,6 +12778,58 @@ func swasm_op_i32AddThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> U
 }
 
 extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32AddImm") @inline(__always)
+func swasm_op_i32AddAccAThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32AddAccAThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddImmThenI32AndAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12274,6 +12851,58 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenI32AndAccA") @inline(__always)
 func swasm_op_i32AddImmThenI32AndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32AndAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32And(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32And(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32And") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32And(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32AndAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32And(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32AndAccA") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32AndAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32AndAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -12305,6 +12934,58 @@ func swasm_op_i64ExtendI32UThenI64AddAccA(_ s: UnsafeMutablePointer<LoopState>) 
 }
 
 extension Executor {
+    @inline(__always) func run_i64ExtendI32UAccAThenI64Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ExtendI32U(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i64Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ExtendI32UAccAThenI64Add") @inline(__always)
+func swasm_op_i64ExtendI32UAccAThenI64Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32UAccAThenI64Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ExtendI32UAccAThenI64AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ExtendI32U(s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i64Add(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ExtendI32UAccAThenI64AddAccA") @inline(__always)
+func swasm_op_i64ExtendI32UAccAThenI64AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ExtendI32UAccAThenI64AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddThenI32AddAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12326,6 +13007,82 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddThenI32AddAccA") @inline(__always)
 func swasm_op_i32AddThenI32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32Add") @inline(__always)
+func swasm_op_i32AddAccAThenI32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32AddAccA") @inline(__always)
+func swasm_op_i32AddAccAThenI32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndAccAThenConst32(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32And(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = UInt64(w.hi32)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndAccAThenConst32") @inline(__always)
+func swasm_op_i32AndAccAThenConst32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndAccAThenConst32(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -12383,6 +13140,84 @@ func swasm_op_i32AddImmThenI32ShlAccB(_ s: UnsafeMutablePointer<LoopState>) -> U
 }
 
 extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32Shl(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32Shl") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32Shl(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32ShlAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32ShlAccA") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32ShlAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32ShlAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32ShlAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32ShlAccB") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32ShlAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32ShlAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AndThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12404,6 +13239,82 @@ extension Executor {
 @_silgen_name("swasm_op_i32AndThenI32AddImmAccA") @inline(__always)
 func swasm_op_i32AndThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndAccAThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32And(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndAccAThenI32AddImm") @inline(__always)
+func swasm_op_i32AndAccAThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndAccAThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndAccAThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32And(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndAccAThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32AndAccAThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndAccAThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32XorAccAThenConst32(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Xor(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[w.a] = UInt64(w.hi32)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32XorAccAThenConst32") @inline(__always)
+func swasm_op_i32XorAccAThenConst32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorAccAThenConst32(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -12435,6 +13346,58 @@ func swasm_op_i64AddImmThenI64AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -
 }
 
 extension Executor {
+    @inline(__always) func run_i64AddImmAccAThenI64AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = s.iacc &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AddImmAccAThenI64AddImm") @inline(__always)
+func swasm_op_i64AddImmAccAThenI64AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddImmAccAThenI64AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AddImmAccAThenI64AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = s.iacc &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = s.iacc &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AddImmAccAThenI64AddImmAccA") @inline(__always)
+func swasm_op_i64AddImmAccAThenI64AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AddImmAccAThenI64AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddThenI32LoadAccB(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12459,6 +13422,64 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddThenI32LoadAccB") @inline(__always)
 func swasm_op_i32AddThenI32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenI32LoadAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32Load") @inline(__always)
+func swasm_op_i32AddAccAThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32LoadAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32LoadAccB") @inline(__always)
+func swasm_op_i32AddAccAThenI32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32LoadAccB(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -12496,6 +13517,178 @@ func swasm_op_i32LoadThenI32Load8UAccB(_ s: UnsafeMutablePointer<LoopState>) -> 
 }
 
 extension Executor {
+    @inline(__always) func run_i32LoadAccBThenI32Load8U(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenI32Load8U") @inline(__always)
+func swasm_op_i32LoadAccBThenI32Load8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenI32Load8U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccBThenI32Load8UAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenI32Load8UAccB") @inline(__always)
+func swasm_op_i32LoadAccBThenI32Load8UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenI32Load8UAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreAccAThenBr(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: s.iacc), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreAccAThenBr") @inline(__always)
+func swasm_op_i32StoreAccAThenBr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccAThenBr(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreAccBThenBr(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreAccBThenBr") @inline(__always)
+func swasm_op_i32StoreAccBThenBr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccBThenBr(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccAThenI32LoadIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccAThenI32LoadIndexed") @inline(__always)
+func swasm_op_i32ShlAccAThenI32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccAThenI32LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccBThenI32LoadIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccBThenI32LoadIndexed") @inline(__always)
+func swasm_op_i32ShlAccBThenI32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI32LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32LoadThenI32LoadAccB(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12528,6 +13721,122 @@ func swasm_op_i32LoadThenI32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UI
 }
 
 extension Executor {
+    @inline(__always) func run_i32LoadAccBThenI32Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenI32Load") @inline(__always)
+func swasm_op_i32LoadAccBThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenI32Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccBThenI32LoadAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenI32LoadAccB") @inline(__always)
+func swasm_op_i32LoadAccBThenI32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenI32LoadAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreAccAThenI32Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: s.iacc), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreAccAThenI32Store") @inline(__always)
+func swasm_op_i32StoreAccAThenI32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccAThenI32Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreAccBThenI32Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreAccBThenI32Store") @inline(__always)
+func swasm_op_i32StoreAccBThenI32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccBThenI32Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddImmThenBrIfAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12548,6 +13857,56 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenBrIfAccA") @inline(__always)
 func swasm_op_i32AddImmThenBrIfAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenBrIfAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenBrIf(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenBrIf") @inline(__always)
+func swasm_op_i32AddImmAccAThenBrIf(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenBrIf(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenBrIfAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let d = s.iacc & 0xFFFF_FFFF != 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenBrIfAccA") @inline(__always)
+func swasm_op_i32AddImmAccAThenBrIfAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenBrIfAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -12575,6 +13934,137 @@ extension Executor {
 @_silgen_name("swasm_op_i32LtUThenSelectAccC") @inline(__always)
 func swasm_op_i32LtUThenSelectAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUThenSelectAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtUAccAThenSelect(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LtU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+            let accValue = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtUAccAThenSelect") @inline(__always)
+func swasm_op_i32LtUAccAThenSelect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUAccAThenSelect(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtUAccAThenSelectAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LtU(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+            let accValue = s.iacc & 0xFFFF_FFFF != 0 ? first : second
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtUAccAThenSelectAccC") @inline(__always)
+func swasm_op_i32LtUAccAThenSelectAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUAccAThenSelectAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreAccAThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: s.iacc), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreAccAThenI32AddImm") @inline(__always)
+func swasm_op_i32StoreAccAThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccAThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreAccBThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreAccBThenI32AddImm") @inline(__always)
+func swasm_op_i32StoreAccBThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccBThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenBr(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenBr") @inline(__always)
+func swasm_op_i32AddImmAccAThenBr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenBr(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -12638,6 +14128,93 @@ func swasm_op_i32LoadThenI32ShrUAccB(_ s: UnsafeMutablePointer<LoopState>) -> UI
 }
 
 extension Executor {
+    @inline(__always) func run_i32LoadAccBThenI32ShrU(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32ShrU(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenI32ShrU") @inline(__always)
+func swasm_op_i32LoadAccBThenI32ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenI32ShrU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccBThenI32ShrUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32ShrU(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenI32ShrUAccA") @inline(__always)
+func swasm_op_i32LoadAccBThenI32ShrUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenI32ShrUAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccBThenI32ShrUAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i32ShrU(fp[w.a], s.iacc)
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenI32ShrUAccB") @inline(__always)
+func swasm_op_i32LoadAccBThenI32ShrUAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenI32ShrUAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddImmThenI32LoadAccB(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12662,6 +14239,64 @@ extension Executor {
 @_silgen_name("swasm_op_i32AddImmThenI32LoadAccB") @inline(__always)
 func swasm_op_i32AddImmThenI32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI32LoadAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32Load") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI32LoadAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI32LoadAccB") @inline(__always)
+func swasm_op_i32AddImmAccAThenI32LoadAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI32LoadAccB(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -12696,6 +14331,64 @@ func swasm_op_i32AddThenI32Load8UAccB(_ s: UnsafeMutablePointer<LoopState>) -> U
 }
 
 extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32Load8U(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32Load8U") @inline(__always)
+func swasm_op_i32AddAccAThenI32Load8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32Load8U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32Load8UAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32Load8UAccB") @inline(__always)
+func swasm_op_i32AddAccAThenI32Load8UAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32Load8UAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32LoadThenBrIfAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12724,6 +14417,172 @@ func swasm_op_i32LoadThenBrIfAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt 
 }
 
 extension Executor {
+    @inline(__always) func run_i32LoadAccBThenBrIf(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenBrIf") @inline(__always)
+func swasm_op_i32LoadAccBThenBrIf(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenBrIf(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccBThenBrIfAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = s.iacc & 0xFFFF_FFFF != 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenBrIfAccA") @inline(__always)
+func swasm_op_i32LoadAccBThenBrIfAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenBrIfAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreAccAThenI32Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: s.iacc), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreAccAThenI32Load") @inline(__always)
+func swasm_op_i32StoreAccAThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccAThenI32Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreAccBThenI32Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreAccBThenI32Load") @inline(__always)
+func swasm_op_i32StoreAccBThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreAccBThenI32Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccAThenI32StoreIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccAThenI32StoreIndexed") @inline(__always)
+func swasm_op_i32ShlAccAThenI32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccAThenI32StoreIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccBThenI32StoreIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccBThenI32StoreIndexed") @inline(__always)
+func swasm_op_i32ShlAccBThenI32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI32StoreIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32LoadThenBrIfNotAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12747,6 +14606,62 @@ extension Executor {
 @_silgen_name("swasm_op_i32LoadThenBrIfNotAccA") @inline(__always)
 func swasm_op_i32LoadThenBrIfNotAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenBrIfNotAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccBThenBrIfNot(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenBrIfNot") @inline(__always)
+func swasm_op_i32LoadAccBThenBrIfNot(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenBrIfNot(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccBThenBrIfNotAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let d = s.iacc & 0xFFFF_FFFF == 0 ? w.offset : 1
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenBrIfNotAccA") @inline(__always)
+func swasm_op_i32LoadAccBThenBrIfNotAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenBrIfNotAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -12804,6 +14719,84 @@ func swasm_op_i32AddThenI32StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UI
 }
 
 extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32Store") @inline(__always)
+func swasm_op_i32AddAccAThenI32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: s.iacc), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32StoreAccA") @inline(__always)
+func swasm_op_i32AddAccAThenI32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAccAThenI32StoreAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = s.iacc &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenI32StoreAccB") @inline(__always)
+func swasm_op_i32AddAccAThenI32StoreAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenI32StoreAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32MulThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12830,6 +14823,110 @@ func swasm_op_i32MulThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> U
 }
 
 extension Executor {
+    @inline(__always) func run_i32MulAccAThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Mul(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulAccAThenI32AddImm") @inline(__always)
+func swasm_op_i32MulAccAThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAccAThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulAccAThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Mul(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulAccAThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32MulAccAThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAccAThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulAccABThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Mul(s.iacc, s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulAccABThenI32AddImm") @inline(__always)
+func swasm_op_i32MulAccABThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAccABThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulAccABThenI32AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Mul(s.iacc, s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulAccABThenI32AddImmAccA") @inline(__always)
+func swasm_op_i32MulAccABThenI32AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulAccABThenI32AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i64MulThenI64AddImmAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -12851,6 +14948,1376 @@ extension Executor {
 @_silgen_name("swasm_op_i64MulThenI64AddImmAccA") @inline(__always)
 func swasm_op_i64MulThenI64AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulThenI64AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulAccAThenI64AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Mul(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulAccAThenI64AddImm") @inline(__always)
+func swasm_op_i64MulAccAThenI64AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAccAThenI64AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulAccAThenI64AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Mul(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = s.iacc &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulAccAThenI64AddImmAccA") @inline(__always)
+func swasm_op_i64MulAccAThenI64AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAccAThenI64AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulAccABThenI64AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Mul(s.iacc, s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulAccABThenI64AddImm") @inline(__always)
+func swasm_op_i64MulAccABThenI64AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAccABThenI64AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulAccABThenI64AddImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Mul(s.iacc, s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = s.iacc &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulAccABThenI64AddImmAccA") @inline(__always)
+func swasm_op_i64MulAccABThenI64AddImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulAccABThenI64AddImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadAccBThenF64Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadAccBThenF64Load") @inline(__always)
+func swasm_op_f64LoadAccBThenF64Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccBThenF64Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadThenF64AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Add(s.facc.bitPattern, fp[w.b])
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadThenF64AddAccA") @inline(__always)
+func swasm_op_f64LoadThenF64AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadThenF64AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadThenF64AddAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Add(fp[w.a], s.facc.bitPattern)
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadThenF64AddAccB") @inline(__always)
+func swasm_op_f64LoadThenF64AddAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadThenF64AddAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadThenF64AddAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Add(s.facc.bitPattern, s.facc.bitPattern)
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadThenF64AddAccAB") @inline(__always)
+func swasm_op_f64LoadThenF64AddAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadThenF64AddAccAB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadAccBThenF64Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadAccBThenF64Add") @inline(__always)
+func swasm_op_f64LoadAccBThenF64Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccBThenF64Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadAccBThenF64AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Add(s.facc.bitPattern, fp[w.b])
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadAccBThenF64AddAccA") @inline(__always)
+func swasm_op_f64LoadAccBThenF64AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccBThenF64AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadAccBThenF64AddAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Add(fp[w.a], s.facc.bitPattern)
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadAccBThenF64AddAccB") @inline(__always)
+func swasm_op_f64LoadAccBThenF64AddAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccBThenF64AddAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadAccBThenF64AddAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Add(s.facc.bitPattern, s.facc.bitPattern)
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadAccBThenF64AddAccAB") @inline(__always)
+func swasm_op_f64LoadAccBThenF64AddAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccBThenF64AddAccAB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadThenF64MulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Mul(s.facc.bitPattern, fp[w.b])
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadThenF64MulAccA") @inline(__always)
+func swasm_op_f64LoadThenF64MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadThenF64MulAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadThenF64MulAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Mul(fp[w.a], s.facc.bitPattern)
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadThenF64MulAccB") @inline(__always)
+func swasm_op_f64LoadThenF64MulAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadThenF64MulAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadThenF64MulAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Mul(s.facc.bitPattern, s.facc.bitPattern)
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadThenF64MulAccAB") @inline(__always)
+func swasm_op_f64LoadThenF64MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadThenF64MulAccAB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadAccBThenF64Mul(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Mul(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadAccBThenF64Mul") @inline(__always)
+func swasm_op_f64LoadAccBThenF64Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccBThenF64Mul(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadAccBThenF64MulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Mul(s.facc.bitPattern, fp[w.b])
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadAccBThenF64MulAccA") @inline(__always)
+func swasm_op_f64LoadAccBThenF64MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccBThenF64MulAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadAccBThenF64MulAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Mul(fp[w.a], s.facc.bitPattern)
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadAccBThenF64MulAccB") @inline(__always)
+func swasm_op_f64LoadAccBThenF64MulAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccBThenF64MulAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadAccBThenF64MulAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f64Mul(s.facc.bitPattern, s.facc.bitPattern)
+            fp[w.c] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadAccBThenF64MulAccAB") @inline(__always)
+func swasm_op_f64LoadAccBThenF64MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadAccBThenF64MulAccAB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddThenF64StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: s.facc.bitPattern), as: UInt64.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddThenF64StoreAccA") @inline(__always)
+func swasm_op_f64AddThenF64StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddThenF64StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAccAThenF64Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAccAThenF64Store") @inline(__always)
+func swasm_op_f64AddAccAThenF64Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccAThenF64Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAccAThenF64StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(s.facc.bitPattern, fp[w.b])
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: s.facc.bitPattern), as: UInt64.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAccAThenF64StoreAccA") @inline(__always)
+func swasm_op_f64AddAccAThenF64StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccAThenF64StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAccBThenF64Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(fp[w.a], s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAccBThenF64Store") @inline(__always)
+func swasm_op_f64AddAccBThenF64Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccBThenF64Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAccBThenF64StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(fp[w.a], s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: s.facc.bitPattern), as: UInt64.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAccBThenF64StoreAccA") @inline(__always)
+func swasm_op_f64AddAccBThenF64StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccBThenF64StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAccABThenF64Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(s.facc.bitPattern, s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAccABThenF64Store") @inline(__always)
+func swasm_op_f64AddAccABThenF64Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccABThenF64Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64AddAccABThenF64StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f64Add(s.facc.bitPattern, s.facc.bitPattern)
+        fp[w.c] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: s.facc.bitPattern), as: UInt64.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64AddAccABThenF64StoreAccA") @inline(__always)
+func swasm_op_f64AddAccABThenF64StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64AddAccABThenF64StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StoreAccAThenF64Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: s.facc.bitPattern), as: UInt64.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StoreAccAThenF64Load") @inline(__always)
+func swasm_op_f64StoreAccAThenF64Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreAccAThenF64Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StoreAccBThenF64Load(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.facc = Double(bitPattern: accValue)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StoreAccBThenF64Load") @inline(__always)
+func swasm_op_f64StoreAccBThenF64Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreAccBThenF64Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadThenF32AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), fp[w.b])
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadThenF32AddAccA") @inline(__always)
+func swasm_op_f32LoadThenF32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadThenF32AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadThenF32AddAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Add(fp[w.a], UInt64(s.sacc.bitPattern))
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadThenF32AddAccB") @inline(__always)
+func swasm_op_f32LoadThenF32AddAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadThenF32AddAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadThenF32AddAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), UInt64(s.sacc.bitPattern))
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadThenF32AddAccAB") @inline(__always)
+func swasm_op_f32LoadThenF32AddAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadThenF32AddAccAB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadAccBThenF32Add(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Add(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadAccBThenF32Add") @inline(__always)
+func swasm_op_f32LoadAccBThenF32Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadAccBThenF32Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadAccBThenF32AddAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), fp[w.b])
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadAccBThenF32AddAccA") @inline(__always)
+func swasm_op_f32LoadAccBThenF32AddAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadAccBThenF32AddAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadAccBThenF32AddAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Add(fp[w.a], UInt64(s.sacc.bitPattern))
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadAccBThenF32AddAccB") @inline(__always)
+func swasm_op_f32LoadAccBThenF32AddAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadAccBThenF32AddAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadAccBThenF32AddAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), UInt64(s.sacc.bitPattern))
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadAccBThenF32AddAccAB") @inline(__always)
+func swasm_op_f32LoadAccBThenF32AddAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadAccBThenF32AddAccAB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadThenF32MulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Mul(UInt64(s.sacc.bitPattern), fp[w.b])
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadThenF32MulAccA") @inline(__always)
+func swasm_op_f32LoadThenF32MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadThenF32MulAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadThenF32MulAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Mul(fp[w.a], UInt64(s.sacc.bitPattern))
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadThenF32MulAccB") @inline(__always)
+func swasm_op_f32LoadThenF32MulAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadThenF32MulAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadThenF32MulAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Mul(UInt64(s.sacc.bitPattern), UInt64(s.sacc.bitPattern))
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadThenF32MulAccAB") @inline(__always)
+func swasm_op_f32LoadThenF32MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadThenF32MulAccAB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadAccBThenF32Mul(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Mul(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadAccBThenF32Mul") @inline(__always)
+func swasm_op_f32LoadAccBThenF32Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadAccBThenF32Mul(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadAccBThenF32MulAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Mul(UInt64(s.sacc.bitPattern), fp[w.b])
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadAccBThenF32MulAccA") @inline(__always)
+func swasm_op_f32LoadAccBThenF32MulAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadAccBThenF32MulAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadAccBThenF32MulAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Mul(fp[w.a], UInt64(s.sacc.bitPattern))
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadAccBThenF32MulAccB") @inline(__always)
+func swasm_op_f32LoadAccBThenF32MulAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadAccBThenF32MulAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadAccBThenF32MulAccAB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.f32Mul(UInt64(s.sacc.bitPattern), UInt64(s.sacc.bitPattern))
+            fp[w.c] = accValue
+            s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadAccBThenF32MulAccAB") @inline(__always)
+func swasm_op_f32LoadAccBThenF32MulAccAB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadAccBThenF32MulAccAB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddThenF32StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern)), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddThenF32StoreAccA") @inline(__always)
+func swasm_op_f32AddThenF32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddThenF32StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddAccAThenF32Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAccAThenF32Store") @inline(__always)
+func swasm_op_f32AddAccAThenF32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAccAThenF32Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddAccAThenF32StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), fp[w.b])
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern)), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAccAThenF32StoreAccA") @inline(__always)
+func swasm_op_f32AddAccAThenF32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAccAThenF32StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddAccBThenF32Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(fp[w.a], UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAccBThenF32Store") @inline(__always)
+func swasm_op_f32AddAccBThenF32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAccBThenF32Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddAccBThenF32StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(fp[w.a], UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern)), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAccBThenF32StoreAccA") @inline(__always)
+func swasm_op_f32AddAccBThenF32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAccBThenF32StoreAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddAccABThenF32Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAccABThenF32Store") @inline(__always)
+func swasm_op_f32AddAccABThenF32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAccABThenF32Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32AddAccABThenF32StoreAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.f32Add(UInt64(s.sacc.bitPattern), UInt64(s.sacc.bitPattern))
+        fp[w.c] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = fp[w.b] &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern)), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32AddAccABThenF32StoreAccA") @inline(__always)
+func swasm_op_f32AddAccABThenF32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32AddAccABThenF32StoreAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -13027,6 +16494,14 @@ extension Opcode {
         case .i32LoadThenBrIf: 2
         case .i32StoreThenI32Load: 2
         case .i32LoadThenBrIfNot: 2
+        case .f64LoadThenF64Load: 2
+        case .f64LoadThenF64Add: 2
+        case .f64LoadThenF64Mul: 2
+        case .f64StoreThenF64Load: 2
+        case .f32LoadThenF32Add: 2
+        case .f32LoadThenF32Mul: 2
+        case .i32Load8UIndexedThenI32Load8UIndexed: 2
+        case .i64Load8UIndexedThenI64Load8UIndexed: 2
         case .brIfI32EqAccA: 2
         case .brIfI32NeAccA: 2
         case .brIfI32LtSAccA: 2
@@ -13145,11 +16620,61 @@ extension Opcode {
         case .i64AndAddAccA: 2
         case .selectAccC: 2
         case .i32LoadThenI32Load8UAccB: 2
+        case .i32LoadAccBThenI32Load8U: 2
+        case .i32LoadAccBThenI32Load8UAccB: 2
+        case .i32StoreAccAThenBr: 2
+        case .i32StoreAccBThenBr: 2
         case .i32LoadThenI32LoadAccB: 2
+        case .i32LoadAccBThenI32Load: 2
+        case .i32LoadAccBThenI32LoadAccB: 2
+        case .i32StoreAccAThenI32Store: 2
+        case .i32StoreAccBThenI32Store: 2
+        case .i32StoreAccAThenI32AddImm: 2
+        case .i32StoreAccBThenI32AddImm: 2
         case .i32LoadThenI32ShrUAccA: 2
         case .i32LoadThenI32ShrUAccB: 2
+        case .i32LoadAccBThenI32ShrU: 2
+        case .i32LoadAccBThenI32ShrUAccA: 2
+        case .i32LoadAccBThenI32ShrUAccB: 2
         case .i32LoadThenBrIfAccA: 2
+        case .i32LoadAccBThenBrIf: 2
+        case .i32LoadAccBThenBrIfAccA: 2
+        case .i32StoreAccAThenI32Load: 2
+        case .i32StoreAccBThenI32Load: 2
         case .i32LoadThenBrIfNotAccA: 2
+        case .i32LoadAccBThenBrIfNot: 2
+        case .i32LoadAccBThenBrIfNotAccA: 2
+        case .f64LoadAccBThenF64Load: 2
+        case .f64LoadThenF64AddAccA: 2
+        case .f64LoadThenF64AddAccB: 2
+        case .f64LoadThenF64AddAccAB: 2
+        case .f64LoadAccBThenF64Add: 2
+        case .f64LoadAccBThenF64AddAccA: 2
+        case .f64LoadAccBThenF64AddAccB: 2
+        case .f64LoadAccBThenF64AddAccAB: 2
+        case .f64LoadThenF64MulAccA: 2
+        case .f64LoadThenF64MulAccB: 2
+        case .f64LoadThenF64MulAccAB: 2
+        case .f64LoadAccBThenF64Mul: 2
+        case .f64LoadAccBThenF64MulAccA: 2
+        case .f64LoadAccBThenF64MulAccB: 2
+        case .f64LoadAccBThenF64MulAccAB: 2
+        case .f64StoreAccAThenF64Load: 2
+        case .f64StoreAccBThenF64Load: 2
+        case .f32LoadThenF32AddAccA: 2
+        case .f32LoadThenF32AddAccB: 2
+        case .f32LoadThenF32AddAccAB: 2
+        case .f32LoadAccBThenF32Add: 2
+        case .f32LoadAccBThenF32AddAccA: 2
+        case .f32LoadAccBThenF32AddAccB: 2
+        case .f32LoadAccBThenF32AddAccAB: 2
+        case .f32LoadThenF32MulAccA: 2
+        case .f32LoadThenF32MulAccB: 2
+        case .f32LoadThenF32MulAccAB: 2
+        case .f32LoadAccBThenF32Mul: 2
+        case .f32LoadAccBThenF32MulAccA: 2
+        case .f32LoadAccBThenF32MulAccB: 2
+        case .f32LoadAccBThenF32MulAccAB: 2
         default: 1
         }
     }
@@ -13274,32 +16799,158 @@ extension Opcode {
         case (.i32Add, .i32Store): .i32AddThenI32Store
         case (.i32Mul, .i32AddImm): .i32MulThenI32AddImm
         case (.i64Mul, .i64AddImm): .i64MulThenI64AddImm
+        case (.f64Load, .f64Load): .f64LoadThenF64Load
+        case (.f64Load, .f64Add): .f64LoadThenF64Add
+        case (.f64Load, .f64Mul): .f64LoadThenF64Mul
+        case (.f64Add, .f64Store): .f64AddThenF64Store
+        case (.f64Store, .f64Load): .f64StoreThenF64Load
+        case (.f32Load, .f32Add): .f32LoadThenF32Add
+        case (.f32Load, .f32Mul): .f32LoadThenF32Mul
+        case (.f32Add, .f32Store): .f32AddThenF32Store
+        case (.i32Load8UIndexed, .i32Load8UIndexed): .i32Load8UIndexedThenI32Load8UIndexed
+        case (.i64Load8UIndexed, .i64Load8UIndexed): .i64Load8UIndexedThenI64Load8UIndexed
         case (.i32AddImm, .i32AddImmAccA): .i32AddImmThenI32AddImmAccA
+        case (.i32AddImmAccA, .i32AddImm): .i32AddImmAccAThenI32AddImm
+        case (.i32AddImmAccA, .i32AddImmAccA): .i32AddImmAccAThenI32AddImmAccA
         case (.i32Shl, .i32AddImmAccA): .i32ShlThenI32AddImmAccA
+        case (.i32ShlAccA, .i32AddImm): .i32ShlAccAThenI32AddImm
+        case (.i32ShlAccA, .i32AddImmAccA): .i32ShlAccAThenI32AddImmAccA
+        case (.i32ShlAccB, .i32AddImm): .i32ShlAccBThenI32AddImm
+        case (.i32ShlAccB, .i32AddImmAccA): .i32ShlAccBThenI32AddImmAccA
         case (.i32AddImm, .i32AddAccA): .i32AddImmThenI32AddAccA
+        case (.i32AddImmAccA, .i32Add): .i32AddImmAccAThenI32Add
+        case (.i32AddImmAccA, .i32AddAccA): .i32AddImmAccAThenI32AddAccA
+        case (.i32AddImmAccA, .copy): .i32AddImmAccAThenCopy
         case (.i32Add, .i32AddImmAccA): .i32AddThenI32AddImmAccA
+        case (.i32AddAccA, .i32AddImm): .i32AddAccAThenI32AddImm
+        case (.i32AddAccA, .i32AddImmAccA): .i32AddAccAThenI32AddImmAccA
         case (.i32AddImm, .i32AndAccA): .i32AddImmThenI32AndAccA
+        case (.i32AddImmAccA, .i32And): .i32AddImmAccAThenI32And
+        case (.i32AddImmAccA, .i32AndAccA): .i32AddImmAccAThenI32AndAccA
         case (.i64ExtendI32U, .i64AddAccA): .i64ExtendI32UThenI64AddAccA
+        case (.i64ExtendI32UAccA, .i64Add): .i64ExtendI32UAccAThenI64Add
+        case (.i64ExtendI32UAccA, .i64AddAccA): .i64ExtendI32UAccAThenI64AddAccA
         case (.i32Add, .i32AddAccA): .i32AddThenI32AddAccA
+        case (.i32AddAccA, .i32Add): .i32AddAccAThenI32Add
+        case (.i32AddAccA, .i32AddAccA): .i32AddAccAThenI32AddAccA
+        case (.i32AndAccA, .const32): .i32AndAccAThenConst32
         case (.i32AddImm, .i32ShlAccA): .i32AddImmThenI32ShlAccA
         case (.i32AddImm, .i32ShlAccB): .i32AddImmThenI32ShlAccB
+        case (.i32AddImmAccA, .i32Shl): .i32AddImmAccAThenI32Shl
+        case (.i32AddImmAccA, .i32ShlAccA): .i32AddImmAccAThenI32ShlAccA
+        case (.i32AddImmAccA, .i32ShlAccB): .i32AddImmAccAThenI32ShlAccB
         case (.i32And, .i32AddImmAccA): .i32AndThenI32AddImmAccA
+        case (.i32AndAccA, .i32AddImm): .i32AndAccAThenI32AddImm
+        case (.i32AndAccA, .i32AddImmAccA): .i32AndAccAThenI32AddImmAccA
+        case (.i32XorAccA, .const32): .i32XorAccAThenConst32
         case (.i64AddImm, .i64AddImmAccA): .i64AddImmThenI64AddImmAccA
+        case (.i64AddImmAccA, .i64AddImm): .i64AddImmAccAThenI64AddImm
+        case (.i64AddImmAccA, .i64AddImmAccA): .i64AddImmAccAThenI64AddImmAccA
         case (.i32Add, .i32LoadAccB): .i32AddThenI32LoadAccB
+        case (.i32AddAccA, .i32Load): .i32AddAccAThenI32Load
+        case (.i32AddAccA, .i32LoadAccB): .i32AddAccAThenI32LoadAccB
         case (.i32Load, .i32Load8UAccB): .i32LoadThenI32Load8UAccB
+        case (.i32LoadAccB, .i32Load8U): .i32LoadAccBThenI32Load8U
+        case (.i32LoadAccB, .i32Load8UAccB): .i32LoadAccBThenI32Load8UAccB
+        case (.i32StoreAccA, .br): .i32StoreAccAThenBr
+        case (.i32StoreAccB, .br): .i32StoreAccBThenBr
+        case (.i32ShlAccA, .i32LoadIndexed): .i32ShlAccAThenI32LoadIndexed
+        case (.i32ShlAccB, .i32LoadIndexed): .i32ShlAccBThenI32LoadIndexed
         case (.i32Load, .i32LoadAccB): .i32LoadThenI32LoadAccB
+        case (.i32LoadAccB, .i32Load): .i32LoadAccBThenI32Load
+        case (.i32LoadAccB, .i32LoadAccB): .i32LoadAccBThenI32LoadAccB
+        case (.i32StoreAccA, .i32Store): .i32StoreAccAThenI32Store
+        case (.i32StoreAccB, .i32Store): .i32StoreAccBThenI32Store
         case (.i32AddImm, .brIfAccA): .i32AddImmThenBrIfAccA
+        case (.i32AddImmAccA, .brIf): .i32AddImmAccAThenBrIf
+        case (.i32AddImmAccA, .brIfAccA): .i32AddImmAccAThenBrIfAccA
         case (.i32LtU, .selectAccC): .i32LtUThenSelectAccC
+        case (.i32LtUAccA, .select): .i32LtUAccAThenSelect
+        case (.i32LtUAccA, .selectAccC): .i32LtUAccAThenSelectAccC
+        case (.i32StoreAccA, .i32AddImm): .i32StoreAccAThenI32AddImm
+        case (.i32StoreAccB, .i32AddImm): .i32StoreAccBThenI32AddImm
+        case (.i32AddImmAccA, .br): .i32AddImmAccAThenBr
         case (.i32Load, .i32ShrUAccA): .i32LoadThenI32ShrUAccA
         case (.i32Load, .i32ShrUAccB): .i32LoadThenI32ShrUAccB
+        case (.i32LoadAccB, .i32ShrU): .i32LoadAccBThenI32ShrU
+        case (.i32LoadAccB, .i32ShrUAccA): .i32LoadAccBThenI32ShrUAccA
+        case (.i32LoadAccB, .i32ShrUAccB): .i32LoadAccBThenI32ShrUAccB
         case (.i32AddImm, .i32LoadAccB): .i32AddImmThenI32LoadAccB
+        case (.i32AddImmAccA, .i32Load): .i32AddImmAccAThenI32Load
+        case (.i32AddImmAccA, .i32LoadAccB): .i32AddImmAccAThenI32LoadAccB
         case (.i32Add, .i32Load8UAccB): .i32AddThenI32Load8UAccB
+        case (.i32AddAccA, .i32Load8U): .i32AddAccAThenI32Load8U
+        case (.i32AddAccA, .i32Load8UAccB): .i32AddAccAThenI32Load8UAccB
         case (.i32Load, .brIfAccA): .i32LoadThenBrIfAccA
+        case (.i32LoadAccB, .brIf): .i32LoadAccBThenBrIf
+        case (.i32LoadAccB, .brIfAccA): .i32LoadAccBThenBrIfAccA
+        case (.i32StoreAccA, .i32Load): .i32StoreAccAThenI32Load
+        case (.i32StoreAccB, .i32Load): .i32StoreAccBThenI32Load
+        case (.i32ShlAccA, .i32StoreIndexed): .i32ShlAccAThenI32StoreIndexed
+        case (.i32ShlAccB, .i32StoreIndexed): .i32ShlAccBThenI32StoreIndexed
         case (.i32Load, .brIfNotAccA): .i32LoadThenBrIfNotAccA
+        case (.i32LoadAccB, .brIfNot): .i32LoadAccBThenBrIfNot
+        case (.i32LoadAccB, .brIfNotAccA): .i32LoadAccBThenBrIfNotAccA
         case (.i32Add, .i32StoreAccA): .i32AddThenI32StoreAccA
         case (.i32Add, .i32StoreAccB): .i32AddThenI32StoreAccB
+        case (.i32AddAccA, .i32Store): .i32AddAccAThenI32Store
+        case (.i32AddAccA, .i32StoreAccA): .i32AddAccAThenI32StoreAccA
+        case (.i32AddAccA, .i32StoreAccB): .i32AddAccAThenI32StoreAccB
         case (.i32Mul, .i32AddImmAccA): .i32MulThenI32AddImmAccA
+        case (.i32MulAccA, .i32AddImm): .i32MulAccAThenI32AddImm
+        case (.i32MulAccA, .i32AddImmAccA): .i32MulAccAThenI32AddImmAccA
+        case (.i32MulAccAB, .i32AddImm): .i32MulAccABThenI32AddImm
+        case (.i32MulAccAB, .i32AddImmAccA): .i32MulAccABThenI32AddImmAccA
         case (.i64Mul, .i64AddImmAccA): .i64MulThenI64AddImmAccA
+        case (.i64MulAccA, .i64AddImm): .i64MulAccAThenI64AddImm
+        case (.i64MulAccA, .i64AddImmAccA): .i64MulAccAThenI64AddImmAccA
+        case (.i64MulAccAB, .i64AddImm): .i64MulAccABThenI64AddImm
+        case (.i64MulAccAB, .i64AddImmAccA): .i64MulAccABThenI64AddImmAccA
+        case (.f64LoadAccB, .f64Load): .f64LoadAccBThenF64Load
+        case (.f64Load, .f64AddAccA): .f64LoadThenF64AddAccA
+        case (.f64Load, .f64AddAccB): .f64LoadThenF64AddAccB
+        case (.f64Load, .f64AddAccAB): .f64LoadThenF64AddAccAB
+        case (.f64LoadAccB, .f64Add): .f64LoadAccBThenF64Add
+        case (.f64LoadAccB, .f64AddAccA): .f64LoadAccBThenF64AddAccA
+        case (.f64LoadAccB, .f64AddAccB): .f64LoadAccBThenF64AddAccB
+        case (.f64LoadAccB, .f64AddAccAB): .f64LoadAccBThenF64AddAccAB
+        case (.f64Load, .f64MulAccA): .f64LoadThenF64MulAccA
+        case (.f64Load, .f64MulAccB): .f64LoadThenF64MulAccB
+        case (.f64Load, .f64MulAccAB): .f64LoadThenF64MulAccAB
+        case (.f64LoadAccB, .f64Mul): .f64LoadAccBThenF64Mul
+        case (.f64LoadAccB, .f64MulAccA): .f64LoadAccBThenF64MulAccA
+        case (.f64LoadAccB, .f64MulAccB): .f64LoadAccBThenF64MulAccB
+        case (.f64LoadAccB, .f64MulAccAB): .f64LoadAccBThenF64MulAccAB
+        case (.f64Add, .f64StoreAccA): .f64AddThenF64StoreAccA
+        case (.f64AddAccA, .f64Store): .f64AddAccAThenF64Store
+        case (.f64AddAccA, .f64StoreAccA): .f64AddAccAThenF64StoreAccA
+        case (.f64AddAccB, .f64Store): .f64AddAccBThenF64Store
+        case (.f64AddAccB, .f64StoreAccA): .f64AddAccBThenF64StoreAccA
+        case (.f64AddAccAB, .f64Store): .f64AddAccABThenF64Store
+        case (.f64AddAccAB, .f64StoreAccA): .f64AddAccABThenF64StoreAccA
+        case (.f64StoreAccA, .f64Load): .f64StoreAccAThenF64Load
+        case (.f64StoreAccB, .f64Load): .f64StoreAccBThenF64Load
+        case (.f32Load, .f32AddAccA): .f32LoadThenF32AddAccA
+        case (.f32Load, .f32AddAccB): .f32LoadThenF32AddAccB
+        case (.f32Load, .f32AddAccAB): .f32LoadThenF32AddAccAB
+        case (.f32LoadAccB, .f32Add): .f32LoadAccBThenF32Add
+        case (.f32LoadAccB, .f32AddAccA): .f32LoadAccBThenF32AddAccA
+        case (.f32LoadAccB, .f32AddAccB): .f32LoadAccBThenF32AddAccB
+        case (.f32LoadAccB, .f32AddAccAB): .f32LoadAccBThenF32AddAccAB
+        case (.f32Load, .f32MulAccA): .f32LoadThenF32MulAccA
+        case (.f32Load, .f32MulAccB): .f32LoadThenF32MulAccB
+        case (.f32Load, .f32MulAccAB): .f32LoadThenF32MulAccAB
+        case (.f32LoadAccB, .f32Mul): .f32LoadAccBThenF32Mul
+        case (.f32LoadAccB, .f32MulAccA): .f32LoadAccBThenF32MulAccA
+        case (.f32LoadAccB, .f32MulAccB): .f32LoadAccBThenF32MulAccB
+        case (.f32LoadAccB, .f32MulAccAB): .f32LoadAccBThenF32MulAccAB
+        case (.f32Add, .f32StoreAccA): .f32AddThenF32StoreAccA
+        case (.f32AddAccA, .f32Store): .f32AddAccAThenF32Store
+        case (.f32AddAccA, .f32StoreAccA): .f32AddAccAThenF32StoreAccA
+        case (.f32AddAccB, .f32Store): .f32AddAccBThenF32Store
+        case (.f32AddAccB, .f32StoreAccA): .f32AddAccBThenF32StoreAccA
+        case (.f32AddAccAB, .f32Store): .f32AddAccABThenF32Store
+        case (.f32AddAccAB, .f32StoreAccA): .f32AddAccABThenF32StoreAccA
         default: nil
         }
     }
@@ -13351,32 +17002,158 @@ extension Opcode {
         case .i32AddThenI32Store: .i32Add
         case .i32MulThenI32AddImm: .i32Mul
         case .i64MulThenI64AddImm: .i64Mul
+        case .f64LoadThenF64Load: .f64Load
+        case .f64LoadThenF64Add: .f64Load
+        case .f64LoadThenF64Mul: .f64Load
+        case .f64AddThenF64Store: .f64Add
+        case .f64StoreThenF64Load: .f64Store
+        case .f32LoadThenF32Add: .f32Load
+        case .f32LoadThenF32Mul: .f32Load
+        case .f32AddThenF32Store: .f32Add
+        case .i32Load8UIndexedThenI32Load8UIndexed: .i32Load8UIndexed
+        case .i64Load8UIndexedThenI64Load8UIndexed: .i64Load8UIndexed
         case .i32AddImmThenI32AddImmAccA: .i32AddImm
+        case .i32AddImmAccAThenI32AddImm: .i32AddImmAccA
+        case .i32AddImmAccAThenI32AddImmAccA: .i32AddImmAccA
         case .i32ShlThenI32AddImmAccA: .i32Shl
+        case .i32ShlAccAThenI32AddImm: .i32ShlAccA
+        case .i32ShlAccAThenI32AddImmAccA: .i32ShlAccA
+        case .i32ShlAccBThenI32AddImm: .i32ShlAccB
+        case .i32ShlAccBThenI32AddImmAccA: .i32ShlAccB
         case .i32AddImmThenI32AddAccA: .i32AddImm
+        case .i32AddImmAccAThenI32Add: .i32AddImmAccA
+        case .i32AddImmAccAThenI32AddAccA: .i32AddImmAccA
+        case .i32AddImmAccAThenCopy: .i32AddImmAccA
         case .i32AddThenI32AddImmAccA: .i32Add
+        case .i32AddAccAThenI32AddImm: .i32AddAccA
+        case .i32AddAccAThenI32AddImmAccA: .i32AddAccA
         case .i32AddImmThenI32AndAccA: .i32AddImm
+        case .i32AddImmAccAThenI32And: .i32AddImmAccA
+        case .i32AddImmAccAThenI32AndAccA: .i32AddImmAccA
         case .i64ExtendI32UThenI64AddAccA: .i64ExtendI32U
+        case .i64ExtendI32UAccAThenI64Add: .i64ExtendI32UAccA
+        case .i64ExtendI32UAccAThenI64AddAccA: .i64ExtendI32UAccA
         case .i32AddThenI32AddAccA: .i32Add
+        case .i32AddAccAThenI32Add: .i32AddAccA
+        case .i32AddAccAThenI32AddAccA: .i32AddAccA
+        case .i32AndAccAThenConst32: .i32AndAccA
         case .i32AddImmThenI32ShlAccA: .i32AddImm
         case .i32AddImmThenI32ShlAccB: .i32AddImm
+        case .i32AddImmAccAThenI32Shl: .i32AddImmAccA
+        case .i32AddImmAccAThenI32ShlAccA: .i32AddImmAccA
+        case .i32AddImmAccAThenI32ShlAccB: .i32AddImmAccA
         case .i32AndThenI32AddImmAccA: .i32And
+        case .i32AndAccAThenI32AddImm: .i32AndAccA
+        case .i32AndAccAThenI32AddImmAccA: .i32AndAccA
+        case .i32XorAccAThenConst32: .i32XorAccA
         case .i64AddImmThenI64AddImmAccA: .i64AddImm
+        case .i64AddImmAccAThenI64AddImm: .i64AddImmAccA
+        case .i64AddImmAccAThenI64AddImmAccA: .i64AddImmAccA
         case .i32AddThenI32LoadAccB: .i32Add
+        case .i32AddAccAThenI32Load: .i32AddAccA
+        case .i32AddAccAThenI32LoadAccB: .i32AddAccA
         case .i32LoadThenI32Load8UAccB: .i32Load
+        case .i32LoadAccBThenI32Load8U: .i32LoadAccB
+        case .i32LoadAccBThenI32Load8UAccB: .i32LoadAccB
+        case .i32StoreAccAThenBr: .i32StoreAccA
+        case .i32StoreAccBThenBr: .i32StoreAccB
+        case .i32ShlAccAThenI32LoadIndexed: .i32ShlAccA
+        case .i32ShlAccBThenI32LoadIndexed: .i32ShlAccB
         case .i32LoadThenI32LoadAccB: .i32Load
+        case .i32LoadAccBThenI32Load: .i32LoadAccB
+        case .i32LoadAccBThenI32LoadAccB: .i32LoadAccB
+        case .i32StoreAccAThenI32Store: .i32StoreAccA
+        case .i32StoreAccBThenI32Store: .i32StoreAccB
         case .i32AddImmThenBrIfAccA: .i32AddImm
+        case .i32AddImmAccAThenBrIf: .i32AddImmAccA
+        case .i32AddImmAccAThenBrIfAccA: .i32AddImmAccA
         case .i32LtUThenSelectAccC: .i32LtU
+        case .i32LtUAccAThenSelect: .i32LtUAccA
+        case .i32LtUAccAThenSelectAccC: .i32LtUAccA
+        case .i32StoreAccAThenI32AddImm: .i32StoreAccA
+        case .i32StoreAccBThenI32AddImm: .i32StoreAccB
+        case .i32AddImmAccAThenBr: .i32AddImmAccA
         case .i32LoadThenI32ShrUAccA: .i32Load
         case .i32LoadThenI32ShrUAccB: .i32Load
+        case .i32LoadAccBThenI32ShrU: .i32LoadAccB
+        case .i32LoadAccBThenI32ShrUAccA: .i32LoadAccB
+        case .i32LoadAccBThenI32ShrUAccB: .i32LoadAccB
         case .i32AddImmThenI32LoadAccB: .i32AddImm
+        case .i32AddImmAccAThenI32Load: .i32AddImmAccA
+        case .i32AddImmAccAThenI32LoadAccB: .i32AddImmAccA
         case .i32AddThenI32Load8UAccB: .i32Add
+        case .i32AddAccAThenI32Load8U: .i32AddAccA
+        case .i32AddAccAThenI32Load8UAccB: .i32AddAccA
         case .i32LoadThenBrIfAccA: .i32Load
+        case .i32LoadAccBThenBrIf: .i32LoadAccB
+        case .i32LoadAccBThenBrIfAccA: .i32LoadAccB
+        case .i32StoreAccAThenI32Load: .i32StoreAccA
+        case .i32StoreAccBThenI32Load: .i32StoreAccB
+        case .i32ShlAccAThenI32StoreIndexed: .i32ShlAccA
+        case .i32ShlAccBThenI32StoreIndexed: .i32ShlAccB
         case .i32LoadThenBrIfNotAccA: .i32Load
+        case .i32LoadAccBThenBrIfNot: .i32LoadAccB
+        case .i32LoadAccBThenBrIfNotAccA: .i32LoadAccB
         case .i32AddThenI32StoreAccA: .i32Add
         case .i32AddThenI32StoreAccB: .i32Add
+        case .i32AddAccAThenI32Store: .i32AddAccA
+        case .i32AddAccAThenI32StoreAccA: .i32AddAccA
+        case .i32AddAccAThenI32StoreAccB: .i32AddAccA
         case .i32MulThenI32AddImmAccA: .i32Mul
+        case .i32MulAccAThenI32AddImm: .i32MulAccA
+        case .i32MulAccAThenI32AddImmAccA: .i32MulAccA
+        case .i32MulAccABThenI32AddImm: .i32MulAccAB
+        case .i32MulAccABThenI32AddImmAccA: .i32MulAccAB
         case .i64MulThenI64AddImmAccA: .i64Mul
+        case .i64MulAccAThenI64AddImm: .i64MulAccA
+        case .i64MulAccAThenI64AddImmAccA: .i64MulAccA
+        case .i64MulAccABThenI64AddImm: .i64MulAccAB
+        case .i64MulAccABThenI64AddImmAccA: .i64MulAccAB
+        case .f64LoadAccBThenF64Load: .f64LoadAccB
+        case .f64LoadThenF64AddAccA: .f64Load
+        case .f64LoadThenF64AddAccB: .f64Load
+        case .f64LoadThenF64AddAccAB: .f64Load
+        case .f64LoadAccBThenF64Add: .f64LoadAccB
+        case .f64LoadAccBThenF64AddAccA: .f64LoadAccB
+        case .f64LoadAccBThenF64AddAccB: .f64LoadAccB
+        case .f64LoadAccBThenF64AddAccAB: .f64LoadAccB
+        case .f64LoadThenF64MulAccA: .f64Load
+        case .f64LoadThenF64MulAccB: .f64Load
+        case .f64LoadThenF64MulAccAB: .f64Load
+        case .f64LoadAccBThenF64Mul: .f64LoadAccB
+        case .f64LoadAccBThenF64MulAccA: .f64LoadAccB
+        case .f64LoadAccBThenF64MulAccB: .f64LoadAccB
+        case .f64LoadAccBThenF64MulAccAB: .f64LoadAccB
+        case .f64AddThenF64StoreAccA: .f64Add
+        case .f64AddAccAThenF64Store: .f64AddAccA
+        case .f64AddAccAThenF64StoreAccA: .f64AddAccA
+        case .f64AddAccBThenF64Store: .f64AddAccB
+        case .f64AddAccBThenF64StoreAccA: .f64AddAccB
+        case .f64AddAccABThenF64Store: .f64AddAccAB
+        case .f64AddAccABThenF64StoreAccA: .f64AddAccAB
+        case .f64StoreAccAThenF64Load: .f64StoreAccA
+        case .f64StoreAccBThenF64Load: .f64StoreAccB
+        case .f32LoadThenF32AddAccA: .f32Load
+        case .f32LoadThenF32AddAccB: .f32Load
+        case .f32LoadThenF32AddAccAB: .f32Load
+        case .f32LoadAccBThenF32Add: .f32LoadAccB
+        case .f32LoadAccBThenF32AddAccA: .f32LoadAccB
+        case .f32LoadAccBThenF32AddAccB: .f32LoadAccB
+        case .f32LoadAccBThenF32AddAccAB: .f32LoadAccB
+        case .f32LoadThenF32MulAccA: .f32Load
+        case .f32LoadThenF32MulAccB: .f32Load
+        case .f32LoadThenF32MulAccAB: .f32Load
+        case .f32LoadAccBThenF32Mul: .f32LoadAccB
+        case .f32LoadAccBThenF32MulAccA: .f32LoadAccB
+        case .f32LoadAccBThenF32MulAccB: .f32LoadAccB
+        case .f32LoadAccBThenF32MulAccAB: .f32LoadAccB
+        case .f32AddThenF32StoreAccA: .f32Add
+        case .f32AddAccAThenF32Store: .f32AddAccA
+        case .f32AddAccAThenF32StoreAccA: .f32AddAccA
+        case .f32AddAccBThenF32Store: .f32AddAccB
+        case .f32AddAccBThenF32StoreAccA: .f32AddAccB
+        case .f32AddAccABThenF32Store: .f32AddAccAB
+        case .f32AddAccABThenF32StoreAccA: .f32AddAccAB
         default: nil
         }
     }

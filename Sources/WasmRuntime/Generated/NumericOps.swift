@@ -1067,6 +1067,16 @@ enum Opcode: UInt16 {
     case i32AddThenI32Store
     case i32MulThenI32AddImm
     case i64MulThenI64AddImm
+    case f64LoadThenF64Load
+    case f64LoadThenF64Add
+    case f64LoadThenF64Mul
+    case f64AddThenF64Store
+    case f64StoreThenF64Load
+    case f32LoadThenF32Add
+    case f32LoadThenF32Mul
+    case f32AddThenF32Store
+    case i32Load8UIndexedThenI32Load8UIndexed
+    case i64Load8UIndexedThenI64Load8UIndexed
     case i32AddAccA
     case i32SubAccA
     case i32MulAccA
@@ -1304,34 +1314,150 @@ enum Opcode: UInt16 {
     case i64AndAddAccA
     case selectAccC
     case i32AddImmThenI32AddImmAccA
+    case i32AddImmAccAThenI32AddImm
+    case i32AddImmAccAThenI32AddImmAccA
     case i32ShlThenI32AddImmAccA
+    case i32ShlAccAThenI32AddImm
+    case i32ShlAccAThenI32AddImmAccA
+    case i32ShlAccBThenI32AddImm
+    case i32ShlAccBThenI32AddImmAccA
     case i32AddImmThenI32AddAccA
+    case i32AddImmAccAThenI32Add
+    case i32AddImmAccAThenI32AddAccA
+    case i32AddImmAccAThenCopy
     case i32AddThenI32AddImmAccA
+    case i32AddAccAThenI32AddImm
+    case i32AddAccAThenI32AddImmAccA
     case i32AddImmThenI32AndAccA
+    case i32AddImmAccAThenI32And
+    case i32AddImmAccAThenI32AndAccA
     case i64ExtendI32UThenI64AddAccA
+    case i64ExtendI32UAccAThenI64Add
+    case i64ExtendI32UAccAThenI64AddAccA
     case i32AddThenI32AddAccA
+    case i32AddAccAThenI32Add
+    case i32AddAccAThenI32AddAccA
+    case i32AndAccAThenConst32
     case i32AddImmThenI32ShlAccA
     case i32AddImmThenI32ShlAccB
+    case i32AddImmAccAThenI32Shl
+    case i32AddImmAccAThenI32ShlAccA
+    case i32AddImmAccAThenI32ShlAccB
     case i32AndThenI32AddImmAccA
+    case i32AndAccAThenI32AddImm
+    case i32AndAccAThenI32AddImmAccA
+    case i32XorAccAThenConst32
     case i64AddImmThenI64AddImmAccA
+    case i64AddImmAccAThenI64AddImm
+    case i64AddImmAccAThenI64AddImmAccA
     case i32AddThenI32LoadAccB
+    case i32AddAccAThenI32Load
+    case i32AddAccAThenI32LoadAccB
     case i32LoadThenI32Load8UAccB
+    case i32LoadAccBThenI32Load8U
+    case i32LoadAccBThenI32Load8UAccB
+    case i32StoreAccAThenBr
+    case i32StoreAccBThenBr
+    case i32ShlAccAThenI32LoadIndexed
+    case i32ShlAccBThenI32LoadIndexed
     case i32LoadThenI32LoadAccB
+    case i32LoadAccBThenI32Load
+    case i32LoadAccBThenI32LoadAccB
+    case i32StoreAccAThenI32Store
+    case i32StoreAccBThenI32Store
     case i32AddImmThenBrIfAccA
+    case i32AddImmAccAThenBrIf
+    case i32AddImmAccAThenBrIfAccA
     case i32LtUThenSelectAccC
+    case i32LtUAccAThenSelect
+    case i32LtUAccAThenSelectAccC
+    case i32StoreAccAThenI32AddImm
+    case i32StoreAccBThenI32AddImm
+    case i32AddImmAccAThenBr
     case i32LoadThenI32ShrUAccA
     case i32LoadThenI32ShrUAccB
+    case i32LoadAccBThenI32ShrU
+    case i32LoadAccBThenI32ShrUAccA
+    case i32LoadAccBThenI32ShrUAccB
     case i32AddImmThenI32LoadAccB
+    case i32AddImmAccAThenI32Load
+    case i32AddImmAccAThenI32LoadAccB
     case i32AddThenI32Load8UAccB
+    case i32AddAccAThenI32Load8U
+    case i32AddAccAThenI32Load8UAccB
     case i32LoadThenBrIfAccA
+    case i32LoadAccBThenBrIf
+    case i32LoadAccBThenBrIfAccA
+    case i32StoreAccAThenI32Load
+    case i32StoreAccBThenI32Load
+    case i32ShlAccAThenI32StoreIndexed
+    case i32ShlAccBThenI32StoreIndexed
     case i32LoadThenBrIfNotAccA
+    case i32LoadAccBThenBrIfNot
+    case i32LoadAccBThenBrIfNotAccA
     case i32AddThenI32StoreAccA
     case i32AddThenI32StoreAccB
+    case i32AddAccAThenI32Store
+    case i32AddAccAThenI32StoreAccA
+    case i32AddAccAThenI32StoreAccB
     case i32MulThenI32AddImmAccA
+    case i32MulAccAThenI32AddImm
+    case i32MulAccAThenI32AddImmAccA
+    case i32MulAccABThenI32AddImm
+    case i32MulAccABThenI32AddImmAccA
     case i64MulThenI64AddImmAccA
+    case i64MulAccAThenI64AddImm
+    case i64MulAccAThenI64AddImmAccA
+    case i64MulAccABThenI64AddImm
+    case i64MulAccABThenI64AddImmAccA
+    case f64LoadAccBThenF64Load
+    case f64LoadThenF64AddAccA
+    case f64LoadThenF64AddAccB
+    case f64LoadThenF64AddAccAB
+    case f64LoadAccBThenF64Add
+    case f64LoadAccBThenF64AddAccA
+    case f64LoadAccBThenF64AddAccB
+    case f64LoadAccBThenF64AddAccAB
+    case f64LoadThenF64MulAccA
+    case f64LoadThenF64MulAccB
+    case f64LoadThenF64MulAccAB
+    case f64LoadAccBThenF64Mul
+    case f64LoadAccBThenF64MulAccA
+    case f64LoadAccBThenF64MulAccB
+    case f64LoadAccBThenF64MulAccAB
+    case f64AddThenF64StoreAccA
+    case f64AddAccAThenF64Store
+    case f64AddAccAThenF64StoreAccA
+    case f64AddAccBThenF64Store
+    case f64AddAccBThenF64StoreAccA
+    case f64AddAccABThenF64Store
+    case f64AddAccABThenF64StoreAccA
+    case f64StoreAccAThenF64Load
+    case f64StoreAccBThenF64Load
+    case f32LoadThenF32AddAccA
+    case f32LoadThenF32AddAccB
+    case f32LoadThenF32AddAccAB
+    case f32LoadAccBThenF32Add
+    case f32LoadAccBThenF32AddAccA
+    case f32LoadAccBThenF32AddAccB
+    case f32LoadAccBThenF32AddAccAB
+    case f32LoadThenF32MulAccA
+    case f32LoadThenF32MulAccB
+    case f32LoadThenF32MulAccAB
+    case f32LoadAccBThenF32Mul
+    case f32LoadAccBThenF32MulAccA
+    case f32LoadAccBThenF32MulAccB
+    case f32LoadAccBThenF32MulAccAB
+    case f32AddThenF32StoreAccA
+    case f32AddAccAThenF32Store
+    case f32AddAccAThenF32StoreAccA
+    case f32AddAccBThenF32Store
+    case f32AddAccBThenF32StoreAccA
+    case f32AddAccABThenF32Store
+    case f32AddAccABThenF32StoreAccA
 }
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 631
+    static let caseCount = 757
 }

@@ -388,6 +388,16 @@ SWASM_HANDLER(i32LoadThenBrIfNot);
 SWASM_HANDLER(i32AddThenI32Store);
 SWASM_HANDLER(i32MulThenI32AddImm);
 SWASM_HANDLER(i64MulThenI64AddImm);
+SWASM_HANDLER(f64LoadThenF64Load);
+SWASM_HANDLER(f64LoadThenF64Add);
+SWASM_HANDLER(f64LoadThenF64Mul);
+SWASM_HANDLER(f64AddThenF64Store);
+SWASM_HANDLER(f64StoreThenF64Load);
+SWASM_HANDLER(f32LoadThenF32Add);
+SWASM_HANDLER(f32LoadThenF32Mul);
+SWASM_HANDLER(f32AddThenF32Store);
+SWASM_HANDLER(i32Load8UIndexedThenI32Load8UIndexed);
+SWASM_HANDLER(i64Load8UIndexedThenI64Load8UIndexed);
 SWASM_HANDLER(i32AddAccA);
 SWASM_HANDLER(i32SubAccA);
 SWASM_HANDLER(i32MulAccA);
@@ -625,31 +635,147 @@ SWASM_HANDLER(i64XorRotlAccA);
 SWASM_HANDLER(i64AndAddAccA);
 SWASM_HANDLER(selectAccC);
 SWASM_HANDLER(i32AddImmThenI32AddImmAccA);
+SWASM_HANDLER(i32AddImmAccAThenI32AddImm);
+SWASM_HANDLER(i32AddImmAccAThenI32AddImmAccA);
 SWASM_HANDLER(i32ShlThenI32AddImmAccA);
+SWASM_HANDLER(i32ShlAccAThenI32AddImm);
+SWASM_HANDLER(i32ShlAccAThenI32AddImmAccA);
+SWASM_HANDLER(i32ShlAccBThenI32AddImm);
+SWASM_HANDLER(i32ShlAccBThenI32AddImmAccA);
 SWASM_HANDLER(i32AddImmThenI32AddAccA);
+SWASM_HANDLER(i32AddImmAccAThenI32Add);
+SWASM_HANDLER(i32AddImmAccAThenI32AddAccA);
+SWASM_HANDLER(i32AddImmAccAThenCopy);
 SWASM_HANDLER(i32AddThenI32AddImmAccA);
+SWASM_HANDLER(i32AddAccAThenI32AddImm);
+SWASM_HANDLER(i32AddAccAThenI32AddImmAccA);
 SWASM_HANDLER(i32AddImmThenI32AndAccA);
+SWASM_HANDLER(i32AddImmAccAThenI32And);
+SWASM_HANDLER(i32AddImmAccAThenI32AndAccA);
 SWASM_HANDLER(i64ExtendI32UThenI64AddAccA);
+SWASM_HANDLER(i64ExtendI32UAccAThenI64Add);
+SWASM_HANDLER(i64ExtendI32UAccAThenI64AddAccA);
 SWASM_HANDLER(i32AddThenI32AddAccA);
+SWASM_HANDLER(i32AddAccAThenI32Add);
+SWASM_HANDLER(i32AddAccAThenI32AddAccA);
+SWASM_HANDLER(i32AndAccAThenConst32);
 SWASM_HANDLER(i32AddImmThenI32ShlAccA);
 SWASM_HANDLER(i32AddImmThenI32ShlAccB);
+SWASM_HANDLER(i32AddImmAccAThenI32Shl);
+SWASM_HANDLER(i32AddImmAccAThenI32ShlAccA);
+SWASM_HANDLER(i32AddImmAccAThenI32ShlAccB);
 SWASM_HANDLER(i32AndThenI32AddImmAccA);
+SWASM_HANDLER(i32AndAccAThenI32AddImm);
+SWASM_HANDLER(i32AndAccAThenI32AddImmAccA);
+SWASM_HANDLER(i32XorAccAThenConst32);
 SWASM_HANDLER(i64AddImmThenI64AddImmAccA);
+SWASM_HANDLER(i64AddImmAccAThenI64AddImm);
+SWASM_HANDLER(i64AddImmAccAThenI64AddImmAccA);
 SWASM_HANDLER(i32AddThenI32LoadAccB);
+SWASM_HANDLER(i32AddAccAThenI32Load);
+SWASM_HANDLER(i32AddAccAThenI32LoadAccB);
 SWASM_HANDLER(i32LoadThenI32Load8UAccB);
+SWASM_HANDLER(i32LoadAccBThenI32Load8U);
+SWASM_HANDLER(i32LoadAccBThenI32Load8UAccB);
+SWASM_HANDLER(i32StoreAccAThenBr);
+SWASM_HANDLER(i32StoreAccBThenBr);
+SWASM_HANDLER(i32ShlAccAThenI32LoadIndexed);
+SWASM_HANDLER(i32ShlAccBThenI32LoadIndexed);
 SWASM_HANDLER(i32LoadThenI32LoadAccB);
+SWASM_HANDLER(i32LoadAccBThenI32Load);
+SWASM_HANDLER(i32LoadAccBThenI32LoadAccB);
+SWASM_HANDLER(i32StoreAccAThenI32Store);
+SWASM_HANDLER(i32StoreAccBThenI32Store);
 SWASM_HANDLER(i32AddImmThenBrIfAccA);
+SWASM_HANDLER(i32AddImmAccAThenBrIf);
+SWASM_HANDLER(i32AddImmAccAThenBrIfAccA);
 SWASM_HANDLER(i32LtUThenSelectAccC);
+SWASM_HANDLER(i32LtUAccAThenSelect);
+SWASM_HANDLER(i32LtUAccAThenSelectAccC);
+SWASM_HANDLER(i32StoreAccAThenI32AddImm);
+SWASM_HANDLER(i32StoreAccBThenI32AddImm);
+SWASM_HANDLER(i32AddImmAccAThenBr);
 SWASM_HANDLER(i32LoadThenI32ShrUAccA);
 SWASM_HANDLER(i32LoadThenI32ShrUAccB);
+SWASM_HANDLER(i32LoadAccBThenI32ShrU);
+SWASM_HANDLER(i32LoadAccBThenI32ShrUAccA);
+SWASM_HANDLER(i32LoadAccBThenI32ShrUAccB);
 SWASM_HANDLER(i32AddImmThenI32LoadAccB);
+SWASM_HANDLER(i32AddImmAccAThenI32Load);
+SWASM_HANDLER(i32AddImmAccAThenI32LoadAccB);
 SWASM_HANDLER(i32AddThenI32Load8UAccB);
+SWASM_HANDLER(i32AddAccAThenI32Load8U);
+SWASM_HANDLER(i32AddAccAThenI32Load8UAccB);
 SWASM_HANDLER(i32LoadThenBrIfAccA);
+SWASM_HANDLER(i32LoadAccBThenBrIf);
+SWASM_HANDLER(i32LoadAccBThenBrIfAccA);
+SWASM_HANDLER(i32StoreAccAThenI32Load);
+SWASM_HANDLER(i32StoreAccBThenI32Load);
+SWASM_HANDLER(i32ShlAccAThenI32StoreIndexed);
+SWASM_HANDLER(i32ShlAccBThenI32StoreIndexed);
 SWASM_HANDLER(i32LoadThenBrIfNotAccA);
+SWASM_HANDLER(i32LoadAccBThenBrIfNot);
+SWASM_HANDLER(i32LoadAccBThenBrIfNotAccA);
 SWASM_HANDLER(i32AddThenI32StoreAccA);
 SWASM_HANDLER(i32AddThenI32StoreAccB);
+SWASM_HANDLER(i32AddAccAThenI32Store);
+SWASM_HANDLER(i32AddAccAThenI32StoreAccA);
+SWASM_HANDLER(i32AddAccAThenI32StoreAccB);
 SWASM_HANDLER(i32MulThenI32AddImmAccA);
+SWASM_HANDLER(i32MulAccAThenI32AddImm);
+SWASM_HANDLER(i32MulAccAThenI32AddImmAccA);
+SWASM_HANDLER(i32MulAccABThenI32AddImm);
+SWASM_HANDLER(i32MulAccABThenI32AddImmAccA);
 SWASM_HANDLER(i64MulThenI64AddImmAccA);
+SWASM_HANDLER(i64MulAccAThenI64AddImm);
+SWASM_HANDLER(i64MulAccAThenI64AddImmAccA);
+SWASM_HANDLER(i64MulAccABThenI64AddImm);
+SWASM_HANDLER(i64MulAccABThenI64AddImmAccA);
+SWASM_HANDLER(f64LoadAccBThenF64Load);
+SWASM_HANDLER(f64LoadThenF64AddAccA);
+SWASM_HANDLER(f64LoadThenF64AddAccB);
+SWASM_HANDLER(f64LoadThenF64AddAccAB);
+SWASM_HANDLER(f64LoadAccBThenF64Add);
+SWASM_HANDLER(f64LoadAccBThenF64AddAccA);
+SWASM_HANDLER(f64LoadAccBThenF64AddAccB);
+SWASM_HANDLER(f64LoadAccBThenF64AddAccAB);
+SWASM_HANDLER(f64LoadThenF64MulAccA);
+SWASM_HANDLER(f64LoadThenF64MulAccB);
+SWASM_HANDLER(f64LoadThenF64MulAccAB);
+SWASM_HANDLER(f64LoadAccBThenF64Mul);
+SWASM_HANDLER(f64LoadAccBThenF64MulAccA);
+SWASM_HANDLER(f64LoadAccBThenF64MulAccB);
+SWASM_HANDLER(f64LoadAccBThenF64MulAccAB);
+SWASM_HANDLER(f64AddThenF64StoreAccA);
+SWASM_HANDLER(f64AddAccAThenF64Store);
+SWASM_HANDLER(f64AddAccAThenF64StoreAccA);
+SWASM_HANDLER(f64AddAccBThenF64Store);
+SWASM_HANDLER(f64AddAccBThenF64StoreAccA);
+SWASM_HANDLER(f64AddAccABThenF64Store);
+SWASM_HANDLER(f64AddAccABThenF64StoreAccA);
+SWASM_HANDLER(f64StoreAccAThenF64Load);
+SWASM_HANDLER(f64StoreAccBThenF64Load);
+SWASM_HANDLER(f32LoadThenF32AddAccA);
+SWASM_HANDLER(f32LoadThenF32AddAccB);
+SWASM_HANDLER(f32LoadThenF32AddAccAB);
+SWASM_HANDLER(f32LoadAccBThenF32Add);
+SWASM_HANDLER(f32LoadAccBThenF32AddAccA);
+SWASM_HANDLER(f32LoadAccBThenF32AddAccB);
+SWASM_HANDLER(f32LoadAccBThenF32AddAccAB);
+SWASM_HANDLER(f32LoadThenF32MulAccA);
+SWASM_HANDLER(f32LoadThenF32MulAccB);
+SWASM_HANDLER(f32LoadThenF32MulAccAB);
+SWASM_HANDLER(f32LoadAccBThenF32Mul);
+SWASM_HANDLER(f32LoadAccBThenF32MulAccA);
+SWASM_HANDLER(f32LoadAccBThenF32MulAccB);
+SWASM_HANDLER(f32LoadAccBThenF32MulAccAB);
+SWASM_HANDLER(f32AddThenF32StoreAccA);
+SWASM_HANDLER(f32AddAccAThenF32Store);
+SWASM_HANDLER(f32AddAccAThenF32StoreAccA);
+SWASM_HANDLER(f32AddAccBThenF32Store);
+SWASM_HANDLER(f32AddAccBThenF32StoreAccA);
+SWASM_HANDLER(f32AddAccABThenF32Store);
+SWASM_HANDLER(f32AddAccABThenF32StoreAccA);
 
 /// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
 /// the translator builds every instruction word from an `Opcode` (fewer than 1024 cases, checked by
@@ -1024,6 +1150,16 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i32AddThenI32Store,
     swasm_h_i32MulThenI32AddImm,
     swasm_h_i64MulThenI64AddImm,
+    swasm_h_f64LoadThenF64Load,
+    swasm_h_f64LoadThenF64Add,
+    swasm_h_f64LoadThenF64Mul,
+    swasm_h_f64AddThenF64Store,
+    swasm_h_f64StoreThenF64Load,
+    swasm_h_f32LoadThenF32Add,
+    swasm_h_f32LoadThenF32Mul,
+    swasm_h_f32AddThenF32Store,
+    swasm_h_i32Load8UIndexedThenI32Load8UIndexed,
+    swasm_h_i64Load8UIndexedThenI64Load8UIndexed,
     swasm_h_i32AddAccA,
     swasm_h_i32SubAccA,
     swasm_h_i32MulAccA,
@@ -1261,157 +1397,147 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i64AndAddAccA,
     swasm_h_selectAccC,
     swasm_h_i32AddImmThenI32AddImmAccA,
+    swasm_h_i32AddImmAccAThenI32AddImm,
+    swasm_h_i32AddImmAccAThenI32AddImmAccA,
     swasm_h_i32ShlThenI32AddImmAccA,
+    swasm_h_i32ShlAccAThenI32AddImm,
+    swasm_h_i32ShlAccAThenI32AddImmAccA,
+    swasm_h_i32ShlAccBThenI32AddImm,
+    swasm_h_i32ShlAccBThenI32AddImmAccA,
     swasm_h_i32AddImmThenI32AddAccA,
+    swasm_h_i32AddImmAccAThenI32Add,
+    swasm_h_i32AddImmAccAThenI32AddAccA,
+    swasm_h_i32AddImmAccAThenCopy,
     swasm_h_i32AddThenI32AddImmAccA,
+    swasm_h_i32AddAccAThenI32AddImm,
+    swasm_h_i32AddAccAThenI32AddImmAccA,
     swasm_h_i32AddImmThenI32AndAccA,
+    swasm_h_i32AddImmAccAThenI32And,
+    swasm_h_i32AddImmAccAThenI32AndAccA,
     swasm_h_i64ExtendI32UThenI64AddAccA,
+    swasm_h_i64ExtendI32UAccAThenI64Add,
+    swasm_h_i64ExtendI32UAccAThenI64AddAccA,
     swasm_h_i32AddThenI32AddAccA,
+    swasm_h_i32AddAccAThenI32Add,
+    swasm_h_i32AddAccAThenI32AddAccA,
+    swasm_h_i32AndAccAThenConst32,
     swasm_h_i32AddImmThenI32ShlAccA,
     swasm_h_i32AddImmThenI32ShlAccB,
+    swasm_h_i32AddImmAccAThenI32Shl,
+    swasm_h_i32AddImmAccAThenI32ShlAccA,
+    swasm_h_i32AddImmAccAThenI32ShlAccB,
     swasm_h_i32AndThenI32AddImmAccA,
+    swasm_h_i32AndAccAThenI32AddImm,
+    swasm_h_i32AndAccAThenI32AddImmAccA,
+    swasm_h_i32XorAccAThenConst32,
     swasm_h_i64AddImmThenI64AddImmAccA,
+    swasm_h_i64AddImmAccAThenI64AddImm,
+    swasm_h_i64AddImmAccAThenI64AddImmAccA,
     swasm_h_i32AddThenI32LoadAccB,
+    swasm_h_i32AddAccAThenI32Load,
+    swasm_h_i32AddAccAThenI32LoadAccB,
     swasm_h_i32LoadThenI32Load8UAccB,
+    swasm_h_i32LoadAccBThenI32Load8U,
+    swasm_h_i32LoadAccBThenI32Load8UAccB,
+    swasm_h_i32StoreAccAThenBr,
+    swasm_h_i32StoreAccBThenBr,
+    swasm_h_i32ShlAccAThenI32LoadIndexed,
+    swasm_h_i32ShlAccBThenI32LoadIndexed,
     swasm_h_i32LoadThenI32LoadAccB,
+    swasm_h_i32LoadAccBThenI32Load,
+    swasm_h_i32LoadAccBThenI32LoadAccB,
+    swasm_h_i32StoreAccAThenI32Store,
+    swasm_h_i32StoreAccBThenI32Store,
     swasm_h_i32AddImmThenBrIfAccA,
+    swasm_h_i32AddImmAccAThenBrIf,
+    swasm_h_i32AddImmAccAThenBrIfAccA,
     swasm_h_i32LtUThenSelectAccC,
+    swasm_h_i32LtUAccAThenSelect,
+    swasm_h_i32LtUAccAThenSelectAccC,
+    swasm_h_i32StoreAccAThenI32AddImm,
+    swasm_h_i32StoreAccBThenI32AddImm,
+    swasm_h_i32AddImmAccAThenBr,
     swasm_h_i32LoadThenI32ShrUAccA,
     swasm_h_i32LoadThenI32ShrUAccB,
+    swasm_h_i32LoadAccBThenI32ShrU,
+    swasm_h_i32LoadAccBThenI32ShrUAccA,
+    swasm_h_i32LoadAccBThenI32ShrUAccB,
     swasm_h_i32AddImmThenI32LoadAccB,
+    swasm_h_i32AddImmAccAThenI32Load,
+    swasm_h_i32AddImmAccAThenI32LoadAccB,
     swasm_h_i32AddThenI32Load8UAccB,
+    swasm_h_i32AddAccAThenI32Load8U,
+    swasm_h_i32AddAccAThenI32Load8UAccB,
     swasm_h_i32LoadThenBrIfAccA,
+    swasm_h_i32LoadAccBThenBrIf,
+    swasm_h_i32LoadAccBThenBrIfAccA,
+    swasm_h_i32StoreAccAThenI32Load,
+    swasm_h_i32StoreAccBThenI32Load,
+    swasm_h_i32ShlAccAThenI32StoreIndexed,
+    swasm_h_i32ShlAccBThenI32StoreIndexed,
     swasm_h_i32LoadThenBrIfNotAccA,
+    swasm_h_i32LoadAccBThenBrIfNot,
+    swasm_h_i32LoadAccBThenBrIfNotAccA,
     swasm_h_i32AddThenI32StoreAccA,
     swasm_h_i32AddThenI32StoreAccB,
+    swasm_h_i32AddAccAThenI32Store,
+    swasm_h_i32AddAccAThenI32StoreAccA,
+    swasm_h_i32AddAccAThenI32StoreAccB,
     swasm_h_i32MulThenI32AddImmAccA,
+    swasm_h_i32MulAccAThenI32AddImm,
+    swasm_h_i32MulAccAThenI32AddImmAccA,
+    swasm_h_i32MulAccABThenI32AddImm,
+    swasm_h_i32MulAccABThenI32AddImmAccA,
     swasm_h_i64MulThenI64AddImmAccA,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
+    swasm_h_i64MulAccAThenI64AddImm,
+    swasm_h_i64MulAccAThenI64AddImmAccA,
+    swasm_h_i64MulAccABThenI64AddImm,
+    swasm_h_i64MulAccABThenI64AddImmAccA,
+    swasm_h_f64LoadAccBThenF64Load,
+    swasm_h_f64LoadThenF64AddAccA,
+    swasm_h_f64LoadThenF64AddAccB,
+    swasm_h_f64LoadThenF64AddAccAB,
+    swasm_h_f64LoadAccBThenF64Add,
+    swasm_h_f64LoadAccBThenF64AddAccA,
+    swasm_h_f64LoadAccBThenF64AddAccB,
+    swasm_h_f64LoadAccBThenF64AddAccAB,
+    swasm_h_f64LoadThenF64MulAccA,
+    swasm_h_f64LoadThenF64MulAccB,
+    swasm_h_f64LoadThenF64MulAccAB,
+    swasm_h_f64LoadAccBThenF64Mul,
+    swasm_h_f64LoadAccBThenF64MulAccA,
+    swasm_h_f64LoadAccBThenF64MulAccB,
+    swasm_h_f64LoadAccBThenF64MulAccAB,
+    swasm_h_f64AddThenF64StoreAccA,
+    swasm_h_f64AddAccAThenF64Store,
+    swasm_h_f64AddAccAThenF64StoreAccA,
+    swasm_h_f64AddAccBThenF64Store,
+    swasm_h_f64AddAccBThenF64StoreAccA,
+    swasm_h_f64AddAccABThenF64Store,
+    swasm_h_f64AddAccABThenF64StoreAccA,
+    swasm_h_f64StoreAccAThenF64Load,
+    swasm_h_f64StoreAccBThenF64Load,
+    swasm_h_f32LoadThenF32AddAccA,
+    swasm_h_f32LoadThenF32AddAccB,
+    swasm_h_f32LoadThenF32AddAccAB,
+    swasm_h_f32LoadAccBThenF32Add,
+    swasm_h_f32LoadAccBThenF32AddAccA,
+    swasm_h_f32LoadAccBThenF32AddAccB,
+    swasm_h_f32LoadAccBThenF32AddAccAB,
+    swasm_h_f32LoadThenF32MulAccA,
+    swasm_h_f32LoadThenF32MulAccB,
+    swasm_h_f32LoadThenF32MulAccAB,
+    swasm_h_f32LoadAccBThenF32Mul,
+    swasm_h_f32LoadAccBThenF32MulAccA,
+    swasm_h_f32LoadAccBThenF32MulAccB,
+    swasm_h_f32LoadAccBThenF32MulAccAB,
+    swasm_h_f32AddThenF32StoreAccA,
+    swasm_h_f32AddAccAThenF32Store,
+    swasm_h_f32AddAccAThenF32StoreAccA,
+    swasm_h_f32AddAccBThenF32Store,
+    swasm_h_f32AddAccBThenF32StoreAccA,
+    swasm_h_f32AddAccABThenF32Store,
+    swasm_h_f32AddAccABThenF32StoreAccA,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -2047,6 +2173,16 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Store) { SWASM_BODY(i32AddThenI32Store) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulThenI32AddImm) { SWASM_BODY(i32MulThenI32AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulThenI64AddImm) { SWASM_BODY(i64MulThenI64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64Load) { SWASM_BODY(f64LoadThenF64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64Add) { SWASM_BODY(f64LoadThenF64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64Mul) { SWASM_BODY(f64LoadThenF64Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddThenF64Store) { SWASM_BODY(f64AddThenF64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreThenF64Load) { SWASM_BODY(f64StoreThenF64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32Add) { SWASM_BODY(f32LoadThenF32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32Mul) { SWASM_BODY(f32LoadThenF32Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddThenF32Store) { SWASM_BODY(f32AddThenF32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedThenI32Load8UIndexed) { SWASM_BODY(i32Load8UIndexedThenI32Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedThenI64Load8UIndexed) { SWASM_BODY(i64Load8UIndexedThenI64Load8UIndexed) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccA) { SWASM_BODY(i32AddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAccA) { SWASM_BODY(i32SubAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccA) { SWASM_BODY(i32MulAccA) }
@@ -2284,31 +2420,147 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAddAccA) { SWASM_BODY(i64AndAddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(selectAccC) { SWASM_BODY(selectAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddImmAccA) { SWASM_BODY(i32AddImmThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32AddImm) { SWASM_BODY(i32AddImmAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32AddImmAccA) { SWASM_BODY(i32AddImmAccAThenI32AddImmAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32AddImmAccA) { SWASM_BODY(i32ShlThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32AddImm) { SWASM_BODY(i32ShlAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32AddImmAccA) { SWASM_BODY(i32ShlAccAThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32AddImm) { SWASM_BODY(i32ShlAccBThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32AddImmAccA) { SWASM_BODY(i32ShlAccBThenI32AddImmAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddAccA) { SWASM_BODY(i32AddImmThenI32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32Add) { SWASM_BODY(i32AddImmAccAThenI32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32AddAccA) { SWASM_BODY(i32AddImmAccAThenI32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenCopy) { SWASM_BODY(i32AddImmAccAThenCopy) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32AddImmAccA) { SWASM_BODY(i32AddThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32AddImm) { SWASM_BODY(i32AddAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32AddImmAccA) { SWASM_BODY(i32AddAccAThenI32AddImmAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AndAccA) { SWASM_BODY(i32AddImmThenI32AndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32And) { SWASM_BODY(i32AddImmAccAThenI32And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32AndAccA) { SWASM_BODY(i32AddImmAccAThenI32AndAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UThenI64AddAccA) { SWASM_BODY(i64ExtendI32UThenI64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UAccAThenI64Add) { SWASM_BODY(i64ExtendI32UAccAThenI64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UAccAThenI64AddAccA) { SWASM_BODY(i64ExtendI32UAccAThenI64AddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32AddAccA) { SWASM_BODY(i32AddThenI32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32Add) { SWASM_BODY(i32AddAccAThenI32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32AddAccA) { SWASM_BODY(i32AddAccAThenI32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAccAThenConst32) { SWASM_BODY(i32AndAccAThenConst32) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32ShlAccA) { SWASM_BODY(i32AddImmThenI32ShlAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32ShlAccB) { SWASM_BODY(i32AddImmThenI32ShlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32Shl) { SWASM_BODY(i32AddImmAccAThenI32Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32ShlAccA) { SWASM_BODY(i32AddImmAccAThenI32ShlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32ShlAccB) { SWASM_BODY(i32AddImmAccAThenI32ShlAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndThenI32AddImmAccA) { SWASM_BODY(i32AndThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAccAThenI32AddImm) { SWASM_BODY(i32AndAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAccAThenI32AddImmAccA) { SWASM_BODY(i32AndAccAThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorAccAThenConst32) { SWASM_BODY(i32XorAccAThenConst32) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmThenI64AddImmAccA) { SWASM_BODY(i64AddImmThenI64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmAccAThenI64AddImm) { SWASM_BODY(i64AddImmAccAThenI64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmAccAThenI64AddImmAccA) { SWASM_BODY(i64AddImmAccAThenI64AddImmAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32LoadAccB) { SWASM_BODY(i32AddThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32Load) { SWASM_BODY(i32AddAccAThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32LoadAccB) { SWASM_BODY(i32AddAccAThenI32LoadAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32Load8UAccB) { SWASM_BODY(i32LoadThenI32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32Load8U) { SWASM_BODY(i32LoadAccBThenI32Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32Load8UAccB) { SWASM_BODY(i32LoadAccBThenI32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccAThenBr) { SWASM_BODY(i32StoreAccAThenBr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccBThenBr) { SWASM_BODY(i32StoreAccBThenBr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32LoadIndexed) { SWASM_BODY(i32ShlAccAThenI32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32LoadIndexed) { SWASM_BODY(i32ShlAccBThenI32LoadIndexed) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32LoadAccB) { SWASM_BODY(i32LoadThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32Load) { SWASM_BODY(i32LoadAccBThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32LoadAccB) { SWASM_BODY(i32LoadAccBThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccAThenI32Store) { SWASM_BODY(i32StoreAccAThenI32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccBThenI32Store) { SWASM_BODY(i32StoreAccBThenI32Store) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenBrIfAccA) { SWASM_BODY(i32AddImmThenBrIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenBrIf) { SWASM_BODY(i32AddImmAccAThenBrIf) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenBrIfAccA) { SWASM_BODY(i32AddImmAccAThenBrIfAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUThenSelectAccC) { SWASM_BODY(i32LtUThenSelectAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUAccAThenSelect) { SWASM_BODY(i32LtUAccAThenSelect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUAccAThenSelectAccC) { SWASM_BODY(i32LtUAccAThenSelectAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccAThenI32AddImm) { SWASM_BODY(i32StoreAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccBThenI32AddImm) { SWASM_BODY(i32StoreAccBThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenBr) { SWASM_BODY(i32AddImmAccAThenBr) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32ShrUAccA) { SWASM_BODY(i32LoadThenI32ShrUAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32ShrUAccB) { SWASM_BODY(i32LoadThenI32ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32ShrU) { SWASM_BODY(i32LoadAccBThenI32ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32ShrUAccA) { SWASM_BODY(i32LoadAccBThenI32ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32ShrUAccB) { SWASM_BODY(i32LoadAccBThenI32ShrUAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32LoadAccB) { SWASM_BODY(i32AddImmThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32Load) { SWASM_BODY(i32AddImmAccAThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32LoadAccB) { SWASM_BODY(i32AddImmAccAThenI32LoadAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Load8UAccB) { SWASM_BODY(i32AddThenI32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32Load8U) { SWASM_BODY(i32AddAccAThenI32Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32Load8UAccB) { SWASM_BODY(i32AddAccAThenI32Load8UAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfAccA) { SWASM_BODY(i32LoadThenBrIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIf) { SWASM_BODY(i32LoadAccBThenBrIf) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIfAccA) { SWASM_BODY(i32LoadAccBThenBrIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccAThenI32Load) { SWASM_BODY(i32StoreAccAThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccBThenI32Load) { SWASM_BODY(i32StoreAccBThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32StoreIndexed) { SWASM_BODY(i32ShlAccAThenI32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32StoreIndexed) { SWASM_BODY(i32ShlAccBThenI32StoreIndexed) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfNotAccA) { SWASM_BODY(i32LoadThenBrIfNotAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIfNot) { SWASM_BODY(i32LoadAccBThenBrIfNot) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIfNotAccA) { SWASM_BODY(i32LoadAccBThenBrIfNotAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32StoreAccA) { SWASM_BODY(i32AddThenI32StoreAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32StoreAccB) { SWASM_BODY(i32AddThenI32StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32Store) { SWASM_BODY(i32AddAccAThenI32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32StoreAccA) { SWASM_BODY(i32AddAccAThenI32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32StoreAccB) { SWASM_BODY(i32AddAccAThenI32StoreAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulThenI32AddImmAccA) { SWASM_BODY(i32MulThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccAThenI32AddImm) { SWASM_BODY(i32MulAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccAThenI32AddImmAccA) { SWASM_BODY(i32MulAccAThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccABThenI32AddImm) { SWASM_BODY(i32MulAccABThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccABThenI32AddImmAccA) { SWASM_BODY(i32MulAccABThenI32AddImmAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulThenI64AddImmAccA) { SWASM_BODY(i64MulThenI64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccAThenI64AddImm) { SWASM_BODY(i64MulAccAThenI64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccAThenI64AddImmAccA) { SWASM_BODY(i64MulAccAThenI64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccABThenI64AddImm) { SWASM_BODY(i64MulAccABThenI64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccABThenI64AddImmAccA) { SWASM_BODY(i64MulAccABThenI64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64Load) { SWASM_BODY(f64LoadAccBThenF64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64AddAccA) { SWASM_BODY(f64LoadThenF64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64AddAccB) { SWASM_BODY(f64LoadThenF64AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64AddAccAB) { SWASM_BODY(f64LoadThenF64AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64Add) { SWASM_BODY(f64LoadAccBThenF64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64AddAccA) { SWASM_BODY(f64LoadAccBThenF64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64AddAccB) { SWASM_BODY(f64LoadAccBThenF64AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64AddAccAB) { SWASM_BODY(f64LoadAccBThenF64AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64MulAccA) { SWASM_BODY(f64LoadThenF64MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64MulAccB) { SWASM_BODY(f64LoadThenF64MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64MulAccAB) { SWASM_BODY(f64LoadThenF64MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64Mul) { SWASM_BODY(f64LoadAccBThenF64Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64MulAccA) { SWASM_BODY(f64LoadAccBThenF64MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64MulAccB) { SWASM_BODY(f64LoadAccBThenF64MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64MulAccAB) { SWASM_BODY(f64LoadAccBThenF64MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddThenF64StoreAccA) { SWASM_BODY(f64AddThenF64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccAThenF64Store) { SWASM_BODY(f64AddAccAThenF64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccAThenF64StoreAccA) { SWASM_BODY(f64AddAccAThenF64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccBThenF64Store) { SWASM_BODY(f64AddAccBThenF64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccBThenF64StoreAccA) { SWASM_BODY(f64AddAccBThenF64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccABThenF64Store) { SWASM_BODY(f64AddAccABThenF64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccABThenF64StoreAccA) { SWASM_BODY(f64AddAccABThenF64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccAThenF64Load) { SWASM_BODY(f64StoreAccAThenF64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccBThenF64Load) { SWASM_BODY(f64StoreAccBThenF64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32AddAccA) { SWASM_BODY(f32LoadThenF32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32AddAccB) { SWASM_BODY(f32LoadThenF32AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32AddAccAB) { SWASM_BODY(f32LoadThenF32AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32Add) { SWASM_BODY(f32LoadAccBThenF32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32AddAccA) { SWASM_BODY(f32LoadAccBThenF32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32AddAccB) { SWASM_BODY(f32LoadAccBThenF32AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32AddAccAB) { SWASM_BODY(f32LoadAccBThenF32AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32MulAccA) { SWASM_BODY(f32LoadThenF32MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32MulAccB) { SWASM_BODY(f32LoadThenF32MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32MulAccAB) { SWASM_BODY(f32LoadThenF32MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32Mul) { SWASM_BODY(f32LoadAccBThenF32Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32MulAccA) { SWASM_BODY(f32LoadAccBThenF32MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32MulAccB) { SWASM_BODY(f32LoadAccBThenF32MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32MulAccAB) { SWASM_BODY(f32LoadAccBThenF32MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddThenF32StoreAccA) { SWASM_BODY(f32AddThenF32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccAThenF32Store) { SWASM_BODY(f32AddAccAThenF32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccAThenF32StoreAccA) { SWASM_BODY(f32AddAccAThenF32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccBThenF32Store) { SWASM_BODY(f32AddAccBThenF32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccBThenF32StoreAccA) { SWASM_BODY(f32AddAccBThenF32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccABThenF32Store) { SWASM_BODY(f32AddAccABThenF32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccABThenF32StoreAccA) { SWASM_BODY(f32AddAccABThenF32StoreAccA) }
 
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
