@@ -177,13 +177,13 @@ struct Translator {
 
     // MARK: Fusing adjacent instructions
 
-    /// Rewrites finished code, when every jump target is known, in three passes that keep every position
-    /// and offset (a fused instruction takes its pair's words):
-    /// 1. fused pairs, where the second instruction is not a jump target: an i32.add-immediate followed by a
-    ///    compare-branch on its result, an i32.add-immediate address folded into a load or store, and two
-    ///    binary operations where the second consumes the first's temp (the temp is then never written);
-    /// 2. accumulator variants (`useAccumulators`);
-    /// 3. sequences: common pairs of simple instructions run by one handler (`Opcode.sequence`).
+    /// Rewrites finished code, when every jump target is known, in two passes that keep every position and
+    /// offset (a fused instruction takes its pair's words):
+    /// 1. left to right, where the second instruction is not a jump target, fused pairs (an i32.add-immediate
+    ///    followed by a compare-branch on its result, an i32.add-immediate address folded into a load or
+    ///    store, two binary operations where the second consumes the first's temp, which is then never
+    ///    written), else sequences: common pairs of instructions run by one handler (`Opcode.sequence`);
+    /// 2. accumulator variants (`useAccumulators`).
     mutating func fuseAdjacentPairs() {
         var isTarget = [Bool](repeating: false, count: code.count + 1)
         func mark(_ t: Int) { if t >= 0 && t < isTarget.count { isTarget[t] = true } }
@@ -319,17 +319,9 @@ struct Translator {
                 apply(op, w)
                 continue
             }
-            var variant: Opcode?
-            if w.a == w.b, let (v, cls) = op.accumulatorVariant(.ab), holds(w.a, cls) {
-                variant = v
-            } else if let (v, cls) = op.accumulatorVariant(.a), holds(w.a, cls) {
-                variant = v
-            } else if let (v, cls) = op.accumulatorVariant(.b), holds(w.b, cls) {
-                variant = v
-            } else if let (v, cls) = op.accumulatorVariant(.c), holds(w.c, cls) {
-                variant = v
-            } else if let mirrored = Self.swappedOperands(op), let (v, cls) = mirrored.accumulatorVariant(.a),
-                      holds(w.b, cls) {
+            var variant = variantReadingAccumulator(op, w)
+            if variant == nil, let mirrored = Self.swappedOperands(op),
+               let (v, cls) = mirrored.accumulatorVariant(.a), holds(w.b, cls) {
                 // b is in the accumulator and the instruction is a comparison (or commutative integer
                 // operation) with an A variant: swap the operands.
                 w = (w & ~0xFFFF_FFFF_0000) | UInt64(w.b) << 16 | UInt64(w.a) << 32

@@ -10,8 +10,8 @@
 
 #include <stdint.h>
 
-#if !defined(__clang__) || !__has_attribute(musttail) || !__has_attribute(swiftcall)
-#error "the interpreter needs clang with musttail and swiftcall"
+#if !defined(__clang__) || !__has_attribute(musttail) || !__has_attribute(swiftcall) || !__has_attribute(preserve_none)
+#error "the interpreter needs clang with musttail, swiftcall and preserve_none"
 #endif
 
 /// The machine registers; layout-compatible with `LoopState` in Swift.
