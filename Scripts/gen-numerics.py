@@ -138,7 +138,7 @@ for n, _ in cases: out.append(f'        case .{n}: .{n}')
 out.append('        }\n    }\n}')
 out.append('')
 OTHER = """unreachable copy const32 const64 br brIf brIfNot brIfNull brIfNotNull brTable return returnValue
-call callInternal callIndirect callRef returnCall returnCallIndirect returnCallRef select globalGet globalSet
+call callInternal callIndirect callRef returnCall returnCallIndirect returnCallRef select select64 globalGet globalSet
 i32Load i64Load f32Load f64Load i32Load8S i32Load8U i32Load16S i32Load16U i64Load8S i64Load8U i64Load16S i64Load16U i64Load32S i64Load32U
 i32Store i64Store f32Store f64Store i32Store8 i32Store16 i64Store8 i64Store16 i64Store32
 memorySize memoryGrow memoryFill memoryCopy memoryInit dataDrop
@@ -247,8 +247,9 @@ for n in ('i32Store', 'i64Store', 'f64Store', 'f32Store', 'i32Store8'): ACC_CONS
 for t, a, b in PAIRS: ACC_CONSUMERS.append((t + a + b, 'A', TYPE_CLASS[t]))
 # select moves a cell of any type: the integer accumulator can hold its bits (a float consumer never reads
 # the integer accumulator, so the class only says which register).
-PRODUCERS['select'] = ('int', 'a')
+PRODUCERS['select'] = PRODUCERS['select64'] = ('int', 'a')
 ACC_CONSUMERS.append(('select', 'C', 'int'))
+ACC_CONSUMERS.append(('select64', 'C', 'int'))
 # Integer operations (and fused pairs) whose operands a and b may be swapped.
 COMMUTATIVE_INT = [t + op for t in ('i32', 'i64') for op in ('Add', 'Mul', 'And', 'Or', 'Xor')] + \
     [t + a + b for t, a, b in PAIRS if t != 'f32' and t != 'f64' and a in COMMUTATIVE]

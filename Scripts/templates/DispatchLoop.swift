@@ -406,6 +406,11 @@ extension Executor {
                 let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
                 fp[w.a] = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
                 s.pc += 2
+            case .select64:
+                // `select` on an i64.eqz condition, with the operands swapped: tests all 64 bits of fp[c].
+                let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+                fp[w.a] = fp[w.c] != 0 ? first : second
+                s.pc += 2
             case .globalGet:
                 fp[w.a] = s.context.pointee.globals[Int(w.hi32)].pointee
                 s.pc += 1

@@ -27,7 +27,8 @@ import WasmValidation
 //   callIndirect      args at fp[a...], index b, table c; word1 = type index
 //   callRef           args at fp[a...], reference b; word1 = type index
 //   returnCall*       args already at fp[0...]; hi32 = function / b, c as above
-//   select            fp[a] = fp[c] != 0 ? fp[word1] : fp[b]
+//   select            fp[a] = fp[c] != 0 ? fp[word1] : fp[b]  (i32 condition)
+//   select64          the same with an i64 condition (`select` on `i64.eqz x`, operands swapped, c = x)
 //   globalGet/Set     slot a, hi32 = global index
 //   load              fp[a] = mem0[fp[b] + word1]      (memory 0 with 32-bit addresses)
 //   store             mem0[fp[b] + word1] = fp[a]

@@ -1011,10 +1011,20 @@ struct Translator {
         case .drop:
             pop()
         case .select:
-            let cond = useTop(0), b = useTop(1), a = useTop(2)
-            pop(3)
-            push()
-            emitProducer(word(.select, a: slot(stack.count - 1), b: b, c: cond), fieldShift: 16, extra: [UInt64(a)])
+            // select(a, b, eqz(x)) is select(b, a, x): the eqz just computed is dropped (x tested on 32 bits for
+            // i32.eqz, on 64 bits for i64.eqz).
+            if let eqz = takeProducer(at: stack.count - 1, { $0 == .i32Eqz || $0 == .i64Eqz }) {
+                let b = useTop(1), a = useTop(2)
+                pop(3)
+                push()
+                let op: Opcode = Opcode(unchecked: eqz) == .i32Eqz ? .select : .select64
+                emitProducer(word(op, a: slot(stack.count - 1), b: a, c: eqz.a), fieldShift: 16, extra: [UInt64(b)])
+            } else {
+                let cond = useTop(0), b = useTop(1), a = useTop(2)
+                pop(3)
+                push()
+                emitProducer(word(.select, a: slot(stack.count - 1), b: b, c: cond), fieldShift: 16, extra: [UInt64(a)])
+            }
         case .localGet(let i):
             push(.local(Int(i)))
         case .localSet(let i):

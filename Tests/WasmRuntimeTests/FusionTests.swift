@@ -51,6 +51,25 @@ import WasmText
         #expect(linked == 2)
     }
 
+    @Test func selectOnEqzSwapsItsOperands() throws {
+        // select(a, b, eqz(x)) runs as select(b, a, x); i64.eqz needs all 64 bits of x tested.
+        let wat = """
+            (module
+              (func (export "s32") (param i32 i32 i32) (result i32)
+                (select (local.get 0) (local.get 1) (i32.eqz (local.get 2))))
+              (func (export "s64") (param i32 i32 i64) (result i32)
+                (select (local.get 0) (local.get 1) (i64.eqz (local.get 2)))))
+            """
+        let code = try disassembly(wat)
+        #expect(!code.contains("Eqz"))
+        #expect(code.contains("select64"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "s32", [10, 20, 0]) == [10])
+        #expect(try call(s, i, "s32", [10, 20, 7]) == [20])
+        #expect(try call(s, i, "s64", [10, 20, 0]) == [10])
+        #expect(try call(s, i, "s64", [10, 20, 1 << 40]) == [20])
+    }
+
     @Test func pairsAreNotFusedAcrossABranchTarget() throws {
         // The block's result is produced by the i32.add on one path and by the br_if on the other: the outer
         // add starts at the block's end label, a jump target, so it must stay a separate instruction.

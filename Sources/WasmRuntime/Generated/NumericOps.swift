@@ -854,6 +854,7 @@ enum Opcode: UInt16 {
     case returnCallIndirect
     case returnCallRef
     case select
+    case select64
     case globalGet
     case globalSet
     case i32Load
@@ -1313,6 +1314,7 @@ enum Opcode: UInt16 {
     case i64XorRotlAccA
     case i64AndAddAccA
     case selectAccC
+    case select64AccC
     case i32AddImmThenI32AddImmAccA
     case i32AddImmAccAThenI32AddImm
     case i32AddImmAccAThenI32AddImmAccA
@@ -1459,5 +1461,5 @@ enum Opcode: UInt16 {
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 757
+    static let caseCount = 759
 }

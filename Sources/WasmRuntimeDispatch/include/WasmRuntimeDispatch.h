@@ -188,6 +188,7 @@ SWASM_HANDLER(returnCall);
 SWASM_HANDLER(returnCallIndirect);
 SWASM_HANDLER(returnCallRef);
 SWASM_HANDLER(select);
+SWASM_HANDLER(select64);
 SWASM_HANDLER(globalGet);
 SWASM_HANDLER(globalSet);
 SWASM_HANDLER(i32Load);
@@ -634,6 +635,7 @@ SWASM_HANDLER(i64ShrUXorAccA);
 SWASM_HANDLER(i64XorRotlAccA);
 SWASM_HANDLER(i64AndAddAccA);
 SWASM_HANDLER(selectAccC);
+SWASM_HANDLER(select64AccC);
 SWASM_HANDLER(i32AddImmThenI32AddImmAccA);
 SWASM_HANDLER(i32AddImmAccAThenI32AddImm);
 SWASM_HANDLER(i32AddImmAccAThenI32AddImmAccA);
@@ -937,6 +939,7 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_returnCallIndirect,
     swasm_h_returnCallRef,
     swasm_h_select,
+    swasm_h_select64,
     swasm_h_globalGet,
     swasm_h_globalSet,
     swasm_h_i32Load,
@@ -1396,6 +1399,7 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i64XorRotlAccA,
     swasm_h_i64AndAddAccA,
     swasm_h_selectAccC,
+    swasm_h_select64AccC,
     swasm_h_i32AddImmThenI32AddImmAccA,
     swasm_h_i32AddImmAccAThenI32AddImm,
     swasm_h_i32AddImmAccAThenI32AddImmAccA,
@@ -1538,8 +1542,6 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f32AddAccBThenF32StoreAccA,
     swasm_h_f32AddAccABThenF32Store,
     swasm_h_f32AddAccABThenF32StoreAccA,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -1973,6 +1975,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(returnCallIndirect) { SWASM_BODY(returnCallIndirect) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(returnCallRef) { SWASM_BODY(returnCallRef) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(select) { SWASM_BODY(select) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(select64) { SWASM_BODY(select64) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(globalGet) { SWASM_BODY(globalGet) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(globalSet) { SWASM_BODY(globalSet) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load) { SWASM_BODY(i32Load) }
@@ -2419,6 +2422,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorRotlAccA) { SWASM_BODY(i64XorRotlAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAddAccA) { SWASM_BODY(i64AndAddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(selectAccC) { SWASM_BODY(selectAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(select64AccC) { SWASM_BODY(select64AccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddImmAccA) { SWASM_BODY(i32AddImmThenI32AddImmAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32AddImm) { SWASM_BODY(i32AddImmAccAThenI32AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32AddImmAccA) { SWASM_BODY(i32AddImmAccAThenI32AddImmAccA) }
