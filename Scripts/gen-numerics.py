@@ -232,7 +232,7 @@ ACC_CONSUMERS.append(('f64PromoteF32', 'A', 'float32'))
 ACC_CONSUMERS.append(('f32DemoteF64', 'A', 'float'))
 for n in ('i64ExtendI32S', 'i64ExtendI32U', 'i32WrapI64', 'f64ConvertI32S', 'f64ConvertI32U', 'f64ConvertI64S', 'f64ConvertI64U'):
     ACC_CONSUMERS.append((n, 'A', 'int'))
-for n in ('brIf', 'brIfNot'): ACC_CONSUMERS.append((n, 'A', 'int'))
+for n in ('brIf', 'brIfNot', 'brTable'): ACC_CONSUMERS.append((n, 'A', 'int'))
 for c, _ in int_compares('Int32') + [('And', ''), ('AndZero', '')]: ACC_CONSUMERS.append(('brIfI32' + c, 'A', 'int'))
 for c, _ in int_compares('Int64'): ACC_CONSUMERS.append(('brIfI64' + c, 'A', 'int'))
 for c in sorted(FLOAT_COMPARES):
@@ -502,7 +502,7 @@ w0 = [n for n in opcodes if n in ('br', 'brIf', 'brIfNot', 'brIfNull', 'brIfNotN
 w1 = [n for n in opcodes if (n.startswith('brIf') and length_of[n] == 2) or n.startswith('i32AddImmBrIf')]
 lengths.append('        case ' + ', '.join('.' + n for n in w0) + ': .word0')
 lengths.append('        case ' + ', '.join('.' + n for n in w1) + ': .word1')
-lengths += ['        case .brTable: .table', '        default: nil', '        }', '    }', '}', '']
+lengths += ['        case .brTable, .brTableAccA: .table', '        default: nil', '        }', '    }', '}', '']
 lengths += ['extension Opcode {',
             '    /// The fused opcode for `first` followed by `second` when `second` consumes `first`\'s result.',
             '    static func fusedPair(_ first: Opcode, _ second: Opcode) -> Opcode? {',

@@ -156,8 +156,7 @@ package final class CompiledFunction: @unchecked Sendable {
                 i += 1
                 continue
             }
-            var n = op.length
-            if op == .brTable { n = 2 + Int(w.hi32) }
+            let n = Opcode.words(w)
             let extra = (1..<n).compactMap { i + $0 < codeCount ? String(Int64(bitPattern: code[i + $0])) : nil }
             lines.append("\(i): \(op) a=\(w.a) b=\(w.b) c=\(w.c) hi=\(Int32(bitPattern: w.hi32))"
                          + (extra.isEmpty ? "" : " [" + extra.joined(separator: ", ") + "]"))
@@ -219,6 +218,15 @@ extension Opcode {
     /// so the bits always name a case (a test checks that `Opcode` is two bytes with fewer than 1024 cases).
     @inline(__always) init(unchecked w: UInt64) {
         self = unsafeBitCast(UInt16(truncatingIfNeeded: w) & 0x3FF, to: Opcode.self)
+    }
+
+    /// Whether the instruction is a `br_table` (its length depends on the table size in hi32).
+    var isBranchTable: Bool { self == .brTable || self == .brTableAccA }
+
+    /// Words the instruction starting with word `w` occupies, a branch table's entries included.
+    @inline(__always) static func words(_ w: UInt64) -> Int {
+        let op = Opcode(unchecked: w)
+        return op.isBranchTable ? 2 + Int(w.hi32) : op.length
     }
 
     /// Whether the instruction is followed by an operand word (table instructions).

@@ -61,7 +61,7 @@ func linkInternalCalls(_ functions: [CompiledFunction], importedFunctionCount: I
                     f.code[i + 1] = UInt64(UInt(bitPattern: functions[callee].code))
                 }
             }
-            i += op == .brTable ? 2 + Int(w.hi32) : op.length
+            i += Opcode.words(w)
         }
     }
 }
@@ -192,7 +192,7 @@ struct Translator {
         while i < code.count {
             let w = code[i]
             let op = Opcode(unchecked: w)
-            let n = op == .brTable ? 2 + Int(w.hi32) : op.length
+            let n = Opcode.words(w)
             guard i + n <= code.count else { return }
             switch op.branchOffset {
             case .word0: mark(i + w.offset)
@@ -300,7 +300,7 @@ struct Translator {
             if isTarget[i] { held = [-1, -1, -1] }
             var w = code[i]
             let op = Opcode(unchecked: w)
-            defer { i += op == .brTable ? 2 + Int(w.hi32) : (op.sequenceFirst ?? op).length }
+            defer { i += Opcode.words(w) }
             if let first = op.sequenceFirst {
                 // Each half reads an accumulator where its operand is held (the sequence of the two variants
                 // exists for every combination); the second sees the state after the first.

@@ -69,6 +69,24 @@ import WasmText
         #expect(try call(s, i, "both", [0]) == [UInt64(bitPattern: -20)])
     }
 
+    @Test func branchTableIndexFromTheAccumulator() throws {
+        let wat = """
+            (module
+              (func (export "pick") (param i32) (result i32)
+                (block (block (block
+                  (br_table 0 1 2 (i32.and (local.get 0) (i32.const 3))))
+                  (return (i32.const 10)))
+                  (return (i32.const 11)))
+                (i32.const 12)))
+            """
+        #expect(try disassembly(wat).contains("brTableAccA"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "pick", [4]) == [10])
+        #expect(try call(s, i, "pick", [5]) == [11])
+        #expect(try call(s, i, "pick", [6]) == [12])
+        #expect(try call(s, i, "pick", [7]) == [12])
+    }
+
     @Test func swappedComparisonsKeepTheirMeaning() throws {
         // The computed value is the right operand: the comparison is mirrored to read it as the left one.
         let wat = """

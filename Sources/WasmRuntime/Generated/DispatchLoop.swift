@@ -8724,6 +8724,25 @@ func swasm_op_brIfNotAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_brTableAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let count = UInt64(w.hi32)
+        let i = min(s.iacc & 0xFFFF_FFFF, count)
+        let d = s.pc[1 + Int(i)].offset
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brTableAccA") @inline(__always)
+func swasm_op_brTableAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brTableAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_brIfI32EqAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -16727,7 +16746,7 @@ extension Opcode {
         switch self {
         case .br, .brIf, .brIfNot, .brIfNull, .brIfNotNull, .brIfAccA, .brIfNotAccA: .word0
         case .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA: .word1
-        case .brTable: .table
+        case .brTable, .brTableAccA: .table
         default: nil
         }
     }
@@ -17338,6 +17357,7 @@ extension Opcode {
         case (.f64ConvertI64U, .a): (.f64ConvertI64UAccA, .int)
         case (.brIf, .a): (.brIfAccA, .int)
         case (.brIfNot, .a): (.brIfNotAccA, .int)
+        case (.brTable, .a): (.brTableAccA, .int)
         case (.brIfI32Eq, .a): (.brIfI32EqAccA, .int)
         case (.brIfI32Ne, .a): (.brIfI32NeAccA, .int)
         case (.brIfI32LtS, .a): (.brIfI32LtSAccA, .int)
@@ -17591,6 +17611,7 @@ extension Opcode {
         case .f64ConvertI64UAccA: .f64ConvertI64U
         case .brIfAccA: .brIf
         case .brIfNotAccA: .brIfNot
+        case .brTableAccA: .brTable
         case .brIfI32EqAccA: .brIfI32Eq
         case .brIfI32NeAccA: .brIfI32Ne
         case .brIfI32LtSAccA: .brIfI32LtS

@@ -1197,6 +1197,7 @@ enum Opcode: UInt16 {
     case f64ConvertI64UAccA
     case brIfAccA
     case brIfNotAccA
+    case brTableAccA
     case brIfI32EqAccA
     case brIfI32NeAccA
     case brIfI32LtSAccA
@@ -1461,5 +1462,5 @@ enum Opcode: UInt16 {
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 759
+    static let caseCount = 760
 }

@@ -518,6 +518,7 @@ SWASM_HANDLER(f64ConvertI64SAccA);
 SWASM_HANDLER(f64ConvertI64UAccA);
 SWASM_HANDLER(brIfAccA);
 SWASM_HANDLER(brIfNotAccA);
+SWASM_HANDLER(brTableAccA);
 SWASM_HANDLER(brIfI32EqAccA);
 SWASM_HANDLER(brIfI32NeAccA);
 SWASM_HANDLER(brIfI32LtSAccA);
@@ -1282,6 +1283,7 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f64ConvertI64UAccA,
     swasm_h_brIfAccA,
     swasm_h_brIfNotAccA,
+    swasm_h_brTableAccA,
     swasm_h_brIfI32EqAccA,
     swasm_h_brIfI32NeAccA,
     swasm_h_brIfI32LtSAccA,
@@ -1542,7 +1544,6 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f32AddAccBThenF32StoreAccA,
     swasm_h_f32AddAccABThenF32Store,
     swasm_h_f32AddAccABThenF32StoreAccA,
-    swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -2305,6 +2306,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI64UAccA) { SWASM_BODY(f64ConvertI64UAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfAccA) { SWASM_BODY(brIfAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotAccA) { SWASM_BODY(brIfNotAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brTableAccA) { SWASM_BODY(brTableAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32EqAccA) { SWASM_BODY(brIfI32EqAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32NeAccA) { SWASM_BODY(brIfI32NeAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtSAccA) { SWASM_BODY(brIfI32LtSAccA) }
