@@ -316,14 +316,23 @@ for names, width, T in stores:
                 guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
                 (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
                 s.pc += 2""")
+def conditional_branch(cond, not_taken):
+    """A compare-branch body tail: a real branch on `cond` (taken: offset from word 1, a tick if backward).
+    Written as if/else, not a select of the pc increment: as a conditional move the next instruction's
+    address waited for the comparison; as a branch it is predicted."""
+    return (f"""                if {cond} {{
+                    let d = 1 + s.pc[1].offset
+                    s.pc += d
+                    if d <= 0 && !s.countTick() {{ break dispatch }}
+                }} else {{
+                    s.pc += {not_taken}
+                }}""")
 for cmpname, cmp in int_compares('Int32'):
     gen.append(f"""            case .i32AddImmBrIf{cmpname}:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
                 fp[w.c] = UInt64(x)
                 let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-                let d = {cmp} ? 1 + s.pc[1].offset : 3
-                s.pc += d
-                if d <= 0 && !s.countTick() {{ break dispatch }}""")
+""" + conditional_branch(cmp, 3))
 for ty, op1, op2 in PAIRS:
     first = f'NumericSemantics.{ty}{op1}(fp[w.a], fp[w.b])'
     if op2 in COMMUTATIVE:
@@ -370,18 +379,14 @@ for ty, U, S in (('I32', 'UInt32', 'Int32'), ('I64', 'UInt64', 'Int64')):
         if ty == 'I64' and n.startswith('And'): continue
         gen.append(f"""            case .brIf{ty}{n}:
                 let x = {U}(truncatingIfNeeded: fp[w.a]), y = {U}(truncatingIfNeeded: fp[w.b])
-                let d = {cmp} ? 1 + s.pc[1].offset : 2
-                s.pc += d
-                if d <= 0 && !s.countTick() {{ break dispatch }}""")
+""" + conditional_branch(cmp, 2))
 for t, conv in (('F32', 'Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.{}]))'), ('F64', 'Double(bitPattern: fp[w.{}])')):
     for n, op in (('Eq', '=='), ('Ne', '!='), ('Lt', '<'), ('Gt', '>'), ('Le', '<='), ('Ge', '>=')):
         for neg in ('', 'Not'):
             cond = f'{conv.format("a")} {op} {conv.format("b")}'
             if neg: cond = f'!({cond})'
             gen.append(f"""            case .brIf{neg}{t}{n}:
-                let d = {cond} ? 1 + s.pc[1].offset : 2
-                s.pc += d
-                if d <= 0 && !s.countTick() {{ break dispatch }}""")
+""" + conditional_branch(cond, 2))
 gen.append("""            case .i32AddImm:
                 fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
                 s.pc += 1

@@ -344,21 +344,45 @@ extension Executor {
                 s.pc += d
                 if d <= 0 && !s.countTick() { break dispatch }
             case .brIf:
-                let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
-                s.pc += d
-                if d <= 0 && !s.countTick() { break dispatch }
+                // A real branch, not a conditional move of the pc increment (see conditional_branch in
+                // Scripts/gen-numerics.py).
+                if fp[w.a] & 0xFFFF_FFFF != 0 {
+                    let d = w.offset
+                    s.pc += d
+                    if d <= 0 && !s.countTick() { break dispatch }
+                } else {
+                    s.pc += 1
+                }
             case .brIfNot:
-                let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
-                s.pc += d
-                if d <= 0 && !s.countTick() { break dispatch }
+                // A real branch, not a conditional move of the pc increment (see conditional_branch in
+                // Scripts/gen-numerics.py).
+                if fp[w.a] & 0xFFFF_FFFF == 0 {
+                    let d = w.offset
+                    s.pc += d
+                    if d <= 0 && !s.countTick() { break dispatch }
+                } else {
+                    s.pc += 1
+                }
             case .brIfNull:
-                let d = fp[w.a] == 0 ? w.offset : 1
-                s.pc += d
-                if d <= 0 && !s.countTick() { break dispatch }
+                // A real branch, not a conditional move of the pc increment (see conditional_branch in
+                // Scripts/gen-numerics.py).
+                if fp[w.a] == 0 {
+                    let d = w.offset
+                    s.pc += d
+                    if d <= 0 && !s.countTick() { break dispatch }
+                } else {
+                    s.pc += 1
+                }
             case .brIfNotNull:
-                let d = fp[w.a] != 0 ? w.offset : 1
-                s.pc += d
-                if d <= 0 && !s.countTick() { break dispatch }
+                // A real branch, not a conditional move of the pc increment (see conditional_branch in
+                // Scripts/gen-numerics.py).
+                if fp[w.a] != 0 {
+                    let d = w.offset
+                    s.pc += d
+                    if d <= 0 && !s.countTick() { break dispatch }
+                } else {
+                    s.pc += 1
+                }
             case .brTable:
                 let count = UInt64(w.hi32)
                 let i = min(fp[w.a] & 0xFFFF_FFFF, count)

@@ -416,9 +416,13 @@ extension Executor {
     @inline(__always) func run_brIf(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if fp[w.a] & 0xFFFF_FFFF != 0 {
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 1
+        }
         return true
     }
 }
@@ -434,9 +438,13 @@ extension Executor {
     @inline(__always) func run_brIfNot(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if fp[w.a] & 0xFFFF_FFFF == 0 {
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 1
+        }
         return true
     }
 }
@@ -452,9 +460,13 @@ extension Executor {
     @inline(__always) func run_brIfNull(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = fp[w.a] == 0 ? w.offset : 1
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if fp[w.a] == 0 {
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 1
+        }
         return true
     }
 }
@@ -470,9 +482,13 @@ extension Executor {
     @inline(__always) func run_brIfNotNull(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = fp[w.a] != 0 ? w.offset : 1
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if fp[w.a] != 0 {
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 1
+        }
         return true
     }
 }
@@ -4027,9 +4043,13 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-        let d = x == y ? 1 + s.pc[1].offset : 3
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x == y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
         return true
     }
 }
@@ -4048,9 +4068,13 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-        let d = x != y ? 1 + s.pc[1].offset : 3
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x != y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
         return true
     }
 }
@@ -4069,9 +4093,13 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-        let d = Int32(bitPattern: x) < Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) < Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
         return true
     }
 }
@@ -4090,9 +4118,13 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-        let d = x < y ? 1 + s.pc[1].offset : 3
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x < y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
         return true
     }
 }
@@ -4111,9 +4143,13 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-        let d = Int32(bitPattern: x) > Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) > Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
         return true
     }
 }
@@ -4132,9 +4168,13 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-        let d = x > y ? 1 + s.pc[1].offset : 3
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x > y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
         return true
     }
 }
@@ -4153,9 +4193,13 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-        let d = Int32(bitPattern: x) <= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) <= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
         return true
     }
 }
@@ -4174,9 +4218,13 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-        let d = x <= y ? 1 + s.pc[1].offset : 3
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x <= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
         return true
     }
 }
@@ -4195,9 +4243,13 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-        let d = Int32(bitPattern: x) >= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 3
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) >= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
         return true
     }
 }
@@ -4216,9 +4268,13 @@ extension Executor {
         let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
         fp[w.c] = UInt64(x)
         let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-        let d = x >= y ? 1 + s.pc[1].offset : 3
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x >= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
         return true
     }
 }
@@ -5583,9 +5639,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x == y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x == y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5602,9 +5662,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x != y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x != y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5621,9 +5685,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = Int32(bitPattern: x) < Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) < Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5640,9 +5708,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x < y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x < y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5659,9 +5731,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = Int32(bitPattern: x) > Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) > Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5678,9 +5754,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x > y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x > y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5697,9 +5777,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = Int32(bitPattern: x) <= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) <= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5716,9 +5800,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x <= y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x <= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5735,9 +5823,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = Int32(bitPattern: x) >= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) >= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5754,9 +5846,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x >= y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x >= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5773,9 +5869,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x & y != 0 ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x & y != 0 {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5792,9 +5892,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x & y == 0 ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x & y == 0 {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5811,9 +5915,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x == y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x == y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5830,9 +5938,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x != y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x != y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5849,9 +5961,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = Int64(bitPattern: x) < Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int64(bitPattern: x) < Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5868,9 +5984,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x < y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x < y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5887,9 +6007,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = Int64(bitPattern: x) > Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int64(bitPattern: x) > Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5906,9 +6030,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x > y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x > y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5925,9 +6053,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = Int64(bitPattern: x) <= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int64(bitPattern: x) <= Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5944,9 +6076,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x <= y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x <= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5963,9 +6099,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = Int64(bitPattern: x) >= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int64(bitPattern: x) >= Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -5982,9 +6122,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x >= y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x >= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6000,9 +6144,13 @@ extension Executor {
     @inline(__always) func run_brIfF32Eq(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6018,9 +6166,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32Eq(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6036,9 +6188,13 @@ extension Executor {
     @inline(__always) func run_brIfF32Ne(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6054,9 +6210,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32Ne(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6072,9 +6232,13 @@ extension Executor {
     @inline(__always) func run_brIfF32Lt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6090,9 +6254,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32Lt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6108,9 +6276,13 @@ extension Executor {
     @inline(__always) func run_brIfF32Gt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6126,9 +6298,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32Gt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6144,9 +6320,13 @@ extension Executor {
     @inline(__always) func run_brIfF32Le(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6162,9 +6342,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32Le(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6180,9 +6364,13 @@ extension Executor {
     @inline(__always) func run_brIfF32Ge(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6198,9 +6386,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32Ge(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.a])) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6216,9 +6408,13 @@ extension Executor {
     @inline(__always) func run_brIfF64Eq(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: fp[w.a]) == Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: fp[w.a]) == Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6234,9 +6430,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64Eq(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: fp[w.a]) == Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: fp[w.a]) == Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6252,9 +6452,13 @@ extension Executor {
     @inline(__always) func run_brIfF64Ne(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: fp[w.a]) != Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: fp[w.a]) != Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6270,9 +6474,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64Ne(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: fp[w.a]) != Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: fp[w.a]) != Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6288,9 +6496,13 @@ extension Executor {
     @inline(__always) func run_brIfF64Lt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: fp[w.a]) < Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: fp[w.a]) < Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6306,9 +6518,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64Lt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: fp[w.a]) < Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: fp[w.a]) < Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6324,9 +6540,13 @@ extension Executor {
     @inline(__always) func run_brIfF64Gt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: fp[w.a]) > Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: fp[w.a]) > Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6342,9 +6562,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64Gt(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: fp[w.a]) > Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: fp[w.a]) > Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6360,9 +6584,13 @@ extension Executor {
     @inline(__always) func run_brIfF64Le(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: fp[w.a]) <= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: fp[w.a]) <= Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6378,9 +6606,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64Le(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: fp[w.a]) <= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: fp[w.a]) <= Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6396,9 +6628,13 @@ extension Executor {
     @inline(__always) func run_brIfF64Ge(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: fp[w.a]) >= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: fp[w.a]) >= Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -6414,9 +6650,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64Ge(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: fp[w.a]) >= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: fp[w.a]) >= Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8692,9 +8932,13 @@ func swasm_op_f64ConvertI64UAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 extension Executor {
     @inline(__always) func run_brIfAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
-        let d = s.iacc & 0xFFFF_FFFF != 0 ? w.offset : 1
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if s.iacc & 0xFFFF_FFFF != 0 {
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 1
+        }
         return true
     }
 }
@@ -8709,9 +8953,13 @@ func swasm_op_brIfAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 extension Executor {
     @inline(__always) func run_brIfNotAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
-        let d = s.iacc & 0xFFFF_FFFF == 0 ? w.offset : 1
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if s.iacc & 0xFFFF_FFFF == 0 {
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 1
+        }
         return true
     }
 }
@@ -8747,9 +8995,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x == y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x == y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8766,9 +9018,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x != y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x != y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8785,9 +9041,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = Int32(bitPattern: x) < Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) < Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8804,9 +9064,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x < y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x < y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8823,9 +9087,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = Int32(bitPattern: x) > Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) > Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8842,9 +9110,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x > y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x > y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8861,9 +9133,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = Int32(bitPattern: x) <= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) <= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8880,9 +9156,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x <= y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x <= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8899,9 +9179,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = Int32(bitPattern: x) >= Int32(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int32(bitPattern: x) >= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8918,9 +9202,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x >= y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x >= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8937,9 +9225,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x & y != 0 ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x & y != 0 {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8956,9 +9248,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: fp[w.b])
-        let d = x & y == 0 ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x & y == 0 {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8975,9 +9271,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x == y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x == y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -8994,9 +9294,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x != y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x != y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9013,9 +9317,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = Int64(bitPattern: x) < Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int64(bitPattern: x) < Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9032,9 +9340,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x < y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x < y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9051,9 +9363,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = Int64(bitPattern: x) > Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int64(bitPattern: x) > Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9070,9 +9386,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x > y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x > y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9089,9 +9409,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = Int64(bitPattern: x) <= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int64(bitPattern: x) <= Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9108,9 +9432,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x <= y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x <= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9127,9 +9455,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = Int64(bitPattern: x) >= Int64(bitPattern: y) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Int64(bitPattern: x) >= Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9146,9 +9478,13 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: fp[w.b])
-        let d = x >= y ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if x >= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9164,9 +9500,13 @@ extension Executor {
     @inline(__always) func run_brIfF64EqAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: s.facc.bitPattern) == Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: s.facc.bitPattern) == Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9182,9 +9522,13 @@ extension Executor {
     @inline(__always) func run_brIfF32EqAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9200,9 +9544,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64EqAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: s.facc.bitPattern) == Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: s.facc.bitPattern) == Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9218,9 +9566,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32EqAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) == Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9236,9 +9588,13 @@ extension Executor {
     @inline(__always) func run_brIfF64GeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: s.facc.bitPattern) >= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: s.facc.bitPattern) >= Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9254,9 +9610,13 @@ extension Executor {
     @inline(__always) func run_brIfF32GeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9272,9 +9632,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64GeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: s.facc.bitPattern) >= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: s.facc.bitPattern) >= Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9290,9 +9654,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32GeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) >= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9308,9 +9676,13 @@ extension Executor {
     @inline(__always) func run_brIfF64GtAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: s.facc.bitPattern) > Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: s.facc.bitPattern) > Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9326,9 +9698,13 @@ extension Executor {
     @inline(__always) func run_brIfF32GtAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9344,9 +9720,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64GtAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: s.facc.bitPattern) > Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: s.facc.bitPattern) > Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9362,9 +9742,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32GtAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) > Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9380,9 +9764,13 @@ extension Executor {
     @inline(__always) func run_brIfF64LeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: s.facc.bitPattern) <= Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: s.facc.bitPattern) <= Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9398,9 +9786,13 @@ extension Executor {
     @inline(__always) func run_brIfF32LeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9416,9 +9808,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64LeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: s.facc.bitPattern) <= Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: s.facc.bitPattern) <= Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9434,9 +9830,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32LeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) <= Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9452,9 +9852,13 @@ extension Executor {
     @inline(__always) func run_brIfF64LtAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: s.facc.bitPattern) < Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: s.facc.bitPattern) < Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9470,9 +9874,13 @@ extension Executor {
     @inline(__always) func run_brIfF32LtAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9488,9 +9896,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64LtAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: s.facc.bitPattern) < Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: s.facc.bitPattern) < Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9506,9 +9918,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32LtAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) < Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9524,9 +9940,13 @@ extension Executor {
     @inline(__always) func run_brIfF64NeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Double(bitPattern: s.facc.bitPattern) != Double(bitPattern: fp[w.b]) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Double(bitPattern: s.facc.bitPattern) != Double(bitPattern: fp[w.b]) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9542,9 +9962,13 @@ extension Executor {
     @inline(__always) func run_brIfF32NeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9560,9 +9984,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF64NeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Double(bitPattern: s.facc.bitPattern) != Double(bitPattern: fp[w.b])) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Double(bitPattern: s.facc.bitPattern) != Double(bitPattern: fp[w.b])) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -9578,9 +10006,13 @@ extension Executor {
     @inline(__always) func run_brIfNotF32NeAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        let d = !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) ? 1 + s.pc[1].offset : 2
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
+        if !(Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern))) != Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.b]))) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
         return true
     }
 }
@@ -11814,9 +12246,13 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if fp[w.a] & 0xFFFF_FFFF != 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -12007,9 +12443,13 @@ extension Executor {
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
-            let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if fp[w.a] & 0xFFFF_FFFF != 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -12031,9 +12471,13 @@ extension Executor {
         do {
             let w = InstructionWord(s.pc)
             let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: fp[w.b])
-            let d = x != y ? 1 + s.pc[1].offset : 2
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if x != y {
+                let d = 1 + s.pc[1].offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 2
+            }
         }
         return true
     }
@@ -12114,9 +12558,13 @@ extension Executor {
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
-            let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if fp[w.a] & 0xFFFF_FFFF == 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -13905,9 +14353,13 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            let d = s.iacc & 0xFFFF_FFFF != 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if s.iacc & 0xFFFF_FFFF != 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -13930,9 +14382,13 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if fp[w.a] & 0xFFFF_FFFF != 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -13955,9 +14411,13 @@ extension Executor {
         s.pc += 1
         do {
             let w = InstructionWord(s.pc)
-            let d = s.iacc & 0xFFFF_FFFF != 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if s.iacc & 0xFFFF_FFFF != 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -14460,9 +14920,13 @@ extension Executor {
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
-            let d = s.iacc & 0xFFFF_FFFF != 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if s.iacc & 0xFFFF_FFFF != 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -14488,9 +14952,13 @@ extension Executor {
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
-            let d = fp[w.a] & 0xFFFF_FFFF != 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if fp[w.a] & 0xFFFF_FFFF != 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -14516,9 +14984,13 @@ extension Executor {
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
-            let d = s.iacc & 0xFFFF_FFFF != 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if s.iacc & 0xFFFF_FFFF != 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -14654,9 +15126,13 @@ extension Executor {
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
-            let d = s.iacc & 0xFFFF_FFFF == 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if s.iacc & 0xFFFF_FFFF == 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -14682,9 +15158,13 @@ extension Executor {
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
-            let d = fp[w.a] & 0xFFFF_FFFF == 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if fp[w.a] & 0xFFFF_FFFF == 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
@@ -14710,9 +15190,13 @@ extension Executor {
         s.pc += 2
         do {
             let w = InstructionWord(s.pc)
-            let d = s.iacc & 0xFFFF_FFFF == 0 ? w.offset : 1
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
+            if s.iacc & 0xFFFF_FFFF == 0 {
+                let d = w.offset
+                s.pc += d
+                if d <= 0 && !s.countTick() { return false }
+            } else {
+                s.pc += 1
+            }
         }
         return true
     }
