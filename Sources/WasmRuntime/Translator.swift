@@ -224,7 +224,7 @@ struct Translator {
             let op1 = Opcode(unchecked: first), op2 = Opcode(unchecked: second)
             var fused = true
             if op1 == .i32AddImm, second.a == first.c || second.b == first.c,
-               let branch = (second.a == first.c ? op2 : Self.mirroredBranch(op2))?.addImmediateBranch {
+               let branch = (second.a == first.c ? op2 : op2.mirroredComparison)?.addImmediateBranch {
                 // [add][branch][offset] -> [add+branch][other slot | offset from the second word][unused]; when
                 // the sum is the comparison's right operand, the mirrored comparison puts it on the left.
                 let offset = UInt32(bitPattern: Int32(truncatingIfNeeded: code[i + 1].offset + 1))
@@ -559,22 +559,6 @@ struct Translator {
         case .f64Gt: .brIfF64Gt
         case .f64Le: .brIfF64Le
         case .f64Ge: .brIfF64Ge
-        default: nil
-        }
-    }
-
-    /// The i32 compare-branch with its operands swapped (`a < b` is `b > a`).
-    static func mirroredBranch(_ op: Opcode) -> Opcode? {
-        switch op {
-        case .brIfI32Eq, .brIfI32Ne: op
-        case .brIfI32LtS: .brIfI32GtS
-        case .brIfI32LtU: .brIfI32GtU
-        case .brIfI32GtS: .brIfI32LtS
-        case .brIfI32GtU: .brIfI32LtU
-        case .brIfI32LeS: .brIfI32GeS
-        case .brIfI32LeU: .brIfI32GeU
-        case .brIfI32GeS: .brIfI32LeS
-        case .brIfI32GeU: .brIfI32LeU
         default: nil
         }
     }

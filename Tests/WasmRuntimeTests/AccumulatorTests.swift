@@ -7,13 +7,6 @@ import WasmText
 /// really emitted where the value is still in the register, that none is emitted where it is not (a jump
 /// target, after a call, after the slot is overwritten), and that the results are the plain semantics.
 @Suite struct AccumulatorTests {
-    func disassembly(_ wat: String) throws -> String {
-        let compiled = try compileModule(try WAT.encode(wat))
-        return compiled.disassembly.map(\.code).joined(separator: "\n")
-    }
-
-    func f64(_ x: Double) -> UInt64 { x.bitPattern }
-
     @Test func chainsReadTheAccumulator() throws {
         // (a * b + c) / d - a, with each result consumed by the next instruction; and x * x from the accumulator.
         let wat = """
