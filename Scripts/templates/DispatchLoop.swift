@@ -152,9 +152,9 @@ extension Executor {
     /// `sameInstance`: the callee is a wasm function of the current instance (a constant after inlining).
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
                returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false,
-               code: UnsafeMutablePointer<UInt64>, _ s: inout LoopState) -> Bool {
+               code: UnsafeMutablePointer<UInt64>, frameSize: Int? = nil, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
-        guard s.frame < s.machine.pointee.framesEnd, newFP + h.frameSize < s.machine.pointee.stackEnd else {
+        guard s.frame < s.machine.pointee.framesEnd, newFP + (frameSize ?? h.frameSize) < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
         if let returnTo {
@@ -398,11 +398,14 @@ extension Executor {
                 if !call(s.functions[Int(w.hi32)], fp + w.a, length: 1, &s) { break dispatch }
             case .callInternal:
                 guard s.countTick() else { break dispatch }
-                // Word 1 is the callee's code (the module's own), so the next dispatch does not wait for
-                // the function table and header loads.
+                // Word 1 is the callee's code (the module's own) and frame size (see `linkInternalCalls`), so
+                // neither the stack check nor the next dispatch waits for the function table and header loads.
                 let callee = s.functions[Int(w.hi32)]
-                let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: s.pc[1])).unsafelyUnwrapped
-                if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code, &s) { break dispatch }
+                let link = s.pc[1]
+                let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link & 0xFFFF_FFFF_FFFF)).unsafelyUnwrapped
+                let size = Int(truncatingIfNeeded: link >> 48)
+                if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
+                          frameSize: size != 0 ? size : callee.pointee.frameSize, &s) { break dispatch }
             case .callIndirect:
                 let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
                 if !call(callee, fp + w.a, length: 2, &s) { break dispatch }
@@ -425,15 +428,15 @@ extension Executor {
                 }
                 if try !tailCall(callee, &s) { break dispatch }
             case .select:
-                // Both operands are read first, so the choice compiles to a conditional move: a branch on
-                // the condition would be mispredicted whenever it follows the data.
+                // Branch-free: a branch on the condition would be mispredicted whenever it follows the data.
+                // Both operands are loaded before the condition is known (see `swasm_choose`).
                 let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
-                fp[w.a] = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
+                fp[w.a] = swasm_choose(fp[w.c] & 0xFFFF_FFFF != 0, first, second)
                 s.pc += 2
             case .select64:
                 // `select` on an i64.eqz condition, with the operands swapped: tests all 64 bits of fp[c].
                 let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
-                fp[w.a] = fp[w.c] != 0 ? first : second
+                fp[w.a] = swasm_choose(fp[w.c] != 0, first, second)
                 s.pc += 2
             case .globalGet:
                 fp[w.a] = s.context.pointee.globals[Int(w.hi32)].pointee

@@ -22,8 +22,8 @@ import WasmValidation
 //   brTable           index a, hi32 = n; n + 1 words of offsets follow (the last is the default)
 //   returnValue       fp[0] = fp[a], then return (a function with one result)
 //   call/callInternal args at fp[a...], hi32 = function index; results at fp[a...] (callInternal: a function
-//                     the module defines, so no host or instance-switch checks; word1 = its code address,
-//                     written by linkInternalCalls)
+//                     the module defines, so no host or instance-switch checks; word1 = its code address
+//                     and frame size, written by linkInternalCalls)
 //   callIndirect      args at fp[a...], index b, table c; word1 = type index
 //   callRef           args at fp[a...], reference b; word1 = type index
 //   returnCall*       args already at fp[0...]; hi32 = function / b, c as above

@@ -47,8 +47,17 @@ package func compileModule(_ module: Module) throws(CompileError) -> CompiledMod
     return CompiledModule(module: module, functions: functions)
 }
 
-/// Writes the callee's code address into word 1 of every `callInternal` (the translator leaves it 0): the
-/// code belongs to the module, so it is the same for every instance.
+/// Word 1 of a `callInternal` of `callee`: its code address in the low 48 bits (user-space addresses fit
+/// them on every 64-bit platform Swift runs on), its frame size in the high 16 (0 when it does not fit:
+/// the handler then reads the header).
+func internalCallLink(_ callee: CompiledFunction) -> UInt64 {
+    let address = UInt64(UInt(bitPattern: callee.code))
+    precondition(address >> 48 == 0, "code address beyond 48 bits")
+    return address | (callee.frameSize < 0x1_0000 ? UInt64(callee.frameSize) << 48 : 0)
+}
+
+/// Writes the callee's code address and frame size into word 1 of every `callInternal` (the translator
+/// leaves it 0): the code belongs to the module, so it is the same for every instance.
 func linkInternalCalls(_ functions: [CompiledFunction], importedFunctionCount: Int) {
     for f in functions {
         var i = 0
@@ -58,7 +67,7 @@ func linkInternalCalls(_ functions: [CompiledFunction], importedFunctionCount: I
             if op == .callInternal, i + 1 < f.codeCount {
                 let callee = Int(w.hi32) - importedFunctionCount
                 if functions.indices.contains(callee) {
-                    f.code[i + 1] = UInt64(UInt(bitPattern: functions[callee].code))
+                    f.code[i + 1] = internalCallLink(functions[callee])
                 }
             }
             i += Opcode.words(w)

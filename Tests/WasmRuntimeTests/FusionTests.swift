@@ -26,7 +26,7 @@ import WasmText
     }
 
     @Test func internalCallsCarryTheCalleeCode() throws {
-        // linkInternalCalls writes the callee's code address into word 1 of each callInternal.
+        // linkInternalCalls writes the callee's code address and frame size into word 1 of each callInternal.
         let wat = """
             (module
               (import "m" "f" (func $imported))
@@ -38,7 +38,8 @@ import WasmText
         var linked = 0, i = 0
         while i < caller.codeCount {
             if Opcode(unchecked: caller.code[i]) == .callInternal {
-                #expect(caller.code[i + 1] == UInt64(UInt(bitPattern: callee.code)))
+                #expect(caller.code[i + 1] & 0xFFFF_FFFF_FFFF == UInt64(UInt(bitPattern: callee.code)))
+                #expect(Int(caller.code[i + 1] >> 48) == callee.frameSize)
                 linked += 1
             }
             i += Opcode.words(caller.code[i])

@@ -150,9 +150,9 @@ extension Executor {
     /// `sameInstance`: the callee is a wasm function of the current instance (a constant after inlining).
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
                returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false,
-               code: UnsafeMutablePointer<UInt64>, _ s: inout LoopState) -> Bool {
+               code: UnsafeMutablePointer<UInt64>, frameSize: Int? = nil, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
-        guard s.frame < s.machine.pointee.framesEnd, newFP + h.frameSize < s.machine.pointee.stackEnd else {
+        guard s.frame < s.machine.pointee.framesEnd, newFP + (frameSize ?? h.frameSize) < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
         if let returnTo {
@@ -574,8 +574,11 @@ extension Executor {
         let fp = s.fp
         guard s.countTick() else { return false }
         let callee = s.functions[Int(w.hi32)]
-        let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: s.pc[1])).unsafelyUnwrapped
-        if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code, &s) { return false }
+        let link = s.pc[1]
+        let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link & 0xFFFF_FFFF_FFFF)).unsafelyUnwrapped
+        let size = Int(truncatingIfNeeded: link >> 48)
+        if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
+                  frameSize: size != 0 ? size : callee.pointee.frameSize, &s) { return false }
         return true
     }
 }
@@ -707,7 +710,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
-        let accValue = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
+        let accValue = swasm_choose(fp[w.c] & 0xFFFF_FFFF != 0, first, second)
         fp[w.a] = accValue
         s.iacc = accValue
         s.pc += 2
@@ -727,7 +730,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
-        let accValue = fp[w.c] != 0 ? first : second
+        let accValue = swasm_choose(fp[w.c] != 0, first, second)
         fp[w.a] = accValue
         s.iacc = accValue
         s.pc += 2
@@ -11464,7 +11467,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
-        let accValue = s.iacc & 0xFFFF_FFFF != 0 ? first : second
+        let accValue = swasm_choose(s.iacc & 0xFFFF_FFFF != 0, first, second)
         fp[w.a] = accValue
         s.iacc = accValue
         s.pc += 2
@@ -11484,7 +11487,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
-        let accValue = s.iacc != 0 ? first : second
+        let accValue = swasm_choose(s.iacc != 0, first, second)
         fp[w.a] = accValue
         s.iacc = accValue
         s.pc += 2
@@ -12276,7 +12279,7 @@ extension Executor {
         do {
             let w = InstructionWord(s.pc)
             let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
-            let accValue = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
+            let accValue = swasm_choose(fp[w.c] & 0xFFFF_FFFF != 0, first, second)
             fp[w.a] = accValue
             s.iacc = accValue
             s.pc += 2
@@ -12944,6 +12947,395 @@ extension Executor {
 @_silgen_name("swasm_op_i64Load8UIndexedThenI64Load8UIndexed") @inline(__always)
 func swasm_op_i64Load8UIndexedThenI64Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UIndexedThenI64Load8UIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenCallInternal(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            guard s.countTick() else { return false }
+            let callee = s.functions[Int(w.hi32)]
+            let link = s.pc[1]
+            let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link & 0xFFFF_FFFF_FFFF)).unsafelyUnwrapped
+            let size = Int(truncatingIfNeeded: link >> 48)
+            if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
+                      frameSize: size != 0 ? size : callee.pointee.frameSize, &s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenCallInternal") @inline(__always)
+func swasm_op_i32AddImmThenCallInternal(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenCallInternal(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_copyThenCallInternal(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.a] = fp[w.b]
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            guard s.countTick() else { return false }
+            let callee = s.functions[Int(w.hi32)]
+            let link = s.pc[1]
+            let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link & 0xFFFF_FFFF_FFFF)).unsafelyUnwrapped
+            let size = Int(truncatingIfNeeded: link >> 48)
+            if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
+                      frameSize: size != 0 ? size : callee.pointee.frameSize, &s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_copyThenCallInternal") @inline(__always)
+func swasm_op_copyThenCallInternal(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenCallInternal(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenReturn(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            if !returnFromFunction(&s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenReturn") @inline(__always)
+func swasm_op_i32AddThenReturn(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenReturn(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenReturn(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            if !returnFromFunction(&s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenReturn") @inline(__always)
+func swasm_op_i32AddImmThenReturn(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenReturn(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_copyThenReturn(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.a] = fp[w.b]
+        s.pc += 1
+        do {
+            if !returnFromFunction(&s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_copyThenReturn") @inline(__always)
+func swasm_op_copyThenReturn(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_copyThenReturn(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddThenReturnValue(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[0] = fp[w.a]
+            if !returnFromFunction(&s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddThenReturnValue") @inline(__always)
+func swasm_op_i32AddThenReturnValue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddThenReturnValue(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenReturnValue(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            fp[0] = fp[w.a]
+            if !returnFromFunction(&s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenReturnValue") @inline(__always)
+func swasm_op_i32LoadThenReturnValue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenReturnValue(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UThenBrTable(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let count = UInt64(w.hi32)
+            let i = min(fp[w.a] & 0xFFFF_FFFF, count)
+            let d = s.pc[1 + Int(i)].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UThenBrTable") @inline(__always)
+func swasm_op_i32Load8UThenBrTable(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UThenBrTable(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenBrTable(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let count = UInt64(w.hi32)
+            let i = min(fp[w.a] & 0xFFFF_FFFF, count)
+            let d = s.pc[1 + Int(i)].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenBrTable") @inline(__always)
+func swasm_op_i32LoadThenBrTable(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenBrTable(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI64ShrU(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i64ShrU(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI64ShrU") @inline(__always)
+func swasm_op_i32AddImmThenI64ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI64ShrU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndThenSelect64(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64And(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+            let accValue = swasm_choose(fp[w.c] != 0, first, second)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndThenSelect64") @inline(__always)
+func swasm_op_i64AndThenSelect64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndThenSelect64(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlThenI64LoadIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlThenI64LoadIndexed") @inline(__always)
+func swasm_op_i32ShlThenI64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI64LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StoreThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StoreThenI32AddImm") @inline(__always)
+func swasm_op_f64StoreThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32StoreThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32StoreThenI32AddImm") @inline(__always)
+func swasm_op_f32StoreThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32StoreThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenGlobalSet(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            s.context.pointee.globals[Int(w.hi32)].pointee = fp[w.a]
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenGlobalSet") @inline(__always)
+func swasm_op_i32AddImmThenGlobalSet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenGlobalSet(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -14441,7 +14833,7 @@ extension Executor {
         do {
             let w = InstructionWord(s.pc)
             let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
-            let accValue = s.iacc & 0xFFFF_FFFF != 0 ? first : second
+            let accValue = swasm_choose(s.iacc & 0xFFFF_FFFF != 0, first, second)
             fp[w.a] = accValue
             s.iacc = accValue
             s.pc += 2
@@ -14468,7 +14860,7 @@ extension Executor {
         do {
             let w = InstructionWord(s.pc)
             let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
-            let accValue = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
+            let accValue = swasm_choose(fp[w.c] & 0xFFFF_FFFF != 0, first, second)
             fp[w.a] = accValue
             s.iacc = accValue
             s.pc += 2
@@ -14495,7 +14887,7 @@ extension Executor {
         do {
             let w = InstructionWord(s.pc)
             let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
-            let accValue = s.iacc & 0xFFFF_FFFF != 0 ? first : second
+            let accValue = swasm_choose(s.iacc & 0xFFFF_FFFF != 0, first, second)
             fp[w.a] = accValue
             s.iacc = accValue
             s.pc += 2
@@ -16865,6 +17257,707 @@ func swasm_op_f32AddAccABThenF32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) 
     return 0
 }
 
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenCallInternal(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            guard s.countTick() else { return false }
+            let callee = s.functions[Int(w.hi32)]
+            let link = s.pc[1]
+            let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link & 0xFFFF_FFFF_FFFF)).unsafelyUnwrapped
+            let size = Int(truncatingIfNeeded: link >> 48)
+            if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
+                      frameSize: size != 0 ? size : callee.pointee.frameSize, &s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenCallInternal") @inline(__always)
+func swasm_op_i32AddImmAccAThenCallInternal(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenCallInternal(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAccAThenReturn(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            if !returnFromFunction(&s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenReturn") @inline(__always)
+func swasm_op_i32AddAccAThenReturn(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenReturn(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenReturn(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            if !returnFromFunction(&s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenReturn") @inline(__always)
+func swasm_op_i32AddImmAccAThenReturn(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenReturn(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddAccAThenReturnValue(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Add(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            fp[0] = fp[w.a]
+            if !returnFromFunction(&s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddAccAThenReturnValue") @inline(__always)
+func swasm_op_i32AddAccAThenReturnValue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddAccAThenReturnValue(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccBThenReturnValue(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            fp[0] = fp[w.a]
+            if !returnFromFunction(&s) { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenReturnValue") @inline(__always)
+func swasm_op_i32LoadAccBThenReturnValue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenReturnValue(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UThenBrTableAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let count = UInt64(w.hi32)
+            let i = min(s.iacc & 0xFFFF_FFFF, count)
+            let d = s.pc[1 + Int(i)].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UThenBrTableAccA") @inline(__always)
+func swasm_op_i32Load8UThenBrTableAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UThenBrTableAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UAccBThenBrTable(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let count = UInt64(w.hi32)
+            let i = min(fp[w.a] & 0xFFFF_FFFF, count)
+            let d = s.pc[1 + Int(i)].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UAccBThenBrTable") @inline(__always)
+func swasm_op_i32Load8UAccBThenBrTable(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UAccBThenBrTable(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UAccBThenBrTableAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let count = UInt64(w.hi32)
+            let i = min(s.iacc & 0xFFFF_FFFF, count)
+            let d = s.pc[1 + Int(i)].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UAccBThenBrTableAccA") @inline(__always)
+func swasm_op_i32Load8UAccBThenBrTableAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UAccBThenBrTableAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadThenBrTableAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let count = UInt64(w.hi32)
+            let i = min(s.iacc & 0xFFFF_FFFF, count)
+            let d = s.pc[1 + Int(i)].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadThenBrTableAccA") @inline(__always)
+func swasm_op_i32LoadThenBrTableAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadThenBrTableAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccBThenBrTable(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let count = UInt64(w.hi32)
+            let i = min(fp[w.a] & 0xFFFF_FFFF, count)
+            let d = s.pc[1 + Int(i)].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenBrTable") @inline(__always)
+func swasm_op_i32LoadAccBThenBrTable(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenBrTable(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LoadAccBThenBrTableAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let count = UInt64(w.hi32)
+            let i = min(s.iacc & 0xFFFF_FFFF, count)
+            let d = s.pc[1 + Int(i)].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadAccBThenBrTableAccA") @inline(__always)
+func swasm_op_i32LoadAccBThenBrTableAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadAccBThenBrTableAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI64ShrUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i64ShrU(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI64ShrUAccA") @inline(__always)
+func swasm_op_i32AddImmThenI64ShrUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI64ShrUAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmThenI64ShrUAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i64ShrU(fp[w.a], s.iacc)
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmThenI64ShrUAccB") @inline(__always)
+func swasm_op_i32AddImmThenI64ShrUAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmThenI64ShrUAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI64ShrU(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i64ShrU(fp[w.a], fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI64ShrU") @inline(__always)
+func swasm_op_i32AddImmAccAThenI64ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI64ShrU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI64ShrUAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i64ShrU(s.iacc, fp[w.b])
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI64ShrUAccA") @inline(__always)
+func swasm_op_i32AddImmAccAThenI64ShrUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI64ShrUAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenI64ShrUAccB(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = NumericSemantics.i64ShrU(fp[w.a], s.iacc)
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenI64ShrUAccB") @inline(__always)
+func swasm_op_i32AddImmAccAThenI64ShrUAccB(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenI64ShrUAccB(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndThenSelect64AccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64And(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+            let accValue = swasm_choose(s.iacc != 0, first, second)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndThenSelect64AccC") @inline(__always)
+func swasm_op_i64AndThenSelect64AccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndThenSelect64AccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndAccAThenSelect64(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64And(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+            let accValue = swasm_choose(fp[w.c] != 0, first, second)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndAccAThenSelect64") @inline(__always)
+func swasm_op_i64AndAccAThenSelect64(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndAccAThenSelect64(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndAccAThenSelect64AccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64And(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = fp[w.b]
+            let accValue = swasm_choose(s.iacc != 0, first, second)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndAccAThenSelect64AccC") @inline(__always)
+func swasm_op_i64AndAccAThenSelect64AccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndAccAThenSelect64AccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccAThenI64LoadIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccAThenI64LoadIndexed") @inline(__always)
+func swasm_op_i32ShlAccAThenI64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccAThenI64LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccBThenI64LoadIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccBThenI64LoadIndexed") @inline(__always)
+func swasm_op_i32ShlAccBThenI64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI64LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StoreAccAThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: s.facc.bitPattern), as: UInt64.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StoreAccAThenI32AddImm") @inline(__always)
+func swasm_op_f64StoreAccAThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreAccAThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StoreAccBThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StoreAccBThenI32AddImm") @inline(__always)
+func swasm_op_f64StoreAccBThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreAccBThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32StoreAccAThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: UInt64(s.sacc.bitPattern)), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32StoreAccAThenI32AddImm") @inline(__always)
+func swasm_op_f32StoreAccAThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32StoreAccAThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32StoreAccBThenI32AddImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = s.iacc &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let accValue = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+            fp[w.c] = accValue
+            s.iacc = accValue
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32StoreAccBThenI32AddImm") @inline(__always)
+func swasm_op_f32StoreAccBThenI32AddImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32StoreAccBThenI32AddImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmAccAThenGlobalSet(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = UInt64(UInt32(truncatingIfNeeded: s.iacc) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            s.context.pointee.globals[Int(w.hi32)].pointee = fp[w.a]
+            s.pc += 1
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmAccAThenGlobalSet") @inline(__always)
+func swasm_op_i32AddImmAccAThenGlobalSet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmAccAThenGlobalSet(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
 extension Opcode {
     /// Words the instruction occupies (`brTable`: without its offset table).
     var length: Int {
@@ -17046,6 +18139,11 @@ extension Opcode {
         case .f32LoadThenF32Mul: 2
         case .i32Load8UIndexedThenI32Load8UIndexed: 2
         case .i64Load8UIndexedThenI64Load8UIndexed: 2
+        case .i32LoadThenReturnValue: 2
+        case .i32Load8UThenBrTable: 2
+        case .i32LoadThenBrTable: 2
+        case .f64StoreThenI32AddImm: 2
+        case .f32StoreThenI32AddImm: 2
         case .brIfI32EqAccA: 2
         case .brIfI32NeAccA: 2
         case .brIfI32LtSAccA: 2
@@ -17220,6 +18318,17 @@ extension Opcode {
         case .f32LoadAccBThenF32MulAccA: 2
         case .f32LoadAccBThenF32MulAccB: 2
         case .f32LoadAccBThenF32MulAccAB: 2
+        case .i32LoadAccBThenReturnValue: 2
+        case .i32Load8UThenBrTableAccA: 2
+        case .i32Load8UAccBThenBrTable: 2
+        case .i32Load8UAccBThenBrTableAccA: 2
+        case .i32LoadThenBrTableAccA: 2
+        case .i32LoadAccBThenBrTable: 2
+        case .i32LoadAccBThenBrTableAccA: 2
+        case .f64StoreAccAThenI32AddImm: 2
+        case .f64StoreAccBThenI32AddImm: 2
+        case .f32StoreAccAThenI32AddImm: 2
+        case .f32StoreAccBThenI32AddImm: 2
         default: 1
         }
     }
@@ -17354,6 +18463,21 @@ extension Opcode {
         case (.f32Add, .f32Store): .f32AddThenF32Store
         case (.i32Load8UIndexed, .i32Load8UIndexed): .i32Load8UIndexedThenI32Load8UIndexed
         case (.i64Load8UIndexed, .i64Load8UIndexed): .i64Load8UIndexedThenI64Load8UIndexed
+        case (.i32AddImm, .callInternal): .i32AddImmThenCallInternal
+        case (.copy, .callInternal): .copyThenCallInternal
+        case (.i32Add, .return): .i32AddThenReturn
+        case (.i32AddImm, .return): .i32AddImmThenReturn
+        case (.copy, .return): .copyThenReturn
+        case (.i32Add, .returnValue): .i32AddThenReturnValue
+        case (.i32Load, .returnValue): .i32LoadThenReturnValue
+        case (.i32Load8U, .brTable): .i32Load8UThenBrTable
+        case (.i32Load, .brTable): .i32LoadThenBrTable
+        case (.i32AddImm, .i64ShrU): .i32AddImmThenI64ShrU
+        case (.i64And, .select64): .i64AndThenSelect64
+        case (.i32Shl, .i64LoadIndexed): .i32ShlThenI64LoadIndexed
+        case (.f64Store, .i32AddImm): .f64StoreThenI32AddImm
+        case (.f32Store, .i32AddImm): .f32StoreThenI32AddImm
+        case (.i32AddImm, .globalSet): .i32AddImmThenGlobalSet
         case (.i32AddImm, .i32AddImmAccA): .i32AddImmThenI32AddImmAccA
         case (.i32AddImmAccA, .i32AddImm): .i32AddImmAccAThenI32AddImm
         case (.i32AddImmAccA, .i32AddImmAccA): .i32AddImmAccAThenI32AddImmAccA
@@ -17496,6 +18620,32 @@ extension Opcode {
         case (.f32AddAccB, .f32StoreAccA): .f32AddAccBThenF32StoreAccA
         case (.f32AddAccAB, .f32Store): .f32AddAccABThenF32Store
         case (.f32AddAccAB, .f32StoreAccA): .f32AddAccABThenF32StoreAccA
+        case (.i32AddImmAccA, .callInternal): .i32AddImmAccAThenCallInternal
+        case (.i32AddAccA, .return): .i32AddAccAThenReturn
+        case (.i32AddImmAccA, .return): .i32AddImmAccAThenReturn
+        case (.i32AddAccA, .returnValue): .i32AddAccAThenReturnValue
+        case (.i32LoadAccB, .returnValue): .i32LoadAccBThenReturnValue
+        case (.i32Load8U, .brTableAccA): .i32Load8UThenBrTableAccA
+        case (.i32Load8UAccB, .brTable): .i32Load8UAccBThenBrTable
+        case (.i32Load8UAccB, .brTableAccA): .i32Load8UAccBThenBrTableAccA
+        case (.i32Load, .brTableAccA): .i32LoadThenBrTableAccA
+        case (.i32LoadAccB, .brTable): .i32LoadAccBThenBrTable
+        case (.i32LoadAccB, .brTableAccA): .i32LoadAccBThenBrTableAccA
+        case (.i32AddImm, .i64ShrUAccA): .i32AddImmThenI64ShrUAccA
+        case (.i32AddImm, .i64ShrUAccB): .i32AddImmThenI64ShrUAccB
+        case (.i32AddImmAccA, .i64ShrU): .i32AddImmAccAThenI64ShrU
+        case (.i32AddImmAccA, .i64ShrUAccA): .i32AddImmAccAThenI64ShrUAccA
+        case (.i32AddImmAccA, .i64ShrUAccB): .i32AddImmAccAThenI64ShrUAccB
+        case (.i64And, .select64AccC): .i64AndThenSelect64AccC
+        case (.i64AndAccA, .select64): .i64AndAccAThenSelect64
+        case (.i64AndAccA, .select64AccC): .i64AndAccAThenSelect64AccC
+        case (.i32ShlAccA, .i64LoadIndexed): .i32ShlAccAThenI64LoadIndexed
+        case (.i32ShlAccB, .i64LoadIndexed): .i32ShlAccBThenI64LoadIndexed
+        case (.f64StoreAccA, .i32AddImm): .f64StoreAccAThenI32AddImm
+        case (.f64StoreAccB, .i32AddImm): .f64StoreAccBThenI32AddImm
+        case (.f32StoreAccA, .i32AddImm): .f32StoreAccAThenI32AddImm
+        case (.f32StoreAccB, .i32AddImm): .f32StoreAccBThenI32AddImm
+        case (.i32AddImmAccA, .globalSet): .i32AddImmAccAThenGlobalSet
         default: nil
         }
     }
@@ -17557,6 +18707,21 @@ extension Opcode {
         case .f32AddThenF32Store: .f32Add
         case .i32Load8UIndexedThenI32Load8UIndexed: .i32Load8UIndexed
         case .i64Load8UIndexedThenI64Load8UIndexed: .i64Load8UIndexed
+        case .i32AddImmThenCallInternal: .i32AddImm
+        case .copyThenCallInternal: .copy
+        case .i32AddThenReturn: .i32Add
+        case .i32AddImmThenReturn: .i32AddImm
+        case .copyThenReturn: .copy
+        case .i32AddThenReturnValue: .i32Add
+        case .i32LoadThenReturnValue: .i32Load
+        case .i32Load8UThenBrTable: .i32Load8U
+        case .i32LoadThenBrTable: .i32Load
+        case .i32AddImmThenI64ShrU: .i32AddImm
+        case .i64AndThenSelect64: .i64And
+        case .i32ShlThenI64LoadIndexed: .i32Shl
+        case .f64StoreThenI32AddImm: .f64Store
+        case .f32StoreThenI32AddImm: .f32Store
+        case .i32AddImmThenGlobalSet: .i32AddImm
         case .i32AddImmThenI32AddImmAccA: .i32AddImm
         case .i32AddImmAccAThenI32AddImm: .i32AddImmAccA
         case .i32AddImmAccAThenI32AddImmAccA: .i32AddImmAccA
@@ -17699,6 +18864,32 @@ extension Opcode {
         case .f32AddAccBThenF32StoreAccA: .f32AddAccB
         case .f32AddAccABThenF32Store: .f32AddAccAB
         case .f32AddAccABThenF32StoreAccA: .f32AddAccAB
+        case .i32AddImmAccAThenCallInternal: .i32AddImmAccA
+        case .i32AddAccAThenReturn: .i32AddAccA
+        case .i32AddImmAccAThenReturn: .i32AddImmAccA
+        case .i32AddAccAThenReturnValue: .i32AddAccA
+        case .i32LoadAccBThenReturnValue: .i32LoadAccB
+        case .i32Load8UThenBrTableAccA: .i32Load8U
+        case .i32Load8UAccBThenBrTable: .i32Load8UAccB
+        case .i32Load8UAccBThenBrTableAccA: .i32Load8UAccB
+        case .i32LoadThenBrTableAccA: .i32Load
+        case .i32LoadAccBThenBrTable: .i32LoadAccB
+        case .i32LoadAccBThenBrTableAccA: .i32LoadAccB
+        case .i32AddImmThenI64ShrUAccA: .i32AddImm
+        case .i32AddImmThenI64ShrUAccB: .i32AddImm
+        case .i32AddImmAccAThenI64ShrU: .i32AddImmAccA
+        case .i32AddImmAccAThenI64ShrUAccA: .i32AddImmAccA
+        case .i32AddImmAccAThenI64ShrUAccB: .i32AddImmAccA
+        case .i64AndThenSelect64AccC: .i64And
+        case .i64AndAccAThenSelect64: .i64AndAccA
+        case .i64AndAccAThenSelect64AccC: .i64AndAccA
+        case .i32ShlAccAThenI64LoadIndexed: .i32ShlAccA
+        case .i32ShlAccBThenI64LoadIndexed: .i32ShlAccB
+        case .f64StoreAccAThenI32AddImm: .f64StoreAccA
+        case .f64StoreAccBThenI32AddImm: .f64StoreAccB
+        case .f32StoreAccAThenI32AddImm: .f32StoreAccA
+        case .f32StoreAccBThenI32AddImm: .f32StoreAccB
+        case .i32AddImmAccAThenGlobalSet: .i32AddImmAccA
         default: nil
         }
     }

@@ -1078,6 +1078,21 @@ enum Opcode: UInt16 {
     case f32AddThenF32Store
     case i32Load8UIndexedThenI32Load8UIndexed
     case i64Load8UIndexedThenI64Load8UIndexed
+    case i32AddImmThenCallInternal
+    case copyThenCallInternal
+    case i32AddThenReturn
+    case i32AddImmThenReturn
+    case copyThenReturn
+    case i32AddThenReturnValue
+    case i32LoadThenReturnValue
+    case i32Load8UThenBrTable
+    case i32LoadThenBrTable
+    case i32AddImmThenI64ShrU
+    case i64AndThenSelect64
+    case i32ShlThenI64LoadIndexed
+    case f64StoreThenI32AddImm
+    case f32StoreThenI32AddImm
+    case i32AddImmThenGlobalSet
     case i32AddAccA
     case i32SubAccA
     case i32MulAccA
@@ -1458,9 +1473,35 @@ enum Opcode: UInt16 {
     case f32AddAccBThenF32StoreAccA
     case f32AddAccABThenF32Store
     case f32AddAccABThenF32StoreAccA
+    case i32AddImmAccAThenCallInternal
+    case i32AddAccAThenReturn
+    case i32AddImmAccAThenReturn
+    case i32AddAccAThenReturnValue
+    case i32LoadAccBThenReturnValue
+    case i32Load8UThenBrTableAccA
+    case i32Load8UAccBThenBrTable
+    case i32Load8UAccBThenBrTableAccA
+    case i32LoadThenBrTableAccA
+    case i32LoadAccBThenBrTable
+    case i32LoadAccBThenBrTableAccA
+    case i32AddImmThenI64ShrUAccA
+    case i32AddImmThenI64ShrUAccB
+    case i32AddImmAccAThenI64ShrU
+    case i32AddImmAccAThenI64ShrUAccA
+    case i32AddImmAccAThenI64ShrUAccB
+    case i64AndThenSelect64AccC
+    case i64AndAccAThenSelect64
+    case i64AndAccAThenSelect64AccC
+    case i32ShlAccAThenI64LoadIndexed
+    case i32ShlAccBThenI64LoadIndexed
+    case f64StoreAccAThenI32AddImm
+    case f64StoreAccBThenI32AddImm
+    case f32StoreAccAThenI32AddImm
+    case f32StoreAccBThenI32AddImm
+    case i32AddImmAccAThenGlobalSet
 }
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 760
+    static let caseCount = 801
 }

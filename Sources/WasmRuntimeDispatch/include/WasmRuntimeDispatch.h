@@ -14,6 +14,15 @@
 #error "the interpreter needs clang with musttail, swiftcall and preserve_none"
 #endif
 
+/// `condition ? first : second` for values already in registers: the empty asm statements keep the
+/// optimizer from turning the choice into a conditional move of an address followed by one load, which
+/// would put that load after the condition on the critical path.
+static inline __attribute__((always_inline)) uint64_t swasm_choose(_Bool condition, uint64_t first, uint64_t second) {
+    __asm__("" : "+r"(first));
+    __asm__("" : "+r"(second));
+    return condition ? first : second;
+}
+
 /// The machine registers; layout-compatible with `LoopState` in Swift.
 typedef struct swasm_regs {
     uint64_t *pc;
@@ -28,9 +37,9 @@ typedef struct swasm_regs {
     float sacc;
 } swasm_regs;
 
-typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks, float sacc, const void *table);
+typedef __attribute__((preserve_none)) void (*swasm_handler)(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, uint64_t spare, int64_t ticks, float sacc, const void *table);
 
-#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, int64_t ticks, float sacc, const void *table)
+#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(uint64_t *pc, uint64_t *fp, void *mem, uint64_t msize, void *machine, uint64_t iacc, double facc, void *frame, uint64_t spare, int64_t ticks, float sacc, const void *table)
 
 SWASM_HANDLER(i32Eqz);
 SWASM_HANDLER(i32Eq);
@@ -399,6 +408,21 @@ SWASM_HANDLER(f32LoadThenF32Mul);
 SWASM_HANDLER(f32AddThenF32Store);
 SWASM_HANDLER(i32Load8UIndexedThenI32Load8UIndexed);
 SWASM_HANDLER(i64Load8UIndexedThenI64Load8UIndexed);
+SWASM_HANDLER(i32AddImmThenCallInternal);
+SWASM_HANDLER(copyThenCallInternal);
+SWASM_HANDLER(i32AddThenReturn);
+SWASM_HANDLER(i32AddImmThenReturn);
+SWASM_HANDLER(copyThenReturn);
+SWASM_HANDLER(i32AddThenReturnValue);
+SWASM_HANDLER(i32LoadThenReturnValue);
+SWASM_HANDLER(i32Load8UThenBrTable);
+SWASM_HANDLER(i32LoadThenBrTable);
+SWASM_HANDLER(i32AddImmThenI64ShrU);
+SWASM_HANDLER(i64AndThenSelect64);
+SWASM_HANDLER(i32ShlThenI64LoadIndexed);
+SWASM_HANDLER(f64StoreThenI32AddImm);
+SWASM_HANDLER(f32StoreThenI32AddImm);
+SWASM_HANDLER(i32AddImmThenGlobalSet);
 SWASM_HANDLER(i32AddAccA);
 SWASM_HANDLER(i32SubAccA);
 SWASM_HANDLER(i32MulAccA);
@@ -779,6 +803,32 @@ SWASM_HANDLER(f32AddAccBThenF32Store);
 SWASM_HANDLER(f32AddAccBThenF32StoreAccA);
 SWASM_HANDLER(f32AddAccABThenF32Store);
 SWASM_HANDLER(f32AddAccABThenF32StoreAccA);
+SWASM_HANDLER(i32AddImmAccAThenCallInternal);
+SWASM_HANDLER(i32AddAccAThenReturn);
+SWASM_HANDLER(i32AddImmAccAThenReturn);
+SWASM_HANDLER(i32AddAccAThenReturnValue);
+SWASM_HANDLER(i32LoadAccBThenReturnValue);
+SWASM_HANDLER(i32Load8UThenBrTableAccA);
+SWASM_HANDLER(i32Load8UAccBThenBrTable);
+SWASM_HANDLER(i32Load8UAccBThenBrTableAccA);
+SWASM_HANDLER(i32LoadThenBrTableAccA);
+SWASM_HANDLER(i32LoadAccBThenBrTable);
+SWASM_HANDLER(i32LoadAccBThenBrTableAccA);
+SWASM_HANDLER(i32AddImmThenI64ShrUAccA);
+SWASM_HANDLER(i32AddImmThenI64ShrUAccB);
+SWASM_HANDLER(i32AddImmAccAThenI64ShrU);
+SWASM_HANDLER(i32AddImmAccAThenI64ShrUAccA);
+SWASM_HANDLER(i32AddImmAccAThenI64ShrUAccB);
+SWASM_HANDLER(i64AndThenSelect64AccC);
+SWASM_HANDLER(i64AndAccAThenSelect64);
+SWASM_HANDLER(i64AndAccAThenSelect64AccC);
+SWASM_HANDLER(i32ShlAccAThenI64LoadIndexed);
+SWASM_HANDLER(i32ShlAccBThenI64LoadIndexed);
+SWASM_HANDLER(f64StoreAccAThenI32AddImm);
+SWASM_HANDLER(f64StoreAccBThenI32AddImm);
+SWASM_HANDLER(f32StoreAccAThenI32AddImm);
+SWASM_HANDLER(f32StoreAccBThenI32AddImm);
+SWASM_HANDLER(i32AddImmAccAThenGlobalSet);
 
 /// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
 /// the translator builds every instruction word from an `Opcode` (fewer than 1024 cases, checked by
@@ -1164,6 +1214,21 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f32AddThenF32Store,
     swasm_h_i32Load8UIndexedThenI32Load8UIndexed,
     swasm_h_i64Load8UIndexedThenI64Load8UIndexed,
+    swasm_h_i32AddImmThenCallInternal,
+    swasm_h_copyThenCallInternal,
+    swasm_h_i32AddThenReturn,
+    swasm_h_i32AddImmThenReturn,
+    swasm_h_copyThenReturn,
+    swasm_h_i32AddThenReturnValue,
+    swasm_h_i32LoadThenReturnValue,
+    swasm_h_i32Load8UThenBrTable,
+    swasm_h_i32LoadThenBrTable,
+    swasm_h_i32AddImmThenI64ShrU,
+    swasm_h_i64AndThenSelect64,
+    swasm_h_i32ShlThenI64LoadIndexed,
+    swasm_h_f64StoreThenI32AddImm,
+    swasm_h_f32StoreThenI32AddImm,
+    swasm_h_i32AddImmThenGlobalSet,
     swasm_h_i32AddAccA,
     swasm_h_i32SubAccA,
     swasm_h_i32MulAccA,
@@ -1544,47 +1609,32 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f32AddAccBThenF32StoreAccA,
     swasm_h_f32AddAccABThenF32Store,
     swasm_h_f32AddAccABThenF32StoreAccA,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
+    swasm_h_i32AddImmAccAThenCallInternal,
+    swasm_h_i32AddAccAThenReturn,
+    swasm_h_i32AddImmAccAThenReturn,
+    swasm_h_i32AddAccAThenReturnValue,
+    swasm_h_i32LoadAccBThenReturnValue,
+    swasm_h_i32Load8UThenBrTableAccA,
+    swasm_h_i32Load8UAccBThenBrTable,
+    swasm_h_i32Load8UAccBThenBrTableAccA,
+    swasm_h_i32LoadThenBrTableAccA,
+    swasm_h_i32LoadAccBThenBrTable,
+    swasm_h_i32LoadAccBThenBrTableAccA,
+    swasm_h_i32AddImmThenI64ShrUAccA,
+    swasm_h_i32AddImmThenI64ShrUAccB,
+    swasm_h_i32AddImmAccAThenI64ShrU,
+    swasm_h_i32AddImmAccAThenI64ShrUAccA,
+    swasm_h_i32AddImmAccAThenI64ShrUAccB,
+    swasm_h_i64AndThenSelect64AccC,
+    swasm_h_i64AndAccAThenSelect64,
+    swasm_h_i64AndAccAThenSelect64AccC,
+    swasm_h_i32ShlAccAThenI64LoadIndexed,
+    swasm_h_i32ShlAccBThenI64LoadIndexed,
+    swasm_h_f64StoreAccAThenI32AddImm,
+    swasm_h_f64StoreAccBThenI32AddImm,
+    swasm_h_f32StoreAccAThenI32AddImm,
+    swasm_h_f32StoreAccBThenI32AddImm,
+    swasm_h_i32AddImmAccAThenGlobalSet,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -1810,13 +1860,22 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_unreachable,
 };
 
+/// The `spare` argument is a scratch register: each handler passes on an unspecified value (an empty asm
+/// output, no instruction), so a handler that needs the register (x86 shifts need rcx) saves nothing.
+#if defined(__x86_64__)
+#define SWASM_SPARE(v) register uint64_t v __asm__("rcx"); __asm__("" : "=r"(v));
+#else
+#define SWASM_SPARE(v) uint64_t v; __asm__("" : "=r"(v));
+#endif
+
 #define SWASM_BODY(name) \
     __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \
     swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc, frame, ticks, sacc}; \
     uintptr_t go; \
     [[clang::always_inline]] go = swasm_op_##name(&r); \
     if (!go) return; \
-    __attribute__((musttail)) return ((const swasm_handler *)table)[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc, r.frame, r.ticks, r.sacc, table);
+    SWASM_SPARE(spare_) \
+    __attribute__((musttail)) return ((const swasm_handler *)table)[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc, r.frame, spare_, r.ticks, r.sacc, table);
 
 // no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory
 // functions: a plain no_builtin would also turn sqrt into a libm call).
@@ -2187,6 +2246,21 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddThenF32Store) { SWASM_BODY(f32AddThenF32Store) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedThenI32Load8UIndexed) { SWASM_BODY(i32Load8UIndexedThenI32Load8UIndexed) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedThenI64Load8UIndexed) { SWASM_BODY(i64Load8UIndexedThenI64Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenCallInternal) { SWASM_BODY(i32AddImmThenCallInternal) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenCallInternal) { SWASM_BODY(copyThenCallInternal) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenReturn) { SWASM_BODY(i32AddThenReturn) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenReturn) { SWASM_BODY(i32AddImmThenReturn) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenReturn) { SWASM_BODY(copyThenReturn) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenReturnValue) { SWASM_BODY(i32AddThenReturnValue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenReturnValue) { SWASM_BODY(i32LoadThenReturnValue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UThenBrTable) { SWASM_BODY(i32Load8UThenBrTable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrTable) { SWASM_BODY(i32LoadThenBrTable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI64ShrU) { SWASM_BODY(i32AddImmThenI64ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64) { SWASM_BODY(i64AndThenSelect64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI64LoadIndexed) { SWASM_BODY(i32ShlThenI64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreThenI32AddImm) { SWASM_BODY(f64StoreThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreThenI32AddImm) { SWASM_BODY(f32StoreThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenGlobalSet) { SWASM_BODY(i32AddImmThenGlobalSet) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccA) { SWASM_BODY(i32AddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAccA) { SWASM_BODY(i32SubAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccA) { SWASM_BODY(i32MulAccA) }
@@ -2567,11 +2641,37 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccBThenF32StoreAccA) { SWASM_BODY(f32AddAccBThenF32StoreAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccABThenF32Store) { SWASM_BODY(f32AddAccABThenF32Store) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccABThenF32StoreAccA) { SWASM_BODY(f32AddAccABThenF32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenCallInternal) { SWASM_BODY(i32AddImmAccAThenCallInternal) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenReturn) { SWASM_BODY(i32AddAccAThenReturn) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenReturn) { SWASM_BODY(i32AddImmAccAThenReturn) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenReturnValue) { SWASM_BODY(i32AddAccAThenReturnValue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenReturnValue) { SWASM_BODY(i32LoadAccBThenReturnValue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UThenBrTableAccA) { SWASM_BODY(i32Load8UThenBrTableAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UAccBThenBrTable) { SWASM_BODY(i32Load8UAccBThenBrTable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UAccBThenBrTableAccA) { SWASM_BODY(i32Load8UAccBThenBrTableAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrTableAccA) { SWASM_BODY(i32LoadThenBrTableAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrTable) { SWASM_BODY(i32LoadAccBThenBrTable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrTableAccA) { SWASM_BODY(i32LoadAccBThenBrTableAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI64ShrUAccA) { SWASM_BODY(i32AddImmThenI64ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI64ShrUAccB) { SWASM_BODY(i32AddImmThenI64ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI64ShrU) { SWASM_BODY(i32AddImmAccAThenI64ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI64ShrUAccA) { SWASM_BODY(i32AddImmAccAThenI64ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI64ShrUAccB) { SWASM_BODY(i32AddImmAccAThenI64ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64AccC) { SWASM_BODY(i64AndThenSelect64AccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAccAThenSelect64) { SWASM_BODY(i64AndAccAThenSelect64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAccAThenSelect64AccC) { SWASM_BODY(i64AndAccAThenSelect64AccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI64LoadIndexed) { SWASM_BODY(i32ShlAccAThenI64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI64LoadIndexed) { SWASM_BODY(i32ShlAccBThenI64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccAThenI32AddImm) { SWASM_BODY(f64StoreAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccBThenI32AddImm) { SWASM_BODY(f64StoreAccBThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccAThenI32AddImm) { SWASM_BODY(f32StoreAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccBThenI32AddImm) { SWASM_BODY(f32StoreAccBThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenGlobalSet) { SWASM_BODY(i32AddImmAccAThenGlobalSet) }
 
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs) {
     swasm_regs *r = (swasm_regs *)regs;
-    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, r->ticks, r->sacc, swasm_handlers);
+    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, 0, r->ticks, r->sacc, swasm_handlers);
 }
 
 #endif
