@@ -165,15 +165,17 @@ extension Executor {
             // Two words at a time (the template has an even length, see `CompiledFunction.frameInit`): most
             // frames need a handful, cheaper inline than a memcpy call (the handlers are compiled with
             // no_builtin so that this stays a loop).
+            // The first two words outside the loop: most templates have just those.
             let slots = UnsafeMutableRawPointer(newFP + h.paramCount)
             let source = UnsafeRawPointer(initial)
-            var offset = 0
+            slots.storeBytes(of: source.loadUnaligned(as: SIMD2<UInt64>.self), as: SIMD2<UInt64>.self)
+            var offset = 16
             let end = h.frameInitCount &* 8
-            repeat {
+            while offset < end {
                 slots.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self),
                                  toByteOffset: offset, as: SIMD2<UInt64>.self)
                 offset &+= 16
-            } while offset < end
+            }
         }
         s.fp = newFP
         s.pc = code
@@ -402,10 +404,11 @@ extension Executor {
                 // neither the stack check nor the next dispatch waits for the function table and header loads.
                 let callee = s.functions[Int(w.hi32)]
                 let link = s.pc[1]
-                let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link & 0xFFFF_FFFF_FFFF)).unsafelyUnwrapped
-                let size = Int(truncatingIfNeeded: link >> 48)
+                // No accumulator survives a call: zeroing the integer one frees its register for the call.
+                s.iacc = 0
+                let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
                 if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
-                          frameSize: size != 0 ? size : callee.pointee.frameSize, &s) { break dispatch }
+                          frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { break dispatch }
             case .callIndirect:
                 let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
                 if !call(callee, fp + w.a, length: 2, &s) { break dispatch }

@@ -47,13 +47,13 @@ package func compileModule(_ module: Module) throws(CompileError) -> CompiledMod
     return CompiledModule(module: module, functions: functions)
 }
 
-/// Word 1 of a `callInternal` of `callee`: its code address in the low 48 bits (user-space addresses fit
-/// them on every 64-bit platform Swift runs on), its frame size in the high 16 (0 when it does not fit:
-/// the handler then reads the header).
+/// Word 1 of a `callInternal` of `callee`: its code address shifted left 16 bits (user-space addresses fit
+/// 48 bits on every 64-bit platform Swift runs on) and its frame size (below 65536, see `translate`) in the
+/// low 16.
 func internalCallLink(_ callee: CompiledFunction) -> UInt64 {
     let address = UInt64(UInt(bitPattern: callee.code))
-    precondition(address >> 48 == 0, "code address beyond 48 bits")
-    return address | (callee.frameSize < 0x1_0000 ? UInt64(callee.frameSize) << 48 : 0)
+    precondition(address >> 48 == 0 && callee.frameSize <= 0xFFFF, "code address beyond 48 bits")
+    return address << 16 | UInt64(callee.frameSize)
 }
 
 /// Writes the callee's code address and frame size into word 1 of every `callInternal` (the translator
@@ -168,8 +168,10 @@ struct Translator {
         do { try validator.finish(at: reader.offset) } catch { throw .invalid(error) }
         fuseAdjacentPairs()
         let frameSize = max(localCount + constantCapacity + maxHeight, resultCount, 1)
-        guard frameSize <= 0xFFFF else {
-            throw .unsupported("function \(functionIndex) needs \(frameSize) value slots; the interpreter supports at most 65535")
+        // 65534, so that the frame stays below 65536 slots with the template's padding word (the frame size
+        // travels in 16 bits, see `internalCallLink`).
+        guard frameSize <= 0xFFFE else {
+            throw .unsupported("function \(functionIndex) needs \(frameSize) value slots; the interpreter supports at most 65534")
         }
         return CompiledFunction(code: code, paramCount: validator.type.parameters.count, localCount: localCount,
                                 constants: constants, frameSize: frameSize,

@@ -38,8 +38,8 @@ import WasmText
         var linked = 0, i = 0
         while i < caller.codeCount {
             if Opcode(unchecked: caller.code[i]) == .callInternal {
-                #expect(caller.code[i + 1] & 0xFFFF_FFFF_FFFF == UInt64(UInt(bitPattern: callee.code)))
-                #expect(Int(caller.code[i + 1] >> 48) == callee.frameSize)
+                #expect(caller.code[i + 1] >> 16 == UInt64(UInt(bitPattern: callee.code)))
+                #expect(Int(caller.code[i + 1] & 0xFFFF) == callee.frameSize)
                 linked += 1
             }
             i += Opcode.words(caller.code[i])

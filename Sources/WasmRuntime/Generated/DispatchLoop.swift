@@ -163,15 +163,17 @@ extension Executor {
             // Two words at a time (the template has an even length, see `CompiledFunction.frameInit`): most
             // frames need a handful, cheaper inline than a memcpy call (the handlers are compiled with
             // no_builtin so that this stays a loop).
+            // The first two words outside the loop: most templates have just those.
             let slots = UnsafeMutableRawPointer(newFP + h.paramCount)
             let source = UnsafeRawPointer(initial)
-            var offset = 0
+            slots.storeBytes(of: source.loadUnaligned(as: SIMD2<UInt64>.self), as: SIMD2<UInt64>.self)
+            var offset = 16
             let end = h.frameInitCount &* 8
-            repeat {
+            while offset < end {
                 slots.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self),
                                  toByteOffset: offset, as: SIMD2<UInt64>.self)
                 offset &+= 16
-            } while offset < end
+            }
         }
         s.fp = newFP
         s.pc = code
@@ -575,10 +577,10 @@ extension Executor {
         guard s.countTick() else { return false }
         let callee = s.functions[Int(w.hi32)]
         let link = s.pc[1]
-        let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link & 0xFFFF_FFFF_FFFF)).unsafelyUnwrapped
-        let size = Int(truncatingIfNeeded: link >> 48)
+        s.iacc = 0
+        let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
         if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
-                  frameSize: size != 0 ? size : callee.pointee.frameSize, &s) { return false }
+                  frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         return true
     }
 }
@@ -12964,10 +12966,10 @@ extension Executor {
             guard s.countTick() else { return false }
             let callee = s.functions[Int(w.hi32)]
             let link = s.pc[1]
-            let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link & 0xFFFF_FFFF_FFFF)).unsafelyUnwrapped
-            let size = Int(truncatingIfNeeded: link >> 48)
+            s.iacc = 0
+            let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
             if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
-                      frameSize: size != 0 ? size : callee.pointee.frameSize, &s) { return false }
+                      frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         }
         return true
     }
@@ -12991,10 +12993,10 @@ extension Executor {
             guard s.countTick() else { return false }
             let callee = s.functions[Int(w.hi32)]
             let link = s.pc[1]
-            let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link & 0xFFFF_FFFF_FFFF)).unsafelyUnwrapped
-            let size = Int(truncatingIfNeeded: link >> 48)
+            s.iacc = 0
+            let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
             if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
-                      frameSize: size != 0 ? size : callee.pointee.frameSize, &s) { return false }
+                      frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         }
         return true
     }
@@ -17270,10 +17272,10 @@ extension Executor {
             guard s.countTick() else { return false }
             let callee = s.functions[Int(w.hi32)]
             let link = s.pc[1]
-            let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link & 0xFFFF_FFFF_FFFF)).unsafelyUnwrapped
-            let size = Int(truncatingIfNeeded: link >> 48)
+            s.iacc = 0
+            let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
             if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
-                      frameSize: size != 0 ? size : callee.pointee.frameSize, &s) { return false }
+                      frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         }
         return true
     }

@@ -1868,12 +1868,16 @@ static const swasm_handler swasm_handlers[1024] = {
 #define SWASM_SPARE(v) uint64_t v; __asm__("" : "=r"(v));
 #endif
 
+/// Called when a handler stops the machine (a trap, a host call, the tick budget): marking that path cold
+/// lays out every handler with its common path straight through and the stop path out of line.
+__attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volatile(""); }
+
 #define SWASM_BODY(name) \
     __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \
     swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc, frame, ticks, sacc}; \
     uintptr_t go; \
     [[clang::always_inline]] go = swasm_op_##name(&r); \
-    if (!go) return; \
+    if (!go) { swasm_stopped(); return; } \
     SWASM_SPARE(spare_) \
     __attribute__((musttail)) return ((const swasm_handler *)table)[*(uint16_t *)r.pc](r.pc, r.fp, r.mem, r.msize, r.machine, r.iacc, r.facc, r.frame, spare_, r.ticks, r.sacc, table);
 
