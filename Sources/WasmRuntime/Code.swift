@@ -23,7 +23,7 @@ import WasmValidation
 //   returnValue       fp[0] = fp[a], then return (a function with one result)
 //   call/callInternal args at fp[a...], hi32 = function index; results at fp[a...] (callInternal: a function
 //                     the module defines, so no host or instance-switch checks; word1 = its code address
-//                     and frame size, written by linkInternalCalls)
+//                     << 16 | its frame size, written by linkInternalCalls)
 //   callIndirect      args at fp[a...], index b, table c; word1 = type index
 //   callRef           args at fp[a...], reference b; word1 = type index
 //   returnCall*       args already at fp[0...]; hi32 = function / b, c as above
