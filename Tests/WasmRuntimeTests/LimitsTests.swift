@@ -152,4 +152,42 @@ import WasmText
         #expect(try call(s, i, "ge", [nan32, one32]) == [0])
         #expect(try call(s, i, "ge", [one32, nan32]) == [0])
     }
+
+    /// A module whose function 0 has 50,000 i32 locals (the validator's limit) and an operand stack `height`
+    /// deep (that many `i32.const 0`, then as many `drop`), and whose function 1 calls it.
+    static func bigFrame(height: Int) -> [UInt8] {
+        func leb(_ v: Int) -> [UInt8] {
+            var v = v, out: [UInt8] = []
+            repeat {
+                let byte = UInt8(v & 0x7F)
+                v >>= 7
+                out.append(v == 0 ? byte : byte | 0x80)
+            } while v != 0
+            return out
+        }
+        let code = [UInt8](repeating: 0, count: 2 * height).enumerated().map { $0.offset % 2 == 0 ? 0x41 : 0 }
+            + [UInt8](repeating: 0x1A, count: height) + [0x0B]
+        let big: [UInt8] = [1] + leb(50_000) + [0x7F] + code
+        let caller: [UInt8] = [0, 0x10, 0, 0x0B]
+        let bodies: [UInt8] = [2] + leb(big.count) + big + leb(caller.count) + caller
+        return [0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 3, 2, 0, 0, 10] + leb(bodies.count) + bodies
+    }
+
+    @Test func framesUpTo65534SlotsCompileAndCallsCarryTheirSize() throws {
+        // The frame size travels in 16 bits of callInternal's second word (linkInternalCalls); one slot is kept
+        // free for the template's padding word, so the limit is 65,534: 50,000 locals, 64 constant slots and
+        // the operand stack.
+        let compiled = try compileModule(Self.bigFrame(height: 15_470))
+        #expect(compiled.functions[0].frameSize == 65_534)
+        let caller = compiled.functions[1]
+        #expect(Opcode(unchecked: caller.code[0]) == .callInternal)
+        #expect(caller.code[1] & 0xFFFF == 65_534)
+        #expect(caller.code[1] >> 16 == UInt64(UInt(bitPattern: compiled.functions[0].code)))
+        do {
+            _ = try compileModule(Self.bigFrame(height: 15_471))
+            Issue.record("expected a frame-size error")
+        } catch CompileError.unsupported(let message) {
+            #expect(message == "function 0 needs 65535 value slots; the interpreter supports at most 65534")
+        }
+    }
 }
