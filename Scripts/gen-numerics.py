@@ -191,6 +191,7 @@ SEQUENCES = [('i32AddImm', 'i32AddImm'), ('i32Shl', 'i32AddImm'), ('i32AddImm', 
              ('copy', 'return'), ('i32Add', 'returnValue'), ('i32Load', 'returnValue'),
              # bytecode dispatch: a loaded opcode indexing br_table
              ('i32Load8U', 'brTable'), ('i32Load', 'brTable'),
+             # the commonest remaining pair of single benchmarks (sieve's Collatz step, sort, nbody, matmul, bintrees)
              ('i32AddImm', 'i64ShrU'), ('i64And', 'select64'), ('i32Shl', 'i64LoadIndexed'), ('f64Store', 'i32AddImm'),
              ('f32Store', 'i32AddImm'), ('i32AddImm', 'globalSet')]
 def sequence_name(a, b): return a + 'Then' + b[0].upper() + b[1:]

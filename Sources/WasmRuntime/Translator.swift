@@ -52,7 +52,7 @@ package func compileModule(_ module: Module) throws(CompileError) -> CompiledMod
 /// low 16.
 func internalCallLink(_ callee: CompiledFunction) -> UInt64 {
     let address = UInt64(UInt(bitPattern: callee.code))
-    precondition(address >> 48 == 0 && callee.frameSize <= 0xFFFF, "code address beyond 48 bits")
+    precondition(address >> 48 == 0 && callee.frameSize <= 0xFFFF, "code address beyond 48 bits or frame size beyond 16 bits")
     return address << 16 | UInt64(callee.frameSize)
 }
 

@@ -146,8 +146,9 @@ extension Executor {
     }
 
     /// Switches to wasm function `callee` whose frame starts at `newFP`; pushes a return frame unless tail-calling.
+    /// `sameInstance`: the callee is a wasm function of the current instance (a constant after inlining);
+    /// `frameSize`: the callee's, when the call instruction carries it (else read from the header).
     @inline(__always)
-    /// `sameInstance`: the callee is a wasm function of the current instance (a constant after inlining).
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
                returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false,
                code: UnsafeMutablePointer<UInt64>, frameSize: Int? = nil, _ s: inout LoopState) -> Bool {
@@ -162,8 +163,8 @@ extension Executor {
         if let initial = h.frameInit {
             // Two words at a time (the template has an even length, see `CompiledFunction.frameInit`): most
             // frames need a handful, cheaper inline than a memcpy call (the handlers are compiled with
-            // no_builtin so that this stays a loop).
-            // The first two words outside the loop: most templates have just those.
+            // no_builtin so that this stays a loop). The first two words come before the loop: most
+            // templates have just those.
             let slots = UnsafeMutableRawPointer(newFP + h.paramCount)
             let source = UnsafeRawPointer(initial)
             slots.storeBytes(of: source.loadUnaligned(as: SIMD2<UInt64>.self), as: SIMD2<UInt64>.self)
