@@ -47,6 +47,28 @@ import WasmText
         #expect(linked == 2)
     }
 
+    @Test func callsAndReturnsFuseWithTheInstructionBefore() throws {
+        // An argument computed right before a call, and a result right before a return, share the call's or
+        // the return's dispatch (sequences whose second half calls or returns).
+        let wat = """
+            (module
+              (func $fib (export "fib") (param i32) (result i32)
+                (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+                  (then (local.get 0))
+                  (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                                 (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+              (func (export "sum") (param i32 i32) (result i32)
+                (return (i32.add (local.get 0) (local.get 1)))))
+            """
+        let code = try disassembly(wat)
+        #expect(code.components(separatedBy: "i32AddImmThenCallInternal").count == 3)
+        #expect(code.contains("i32AddThenReturn"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "fib", [20]) == [6765])
+        #expect(try call(s, i, "sum", [40, 2]) == [42])
+        #expect(try call(s, i, "sum", [0xFFFF_FFFF, 2]) == [1])
+    }
+
     @Test func selectOnEqzSwapsItsOperands() throws {
         // select(a, b, eqz(x)) runs as select(b, a, x); i64.eqz needs all 64 bits of x tested.
         let wat = """
