@@ -652,6 +652,24 @@ for i in range(1024):
     c.append(f'    swasm_h_{handler_of[n]},')
 c.append('};')
 c.append('')
+# Handlers of bit counts (popcnt, clz, ctz, their variants and sequences) get a second copy compiled for
+# x86-64 CPUs with POPCNT, LZCNT and BMI1 (one instruction each instead of a bit-twiddling sequence or a bsr/bsf
+# with a zero fix-up), in a second table that `swasm_handler_table` picks at run time with cpuid.
+body_text = {names[0]: '\n'.join(lines) for names, lines in groups}
+bit_handlers = [h for h in hs if re.search(r'NumericSemantics\.i(32|64)(Popcnt|Clz|Ctz)\b', body_text[h])]
+assert bit_handlers
+c.append('#if defined(__x86_64__)')
+for h in bit_handlers: c.append(f'SWASM_HANDLER({h}_bits);')
+c.append('')
+c.append('/// `swasm_handlers` with the bit-count handlers compiled for POPCNT, LZCNT and BMI1.')
+c.append('static const swasm_handler swasm_handlers_bits[1024] = {')
+for i in range(1024):
+    n = opcodes[i] if i < len(opcodes) else 'unreachable'
+    h = handler_of[n]
+    c.append(f'    swasm_h_{h}_bits,' if h in bit_handlers else f'    swasm_h_{h},')
+c.append('};')
+c.append('#endif')
+c.append('')
 c.append('/// The `spare` argument is a scratch register: each handler passes on an unspecified value (an empty asm')
 c.append('/// output, no instruction), so a handler that needs the register (x86 shifts need rcx) saves nothing.')
 c.append('#if defined(__x86_64__)')
@@ -676,11 +694,30 @@ c.append('')
 c.append('// no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory')
 c.append('// functions: a plain no_builtin would also turn sqrt into a libm call).')
 for h in hs: c.append(f'__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER({h}) {{ SWASM_BODY({h}) }}')
+c.append('#if defined(__x86_64__)')
+for h in bit_handlers:
+    c.append(f'__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER({h}_bits) {{ SWASM_BODY({h}) }}')
 c.append('')
-c.append('/// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).')
-c.append('static inline void swasm_run(void *regs) {')
+c.append('#include <cpuid.h>')
+c.append('')
+c.append('/// The handler table for this CPU: `swasm_handlers_bits` if it has POPCNT, LZCNT and BMI1 (TZCNT).')
+c.append('static inline const void *swasm_handler_table(void) {')
+c.append('    unsigned a, b, c, d;')
+c.append('    int popcnt = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 23));')
+c.append('    int lzcnt = __get_cpuid(0x80000001, &a, &b, &c, &d) && (c & (1u << 5));')
+c.append('    int bmi = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 3));')
+c.append('    return popcnt && lzcnt && bmi ? (const void *)swasm_handlers_bits : (const void *)swasm_handlers;')
+c.append('}')
+c.append('#else')
+c.append('/// The handler table for this CPU.')
+c.append('static inline const void *swasm_handler_table(void) { return swasm_handlers; }')
+c.append('#endif')
+c.append('')
+c.append('/// Runs instructions from `regs->pc` with handler table `table` (`swasm_handler_table()`) until a handler')
+c.append('/// stops (the entry frame returned, or an unwind).')
+c.append('static inline void swasm_run(void *regs, const void *table) {')
 c.append('    swasm_regs *r = (swasm_regs *)regs;')
-c.append('    swasm_handlers[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, 0, r->ticks, r->sacc, swasm_handlers);')
+c.append('    ((const swasm_handler *)table)[*(uint16_t *)r->pc](r->pc, r->fp, r->mem, r->msize, r->machine, r->iacc, r->facc, r->frame, 0, r->ticks, r->sacc, table);')
 c.append('}')
 c.append('')
 c.append('#endif')

@@ -287,6 +287,9 @@ extension Executor {
         return chunk
     }
 
+    /// The handler table for this CPU, chosen once (see `swasm_handler_table`).
+    nonisolated(unsafe) static let handlerTable = swasm_handler_table()
+
     /// Runs from `regs` until the entry frame returns, or throws. Each instruction is a handler in
     /// Sources/WasmRuntimeDispatch that runs the instruction's body (generated below from the cases of
     /// Scripts/templates/DispatchLoop.swift) and tail-calls the next instruction's handler.
@@ -299,7 +302,7 @@ extension Executor {
         while true {
             withUnsafeMutablePointer(to: &machine) { m in
                 var s = LoopState(pc: pc, fp: fp, machine: m)
-                withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0)) }
+                withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0), Self.handlerTable) }
             }
             pc = machine.exitPC
             fp = machine.exitFP
