@@ -646,11 +646,13 @@ c.append('')
 c.append('/// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:')
 c.append('/// the translator builds every instruction word from an `Opcode` (fewer than 1024 cases, checked by')
 c.append('/// this script and by a test) with operands from bit 16 up, so bits 10-15 are always zero.')
-c.append('static const swasm_handler swasm_handlers[1024] = {')
-for i in range(1024):
-    n = opcodes[i] if i < len(opcodes) else 'unreachable'
-    c.append(f'    swasm_h_{handler_of[n]},')
-c.append('};')
+def handler_table(name, handler_name):
+    """A 1024-entry handler table: opcode i's handler (`handler_name` of its handler group), unused ones trap."""
+    c.append(f'static const swasm_handler {name}[1024] = {{')
+    for i in range(1024):
+        c.append(f'    swasm_h_{handler_name(handler_of[opcodes[i] if i < len(opcodes) else "unreachable"])},')
+    c.append('};')
+handler_table('swasm_handlers', lambda h: h)
 c.append('')
 # Handlers of bit counts (popcnt, clz, ctz, their variants and sequences) get a second copy compiled for
 # x86-64 CPUs with POPCNT, LZCNT and BMI1 (one instruction each instead of a bit-twiddling sequence or a bsr/bsf
@@ -662,12 +664,7 @@ c.append('#if defined(__x86_64__)')
 for h in bit_handlers: c.append(f'SWASM_HANDLER({h}_bits);')
 c.append('')
 c.append('/// `swasm_handlers` with the bit-count handlers compiled for POPCNT, LZCNT and BMI1.')
-c.append('static const swasm_handler swasm_handlers_bits[1024] = {')
-for i in range(1024):
-    n = opcodes[i] if i < len(opcodes) else 'unreachable'
-    h = handler_of[n]
-    c.append(f'    swasm_h_{h}_bits,' if h in bit_handlers else f'    swasm_h_{h},')
-c.append('};')
+handler_table('swasm_handlers_bits', lambda h: h + '_bits' if h in bit_handlers else h)
 c.append('#endif')
 c.append('')
 c.append('/// The `spare` argument is a scratch register: each handler passes on an unspecified value (an empty asm')
@@ -693,10 +690,11 @@ c.append('    __attribute__((musttail)) return ((const swasm_handler *)table)[*(
 c.append('')
 c.append('// no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory')
 c.append('// functions: a plain no_builtin would also turn sqrt into a libm call).')
-for h in hs: c.append(f'__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER({h}) {{ SWASM_BODY({h}) }}')
+def handler_definition(h, suffix='', attributes=''):
+    c.append(f'__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64){attributes})) SWASM_HANDLER({h}{suffix}) {{ SWASM_BODY({h}) }}')
+for h in hs: handler_definition(h)
 c.append('#if defined(__x86_64__)')
-for h in bit_handlers:
-    c.append(f'__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER({h}_bits) {{ SWASM_BODY({h}) }}')
+for h in bit_handlers: handler_definition(h, '_bits', ', target("popcnt,lzcnt,bmi")')
 c.append('')
 c.append('#include <cpuid.h>')
 c.append('')
