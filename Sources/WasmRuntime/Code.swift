@@ -124,25 +124,32 @@ package final class CompiledFunction: @unchecked Sendable {
 
     init(code: [UInt64], paramCount: Int, localCount: Int, constants: [UInt64] = [], frameSize: Int,
          handlers: [ExceptionHandler], functionIndex: Int) {
-        let p = UnsafeMutablePointer<UInt64>.allocate(capacity: max(code.count, 1))
-        p.initialize(from: code, count: code.count)
-        self.code = p
-        self.codeCount = code.count
         var initial = [UInt64](repeating: 0, count: localCount - paramCount) + constants
         // An even length: the prologue copies two words at a time. The extra zero lands in a temp slot.
         if initial.count % 2 == 1 { initial.append(0) }
-        if initial.isEmpty {
-            self.frameInit = nil
-        } else {
-            let c = UnsafeMutablePointer<UInt64>.allocate(capacity: initial.count)
-            c.initialize(from: initial, count: initial.count)
-            self.frameInit = c
-        }
+        // One buffer: the template, the prefix word, the code (see `prefix`).
+        let base = UnsafeMutablePointer<UInt64>.allocate(capacity: initial.count + 1 + max(code.count, 1))
+        base.initialize(from: initial, count: initial.count)
+        (base + initial.count).initialize(to: UInt64(paramCount) | UInt64(initial.count) << 32)
+        let p = base + initial.count + 1
+        p.initialize(from: code, count: code.count)
+        self.code = p
+        self.codeCount = code.count
+        self.frameInit = initial.isEmpty ? nil : base
         self.frameInitCount = initial.count
         self.localCount = localCount
         self.frameSize = max(frameSize, paramCount + initial.count)
         self.handlers = handlers
         self.functionIndex = functionIndex
+    }
+
+    /// The word before `code`: the parameter count in the low 32 bits, the template's length in the high
+    /// 32; the template ends right before it. `callInternal` reads the template through the code address in
+    /// its instruction, so the copy waits for no function-table or header load.
+    static func prefix(ofCode code: UnsafeMutablePointer<UInt64>) -> (paramCount: Int, template: UnsafeMutablePointer<UInt64>, count: Int) {
+        let word = code[-1]
+        let count = Int(truncatingIfNeeded: word &>> 32)
+        return (Int(truncatingIfNeeded: word & 0xFFFF_FFFF), code - 1 - count, count)
     }
 
     /// The translated code, one instruction per line: index, opcode, operand fields and extra words.
@@ -166,8 +173,7 @@ package final class CompiledFunction: @unchecked Sendable {
     }
 
     deinit {
-        code.deallocate()
-        frameInit?.deallocate()
+        (code - 1 - frameInitCount).deallocate()
     }
 }
 

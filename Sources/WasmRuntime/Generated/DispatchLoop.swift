@@ -146,43 +146,64 @@ extension Executor {
     }
 
     /// Switches to wasm function `callee` whose frame starts at `newFP`; pushes a return frame unless tail-calling.
-    /// `sameInstance`: the callee is a wasm function of the current instance (a constant after inlining);
-    /// `frameSize`: the callee's, when the call instruction carries it (else read from the header).
+    /// (`callInternal` takes `enterInternal`.)
     @inline(__always)
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
-               returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false,
-               code: UnsafeMutablePointer<UInt64>, frameSize: Int? = nil, _ s: inout LoopState) -> Bool {
+               returnTo: UnsafeMutablePointer<UInt64>?, code: UnsafeMutablePointer<UInt64>, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
-        guard s.frame < s.machine.pointee.framesEnd, newFP + (frameSize ?? h.frameSize) < s.machine.pointee.stackEnd else {
+        guard s.frame < s.machine.pointee.framesEnd, newFP + h.frameSize < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
         if let returnTo {
-            s.frame.initialize(to: CallFrame(returnPC: returnTo, sameInstance: sameInstance, fp: s.fp, function: s.function))
+            s.frame.initialize(to: CallFrame(returnPC: returnTo, fp: s.fp, function: s.function))
             s.frame += 1
         }
-        if let initial = h.frameInit {
-            // Two words at a time (the template has an even length, see `CompiledFunction.frameInit`): most
-            // frames need a handful, cheaper inline than a memcpy call (the handlers are compiled with
-            // no_builtin so that this stays a loop). The first two words come before the loop: most
-            // templates have just those.
-            let slots = UnsafeMutableRawPointer(newFP + h.paramCount)
-            let source = UnsafeRawPointer(initial)
-            slots.storeBytes(of: source.loadUnaligned(as: SIMD2<UInt64>.self), as: SIMD2<UInt64>.self)
-            var offset = 16
-            let end = h.frameInitCount &* 8
-            while offset < end {
-                slots.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self),
-                                 toByteOffset: offset, as: SIMD2<UInt64>.self)
-                offset &+= 16
-            }
-        }
+        if let initial = h.frameInit { copyTemplate(initial, count: h.frameInitCount, to: newFP + h.paramCount) }
         s.fp = newFP
         s.pc = code
         s.function = callee
-        if !sameInstance, let context = h.context, context != s.context {
+        if let context = h.context, context != s.context {
             s.context = context
             s.reloadMemory()
         }
+        return true
+    }
+
+    /// Copies a frame template of `count` words (even, at least 2) to `slots`, two words at a time (see
+    /// `CompiledFunction.frameInit`): most frames need a handful, cheaper inline than a memcpy call (the
+    /// handlers are compiled with no_builtin so that this stays a loop). The first two words come before the
+    /// loop: most templates have just those.
+    @inline(__always)
+    func copyTemplate(_ initial: UnsafeMutablePointer<UInt64>, count: Int, to slots: UnsafeMutablePointer<UInt64>) {
+        let destination = UnsafeMutableRawPointer(slots)
+        let source = UnsafeRawPointer(initial)
+        destination.storeBytes(of: source.loadUnaligned(as: SIMD2<UInt64>.self), as: SIMD2<UInt64>.self)
+        var offset = 16
+        let end = count &* 8
+        while offset < end {
+            destination.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self),
+                                   toByteOffset: offset, as: SIMD2<UInt64>.self)
+            offset &+= 16
+        }
+    }
+
+    /// `enter` for `callInternal`: the callee is the module's own function at `code`, so its template comes
+    /// from the word before the code (`CompiledFunction.prefix`), never from the header, and the instance
+    /// stays the same.
+    @inline(__always)
+    func enterInternal(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
+                       returnTo: UnsafeMutablePointer<UInt64>, code: UnsafeMutablePointer<UInt64>, frameSize: Int,
+                       _ s: inout LoopState) -> Bool {
+        guard s.frame < s.machine.pointee.framesEnd, newFP + frameSize < s.machine.pointee.stackEnd else {
+            return s.stop(.callStackExhausted)
+        }
+        s.frame.initialize(to: CallFrame(returnPC: returnTo, sameInstance: true, fp: s.fp, function: s.function))
+        s.frame += 1
+        let prefix = CompiledFunction.prefix(ofCode: code)
+        if prefix.count != 0 { copyTemplate(prefix.template, count: prefix.count, to: newFP + prefix.paramCount) }
+        s.fp = newFP
+        s.pc = code
+        s.function = callee
         return true
     }
 
@@ -583,8 +604,8 @@ extension Executor {
         let link = s.pc[1]
         s.iacc = 0
         let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
-        if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
-                  frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
+        if !enterInternal(callee, fp + w.a, returnTo: s.pc + 2, code: code,
+                          frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         return true
     }
 }
@@ -12972,8 +12993,8 @@ extension Executor {
             let link = s.pc[1]
             s.iacc = 0
             let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
-            if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
-                      frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
+            if !enterInternal(callee, fp + w.a, returnTo: s.pc + 2, code: code,
+                              frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         }
         return true
     }
@@ -12999,8 +13020,8 @@ extension Executor {
             let link = s.pc[1]
             s.iacc = 0
             let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
-            if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
-                      frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
+            if !enterInternal(callee, fp + w.a, returnTo: s.pc + 2, code: code,
+                              frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         }
         return true
     }
@@ -17278,8 +17299,8 @@ extension Executor {
             let link = s.pc[1]
             s.iacc = 0
             let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
-            if !enter(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
-                      frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
+            if !enterInternal(callee, fp + w.a, returnTo: s.pc + 2, code: code,
+                              frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         }
         return true
     }
