@@ -196,6 +196,15 @@ SEQUENCES = [('i32AddImm', 'i32AddImm'), ('i32Shl', 'i32AddImm'), ('i32AddImm', 
              ('f32Store', 'i32AddImm'), ('i32AddImm', 'globalSet')]
 def sequence_name(a, b): return a + 'Then' + b[0].upper() + b[1:]
 OTHER += [sequence_name(a, b) for a, b in SEQUENCES]
+# Integer comparisons with a constant right operand that fits a signed 16-bit immediate (in field b, sign-extended
+# to the operand type): the comparison, its compare-branch, and the i32.add-immediate + compare-branch (the
+# immediate in word 1's low 16 bits). The constant then needs no frame slot, so the call prologue copies a
+# shorter template and the comparison waits for no store of it.
+IMM_COMPARES = [t + c + 'Imm' for t in ('i32', 'i64') for c in ADDIMM_BRANCHES]
+# Bit and multiply operations with such an immediate, used when the constant gets no frame slot (the function has
+# more constants than slots), where the constant would otherwise be stored to a slot right before it is read.
+IMM_OPERATIONS = [t + op + 'Imm' for t in ('i32', 'i64') for op in ('And', 'Or', 'Xor', 'Shl', 'ShrS', 'ShrU', 'Mul')]
+OTHER += IMM_OPERATIONS + IMM_COMPARES + ['brIf' + n[0].upper() + n[1:] for n in IMM_COMPARES] + ['i32AddImmBrIf' + c + 'Imm' for c in ADDIMM_BRANCHES]
 
 # Accumulators. Besides writing its result slot, a producer leaves the result in a machine register: i32 and
 # i64 results in the integer accumulator (the zero-extended cell), f64 results in the float accumulator, f32
@@ -223,6 +232,7 @@ for n in ACC_LOADS:
         if n in INDEXED_LOADS: PRODUCERS[n + form] = (load_class(n), 'a')
 for t, a, b in PAIRS: PRODUCERS[t + a + b] = (TYPE_CLASS[t], 'c')
 PRODUCERS['i32AddImm'] = PRODUCERS['i64AddImm'] = ('int', 'c')
+for n in IMM_COMPARES + IMM_OPERATIONS: PRODUCERS[n] = ('int', 'c')
 INT_BINARY = ['Add', 'Sub', 'Mul', 'And', 'Or', 'Xor', 'Shl', 'ShrS', 'ShrU', 'Rotl', 'Rotr'] + [c for c, _ in int_compares('Int32')]
 ACC_CONSUMERS = []  # (base, operand(s), class)
 for t in ('i32', 'i64'):
@@ -243,6 +253,10 @@ for n in ('i64ExtendI32S', 'i64ExtendI32U', 'i32WrapI64', 'f64ConvertI32S', 'f64
 for n in ('brIf', 'brIfNot', 'brTable'): ACC_CONSUMERS.append((n, 'A', 'int'))
 for c, _ in int_compares('Int32') + [('And', ''), ('AndZero', '')]: ACC_CONSUMERS.append(('brIfI32' + c, 'A', 'int'))
 for c, _ in int_compares('Int64'): ACC_CONSUMERS.append(('brIfI64' + c, 'A', 'int'))
+for n in IMM_OPERATIONS: ACC_CONSUMERS.append((n, 'A', 'int'))
+for n in IMM_COMPARES:
+    ACC_CONSUMERS.append((n, 'A', 'int'))
+    ACC_CONSUMERS.append(('brIf' + n[0].upper() + n[1:], 'A', 'int'))
 for c in sorted(FLOAT_COMPARES):
     for neg in ('', 'Not'):
         ACC_CONSUMERS.append((f'brIf{neg}F64{c}', 'A', 'float'))
@@ -275,6 +289,12 @@ ACC_SEQUENCES = [(a1, b1) for a, b in SEQUENCES
                  for b1 in [b] + (variants_of(b, PRODUCERS[a][0]) if a in PRODUCERS else [])
                  if (a1, b1) != (a, b)]
 OTHER += [sequence_name(a, b) for a, b in ACC_SEQUENCES]
+# The immediate forms come last: opcodes (and so handlers, laid out in opcode order) added later go after the
+# existing ones, which keeps the layout of the others' code (indirect-branch prediction is sensitive to it).
+IMM_FAMILY = set(IMM_OPERATIONS + IMM_COMPARES + ['brIf' + n[0].upper() + n[1:] for n in IMM_COMPARES]
+                 + ['i32AddImmBrIf' + c + 'Imm' for c in ADDIMM_BRANCHES])
+IMM_FAMILY |= {acc_variant_name(b, w) for b, w, _ in ACC_CONSUMERS if b in IMM_FAMILY}
+OTHER = [n for n in OTHER if n not in IMM_FAMILY] + [n for n in OTHER if n in IMM_FAMILY]
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
 out.append('/// Between 257 and 1024 cases: an opcode is two bytes whose raw value fits 10 bits (`Opcode(unchecked:)` relies on it).')
 out.append('enum Opcode: UInt16 {')
@@ -341,6 +361,20 @@ for cmpname, cmp in int_compares('Int32'):
                 fp[w.c] = UInt64(x)
                 let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
 """ + conditional_branch(cmp, 3))
+IMMEDIATE = {'i32': 'UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: {}))))',
+             'i64': 'UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: {})))'}
+for cmpname, cmp in int_compares('Int32'):
+    gen.append(f"""            case .i32AddImmBrIf{cmpname}Imm:
+                let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+                fp[w.c] = UInt64(x)
+                let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+""" + conditional_branch(cmp, 3))
+for n in IMM_COMPARES + IMM_OPERATIONS:
+    t, c = n[:3], n[3:-3]
+    imm = IMMEDIATE[t].format('w.b')
+    gen.append(f"""            case .{n}:
+                fp[w.c] = NumericSemantics.{t}{c}(fp[w.a], {imm})
+                s.pc += 1""")
 for ty, op1, op2 in PAIRS:
     first = f'NumericSemantics.{ty}{op1}(fp[w.a], fp[w.b])'
     if op2 in COMMUTATIVE:
@@ -387,6 +421,11 @@ for ty, U, S in (('I32', 'UInt32', 'Int32'), ('I64', 'UInt64', 'Int64')):
         if ty == 'I64' and n.startswith('And'): continue
         gen.append(f"""            case .brIf{ty}{n}:
                 let x = {U}(truncatingIfNeeded: fp[w.a]), y = {U}(truncatingIfNeeded: fp[w.b])
+""" + conditional_branch(cmp, 2))
+    for n, cmp in int_compares(S):
+        imm = IMMEDIATE[ty.lower()].format('w.b')
+        gen.append(f"""            case .brIf{ty}{n}Imm:
+                let x = {U}(truncatingIfNeeded: fp[w.a]), y = {U}(truncatingIfNeeded: {imm})
 """ + conditional_branch(cmp, 2))
 for t, conv in (('F32', 'Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.{}]))'), ('F64', 'Double(bitPattern: fp[w.{}])')):
     for n, op in (('Eq', '=='), ('Ne', '!='), ('Lt', '<'), ('Gt', '>'), ('Le', '<='), ('Ge', '>=')):
@@ -527,6 +566,25 @@ lengths += ['        default: nil', '        }', '    }', '',
             '    var addImmediateBranch: Opcode? {', '        switch self {']
 for c in ADDIMM_BRANCHES:
     lengths.append(f'        case .brIfI32{c}: .i32AddImmBrIf{c}')
+    lengths.append(f'        case .brIfI32{c}Imm: .i32AddImmBrIf{c}Imm')
+lengths += ['        default: nil', '        }', '    }', '']
+lengths += ['    /// The form of an integer comparison, bit operation or multiplication whose right operand is the',
+            '    /// 16-bit immediate in b, and whether its operands are i64.',
+            '    var immediateForm: (opcode: Opcode, is64: Bool)? {', '        switch self {']
+for n in IMM_COMPARES + IMM_OPERATIONS:
+    lengths.append(f'        case .{n[:-3]}: (.{n}, {"true" if n.startswith("i64") else "false"})')
+lengths += ['        default: nil', '        }', '    }', '']
+lengths += ['    /// The compare-branch with an immediate taken exactly when this one is not.',
+            '    var invertedImmediateBranch: Opcode? {', '        switch self {']
+inverse = {'Eq': 'Ne', 'Ne': 'Eq', 'LtS': 'GeS', 'GeS': 'LtS', 'LtU': 'GeU', 'GeU': 'LtU', 'GtS': 'LeS', 'LeS': 'GtS',
+           'GtU': 'LeU', 'LeU': 'GtU'}
+for n in IMM_COMPARES:
+    branch = 'brIf' + n[0].upper() + n[1:3]
+    lengths.append(f'        case .{branch}{n[3:-3]}Imm: .{branch}{inverse[n[3:-3]]}Imm')
+lengths += ['        default: nil', '        }', '    }', '']
+lengths += ['    /// The compare-branch of a comparison with an immediate.',
+            '    var immediateCompareBranch: Opcode? {', '        switch self {']
+for n in IMM_COMPARES: lengths.append(f'        case .{n}: .brIf{n[0].upper() + n[1:]}')
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The sequence handler that runs `first` then `second` (both one-word instructions).',
             '    static func sequence(_ first: Opcode, _ second: Opcode) -> Opcode? {', '        switch (first, second) {']
@@ -542,7 +600,7 @@ lengths += ['        default: nil', '        }', '    }', '']
 # instruction may clobber them.
 store_names = [n for names, _, _ in stores for n in names] + [n + f for n in INDEXED_STORES for f in ('Indexed', 'PlusImm')]
 WRITES = {'copy': 'a', 'const32': 'a', 'const64': 'a', 'globalGet': 'a'}
-WRITES.update({'i32AddImmBrIf' + c: 'c' for c in ADDIMM_BRANCHES})
+WRITES.update({'i32AddImmBrIf' + c + imm: 'c' for c in ADDIMM_BRANCHES for imm in ('', 'Imm')})
 NEUTRAL = [n for n in opcodes if n in store_names or re.fullmatch(r'brIf(Not)?(I32|I64|F32|F64)?[A-Z]\w*|brIf(Not)?', n)
            and not n.startswith('brIfNull') and not n.startswith('brIfNotNull')]
 NEUTRAL += [acc_variant_name(b, w) for b, w, _ in ACC_CONSUMERS if b in NEUTRAL]

@@ -570,7 +570,7 @@ struct Translator {
         case .f64Gt: .brIfF64Gt
         case .f64Le: .brIfF64Le
         case .f64Ge: .brIfF64Ge
-        default: nil
+        default: op.immediateCompareBranch
         }
     }
 
@@ -611,7 +611,8 @@ struct Translator {
         case .brIfI64LeU: .brIfI64GtU
         case .brIfI64GeS: .brIfI64LtS
         case .brIfI64GeU: .brIfI64LtU
-        default: .brIfI32And  // .brIfI32AndZero; every opcode fusedBranch returns is listed above
+        // .brIfI32AndZero; every opcode fusedBranch returns is listed above or has an immediate inverse
+        default: op.invertedImmediateBranch ?? .brIfI32And
         }
     }
 
@@ -1130,6 +1131,12 @@ struct Translator {
                 pop()
                 push()
                 emitProducer(word(fused, a: a, b: Int(UInt16(bitPattern: imm)), c: slot(stack.count - 1)), fieldShift: 48)
+            } else if let (form, imm) = immediateForm(op) {
+                pop()
+                let a = useTop()
+                pop()
+                push()
+                emitProducer(word(form, a: a, b: Int(UInt16(bitPattern: imm)), c: slot(stack.count - 1)), fieldShift: 48)
             } else if op.isBinary {
                 let b = useTop(0), a = useTop(1)
                 pop(2)
@@ -1210,6 +1217,21 @@ struct Translator {
         let signed = (op == .i32Sub || op == .i64Sub) ? -value : value
         guard let imm = Int16(exactly: signed) else { return nil }
         return (is64 ? .i64AddImm : .i32AddImm, imm)
+    }
+
+    /// An integer operation with a constant right operand that fits a signed 16-bit immediate (as a value of
+    /// the operand type): the opcode with the immediate, and the immediate. Comparisons always take it (the
+    /// constant then needs no slot, and calls copy a shorter template); bit operations and multiplications
+    /// only when the constant has no slot and none is left, instead of storing it right before the read
+    /// (their slot forms fuse into pairs and sequences).
+    func immediateForm(_ op: NumericOp) -> (Opcode, Int16)? {
+        guard case .const(let v) = stack[stack.count - 1], let form = op.opcode.immediateForm else { return nil }
+        let value = form.is64 ? Int64(bitPattern: v) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
+        guard let imm = Int16(exactly: value) else { return nil }
+        if form.opcode.immediateCompareBranch == nil && (constantSlots[v] != nil || constants.count < constantCapacity) {
+            return nil
+        }
+        return (form.opcode, imm)
     }
 
     /// `local.set`/`local.tee`: store the top value into local `i`.

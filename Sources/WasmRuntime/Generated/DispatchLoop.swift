@@ -4317,6 +4317,902 @@ func swasm_op_i32AddImmBrIfGeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_i32AddImmBrIfEqImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+        if x == y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfEqImm") @inline(__always)
+func swasm_op_i32AddImmBrIfEqImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfEqImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfNeImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+        if x != y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfNeImm") @inline(__always)
+func swasm_op_i32AddImmBrIfNeImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfNeImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfLtSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+        if Int32(bitPattern: x) < Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfLtSImm") @inline(__always)
+func swasm_op_i32AddImmBrIfLtSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLtSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfLtUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+        if x < y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfLtUImm") @inline(__always)
+func swasm_op_i32AddImmBrIfLtUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLtUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfGtSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+        if Int32(bitPattern: x) > Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfGtSImm") @inline(__always)
+func swasm_op_i32AddImmBrIfGtSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGtSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfGtUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+        if x > y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfGtUImm") @inline(__always)
+func swasm_op_i32AddImmBrIfGtUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGtUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfLeSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+        if Int32(bitPattern: x) <= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfLeSImm") @inline(__always)
+func swasm_op_i32AddImmBrIfLeSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLeSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfLeUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+        if x <= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfLeUImm") @inline(__always)
+func swasm_op_i32AddImmBrIfLeUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfLeUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfGeSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+        if Int32(bitPattern: x) >= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfGeSImm") @inline(__always)
+func swasm_op_i32AddImmBrIfGeSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGeSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AddImmBrIfGeUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
+        fp[w.c] = UInt64(x)
+        let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+        if x >= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 3
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AddImmBrIfGeUImm") @inline(__always)
+func swasm_op_i32AddImmBrIfGeUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfGeUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32EqImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Eq(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32EqImm") @inline(__always)
+func swasm_op_i32EqImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32EqImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32NeImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Ne(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32NeImm") @inline(__always)
+func swasm_op_i32NeImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32NeImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LtS(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtSImm") @inline(__always)
+func swasm_op_i32LtSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LtU(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtUImm") @inline(__always)
+func swasm_op_i32LtUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GtSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GtS(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GtSImm") @inline(__always)
+func swasm_op_i32GtSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GtSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GtUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GtU(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GtUImm") @inline(__always)
+func swasm_op_i32GtUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GtUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LeSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LeS(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LeSImm") @inline(__always)
+func swasm_op_i32LeSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LeSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LeUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LeU(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LeUImm") @inline(__always)
+func swasm_op_i32LeUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LeUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GeSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GeS(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GeSImm") @inline(__always)
+func swasm_op_i32GeSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GeSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GeUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GeU(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GeUImm") @inline(__always)
+func swasm_op_i32GeUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GeUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64EqImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Eq(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64EqImm") @inline(__always)
+func swasm_op_i64EqImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64EqImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64NeImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Ne(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64NeImm") @inline(__always)
+func swasm_op_i64NeImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64NeImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LtSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LtS(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LtSImm") @inline(__always)
+func swasm_op_i64LtSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LtSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LtUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LtU(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LtUImm") @inline(__always)
+func swasm_op_i64LtUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LtUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GtSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GtS(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GtSImm") @inline(__always)
+func swasm_op_i64GtSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GtSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GtUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GtU(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GtUImm") @inline(__always)
+func swasm_op_i64GtUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GtUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LeSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LeS(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LeSImm") @inline(__always)
+func swasm_op_i64LeSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LeSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LeUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LeU(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LeUImm") @inline(__always)
+func swasm_op_i64LeUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LeUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GeSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GeS(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GeSImm") @inline(__always)
+func swasm_op_i64GeSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GeSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GeUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GeU(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GeUImm") @inline(__always)
+func swasm_op_i64GeUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GeUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32And(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndImm") @inline(__always)
+func swasm_op_i32AndImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32OrImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Or(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32OrImm") @inline(__always)
+func swasm_op_i32OrImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32OrImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32XorImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Xor(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32XorImm") @inline(__always)
+func swasm_op_i32XorImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlImm") @inline(__always)
+func swasm_op_i32ShlImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShrSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32ShrS(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShrSImm") @inline(__always)
+func swasm_op_i32ShrSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShrUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32ShrU(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShrUImm") @inline(__always)
+func swasm_op_i32ShrUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Mul(fp[w.a], UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulImm") @inline(__always)
+func swasm_op_i32MulImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64And(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndImm") @inline(__always)
+func swasm_op_i64AndImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64OrImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Or(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64OrImm") @inline(__always)
+func swasm_op_i64OrImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64OrImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64XorImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Xor(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64XorImm") @inline(__always)
+func swasm_op_i64XorImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShlImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Shl(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShlImm") @inline(__always)
+func swasm_op_i64ShlImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShlImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShrSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ShrS(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShrSImm") @inline(__always)
+func swasm_op_i64ShrSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShrUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ShrU(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShrUImm") @inline(__always)
+func swasm_op_i64ShrUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Mul(fp[w.a], UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulImm") @inline(__always)
+func swasm_op_i64MulImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_f64AddAdd(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -5941,6 +6837,236 @@ func swasm_op_brIfI32AndZero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_brIfI32EqImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x == y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32EqImm") @inline(__always)
+func swasm_op_brIfI32EqImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32EqImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32NeImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x != y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32NeImm") @inline(__always)
+func swasm_op_brIfI32NeImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32NeImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LtSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if Int32(bitPattern: x) < Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LtSImm") @inline(__always)
+func swasm_op_brIfI32LtSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LtSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LtUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x < y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LtUImm") @inline(__always)
+func swasm_op_brIfI32LtUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LtUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GtSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if Int32(bitPattern: x) > Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GtSImm") @inline(__always)
+func swasm_op_brIfI32GtSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GtSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GtUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x > y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GtUImm") @inline(__always)
+func swasm_op_brIfI32GtUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GtUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LeSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if Int32(bitPattern: x) <= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LeSImm") @inline(__always)
+func swasm_op_brIfI32LeSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LeSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LeUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x <= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LeUImm") @inline(__always)
+func swasm_op_brIfI32LeUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LeUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GeSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if Int32(bitPattern: x) >= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GeSImm") @inline(__always)
+func swasm_op_brIfI32GeSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GeUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt32(truncatingIfNeeded: fp[w.a]), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x >= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GeUImm") @inline(__always)
+func swasm_op_brIfI32GeUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_brIfI64Eq(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -6166,6 +7292,236 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64GeU") @inline(__always)
 func swasm_op_brIfI64GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64EqImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x == y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64EqImm") @inline(__always)
+func swasm_op_brIfI64EqImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64EqImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64NeImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x != y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64NeImm") @inline(__always)
+func swasm_op_brIfI64NeImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64NeImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LtSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if Int64(bitPattern: x) < Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LtSImm") @inline(__always)
+func swasm_op_brIfI64LtSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LtUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x < y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LtUImm") @inline(__always)
+func swasm_op_brIfI64LtUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GtSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if Int64(bitPattern: x) > Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GtSImm") @inline(__always)
+func swasm_op_brIfI64GtSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GtUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x > y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GtUImm") @inline(__always)
+func swasm_op_brIfI64GtUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LeSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if Int64(bitPattern: x) <= Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LeSImm") @inline(__always)
+func swasm_op_brIfI64LeSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LeUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x <= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LeUImm") @inline(__always)
+func swasm_op_brIfI64LeUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeUImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GeSImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if Int64(bitPattern: x) >= Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GeSImm") @inline(__always)
+func swasm_op_brIfI64GeSImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeSImm(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GeUImm(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let x = UInt64(truncatingIfNeeded: fp[w.a]), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x >= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GeUImm") @inline(__always)
+func swasm_op_brIfI64GeUImm(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeUImm(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -9522,6 +10878,1092 @@ extension Executor {
 @_silgen_name("swasm_op_brIfI64GeUAccA") @inline(__always)
 func swasm_op_brIfI64GeUAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeUAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32AndImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32And(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32AndImmAccA") @inline(__always)
+func swasm_op_i32AndImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AndImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32OrImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Or(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32OrImmAccA") @inline(__always)
+func swasm_op_i32OrImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32OrImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32XorImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Xor(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32XorImmAccA") @inline(__always)
+func swasm_op_i32XorImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32XorImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlImmAccA") @inline(__always)
+func swasm_op_i32ShlImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShrSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32ShrS(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShrSImmAccA") @inline(__always)
+func swasm_op_i32ShrSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShrUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32ShrU(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShrUImmAccA") @inline(__always)
+func swasm_op_i32ShrUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShrUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32MulImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Mul(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32MulImmAccA") @inline(__always)
+func swasm_op_i32MulImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32MulImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64And(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndImmAccA") @inline(__always)
+func swasm_op_i64AndImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64OrImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Or(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64OrImmAccA") @inline(__always)
+func swasm_op_i64OrImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64OrImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64XorImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Xor(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64XorImmAccA") @inline(__always)
+func swasm_op_i64XorImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64XorImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShlImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Shl(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShlImmAccA") @inline(__always)
+func swasm_op_i64ShlImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShlImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShrSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ShrS(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShrSImmAccA") @inline(__always)
+func swasm_op_i64ShrSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64ShrUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64ShrU(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64ShrUImmAccA") @inline(__always)
+func swasm_op_i64ShrUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64ShrUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64MulImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Mul(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64MulImmAccA") @inline(__always)
+func swasm_op_i64MulImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64MulImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32EqImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Eq(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32EqImmAccA") @inline(__always)
+func swasm_op_i32EqImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32EqImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32EqImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x == y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32EqImmAccA") @inline(__always)
+func swasm_op_brIfI32EqImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32EqImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32NeImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Ne(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32NeImmAccA") @inline(__always)
+func swasm_op_i32NeImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32NeImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32NeImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x != y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32NeImmAccA") @inline(__always)
+func swasm_op_brIfI32NeImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32NeImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LtS(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtSImmAccA") @inline(__always)
+func swasm_op_i32LtSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LtSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if Int32(bitPattern: x) < Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LtSImmAccA") @inline(__always)
+func swasm_op_brIfI32LtSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LtSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LtU(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtUImmAccA") @inline(__always)
+func swasm_op_i32LtUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LtUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x < y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LtUImmAccA") @inline(__always)
+func swasm_op_brIfI32LtUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LtUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GtSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GtS(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GtSImmAccA") @inline(__always)
+func swasm_op_i32GtSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GtSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GtSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if Int32(bitPattern: x) > Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GtSImmAccA") @inline(__always)
+func swasm_op_brIfI32GtSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GtSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GtUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GtU(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GtUImmAccA") @inline(__always)
+func swasm_op_i32GtUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GtUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GtUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x > y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GtUImmAccA") @inline(__always)
+func swasm_op_brIfI32GtUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GtUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LeSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LeS(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LeSImmAccA") @inline(__always)
+func swasm_op_i32LeSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LeSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LeSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if Int32(bitPattern: x) <= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LeSImmAccA") @inline(__always)
+func swasm_op_brIfI32LeSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LeSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LeUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32LeU(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LeUImmAccA") @inline(__always)
+func swasm_op_i32LeUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LeUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32LeUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x <= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32LeUImmAccA") @inline(__always)
+func swasm_op_brIfI32LeUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32LeUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GeSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GeS(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GeSImmAccA") @inline(__always)
+func swasm_op_i32GeSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GeSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GeSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if Int32(bitPattern: x) >= Int32(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GeSImmAccA") @inline(__always)
+func swasm_op_brIfI32GeSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32GeUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32GeU(s.iacc, UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32GeUImmAccA") @inline(__always)
+func swasm_op_i32GeUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32GeUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI32GeUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt32(truncatingIfNeeded: s.iacc), y = UInt32(truncatingIfNeeded: UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))))
+        if x >= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI32GeUImmAccA") @inline(__always)
+func swasm_op_brIfI32GeUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI32GeUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64EqImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Eq(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64EqImmAccA") @inline(__always)
+func swasm_op_i64EqImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64EqImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64EqImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x == y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64EqImmAccA") @inline(__always)
+func swasm_op_brIfI64EqImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64EqImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64NeImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64Ne(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64NeImmAccA") @inline(__always)
+func swasm_op_i64NeImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64NeImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64NeImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x != y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64NeImmAccA") @inline(__always)
+func swasm_op_brIfI64NeImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64NeImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LtSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LtS(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LtSImmAccA") @inline(__always)
+func swasm_op_i64LtSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LtSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LtSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if Int64(bitPattern: x) < Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LtSImmAccA") @inline(__always)
+func swasm_op_brIfI64LtSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LtUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LtU(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LtUImmAccA") @inline(__always)
+func swasm_op_i64LtUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LtUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LtUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x < y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LtUImmAccA") @inline(__always)
+func swasm_op_brIfI64LtUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LtUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GtSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GtS(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GtSImmAccA") @inline(__always)
+func swasm_op_i64GtSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GtSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GtSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if Int64(bitPattern: x) > Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GtSImmAccA") @inline(__always)
+func swasm_op_brIfI64GtSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GtUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GtU(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GtUImmAccA") @inline(__always)
+func swasm_op_i64GtUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GtUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GtUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x > y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GtUImmAccA") @inline(__always)
+func swasm_op_brIfI64GtUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GtUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LeSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LeS(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LeSImmAccA") @inline(__always)
+func swasm_op_i64LeSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LeSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LeSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if Int64(bitPattern: x) <= Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LeSImmAccA") @inline(__always)
+func swasm_op_brIfI64LeSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LeUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64LeU(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LeUImmAccA") @inline(__always)
+func swasm_op_i64LeUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LeUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64LeUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x <= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64LeUImmAccA") @inline(__always)
+func swasm_op_brIfI64LeUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64LeUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GeSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GeS(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GeSImmAccA") @inline(__always)
+func swasm_op_i64GeSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GeSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GeSImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if Int64(bitPattern: x) >= Int64(bitPattern: y) {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GeSImmAccA") @inline(__always)
+func swasm_op_brIfI64GeSImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeSImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64GeUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i64GeU(s.iacc, UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64GeUImmAccA") @inline(__always)
+func swasm_op_i64GeUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64GeUImmAccA(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_brIfI64GeUImmAccA(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let x = UInt64(truncatingIfNeeded: s.iacc), y = UInt64(truncatingIfNeeded: UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b))))
+        if x >= y {
+            let d = 1 + s.pc[1].offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_brIfI64GeUImmAccA") @inline(__always)
+func swasm_op_brIfI64GeUImmAccA(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_brIfI64GeUImmAccA(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -18356,6 +20798,56 @@ extension Opcode {
         case .f64StoreAccBThenI32AddImm: 2
         case .f32StoreAccAThenI32AddImm: 2
         case .f32StoreAccBThenI32AddImm: 2
+        case .brIfI32EqImm: 2
+        case .brIfI32NeImm: 2
+        case .brIfI32LtSImm: 2
+        case .brIfI32LtUImm: 2
+        case .brIfI32GtSImm: 2
+        case .brIfI32GtUImm: 2
+        case .brIfI32LeSImm: 2
+        case .brIfI32LeUImm: 2
+        case .brIfI32GeSImm: 2
+        case .brIfI32GeUImm: 2
+        case .brIfI64EqImm: 2
+        case .brIfI64NeImm: 2
+        case .brIfI64LtSImm: 2
+        case .brIfI64LtUImm: 2
+        case .brIfI64GtSImm: 2
+        case .brIfI64GtUImm: 2
+        case .brIfI64LeSImm: 2
+        case .brIfI64LeUImm: 2
+        case .brIfI64GeSImm: 2
+        case .brIfI64GeUImm: 2
+        case .i32AddImmBrIfEqImm: 3
+        case .i32AddImmBrIfNeImm: 3
+        case .i32AddImmBrIfLtSImm: 3
+        case .i32AddImmBrIfLtUImm: 3
+        case .i32AddImmBrIfGtSImm: 3
+        case .i32AddImmBrIfGtUImm: 3
+        case .i32AddImmBrIfLeSImm: 3
+        case .i32AddImmBrIfLeUImm: 3
+        case .i32AddImmBrIfGeSImm: 3
+        case .i32AddImmBrIfGeUImm: 3
+        case .brIfI32EqImmAccA: 2
+        case .brIfI32NeImmAccA: 2
+        case .brIfI32LtSImmAccA: 2
+        case .brIfI32LtUImmAccA: 2
+        case .brIfI32GtSImmAccA: 2
+        case .brIfI32GtUImmAccA: 2
+        case .brIfI32LeSImmAccA: 2
+        case .brIfI32LeUImmAccA: 2
+        case .brIfI32GeSImmAccA: 2
+        case .brIfI32GeUImmAccA: 2
+        case .brIfI64EqImmAccA: 2
+        case .brIfI64NeImmAccA: 2
+        case .brIfI64LtSImmAccA: 2
+        case .brIfI64LtUImmAccA: 2
+        case .brIfI64GtSImmAccA: 2
+        case .brIfI64GtUImmAccA: 2
+        case .brIfI64LeSImmAccA: 2
+        case .brIfI64LeUImmAccA: 2
+        case .brIfI64GeSImmAccA: 2
+        case .brIfI64GeUImmAccA: 2
         default: 1
         }
     }
@@ -18365,7 +20857,7 @@ extension Opcode {
     var branchOffset: BranchOffset? {
         switch self {
         case .br, .brIf, .brIfNot, .brIfNull, .brIfNotNull, .brIfAccA, .brIfNotAccA: .word0
-        case .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA: .word1
+        case .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA, .brIfI32EqImm, .brIfI32NeImm, .brIfI32LtSImm, .brIfI32LtUImm, .brIfI32GtSImm, .brIfI32GtUImm, .brIfI32LeSImm, .brIfI32LeUImm, .brIfI32GeSImm, .brIfI32GeUImm, .brIfI64EqImm, .brIfI64NeImm, .brIfI64LtSImm, .brIfI64LtUImm, .brIfI64GtSImm, .brIfI64GtUImm, .brIfI64LeSImm, .brIfI64LeUImm, .brIfI64GeSImm, .brIfI64GeUImm, .i32AddImmBrIfEqImm, .i32AddImmBrIfNeImm, .i32AddImmBrIfLtSImm, .i32AddImmBrIfLtUImm, .i32AddImmBrIfGtSImm, .i32AddImmBrIfGtUImm, .i32AddImmBrIfLeSImm, .i32AddImmBrIfLeUImm, .i32AddImmBrIfGeSImm, .i32AddImmBrIfGeUImm, .brIfI32EqImmAccA, .brIfI32NeImmAccA, .brIfI32LtSImmAccA, .brIfI32LtUImmAccA, .brIfI32GtSImmAccA, .brIfI32GtUImmAccA, .brIfI32LeSImmAccA, .brIfI32LeUImmAccA, .brIfI32GeSImmAccA, .brIfI32GeUImmAccA, .brIfI64EqImmAccA, .brIfI64NeImmAccA, .brIfI64LtSImmAccA, .brIfI64LtUImmAccA, .brIfI64GtSImmAccA, .brIfI64GtUImmAccA, .brIfI64LeSImmAccA, .brIfI64LeUImmAccA, .brIfI64GeSImmAccA, .brIfI64GeUImmAccA: .word1
         case .brTable, .brTableAccA: .table
         default: nil
         }
@@ -18420,15 +20912,121 @@ extension Opcode {
     var addImmediateBranch: Opcode? {
         switch self {
         case .brIfI32Eq: .i32AddImmBrIfEq
+        case .brIfI32EqImm: .i32AddImmBrIfEqImm
         case .brIfI32Ne: .i32AddImmBrIfNe
+        case .brIfI32NeImm: .i32AddImmBrIfNeImm
         case .brIfI32LtS: .i32AddImmBrIfLtS
+        case .brIfI32LtSImm: .i32AddImmBrIfLtSImm
         case .brIfI32LtU: .i32AddImmBrIfLtU
+        case .brIfI32LtUImm: .i32AddImmBrIfLtUImm
         case .brIfI32GtS: .i32AddImmBrIfGtS
+        case .brIfI32GtSImm: .i32AddImmBrIfGtSImm
         case .brIfI32GtU: .i32AddImmBrIfGtU
+        case .brIfI32GtUImm: .i32AddImmBrIfGtUImm
         case .brIfI32LeS: .i32AddImmBrIfLeS
+        case .brIfI32LeSImm: .i32AddImmBrIfLeSImm
         case .brIfI32LeU: .i32AddImmBrIfLeU
+        case .brIfI32LeUImm: .i32AddImmBrIfLeUImm
         case .brIfI32GeS: .i32AddImmBrIfGeS
+        case .brIfI32GeSImm: .i32AddImmBrIfGeSImm
         case .brIfI32GeU: .i32AddImmBrIfGeU
+        case .brIfI32GeUImm: .i32AddImmBrIfGeUImm
+        default: nil
+        }
+    }
+
+    /// The form of an integer comparison, bit operation or multiplication whose right operand is the
+    /// 16-bit immediate in b, and whether its operands are i64.
+    var immediateForm: (opcode: Opcode, is64: Bool)? {
+        switch self {
+        case .i32Eq: (.i32EqImm, false)
+        case .i32Ne: (.i32NeImm, false)
+        case .i32LtS: (.i32LtSImm, false)
+        case .i32LtU: (.i32LtUImm, false)
+        case .i32GtS: (.i32GtSImm, false)
+        case .i32GtU: (.i32GtUImm, false)
+        case .i32LeS: (.i32LeSImm, false)
+        case .i32LeU: (.i32LeUImm, false)
+        case .i32GeS: (.i32GeSImm, false)
+        case .i32GeU: (.i32GeUImm, false)
+        case .i64Eq: (.i64EqImm, true)
+        case .i64Ne: (.i64NeImm, true)
+        case .i64LtS: (.i64LtSImm, true)
+        case .i64LtU: (.i64LtUImm, true)
+        case .i64GtS: (.i64GtSImm, true)
+        case .i64GtU: (.i64GtUImm, true)
+        case .i64LeS: (.i64LeSImm, true)
+        case .i64LeU: (.i64LeUImm, true)
+        case .i64GeS: (.i64GeSImm, true)
+        case .i64GeU: (.i64GeUImm, true)
+        case .i32And: (.i32AndImm, false)
+        case .i32Or: (.i32OrImm, false)
+        case .i32Xor: (.i32XorImm, false)
+        case .i32Shl: (.i32ShlImm, false)
+        case .i32ShrS: (.i32ShrSImm, false)
+        case .i32ShrU: (.i32ShrUImm, false)
+        case .i32Mul: (.i32MulImm, false)
+        case .i64And: (.i64AndImm, true)
+        case .i64Or: (.i64OrImm, true)
+        case .i64Xor: (.i64XorImm, true)
+        case .i64Shl: (.i64ShlImm, true)
+        case .i64ShrS: (.i64ShrSImm, true)
+        case .i64ShrU: (.i64ShrUImm, true)
+        case .i64Mul: (.i64MulImm, true)
+        default: nil
+        }
+    }
+
+    /// The compare-branch with an immediate taken exactly when this one is not.
+    var invertedImmediateBranch: Opcode? {
+        switch self {
+        case .brIfI32EqImm: .brIfI32NeImm
+        case .brIfI32NeImm: .brIfI32EqImm
+        case .brIfI32LtSImm: .brIfI32GeSImm
+        case .brIfI32LtUImm: .brIfI32GeUImm
+        case .brIfI32GtSImm: .brIfI32LeSImm
+        case .brIfI32GtUImm: .brIfI32LeUImm
+        case .brIfI32LeSImm: .brIfI32GtSImm
+        case .brIfI32LeUImm: .brIfI32GtUImm
+        case .brIfI32GeSImm: .brIfI32LtSImm
+        case .brIfI32GeUImm: .brIfI32LtUImm
+        case .brIfI64EqImm: .brIfI64NeImm
+        case .brIfI64NeImm: .brIfI64EqImm
+        case .brIfI64LtSImm: .brIfI64GeSImm
+        case .brIfI64LtUImm: .brIfI64GeUImm
+        case .brIfI64GtSImm: .brIfI64LeSImm
+        case .brIfI64GtUImm: .brIfI64LeUImm
+        case .brIfI64LeSImm: .brIfI64GtSImm
+        case .brIfI64LeUImm: .brIfI64GtUImm
+        case .brIfI64GeSImm: .brIfI64LtSImm
+        case .brIfI64GeUImm: .brIfI64LtUImm
+        default: nil
+        }
+    }
+
+    /// The compare-branch of a comparison with an immediate.
+    var immediateCompareBranch: Opcode? {
+        switch self {
+        case .i32EqImm: .brIfI32EqImm
+        case .i32NeImm: .brIfI32NeImm
+        case .i32LtSImm: .brIfI32LtSImm
+        case .i32LtUImm: .brIfI32LtUImm
+        case .i32GtSImm: .brIfI32GtSImm
+        case .i32GtUImm: .brIfI32GtUImm
+        case .i32LeSImm: .brIfI32LeSImm
+        case .i32LeUImm: .brIfI32LeUImm
+        case .i32GeSImm: .brIfI32GeSImm
+        case .i32GeUImm: .brIfI32GeUImm
+        case .i64EqImm: .brIfI64EqImm
+        case .i64NeImm: .brIfI64NeImm
+        case .i64LtSImm: .brIfI64LtSImm
+        case .i64LtUImm: .brIfI64LtUImm
+        case .i64GtSImm: .brIfI64GtSImm
+        case .i64GtUImm: .brIfI64GtUImm
+        case .i64LeSImm: .brIfI64LeSImm
+        case .i64LeUImm: .brIfI64LeUImm
+        case .i64GeSImm: .brIfI64GeSImm
+        case .i64GeUImm: .brIfI64GeUImm
         default: nil
         }
     }
@@ -18925,14 +21523,14 @@ extension Opcode {
     var accumulatorEffect: AccumulatorEffect {
         switch self {
         case .select, .select64, .i32Load, .i64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32LoadPlusImm, .i64LoadPlusImm, .i32Load8UPlusImm, .i32Load8SPlusImm, .i32Load16UPlusImm, .i64Load8UPlusImm, .i64Load32UPlusImm, .i32LoadAccB, .i64LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadPlusImmAccB, .i64LoadPlusImmAccB, .i32Load8UPlusImmAccB, .i32Load8SPlusImmAccB, .i32Load16UPlusImmAccB, .i64Load8UPlusImmAccB, .i64Load32UPlusImmAccB, .selectAccC, .select64AccC: .sets(.int, .a)
-        case .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32ReinterpretF32, .i64ReinterpretF64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i32AddImm, .i64AddImm, .i32ShlAdd, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32SubAdd, .i32AddShl, .i32ShrUAnd, .i32ShlOr, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64ShlOr, .i64ShrUXor, .i64XorRotl, .i64AndAdd, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i32MulAccAB, .i32AddImmAccA, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .i64MulAccAB, .i64AddImmAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .f32EqAccA, .f32GeAccA, .f32GtAccA, .f32LeAccA, .f32LtAccA, .f32NeAccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .i32ShlAddAccA, .i32AddAddAccA, .i32MulAddAccA, .i32XorMulAccA, .i32MulXorAccA, .i32AndAddAccA, .i32SubAddAccA, .i32AddShlAccA, .i32ShrUAndAccA, .i32ShlOrAccA, .i64XorMulAccA, .i64MulXorAccA, .i64MulAddAccA, .i64AddAddAccA, .i64ShlOrAccA, .i64ShrUXorAccA, .i64XorRotlAccA, .i64AndAddAccA: .sets(.int, .c)
+        case .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32ReinterpretF32, .i64ReinterpretF64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i32AddImm, .i64AddImm, .i32ShlAdd, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32SubAdd, .i32AddShl, .i32ShrUAnd, .i32ShlOr, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64ShlOr, .i64ShrUXor, .i64XorRotl, .i64AndAdd, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i32MulAccAB, .i32AddImmAccA, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .i64MulAccAB, .i64AddImmAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .f32EqAccA, .f32GeAccA, .f32GtAccA, .f32LeAccA, .f32LtAccA, .f32NeAccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .i32ShlAddAccA, .i32AddAddAccA, .i32MulAddAccA, .i32XorMulAccA, .i32MulXorAccA, .i32AndAddAccA, .i32SubAddAccA, .i32AddShlAccA, .i32ShrUAndAccA, .i32ShlOrAccA, .i64XorMulAccA, .i64MulXorAccA, .i64MulAddAccA, .i64AddAddAccA, .i64ShlOrAccA, .i64ShrUXorAccA, .i64XorRotlAccA, .i64AndAddAccA, .i32AndImm, .i32OrImm, .i32XorImm, .i32ShlImm, .i32ShrSImm, .i32ShrUImm, .i32MulImm, .i64AndImm, .i64OrImm, .i64XorImm, .i64ShlImm, .i64ShrSImm, .i64ShrUImm, .i64MulImm, .i32EqImm, .i32NeImm, .i32LtSImm, .i32LtUImm, .i32GtSImm, .i32GtUImm, .i32LeSImm, .i32LeUImm, .i32GeSImm, .i32GeUImm, .i64EqImm, .i64NeImm, .i64LtSImm, .i64LtUImm, .i64GtSImm, .i64GtUImm, .i64LeSImm, .i64LeUImm, .i64GeSImm, .i64GeUImm, .i32AndImmAccA, .i32OrImmAccA, .i32XorImmAccA, .i32ShlImmAccA, .i32ShrSImmAccA, .i32ShrUImmAccA, .i32MulImmAccA, .i64AndImmAccA, .i64OrImmAccA, .i64XorImmAccA, .i64ShlImmAccA, .i64ShrSImmAccA, .i64ShrUImmAccA, .i64MulImmAccA, .i32EqImmAccA, .i32NeImmAccA, .i32LtSImmAccA, .i32LtUImmAccA, .i32GtSImmAccA, .i32GtUImmAccA, .i32LeSImmAccA, .i32LeUImmAccA, .i32GeSImmAccA, .i32GeUImmAccA, .i64EqImmAccA, .i64NeImmAccA, .i64LtSImmAccA, .i64LtUImmAccA, .i64GtSImmAccA, .i64GtUImmAccA, .i64LeSImmAccA, .i64LeUImmAccA, .i64GeSImmAccA, .i64GeUImmAccA: .sets(.int, .c)
         case .f64Load, .f64LoadIndexed, .f64LoadPlusImm, .f64LoadAccB, .f64LoadPlusImmAccB: .sets(.float, .a)
         case .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .f64ReinterpretI64, .f64AddAdd, .f64AddSub, .f64AddMul, .f64SubAdd, .f64SubSub, .f64SubMul, .f64MulAdd, .f64MulSub, .f64MulMul, .f64AddAccA, .f64SubAccA, .f64MulAccA, .f64DivAccA, .f64MinAccA, .f64MaxAccA, .f64SqrtAccA, .f64NegAccA, .f64AbsAccA, .f64AddAccB, .f64SubAccB, .f64MulAccB, .f64DivAccB, .f64AddAccAB, .f64MulAccAB, .f64PromoteF32AccA, .f64ConvertI32SAccA, .f64ConvertI32UAccA, .f64ConvertI64SAccA, .f64ConvertI64UAccA, .f64AddAddAccA, .f64AddSubAccA, .f64AddMulAccA, .f64SubAddAccA, .f64SubSubAccA, .f64SubMulAccA, .f64MulAddAccA, .f64MulSubAccA, .f64MulMulAccA: .sets(.float, .c)
         case .f32Load, .f32LoadIndexed, .f32LoadPlusImm, .f32LoadAccB, .f32LoadPlusImmAccB: .sets(.float32, .a)
         case .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f32ReinterpretI32, .f32AddAdd, .f32AddSub, .f32AddMul, .f32SubAdd, .f32SubSub, .f32SubMul, .f32MulAdd, .f32MulSub, .f32MulMul, .f32AddAccA, .f32SubAccA, .f32MulAccA, .f32DivAccA, .f32MinAccA, .f32MaxAccA, .f32SqrtAccA, .f32NegAccA, .f32AbsAccA, .f32AddAccB, .f32SubAccB, .f32MulAccB, .f32DivAccB, .f32AddAccAB, .f32MulAccAB, .f32DemoteF64AccA, .f32AddAddAccA, .f32AddSubAccA, .f32AddMulAccA, .f32SubAddAccA, .f32SubSubAccA, .f32SubMulAccA, .f32MulAddAccA, .f32MulSubAccA, .f32MulMulAccA: .sets(.float32, .c)
         case .copy, .const32, .const64, .globalGet: .writes(.a)
-        case .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU: .writes(.c)
-        case .brIf, .brIfNot, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreIndexed, .i32Store8Indexed, .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm, .brIfAccA, .brIfNotAccA, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB: .none
+        case .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .i32AddImmBrIfEqImm, .i32AddImmBrIfNeImm, .i32AddImmBrIfLtSImm, .i32AddImmBrIfLtUImm, .i32AddImmBrIfGtSImm, .i32AddImmBrIfGtUImm, .i32AddImmBrIfLeSImm, .i32AddImmBrIfLeUImm, .i32AddImmBrIfGeSImm, .i32AddImmBrIfGeUImm: .writes(.c)
+        case .brIf, .brIfNot, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreIndexed, .i32Store8Indexed, .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm, .brIfAccA, .brIfNotAccA, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB, .brIfI32EqImm, .brIfI32NeImm, .brIfI32LtSImm, .brIfI32LtUImm, .brIfI32GtSImm, .brIfI32GtUImm, .brIfI32LeSImm, .brIfI32LeUImm, .brIfI32GeSImm, .brIfI32GeUImm, .brIfI64EqImm, .brIfI64NeImm, .brIfI64LtSImm, .brIfI64LtUImm, .brIfI64GtSImm, .brIfI64GtUImm, .brIfI64LeSImm, .brIfI64LeUImm, .brIfI64GeSImm, .brIfI64GeUImm, .brIfI32EqImmAccA, .brIfI32NeImmAccA, .brIfI32LtSImmAccA, .brIfI32LtUImmAccA, .brIfI32GtSImmAccA, .brIfI32GtUImmAccA, .brIfI32LeSImmAccA, .brIfI32LeUImmAccA, .brIfI32GeSImmAccA, .brIfI32GeUImmAccA, .brIfI64EqImmAccA, .brIfI64NeImmAccA, .brIfI64LtSImmAccA, .brIfI64LtUImmAccA, .brIfI64GtSImmAccA, .brIfI64GtUImmAccA, .brIfI64LeSImmAccA, .brIfI64LeUImmAccA, .brIfI64GeSImmAccA, .brIfI64GeUImmAccA: .none
         default: .clobbers
         }
     }
@@ -19082,6 +21680,60 @@ extension Opcode {
         case (.brIfI64LeU, .a): (.brIfI64LeUAccA, .int)
         case (.brIfI64GeS, .a): (.brIfI64GeSAccA, .int)
         case (.brIfI64GeU, .a): (.brIfI64GeUAccA, .int)
+        case (.i32AndImm, .a): (.i32AndImmAccA, .int)
+        case (.i32OrImm, .a): (.i32OrImmAccA, .int)
+        case (.i32XorImm, .a): (.i32XorImmAccA, .int)
+        case (.i32ShlImm, .a): (.i32ShlImmAccA, .int)
+        case (.i32ShrSImm, .a): (.i32ShrSImmAccA, .int)
+        case (.i32ShrUImm, .a): (.i32ShrUImmAccA, .int)
+        case (.i32MulImm, .a): (.i32MulImmAccA, .int)
+        case (.i64AndImm, .a): (.i64AndImmAccA, .int)
+        case (.i64OrImm, .a): (.i64OrImmAccA, .int)
+        case (.i64XorImm, .a): (.i64XorImmAccA, .int)
+        case (.i64ShlImm, .a): (.i64ShlImmAccA, .int)
+        case (.i64ShrSImm, .a): (.i64ShrSImmAccA, .int)
+        case (.i64ShrUImm, .a): (.i64ShrUImmAccA, .int)
+        case (.i64MulImm, .a): (.i64MulImmAccA, .int)
+        case (.i32EqImm, .a): (.i32EqImmAccA, .int)
+        case (.brIfI32EqImm, .a): (.brIfI32EqImmAccA, .int)
+        case (.i32NeImm, .a): (.i32NeImmAccA, .int)
+        case (.brIfI32NeImm, .a): (.brIfI32NeImmAccA, .int)
+        case (.i32LtSImm, .a): (.i32LtSImmAccA, .int)
+        case (.brIfI32LtSImm, .a): (.brIfI32LtSImmAccA, .int)
+        case (.i32LtUImm, .a): (.i32LtUImmAccA, .int)
+        case (.brIfI32LtUImm, .a): (.brIfI32LtUImmAccA, .int)
+        case (.i32GtSImm, .a): (.i32GtSImmAccA, .int)
+        case (.brIfI32GtSImm, .a): (.brIfI32GtSImmAccA, .int)
+        case (.i32GtUImm, .a): (.i32GtUImmAccA, .int)
+        case (.brIfI32GtUImm, .a): (.brIfI32GtUImmAccA, .int)
+        case (.i32LeSImm, .a): (.i32LeSImmAccA, .int)
+        case (.brIfI32LeSImm, .a): (.brIfI32LeSImmAccA, .int)
+        case (.i32LeUImm, .a): (.i32LeUImmAccA, .int)
+        case (.brIfI32LeUImm, .a): (.brIfI32LeUImmAccA, .int)
+        case (.i32GeSImm, .a): (.i32GeSImmAccA, .int)
+        case (.brIfI32GeSImm, .a): (.brIfI32GeSImmAccA, .int)
+        case (.i32GeUImm, .a): (.i32GeUImmAccA, .int)
+        case (.brIfI32GeUImm, .a): (.brIfI32GeUImmAccA, .int)
+        case (.i64EqImm, .a): (.i64EqImmAccA, .int)
+        case (.brIfI64EqImm, .a): (.brIfI64EqImmAccA, .int)
+        case (.i64NeImm, .a): (.i64NeImmAccA, .int)
+        case (.brIfI64NeImm, .a): (.brIfI64NeImmAccA, .int)
+        case (.i64LtSImm, .a): (.i64LtSImmAccA, .int)
+        case (.brIfI64LtSImm, .a): (.brIfI64LtSImmAccA, .int)
+        case (.i64LtUImm, .a): (.i64LtUImmAccA, .int)
+        case (.brIfI64LtUImm, .a): (.brIfI64LtUImmAccA, .int)
+        case (.i64GtSImm, .a): (.i64GtSImmAccA, .int)
+        case (.brIfI64GtSImm, .a): (.brIfI64GtSImmAccA, .int)
+        case (.i64GtUImm, .a): (.i64GtUImmAccA, .int)
+        case (.brIfI64GtUImm, .a): (.brIfI64GtUImmAccA, .int)
+        case (.i64LeSImm, .a): (.i64LeSImmAccA, .int)
+        case (.brIfI64LeSImm, .a): (.brIfI64LeSImmAccA, .int)
+        case (.i64LeUImm, .a): (.i64LeUImmAccA, .int)
+        case (.brIfI64LeUImm, .a): (.brIfI64LeUImmAccA, .int)
+        case (.i64GeSImm, .a): (.i64GeSImmAccA, .int)
+        case (.brIfI64GeSImm, .a): (.brIfI64GeSImmAccA, .int)
+        case (.i64GeUImm, .a): (.i64GeUImmAccA, .int)
+        case (.brIfI64GeUImm, .a): (.brIfI64GeUImmAccA, .int)
         case (.brIfF64Eq, .a): (.brIfF64EqAccA, .float)
         case (.brIfF32Eq, .a): (.brIfF32EqAccA, .float32)
         case (.brIfNotF64Eq, .a): (.brIfNotF64EqAccA, .float)
@@ -19336,6 +21988,60 @@ extension Opcode {
         case .brIfI64LeUAccA: .brIfI64LeU
         case .brIfI64GeSAccA: .brIfI64GeS
         case .brIfI64GeUAccA: .brIfI64GeU
+        case .i32AndImmAccA: .i32AndImm
+        case .i32OrImmAccA: .i32OrImm
+        case .i32XorImmAccA: .i32XorImm
+        case .i32ShlImmAccA: .i32ShlImm
+        case .i32ShrSImmAccA: .i32ShrSImm
+        case .i32ShrUImmAccA: .i32ShrUImm
+        case .i32MulImmAccA: .i32MulImm
+        case .i64AndImmAccA: .i64AndImm
+        case .i64OrImmAccA: .i64OrImm
+        case .i64XorImmAccA: .i64XorImm
+        case .i64ShlImmAccA: .i64ShlImm
+        case .i64ShrSImmAccA: .i64ShrSImm
+        case .i64ShrUImmAccA: .i64ShrUImm
+        case .i64MulImmAccA: .i64MulImm
+        case .i32EqImmAccA: .i32EqImm
+        case .brIfI32EqImmAccA: .brIfI32EqImm
+        case .i32NeImmAccA: .i32NeImm
+        case .brIfI32NeImmAccA: .brIfI32NeImm
+        case .i32LtSImmAccA: .i32LtSImm
+        case .brIfI32LtSImmAccA: .brIfI32LtSImm
+        case .i32LtUImmAccA: .i32LtUImm
+        case .brIfI32LtUImmAccA: .brIfI32LtUImm
+        case .i32GtSImmAccA: .i32GtSImm
+        case .brIfI32GtSImmAccA: .brIfI32GtSImm
+        case .i32GtUImmAccA: .i32GtUImm
+        case .brIfI32GtUImmAccA: .brIfI32GtUImm
+        case .i32LeSImmAccA: .i32LeSImm
+        case .brIfI32LeSImmAccA: .brIfI32LeSImm
+        case .i32LeUImmAccA: .i32LeUImm
+        case .brIfI32LeUImmAccA: .brIfI32LeUImm
+        case .i32GeSImmAccA: .i32GeSImm
+        case .brIfI32GeSImmAccA: .brIfI32GeSImm
+        case .i32GeUImmAccA: .i32GeUImm
+        case .brIfI32GeUImmAccA: .brIfI32GeUImm
+        case .i64EqImmAccA: .i64EqImm
+        case .brIfI64EqImmAccA: .brIfI64EqImm
+        case .i64NeImmAccA: .i64NeImm
+        case .brIfI64NeImmAccA: .brIfI64NeImm
+        case .i64LtSImmAccA: .i64LtSImm
+        case .brIfI64LtSImmAccA: .brIfI64LtSImm
+        case .i64LtUImmAccA: .i64LtUImm
+        case .brIfI64LtUImmAccA: .brIfI64LtUImm
+        case .i64GtSImmAccA: .i64GtSImm
+        case .brIfI64GtSImmAccA: .brIfI64GtSImm
+        case .i64GtUImmAccA: .i64GtUImm
+        case .brIfI64GtUImmAccA: .brIfI64GtUImm
+        case .i64LeSImmAccA: .i64LeSImm
+        case .brIfI64LeSImmAccA: .brIfI64LeSImm
+        case .i64LeUImmAccA: .i64LeUImm
+        case .brIfI64LeUImmAccA: .brIfI64LeUImm
+        case .i64GeSImmAccA: .i64GeSImm
+        case .brIfI64GeSImmAccA: .brIfI64GeSImm
+        case .i64GeUImmAccA: .i64GeUImm
+        case .brIfI64GeUImmAccA: .brIfI64GeUImm
         case .brIfF64EqAccA: .brIfF64Eq
         case .brIfF32EqAccA: .brIfF32Eq
         case .brIfNotF64EqAccA: .brIfNotF64Eq
