@@ -40,6 +40,10 @@ import WasmText
             if Opcode(unchecked: caller.code[i]) == .callInternal {
                 #expect(caller.code[i + 1] >> 16 == UInt64(UInt(bitPattern: callee.code)))
                 #expect(Int(caller.code[i + 1] & 0xFFFF) == callee.frameSize)
+                // The callee's template comes from the word before its code.
+                let prefix = CompiledFunction.prefix(ofCode: callee.code)
+                #expect(prefix.paramCount == 1 && prefix.count == callee.frameInitCount)
+                #expect(callee.frameInit == nil || prefix.template == callee.frameInit)
                 linked += 1
             }
             i += Opcode.words(caller.code[i])
@@ -140,6 +144,52 @@ import WasmText
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "count", [7]) == [7])
         #expect(try call(s, i, "count", [0]) == [1])
+    }
+
+    @Test func comparisonsWithSmallConstantsTakeImmediates() throws {
+        // The immediate is sign-extended to the operand type: -1 is 0xFFFF_FFFF for an unsigned i32 comparison.
+        let wat = """
+            (module
+              (func (export "ltU") (param i32) (result i32) (i32.lt_u (local.get 0) (i32.const -1)))
+              (func (export "gtS") (param i32) (result i32) (i32.gt_s (local.get 0) (i32.const -5)))
+              (func (export "big") (param i32) (result i32) (i32.eq (local.get 0) (i32.const 32768)))
+              (func (export "ltU64") (param i64) (result i32) (i64.lt_u (local.get 0) (i64.const -2)))
+              (func (export "branch64") (param i64) (result i32)
+                (if (result i32) (i64.ge_s (local.get 0) (i64.const -32768)) (then (i32.const 1)) (else (i32.const 0))))
+              (func (export "count") (result i32) (local i32)
+                (loop $l
+                  (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+                  (br_if $l (i32.ne (local.get 0) (i32.const 30))))
+                (local.get 0)))
+            """
+        let code = try disassembly(wat)
+        #expect(code.contains("i32LtUImm") && code.contains("i32GtSImm") && code.contains("i64LtUImm"))
+        #expect(code.contains("brIfI64LtSImm"))  // the inverted branch of `if`
+        #expect(code.contains("i32AddImmBrIfNeImm"))
+        #expect(code.contains("i32Eq "))  // 32768 does not fit: a constant slot
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "ltU", [0xFFFF_FFFE]) == [1])
+        #expect(try call(s, i, "ltU", [0xFFFF_FFFF]) == [0])
+        #expect(try call(s, i, "gtS", [UInt64(UInt32(bitPattern: -4))]) == [1])
+        #expect(try call(s, i, "gtS", [UInt64(UInt32(bitPattern: -5))]) == [0])
+        #expect(try call(s, i, "big", [32768]) == [1])
+        #expect(try call(s, i, "big", [UInt64(UInt32(bitPattern: -32768))]) == [0])
+        #expect(try call(s, i, "ltU64", [UInt64.max - 2]) == [1])
+        #expect(try call(s, i, "ltU64", [UInt64.max - 1]) == [0])
+        #expect(try call(s, i, "branch64", [UInt64(bitPattern: -32768)]) == [1])
+        #expect(try call(s, i, "branch64", [UInt64(bitPattern: -32769)]) == [0])
+        #expect(try call(s, i, "count") == [30])
+    }
+
+    @Test func bitOperationsTakeImmediatesWhenConstantSlotsRunOut() throws {
+        // 70 distinct constants: the first 64 get frame slots, the rest become immediates.
+        let constants = (0..<70).map { 0x100 + $0 * 3 }
+        let body = constants.reduce("(local.get 0)") { "(i32.xor \($0) (i32.const \($1)))" }
+        let wat = "(module (func (export \"f\") (param i32) (result i32) \(body)))"
+        #expect(try disassembly(wat).contains("i32XorImm"))
+        let (s, i) = try instantiate(wat)
+        let expected = constants.reduce(UInt32(0x5A5A_5A5A)) { $0 ^ UInt32($1) }
+        #expect(try call(s, i, "f", [0x5A5A_5A5A]) == [UInt64(expected)])
     }
 
     @Test func sequencesRunBothInstructions() throws {
