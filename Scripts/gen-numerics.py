@@ -263,6 +263,9 @@ for c in sorted(FLOAT_COMPARES):
         ACC_CONSUMERS.append((f'brIf{neg}F32{c}', 'A', 'float32'))
 for n in ACC_LOADS: ACC_CONSUMERS.append((n, 'B', 'int'))
 for n in INDEXED_LOADS: ACC_CONSUMERS.append((n + 'PlusImm', 'B', 'int'))
+# The index of an indexed access (typically `i << k` computed just before, often in the same sequence handler,
+# whose second half would otherwise reload the index from the slot the first half has just written).
+for n in INDEXED_LOADS + INDEXED_STORES: ACC_CONSUMERS.append((n + 'Indexed', 'C', 'int'))
 for n in ('i32Store', 'i64Store', 'f64Store', 'f32Store', 'i32Store8', 'i32Store16'):
     ACC_CONSUMERS.append((n, 'A', TYPE_CLASS[n[:3]]))
 for n in ('i32Store', 'i64Store', 'f64Store', 'f32Store', 'i32Store8'): ACC_CONSUMERS.append((n, 'B', 'int'))

@@ -62,6 +62,29 @@ import WasmText
         #expect(try call(s, i, "both", [0]) == [UInt64(bitPattern: -20)])
     }
 
+    @Test func indexedAccessesTakeTheirIndexFromTheAccumulator() throws {
+        // base + (i << 2): the shift and the indexed access form one sequence whose second half reads the
+        // shifted index from the register, not from the slot its first half has just written.
+        let wat = """
+            (module
+              (memory 1)
+              (data (i32.const 8) "\\01\\00\\00\\00\\02\\00\\00\\00\\03\\00\\00\\00")
+              (func (export "get") (param i32 i32) (result i32)
+                (i32.load (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))))
+              (func (export "put") (param i32 i32 i32)
+                (i32.store (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2))) (local.get 2))))
+            """
+        let code = try disassembly(wat)
+        #expect(code.contains("i32ShlThenI32LoadIndexedAccC"))
+        #expect(code.contains("i32ShlThenI32StoreIndexedAccC"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "get", [8, 2]) == [3])
+        #expect(try call(s, i, "put", [8, 1, 42]) == [])
+        #expect(try call(s, i, "get", [8, 1]) == [42])
+        #expect(try call(s, i, "get", [2, 3]) == [3 << 16])  // unaligned: bytes 14...17
+        #expect(throws: ExecutionError.self) { try call(s, i, "get", [65_532, 1]) }
+    }
+
     @Test func branchTableIndexFromTheAccumulator() throws {
         let wat = """
             (module

@@ -13003,6 +13003,299 @@ func swasm_op_i64Load32UPlusImmAccB(_ s: UnsafeMutablePointer<LoopState>) -> UIn
 }
 
 extension Executor {
+    @inline(__always) func run_i32LoadIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LoadIndexedAccC") @inline(__always)
+func swasm_op_i32LoadIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LoadIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64LoadIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64LoadIndexedAccC") @inline(__always)
+func swasm_op_i64LoadIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64LoadIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32LoadIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32LoadIndexedAccC") @inline(__always)
+func swasm_op_f32LoadIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32LoadIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64LoadIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+        let accValue = v
+        fp[w.a] = accValue
+        s.facc = Double(bitPattern: accValue)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64LoadIndexedAccC") @inline(__always)
+func swasm_op_f64LoadIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64LoadIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UIndexedAccC") @inline(__always)
+func swasm_op_i32Load8UIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8SIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: Int8.self)
+        let accValue = UInt64(UInt32(bitPattern: Int32(v)))
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8SIndexedAccC") @inline(__always)
+func swasm_op_i32Load8SIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8SIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load16UIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt16.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load16UIndexedAccC") @inline(__always)
+func swasm_op_i32Load16UIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load16UIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load8UIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load8UIndexedAccC") @inline(__always)
+func swasm_op_i64Load8UIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load32UIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load32UIndexedAccC") @inline(__always)
+func swasm_op_i64Load32UIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load32UIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32StoreIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32StoreIndexedAccC") @inline(__always)
+func swasm_op_i32StoreIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32StoreIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64StoreIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64StoreIndexedAccC") @inline(__always)
+func swasm_op_i64StoreIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64StoreIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f32StoreIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32StoreIndexedAccC") @inline(__always)
+func swasm_op_f32StoreIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32StoreIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64StoreIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64StoreIndexedAccC") @inline(__always)
+func swasm_op_f64StoreIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64StoreIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Store8IndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt8(truncatingIfNeeded: fp[w.a]), as: UInt8.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Store8IndexedAccC") @inline(__always)
+func swasm_op_i32Store8IndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store8IndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32StoreAccA(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -16999,6 +17292,35 @@ func swasm_op_i32StoreAccBThenBr(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_i32ShlThenI32LoadIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlThenI32LoadIndexedAccC") @inline(__always)
+func swasm_op_i32ShlThenI32LoadIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI32LoadIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32ShlAccAThenI32LoadIndexed(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -17028,6 +17350,35 @@ func swasm_op_i32ShlAccAThenI32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>)
 }
 
 extension Executor {
+    @inline(__always) func run_i32ShlAccAThenI32LoadIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccAThenI32LoadIndexedAccC") @inline(__always)
+func swasm_op_i32ShlAccAThenI32LoadIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccAThenI32LoadIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32ShlAccBThenI32LoadIndexed(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -17052,6 +17403,35 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlAccBThenI32LoadIndexed") @inline(__always)
 func swasm_op_i32ShlAccBThenI32LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI32LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccBThenI32LoadIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt32.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccBThenI32LoadIndexedAccC") @inline(__always)
+func swasm_op_i32ShlAccBThenI32LoadIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI32LoadIndexedAccC(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -17923,6 +18303,32 @@ func swasm_op_i32StoreAccBThenI32Load(_ s: UnsafeMutablePointer<LoopState>) -> U
 }
 
 extension Executor {
+    @inline(__always) func run_i32ShlThenI32StoreIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlThenI32StoreIndexedAccC") @inline(__always)
+func swasm_op_i32ShlThenI32StoreIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI32StoreIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32ShlAccAThenI32StoreIndexed(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -17949,6 +18355,32 @@ func swasm_op_i32ShlAccAThenI32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>
 }
 
 extension Executor {
+    @inline(__always) func run_i32ShlAccAThenI32StoreIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccAThenI32StoreIndexedAccC") @inline(__always)
+func swasm_op_i32ShlAccAThenI32StoreIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccAThenI32StoreIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32ShlAccBThenI32StoreIndexed(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -17970,6 +18402,32 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlAccBThenI32StoreIndexed") @inline(__always)
 func swasm_op_i32ShlAccBThenI32StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI32StoreIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccBThenI32StoreIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccBThenI32StoreIndexedAccC") @inline(__always)
+func swasm_op_i32ShlAccBThenI32StoreIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI32StoreIndexedAccC(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -19727,6 +20185,198 @@ func swasm_op_f32AddAccABThenF32StoreAccA(_ s: UnsafeMutablePointer<LoopState>) 
 }
 
 extension Executor {
+    @inline(__always) func run_i32Load8UIndexedThenI32Load8UIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UIndexedThenI32Load8UIndexedAccC") @inline(__always)
+func swasm_op_i32Load8UIndexedThenI32Load8UIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UIndexedThenI32Load8UIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UIndexedAccCThenI32Load8UIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UIndexedAccCThenI32Load8UIndexed") @inline(__always)
+func swasm_op_i32Load8UIndexedAccCThenI32Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UIndexedAccCThenI32Load8UIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32Load8UIndexedAccCThenI32Load8UIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32Load8UIndexedAccCThenI32Load8UIndexedAccC") @inline(__always)
+func swasm_op_i32Load8UIndexedAccCThenI32Load8UIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load8UIndexedAccCThenI32Load8UIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load8UIndexedThenI64Load8UIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load8UIndexedThenI64Load8UIndexedAccC") @inline(__always)
+func swasm_op_i64Load8UIndexedThenI64Load8UIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UIndexedThenI64Load8UIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load8UIndexedAccCThenI64Load8UIndexed(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load8UIndexedAccCThenI64Load8UIndexed") @inline(__always)
+func swasm_op_i64Load8UIndexedAccCThenI64Load8UIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UIndexedAccCThenI64Load8UIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Load8UIndexedAccCThenI64Load8UIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+        let accValue = UInt64(v)
+        fp[w.a] = accValue
+        s.iacc = accValue
+        s.pc += 2
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt8.self)
+            let accValue = UInt64(v)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Load8UIndexedAccCThenI64Load8UIndexedAccC") @inline(__always)
+func swasm_op_i64Load8UIndexedAccCThenI64Load8UIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Load8UIndexedAccCThenI64Load8UIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddImmAccAThenCallInternal(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -20242,6 +20892,35 @@ func swasm_op_i64AndAccAThenSelect64AccC(_ s: UnsafeMutablePointer<LoopState>) -
 }
 
 extension Executor {
+    @inline(__always) func run_i32ShlThenI64LoadIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlThenI64LoadIndexedAccC") @inline(__always)
+func swasm_op_i32ShlThenI64LoadIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlThenI64LoadIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32ShlAccAThenI64LoadIndexed(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -20271,6 +20950,35 @@ func swasm_op_i32ShlAccAThenI64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>)
 }
 
 extension Executor {
+    @inline(__always) func run_i32ShlAccAThenI64LoadIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(s.iacc, fp[w.b])
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccAThenI64LoadIndexedAccC") @inline(__always)
+func swasm_op_i32ShlAccAThenI64LoadIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccAThenI64LoadIndexedAccC(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32ShlAccBThenI64LoadIndexed(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -20295,6 +21003,35 @@ extension Executor {
 @_silgen_name("swasm_op_i32ShlAccBThenI64LoadIndexed") @inline(__always)
 func swasm_op_i32ShlAccBThenI64LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI64LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32ShlAccBThenI64LoadIndexedAccC(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let accValue = NumericSemantics.i32Shl(fp[w.a], s.iacc)
+        fp[w.c] = accValue
+        s.iacc = accValue
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let ea = (fp[w.b] &+ s.iacc) & 0xFFFF_FFFF &+ s.pc[1]
+            guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+            let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: UInt64.self)
+            let accValue = v
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32ShlAccBThenI64LoadIndexedAccC") @inline(__always)
+func swasm_op_i32ShlAccBThenI64LoadIndexedAccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32ShlAccBThenI64LoadIndexedAccC(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -20682,6 +21419,20 @@ extension Opcode {
         case .i32Load16UPlusImmAccB: 3
         case .i64Load8UPlusImmAccB: 3
         case .i64Load32UPlusImmAccB: 3
+        case .i32LoadIndexedAccC: 2
+        case .i64LoadIndexedAccC: 2
+        case .f32LoadIndexedAccC: 2
+        case .f64LoadIndexedAccC: 2
+        case .i32Load8UIndexedAccC: 2
+        case .i32Load8SIndexedAccC: 2
+        case .i32Load16UIndexedAccC: 2
+        case .i64Load8UIndexedAccC: 2
+        case .i64Load32UIndexedAccC: 2
+        case .i32StoreIndexedAccC: 2
+        case .i64StoreIndexedAccC: 2
+        case .f32StoreIndexedAccC: 2
+        case .f64StoreIndexedAccC: 2
+        case .i32Store8IndexedAccC: 2
         case .i32StoreAccA: 2
         case .i64StoreAccA: 2
         case .f64StoreAccA: 2
@@ -20787,6 +21538,12 @@ extension Opcode {
         case .f32LoadAccBThenF32MulAccA: 2
         case .f32LoadAccBThenF32MulAccB: 2
         case .f32LoadAccBThenF32MulAccAB: 2
+        case .i32Load8UIndexedThenI32Load8UIndexedAccC: 2
+        case .i32Load8UIndexedAccCThenI32Load8UIndexed: 2
+        case .i32Load8UIndexedAccCThenI32Load8UIndexedAccC: 2
+        case .i64Load8UIndexedThenI64Load8UIndexedAccC: 2
+        case .i64Load8UIndexedAccCThenI64Load8UIndexed: 2
+        case .i64Load8UIndexedAccCThenI64Load8UIndexedAccC: 2
         case .i32LoadAccBThenReturnValue: 2
         case .i32Load8UThenBrTableAccA: 2
         case .i32Load8UAccBThenBrTable: 2
@@ -21148,8 +21905,11 @@ extension Opcode {
         case (.i32LoadAccB, .i32Load8UAccB): .i32LoadAccBThenI32Load8UAccB
         case (.i32StoreAccA, .br): .i32StoreAccAThenBr
         case (.i32StoreAccB, .br): .i32StoreAccBThenBr
+        case (.i32Shl, .i32LoadIndexedAccC): .i32ShlThenI32LoadIndexedAccC
         case (.i32ShlAccA, .i32LoadIndexed): .i32ShlAccAThenI32LoadIndexed
+        case (.i32ShlAccA, .i32LoadIndexedAccC): .i32ShlAccAThenI32LoadIndexedAccC
         case (.i32ShlAccB, .i32LoadIndexed): .i32ShlAccBThenI32LoadIndexed
+        case (.i32ShlAccB, .i32LoadIndexedAccC): .i32ShlAccBThenI32LoadIndexedAccC
         case (.i32Load, .i32LoadAccB): .i32LoadThenI32LoadAccB
         case (.i32LoadAccB, .i32Load): .i32LoadAccBThenI32Load
         case (.i32LoadAccB, .i32LoadAccB): .i32LoadAccBThenI32LoadAccB
@@ -21180,8 +21940,11 @@ extension Opcode {
         case (.i32LoadAccB, .brIfAccA): .i32LoadAccBThenBrIfAccA
         case (.i32StoreAccA, .i32Load): .i32StoreAccAThenI32Load
         case (.i32StoreAccB, .i32Load): .i32StoreAccBThenI32Load
+        case (.i32Shl, .i32StoreIndexedAccC): .i32ShlThenI32StoreIndexedAccC
         case (.i32ShlAccA, .i32StoreIndexed): .i32ShlAccAThenI32StoreIndexed
+        case (.i32ShlAccA, .i32StoreIndexedAccC): .i32ShlAccAThenI32StoreIndexedAccC
         case (.i32ShlAccB, .i32StoreIndexed): .i32ShlAccBThenI32StoreIndexed
+        case (.i32ShlAccB, .i32StoreIndexedAccC): .i32ShlAccBThenI32StoreIndexedAccC
         case (.i32Load, .brIfNotAccA): .i32LoadThenBrIfNotAccA
         case (.i32LoadAccB, .brIfNot): .i32LoadAccBThenBrIfNot
         case (.i32LoadAccB, .brIfNotAccA): .i32LoadAccBThenBrIfNotAccA
@@ -21245,6 +22008,12 @@ extension Opcode {
         case (.f32AddAccB, .f32StoreAccA): .f32AddAccBThenF32StoreAccA
         case (.f32AddAccAB, .f32Store): .f32AddAccABThenF32Store
         case (.f32AddAccAB, .f32StoreAccA): .f32AddAccABThenF32StoreAccA
+        case (.i32Load8UIndexed, .i32Load8UIndexedAccC): .i32Load8UIndexedThenI32Load8UIndexedAccC
+        case (.i32Load8UIndexedAccC, .i32Load8UIndexed): .i32Load8UIndexedAccCThenI32Load8UIndexed
+        case (.i32Load8UIndexedAccC, .i32Load8UIndexedAccC): .i32Load8UIndexedAccCThenI32Load8UIndexedAccC
+        case (.i64Load8UIndexed, .i64Load8UIndexedAccC): .i64Load8UIndexedThenI64Load8UIndexedAccC
+        case (.i64Load8UIndexedAccC, .i64Load8UIndexed): .i64Load8UIndexedAccCThenI64Load8UIndexed
+        case (.i64Load8UIndexedAccC, .i64Load8UIndexedAccC): .i64Load8UIndexedAccCThenI64Load8UIndexedAccC
         case (.i32AddImmAccA, .callInternal): .i32AddImmAccAThenCallInternal
         case (.i32AddAccA, .return): .i32AddAccAThenReturn
         case (.i32AddImmAccA, .return): .i32AddImmAccAThenReturn
@@ -21264,8 +22033,11 @@ extension Opcode {
         case (.i64And, .select64AccC): .i64AndThenSelect64AccC
         case (.i64AndAccA, .select64): .i64AndAccAThenSelect64
         case (.i64AndAccA, .select64AccC): .i64AndAccAThenSelect64AccC
+        case (.i32Shl, .i64LoadIndexedAccC): .i32ShlThenI64LoadIndexedAccC
         case (.i32ShlAccA, .i64LoadIndexed): .i32ShlAccAThenI64LoadIndexed
+        case (.i32ShlAccA, .i64LoadIndexedAccC): .i32ShlAccAThenI64LoadIndexedAccC
         case (.i32ShlAccB, .i64LoadIndexed): .i32ShlAccBThenI64LoadIndexed
+        case (.i32ShlAccB, .i64LoadIndexedAccC): .i32ShlAccBThenI64LoadIndexedAccC
         case (.f64StoreAccA, .i32AddImm): .f64StoreAccAThenI32AddImm
         case (.f64StoreAccB, .i32AddImm): .f64StoreAccBThenI32AddImm
         case (.f32StoreAccA, .i32AddImm): .f32StoreAccAThenI32AddImm
@@ -21392,8 +22164,11 @@ extension Opcode {
         case .i32LoadAccBThenI32Load8UAccB: .i32LoadAccB
         case .i32StoreAccAThenBr: .i32StoreAccA
         case .i32StoreAccBThenBr: .i32StoreAccB
+        case .i32ShlThenI32LoadIndexedAccC: .i32Shl
         case .i32ShlAccAThenI32LoadIndexed: .i32ShlAccA
+        case .i32ShlAccAThenI32LoadIndexedAccC: .i32ShlAccA
         case .i32ShlAccBThenI32LoadIndexed: .i32ShlAccB
+        case .i32ShlAccBThenI32LoadIndexedAccC: .i32ShlAccB
         case .i32LoadThenI32LoadAccB: .i32Load
         case .i32LoadAccBThenI32Load: .i32LoadAccB
         case .i32LoadAccBThenI32LoadAccB: .i32LoadAccB
@@ -21424,8 +22199,11 @@ extension Opcode {
         case .i32LoadAccBThenBrIfAccA: .i32LoadAccB
         case .i32StoreAccAThenI32Load: .i32StoreAccA
         case .i32StoreAccBThenI32Load: .i32StoreAccB
+        case .i32ShlThenI32StoreIndexedAccC: .i32Shl
         case .i32ShlAccAThenI32StoreIndexed: .i32ShlAccA
+        case .i32ShlAccAThenI32StoreIndexedAccC: .i32ShlAccA
         case .i32ShlAccBThenI32StoreIndexed: .i32ShlAccB
+        case .i32ShlAccBThenI32StoreIndexedAccC: .i32ShlAccB
         case .i32LoadThenBrIfNotAccA: .i32Load
         case .i32LoadAccBThenBrIfNot: .i32LoadAccB
         case .i32LoadAccBThenBrIfNotAccA: .i32LoadAccB
@@ -21489,6 +22267,12 @@ extension Opcode {
         case .f32AddAccBThenF32StoreAccA: .f32AddAccB
         case .f32AddAccABThenF32Store: .f32AddAccAB
         case .f32AddAccABThenF32StoreAccA: .f32AddAccAB
+        case .i32Load8UIndexedThenI32Load8UIndexedAccC: .i32Load8UIndexed
+        case .i32Load8UIndexedAccCThenI32Load8UIndexed: .i32Load8UIndexedAccC
+        case .i32Load8UIndexedAccCThenI32Load8UIndexedAccC: .i32Load8UIndexedAccC
+        case .i64Load8UIndexedThenI64Load8UIndexedAccC: .i64Load8UIndexed
+        case .i64Load8UIndexedAccCThenI64Load8UIndexed: .i64Load8UIndexedAccC
+        case .i64Load8UIndexedAccCThenI64Load8UIndexedAccC: .i64Load8UIndexedAccC
         case .i32AddImmAccAThenCallInternal: .i32AddImmAccA
         case .i32AddAccAThenReturn: .i32AddAccA
         case .i32AddImmAccAThenReturn: .i32AddImmAccA
@@ -21508,8 +22292,11 @@ extension Opcode {
         case .i64AndThenSelect64AccC: .i64And
         case .i64AndAccAThenSelect64: .i64AndAccA
         case .i64AndAccAThenSelect64AccC: .i64AndAccA
+        case .i32ShlThenI64LoadIndexedAccC: .i32Shl
         case .i32ShlAccAThenI64LoadIndexed: .i32ShlAccA
+        case .i32ShlAccAThenI64LoadIndexedAccC: .i32ShlAccA
         case .i32ShlAccBThenI64LoadIndexed: .i32ShlAccB
+        case .i32ShlAccBThenI64LoadIndexedAccC: .i32ShlAccB
         case .f64StoreAccAThenI32AddImm: .f64StoreAccA
         case .f64StoreAccBThenI32AddImm: .f64StoreAccB
         case .f32StoreAccAThenI32AddImm: .f32StoreAccA
@@ -21522,15 +22309,15 @@ extension Opcode {
     /// What the instruction does to the accumulators (see Scripts/gen-numerics.py).
     var accumulatorEffect: AccumulatorEffect {
         switch self {
-        case .select, .select64, .i32Load, .i64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32LoadPlusImm, .i64LoadPlusImm, .i32Load8UPlusImm, .i32Load8SPlusImm, .i32Load16UPlusImm, .i64Load8UPlusImm, .i64Load32UPlusImm, .i32LoadAccB, .i64LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadPlusImmAccB, .i64LoadPlusImmAccB, .i32Load8UPlusImmAccB, .i32Load8SPlusImmAccB, .i32Load16UPlusImmAccB, .i64Load8UPlusImmAccB, .i64Load32UPlusImmAccB, .selectAccC, .select64AccC: .sets(.int, .a)
+        case .select, .select64, .i32Load, .i64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32LoadPlusImm, .i64LoadPlusImm, .i32Load8UPlusImm, .i32Load8SPlusImm, .i32Load16UPlusImm, .i64Load8UPlusImm, .i64Load32UPlusImm, .i32LoadAccB, .i64LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadPlusImmAccB, .i64LoadPlusImmAccB, .i32Load8UPlusImmAccB, .i32Load8SPlusImmAccB, .i32Load16UPlusImmAccB, .i64Load8UPlusImmAccB, .i64Load32UPlusImmAccB, .i32LoadIndexedAccC, .i64LoadIndexedAccC, .i32Load8UIndexedAccC, .i32Load8SIndexedAccC, .i32Load16UIndexedAccC, .i64Load8UIndexedAccC, .i64Load32UIndexedAccC, .selectAccC, .select64AccC: .sets(.int, .a)
         case .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32ReinterpretF32, .i64ReinterpretF64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i32AddImm, .i64AddImm, .i32ShlAdd, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32SubAdd, .i32AddShl, .i32ShrUAnd, .i32ShlOr, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64ShlOr, .i64ShrUXor, .i64XorRotl, .i64AndAdd, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i32MulAccAB, .i32AddImmAccA, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .i64MulAccAB, .i64AddImmAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .f32EqAccA, .f32GeAccA, .f32GtAccA, .f32LeAccA, .f32LtAccA, .f32NeAccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .i32ShlAddAccA, .i32AddAddAccA, .i32MulAddAccA, .i32XorMulAccA, .i32MulXorAccA, .i32AndAddAccA, .i32SubAddAccA, .i32AddShlAccA, .i32ShrUAndAccA, .i32ShlOrAccA, .i64XorMulAccA, .i64MulXorAccA, .i64MulAddAccA, .i64AddAddAccA, .i64ShlOrAccA, .i64ShrUXorAccA, .i64XorRotlAccA, .i64AndAddAccA, .i32AndImm, .i32OrImm, .i32XorImm, .i32ShlImm, .i32ShrSImm, .i32ShrUImm, .i32MulImm, .i64AndImm, .i64OrImm, .i64XorImm, .i64ShlImm, .i64ShrSImm, .i64ShrUImm, .i64MulImm, .i32EqImm, .i32NeImm, .i32LtSImm, .i32LtUImm, .i32GtSImm, .i32GtUImm, .i32LeSImm, .i32LeUImm, .i32GeSImm, .i32GeUImm, .i64EqImm, .i64NeImm, .i64LtSImm, .i64LtUImm, .i64GtSImm, .i64GtUImm, .i64LeSImm, .i64LeUImm, .i64GeSImm, .i64GeUImm, .i32AndImmAccA, .i32OrImmAccA, .i32XorImmAccA, .i32ShlImmAccA, .i32ShrSImmAccA, .i32ShrUImmAccA, .i32MulImmAccA, .i64AndImmAccA, .i64OrImmAccA, .i64XorImmAccA, .i64ShlImmAccA, .i64ShrSImmAccA, .i64ShrUImmAccA, .i64MulImmAccA, .i32EqImmAccA, .i32NeImmAccA, .i32LtSImmAccA, .i32LtUImmAccA, .i32GtSImmAccA, .i32GtUImmAccA, .i32LeSImmAccA, .i32LeUImmAccA, .i32GeSImmAccA, .i32GeUImmAccA, .i64EqImmAccA, .i64NeImmAccA, .i64LtSImmAccA, .i64LtUImmAccA, .i64GtSImmAccA, .i64GtUImmAccA, .i64LeSImmAccA, .i64LeUImmAccA, .i64GeSImmAccA, .i64GeUImmAccA: .sets(.int, .c)
-        case .f64Load, .f64LoadIndexed, .f64LoadPlusImm, .f64LoadAccB, .f64LoadPlusImmAccB: .sets(.float, .a)
+        case .f64Load, .f64LoadIndexed, .f64LoadPlusImm, .f64LoadAccB, .f64LoadPlusImmAccB, .f64LoadIndexedAccC: .sets(.float, .a)
         case .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .f64ReinterpretI64, .f64AddAdd, .f64AddSub, .f64AddMul, .f64SubAdd, .f64SubSub, .f64SubMul, .f64MulAdd, .f64MulSub, .f64MulMul, .f64AddAccA, .f64SubAccA, .f64MulAccA, .f64DivAccA, .f64MinAccA, .f64MaxAccA, .f64SqrtAccA, .f64NegAccA, .f64AbsAccA, .f64AddAccB, .f64SubAccB, .f64MulAccB, .f64DivAccB, .f64AddAccAB, .f64MulAccAB, .f64PromoteF32AccA, .f64ConvertI32SAccA, .f64ConvertI32UAccA, .f64ConvertI64SAccA, .f64ConvertI64UAccA, .f64AddAddAccA, .f64AddSubAccA, .f64AddMulAccA, .f64SubAddAccA, .f64SubSubAccA, .f64SubMulAccA, .f64MulAddAccA, .f64MulSubAccA, .f64MulMulAccA: .sets(.float, .c)
-        case .f32Load, .f32LoadIndexed, .f32LoadPlusImm, .f32LoadAccB, .f32LoadPlusImmAccB: .sets(.float32, .a)
+        case .f32Load, .f32LoadIndexed, .f32LoadPlusImm, .f32LoadAccB, .f32LoadPlusImmAccB, .f32LoadIndexedAccC: .sets(.float32, .a)
         case .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f32ReinterpretI32, .f32AddAdd, .f32AddSub, .f32AddMul, .f32SubAdd, .f32SubSub, .f32SubMul, .f32MulAdd, .f32MulSub, .f32MulMul, .f32AddAccA, .f32SubAccA, .f32MulAccA, .f32DivAccA, .f32MinAccA, .f32MaxAccA, .f32SqrtAccA, .f32NegAccA, .f32AbsAccA, .f32AddAccB, .f32SubAccB, .f32MulAccB, .f32DivAccB, .f32AddAccAB, .f32MulAccAB, .f32DemoteF64AccA, .f32AddAddAccA, .f32AddSubAccA, .f32AddMulAccA, .f32SubAddAccA, .f32SubSubAccA, .f32SubMulAccA, .f32MulAddAccA, .f32MulSubAccA, .f32MulMulAccA: .sets(.float32, .c)
         case .copy, .const32, .const64, .globalGet: .writes(.a)
         case .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .i32AddImmBrIfEqImm, .i32AddImmBrIfNeImm, .i32AddImmBrIfLtSImm, .i32AddImmBrIfLtUImm, .i32AddImmBrIfGtSImm, .i32AddImmBrIfGtUImm, .i32AddImmBrIfLeSImm, .i32AddImmBrIfLeUImm, .i32AddImmBrIfGeSImm, .i32AddImmBrIfGeUImm: .writes(.c)
-        case .brIf, .brIfNot, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreIndexed, .i32Store8Indexed, .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm, .brIfAccA, .brIfNotAccA, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB, .brIfI32EqImm, .brIfI32NeImm, .brIfI32LtSImm, .brIfI32LtUImm, .brIfI32GtSImm, .brIfI32GtUImm, .brIfI32LeSImm, .brIfI32LeUImm, .brIfI32GeSImm, .brIfI32GeUImm, .brIfI64EqImm, .brIfI64NeImm, .brIfI64LtSImm, .brIfI64LtUImm, .brIfI64GtSImm, .brIfI64GtUImm, .brIfI64LeSImm, .brIfI64LeUImm, .brIfI64GeSImm, .brIfI64GeUImm, .brIfI32EqImmAccA, .brIfI32NeImmAccA, .brIfI32LtSImmAccA, .brIfI32LtUImmAccA, .brIfI32GtSImmAccA, .brIfI32GtUImmAccA, .brIfI32LeSImmAccA, .brIfI32LeUImmAccA, .brIfI32GeSImmAccA, .brIfI32GeUImmAccA, .brIfI64EqImmAccA, .brIfI64NeImmAccA, .brIfI64LtSImmAccA, .brIfI64LtUImmAccA, .brIfI64GtSImmAccA, .brIfI64GtUImmAccA, .brIfI64LeSImmAccA, .brIfI64LeUImmAccA, .brIfI64GeSImmAccA, .brIfI64GeUImmAccA: .none
+        case .brIf, .brIfNot, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreIndexed, .i32Store8Indexed, .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm, .brIfAccA, .brIfNotAccA, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA, .i32StoreIndexedAccC, .i64StoreIndexedAccC, .f32StoreIndexedAccC, .f64StoreIndexedAccC, .i32Store8IndexedAccC, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB, .brIfI32EqImm, .brIfI32NeImm, .brIfI32LtSImm, .brIfI32LtUImm, .brIfI32GtSImm, .brIfI32GtUImm, .brIfI32LeSImm, .brIfI32LeUImm, .brIfI32GeSImm, .brIfI32GeUImm, .brIfI64EqImm, .brIfI64NeImm, .brIfI64LtSImm, .brIfI64LtUImm, .brIfI64GtSImm, .brIfI64GtUImm, .brIfI64LeSImm, .brIfI64LeUImm, .brIfI64GeSImm, .brIfI64GeUImm, .brIfI32EqImmAccA, .brIfI32NeImmAccA, .brIfI32LtSImmAccA, .brIfI32LtUImmAccA, .brIfI32GtSImmAccA, .brIfI32GtUImmAccA, .brIfI32LeSImmAccA, .brIfI32LeUImmAccA, .brIfI32GeSImmAccA, .brIfI32GeUImmAccA, .brIfI64EqImmAccA, .brIfI64NeImmAccA, .brIfI64LtSImmAccA, .brIfI64LtUImmAccA, .brIfI64GtSImmAccA, .brIfI64GtUImmAccA, .brIfI64LeSImmAccA, .brIfI64LeUImmAccA, .brIfI64GeSImmAccA, .brIfI64GeUImmAccA: .none
         default: .clobbers
         }
     }
@@ -21781,6 +22568,20 @@ extension Opcode {
         case (.i32Load16UPlusImm, .b): (.i32Load16UPlusImmAccB, .int)
         case (.i64Load8UPlusImm, .b): (.i64Load8UPlusImmAccB, .int)
         case (.i64Load32UPlusImm, .b): (.i64Load32UPlusImmAccB, .int)
+        case (.i32LoadIndexed, .c): (.i32LoadIndexedAccC, .int)
+        case (.i64LoadIndexed, .c): (.i64LoadIndexedAccC, .int)
+        case (.f32LoadIndexed, .c): (.f32LoadIndexedAccC, .int)
+        case (.f64LoadIndexed, .c): (.f64LoadIndexedAccC, .int)
+        case (.i32Load8UIndexed, .c): (.i32Load8UIndexedAccC, .int)
+        case (.i32Load8SIndexed, .c): (.i32Load8SIndexedAccC, .int)
+        case (.i32Load16UIndexed, .c): (.i32Load16UIndexedAccC, .int)
+        case (.i64Load8UIndexed, .c): (.i64Load8UIndexedAccC, .int)
+        case (.i64Load32UIndexed, .c): (.i64Load32UIndexedAccC, .int)
+        case (.i32StoreIndexed, .c): (.i32StoreIndexedAccC, .int)
+        case (.i64StoreIndexed, .c): (.i64StoreIndexedAccC, .int)
+        case (.f32StoreIndexed, .c): (.f32StoreIndexedAccC, .int)
+        case (.f64StoreIndexed, .c): (.f64StoreIndexedAccC, .int)
+        case (.i32Store8Indexed, .c): (.i32Store8IndexedAccC, .int)
         case (.i32Store, .a): (.i32StoreAccA, .int)
         case (.i64Store, .a): (.i64StoreAccA, .int)
         case (.f64Store, .a): (.f64StoreAccA, .float)
@@ -22089,6 +22890,20 @@ extension Opcode {
         case .i32Load16UPlusImmAccB: .i32Load16UPlusImm
         case .i64Load8UPlusImmAccB: .i64Load8UPlusImm
         case .i64Load32UPlusImmAccB: .i64Load32UPlusImm
+        case .i32LoadIndexedAccC: .i32LoadIndexed
+        case .i64LoadIndexedAccC: .i64LoadIndexed
+        case .f32LoadIndexedAccC: .f32LoadIndexed
+        case .f64LoadIndexedAccC: .f64LoadIndexed
+        case .i32Load8UIndexedAccC: .i32Load8UIndexed
+        case .i32Load8SIndexedAccC: .i32Load8SIndexed
+        case .i32Load16UIndexedAccC: .i32Load16UIndexed
+        case .i64Load8UIndexedAccC: .i64Load8UIndexed
+        case .i64Load32UIndexedAccC: .i64Load32UIndexed
+        case .i32StoreIndexedAccC: .i32StoreIndexed
+        case .i64StoreIndexedAccC: .i64StoreIndexed
+        case .f32StoreIndexedAccC: .f32StoreIndexed
+        case .f64StoreIndexedAccC: .f64StoreIndexed
+        case .i32Store8IndexedAccC: .i32Store8Indexed
         case .i32StoreAccA: .i32Store
         case .i64StoreAccA: .i64Store
         case .f64StoreAccA: .f64Store

@@ -1282,6 +1282,20 @@ enum Opcode: UInt16 {
     case i32Load16UPlusImmAccB
     case i64Load8UPlusImmAccB
     case i64Load32UPlusImmAccB
+    case i32LoadIndexedAccC
+    case i64LoadIndexedAccC
+    case f32LoadIndexedAccC
+    case f64LoadIndexedAccC
+    case i32Load8UIndexedAccC
+    case i32Load8SIndexedAccC
+    case i32Load16UIndexedAccC
+    case i64Load8UIndexedAccC
+    case i64Load32UIndexedAccC
+    case i32StoreIndexedAccC
+    case i64StoreIndexedAccC
+    case f32StoreIndexedAccC
+    case f64StoreIndexedAccC
+    case i32Store8IndexedAccC
     case i32StoreAccA
     case i64StoreAccA
     case f64StoreAccA
@@ -1376,8 +1390,11 @@ enum Opcode: UInt16 {
     case i32LoadAccBThenI32Load8UAccB
     case i32StoreAccAThenBr
     case i32StoreAccBThenBr
+    case i32ShlThenI32LoadIndexedAccC
     case i32ShlAccAThenI32LoadIndexed
+    case i32ShlAccAThenI32LoadIndexedAccC
     case i32ShlAccBThenI32LoadIndexed
+    case i32ShlAccBThenI32LoadIndexedAccC
     case i32LoadThenI32LoadAccB
     case i32LoadAccBThenI32Load
     case i32LoadAccBThenI32LoadAccB
@@ -1408,8 +1425,11 @@ enum Opcode: UInt16 {
     case i32LoadAccBThenBrIfAccA
     case i32StoreAccAThenI32Load
     case i32StoreAccBThenI32Load
+    case i32ShlThenI32StoreIndexedAccC
     case i32ShlAccAThenI32StoreIndexed
+    case i32ShlAccAThenI32StoreIndexedAccC
     case i32ShlAccBThenI32StoreIndexed
+    case i32ShlAccBThenI32StoreIndexedAccC
     case i32LoadThenBrIfNotAccA
     case i32LoadAccBThenBrIfNot
     case i32LoadAccBThenBrIfNotAccA
@@ -1473,6 +1493,12 @@ enum Opcode: UInt16 {
     case f32AddAccBThenF32StoreAccA
     case f32AddAccABThenF32Store
     case f32AddAccABThenF32StoreAccA
+    case i32Load8UIndexedThenI32Load8UIndexedAccC
+    case i32Load8UIndexedAccCThenI32Load8UIndexed
+    case i32Load8UIndexedAccCThenI32Load8UIndexedAccC
+    case i64Load8UIndexedThenI64Load8UIndexedAccC
+    case i64Load8UIndexedAccCThenI64Load8UIndexed
+    case i64Load8UIndexedAccCThenI64Load8UIndexedAccC
     case i32AddImmAccAThenCallInternal
     case i32AddAccAThenReturn
     case i32AddImmAccAThenReturn
@@ -1492,8 +1518,11 @@ enum Opcode: UInt16 {
     case i64AndThenSelect64AccC
     case i64AndAccAThenSelect64
     case i64AndAccAThenSelect64AccC
+    case i32ShlThenI64LoadIndexedAccC
     case i32ShlAccAThenI64LoadIndexed
+    case i32ShlAccAThenI64LoadIndexedAccC
     case i32ShlAccBThenI64LoadIndexed
+    case i32ShlAccBThenI64LoadIndexedAccC
     case f64StoreAccAThenI32AddImm
     case f64StoreAccBThenI32AddImm
     case f32StoreAccAThenI32AddImm
@@ -1621,5 +1650,5 @@ enum Opcode: UInt16 {
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 919
+    static let caseCount = 948
 }

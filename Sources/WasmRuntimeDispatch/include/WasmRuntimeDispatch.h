@@ -612,6 +612,20 @@ SWASM_HANDLER(i32Load8SPlusImmAccB);
 SWASM_HANDLER(i32Load16UPlusImmAccB);
 SWASM_HANDLER(i64Load8UPlusImmAccB);
 SWASM_HANDLER(i64Load32UPlusImmAccB);
+SWASM_HANDLER(i32LoadIndexedAccC);
+SWASM_HANDLER(i64LoadIndexedAccC);
+SWASM_HANDLER(f32LoadIndexedAccC);
+SWASM_HANDLER(f64LoadIndexedAccC);
+SWASM_HANDLER(i32Load8UIndexedAccC);
+SWASM_HANDLER(i32Load8SIndexedAccC);
+SWASM_HANDLER(i32Load16UIndexedAccC);
+SWASM_HANDLER(i64Load8UIndexedAccC);
+SWASM_HANDLER(i64Load32UIndexedAccC);
+SWASM_HANDLER(i32StoreIndexedAccC);
+SWASM_HANDLER(i64StoreIndexedAccC);
+SWASM_HANDLER(f32StoreIndexedAccC);
+SWASM_HANDLER(f64StoreIndexedAccC);
+SWASM_HANDLER(i32Store8IndexedAccC);
 SWASM_HANDLER(i32StoreAccA);
 SWASM_HANDLER(i64StoreAccA);
 SWASM_HANDLER(f64StoreAccA);
@@ -706,8 +720,11 @@ SWASM_HANDLER(i32LoadAccBThenI32Load8U);
 SWASM_HANDLER(i32LoadAccBThenI32Load8UAccB);
 SWASM_HANDLER(i32StoreAccAThenBr);
 SWASM_HANDLER(i32StoreAccBThenBr);
+SWASM_HANDLER(i32ShlThenI32LoadIndexedAccC);
 SWASM_HANDLER(i32ShlAccAThenI32LoadIndexed);
+SWASM_HANDLER(i32ShlAccAThenI32LoadIndexedAccC);
 SWASM_HANDLER(i32ShlAccBThenI32LoadIndexed);
+SWASM_HANDLER(i32ShlAccBThenI32LoadIndexedAccC);
 SWASM_HANDLER(i32LoadThenI32LoadAccB);
 SWASM_HANDLER(i32LoadAccBThenI32Load);
 SWASM_HANDLER(i32LoadAccBThenI32LoadAccB);
@@ -738,8 +755,11 @@ SWASM_HANDLER(i32LoadAccBThenBrIf);
 SWASM_HANDLER(i32LoadAccBThenBrIfAccA);
 SWASM_HANDLER(i32StoreAccAThenI32Load);
 SWASM_HANDLER(i32StoreAccBThenI32Load);
+SWASM_HANDLER(i32ShlThenI32StoreIndexedAccC);
 SWASM_HANDLER(i32ShlAccAThenI32StoreIndexed);
+SWASM_HANDLER(i32ShlAccAThenI32StoreIndexedAccC);
 SWASM_HANDLER(i32ShlAccBThenI32StoreIndexed);
+SWASM_HANDLER(i32ShlAccBThenI32StoreIndexedAccC);
 SWASM_HANDLER(i32LoadThenBrIfNotAccA);
 SWASM_HANDLER(i32LoadAccBThenBrIfNot);
 SWASM_HANDLER(i32LoadAccBThenBrIfNotAccA);
@@ -803,6 +823,12 @@ SWASM_HANDLER(f32AddAccBThenF32Store);
 SWASM_HANDLER(f32AddAccBThenF32StoreAccA);
 SWASM_HANDLER(f32AddAccABThenF32Store);
 SWASM_HANDLER(f32AddAccABThenF32StoreAccA);
+SWASM_HANDLER(i32Load8UIndexedThenI32Load8UIndexedAccC);
+SWASM_HANDLER(i32Load8UIndexedAccCThenI32Load8UIndexed);
+SWASM_HANDLER(i32Load8UIndexedAccCThenI32Load8UIndexedAccC);
+SWASM_HANDLER(i64Load8UIndexedThenI64Load8UIndexedAccC);
+SWASM_HANDLER(i64Load8UIndexedAccCThenI64Load8UIndexed);
+SWASM_HANDLER(i64Load8UIndexedAccCThenI64Load8UIndexedAccC);
 SWASM_HANDLER(i32AddImmAccAThenCallInternal);
 SWASM_HANDLER(i32AddAccAThenReturn);
 SWASM_HANDLER(i32AddImmAccAThenReturn);
@@ -822,8 +848,11 @@ SWASM_HANDLER(i32AddImmAccAThenI64ShrUAccB);
 SWASM_HANDLER(i64AndThenSelect64AccC);
 SWASM_HANDLER(i64AndAccAThenSelect64);
 SWASM_HANDLER(i64AndAccAThenSelect64AccC);
+SWASM_HANDLER(i32ShlThenI64LoadIndexedAccC);
 SWASM_HANDLER(i32ShlAccAThenI64LoadIndexed);
+SWASM_HANDLER(i32ShlAccAThenI64LoadIndexedAccC);
 SWASM_HANDLER(i32ShlAccBThenI64LoadIndexed);
+SWASM_HANDLER(i32ShlAccBThenI64LoadIndexedAccC);
 SWASM_HANDLER(f64StoreAccAThenI32AddImm);
 SWASM_HANDLER(f64StoreAccBThenI32AddImm);
 SWASM_HANDLER(f32StoreAccAThenI32AddImm);
@@ -1536,6 +1565,20 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i32Load16UPlusImmAccB,
     swasm_h_i64Load8UPlusImmAccB,
     swasm_h_i64Load32UPlusImmAccB,
+    swasm_h_i32LoadIndexedAccC,
+    swasm_h_i64LoadIndexedAccC,
+    swasm_h_f32LoadIndexedAccC,
+    swasm_h_f64LoadIndexedAccC,
+    swasm_h_i32Load8UIndexedAccC,
+    swasm_h_i32Load8SIndexedAccC,
+    swasm_h_i32Load16UIndexedAccC,
+    swasm_h_i64Load8UIndexedAccC,
+    swasm_h_i64Load32UIndexedAccC,
+    swasm_h_i32StoreIndexedAccC,
+    swasm_h_i64StoreIndexedAccC,
+    swasm_h_f32StoreIndexedAccC,
+    swasm_h_f64StoreIndexedAccC,
+    swasm_h_i32Store8IndexedAccC,
     swasm_h_i32StoreAccA,
     swasm_h_i64StoreAccA,
     swasm_h_f64StoreAccA,
@@ -1630,8 +1673,11 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i32LoadAccBThenI32Load8UAccB,
     swasm_h_i32StoreAccAThenBr,
     swasm_h_i32StoreAccBThenBr,
+    swasm_h_i32ShlThenI32LoadIndexedAccC,
     swasm_h_i32ShlAccAThenI32LoadIndexed,
+    swasm_h_i32ShlAccAThenI32LoadIndexedAccC,
     swasm_h_i32ShlAccBThenI32LoadIndexed,
+    swasm_h_i32ShlAccBThenI32LoadIndexedAccC,
     swasm_h_i32LoadThenI32LoadAccB,
     swasm_h_i32LoadAccBThenI32Load,
     swasm_h_i32LoadAccBThenI32LoadAccB,
@@ -1662,8 +1708,11 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i32LoadAccBThenBrIfAccA,
     swasm_h_i32StoreAccAThenI32Load,
     swasm_h_i32StoreAccBThenI32Load,
+    swasm_h_i32ShlThenI32StoreIndexedAccC,
     swasm_h_i32ShlAccAThenI32StoreIndexed,
+    swasm_h_i32ShlAccAThenI32StoreIndexedAccC,
     swasm_h_i32ShlAccBThenI32StoreIndexed,
+    swasm_h_i32ShlAccBThenI32StoreIndexedAccC,
     swasm_h_i32LoadThenBrIfNotAccA,
     swasm_h_i32LoadAccBThenBrIfNot,
     swasm_h_i32LoadAccBThenBrIfNotAccA,
@@ -1727,6 +1776,12 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f32AddAccBThenF32StoreAccA,
     swasm_h_f32AddAccABThenF32Store,
     swasm_h_f32AddAccABThenF32StoreAccA,
+    swasm_h_i32Load8UIndexedThenI32Load8UIndexedAccC,
+    swasm_h_i32Load8UIndexedAccCThenI32Load8UIndexed,
+    swasm_h_i32Load8UIndexedAccCThenI32Load8UIndexedAccC,
+    swasm_h_i64Load8UIndexedThenI64Load8UIndexedAccC,
+    swasm_h_i64Load8UIndexedAccCThenI64Load8UIndexed,
+    swasm_h_i64Load8UIndexedAccCThenI64Load8UIndexedAccC,
     swasm_h_i32AddImmAccAThenCallInternal,
     swasm_h_i32AddAccAThenReturn,
     swasm_h_i32AddImmAccAThenReturn,
@@ -1746,8 +1801,11 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i64AndThenSelect64AccC,
     swasm_h_i64AndAccAThenSelect64,
     swasm_h_i64AndAccAThenSelect64AccC,
+    swasm_h_i32ShlThenI64LoadIndexedAccC,
     swasm_h_i32ShlAccAThenI64LoadIndexed,
+    swasm_h_i32ShlAccAThenI64LoadIndexedAccC,
     swasm_h_i32ShlAccBThenI64LoadIndexed,
+    swasm_h_i32ShlAccBThenI64LoadIndexedAccC,
     swasm_h_f64StoreAccAThenI32AddImm,
     swasm_h_f64StoreAccBThenI32AddImm,
     swasm_h_f32StoreAccAThenI32AddImm,
@@ -1871,35 +1929,6 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_brIfI64GeSImmAccA,
     swasm_h_i64GeUImmAccA,
     swasm_h_brIfI64GeUImmAccA,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -2578,6 +2607,20 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_i32Load16UPlusImmAccB,
     swasm_h_i64Load8UPlusImmAccB,
     swasm_h_i64Load32UPlusImmAccB,
+    swasm_h_i32LoadIndexedAccC,
+    swasm_h_i64LoadIndexedAccC,
+    swasm_h_f32LoadIndexedAccC,
+    swasm_h_f64LoadIndexedAccC,
+    swasm_h_i32Load8UIndexedAccC,
+    swasm_h_i32Load8SIndexedAccC,
+    swasm_h_i32Load16UIndexedAccC,
+    swasm_h_i64Load8UIndexedAccC,
+    swasm_h_i64Load32UIndexedAccC,
+    swasm_h_i32StoreIndexedAccC,
+    swasm_h_i64StoreIndexedAccC,
+    swasm_h_f32StoreIndexedAccC,
+    swasm_h_f64StoreIndexedAccC,
+    swasm_h_i32Store8IndexedAccC,
     swasm_h_i32StoreAccA,
     swasm_h_i64StoreAccA,
     swasm_h_f64StoreAccA,
@@ -2672,8 +2715,11 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_i32LoadAccBThenI32Load8UAccB,
     swasm_h_i32StoreAccAThenBr,
     swasm_h_i32StoreAccBThenBr,
+    swasm_h_i32ShlThenI32LoadIndexedAccC,
     swasm_h_i32ShlAccAThenI32LoadIndexed,
+    swasm_h_i32ShlAccAThenI32LoadIndexedAccC,
     swasm_h_i32ShlAccBThenI32LoadIndexed,
+    swasm_h_i32ShlAccBThenI32LoadIndexedAccC,
     swasm_h_i32LoadThenI32LoadAccB,
     swasm_h_i32LoadAccBThenI32Load,
     swasm_h_i32LoadAccBThenI32LoadAccB,
@@ -2704,8 +2750,11 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_i32LoadAccBThenBrIfAccA,
     swasm_h_i32StoreAccAThenI32Load,
     swasm_h_i32StoreAccBThenI32Load,
+    swasm_h_i32ShlThenI32StoreIndexedAccC,
     swasm_h_i32ShlAccAThenI32StoreIndexed,
+    swasm_h_i32ShlAccAThenI32StoreIndexedAccC,
     swasm_h_i32ShlAccBThenI32StoreIndexed,
+    swasm_h_i32ShlAccBThenI32StoreIndexedAccC,
     swasm_h_i32LoadThenBrIfNotAccA,
     swasm_h_i32LoadAccBThenBrIfNot,
     swasm_h_i32LoadAccBThenBrIfNotAccA,
@@ -2769,6 +2818,12 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_f32AddAccBThenF32StoreAccA,
     swasm_h_f32AddAccABThenF32Store,
     swasm_h_f32AddAccABThenF32StoreAccA,
+    swasm_h_i32Load8UIndexedThenI32Load8UIndexedAccC,
+    swasm_h_i32Load8UIndexedAccCThenI32Load8UIndexed,
+    swasm_h_i32Load8UIndexedAccCThenI32Load8UIndexedAccC,
+    swasm_h_i64Load8UIndexedThenI64Load8UIndexedAccC,
+    swasm_h_i64Load8UIndexedAccCThenI64Load8UIndexed,
+    swasm_h_i64Load8UIndexedAccCThenI64Load8UIndexedAccC,
     swasm_h_i32AddImmAccAThenCallInternal,
     swasm_h_i32AddAccAThenReturn,
     swasm_h_i32AddImmAccAThenReturn,
@@ -2788,8 +2843,11 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_i64AndThenSelect64AccC,
     swasm_h_i64AndAccAThenSelect64,
     swasm_h_i64AndAccAThenSelect64AccC,
+    swasm_h_i32ShlThenI64LoadIndexedAccC,
     swasm_h_i32ShlAccAThenI64LoadIndexed,
+    swasm_h_i32ShlAccAThenI64LoadIndexedAccC,
     swasm_h_i32ShlAccBThenI64LoadIndexed,
+    swasm_h_i32ShlAccBThenI64LoadIndexedAccC,
     swasm_h_f64StoreAccAThenI32AddImm,
     swasm_h_f64StoreAccBThenI32AddImm,
     swasm_h_f32StoreAccAThenI32AddImm,
@@ -2913,35 +2971,6 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_brIfI64GeSImmAccA,
     swasm_h_i64GeUImmAccA,
     swasm_h_brIfI64GeUImmAccA,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -3615,6 +3644,20 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UPlusImmAccB) { SWASM_BODY(i32Load16UPlusImmAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UPlusImmAccB) { SWASM_BODY(i64Load8UPlusImmAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UPlusImmAccB) { SWASM_BODY(i64Load32UPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadIndexedAccC) { SWASM_BODY(i32LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadIndexedAccC) { SWASM_BODY(i64LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadIndexedAccC) { SWASM_BODY(f32LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadIndexedAccC) { SWASM_BODY(f64LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedAccC) { SWASM_BODY(i32Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SIndexedAccC) { SWASM_BODY(i32Load8SIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UIndexedAccC) { SWASM_BODY(i32Load16UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedAccC) { SWASM_BODY(i64Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UIndexedAccC) { SWASM_BODY(i64Load32UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreIndexedAccC) { SWASM_BODY(i32StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreIndexedAccC) { SWASM_BODY(i64StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreIndexedAccC) { SWASM_BODY(f32StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreIndexedAccC) { SWASM_BODY(f64StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8IndexedAccC) { SWASM_BODY(i32Store8IndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccA) { SWASM_BODY(i32StoreAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreAccA) { SWASM_BODY(i64StoreAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccA) { SWASM_BODY(f64StoreAccA) }
@@ -3709,8 +3752,11 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32Load8UAccB) { SWASM_BODY(i32LoadAccBThenI32Load8UAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccAThenBr) { SWASM_BODY(i32StoreAccAThenBr) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccBThenBr) { SWASM_BODY(i32StoreAccBThenBr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32LoadIndexedAccC) { SWASM_BODY(i32ShlThenI32LoadIndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32LoadIndexed) { SWASM_BODY(i32ShlAccAThenI32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32LoadIndexedAccC) { SWASM_BODY(i32ShlAccAThenI32LoadIndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32LoadIndexed) { SWASM_BODY(i32ShlAccBThenI32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32LoadIndexedAccC) { SWASM_BODY(i32ShlAccBThenI32LoadIndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32LoadAccB) { SWASM_BODY(i32LoadThenI32LoadAccB) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32Load) { SWASM_BODY(i32LoadAccBThenI32Load) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32LoadAccB) { SWASM_BODY(i32LoadAccBThenI32LoadAccB) }
@@ -3741,8 +3787,11 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIfAccA) { SWASM_BODY(i32LoadAccBThenBrIfAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccAThenI32Load) { SWASM_BODY(i32StoreAccAThenI32Load) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccBThenI32Load) { SWASM_BODY(i32StoreAccBThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32StoreIndexedAccC) { SWASM_BODY(i32ShlThenI32StoreIndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32StoreIndexed) { SWASM_BODY(i32ShlAccAThenI32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32StoreIndexedAccC) { SWASM_BODY(i32ShlAccAThenI32StoreIndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32StoreIndexed) { SWASM_BODY(i32ShlAccBThenI32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32StoreIndexedAccC) { SWASM_BODY(i32ShlAccBThenI32StoreIndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfNotAccA) { SWASM_BODY(i32LoadThenBrIfNotAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIfNot) { SWASM_BODY(i32LoadAccBThenBrIfNot) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIfNotAccA) { SWASM_BODY(i32LoadAccBThenBrIfNotAccA) }
@@ -3806,6 +3855,12 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccBThenF32StoreAccA) { SWASM_BODY(f32AddAccBThenF32StoreAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccABThenF32Store) { SWASM_BODY(f32AddAccABThenF32Store) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccABThenF32StoreAccA) { SWASM_BODY(f32AddAccABThenF32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedThenI32Load8UIndexedAccC) { SWASM_BODY(i32Load8UIndexedThenI32Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedAccCThenI32Load8UIndexed) { SWASM_BODY(i32Load8UIndexedAccCThenI32Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedAccCThenI32Load8UIndexedAccC) { SWASM_BODY(i32Load8UIndexedAccCThenI32Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedThenI64Load8UIndexedAccC) { SWASM_BODY(i64Load8UIndexedThenI64Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedAccCThenI64Load8UIndexed) { SWASM_BODY(i64Load8UIndexedAccCThenI64Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedAccCThenI64Load8UIndexedAccC) { SWASM_BODY(i64Load8UIndexedAccCThenI64Load8UIndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenCallInternal) { SWASM_BODY(i32AddImmAccAThenCallInternal) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenReturn) { SWASM_BODY(i32AddAccAThenReturn) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenReturn) { SWASM_BODY(i32AddImmAccAThenReturn) }
@@ -3825,8 +3880,11 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64AccC) { SWASM_BODY(i64AndThenSelect64AccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAccAThenSelect64) { SWASM_BODY(i64AndAccAThenSelect64) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAccAThenSelect64AccC) { SWASM_BODY(i64AndAccAThenSelect64AccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI64LoadIndexedAccC) { SWASM_BODY(i32ShlThenI64LoadIndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI64LoadIndexed) { SWASM_BODY(i32ShlAccAThenI64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI64LoadIndexedAccC) { SWASM_BODY(i32ShlAccAThenI64LoadIndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI64LoadIndexed) { SWASM_BODY(i32ShlAccBThenI64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI64LoadIndexedAccC) { SWASM_BODY(i32ShlAccBThenI64LoadIndexedAccC) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccAThenI32AddImm) { SWASM_BODY(f64StoreAccAThenI32AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccBThenI32AddImm) { SWASM_BODY(f64StoreAccBThenI32AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccAThenI32AddImm) { SWASM_BODY(f32StoreAccAThenI32AddImm) }
