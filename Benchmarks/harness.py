@@ -697,7 +697,7 @@ def compile_section(part, args):
 def code_size_section(rows):
     lines = ["## Translated code size", "",
              "Size of Swasm's translated code (`CompiledModule.codeByteCount`: the instruction words of every "
-             "function plus each function's frame template: zeros for its locals and its constant operands) against the "
+             "function plus each function's frame template (zeros for its locals and its constant operands) and the word before its code that describes the template) against the "
              "size of the module's code "
              "section, from `swasm compile --stats`. "
              f"Issue 5 requires at most {CODE_SIZE_LIMIT:g}x. WasmKit 0.4.2's public API does not expose the size of "

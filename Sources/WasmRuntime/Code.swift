@@ -8,7 +8,8 @@ import WasmValidation
 // or one operand `a` and a 32-bit immediate `hi32` (bits 32-63). Operands name frame slots: slot `i`
 // is `fp[i]`, where the frame holds parameters, then locals, then one slot per operand-stack position.
 // Some instructions take one extra word (a 64-bit offset, a second slot, a pair of indices).
-// Branch immediates are word offsets relative to the branching instruction.
+// Branch immediates are word offsets relative to the branching instruction. The word before a function's
+// code describes its frame template, which precedes that word (see `CompiledFunction.prefix`).
 //
 // Operand layouts (see Translator for how they are produced):
 //   numeric           c = a op b              (unary: c = op a)
@@ -34,6 +35,10 @@ import WasmValidation
 //   store             mem0[fp[b] + word1] = fp[a]
 //   i32AddImmBrIf<cmp> fp[c] = fp[a] + imm b; then as brIfI32<cmp> on (fp[c], fp[word1 & 0xFFFF]), offset in
 //                     word1's high half from word1; not taken: pc += 3 (the third word is left from fusion)
+//   <t><op>Imm        fp[c] = fp[a] op imm b (a signed 16-bit immediate, sign-extended to the type): the
+//                     integer comparisons, and and/or/xor/shifts/mul where the function's constant slots ran out
+//   brIf<T><cmp>Imm   as brIf<cmp> with the immediate b as the right operand
+//   i32AddImmBrIf<cmp>Imm as i32AddImmBrIf<cmp> with the immediate in word1's low 16 bits
 //   <t><op1><op2>     fused pair: t = fp[a] op1 fp[b]; fp[c] = t op2 fp[z] (or fp[z] op2 t when bit 16 of
 //                     word1 is set), z = word1 & 0xFFFF
 //   <load/store>Indexed fp[a] = mem0[fp[b] + fp[c] + word1] / mem0[fp[b] + fp[c] + word1] = fp[a]
@@ -186,7 +191,7 @@ package final class CompiledModule: @unchecked Sendable {
     /// Type index of every function in the function index space.
     let functionTypeIndices: [UInt32]
     /// Total size of translated code in bytes: instruction words plus each function's frame template
-    /// (its constant operands and local zeros).
+    /// (its constant operands and local zeros) and the prefix word before its code.
     package let codeByteCount: Int
 
     init(module: Module, functions: [CompiledFunction]) {
@@ -194,7 +199,7 @@ package final class CompiledModule: @unchecked Sendable {
         self.functions = functions
         self.typeFunctions = module.types.map(\.functionType)
         self.functionTypeIndices = module.functionTypeIndices
-        self.codeByteCount = functions.reduce(0) { $0 + ($1.codeCount + $1.frameInitCount) * 8 }
+        self.codeByteCount = functions.reduce(0) { $0 + ($1.codeCount + 1 + $1.frameInitCount) * 8 }
     }
 
     /// The translated code of each defined function (index in the function index space, disassembly).
