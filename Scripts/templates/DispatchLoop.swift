@@ -310,6 +310,8 @@ extension Executor {
 
     /// The handler table for this CPU, chosen once (see `swasm_handler_table`).
     nonisolated(unsafe) static let handlerTable = swasm_handler_table()
+    /// The table every x86-64 CPU can run (`Store.portableHandlers`).
+    nonisolated(unsafe) static let portableHandlerTable = swasm_portable_handler_table()
 
     /// Runs from `regs` until the entry frame returns, or throws. Each instruction is a handler in
     /// Sources/WasmRuntimeDispatch that runs the instruction's body (generated below from the cases of
@@ -320,10 +322,11 @@ extension Executor {
                                    executor: .passUnretained(self), frames: frames, framesEnd: frames + maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
         machine.ticks = try checkpoint()
         var pc = regs.pc, fp = regs.fp
+        let table = store.portableHandlers ? Self.portableHandlerTable : Self.handlerTable
         while true {
             withUnsafeMutablePointer(to: &machine) { m in
                 var s = LoopState(pc: pc, fp: fp, machine: m)
-                withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0), Self.handlerTable) }
+                withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0), table) }
             }
             pc = machine.exitPC
             fp = machine.exitFP

@@ -20,7 +20,10 @@ package struct WastFileResult: Sendable {
 ///
 /// Every command counts as one check: module definitions, registrations, actions and assertions.
 package struct WastRunner {
-    package init() {}
+    /// Run on the portable handler table (see `Store.portableHandlers`).
+    package var portableHandlers = false
+
+    package init(portableHandlers: Bool = false) { self.portableHandlers = portableHandlers }
 
     /// Parses and runs a script.
     package func run(source: String, name: String) -> WastFileResult {
@@ -32,6 +35,7 @@ package struct WastRunner {
             return result
         }
         var session = Session()
+        session.store.portableHandlers = portableHandlers
         for command in script.commands {
             if let failure = session.run(command) {
                 result.failed += 1

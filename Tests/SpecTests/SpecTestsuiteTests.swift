@@ -39,6 +39,15 @@ import WastRunner
         #expect(missing.isEmpty, "expected-failure entries without a script: \(missing)")
     }
 
+    /// The integer scripts (every bit count, shift and comparison) again on the portable handler table, which
+    /// CPUs without POPCNT, LZCNT and BMI1 run (on this machine the CPU-specific table runs everything else).
+    @Test(arguments: ["i32.wast", "i64.wast", "int_exprs.wast", "left-to-right.wast"])
+    func portableHandlers(_ path: String) throws {
+        let source = try String(contentsOf: Self.testsuiteDirectory.appendingPathComponent(path), encoding: .utf8)
+        let result = WastRunner(portableHandlers: true).run(source: source, name: path)
+        #expect(result.passed > 0 && result.failed == 0, "\(path): \(result.passed) passed, \(result.failed) failed")
+    }
+
     @Test(arguments: scripts)
     func script(_ path: String) throws {
         let url = Self.testsuiteDirectory.appendingPathComponent(path)

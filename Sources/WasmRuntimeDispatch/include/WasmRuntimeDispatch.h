@@ -4037,6 +4037,9 @@ static inline const void *swasm_handler_table(void) {
 static inline const void *swasm_handler_table(void) { return swasm_handlers; }
 #endif
 
+/// The handler table that needs no optional CPU feature (for tests of the handlers other CPUs run).
+static inline const void *swasm_portable_handler_table(void) { return swasm_handlers; }
+
 /// Runs instructions from `regs->pc` with handler table `table` (`swasm_handler_table()`) until a handler
 /// stops (the entry frame returned, or an unwind).
 static inline void swasm_run(void *regs, const void *table) {
