@@ -292,12 +292,6 @@ ACC_SEQUENCES = [(a1, b1) for a, b in SEQUENCES
                  for b1 in [b] + (variants_of(b, PRODUCERS[a][0]) if a in PRODUCERS else [])
                  if (a1, b1) != (a, b)]
 OTHER += [sequence_name(a, b) for a, b in ACC_SEQUENCES]
-# The immediate forms come last: opcodes (and so handlers, laid out in opcode order) added later go after the
-# existing ones, which keeps the layout of the others' code (indirect-branch prediction is sensitive to it).
-IMM_FAMILY = set(IMM_OPERATIONS + IMM_COMPARES + ['brIf' + n[0].upper() + n[1:] for n in IMM_COMPARES]
-                 + ['i32AddImmBrIf' + c + 'Imm' for c in ADDIMM_BRANCHES])
-IMM_FAMILY |= {acc_variant_name(b, w) for b, w, _ in ACC_CONSUMERS if b in IMM_FAMILY}
-OTHER = [n for n in OTHER if n not in IMM_FAMILY] + [n for n in OTHER if n in IMM_FAMILY]
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
 out.append('/// Between 257 and 1024 cases: an opcode is two bytes whose raw value fits 10 bits (`Opcode(unchecked:)` relies on it).')
 out.append('enum Opcode: UInt16 {')

@@ -21353,6 +21353,36 @@ extension Opcode {
         case .i32LoadThenBrTable: 2
         case .f64StoreThenI32AddImm: 2
         case .f32StoreThenI32AddImm: 2
+        case .brIfI32EqImm: 2
+        case .brIfI32NeImm: 2
+        case .brIfI32LtSImm: 2
+        case .brIfI32LtUImm: 2
+        case .brIfI32GtSImm: 2
+        case .brIfI32GtUImm: 2
+        case .brIfI32LeSImm: 2
+        case .brIfI32LeUImm: 2
+        case .brIfI32GeSImm: 2
+        case .brIfI32GeUImm: 2
+        case .brIfI64EqImm: 2
+        case .brIfI64NeImm: 2
+        case .brIfI64LtSImm: 2
+        case .brIfI64LtUImm: 2
+        case .brIfI64GtSImm: 2
+        case .brIfI64GtUImm: 2
+        case .brIfI64LeSImm: 2
+        case .brIfI64LeUImm: 2
+        case .brIfI64GeSImm: 2
+        case .brIfI64GeUImm: 2
+        case .i32AddImmBrIfEqImm: 3
+        case .i32AddImmBrIfNeImm: 3
+        case .i32AddImmBrIfLtSImm: 3
+        case .i32AddImmBrIfLtUImm: 3
+        case .i32AddImmBrIfGtSImm: 3
+        case .i32AddImmBrIfGtUImm: 3
+        case .i32AddImmBrIfLeSImm: 3
+        case .i32AddImmBrIfLeUImm: 3
+        case .i32AddImmBrIfGeSImm: 3
+        case .i32AddImmBrIfGeUImm: 3
         case .brIfI32EqAccA: 2
         case .brIfI32NeAccA: 2
         case .brIfI32LtSAccA: 2
@@ -21375,6 +21405,26 @@ extension Opcode {
         case .brIfI64LeUAccA: 2
         case .brIfI64GeSAccA: 2
         case .brIfI64GeUAccA: 2
+        case .brIfI32EqImmAccA: 2
+        case .brIfI32NeImmAccA: 2
+        case .brIfI32LtSImmAccA: 2
+        case .brIfI32LtUImmAccA: 2
+        case .brIfI32GtSImmAccA: 2
+        case .brIfI32GtUImmAccA: 2
+        case .brIfI32LeSImmAccA: 2
+        case .brIfI32LeUImmAccA: 2
+        case .brIfI32GeSImmAccA: 2
+        case .brIfI32GeUImmAccA: 2
+        case .brIfI64EqImmAccA: 2
+        case .brIfI64NeImmAccA: 2
+        case .brIfI64LtSImmAccA: 2
+        case .brIfI64LtUImmAccA: 2
+        case .brIfI64GtSImmAccA: 2
+        case .brIfI64GtUImmAccA: 2
+        case .brIfI64LeSImmAccA: 2
+        case .brIfI64LeUImmAccA: 2
+        case .brIfI64GeSImmAccA: 2
+        case .brIfI64GeUImmAccA: 2
         case .brIfF64EqAccA: 2
         case .brIfF32EqAccA: 2
         case .brIfNotF64EqAccA: 2
@@ -21558,56 +21608,6 @@ extension Opcode {
         case .f64StoreAccBThenI32AddImm: 2
         case .f32StoreAccAThenI32AddImm: 2
         case .f32StoreAccBThenI32AddImm: 2
-        case .brIfI32EqImm: 2
-        case .brIfI32NeImm: 2
-        case .brIfI32LtSImm: 2
-        case .brIfI32LtUImm: 2
-        case .brIfI32GtSImm: 2
-        case .brIfI32GtUImm: 2
-        case .brIfI32LeSImm: 2
-        case .brIfI32LeUImm: 2
-        case .brIfI32GeSImm: 2
-        case .brIfI32GeUImm: 2
-        case .brIfI64EqImm: 2
-        case .brIfI64NeImm: 2
-        case .brIfI64LtSImm: 2
-        case .brIfI64LtUImm: 2
-        case .brIfI64GtSImm: 2
-        case .brIfI64GtUImm: 2
-        case .brIfI64LeSImm: 2
-        case .brIfI64LeUImm: 2
-        case .brIfI64GeSImm: 2
-        case .brIfI64GeUImm: 2
-        case .i32AddImmBrIfEqImm: 3
-        case .i32AddImmBrIfNeImm: 3
-        case .i32AddImmBrIfLtSImm: 3
-        case .i32AddImmBrIfLtUImm: 3
-        case .i32AddImmBrIfGtSImm: 3
-        case .i32AddImmBrIfGtUImm: 3
-        case .i32AddImmBrIfLeSImm: 3
-        case .i32AddImmBrIfLeUImm: 3
-        case .i32AddImmBrIfGeSImm: 3
-        case .i32AddImmBrIfGeUImm: 3
-        case .brIfI32EqImmAccA: 2
-        case .brIfI32NeImmAccA: 2
-        case .brIfI32LtSImmAccA: 2
-        case .brIfI32LtUImmAccA: 2
-        case .brIfI32GtSImmAccA: 2
-        case .brIfI32GtUImmAccA: 2
-        case .brIfI32LeSImmAccA: 2
-        case .brIfI32LeUImmAccA: 2
-        case .brIfI32GeSImmAccA: 2
-        case .brIfI32GeUImmAccA: 2
-        case .brIfI64EqImmAccA: 2
-        case .brIfI64NeImmAccA: 2
-        case .brIfI64LtSImmAccA: 2
-        case .brIfI64LtUImmAccA: 2
-        case .brIfI64GtSImmAccA: 2
-        case .brIfI64GtUImmAccA: 2
-        case .brIfI64LeSImmAccA: 2
-        case .brIfI64LeUImmAccA: 2
-        case .brIfI64GeSImmAccA: 2
-        case .brIfI64GeUImmAccA: 2
         default: 1
         }
     }
@@ -21617,7 +21617,7 @@ extension Opcode {
     var branchOffset: BranchOffset? {
         switch self {
         case .br, .brIf, .brIfNot, .brIfNull, .brIfNotNull, .brIfAccA, .brIfNotAccA: .word0
-        case .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA, .brIfI32EqImm, .brIfI32NeImm, .brIfI32LtSImm, .brIfI32LtUImm, .brIfI32GtSImm, .brIfI32GtUImm, .brIfI32LeSImm, .brIfI32LeUImm, .brIfI32GeSImm, .brIfI32GeUImm, .brIfI64EqImm, .brIfI64NeImm, .brIfI64LtSImm, .brIfI64LtUImm, .brIfI64GtSImm, .brIfI64GtUImm, .brIfI64LeSImm, .brIfI64LeUImm, .brIfI64GeSImm, .brIfI64GeUImm, .i32AddImmBrIfEqImm, .i32AddImmBrIfNeImm, .i32AddImmBrIfLtSImm, .i32AddImmBrIfLtUImm, .i32AddImmBrIfGtSImm, .i32AddImmBrIfGtUImm, .i32AddImmBrIfLeSImm, .i32AddImmBrIfLeUImm, .i32AddImmBrIfGeSImm, .i32AddImmBrIfGeUImm, .brIfI32EqImmAccA, .brIfI32NeImmAccA, .brIfI32LtSImmAccA, .brIfI32LtUImmAccA, .brIfI32GtSImmAccA, .brIfI32GtUImmAccA, .brIfI32LeSImmAccA, .brIfI32LeUImmAccA, .brIfI32GeSImmAccA, .brIfI32GeUImmAccA, .brIfI64EqImmAccA, .brIfI64NeImmAccA, .brIfI64LtSImmAccA, .brIfI64LtUImmAccA, .brIfI64GtSImmAccA, .brIfI64GtUImmAccA, .brIfI64LeSImmAccA, .brIfI64LeUImmAccA, .brIfI64GeSImmAccA, .brIfI64GeUImmAccA: .word1
+        case .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .brIfI32EqImm, .brIfI32NeImm, .brIfI32LtSImm, .brIfI32LtUImm, .brIfI32GtSImm, .brIfI32GtUImm, .brIfI32LeSImm, .brIfI32LeUImm, .brIfI32GeSImm, .brIfI32GeUImm, .brIfI64EqImm, .brIfI64NeImm, .brIfI64LtSImm, .brIfI64LtUImm, .brIfI64GtSImm, .brIfI64GtUImm, .brIfI64LeSImm, .brIfI64LeUImm, .brIfI64GeSImm, .brIfI64GeUImm, .i32AddImmBrIfEqImm, .i32AddImmBrIfNeImm, .i32AddImmBrIfLtSImm, .i32AddImmBrIfLtUImm, .i32AddImmBrIfGtSImm, .i32AddImmBrIfGtUImm, .i32AddImmBrIfLeSImm, .i32AddImmBrIfLeUImm, .i32AddImmBrIfGeSImm, .i32AddImmBrIfGeUImm, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfI32EqImmAccA, .brIfI32NeImmAccA, .brIfI32LtSImmAccA, .brIfI32LtUImmAccA, .brIfI32GtSImmAccA, .brIfI32GtUImmAccA, .brIfI32LeSImmAccA, .brIfI32LeUImmAccA, .brIfI32GeSImmAccA, .brIfI32GeUImmAccA, .brIfI64EqImmAccA, .brIfI64NeImmAccA, .brIfI64LtSImmAccA, .brIfI64LtUImmAccA, .brIfI64GtSImmAccA, .brIfI64GtUImmAccA, .brIfI64LeSImmAccA, .brIfI64LeUImmAccA, .brIfI64GeSImmAccA, .brIfI64GeUImmAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA: .word1
         case .brTable, .brTableAccA: .table
         default: nil
         }
@@ -22313,14 +22313,14 @@ extension Opcode {
     var accumulatorEffect: AccumulatorEffect {
         switch self {
         case .select, .select64, .i32Load, .i64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32LoadPlusImm, .i64LoadPlusImm, .i32Load8UPlusImm, .i32Load8SPlusImm, .i32Load16UPlusImm, .i64Load8UPlusImm, .i64Load32UPlusImm, .i32LoadAccB, .i64LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadPlusImmAccB, .i64LoadPlusImmAccB, .i32Load8UPlusImmAccB, .i32Load8SPlusImmAccB, .i32Load16UPlusImmAccB, .i64Load8UPlusImmAccB, .i64Load32UPlusImmAccB, .i32LoadIndexedAccC, .i64LoadIndexedAccC, .i32Load8UIndexedAccC, .i32Load8SIndexedAccC, .i32Load16UIndexedAccC, .i64Load8UIndexedAccC, .i64Load32UIndexedAccC, .selectAccC, .select64AccC: .sets(.int, .a)
-        case .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32ReinterpretF32, .i64ReinterpretF64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i32AddImm, .i64AddImm, .i32ShlAdd, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32SubAdd, .i32AddShl, .i32ShrUAnd, .i32ShlOr, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64ShlOr, .i64ShrUXor, .i64XorRotl, .i64AndAdd, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i32MulAccAB, .i32AddImmAccA, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .i64MulAccAB, .i64AddImmAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .f32EqAccA, .f32GeAccA, .f32GtAccA, .f32LeAccA, .f32LtAccA, .f32NeAccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .i32ShlAddAccA, .i32AddAddAccA, .i32MulAddAccA, .i32XorMulAccA, .i32MulXorAccA, .i32AndAddAccA, .i32SubAddAccA, .i32AddShlAccA, .i32ShrUAndAccA, .i32ShlOrAccA, .i64XorMulAccA, .i64MulXorAccA, .i64MulAddAccA, .i64AddAddAccA, .i64ShlOrAccA, .i64ShrUXorAccA, .i64XorRotlAccA, .i64AndAddAccA, .i32AndImm, .i32OrImm, .i32XorImm, .i32ShlImm, .i32ShrSImm, .i32ShrUImm, .i32MulImm, .i64AndImm, .i64OrImm, .i64XorImm, .i64ShlImm, .i64ShrSImm, .i64ShrUImm, .i64MulImm, .i32EqImm, .i32NeImm, .i32LtSImm, .i32LtUImm, .i32GtSImm, .i32GtUImm, .i32LeSImm, .i32LeUImm, .i32GeSImm, .i32GeUImm, .i64EqImm, .i64NeImm, .i64LtSImm, .i64LtUImm, .i64GtSImm, .i64GtUImm, .i64LeSImm, .i64LeUImm, .i64GeSImm, .i64GeUImm, .i32AndImmAccA, .i32OrImmAccA, .i32XorImmAccA, .i32ShlImmAccA, .i32ShrSImmAccA, .i32ShrUImmAccA, .i32MulImmAccA, .i64AndImmAccA, .i64OrImmAccA, .i64XorImmAccA, .i64ShlImmAccA, .i64ShrSImmAccA, .i64ShrUImmAccA, .i64MulImmAccA, .i32EqImmAccA, .i32NeImmAccA, .i32LtSImmAccA, .i32LtUImmAccA, .i32GtSImmAccA, .i32GtUImmAccA, .i32LeSImmAccA, .i32LeUImmAccA, .i32GeSImmAccA, .i32GeUImmAccA, .i64EqImmAccA, .i64NeImmAccA, .i64LtSImmAccA, .i64LtUImmAccA, .i64GtSImmAccA, .i64GtUImmAccA, .i64LeSImmAccA, .i64LeUImmAccA, .i64GeSImmAccA, .i64GeUImmAccA: .sets(.int, .c)
+        case .i32Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eqz, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .i32ReinterpretF32, .i64ReinterpretF64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i32AddImm, .i64AddImm, .i32ShlAdd, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32SubAdd, .i32AddShl, .i32ShrUAnd, .i32ShlOr, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64ShlOr, .i64ShrUXor, .i64XorRotl, .i64AndAdd, .i32AndImm, .i32OrImm, .i32XorImm, .i32ShlImm, .i32ShrSImm, .i32ShrUImm, .i32MulImm, .i64AndImm, .i64OrImm, .i64XorImm, .i64ShlImm, .i64ShrSImm, .i64ShrUImm, .i64MulImm, .i32EqImm, .i32NeImm, .i32LtSImm, .i32LtUImm, .i32GtSImm, .i32GtUImm, .i32LeSImm, .i32LeUImm, .i32GeSImm, .i32GeUImm, .i64EqImm, .i64NeImm, .i64LtSImm, .i64LtUImm, .i64GtSImm, .i64GtUImm, .i64LeSImm, .i64LeUImm, .i64GeSImm, .i64GeUImm, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i32MulAccAB, .i32AddImmAccA, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .i64MulAccAB, .i64AddImmAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .f32EqAccA, .f32GeAccA, .f32GtAccA, .f32LeAccA, .f32LtAccA, .f32NeAccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .i32AndImmAccA, .i32OrImmAccA, .i32XorImmAccA, .i32ShlImmAccA, .i32ShrSImmAccA, .i32ShrUImmAccA, .i32MulImmAccA, .i64AndImmAccA, .i64OrImmAccA, .i64XorImmAccA, .i64ShlImmAccA, .i64ShrSImmAccA, .i64ShrUImmAccA, .i64MulImmAccA, .i32EqImmAccA, .i32NeImmAccA, .i32LtSImmAccA, .i32LtUImmAccA, .i32GtSImmAccA, .i32GtUImmAccA, .i32LeSImmAccA, .i32LeUImmAccA, .i32GeSImmAccA, .i32GeUImmAccA, .i64EqImmAccA, .i64NeImmAccA, .i64LtSImmAccA, .i64LtUImmAccA, .i64GtSImmAccA, .i64GtUImmAccA, .i64LeSImmAccA, .i64LeUImmAccA, .i64GeSImmAccA, .i64GeUImmAccA, .i32ShlAddAccA, .i32AddAddAccA, .i32MulAddAccA, .i32XorMulAccA, .i32MulXorAccA, .i32AndAddAccA, .i32SubAddAccA, .i32AddShlAccA, .i32ShrUAndAccA, .i32ShlOrAccA, .i64XorMulAccA, .i64MulXorAccA, .i64MulAddAccA, .i64AddAddAccA, .i64ShlOrAccA, .i64ShrUXorAccA, .i64XorRotlAccA, .i64AndAddAccA: .sets(.int, .c)
         case .f64Load, .f64LoadIndexed, .f64LoadPlusImm, .f64LoadAccB, .f64LoadPlusImmAccB, .f64LoadIndexedAccC: .sets(.float, .a)
         case .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .f64ReinterpretI64, .f64AddAdd, .f64AddSub, .f64AddMul, .f64SubAdd, .f64SubSub, .f64SubMul, .f64MulAdd, .f64MulSub, .f64MulMul, .f64AddAccA, .f64SubAccA, .f64MulAccA, .f64DivAccA, .f64MinAccA, .f64MaxAccA, .f64SqrtAccA, .f64NegAccA, .f64AbsAccA, .f64AddAccB, .f64SubAccB, .f64MulAccB, .f64DivAccB, .f64AddAccAB, .f64MulAccAB, .f64PromoteF32AccA, .f64ConvertI32SAccA, .f64ConvertI32UAccA, .f64ConvertI64SAccA, .f64ConvertI64UAccA, .f64AddAddAccA, .f64AddSubAccA, .f64AddMulAccA, .f64SubAddAccA, .f64SubSubAccA, .f64SubMulAccA, .f64MulAddAccA, .f64MulSubAccA, .f64MulMulAccA: .sets(.float, .c)
         case .f32Load, .f32LoadIndexed, .f32LoadPlusImm, .f32LoadAccB, .f32LoadPlusImmAccB, .f32LoadIndexedAccC: .sets(.float32, .a)
         case .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f32ReinterpretI32, .f32AddAdd, .f32AddSub, .f32AddMul, .f32SubAdd, .f32SubSub, .f32SubMul, .f32MulAdd, .f32MulSub, .f32MulMul, .f32AddAccA, .f32SubAccA, .f32MulAccA, .f32DivAccA, .f32MinAccA, .f32MaxAccA, .f32SqrtAccA, .f32NegAccA, .f32AbsAccA, .f32AddAccB, .f32SubAccB, .f32MulAccB, .f32DivAccB, .f32AddAccAB, .f32MulAccAB, .f32DemoteF64AccA, .f32AddAddAccA, .f32AddSubAccA, .f32AddMulAccA, .f32SubAddAccA, .f32SubSubAccA, .f32SubMulAccA, .f32MulAddAccA, .f32MulSubAccA, .f32MulMulAccA: .sets(.float32, .c)
         case .copy, .const32, .const64, .globalGet: .writes(.a)
         case .i32AddImmBrIfEq, .i32AddImmBrIfNe, .i32AddImmBrIfLtS, .i32AddImmBrIfLtU, .i32AddImmBrIfGtS, .i32AddImmBrIfGtU, .i32AddImmBrIfLeS, .i32AddImmBrIfLeU, .i32AddImmBrIfGeS, .i32AddImmBrIfGeU, .i32AddImmBrIfEqImm, .i32AddImmBrIfNeImm, .i32AddImmBrIfLtSImm, .i32AddImmBrIfLtUImm, .i32AddImmBrIfGtSImm, .i32AddImmBrIfGtUImm, .i32AddImmBrIfLeSImm, .i32AddImmBrIfLeUImm, .i32AddImmBrIfGeSImm, .i32AddImmBrIfGeUImm: .writes(.c)
-        case .brIf, .brIfNot, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreIndexed, .i32Store8Indexed, .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm, .brIfAccA, .brIfNotAccA, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA, .i32StoreIndexedAccC, .i64StoreIndexedAccC, .f32StoreIndexedAccC, .f64StoreIndexedAccC, .i32Store8IndexedAccC, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB, .brIfI32EqImm, .brIfI32NeImm, .brIfI32LtSImm, .brIfI32LtUImm, .brIfI32GtSImm, .brIfI32GtUImm, .brIfI32LeSImm, .brIfI32LeUImm, .brIfI32GeSImm, .brIfI32GeUImm, .brIfI64EqImm, .brIfI64NeImm, .brIfI64LtSImm, .brIfI64LtUImm, .brIfI64GtSImm, .brIfI64GtUImm, .brIfI64LeSImm, .brIfI64LeUImm, .brIfI64GeSImm, .brIfI64GeUImm, .brIfI32EqImmAccA, .brIfI32NeImmAccA, .brIfI32LtSImmAccA, .brIfI32LtUImmAccA, .brIfI32GtSImmAccA, .brIfI32GtUImmAccA, .brIfI32LeSImmAccA, .brIfI32LeUImmAccA, .brIfI32GeSImmAccA, .brIfI32GeUImmAccA, .brIfI64EqImmAccA, .brIfI64NeImmAccA, .brIfI64LtSImmAccA, .brIfI64LtUImmAccA, .brIfI64GtSImmAccA, .brIfI64GtUImmAccA, .brIfI64LeSImmAccA, .brIfI64LeUImmAccA, .brIfI64GeSImmAccA, .brIfI64GeUImmAccA: .none
+        case .brIf, .brIfNot, .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreIndexed, .i32Store8Indexed, .brIfI32Eq, .brIfI32Ne, .brIfI32LtS, .brIfI32LtU, .brIfI32GtS, .brIfI32GtU, .brIfI32LeS, .brIfI32LeU, .brIfI32GeS, .brIfI32GeU, .brIfI32And, .brIfI32AndZero, .brIfI64Eq, .brIfI64Ne, .brIfI64LtS, .brIfI64LtU, .brIfI64GtS, .brIfI64GtU, .brIfI64LeS, .brIfI64LeU, .brIfI64GeS, .brIfI64GeU, .brIfF32Eq, .brIfNotF32Eq, .brIfF32Ne, .brIfNotF32Ne, .brIfF32Lt, .brIfNotF32Lt, .brIfF32Gt, .brIfNotF32Gt, .brIfF32Le, .brIfNotF32Le, .brIfF32Ge, .brIfNotF32Ge, .brIfF64Eq, .brIfNotF64Eq, .brIfF64Ne, .brIfNotF64Ne, .brIfF64Lt, .brIfNotF64Lt, .brIfF64Gt, .brIfNotF64Gt, .brIfF64Le, .brIfNotF64Le, .brIfF64Ge, .brIfNotF64Ge, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm, .brIfI32EqImm, .brIfI32NeImm, .brIfI32LtSImm, .brIfI32LtUImm, .brIfI32GtSImm, .brIfI32GtUImm, .brIfI32LeSImm, .brIfI32LeUImm, .brIfI32GeSImm, .brIfI32GeUImm, .brIfI64EqImm, .brIfI64NeImm, .brIfI64LtSImm, .brIfI64LtUImm, .brIfI64GtSImm, .brIfI64GtUImm, .brIfI64LeSImm, .brIfI64LeUImm, .brIfI64GeSImm, .brIfI64GeUImm, .brIfAccA, .brIfNotAccA, .brIfI32EqAccA, .brIfI32NeAccA, .brIfI32LtSAccA, .brIfI32LtUAccA, .brIfI32GtSAccA, .brIfI32GtUAccA, .brIfI32LeSAccA, .brIfI32LeUAccA, .brIfI32GeSAccA, .brIfI32GeUAccA, .brIfI32AndAccA, .brIfI32AndZeroAccA, .brIfI64EqAccA, .brIfI64NeAccA, .brIfI64LtSAccA, .brIfI64LtUAccA, .brIfI64GtSAccA, .brIfI64GtUAccA, .brIfI64LeSAccA, .brIfI64LeUAccA, .brIfI64GeSAccA, .brIfI64GeUAccA, .brIfI32EqImmAccA, .brIfI32NeImmAccA, .brIfI32LtSImmAccA, .brIfI32LtUImmAccA, .brIfI32GtSImmAccA, .brIfI32GtUImmAccA, .brIfI32LeSImmAccA, .brIfI32LeUImmAccA, .brIfI32GeSImmAccA, .brIfI32GeUImmAccA, .brIfI64EqImmAccA, .brIfI64NeImmAccA, .brIfI64LtSImmAccA, .brIfI64LtUImmAccA, .brIfI64GtSImmAccA, .brIfI64GtUImmAccA, .brIfI64LeSImmAccA, .brIfI64LeUImmAccA, .brIfI64GeSImmAccA, .brIfI64GeUImmAccA, .brIfF64EqAccA, .brIfF32EqAccA, .brIfNotF64EqAccA, .brIfNotF32EqAccA, .brIfF64GeAccA, .brIfF32GeAccA, .brIfNotF64GeAccA, .brIfNotF32GeAccA, .brIfF64GtAccA, .brIfF32GtAccA, .brIfNotF64GtAccA, .brIfNotF32GtAccA, .brIfF64LeAccA, .brIfF32LeAccA, .brIfNotF64LeAccA, .brIfNotF32LeAccA, .brIfF64LtAccA, .brIfF32LtAccA, .brIfNotF64LtAccA, .brIfNotF32LtAccA, .brIfF64NeAccA, .brIfF32NeAccA, .brIfNotF64NeAccA, .brIfNotF32NeAccA, .i32StoreIndexedAccC, .i64StoreIndexedAccC, .f32StoreIndexedAccC, .f64StoreIndexedAccC, .i32Store8IndexedAccC, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB: .none
         default: .clobbers
         }
     }

@@ -423,6 +423,70 @@ SWASM_HANDLER(i32ShlThenI64LoadIndexed);
 SWASM_HANDLER(f64StoreThenI32AddImm);
 SWASM_HANDLER(f32StoreThenI32AddImm);
 SWASM_HANDLER(i32AddImmThenGlobalSet);
+SWASM_HANDLER(i32AndImm);
+SWASM_HANDLER(i32OrImm);
+SWASM_HANDLER(i32XorImm);
+SWASM_HANDLER(i32ShlImm);
+SWASM_HANDLER(i32ShrSImm);
+SWASM_HANDLER(i32ShrUImm);
+SWASM_HANDLER(i32MulImm);
+SWASM_HANDLER(i64AndImm);
+SWASM_HANDLER(i64OrImm);
+SWASM_HANDLER(i64XorImm);
+SWASM_HANDLER(i64ShlImm);
+SWASM_HANDLER(i64ShrSImm);
+SWASM_HANDLER(i64ShrUImm);
+SWASM_HANDLER(i64MulImm);
+SWASM_HANDLER(i32EqImm);
+SWASM_HANDLER(i32NeImm);
+SWASM_HANDLER(i32LtSImm);
+SWASM_HANDLER(i32LtUImm);
+SWASM_HANDLER(i32GtSImm);
+SWASM_HANDLER(i32GtUImm);
+SWASM_HANDLER(i32LeSImm);
+SWASM_HANDLER(i32LeUImm);
+SWASM_HANDLER(i32GeSImm);
+SWASM_HANDLER(i32GeUImm);
+SWASM_HANDLER(i64EqImm);
+SWASM_HANDLER(i64NeImm);
+SWASM_HANDLER(i64LtSImm);
+SWASM_HANDLER(i64LtUImm);
+SWASM_HANDLER(i64GtSImm);
+SWASM_HANDLER(i64GtUImm);
+SWASM_HANDLER(i64LeSImm);
+SWASM_HANDLER(i64LeUImm);
+SWASM_HANDLER(i64GeSImm);
+SWASM_HANDLER(i64GeUImm);
+SWASM_HANDLER(brIfI32EqImm);
+SWASM_HANDLER(brIfI32NeImm);
+SWASM_HANDLER(brIfI32LtSImm);
+SWASM_HANDLER(brIfI32LtUImm);
+SWASM_HANDLER(brIfI32GtSImm);
+SWASM_HANDLER(brIfI32GtUImm);
+SWASM_HANDLER(brIfI32LeSImm);
+SWASM_HANDLER(brIfI32LeUImm);
+SWASM_HANDLER(brIfI32GeSImm);
+SWASM_HANDLER(brIfI32GeUImm);
+SWASM_HANDLER(brIfI64EqImm);
+SWASM_HANDLER(brIfI64NeImm);
+SWASM_HANDLER(brIfI64LtSImm);
+SWASM_HANDLER(brIfI64LtUImm);
+SWASM_HANDLER(brIfI64GtSImm);
+SWASM_HANDLER(brIfI64GtUImm);
+SWASM_HANDLER(brIfI64LeSImm);
+SWASM_HANDLER(brIfI64LeUImm);
+SWASM_HANDLER(brIfI64GeSImm);
+SWASM_HANDLER(brIfI64GeUImm);
+SWASM_HANDLER(i32AddImmBrIfEqImm);
+SWASM_HANDLER(i32AddImmBrIfNeImm);
+SWASM_HANDLER(i32AddImmBrIfLtSImm);
+SWASM_HANDLER(i32AddImmBrIfLtUImm);
+SWASM_HANDLER(i32AddImmBrIfGtSImm);
+SWASM_HANDLER(i32AddImmBrIfGtUImm);
+SWASM_HANDLER(i32AddImmBrIfLeSImm);
+SWASM_HANDLER(i32AddImmBrIfLeUImm);
+SWASM_HANDLER(i32AddImmBrIfGeSImm);
+SWASM_HANDLER(i32AddImmBrIfGeUImm);
 SWASM_HANDLER(i32AddAccA);
 SWASM_HANDLER(i32SubAccA);
 SWASM_HANDLER(i32MulAccA);
@@ -565,6 +629,60 @@ SWASM_HANDLER(brIfI64LeSAccA);
 SWASM_HANDLER(brIfI64LeUAccA);
 SWASM_HANDLER(brIfI64GeSAccA);
 SWASM_HANDLER(brIfI64GeUAccA);
+SWASM_HANDLER(i32AndImmAccA);
+SWASM_HANDLER(i32OrImmAccA);
+SWASM_HANDLER(i32XorImmAccA);
+SWASM_HANDLER(i32ShlImmAccA);
+SWASM_HANDLER(i32ShrSImmAccA);
+SWASM_HANDLER(i32ShrUImmAccA);
+SWASM_HANDLER(i32MulImmAccA);
+SWASM_HANDLER(i64AndImmAccA);
+SWASM_HANDLER(i64OrImmAccA);
+SWASM_HANDLER(i64XorImmAccA);
+SWASM_HANDLER(i64ShlImmAccA);
+SWASM_HANDLER(i64ShrSImmAccA);
+SWASM_HANDLER(i64ShrUImmAccA);
+SWASM_HANDLER(i64MulImmAccA);
+SWASM_HANDLER(i32EqImmAccA);
+SWASM_HANDLER(brIfI32EqImmAccA);
+SWASM_HANDLER(i32NeImmAccA);
+SWASM_HANDLER(brIfI32NeImmAccA);
+SWASM_HANDLER(i32LtSImmAccA);
+SWASM_HANDLER(brIfI32LtSImmAccA);
+SWASM_HANDLER(i32LtUImmAccA);
+SWASM_HANDLER(brIfI32LtUImmAccA);
+SWASM_HANDLER(i32GtSImmAccA);
+SWASM_HANDLER(brIfI32GtSImmAccA);
+SWASM_HANDLER(i32GtUImmAccA);
+SWASM_HANDLER(brIfI32GtUImmAccA);
+SWASM_HANDLER(i32LeSImmAccA);
+SWASM_HANDLER(brIfI32LeSImmAccA);
+SWASM_HANDLER(i32LeUImmAccA);
+SWASM_HANDLER(brIfI32LeUImmAccA);
+SWASM_HANDLER(i32GeSImmAccA);
+SWASM_HANDLER(brIfI32GeSImmAccA);
+SWASM_HANDLER(i32GeUImmAccA);
+SWASM_HANDLER(brIfI32GeUImmAccA);
+SWASM_HANDLER(i64EqImmAccA);
+SWASM_HANDLER(brIfI64EqImmAccA);
+SWASM_HANDLER(i64NeImmAccA);
+SWASM_HANDLER(brIfI64NeImmAccA);
+SWASM_HANDLER(i64LtSImmAccA);
+SWASM_HANDLER(brIfI64LtSImmAccA);
+SWASM_HANDLER(i64LtUImmAccA);
+SWASM_HANDLER(brIfI64LtUImmAccA);
+SWASM_HANDLER(i64GtSImmAccA);
+SWASM_HANDLER(brIfI64GtSImmAccA);
+SWASM_HANDLER(i64GtUImmAccA);
+SWASM_HANDLER(brIfI64GtUImmAccA);
+SWASM_HANDLER(i64LeSImmAccA);
+SWASM_HANDLER(brIfI64LeSImmAccA);
+SWASM_HANDLER(i64LeUImmAccA);
+SWASM_HANDLER(brIfI64LeUImmAccA);
+SWASM_HANDLER(i64GeSImmAccA);
+SWASM_HANDLER(brIfI64GeSImmAccA);
+SWASM_HANDLER(i64GeUImmAccA);
+SWASM_HANDLER(brIfI64GeUImmAccA);
 SWASM_HANDLER(brIfF64EqAccA);
 SWASM_HANDLER(brIfF32EqAccA);
 SWASM_HANDLER(brIfNotF64EqAccA);
@@ -858,124 +976,6 @@ SWASM_HANDLER(f64StoreAccBThenI32AddImm);
 SWASM_HANDLER(f32StoreAccAThenI32AddImm);
 SWASM_HANDLER(f32StoreAccBThenI32AddImm);
 SWASM_HANDLER(i32AddImmAccAThenGlobalSet);
-SWASM_HANDLER(i32AndImm);
-SWASM_HANDLER(i32OrImm);
-SWASM_HANDLER(i32XorImm);
-SWASM_HANDLER(i32ShlImm);
-SWASM_HANDLER(i32ShrSImm);
-SWASM_HANDLER(i32ShrUImm);
-SWASM_HANDLER(i32MulImm);
-SWASM_HANDLER(i64AndImm);
-SWASM_HANDLER(i64OrImm);
-SWASM_HANDLER(i64XorImm);
-SWASM_HANDLER(i64ShlImm);
-SWASM_HANDLER(i64ShrSImm);
-SWASM_HANDLER(i64ShrUImm);
-SWASM_HANDLER(i64MulImm);
-SWASM_HANDLER(i32EqImm);
-SWASM_HANDLER(i32NeImm);
-SWASM_HANDLER(i32LtSImm);
-SWASM_HANDLER(i32LtUImm);
-SWASM_HANDLER(i32GtSImm);
-SWASM_HANDLER(i32GtUImm);
-SWASM_HANDLER(i32LeSImm);
-SWASM_HANDLER(i32LeUImm);
-SWASM_HANDLER(i32GeSImm);
-SWASM_HANDLER(i32GeUImm);
-SWASM_HANDLER(i64EqImm);
-SWASM_HANDLER(i64NeImm);
-SWASM_HANDLER(i64LtSImm);
-SWASM_HANDLER(i64LtUImm);
-SWASM_HANDLER(i64GtSImm);
-SWASM_HANDLER(i64GtUImm);
-SWASM_HANDLER(i64LeSImm);
-SWASM_HANDLER(i64LeUImm);
-SWASM_HANDLER(i64GeSImm);
-SWASM_HANDLER(i64GeUImm);
-SWASM_HANDLER(brIfI32EqImm);
-SWASM_HANDLER(brIfI32NeImm);
-SWASM_HANDLER(brIfI32LtSImm);
-SWASM_HANDLER(brIfI32LtUImm);
-SWASM_HANDLER(brIfI32GtSImm);
-SWASM_HANDLER(brIfI32GtUImm);
-SWASM_HANDLER(brIfI32LeSImm);
-SWASM_HANDLER(brIfI32LeUImm);
-SWASM_HANDLER(brIfI32GeSImm);
-SWASM_HANDLER(brIfI32GeUImm);
-SWASM_HANDLER(brIfI64EqImm);
-SWASM_HANDLER(brIfI64NeImm);
-SWASM_HANDLER(brIfI64LtSImm);
-SWASM_HANDLER(brIfI64LtUImm);
-SWASM_HANDLER(brIfI64GtSImm);
-SWASM_HANDLER(brIfI64GtUImm);
-SWASM_HANDLER(brIfI64LeSImm);
-SWASM_HANDLER(brIfI64LeUImm);
-SWASM_HANDLER(brIfI64GeSImm);
-SWASM_HANDLER(brIfI64GeUImm);
-SWASM_HANDLER(i32AddImmBrIfEqImm);
-SWASM_HANDLER(i32AddImmBrIfNeImm);
-SWASM_HANDLER(i32AddImmBrIfLtSImm);
-SWASM_HANDLER(i32AddImmBrIfLtUImm);
-SWASM_HANDLER(i32AddImmBrIfGtSImm);
-SWASM_HANDLER(i32AddImmBrIfGtUImm);
-SWASM_HANDLER(i32AddImmBrIfLeSImm);
-SWASM_HANDLER(i32AddImmBrIfLeUImm);
-SWASM_HANDLER(i32AddImmBrIfGeSImm);
-SWASM_HANDLER(i32AddImmBrIfGeUImm);
-SWASM_HANDLER(i32AndImmAccA);
-SWASM_HANDLER(i32OrImmAccA);
-SWASM_HANDLER(i32XorImmAccA);
-SWASM_HANDLER(i32ShlImmAccA);
-SWASM_HANDLER(i32ShrSImmAccA);
-SWASM_HANDLER(i32ShrUImmAccA);
-SWASM_HANDLER(i32MulImmAccA);
-SWASM_HANDLER(i64AndImmAccA);
-SWASM_HANDLER(i64OrImmAccA);
-SWASM_HANDLER(i64XorImmAccA);
-SWASM_HANDLER(i64ShlImmAccA);
-SWASM_HANDLER(i64ShrSImmAccA);
-SWASM_HANDLER(i64ShrUImmAccA);
-SWASM_HANDLER(i64MulImmAccA);
-SWASM_HANDLER(i32EqImmAccA);
-SWASM_HANDLER(brIfI32EqImmAccA);
-SWASM_HANDLER(i32NeImmAccA);
-SWASM_HANDLER(brIfI32NeImmAccA);
-SWASM_HANDLER(i32LtSImmAccA);
-SWASM_HANDLER(brIfI32LtSImmAccA);
-SWASM_HANDLER(i32LtUImmAccA);
-SWASM_HANDLER(brIfI32LtUImmAccA);
-SWASM_HANDLER(i32GtSImmAccA);
-SWASM_HANDLER(brIfI32GtSImmAccA);
-SWASM_HANDLER(i32GtUImmAccA);
-SWASM_HANDLER(brIfI32GtUImmAccA);
-SWASM_HANDLER(i32LeSImmAccA);
-SWASM_HANDLER(brIfI32LeSImmAccA);
-SWASM_HANDLER(i32LeUImmAccA);
-SWASM_HANDLER(brIfI32LeUImmAccA);
-SWASM_HANDLER(i32GeSImmAccA);
-SWASM_HANDLER(brIfI32GeSImmAccA);
-SWASM_HANDLER(i32GeUImmAccA);
-SWASM_HANDLER(brIfI32GeUImmAccA);
-SWASM_HANDLER(i64EqImmAccA);
-SWASM_HANDLER(brIfI64EqImmAccA);
-SWASM_HANDLER(i64NeImmAccA);
-SWASM_HANDLER(brIfI64NeImmAccA);
-SWASM_HANDLER(i64LtSImmAccA);
-SWASM_HANDLER(brIfI64LtSImmAccA);
-SWASM_HANDLER(i64LtUImmAccA);
-SWASM_HANDLER(brIfI64LtUImmAccA);
-SWASM_HANDLER(i64GtSImmAccA);
-SWASM_HANDLER(brIfI64GtSImmAccA);
-SWASM_HANDLER(i64GtUImmAccA);
-SWASM_HANDLER(brIfI64GtUImmAccA);
-SWASM_HANDLER(i64LeSImmAccA);
-SWASM_HANDLER(brIfI64LeSImmAccA);
-SWASM_HANDLER(i64LeUImmAccA);
-SWASM_HANDLER(brIfI64LeUImmAccA);
-SWASM_HANDLER(i64GeSImmAccA);
-SWASM_HANDLER(brIfI64GeSImmAccA);
-SWASM_HANDLER(i64GeUImmAccA);
-SWASM_HANDLER(brIfI64GeUImmAccA);
 
 /// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
 /// the translator builds every instruction word from an `Opcode` (fewer than 1024 cases, checked by
@@ -1376,6 +1376,70 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f64StoreThenI32AddImm,
     swasm_h_f32StoreThenI32AddImm,
     swasm_h_i32AddImmThenGlobalSet,
+    swasm_h_i32AndImm,
+    swasm_h_i32OrImm,
+    swasm_h_i32XorImm,
+    swasm_h_i32ShlImm,
+    swasm_h_i32ShrSImm,
+    swasm_h_i32ShrUImm,
+    swasm_h_i32MulImm,
+    swasm_h_i64AndImm,
+    swasm_h_i64OrImm,
+    swasm_h_i64XorImm,
+    swasm_h_i64ShlImm,
+    swasm_h_i64ShrSImm,
+    swasm_h_i64ShrUImm,
+    swasm_h_i64MulImm,
+    swasm_h_i32EqImm,
+    swasm_h_i32NeImm,
+    swasm_h_i32LtSImm,
+    swasm_h_i32LtUImm,
+    swasm_h_i32GtSImm,
+    swasm_h_i32GtUImm,
+    swasm_h_i32LeSImm,
+    swasm_h_i32LeUImm,
+    swasm_h_i32GeSImm,
+    swasm_h_i32GeUImm,
+    swasm_h_i64EqImm,
+    swasm_h_i64NeImm,
+    swasm_h_i64LtSImm,
+    swasm_h_i64LtUImm,
+    swasm_h_i64GtSImm,
+    swasm_h_i64GtUImm,
+    swasm_h_i64LeSImm,
+    swasm_h_i64LeUImm,
+    swasm_h_i64GeSImm,
+    swasm_h_i64GeUImm,
+    swasm_h_brIfI32EqImm,
+    swasm_h_brIfI32NeImm,
+    swasm_h_brIfI32LtSImm,
+    swasm_h_brIfI32LtUImm,
+    swasm_h_brIfI32GtSImm,
+    swasm_h_brIfI32GtUImm,
+    swasm_h_brIfI32LeSImm,
+    swasm_h_brIfI32LeUImm,
+    swasm_h_brIfI32GeSImm,
+    swasm_h_brIfI32GeUImm,
+    swasm_h_brIfI64EqImm,
+    swasm_h_brIfI64NeImm,
+    swasm_h_brIfI64LtSImm,
+    swasm_h_brIfI64LtUImm,
+    swasm_h_brIfI64GtSImm,
+    swasm_h_brIfI64GtUImm,
+    swasm_h_brIfI64LeSImm,
+    swasm_h_brIfI64LeUImm,
+    swasm_h_brIfI64GeSImm,
+    swasm_h_brIfI64GeUImm,
+    swasm_h_i32AddImmBrIfEqImm,
+    swasm_h_i32AddImmBrIfNeImm,
+    swasm_h_i32AddImmBrIfLtSImm,
+    swasm_h_i32AddImmBrIfLtUImm,
+    swasm_h_i32AddImmBrIfGtSImm,
+    swasm_h_i32AddImmBrIfGtUImm,
+    swasm_h_i32AddImmBrIfLeSImm,
+    swasm_h_i32AddImmBrIfLeUImm,
+    swasm_h_i32AddImmBrIfGeSImm,
+    swasm_h_i32AddImmBrIfGeUImm,
     swasm_h_i32AddAccA,
     swasm_h_i32SubAccA,
     swasm_h_i32MulAccA,
@@ -1518,6 +1582,60 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_brIfI64LeUAccA,
     swasm_h_brIfI64GeSAccA,
     swasm_h_brIfI64GeUAccA,
+    swasm_h_i32AndImmAccA,
+    swasm_h_i32OrImmAccA,
+    swasm_h_i32XorImmAccA,
+    swasm_h_i32ShlImmAccA,
+    swasm_h_i32ShrSImmAccA,
+    swasm_h_i32ShrUImmAccA,
+    swasm_h_i32MulImmAccA,
+    swasm_h_i64AndImmAccA,
+    swasm_h_i64OrImmAccA,
+    swasm_h_i64XorImmAccA,
+    swasm_h_i64ShlImmAccA,
+    swasm_h_i64ShrSImmAccA,
+    swasm_h_i64ShrUImmAccA,
+    swasm_h_i64MulImmAccA,
+    swasm_h_i32EqImmAccA,
+    swasm_h_brIfI32EqImmAccA,
+    swasm_h_i32NeImmAccA,
+    swasm_h_brIfI32NeImmAccA,
+    swasm_h_i32LtSImmAccA,
+    swasm_h_brIfI32LtSImmAccA,
+    swasm_h_i32LtUImmAccA,
+    swasm_h_brIfI32LtUImmAccA,
+    swasm_h_i32GtSImmAccA,
+    swasm_h_brIfI32GtSImmAccA,
+    swasm_h_i32GtUImmAccA,
+    swasm_h_brIfI32GtUImmAccA,
+    swasm_h_i32LeSImmAccA,
+    swasm_h_brIfI32LeSImmAccA,
+    swasm_h_i32LeUImmAccA,
+    swasm_h_brIfI32LeUImmAccA,
+    swasm_h_i32GeSImmAccA,
+    swasm_h_brIfI32GeSImmAccA,
+    swasm_h_i32GeUImmAccA,
+    swasm_h_brIfI32GeUImmAccA,
+    swasm_h_i64EqImmAccA,
+    swasm_h_brIfI64EqImmAccA,
+    swasm_h_i64NeImmAccA,
+    swasm_h_brIfI64NeImmAccA,
+    swasm_h_i64LtSImmAccA,
+    swasm_h_brIfI64LtSImmAccA,
+    swasm_h_i64LtUImmAccA,
+    swasm_h_brIfI64LtUImmAccA,
+    swasm_h_i64GtSImmAccA,
+    swasm_h_brIfI64GtSImmAccA,
+    swasm_h_i64GtUImmAccA,
+    swasm_h_brIfI64GtUImmAccA,
+    swasm_h_i64LeSImmAccA,
+    swasm_h_brIfI64LeSImmAccA,
+    swasm_h_i64LeUImmAccA,
+    swasm_h_brIfI64LeUImmAccA,
+    swasm_h_i64GeSImmAccA,
+    swasm_h_brIfI64GeSImmAccA,
+    swasm_h_i64GeUImmAccA,
+    swasm_h_brIfI64GeUImmAccA,
     swasm_h_brIfF64EqAccA,
     swasm_h_brIfF32EqAccA,
     swasm_h_brIfNotF64EqAccA,
@@ -1811,124 +1929,6 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f32StoreAccAThenI32AddImm,
     swasm_h_f32StoreAccBThenI32AddImm,
     swasm_h_i32AddImmAccAThenGlobalSet,
-    swasm_h_i32AndImm,
-    swasm_h_i32OrImm,
-    swasm_h_i32XorImm,
-    swasm_h_i32ShlImm,
-    swasm_h_i32ShrSImm,
-    swasm_h_i32ShrUImm,
-    swasm_h_i32MulImm,
-    swasm_h_i64AndImm,
-    swasm_h_i64OrImm,
-    swasm_h_i64XorImm,
-    swasm_h_i64ShlImm,
-    swasm_h_i64ShrSImm,
-    swasm_h_i64ShrUImm,
-    swasm_h_i64MulImm,
-    swasm_h_i32EqImm,
-    swasm_h_i32NeImm,
-    swasm_h_i32LtSImm,
-    swasm_h_i32LtUImm,
-    swasm_h_i32GtSImm,
-    swasm_h_i32GtUImm,
-    swasm_h_i32LeSImm,
-    swasm_h_i32LeUImm,
-    swasm_h_i32GeSImm,
-    swasm_h_i32GeUImm,
-    swasm_h_i64EqImm,
-    swasm_h_i64NeImm,
-    swasm_h_i64LtSImm,
-    swasm_h_i64LtUImm,
-    swasm_h_i64GtSImm,
-    swasm_h_i64GtUImm,
-    swasm_h_i64LeSImm,
-    swasm_h_i64LeUImm,
-    swasm_h_i64GeSImm,
-    swasm_h_i64GeUImm,
-    swasm_h_brIfI32EqImm,
-    swasm_h_brIfI32NeImm,
-    swasm_h_brIfI32LtSImm,
-    swasm_h_brIfI32LtUImm,
-    swasm_h_brIfI32GtSImm,
-    swasm_h_brIfI32GtUImm,
-    swasm_h_brIfI32LeSImm,
-    swasm_h_brIfI32LeUImm,
-    swasm_h_brIfI32GeSImm,
-    swasm_h_brIfI32GeUImm,
-    swasm_h_brIfI64EqImm,
-    swasm_h_brIfI64NeImm,
-    swasm_h_brIfI64LtSImm,
-    swasm_h_brIfI64LtUImm,
-    swasm_h_brIfI64GtSImm,
-    swasm_h_brIfI64GtUImm,
-    swasm_h_brIfI64LeSImm,
-    swasm_h_brIfI64LeUImm,
-    swasm_h_brIfI64GeSImm,
-    swasm_h_brIfI64GeUImm,
-    swasm_h_i32AddImmBrIfEqImm,
-    swasm_h_i32AddImmBrIfNeImm,
-    swasm_h_i32AddImmBrIfLtSImm,
-    swasm_h_i32AddImmBrIfLtUImm,
-    swasm_h_i32AddImmBrIfGtSImm,
-    swasm_h_i32AddImmBrIfGtUImm,
-    swasm_h_i32AddImmBrIfLeSImm,
-    swasm_h_i32AddImmBrIfLeUImm,
-    swasm_h_i32AddImmBrIfGeSImm,
-    swasm_h_i32AddImmBrIfGeUImm,
-    swasm_h_i32AndImmAccA,
-    swasm_h_i32OrImmAccA,
-    swasm_h_i32XorImmAccA,
-    swasm_h_i32ShlImmAccA,
-    swasm_h_i32ShrSImmAccA,
-    swasm_h_i32ShrUImmAccA,
-    swasm_h_i32MulImmAccA,
-    swasm_h_i64AndImmAccA,
-    swasm_h_i64OrImmAccA,
-    swasm_h_i64XorImmAccA,
-    swasm_h_i64ShlImmAccA,
-    swasm_h_i64ShrSImmAccA,
-    swasm_h_i64ShrUImmAccA,
-    swasm_h_i64MulImmAccA,
-    swasm_h_i32EqImmAccA,
-    swasm_h_brIfI32EqImmAccA,
-    swasm_h_i32NeImmAccA,
-    swasm_h_brIfI32NeImmAccA,
-    swasm_h_i32LtSImmAccA,
-    swasm_h_brIfI32LtSImmAccA,
-    swasm_h_i32LtUImmAccA,
-    swasm_h_brIfI32LtUImmAccA,
-    swasm_h_i32GtSImmAccA,
-    swasm_h_brIfI32GtSImmAccA,
-    swasm_h_i32GtUImmAccA,
-    swasm_h_brIfI32GtUImmAccA,
-    swasm_h_i32LeSImmAccA,
-    swasm_h_brIfI32LeSImmAccA,
-    swasm_h_i32LeUImmAccA,
-    swasm_h_brIfI32LeUImmAccA,
-    swasm_h_i32GeSImmAccA,
-    swasm_h_brIfI32GeSImmAccA,
-    swasm_h_i32GeUImmAccA,
-    swasm_h_brIfI32GeUImmAccA,
-    swasm_h_i64EqImmAccA,
-    swasm_h_brIfI64EqImmAccA,
-    swasm_h_i64NeImmAccA,
-    swasm_h_brIfI64NeImmAccA,
-    swasm_h_i64LtSImmAccA,
-    swasm_h_brIfI64LtSImmAccA,
-    swasm_h_i64LtUImmAccA,
-    swasm_h_brIfI64LtUImmAccA,
-    swasm_h_i64GtSImmAccA,
-    swasm_h_brIfI64GtSImmAccA,
-    swasm_h_i64GtUImmAccA,
-    swasm_h_brIfI64GtUImmAccA,
-    swasm_h_i64LeSImmAccA,
-    swasm_h_brIfI64LeSImmAccA,
-    swasm_h_i64LeUImmAccA,
-    swasm_h_brIfI64LeUImmAccA,
-    swasm_h_i64GeSImmAccA,
-    swasm_h_brIfI64GeSImmAccA,
-    swasm_h_i64GeUImmAccA,
-    swasm_h_brIfI64GeUImmAccA,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -2418,6 +2418,70 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_f64StoreThenI32AddImm,
     swasm_h_f32StoreThenI32AddImm,
     swasm_h_i32AddImmThenGlobalSet,
+    swasm_h_i32AndImm,
+    swasm_h_i32OrImm,
+    swasm_h_i32XorImm,
+    swasm_h_i32ShlImm,
+    swasm_h_i32ShrSImm,
+    swasm_h_i32ShrUImm,
+    swasm_h_i32MulImm,
+    swasm_h_i64AndImm,
+    swasm_h_i64OrImm,
+    swasm_h_i64XorImm,
+    swasm_h_i64ShlImm,
+    swasm_h_i64ShrSImm,
+    swasm_h_i64ShrUImm,
+    swasm_h_i64MulImm,
+    swasm_h_i32EqImm,
+    swasm_h_i32NeImm,
+    swasm_h_i32LtSImm,
+    swasm_h_i32LtUImm,
+    swasm_h_i32GtSImm,
+    swasm_h_i32GtUImm,
+    swasm_h_i32LeSImm,
+    swasm_h_i32LeUImm,
+    swasm_h_i32GeSImm,
+    swasm_h_i32GeUImm,
+    swasm_h_i64EqImm,
+    swasm_h_i64NeImm,
+    swasm_h_i64LtSImm,
+    swasm_h_i64LtUImm,
+    swasm_h_i64GtSImm,
+    swasm_h_i64GtUImm,
+    swasm_h_i64LeSImm,
+    swasm_h_i64LeUImm,
+    swasm_h_i64GeSImm,
+    swasm_h_i64GeUImm,
+    swasm_h_brIfI32EqImm,
+    swasm_h_brIfI32NeImm,
+    swasm_h_brIfI32LtSImm,
+    swasm_h_brIfI32LtUImm,
+    swasm_h_brIfI32GtSImm,
+    swasm_h_brIfI32GtUImm,
+    swasm_h_brIfI32LeSImm,
+    swasm_h_brIfI32LeUImm,
+    swasm_h_brIfI32GeSImm,
+    swasm_h_brIfI32GeUImm,
+    swasm_h_brIfI64EqImm,
+    swasm_h_brIfI64NeImm,
+    swasm_h_brIfI64LtSImm,
+    swasm_h_brIfI64LtUImm,
+    swasm_h_brIfI64GtSImm,
+    swasm_h_brIfI64GtUImm,
+    swasm_h_brIfI64LeSImm,
+    swasm_h_brIfI64LeUImm,
+    swasm_h_brIfI64GeSImm,
+    swasm_h_brIfI64GeUImm,
+    swasm_h_i32AddImmBrIfEqImm,
+    swasm_h_i32AddImmBrIfNeImm,
+    swasm_h_i32AddImmBrIfLtSImm,
+    swasm_h_i32AddImmBrIfLtUImm,
+    swasm_h_i32AddImmBrIfGtSImm,
+    swasm_h_i32AddImmBrIfGtUImm,
+    swasm_h_i32AddImmBrIfLeSImm,
+    swasm_h_i32AddImmBrIfLeUImm,
+    swasm_h_i32AddImmBrIfGeSImm,
+    swasm_h_i32AddImmBrIfGeUImm,
     swasm_h_i32AddAccA,
     swasm_h_i32SubAccA,
     swasm_h_i32MulAccA,
@@ -2560,6 +2624,60 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_brIfI64LeUAccA,
     swasm_h_brIfI64GeSAccA,
     swasm_h_brIfI64GeUAccA,
+    swasm_h_i32AndImmAccA,
+    swasm_h_i32OrImmAccA,
+    swasm_h_i32XorImmAccA,
+    swasm_h_i32ShlImmAccA,
+    swasm_h_i32ShrSImmAccA,
+    swasm_h_i32ShrUImmAccA,
+    swasm_h_i32MulImmAccA,
+    swasm_h_i64AndImmAccA,
+    swasm_h_i64OrImmAccA,
+    swasm_h_i64XorImmAccA,
+    swasm_h_i64ShlImmAccA,
+    swasm_h_i64ShrSImmAccA,
+    swasm_h_i64ShrUImmAccA,
+    swasm_h_i64MulImmAccA,
+    swasm_h_i32EqImmAccA,
+    swasm_h_brIfI32EqImmAccA,
+    swasm_h_i32NeImmAccA,
+    swasm_h_brIfI32NeImmAccA,
+    swasm_h_i32LtSImmAccA,
+    swasm_h_brIfI32LtSImmAccA,
+    swasm_h_i32LtUImmAccA,
+    swasm_h_brIfI32LtUImmAccA,
+    swasm_h_i32GtSImmAccA,
+    swasm_h_brIfI32GtSImmAccA,
+    swasm_h_i32GtUImmAccA,
+    swasm_h_brIfI32GtUImmAccA,
+    swasm_h_i32LeSImmAccA,
+    swasm_h_brIfI32LeSImmAccA,
+    swasm_h_i32LeUImmAccA,
+    swasm_h_brIfI32LeUImmAccA,
+    swasm_h_i32GeSImmAccA,
+    swasm_h_brIfI32GeSImmAccA,
+    swasm_h_i32GeUImmAccA,
+    swasm_h_brIfI32GeUImmAccA,
+    swasm_h_i64EqImmAccA,
+    swasm_h_brIfI64EqImmAccA,
+    swasm_h_i64NeImmAccA,
+    swasm_h_brIfI64NeImmAccA,
+    swasm_h_i64LtSImmAccA,
+    swasm_h_brIfI64LtSImmAccA,
+    swasm_h_i64LtUImmAccA,
+    swasm_h_brIfI64LtUImmAccA,
+    swasm_h_i64GtSImmAccA,
+    swasm_h_brIfI64GtSImmAccA,
+    swasm_h_i64GtUImmAccA,
+    swasm_h_brIfI64GtUImmAccA,
+    swasm_h_i64LeSImmAccA,
+    swasm_h_brIfI64LeSImmAccA,
+    swasm_h_i64LeUImmAccA,
+    swasm_h_brIfI64LeUImmAccA,
+    swasm_h_i64GeSImmAccA,
+    swasm_h_brIfI64GeSImmAccA,
+    swasm_h_i64GeUImmAccA,
+    swasm_h_brIfI64GeUImmAccA,
     swasm_h_brIfF64EqAccA,
     swasm_h_brIfF32EqAccA,
     swasm_h_brIfNotF64EqAccA,
@@ -2853,124 +2971,6 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_f32StoreAccAThenI32AddImm,
     swasm_h_f32StoreAccBThenI32AddImm,
     swasm_h_i32AddImmAccAThenGlobalSet,
-    swasm_h_i32AndImm,
-    swasm_h_i32OrImm,
-    swasm_h_i32XorImm,
-    swasm_h_i32ShlImm,
-    swasm_h_i32ShrSImm,
-    swasm_h_i32ShrUImm,
-    swasm_h_i32MulImm,
-    swasm_h_i64AndImm,
-    swasm_h_i64OrImm,
-    swasm_h_i64XorImm,
-    swasm_h_i64ShlImm,
-    swasm_h_i64ShrSImm,
-    swasm_h_i64ShrUImm,
-    swasm_h_i64MulImm,
-    swasm_h_i32EqImm,
-    swasm_h_i32NeImm,
-    swasm_h_i32LtSImm,
-    swasm_h_i32LtUImm,
-    swasm_h_i32GtSImm,
-    swasm_h_i32GtUImm,
-    swasm_h_i32LeSImm,
-    swasm_h_i32LeUImm,
-    swasm_h_i32GeSImm,
-    swasm_h_i32GeUImm,
-    swasm_h_i64EqImm,
-    swasm_h_i64NeImm,
-    swasm_h_i64LtSImm,
-    swasm_h_i64LtUImm,
-    swasm_h_i64GtSImm,
-    swasm_h_i64GtUImm,
-    swasm_h_i64LeSImm,
-    swasm_h_i64LeUImm,
-    swasm_h_i64GeSImm,
-    swasm_h_i64GeUImm,
-    swasm_h_brIfI32EqImm,
-    swasm_h_brIfI32NeImm,
-    swasm_h_brIfI32LtSImm,
-    swasm_h_brIfI32LtUImm,
-    swasm_h_brIfI32GtSImm,
-    swasm_h_brIfI32GtUImm,
-    swasm_h_brIfI32LeSImm,
-    swasm_h_brIfI32LeUImm,
-    swasm_h_brIfI32GeSImm,
-    swasm_h_brIfI32GeUImm,
-    swasm_h_brIfI64EqImm,
-    swasm_h_brIfI64NeImm,
-    swasm_h_brIfI64LtSImm,
-    swasm_h_brIfI64LtUImm,
-    swasm_h_brIfI64GtSImm,
-    swasm_h_brIfI64GtUImm,
-    swasm_h_brIfI64LeSImm,
-    swasm_h_brIfI64LeUImm,
-    swasm_h_brIfI64GeSImm,
-    swasm_h_brIfI64GeUImm,
-    swasm_h_i32AddImmBrIfEqImm,
-    swasm_h_i32AddImmBrIfNeImm,
-    swasm_h_i32AddImmBrIfLtSImm,
-    swasm_h_i32AddImmBrIfLtUImm,
-    swasm_h_i32AddImmBrIfGtSImm,
-    swasm_h_i32AddImmBrIfGtUImm,
-    swasm_h_i32AddImmBrIfLeSImm,
-    swasm_h_i32AddImmBrIfLeUImm,
-    swasm_h_i32AddImmBrIfGeSImm,
-    swasm_h_i32AddImmBrIfGeUImm,
-    swasm_h_i32AndImmAccA,
-    swasm_h_i32OrImmAccA,
-    swasm_h_i32XorImmAccA,
-    swasm_h_i32ShlImmAccA,
-    swasm_h_i32ShrSImmAccA,
-    swasm_h_i32ShrUImmAccA,
-    swasm_h_i32MulImmAccA,
-    swasm_h_i64AndImmAccA,
-    swasm_h_i64OrImmAccA,
-    swasm_h_i64XorImmAccA,
-    swasm_h_i64ShlImmAccA,
-    swasm_h_i64ShrSImmAccA,
-    swasm_h_i64ShrUImmAccA,
-    swasm_h_i64MulImmAccA,
-    swasm_h_i32EqImmAccA,
-    swasm_h_brIfI32EqImmAccA,
-    swasm_h_i32NeImmAccA,
-    swasm_h_brIfI32NeImmAccA,
-    swasm_h_i32LtSImmAccA,
-    swasm_h_brIfI32LtSImmAccA,
-    swasm_h_i32LtUImmAccA,
-    swasm_h_brIfI32LtUImmAccA,
-    swasm_h_i32GtSImmAccA,
-    swasm_h_brIfI32GtSImmAccA,
-    swasm_h_i32GtUImmAccA,
-    swasm_h_brIfI32GtUImmAccA,
-    swasm_h_i32LeSImmAccA,
-    swasm_h_brIfI32LeSImmAccA,
-    swasm_h_i32LeUImmAccA,
-    swasm_h_brIfI32LeUImmAccA,
-    swasm_h_i32GeSImmAccA,
-    swasm_h_brIfI32GeSImmAccA,
-    swasm_h_i32GeUImmAccA,
-    swasm_h_brIfI32GeUImmAccA,
-    swasm_h_i64EqImmAccA,
-    swasm_h_brIfI64EqImmAccA,
-    swasm_h_i64NeImmAccA,
-    swasm_h_brIfI64NeImmAccA,
-    swasm_h_i64LtSImmAccA,
-    swasm_h_brIfI64LtSImmAccA,
-    swasm_h_i64LtUImmAccA,
-    swasm_h_brIfI64LtUImmAccA,
-    swasm_h_i64GtSImmAccA,
-    swasm_h_brIfI64GtSImmAccA,
-    swasm_h_i64GtUImmAccA,
-    swasm_h_brIfI64GtUImmAccA,
-    swasm_h_i64LeSImmAccA,
-    swasm_h_brIfI64LeSImmAccA,
-    swasm_h_i64LeUImmAccA,
-    swasm_h_brIfI64LeUImmAccA,
-    swasm_h_i64GeSImmAccA,
-    swasm_h_brIfI64GeSImmAccA,
-    swasm_h_i64GeUImmAccA,
-    swasm_h_brIfI64GeUImmAccA,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -3455,6 +3455,70 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreThenI32AddImm) { SWASM_BODY(f64StoreThenI32AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreThenI32AddImm) { SWASM_BODY(f32StoreThenI32AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenGlobalSet) { SWASM_BODY(i32AddImmThenGlobalSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndImm) { SWASM_BODY(i32AndImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32OrImm) { SWASM_BODY(i32OrImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorImm) { SWASM_BODY(i32XorImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlImm) { SWASM_BODY(i32ShlImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrSImm) { SWASM_BODY(i32ShrSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUImm) { SWASM_BODY(i32ShrUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulImm) { SWASM_BODY(i32MulImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndImm) { SWASM_BODY(i64AndImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64OrImm) { SWASM_BODY(i64OrImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorImm) { SWASM_BODY(i64XorImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlImm) { SWASM_BODY(i64ShlImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrSImm) { SWASM_BODY(i64ShrSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUImm) { SWASM_BODY(i64ShrUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulImm) { SWASM_BODY(i64MulImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32EqImm) { SWASM_BODY(i32EqImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32NeImm) { SWASM_BODY(i32NeImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtSImm) { SWASM_BODY(i32LtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUImm) { SWASM_BODY(i32LtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtSImm) { SWASM_BODY(i32GtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtUImm) { SWASM_BODY(i32GtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeSImm) { SWASM_BODY(i32LeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeUImm) { SWASM_BODY(i32LeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeSImm) { SWASM_BODY(i32GeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeUImm) { SWASM_BODY(i32GeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64EqImm) { SWASM_BODY(i64EqImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64NeImm) { SWASM_BODY(i64NeImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtSImm) { SWASM_BODY(i64LtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtUImm) { SWASM_BODY(i64LtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtSImm) { SWASM_BODY(i64GtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtUImm) { SWASM_BODY(i64GtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeSImm) { SWASM_BODY(i64LeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeUImm) { SWASM_BODY(i64LeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeSImm) { SWASM_BODY(i64GeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeUImm) { SWASM_BODY(i64GeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32EqImm) { SWASM_BODY(brIfI32EqImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32NeImm) { SWASM_BODY(brIfI32NeImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtSImm) { SWASM_BODY(brIfI32LtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtUImm) { SWASM_BODY(brIfI32LtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtSImm) { SWASM_BODY(brIfI32GtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtUImm) { SWASM_BODY(brIfI32GtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeSImm) { SWASM_BODY(brIfI32LeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeUImm) { SWASM_BODY(brIfI32LeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeSImm) { SWASM_BODY(brIfI32GeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeUImm) { SWASM_BODY(brIfI32GeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64EqImm) { SWASM_BODY(brIfI64EqImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64NeImm) { SWASM_BODY(brIfI64NeImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtSImm) { SWASM_BODY(brIfI64LtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtUImm) { SWASM_BODY(brIfI64LtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtSImm) { SWASM_BODY(brIfI64GtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtUImm) { SWASM_BODY(brIfI64GtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeSImm) { SWASM_BODY(brIfI64LeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeUImm) { SWASM_BODY(brIfI64LeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeSImm) { SWASM_BODY(brIfI64GeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeUImm) { SWASM_BODY(brIfI64GeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfEqImm) { SWASM_BODY(i32AddImmBrIfEqImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfNeImm) { SWASM_BODY(i32AddImmBrIfNeImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtSImm) { SWASM_BODY(i32AddImmBrIfLtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtUImm) { SWASM_BODY(i32AddImmBrIfLtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtSImm) { SWASM_BODY(i32AddImmBrIfGtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtUImm) { SWASM_BODY(i32AddImmBrIfGtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeSImm) { SWASM_BODY(i32AddImmBrIfLeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeUImm) { SWASM_BODY(i32AddImmBrIfLeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeSImm) { SWASM_BODY(i32AddImmBrIfGeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeUImm) { SWASM_BODY(i32AddImmBrIfGeUImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccA) { SWASM_BODY(i32AddAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAccA) { SWASM_BODY(i32SubAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccA) { SWASM_BODY(i32MulAccA) }
@@ -3597,6 +3661,60 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeUAccA) { SWASM_BODY(brIfI64LeUAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeSAccA) { SWASM_BODY(brIfI64GeSAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeUAccA) { SWASM_BODY(brIfI64GeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndImmAccA) { SWASM_BODY(i32AndImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32OrImmAccA) { SWASM_BODY(i32OrImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorImmAccA) { SWASM_BODY(i32XorImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlImmAccA) { SWASM_BODY(i32ShlImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrSImmAccA) { SWASM_BODY(i32ShrSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUImmAccA) { SWASM_BODY(i32ShrUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulImmAccA) { SWASM_BODY(i32MulImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndImmAccA) { SWASM_BODY(i64AndImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64OrImmAccA) { SWASM_BODY(i64OrImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorImmAccA) { SWASM_BODY(i64XorImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlImmAccA) { SWASM_BODY(i64ShlImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrSImmAccA) { SWASM_BODY(i64ShrSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUImmAccA) { SWASM_BODY(i64ShrUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulImmAccA) { SWASM_BODY(i64MulImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32EqImmAccA) { SWASM_BODY(i32EqImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32EqImmAccA) { SWASM_BODY(brIfI32EqImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32NeImmAccA) { SWASM_BODY(i32NeImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32NeImmAccA) { SWASM_BODY(brIfI32NeImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtSImmAccA) { SWASM_BODY(i32LtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtSImmAccA) { SWASM_BODY(brIfI32LtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUImmAccA) { SWASM_BODY(i32LtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtUImmAccA) { SWASM_BODY(brIfI32LtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtSImmAccA) { SWASM_BODY(i32GtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtSImmAccA) { SWASM_BODY(brIfI32GtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtUImmAccA) { SWASM_BODY(i32GtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtUImmAccA) { SWASM_BODY(brIfI32GtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeSImmAccA) { SWASM_BODY(i32LeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeSImmAccA) { SWASM_BODY(brIfI32LeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeUImmAccA) { SWASM_BODY(i32LeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeUImmAccA) { SWASM_BODY(brIfI32LeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeSImmAccA) { SWASM_BODY(i32GeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeSImmAccA) { SWASM_BODY(brIfI32GeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeUImmAccA) { SWASM_BODY(i32GeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeUImmAccA) { SWASM_BODY(brIfI32GeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64EqImmAccA) { SWASM_BODY(i64EqImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64EqImmAccA) { SWASM_BODY(brIfI64EqImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64NeImmAccA) { SWASM_BODY(i64NeImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64NeImmAccA) { SWASM_BODY(brIfI64NeImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtSImmAccA) { SWASM_BODY(i64LtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtSImmAccA) { SWASM_BODY(brIfI64LtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtUImmAccA) { SWASM_BODY(i64LtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtUImmAccA) { SWASM_BODY(brIfI64LtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtSImmAccA) { SWASM_BODY(i64GtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtSImmAccA) { SWASM_BODY(brIfI64GtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtUImmAccA) { SWASM_BODY(i64GtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtUImmAccA) { SWASM_BODY(brIfI64GtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeSImmAccA) { SWASM_BODY(i64LeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeSImmAccA) { SWASM_BODY(brIfI64LeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeUImmAccA) { SWASM_BODY(i64LeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeUImmAccA) { SWASM_BODY(brIfI64LeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeSImmAccA) { SWASM_BODY(i64GeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeSImmAccA) { SWASM_BODY(brIfI64GeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeUImmAccA) { SWASM_BODY(i64GeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeUImmAccA) { SWASM_BODY(brIfI64GeUImmAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64EqAccA) { SWASM_BODY(brIfF64EqAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32EqAccA) { SWASM_BODY(brIfF32EqAccA) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64EqAccA) { SWASM_BODY(brIfNotF64EqAccA) }
@@ -3890,124 +4008,6 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccAThenI32AddImm) { SWASM_BODY(f32StoreAccAThenI32AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccBThenI32AddImm) { SWASM_BODY(f32StoreAccBThenI32AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenGlobalSet) { SWASM_BODY(i32AddImmAccAThenGlobalSet) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndImm) { SWASM_BODY(i32AndImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32OrImm) { SWASM_BODY(i32OrImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorImm) { SWASM_BODY(i32XorImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlImm) { SWASM_BODY(i32ShlImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrSImm) { SWASM_BODY(i32ShrSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUImm) { SWASM_BODY(i32ShrUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulImm) { SWASM_BODY(i32MulImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndImm) { SWASM_BODY(i64AndImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64OrImm) { SWASM_BODY(i64OrImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorImm) { SWASM_BODY(i64XorImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlImm) { SWASM_BODY(i64ShlImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrSImm) { SWASM_BODY(i64ShrSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUImm) { SWASM_BODY(i64ShrUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulImm) { SWASM_BODY(i64MulImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32EqImm) { SWASM_BODY(i32EqImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32NeImm) { SWASM_BODY(i32NeImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtSImm) { SWASM_BODY(i32LtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUImm) { SWASM_BODY(i32LtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtSImm) { SWASM_BODY(i32GtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtUImm) { SWASM_BODY(i32GtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeSImm) { SWASM_BODY(i32LeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeUImm) { SWASM_BODY(i32LeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeSImm) { SWASM_BODY(i32GeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeUImm) { SWASM_BODY(i32GeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64EqImm) { SWASM_BODY(i64EqImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64NeImm) { SWASM_BODY(i64NeImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtSImm) { SWASM_BODY(i64LtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtUImm) { SWASM_BODY(i64LtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtSImm) { SWASM_BODY(i64GtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtUImm) { SWASM_BODY(i64GtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeSImm) { SWASM_BODY(i64LeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeUImm) { SWASM_BODY(i64LeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeSImm) { SWASM_BODY(i64GeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeUImm) { SWASM_BODY(i64GeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32EqImm) { SWASM_BODY(brIfI32EqImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32NeImm) { SWASM_BODY(brIfI32NeImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtSImm) { SWASM_BODY(brIfI32LtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtUImm) { SWASM_BODY(brIfI32LtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtSImm) { SWASM_BODY(brIfI32GtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtUImm) { SWASM_BODY(brIfI32GtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeSImm) { SWASM_BODY(brIfI32LeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeUImm) { SWASM_BODY(brIfI32LeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeSImm) { SWASM_BODY(brIfI32GeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeUImm) { SWASM_BODY(brIfI32GeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64EqImm) { SWASM_BODY(brIfI64EqImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64NeImm) { SWASM_BODY(brIfI64NeImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtSImm) { SWASM_BODY(brIfI64LtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtUImm) { SWASM_BODY(brIfI64LtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtSImm) { SWASM_BODY(brIfI64GtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtUImm) { SWASM_BODY(brIfI64GtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeSImm) { SWASM_BODY(brIfI64LeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeUImm) { SWASM_BODY(brIfI64LeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeSImm) { SWASM_BODY(brIfI64GeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeUImm) { SWASM_BODY(brIfI64GeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfEqImm) { SWASM_BODY(i32AddImmBrIfEqImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfNeImm) { SWASM_BODY(i32AddImmBrIfNeImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtSImm) { SWASM_BODY(i32AddImmBrIfLtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtUImm) { SWASM_BODY(i32AddImmBrIfLtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtSImm) { SWASM_BODY(i32AddImmBrIfGtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtUImm) { SWASM_BODY(i32AddImmBrIfGtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeSImm) { SWASM_BODY(i32AddImmBrIfLeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeUImm) { SWASM_BODY(i32AddImmBrIfLeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeSImm) { SWASM_BODY(i32AddImmBrIfGeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeUImm) { SWASM_BODY(i32AddImmBrIfGeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndImmAccA) { SWASM_BODY(i32AndImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32OrImmAccA) { SWASM_BODY(i32OrImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorImmAccA) { SWASM_BODY(i32XorImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlImmAccA) { SWASM_BODY(i32ShlImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrSImmAccA) { SWASM_BODY(i32ShrSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUImmAccA) { SWASM_BODY(i32ShrUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulImmAccA) { SWASM_BODY(i32MulImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndImmAccA) { SWASM_BODY(i64AndImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64OrImmAccA) { SWASM_BODY(i64OrImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorImmAccA) { SWASM_BODY(i64XorImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlImmAccA) { SWASM_BODY(i64ShlImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrSImmAccA) { SWASM_BODY(i64ShrSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUImmAccA) { SWASM_BODY(i64ShrUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulImmAccA) { SWASM_BODY(i64MulImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32EqImmAccA) { SWASM_BODY(i32EqImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32EqImmAccA) { SWASM_BODY(brIfI32EqImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32NeImmAccA) { SWASM_BODY(i32NeImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32NeImmAccA) { SWASM_BODY(brIfI32NeImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtSImmAccA) { SWASM_BODY(i32LtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtSImmAccA) { SWASM_BODY(brIfI32LtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUImmAccA) { SWASM_BODY(i32LtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtUImmAccA) { SWASM_BODY(brIfI32LtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtSImmAccA) { SWASM_BODY(i32GtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtSImmAccA) { SWASM_BODY(brIfI32GtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtUImmAccA) { SWASM_BODY(i32GtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtUImmAccA) { SWASM_BODY(brIfI32GtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeSImmAccA) { SWASM_BODY(i32LeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeSImmAccA) { SWASM_BODY(brIfI32LeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeUImmAccA) { SWASM_BODY(i32LeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeUImmAccA) { SWASM_BODY(brIfI32LeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeSImmAccA) { SWASM_BODY(i32GeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeSImmAccA) { SWASM_BODY(brIfI32GeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeUImmAccA) { SWASM_BODY(i32GeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeUImmAccA) { SWASM_BODY(brIfI32GeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64EqImmAccA) { SWASM_BODY(i64EqImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64EqImmAccA) { SWASM_BODY(brIfI64EqImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64NeImmAccA) { SWASM_BODY(i64NeImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64NeImmAccA) { SWASM_BODY(brIfI64NeImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtSImmAccA) { SWASM_BODY(i64LtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtSImmAccA) { SWASM_BODY(brIfI64LtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtUImmAccA) { SWASM_BODY(i64LtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtUImmAccA) { SWASM_BODY(brIfI64LtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtSImmAccA) { SWASM_BODY(i64GtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtSImmAccA) { SWASM_BODY(brIfI64GtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtUImmAccA) { SWASM_BODY(i64GtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtUImmAccA) { SWASM_BODY(brIfI64GtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeSImmAccA) { SWASM_BODY(i64LeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeSImmAccA) { SWASM_BODY(brIfI64LeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeUImmAccA) { SWASM_BODY(i64LeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeUImmAccA) { SWASM_BODY(brIfI64LeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeSImmAccA) { SWASM_BODY(i64GeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeSImmAccA) { SWASM_BODY(brIfI64GeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeUImmAccA) { SWASM_BODY(i64GeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeUImmAccA) { SWASM_BODY(brIfI64GeUImmAccA) }
 #if defined(__x86_64__)
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Clz_bits) { SWASM_BODY(i32Clz) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Ctz_bits) { SWASM_BODY(i32Ctz) }
