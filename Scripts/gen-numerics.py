@@ -204,7 +204,8 @@ IMM_COMPARES = [t + c + 'Imm' for t in ('i32', 'i64') for c in ADDIMM_BRANCHES]
 # Bit and multiply operations with such an immediate, used when the constant gets no frame slot (the function has
 # more constants than slots), where the constant would otherwise be stored to a slot right before it is read.
 IMM_OPERATIONS = [t + op + 'Imm' for t in ('i32', 'i64') for op in ('And', 'Or', 'Xor', 'Shl', 'ShrS', 'ShrU', 'Mul')]
-OTHER += IMM_OPERATIONS + IMM_COMPARES + ['brIf' + n[0].upper() + n[1:] for n in IMM_COMPARES] + ['i32AddImmBrIf' + c + 'Imm' for c in ADDIMM_BRANCHES]
+def compare_branch(n): return 'brIf' + n[0].upper() + n[1:]  # i32LtUImm -> brIfI32LtUImm
+OTHER += IMM_OPERATIONS + IMM_COMPARES + [compare_branch(n) for n in IMM_COMPARES] + ['i32AddImmBrIf' + c + 'Imm' for c in ADDIMM_BRANCHES]
 
 # Accumulators. Besides writing its result slot, a producer leaves the result in a machine register: i32 and
 # i64 results in the integer accumulator (the zero-extended cell), f64 results in the float accumulator, f32
@@ -256,7 +257,7 @@ for c, _ in int_compares('Int64'): ACC_CONSUMERS.append(('brIfI64' + c, 'A', 'in
 for n in IMM_OPERATIONS: ACC_CONSUMERS.append((n, 'A', 'int'))
 for n in IMM_COMPARES:
     ACC_CONSUMERS.append((n, 'A', 'int'))
-    ACC_CONSUMERS.append(('brIf' + n[0].upper() + n[1:], 'A', 'int'))
+    ACC_CONSUMERS.append((compare_branch(n), 'A', 'int'))
 for c in sorted(FLOAT_COMPARES):
     for neg in ('', 'Not'):
         ACC_CONSUMERS.append((f'brIf{neg}F64{c}', 'A', 'float'))
@@ -352,19 +353,16 @@ def conditional_branch(cond, not_taken):
                 }} else {{
                     s.pc += {not_taken}
                 }}""")
-for cmpname, cmp in int_compares('Int32'):
-    gen.append(f"""            case .i32AddImmBrIf{cmpname}:
-                let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
-                fp[w.c] = UInt64(x)
-                let y = UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])
-""" + conditional_branch(cmp, 3))
 IMMEDIATE = {'i32': 'UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: {}))))',
              'i64': 'UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: {})))'}
-for cmpname, cmp in int_compares('Int32'):
-    gen.append(f"""            case .i32AddImmBrIf{cmpname}Imm:
+# The right operand: a slot named by word 1's low 16 bits, or those bits as the immediate.
+for suffix, right in (('', 'UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])'),
+                      ('Imm', 'UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))')):
+    for cmpname, cmp in int_compares('Int32'):
+        gen.append(f"""            case .i32AddImmBrIf{cmpname}{suffix}:
                 let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
                 fp[w.c] = UInt64(x)
-                let y = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))
+                let y = {right}
 """ + conditional_branch(cmp, 3))
 for n in IMM_COMPARES + IMM_OPERATIONS:
     t, c = n[:3], n[3:-3]
@@ -414,15 +412,11 @@ gen.append("""            case .memoryLoad:
                 try memoryStore(w, s)
                 s.pc += 3""")
 for ty, U, S in (('I32', 'UInt32', 'Int32'), ('I64', 'UInt64', 'Int64')):
-    for n, cmp in int_compares(S) + [('And', 'x & y != 0'), ('AndZero', 'x & y == 0')]:
-        if ty == 'I64' and n.startswith('And'): continue
-        gen.append(f"""            case .brIf{ty}{n}:
-                let x = {U}(truncatingIfNeeded: fp[w.a]), y = {U}(truncatingIfNeeded: fp[w.b])
-""" + conditional_branch(cmp, 2))
-    for n, cmp in int_compares(S):
-        imm = IMMEDIATE[ty.lower()].format('w.b')
-        gen.append(f"""            case .brIf{ty}{n}Imm:
-                let x = {U}(truncatingIfNeeded: fp[w.a]), y = {U}(truncatingIfNeeded: {imm})
+    ands = [('And', 'x & y != 0'), ('AndZero', 'x & y == 0')] if ty == 'I32' else []
+    for suffix, right, extra in (('', 'fp[w.b]', ands), ('Imm', IMMEDIATE[ty.lower()].format('w.b'), [])):
+        for n, cmp in int_compares(S) + extra:
+            gen.append(f"""            case .brIf{ty}{n}{suffix}:
+                let x = {U}(truncatingIfNeeded: fp[w.a]), y = {U}(truncatingIfNeeded: {right})
 """ + conditional_branch(cmp, 2))
 for t, conv in (('F32', 'Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.{}]))'), ('F64', 'Double(bitPattern: fp[w.{}])')):
     for n, op in (('Eq', '=='), ('Ne', '!='), ('Lt', '<'), ('Gt', '>'), ('Le', '<='), ('Ge', '>=')):
@@ -576,12 +570,11 @@ lengths += ['    /// The compare-branch with an immediate taken exactly when thi
 inverse = {'Eq': 'Ne', 'Ne': 'Eq', 'LtS': 'GeS', 'GeS': 'LtS', 'LtU': 'GeU', 'GeU': 'LtU', 'GtS': 'LeS', 'LeS': 'GtS',
            'GtU': 'LeU', 'LeU': 'GtU'}
 for n in IMM_COMPARES:
-    branch = 'brIf' + n[0].upper() + n[1:3]
-    lengths.append(f'        case .{branch}{n[3:-3]}Imm: .{branch}{inverse[n[3:-3]]}Imm')
+    lengths.append(f'        case .{compare_branch(n)}: .{compare_branch(n[:3] + inverse[n[3:-3]] + "Imm")}')
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The compare-branch of a comparison with an immediate.',
             '    var immediateCompareBranch: Opcode? {', '        switch self {']
-for n in IMM_COMPARES: lengths.append(f'        case .{n}: .brIf{n[0].upper() + n[1:]}')
+for n in IMM_COMPARES: lengths.append(f'        case .{n}: .{compare_branch(n)}')
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The sequence handler that runs `first` then `second` (both one-word instructions).',
             '    static func sequence(_ first: Opcode, _ second: Opcode) -> Opcode? {', '        switch (first, second) {']
