@@ -122,9 +122,9 @@ package final class CompiledFunction: @unchecked Sendable {
     /// Index in the function index space.
     let functionIndex: Int
 
-    /// What the call prologue copies to slots `paramCount...`: zeros for the declared locals, then the
-    /// constant operands (slots `localCount...`), padded to an even length. nil when there is nothing to copy.
-    let frameInit: UnsafeMutablePointer<UInt64>?
+    /// Length of the frame template: what the call prologue copies to slots `paramCount...`, zeros for the
+    /// declared locals, then the constant operands (slots `localCount...`), padded to an even length. The
+    /// template sits right before the code (see `prefix`).
     let frameInitCount: Int
 
     init(code: [UInt64], paramCount: Int, localCount: Int, constants: [UInt64] = [], frameSize: Int,
@@ -140,7 +140,6 @@ package final class CompiledFunction: @unchecked Sendable {
         p.initialize(from: code, count: code.count)
         self.code = p
         self.codeCount = code.count
-        self.frameInit = initial.isEmpty ? nil : base
         self.frameInitCount = initial.count
         self.localCount = localCount
         self.frameSize = max(frameSize, paramCount + initial.count)

@@ -89,9 +89,8 @@ final class Executor {
             guard let code = header.pointee.code else { throw .trap(.host("function has no code"), backtrace: []) }
             frames[depth] = CallFrame(returnPC: nil, fp: fp, function: header)
             depth += 1
-            if let initial = header.pointee.frameInit {
-                (fp + header.pointee.paramCount).update(from: initial, count: header.pointee.frameInitCount)
-            }
+            let prefix = CompiledFunction.prefix(ofCode: code)
+            (fp + prefix.paramCount).update(from: prefix.template, count: prefix.count)
             var regs = Registers(pc: code, fp: fp, function: header)
             try run(&regs, entryDepth: savedDepth)
         }

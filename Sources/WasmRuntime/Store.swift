@@ -194,10 +194,6 @@ struct FunctionHeader {
     var paramCount: Int
     var localCount: Int
     var typeID: Int
-    /// Zeros for the declared locals, then constant operands: the prologue copies them to slots
-    /// `paramCount...` (nil if none).
-    var frameInit: UnsafeMutablePointer<UInt64>?
-    var frameInitCount: Int
     /// The defining instance's context (nil for host functions).
     var context: UnsafeMutablePointer<InstanceContext>?
     var object: Unmanaged<FunctionInstance>
@@ -241,8 +237,7 @@ package final class FunctionInstance {
         self.host = nil
         header = .allocate(capacity: 1)
         header.initialize(to: FunctionHeader(code: compiled.code, frameSize: compiled.frameSize, paramCount: type.parameters.count,
-                                             localCount: compiled.localCount, typeID: typeID, frameInit: compiled.frameInit,
-                                             frameInitCount: compiled.frameInitCount, context: instance.context,
+                                             localCount: compiled.localCount, typeID: typeID, context: instance.context,
                                              object: Unmanaged.passUnretained(self)))
     }
 
@@ -256,7 +251,7 @@ package final class FunctionInstance {
         let frameSize = max(type.parameters.count, type.results.count)
         header = .allocate(capacity: 1)
         header.initialize(to: FunctionHeader(code: nil, frameSize: frameSize, paramCount: type.parameters.count,
-                                             localCount: type.parameters.count, typeID: typeID, frameInit: nil, frameInitCount: 0, context: nil,
+                                             localCount: type.parameters.count, typeID: typeID, context: nil,
                                              object: Unmanaged.passUnretained(self)))
     }
 

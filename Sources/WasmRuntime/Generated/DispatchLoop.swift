@@ -158,7 +158,7 @@ extension Executor {
             s.frame.initialize(to: CallFrame(returnPC: returnTo, fp: s.fp, function: s.function))
             s.frame += 1
         }
-        if let initial = h.frameInit { copyTemplate(initial, count: h.frameInitCount, to: newFP + h.paramCount) }
+        initializeFrame(newFP, code: code)
         s.fp = newFP
         s.pc = code
         s.function = callee
@@ -169,17 +169,20 @@ extension Executor {
         return true
     }
 
-    /// Copies a frame template of `count` words (even, at least 2) to `slots`, two words at a time (see
-    /// `CompiledFunction.frameInit`): most frames need a handful, cheaper inline than a memcpy call (the
-    /// handlers are compiled with no_builtin so that this stays a loop). The first two words come before the
-    /// loop: most templates have just those.
+    /// Copies the frame template of the function whose code starts at `code` (found through the word before
+    /// it, `CompiledFunction.prefix`, so no header load) to the new frame's slots after the parameters. Two
+    /// words at a time (the template has an even length): most frames need a handful, cheaper inline than a
+    /// memcpy call (the handlers are compiled with no_builtin so that this stays a loop). The first two words
+    /// come before the loop: most templates have just those.
     @inline(__always)
-    func copyTemplate(_ initial: UnsafeMutablePointer<UInt64>, count: Int, to slots: UnsafeMutablePointer<UInt64>) {
-        let destination = UnsafeMutableRawPointer(slots)
-        let source = UnsafeRawPointer(initial)
+    func initializeFrame(_ newFP: UnsafeMutablePointer<UInt64>, code: UnsafeMutablePointer<UInt64>) {
+        let prefix = CompiledFunction.prefix(ofCode: code)
+        guard prefix.count != 0 else { return }
+        let destination = UnsafeMutableRawPointer(newFP + prefix.paramCount)
+        let source = UnsafeRawPointer(prefix.template)
         destination.storeBytes(of: source.loadUnaligned(as: SIMD2<UInt64>.self), as: SIMD2<UInt64>.self)
         var offset = 16
-        let end = count &* 8
+        let end = prefix.count &* 8
         while offset < end {
             destination.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self),
                                    toByteOffset: offset, as: SIMD2<UInt64>.self)
@@ -187,9 +190,8 @@ extension Executor {
         }
     }
 
-    /// `enter` for `callInternal`: the callee is the module's own function at `code`, so its template comes
-    /// from the word before the code (`CompiledFunction.prefix`), never from the header, and the instance
-    /// stays the same.
+    /// `enter` for `callInternal`: the callee is the module's own function at `code` with frame size
+    /// `frameSize` (both from the instruction), and the instance stays the same.
     @inline(__always)
     func enterInternal(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
                        returnTo: UnsafeMutablePointer<UInt64>, code: UnsafeMutablePointer<UInt64>, frameSize: Int,
@@ -199,8 +201,7 @@ extension Executor {
         }
         s.frame.initialize(to: CallFrame(returnPC: returnTo, sameInstance: true, fp: s.fp, function: s.function))
         s.frame += 1
-        let prefix = CompiledFunction.prefix(ofCode: code)
-        if prefix.count != 0 { copyTemplate(prefix.template, count: prefix.count, to: newFP + prefix.paramCount) }
+        initializeFrame(newFP, code: code)
         s.fp = newFP
         s.pc = code
         s.function = callee
