@@ -92,15 +92,68 @@ import WasmText
         #expect(try call(s, i, "s64", [10, 20, 1 << 40]) == [20])
     }
 
+    /// An interpreter-style loop: a `br_table` dispatch at the loop head, every case ending in `br` back to it.
+    static let dispatchLoop = """
+        (module
+          (func (export "run") (param $n i32) (result i32) (local $acc i32)
+            (loop $next
+              (block $done
+                (block $odd
+                  (block $even
+                    (br_table $even $odd $done (select (i32.and (local.get $n) (i32.const 1)) (i32.const 2) (local.get $n))))
+                  (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+                  (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                  (br $next))
+                (local.set $acc (i32.add (local.get $acc) (i32.const 10)))
+                (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                (br $next)))
+            (local.get $acc))
+          (func (export "spin") (local $n i32)
+            (loop $next
+              (block $b
+                (block $a (br_table $a $b (i32.and (local.get $n) (i32.const 1))))
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                (br $next))
+              (local.set $n (i32.add (local.get $n) (i32.const 3)))
+              (br $next))))
+        """
+
+    @Test func jumpsToShortBlocksBecomeCopiesOfThem() throws {
+        // Each case's `br $next` is replaced by a copy of the loop head (up to and including its br_table): three
+        // br_tables in each function.
+        let code = try disassembly(Self.dispatchLoop)
+        let lines = code.split(separator: "\n")
+        #expect(lines.filter { $0.contains("rTable") }.count == 6)
+        #expect(!lines.contains { $0.contains(": br a=") })
+        let (s, i) = try instantiate(Self.dispatchLoop)
+        #expect(try call(s, i, "run", [0]) == [0])
+        #expect(try call(s, i, "run", [4]) == [22])
+        #expect(try call(s, i, "run", [5]) == [32])
+    }
+
+    @Test func loopsThroughCopiedBlocksStillCountTicks() throws {
+        // The cycle now runs through the copies' br_tables; a backward jump among them still counts a tick.
+        var limits = StoreLimits()
+        limits.fuel = 50_000
+        let (s, i) = try instantiate(Self.dispatchLoop, limits: limits)
+        do {
+            _ = try call(s, i, "spin")
+            Issue.record("expected out of fuel")
+        } catch let ExecutionError.trap(t, _) {
+            #expect(t == .outOfFuel)
+        }
+    }
+
     @Test func pairsAreNotFusedAcrossABranchTarget() throws {
-        // The block's result is produced by the i32.add on one path and by the br_if on the other: the outer
-        // add starts at the block's end label, a jump target, so it must stay a separate instruction.
+        // The block's result is produced by the i32.add on one path and by the br_if on the other (its value is
+        // already in the label's slot, so the br_if jumps straight to the label): the outer add starts at the
+        // block's end label, a jump target, so it must stay a separate instruction.
         let wat = """
             (module
               (func (export "f") (param i32 i32) (result i32)
                 (i32.add
                   (block (result i32)
-                    (drop (br_if 0 (i32.const 100) (local.get 0)))
+                    (drop (br_if 0 (i32.mul (local.get 0) (i32.const 100)) (local.get 0)))
                     (i32.add (local.get 1) (local.get 0)))
                   (i32.const 100000))))
             """
