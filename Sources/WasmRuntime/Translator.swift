@@ -135,6 +135,12 @@ struct Translator {
     /// The last instruction wrote a fresh temp at stack position `.1` through field `.2` (a or c);
     /// its code index is `.0`. A following local.set may redirect it.
     var lastProducer: (index: Int, position: Int, fieldShift: UInt64, end: Int)? = nil
+    /// Locals set once and read once, later in the same straight-line code (`deferrableLocals`).
+    let deferrable: [Bool]
+    /// Deferred writes: `local.set` of such a local to a constant or another local emits nothing, and its one
+    /// read takes the value itself. Written out at the end of straight-line code, or before the local they
+    /// copy changes.
+    var deferred: [Int: Operand] = [:]
 
     init(context: ValidationContext, definedFunctionIndex: Int) throws(CompileError) {
         self.context = context
@@ -148,6 +154,7 @@ struct Translator {
         resultCount = validator.type.results.count
         // Every constant instruction takes at least two bytes; small bodies need few constant slots.
         constantCapacity = min(body.code.count / 2, 64)
+        deferrable = Self.deferrableLocals(body, localCount: localCount)
         frames.append(Frame(kind: .function, height: 0, paramCount: 0, resultCount: resultCount))
     }
 
@@ -160,6 +167,7 @@ struct Translator {
             do { instruction = try reader.read() } catch { throw .malformed(error) }
             let labelFrames = resolveHandlerLabels(instruction)
             do { try validator.validate(instruction, at: offset) } catch { throw .invalid(error) }
+            if !deferred.isEmpty && Self.endsStraightLineCode(instruction) { writeDeferred { _ in true } }
             try emit(instruction, labelFrames: labelFrames)
         }
         if !reader.isAtEnd {
@@ -1109,11 +1117,18 @@ struct Translator {
                 emitProducer(word(.select, a: slot(stack.count - 1), b: b, c: cond), fieldShift: 16, extra: [UInt64(a)])
             }
         case .localGet(let i):
-            push(.local(Int(i)))
+            push(deferred.removeValue(forKey: Int(i)) ?? .local(Int(i)))
         case .localSet(let i):
-            setLocal(Int(i))
+            let l = Int(i)
+            writeDeferred { $0 == .local(l) }
+            if deferrable[l], let value = stack.last, value != .temp {
+                deferred[l] = value
+            } else {
+                setLocal(l)
+            }
             pop()
         case .localTee(let i):
+            writeDeferred { $0 == .local(Int(i)) }
             setLocal(Int(i))
             stack[stack.count - 1] = .local(Int(i))
         case .globalGet(let g):
@@ -1319,6 +1334,66 @@ struct Translator {
             return nil
         }
         return (form.opcode, imm)
+    }
+
+    // MARK: Deferred local writes
+
+    /// The locals whose `local.set` can be deferred: set once (no `local.tee`) and read once, after the set with
+    /// no control instruction between them, as clang -O0 spills every temporary. The read then always follows the
+    /// set in the same straight-line run, so it can take the value itself, and the local is dead after it.
+    /// None in functions with exception handlers (a handler reads the locals a throwing call left). The body is
+    /// decoded once more for this; a decoding error leaves nothing deferrable (the translation reports it).
+    static func deferrableLocals(_ body: FunctionBody, localCount: Int) -> [Bool] {
+        var sets = [Int](repeating: 0, count: localCount), gets = sets
+        var setRun = [Int](repeating: -1, count: localCount), getRun = setRun
+        var readBeforeSet = [Bool](repeating: false, count: localCount)
+        var run = 0
+        var reader = InstructionReader(body: body)
+        while !reader.isAtEnd {
+            guard let instruction = try? reader.read() else { return [Bool](repeating: false, count: localCount) }
+            switch instruction {
+            case .localGet(let i) where Int(i) < localCount:
+                gets[Int(i)] += 1
+                getRun[Int(i)] = run
+                if sets[Int(i)] == 0 { readBeforeSet[Int(i)] = true }
+            case .localSet(let i) where Int(i) < localCount:
+                sets[Int(i)] += 1
+                setRun[Int(i)] = run
+            case .localTee(let i) where Int(i) < localCount:
+                sets[Int(i)] += 2
+            case .try, .tryTable, .delegate, .catch, .catchAll:
+                return [Bool](repeating: false, count: localCount)
+            default:
+                if endsStraightLineCode(instruction) { run += 1 }
+            }
+        }
+        return (0..<localCount).map { sets[$0] == 1 && gets[$0] == 1 && !readBeforeSet[$0] && setRun[$0] == getRun[$0] }
+    }
+
+    /// Whether straight-line code ends at the instruction: it branches, may be a branch target, or starts or
+    /// ends a block.
+    static func endsStraightLineCode(_ instruction: Instruction) -> Bool {
+        switch instruction {
+        case .unreachable, .block, .loop, .if, .else, .end, .br, .brIf, .brTable, .return, .returnCall,
+             .returnCallIndirect, .returnCallRef, .tryTable, .throw, .throwRef, .try, .catch, .catchAll, .delegate,
+             .rethrow, .brOnNull, .brOnNonNull:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Writes out the deferred locals whose value satisfies `condition`.
+    mutating func writeDeferred(where condition: (Operand) -> Bool) {
+        for (l, value) in deferred.sorted(by: { $0.key < $1.key }) where condition(value) {
+            deferred[l] = nil
+            guard reachable else { continue }
+            switch value {
+            case .local(let source): append(word(.copy, a: l, b: source))
+            case .const(let v): emitConst(v, to: l)
+            case .temp: break
+            }
+        }
     }
 
     /// `local.set`/`local.tee`: store the top value into local `i`.
