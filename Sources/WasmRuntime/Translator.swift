@@ -135,11 +135,12 @@ struct Translator {
     /// The last instruction wrote a fresh temp at stack position `.1` through field `.2` (a or c);
     /// its code index is `.0`. A following local.set may redirect it.
     var lastProducer: (index: Int, position: Int, fieldShift: UInt64, end: Int)? = nil
-    /// Locals set once and read once, later in the same straight-line code (`deferrableLocals`).
-    let deferrable: [Bool]
-    /// Deferred writes: `local.set` of such a local to a constant or another local emits nothing, and its one
-    /// read takes the value itself. Written out at the end of straight-line code, or before the local they
-    /// copy changes.
+    /// For each local set once and read only later in the same straight-line code, its number of reads
+    /// (`deferrableLocals`).
+    let deferrable: [Int?]
+    /// Deferred writes: `local.set` of such a local to a constant or another local emits nothing, and its reads
+    /// take the value itself. Dropped at the end of the straight-line run; written out only when the local
+    /// they copy changes first.
     var deferred: [Int: Operand] = [:]
 
     init(context: ValidationContext, definedFunctionIndex: Int) throws(CompileError) {
@@ -167,7 +168,8 @@ struct Translator {
             do { instruction = try reader.read() } catch { throw .malformed(error) }
             let labelFrames = resolveHandlerLabels(instruction)
             do { try validator.validate(instruction, at: offset) } catch { throw .invalid(error) }
-            if !deferred.isEmpty && Self.endsStraightLineCode(instruction) { writeDeferred { _ in true } }
+            // Deferred locals are dead once their straight-line run ends (`deferrableLocals`).
+            if Self.endsStraightLineCode(instruction) { deferred.removeAll(keepingCapacity: true) }
             try emit(instruction, labelFrames: labelFrames)
         }
         if !reader.isAtEnd {
@@ -1117,11 +1119,11 @@ struct Translator {
                 emitProducer(word(.select, a: slot(stack.count - 1), b: b, c: cond), fieldShift: 16, extra: [UInt64(a)])
             }
         case .localGet(let i):
-            push(deferred.removeValue(forKey: Int(i)) ?? .local(Int(i)))
+            push(deferred[Int(i)] ?? .local(Int(i)))
         case .localSet(let i):
             let l = Int(i)
             writeDeferred { $0 == .local(l) }
-            if deferrable[l], let value = stack.last, value != .temp {
+            if let reads = deferrable[l], let value = stack.last, value != .temp, reads <= 1 || !needsMaterializing(value) {
                 deferred[l] = value
             } else {
                 setLocal(l)
@@ -1338,36 +1340,35 @@ struct Translator {
 
     // MARK: Deferred local writes
 
-    /// The locals whose `local.set` can be deferred: set once (no `local.tee`) and read once, after the set with
-    /// no control instruction between them, as clang -O0 spills every temporary. The read then always follows the
-    /// set in the same straight-line run, so it can take the value itself, and the local is dead after it.
+    /// The locals whose `local.set` can be deferred: set once (no `local.tee`) and read only after the set with
+    /// no control instruction between (as clang -O0 spills every temporary). Every read then follows the set in
+    /// the same straight-line run, so it can take the value itself, and the local is dead after the run.
     /// None in functions with exception handlers (a handler reads the locals a throwing call left). The body is
     /// decoded once more for this; a decoding error leaves nothing deferrable (the translation reports it).
-    static func deferrableLocals(_ body: FunctionBody, localCount: Int) -> [Bool] {
+    static func deferrableLocals(_ body: FunctionBody, localCount: Int) -> [Int?] {
         var sets = [Int](repeating: 0, count: localCount), gets = sets
-        var setRun = [Int](repeating: -1, count: localCount), getRun = setRun
-        var readBeforeSet = [Bool](repeating: false, count: localCount)
+        var setRun = [Int](repeating: -1, count: localCount)
+        var readElsewhere = [Bool](repeating: false, count: localCount)
         var run = 0
         var reader = InstructionReader(body: body)
         while !reader.isAtEnd {
-            guard let instruction = try? reader.read() else { return [Bool](repeating: false, count: localCount) }
+            guard let instruction = try? reader.read() else { return [Int?](repeating: nil, count: localCount) }
             switch instruction {
             case .localGet(let i) where Int(i) < localCount:
                 gets[Int(i)] += 1
-                getRun[Int(i)] = run
-                if sets[Int(i)] == 0 { readBeforeSet[Int(i)] = true }
+                if sets[Int(i)] == 0 || setRun[Int(i)] != run { readElsewhere[Int(i)] = true }
             case .localSet(let i) where Int(i) < localCount:
                 sets[Int(i)] += 1
                 setRun[Int(i)] = run
             case .localTee(let i) where Int(i) < localCount:
                 sets[Int(i)] += 2
             case .try, .tryTable, .delegate, .catch, .catchAll:
-                return [Bool](repeating: false, count: localCount)
+                return [Int?](repeating: nil, count: localCount)
             default:
                 if endsStraightLineCode(instruction) { run += 1 }
             }
         }
-        return (0..<localCount).map { sets[$0] == 1 && gets[$0] == 1 && !readBeforeSet[$0] && setRun[$0] == getRun[$0] }
+        return (0..<localCount).map { sets[$0] == 1 && !readElsewhere[$0] ? gets[$0] : nil }
     }
 
     /// Whether straight-line code ends at the instruction: it branches, may be a branch target, or starts or
@@ -1381,6 +1382,13 @@ struct Translator {
         default:
             false
         }
+    }
+
+    /// Whether reading `value` as an operand costs an instruction: a constant without a slot when none is left
+    /// (a deferred local read more than once then stays a local, written once).
+    func needsMaterializing(_ value: Operand) -> Bool {
+        guard case .const(let v) = value else { return false }
+        return constantSlots[v] == nil && constants.count >= constantCapacity
     }
 
     /// Writes out the deferred locals whose value satisfies `condition`.

@@ -92,6 +92,47 @@ import WasmText
         #expect(try call(s, i, "s64", [10, 20, 1 << 40]) == [20])
     }
 
+    @Test func localsSetOnceAndReadInTheSameStraightLineCodeCostNothing() throws {
+        // clang -O0 style: every temporary goes through a local. The constant and the copy are never written:
+        // the reads take the values themselves (the add becomes an add-immediate of the parameter).
+        let wat = """
+            (module
+              (func (export "spilled") (param i32) (result i32) (local i32 i32 i32)
+                i32.const 40
+                local.set 1
+                local.get 0
+                local.set 2
+                local.get 2
+                local.get 1
+                i32.add
+                local.set 3
+                local.get 3)
+              (func (export "sourceChanges") (param i32) (result i32) (local i32)
+                ;; local 1 copies the parameter, which changes before the read: the copy is written first.
+                local.get 0
+                local.set 1
+                i32.const 7
+                local.set 0
+                local.get 1
+                local.get 0
+                i32.sub)
+              (func (export "readInALaterBlock") (param i32) (result i32) (local i32)
+                ;; read after a block boundary: a normal local.
+                i32.const 9
+                local.set 1
+                (block (br_if 0 (local.get 0)))
+                local.get 1))
+            """
+        let spilled = try compileModule(try WAT.encode(wat)).disassembly[0].code
+        #expect(!spilled.contains("const32") && !spilled.contains("copy"))
+        #expect(spilled.contains("i32AddImm"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "spilled", [2]) == [42])
+        #expect(try call(s, i, "sourceChanges", [10]) == [3])
+        #expect(try call(s, i, "readInALaterBlock", [0]) == [9])
+        #expect(try call(s, i, "readInALaterBlock", [1]) == [9])
+    }
+
     /// An interpreter-style loop: a `br_table` dispatch at the loop head, every case ending in `br` back to it.
     static let dispatchLoop = """
         (module
