@@ -630,6 +630,15 @@ for n in opcodes:
     m = re.fullmatch(r'(i32|i64|f32|f64|brIfI32|brIfI64|brIfF32|brIfNotF32|brIfF64|brIfNotF64)([A-Z][A-Za-z]*)', n)
     if m and m.group(2) in swap and (m.group(1).startswith('brIf') or m.group(2) not in ('And', 'AndZero')):
         lengths.append(f'        case .{n}: .{m.group(1)}{swap[m.group(2)]}')
+lengths += ['        default: nil', '        }', '    }', '',
+            '    /// The integer comparison that gives the opposite result: `eqz(a < b)` is `a >= b` (not for floats,',
+            '    /// where both are false with a NaN).',
+            '    var negatedComparison: Opcode? {', '        switch self {']
+negate = {'Eq': 'Ne', 'Ne': 'Eq', 'LtS': 'GeS', 'GeS': 'LtS', 'LtU': 'GeU', 'GeU': 'LtU', 'GtS': 'LeS', 'LeS': 'GtS',
+          'GtU': 'LeU', 'LeU': 'GtU'}
+for n in opcodes:
+    m = re.fullmatch(r'(i32|i64)(Eq|Ne|LtS|LtU|GtS|GtU|LeS|LeU|GeS|GeU)(Imm)?', n)
+    if m: lengths.append(f'        case .{n}: .{m.group(1)}{negate[m.group(2)]}{m.group(3) or ""}')
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The indexed form of a load or store (address = fp[b] + fp[c]).', '    var indexed: Opcode? {', '        switch self {']
 for n in INDEXED_LOADS + INDEXED_STORES: lengths.append(f'        case .{n}: .{n}Indexed')

@@ -142,6 +142,11 @@ struct Translator {
     /// take the value itself. Dropped at the end of the straight-line run; written out only when the local
     /// they copy changes first.
     var deferred: [Int: Operand] = [:]
+    /// A deferred `local.set` of a temp to a local read once: the instruction that computed the value still
+    /// writes its position's slot. The read, if it comes before any code is emitted, takes the temp (with its
+    /// producer, for fusion) and the local is never written; otherwise the producer is redirected to the
+    /// local first (`commitPendingSet`).
+    var pendingSet: (local: Int, producer: (index: Int, position: Int, fieldShift: UInt64, end: Int))? = nil
 
     init(context: ValidationContext, definedFunctionIndex: Int) throws(CompileError) {
         self.context = context
@@ -169,7 +174,10 @@ struct Translator {
             let labelFrames = resolveHandlerLabels(instruction)
             do { try validator.validate(instruction, at: offset) } catch { throw .invalid(error) }
             // Deferred locals are dead once their straight-line run ends (`deferrableLocals`).
-            if Self.endsStraightLineCode(instruction) { deferred.removeAll(keepingCapacity: true) }
+            if Self.endsStraightLineCode(instruction) {
+                deferred.removeAll(keepingCapacity: true)
+                commitPendingSet()
+            }
             try emit(instruction, labelFrames: labelFrames)
         }
         if !reader.isAtEnd {
@@ -521,12 +529,14 @@ struct Translator {
     }
 
     mutating func append(_ w: UInt64) {
+        commitPendingSet()
         code.append(w)
         lastProducer = nil
     }
 
     /// Emits an instruction that writes a fresh temp at the (already pushed) top position.
     mutating func emitProducer(_ w: UInt64, fieldShift: UInt64, extra: [UInt64] = []) {
+        commitPendingSet()
         let index = code.count
         code.append(w)
         code.append(contentsOf: extra)
@@ -1119,12 +1129,28 @@ struct Translator {
                 emitProducer(word(.select, a: slot(stack.count - 1), b: b, c: cond), fieldShift: 16, extra: [UInt64(a)])
             }
         case .localGet(let i):
-            push(deferred[Int(i)] ?? .local(Int(i)))
+            let l = Int(i)
+            if let pending = pendingSet, pending.local == l {
+                if stack.count == pending.producer.position && code.count == pending.producer.end {
+                    // Nothing was emitted since the set: the temp is still in its slot.
+                    pendingSet = nil
+                    push()
+                    lastProducer = pending.producer
+                    return
+                }
+                commitPendingSet()
+            }
+            push(deferred[l] ?? .local(l))
         case .localSet(let i):
             let l = Int(i)
             writeDeferred { $0 == .local(l) }
             if let reads = deferrable[l], let value = stack.last, value != .temp, reads <= 1 || !needsMaterializing(value) {
                 deferred[l] = value
+            } else if deferrable[l] == 1, stack.last == .temp, let p = lastProducer, p.position == stack.count - 1,
+                      p.end == code.count {
+                commitPendingSet()
+                pendingSet = (l, p)
+                lastProducer = nil
             } else {
                 setLocal(l)
             }
@@ -1229,7 +1255,13 @@ struct Translator {
         case .f64Const(let bits):
             push(.const(bits))
         case .numeric(let op):
-            if let (fused, imm) = addImmediate(op) {
+            if op == .i32And, stack.last == .const(1), freshBoolean(at: stack.count - 2) != nil {
+                // A comparison's result is 0 or 1 already (clang -O0 masks every one).
+                pop()
+            } else if op == .i32Eqz, let p = freshBoolean(at: stack.count - 1),
+                      let negated = Opcode(unchecked: code[p]).negatedComparison {
+                code[p] = (code[p] & ~0xFFFF) | UInt64(negated.rawValue)
+            } else if let (fused, imm) = addImmediate(op) {
                 pop()
                 let a = useTop()
                 pop()
@@ -1389,6 +1421,24 @@ struct Translator {
     func needsMaterializing(_ value: Operand) -> Bool {
         guard case .const(let v) = value else { return false }
         return constantSlots[v] == nil && constants.count >= constantCapacity
+    }
+
+    /// Redirects the pending set's producer to its local (see `pendingSet`).
+    mutating func commitPendingSet() {
+        guard let pending = pendingSet else { return }
+        pendingSet = nil
+        let p = pending.producer
+        let mask: UInt64 = 0xFFFF << p.fieldShift
+        code[p.index] = (code[p.index] & ~mask) | UInt64(UInt16(truncatingIfNeeded: pending.local)) << p.fieldShift
+    }
+
+    /// The code index of the comparison (or eqz) that the last instruction is, if it computed the temp at stack
+    /// `position`: a value that is 0 or 1.
+    func freshBoolean(at position: Int) -> Int? {
+        guard position >= 0, stack[position] == .temp, let p = lastProducer, p.position == position,
+              p.end == code.count, p.index == code.count - 1 else { return nil }
+        let op = Opcode(unchecked: code[p.index])
+        return op.mirroredComparison != nil || op.negatedComparison != nil || op == .i32Eqz || op == .i64Eqz ? p.index : nil
     }
 
     /// Writes out the deferred locals whose value satisfies `condition`.

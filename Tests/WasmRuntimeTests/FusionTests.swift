@@ -133,6 +133,47 @@ import WasmText
         #expect(try call(s, i, "readInALaterBlock", [1]) == [9])
     }
 
+    @Test func maskedAndNegatedComparisonsThroughSpilledLocalsBecomeOneBranch() throws {
+        // clang -O0: the comparison goes through a local, is masked with 1 (through another), goes through a
+        // third local and is tested with eqz + br_if. The locals are never written, the mask is dropped, eqz
+        // negates the integer comparison, and the branch fuses with it.
+        let wat = """
+            (module
+              (func (export "lt") (param i32 i32) (result i32) (local i32 i32 i32)
+                (block
+                  local.get 0
+                  local.get 1
+                  i32.lt_s
+                  local.set 2
+                  i32.const 1
+                  local.set 3
+                  local.get 2
+                  local.get 3
+                  i32.and
+                  local.set 4
+                  local.get 4
+                  i32.eqz
+                  br_if 0
+                  i32.const 1
+                  return)
+                i32.const 0)
+              (func (export "notLess") (param f64 f64) (result i32)
+                ;; eqz of a float comparison is not the opposite comparison: with a NaN both are false.
+                (i32.eqz (f64.lt (local.get 0) (local.get 1)))))
+            """
+        let code = try compileModule(try WAT.encode(wat)).disassembly[0].code
+        #expect(code.contains("brIfI32GeS"))
+        #expect(!code.contains("And") && !code.contains("Eqz") && !code.contains("copy"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "lt", [1, 2]) == [1])
+        #expect(try call(s, i, "lt", [2, 1]) == [0])
+        #expect(try call(s, i, "lt", [2, 2]) == [0])
+        #expect(try call(s, i, "lt", [UInt64(UInt32(bitPattern: -1)), 0]) == [1])
+        #expect(try call(s, i, "notLess", [f64(.nan), f64(1)]) == [1])
+        #expect(try call(s, i, "notLess", [f64(2), f64(1)]) == [1])
+        #expect(try call(s, i, "notLess", [f64(0), f64(1)]) == [0])
+    }
+
     /// An interpreter-style loop: a `br_table` dispatch at the loop head, every case ending in `br` back to it.
     static let dispatchLoop = """
         (module

@@ -23046,6 +23046,54 @@ extension Opcode {
         }
     }
 
+    /// The integer comparison that gives the opposite result: `eqz(a < b)` is `a >= b` (not for floats,
+    /// where both are false with a NaN).
+    var negatedComparison: Opcode? {
+        switch self {
+        case .i32Eq: .i32Ne
+        case .i32Ne: .i32Eq
+        case .i32LtS: .i32GeS
+        case .i32LtU: .i32GeU
+        case .i32GtS: .i32LeS
+        case .i32GtU: .i32LeU
+        case .i32LeS: .i32GtS
+        case .i32LeU: .i32GtU
+        case .i32GeS: .i32LtS
+        case .i32GeU: .i32LtU
+        case .i64Eq: .i64Ne
+        case .i64Ne: .i64Eq
+        case .i64LtS: .i64GeS
+        case .i64LtU: .i64GeU
+        case .i64GtS: .i64LeS
+        case .i64GtU: .i64LeU
+        case .i64LeS: .i64GtS
+        case .i64LeU: .i64GtU
+        case .i64GeS: .i64LtS
+        case .i64GeU: .i64LtU
+        case .i32EqImm: .i32NeImm
+        case .i32NeImm: .i32EqImm
+        case .i32LtSImm: .i32GeSImm
+        case .i32LtUImm: .i32GeUImm
+        case .i32GtSImm: .i32LeSImm
+        case .i32GtUImm: .i32LeUImm
+        case .i32LeSImm: .i32GtSImm
+        case .i32LeUImm: .i32GtUImm
+        case .i32GeSImm: .i32LtSImm
+        case .i32GeUImm: .i32LtUImm
+        case .i64EqImm: .i64NeImm
+        case .i64NeImm: .i64EqImm
+        case .i64LtSImm: .i64GeSImm
+        case .i64LtUImm: .i64GeUImm
+        case .i64GtSImm: .i64LeSImm
+        case .i64GtUImm: .i64LeUImm
+        case .i64LeSImm: .i64GtSImm
+        case .i64LeUImm: .i64GtUImm
+        case .i64GeSImm: .i64LtSImm
+        case .i64GeUImm: .i64LtUImm
+        default: nil
+        }
+    }
+
     /// The indexed form of a load or store (address = fp[b] + fp[c]).
     var indexed: Opcode? {
         switch self {
