@@ -1443,6 +1443,7 @@ struct Translator {
 
     /// Writes out the deferred locals whose value satisfies `condition`.
     mutating func writeDeferred(where condition: (Operand) -> Bool) {
+        guard !deferred.isEmpty else { return }
         for (l, value) in deferred.sorted(by: { $0.key < $1.key }) where condition(value) {
             deferred[l] = nil
             guard reachable else { continue }
