@@ -476,6 +476,14 @@ struct Translator {
         return s
     }
 
+    /// A load or store of memory 0 at a constant address (C's global variables, without PIC): the address goes
+    /// into the offset word and the base is the constant 0's slot, so distinct globals take no constant slots
+    /// (shorter frame templates). The sum cannot wrap: the handler adds in 64 bits and bounds-checks the result.
+    mutating func constantAddress(at position: Int, _ memarg: MemArg) -> (zero: Int, offset: UInt64)? {
+        guard case .const(let address) = stack[position], let zero = constantSlot(0) else { return nil }
+        return (zero, address + memarg.offset)
+    }
+
     mutating func push(_ operand: Operand = .temp) {
         stack.append(operand)
         if stack.count > maxHeight { maxHeight = stack.count }
@@ -1200,6 +1208,12 @@ struct Translator {
                 emitProducer(word(indexed, a: slot(stack.count - 1), b: x, c: y), fieldShift: 16, extra: [memarg.offset])
                 return
             }
+            if isFastMemory(memarg), let (zero, offset) = constantAddress(at: stack.count - 1, memarg) {
+                pop()
+                push()
+                emitProducer(word(Self.loadOpcode(op), a: slot(stack.count - 1), b: zero), fieldShift: 16, extra: [offset])
+                return
+            }
             let addr = useTop()
             pop()
             push()
@@ -1218,6 +1232,12 @@ struct Translator {
                 pop(2)
                 append(word(indexed, a: v, b: x, c: y))
                 append(memarg.offset)
+                return
+            }
+            if isFastMemory(memarg), let (zero, offset) = constantAddress(at: stack.count - 2, memarg) {
+                pop(2)
+                append(word(storeOpcode(op), a: v, b: zero))
+                append(offset)
                 return
             }
             let addr = useTop(1)

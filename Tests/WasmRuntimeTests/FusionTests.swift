@@ -174,6 +174,29 @@ import WasmText
         #expect(try call(s, i, "notLess", [f64(0), f64(1)]) == [0])
     }
 
+    @Test func constantAddressesTakeNoConstantSlots() throws {
+        // C globals: loads and stores at constant addresses use the constant 0's slot as their base and carry the
+        // address in the offset word, so three globals need one constant slot (the 0), not three.
+        let wat = """
+            (module
+              (memory 1)
+              (data (i32.const 2000) "\\05")
+              (func (export "bump") (result i32)
+                (i32.store (i32.const 1000) (i32.add (i32.load (i32.const 1000)) (i32.const 1)))
+                (i32.store offset=4 (i32.const 1000) (i32.load (i32.const 2000)))
+                (i32.add (i32.load (i32.const 1000)) (i32.load offset=4 (i32.const 1000))))
+              (func (export "edge") (result i32) (i32.load (i32.const 65532)))
+              (func (export "beyond") (result i32) (i32.load offset=1 (i32.const 65532))))
+            """
+        let compiled = try compileModule(try WAT.encode(wat))
+        #expect(compiled.functions[0].frameInitCount <= 2)
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "bump") == [6])
+        #expect(try call(s, i, "bump") == [7])
+        #expect(try call(s, i, "edge") == [0])
+        #expect(throws: ExecutionError.self) { try call(s, i, "beyond") }
+    }
+
     /// An interpreter-style loop: a `br_table` dispatch at the loop head, every case ending in `br` back to it.
     static let dispatchLoop = """
         (module
