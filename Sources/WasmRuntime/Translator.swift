@@ -132,9 +132,11 @@ struct Translator {
     var frames: [Frame] = []
     var reachable = true
     var handlers: [ExceptionHandler] = []
-    /// The last instruction wrote a fresh temp at stack position `.1` through field `.2` (a or c);
-    /// its code index is `.0`. A following local.set may redirect it.
-    var lastProducer: (index: Int, position: Int, fieldShift: UInt64, end: Int)? = nil
+    /// An instruction that wrote a fresh temp at stack `position` through the field at `fieldShift` (a or c);
+    /// `index` is its code index, `end` the code length after it.
+    typealias Producer = (index: Int, position: Int, fieldShift: UInt64, end: Int)
+    /// The last instruction, if it produced a temp. A following local.set may redirect it (`redirect`).
+    var lastProducer: Producer? = nil
     /// For each local set once and read only later in the same straight-line code, its number of reads
     /// (`deferrableLocals`).
     let deferrable: [Int?]
@@ -146,7 +148,7 @@ struct Translator {
     /// writes its position's slot. The read, if it comes before any code is emitted, takes the temp (with its
     /// producer, for fusion) and the local is never written; otherwise the producer is redirected to the
     /// local first (`commitPendingSet`).
-    var pendingSet: (local: Int, producer: (index: Int, position: Int, fieldShift: UInt64, end: Int))? = nil
+    var pendingSet: (local: Int, producer: Producer)? = nil
 
     init(context: ValidationContext, definedFunctionIndex: Int) throws(CompileError) {
         self.context = context
@@ -210,10 +212,11 @@ struct Translator {
     /// Longest block (in words) that `duplicateJumpTargets` copies in place of a jump.
     static let duplicatedBlockLimit = 48
 
-    /// Tail duplication, before fusion: a `br` to a short block that ends in an unconditional transfer (`br`,
-    /// `br_table`, a return, `unreachable`) is replaced by a copy of that block, so the jump's dispatch is gone
-    /// and the copy fuses with the code before it; a copied `br_table` (an interpreter's dispatch loop) gets
-    /// one prediction site per copy. Every backward jump still counts a tick, and a cycle of code positions
+    /// Tail duplication, before fusion: a `br` to a short block that ends in `br_table`, a return or
+    /// `unreachable` is replaced by a copy of that block, so the jump's dispatch is gone and the copy fuses with
+    /// the code before it; a copied `br_table` (an interpreter's dispatch loop) gets one prediction site per
+    /// copy. A `br` to a `br` becomes a copy of that `br` (a jump to the final target). Blocks ending in a `br`
+    /// (loop rotation) are not copied: measured slower (ARCHITECTURE.md). Every backward jump still counts a tick, and a cycle of code positions
     /// needs one, so loops through copies are still polled. Functions with exception handlers are left alone
     /// (their try ranges would need splitting); a function at most doubles.
     mutating func duplicateJumpTargets() {
@@ -974,8 +977,7 @@ struct Translator {
         if n == 1 {
             // One result: the instruction that computed it writes slot 0 directly, or `returnValue` copies it.
             if stack[from] == .temp, let p = lastProducer, p.position == from, p.end == code.count {
-                let mask: UInt64 = 0xFFFF << p.fieldShift
-                code[p.index] = code[p.index] & ~mask
+                redirect(p, to: 0)
                 append(word(.return))
                 return
             }
@@ -1447,9 +1449,13 @@ struct Translator {
     mutating func commitPendingSet() {
         guard let pending = pendingSet else { return }
         pendingSet = nil
-        let p = pending.producer
+        redirect(pending.producer, to: pending.local)
+    }
+
+    /// Makes producer `p` write slot `destination` instead of its temp.
+    mutating func redirect(_ p: Producer, to destination: Int) {
         let mask: UInt64 = 0xFFFF << p.fieldShift
-        code[p.index] = (code[p.index] & ~mask) | UInt64(UInt16(truncatingIfNeeded: pending.local)) << p.fieldShift
+        code[p.index] = (code[p.index] & ~mask) | UInt64(UInt16(truncatingIfNeeded: destination)) << p.fieldShift
     }
 
     /// The code index of the comparison (or eqz) that the last instruction is, if it computed the temp at stack
@@ -1481,8 +1487,7 @@ struct Translator {
         // Stack entries that still read local i must get their own copy first.
         let aliased = stack[0..<top].contains(.local(i))
         if !aliased, stack[top] == .temp, let p = lastProducer, p.position == top, p.end == code.count {
-            let mask: UInt64 = 0xFFFF << p.fieldShift
-            code[p.index] = (code[p.index] & ~mask) | UInt64(UInt16(truncatingIfNeeded: i)) << p.fieldShift
+            redirect(p, to: i)
             lastProducer = nil
             return
         }
