@@ -41,7 +41,15 @@ package func compileModule(_ module: Module) throws(CompileError) -> CompiledMod
     functions.reserveCapacity(module.bodies.count)
     for i in module.bodies.indices {
         var translator = try Translator(context: context, definedFunctionIndex: i)
-        functions.append(try translator.translate())
+        var function = try translator.translate()
+        if translator.refusedInLoop {
+            // More constants than slots, and a loop materialises one on every iteration: translate again with
+            // the slots given to the constants used most deeply in loops.
+            var second = try Translator(context: context, definedFunctionIndex: i)
+            second.slotConstants = translator.preferredConstants()
+            function = try second.translate()
+        }
+        functions.append(function)
     }
     linkInternalCalls(functions, importedFunctionCount: context.importedFunctionCount)
     return CompiledModule(module: module, functions: functions)
@@ -468,11 +476,41 @@ struct Translator {
     var constantCapacity = 0
     var constantSlots: [UInt64: Int] = [:]
     var constants: [UInt64] = []
+    /// The constants allowed a slot, when a first translation ran out of slots inside a loop
+    /// (`preferredConstants`); nil: first come, first served.
+    var slotConstants: Set<UInt64>? = nil
+    /// Every constant that asked for a slot, with the loop nesting depth of the request.
+    var slotRequests: [(value: UInt64, loopDepth: Int)] = []
+    /// Whether a constant used inside a loop got no slot (it is then materialised on every iteration).
+    var refusedInLoop = false
+
+    /// Whether constant `v` has or may still get a slot.
+    func mayHaveSlot(_ v: UInt64) -> Bool {
+        if constantSlots[v] != nil { return true }
+        return slotConstants.map { $0.contains(v) } ?? (constants.count < constantCapacity)
+    }
+
+    /// The constants to give slots on a second translation: the most deeply nested in loops first, then in order
+    /// of first use (what the first translation did), at most `constantCapacity`.
+    func preferredConstants() -> Set<UInt64> {
+        var rank: [UInt64: (depth: Int, first: Int)] = [:]
+        for (i, r) in slotRequests.enumerated() {
+            let old = rank[r.value] ?? (r.loopDepth, i)
+            rank[r.value] = (max(old.depth, r.loopDepth), old.first)
+        }
+        let ordered = rank.sorted { $0.value.depth != $1.value.depth ? $0.value.depth > $1.value.depth : $0.value.first < $1.value.first }
+        return Set(ordered.prefix(constantCapacity).map(\.key))
+    }
 
     /// The slot holding constant `v`, if it has (or can get) one.
     mutating func constantSlot(_ v: UInt64) -> Int? {
         if let s = constantSlots[v] { return s }
-        guard constants.count < constantCapacity else { return nil }
+        let depth = frames.reduce(0) { $0 + ($1.kind == .loop ? 1 : 0) }
+        slotRequests.append((v, depth))
+        guard mayHaveSlot(v), constants.count < constantCapacity else {
+            if depth > 0 { refusedInLoop = true }
+            return nil
+        }
         let s = localCount + constants.count
         constants.append(v)
         constantSlots[v] = s
@@ -1386,7 +1424,7 @@ struct Translator {
         guard case .const(let v) = stack[stack.count - 1], let form = op.opcode.immediateForm else { return nil }
         let value = form.is64 ? Int64(bitPattern: v) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
         guard let imm = Int16(exactly: value) else { return nil }
-        if form.opcode.immediateCompareBranch == nil && (constantSlots[v] != nil || constants.count < constantCapacity) {
+        if form.opcode.immediateCompareBranch == nil && mayHaveSlot(v) {
             return nil
         }
         return (form.opcode, imm)
@@ -1442,7 +1480,7 @@ struct Translator {
     /// (a deferred local read more than once then stays a local, written once).
     func needsMaterializing(_ value: Operand) -> Bool {
         guard case .const(let v) = value else { return false }
-        return constantSlots[v] == nil && constants.count >= constantCapacity
+        return !mayHaveSlot(v)
     }
 
     /// Redirects the pending set's producer to its local (see `pendingSet`).

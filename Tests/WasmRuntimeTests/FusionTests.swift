@@ -197,6 +197,26 @@ import WasmText
         #expect(throws: ExecutionError.self) { try call(s, i, "beyond") }
     }
 
+    @Test func constantsUsedInLoopsGetSlotsFirst() throws {
+        // 70 distinct constants before the loop use up the 64 slots; a second translation gives the loop's
+        // multiplier a slot, so the loop does not materialise it on every iteration.
+        let before = (0..<70).map { "(drop (i32.mul (local.get 0) (i32.const \(100_000 + $0))))" }.joined(separator: " ")
+        let wat = """
+            (module
+              (func (export "f") (param i32) (result i32) (local i32)
+                \(before)
+                (local.set 1 (i32.const 7))
+                (loop $l
+                  (local.set 1 (i32.mul (local.get 1) (i32.const 16777619)))
+                  (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+                (local.get 1)))
+            """
+        let code = try compileModule(try WAT.encode(wat)).disassembly[0].code
+        #expect(!code.split(separator: "\n").contains { $0.contains("const32") && $0.contains("16777619") })
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "f", [3]) == [UInt64(UInt32(truncatingIfNeeded: 7 &* 16_777_619 &* 16_777_619 &* 16_777_619))])
+    }
+
     /// An interpreter-style loop: a `br_table` dispatch at the loop head, every case ending in `br` back to it.
     static let dispatchLoop = """
         (module
