@@ -567,10 +567,11 @@ for n in IMM_COMPARES + IMM_OPERATIONS:
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The compare-branch with an immediate taken exactly when this one is not.',
             '    var invertedImmediateBranch: Opcode? {', '        switch self {']
-inverse = {'Eq': 'Ne', 'Ne': 'Eq', 'LtS': 'GeS', 'GeS': 'LtS', 'LtU': 'GeU', 'GeU': 'LtU', 'GtS': 'LeS', 'LeS': 'GtS',
+# The integer comparison with the opposite result (also for `negatedComparison` below).
+NEGATED = {'Eq': 'Ne', 'Ne': 'Eq', 'LtS': 'GeS', 'GeS': 'LtS', 'LtU': 'GeU', 'GeU': 'LtU', 'GtS': 'LeS', 'LeS': 'GtS',
            'GtU': 'LeU', 'LeU': 'GtU'}
 for n in IMM_COMPARES:
-    lengths.append(f'        case .{compare_branch(n)}: .{compare_branch(n[:3] + inverse[n[3:-3]] + "Imm")}')
+    lengths.append(f'        case .{compare_branch(n)}: .{compare_branch(n[:3] + NEGATED[n[3:-3]] + "Imm")}')
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The compare-branch of a comparison with an immediate.',
             '    var immediateCompareBranch: Opcode? {', '        switch self {']
@@ -634,11 +635,9 @@ lengths += ['        default: nil', '        }', '    }', '',
             '    /// The integer comparison that gives the opposite result: `eqz(a < b)` is `a >= b` (not for floats,',
             '    /// where both are false with a NaN).',
             '    var negatedComparison: Opcode? {', '        switch self {']
-negate = {'Eq': 'Ne', 'Ne': 'Eq', 'LtS': 'GeS', 'GeS': 'LtS', 'LtU': 'GeU', 'GeU': 'LtU', 'GtS': 'LeS', 'LeS': 'GtS',
-          'GtU': 'LeU', 'LeU': 'GtU'}
 for n in opcodes:
     m = re.fullmatch(r'(i32|i64)(Eq|Ne|LtS|LtU|GtS|GtU|LeS|LeU|GeS|GeU)(Imm)?', n)
-    if m: lengths.append(f'        case .{n}: .{m.group(1)}{negate[m.group(2)]}{m.group(3) or ""}')
+    if m: lengths.append(f'        case .{n}: .{m.group(1)}{NEGATED[m.group(2)]}{m.group(3) or ""}')
 lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The indexed form of a load or store (address = fp[b] + fp[c]).', '    var indexed: Opcode? {', '        switch self {']
 for n in INDEXED_LOADS + INDEXED_STORES: lengths.append(f'        case .{n}: .{n}Indexed')
