@@ -1321,13 +1321,7 @@ struct Translator {
             } else if op == .i32Eqz, let p = freshBoolean(at: stack.count - 1),
                       let negated = Opcode(unchecked: code[p]).negatedComparison {
                 code[p] = (code[p] & ~0xFFFF) | UInt64(negated.rawValue)
-            } else if let (fused, imm) = addImmediate(op) {
-                pop()
-                let a = useTop()
-                pop()
-                push()
-                emitProducer(word(fused, a: a, b: Int(UInt16(bitPattern: imm)), c: slot(stack.count - 1)), fieldShift: 48)
-            } else if let (form, imm) = immediateForm(op) {
+            } else if let (form, imm) = addImmediate(op) ?? immediateForm(op) {
                 pop()
                 let a = useTop()
                 pop()
