@@ -114,8 +114,6 @@ struct ExceptionHandler {
 package final class CompiledFunction: @unchecked Sendable {
     let code: UnsafeMutablePointer<UInt64>
     let codeCount: Int
-    /// Parameters plus declared locals.
-    let localCount: Int
     /// Slots the frame needs (locals, operand positions, hidden slots).
     let frameSize: Int
     let handlers: [ExceptionHandler]
@@ -141,7 +139,6 @@ package final class CompiledFunction: @unchecked Sendable {
         self.code = p
         self.codeCount = code.count
         self.frameInitCount = initial.count
-        self.localCount = localCount
         self.frameSize = max(frameSize, paramCount + initial.count)
         self.handlers = handlers
         self.functionIndex = functionIndex

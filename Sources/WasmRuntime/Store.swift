@@ -191,8 +191,6 @@ struct FunctionHeader {
     /// nil for host functions.
     var code: UnsafeMutablePointer<UInt64>?
     var frameSize: Int
-    var paramCount: Int
-    var localCount: Int
     var typeID: Int
     /// The defining instance's context (nil for host functions).
     var context: UnsafeMutablePointer<InstanceContext>?
@@ -236,8 +234,7 @@ package final class FunctionInstance {
         self.instance = instance
         self.host = nil
         header = .allocate(capacity: 1)
-        header.initialize(to: FunctionHeader(code: compiled.code, frameSize: compiled.frameSize, paramCount: type.parameters.count,
-                                             localCount: compiled.localCount, typeID: typeID, context: instance.context,
+        header.initialize(to: FunctionHeader(code: compiled.code, frameSize: compiled.frameSize, typeID: typeID, context: instance.context,
                                              object: Unmanaged.passUnretained(self)))
     }
 
@@ -250,8 +247,7 @@ package final class FunctionInstance {
         self.host = host
         let frameSize = max(type.parameters.count, type.results.count)
         header = .allocate(capacity: 1)
-        header.initialize(to: FunctionHeader(code: nil, frameSize: frameSize, paramCount: type.parameters.count,
-                                             localCount: type.parameters.count, typeID: typeID, context: nil,
+        header.initialize(to: FunctionHeader(code: nil, frameSize: frameSize, typeID: typeID, context: nil,
                                              object: Unmanaged.passUnretained(self)))
     }
 
@@ -259,8 +255,6 @@ package final class FunctionInstance {
 
     var code: UnsafeMutablePointer<UInt64>? { header.pointee.code }
     var frameSize: Int { header.pointee.frameSize }
-    var paramCount: Int { header.pointee.paramCount }
-    var localCount: Int { header.pointee.localCount }
 
     /// The function as a reference cell.
     var cell: UInt64 { UInt64(UInt(bitPattern: header)) }
