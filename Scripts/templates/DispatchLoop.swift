@@ -148,22 +148,14 @@ extension Executor {
     }
 
     /// Switches to wasm function `callee` whose frame starts at `newFP`; pushes a return frame unless tail-calling.
-    /// (`callInternal` takes `enterInternal`.)
+    /// (`callInternal` takes `pushFrame` directly: same instance, frame size from its instruction.)
     @inline(__always)
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
                returnTo: UnsafeMutablePointer<UInt64>?, code: UnsafeMutablePointer<UInt64>, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
-        guard s.frame < s.machine.pointee.framesEnd, newFP + h.frameSize < s.machine.pointee.stackEnd else {
-            return s.stop(.callStackExhausted)
+        guard pushFrame(callee, newFP, returnTo: returnTo, sameInstance: false, code: code, frameSize: h.frameSize, &s) else {
+            return false
         }
-        if let returnTo {
-            s.frame.initialize(to: CallFrame(returnPC: returnTo, fp: s.fp, function: s.function))
-            s.frame += 1
-        }
-        initializeFrame(newFP, code: code)
-        s.fp = newFP
-        s.pc = code
-        s.function = callee
         if let context = h.context, context != s.context {
             s.context = context
             s.reloadMemory()
@@ -192,17 +184,19 @@ extension Executor {
         }
     }
 
-    /// `enter` for `callInternal`: the callee is the module's own function at `code` with frame size
-    /// `frameSize` (both from the instruction), and the instance stays the same.
+    /// Checks both stacks, pushes a return frame (none for a tail call: `returnTo` nil; `sameInstance` marks it for
+    /// `returnFromFunction`), copies the frame template of the function at `code` and continues there.
     @inline(__always)
-    func enterInternal(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
-                       returnTo: UnsafeMutablePointer<UInt64>, code: UnsafeMutablePointer<UInt64>, frameSize: Int,
-                       _ s: inout LoopState) -> Bool {
+    func pushFrame(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
+                   returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool, code: UnsafeMutablePointer<UInt64>,
+                   frameSize: Int, _ s: inout LoopState) -> Bool {
         guard s.frame < s.machine.pointee.framesEnd, newFP + frameSize < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
-        s.frame.initialize(to: CallFrame(returnPC: returnTo, sameInstance: true, fp: s.fp, function: s.function))
-        s.frame += 1
+        if let returnTo {
+            s.frame.initialize(to: CallFrame(returnPC: returnTo, sameInstance: sameInstance, fp: s.fp, function: s.function))
+            s.frame += 1
+        }
         initializeFrame(newFP, code: code)
         s.fp = newFP
         s.pc = code
@@ -436,8 +430,8 @@ extension Executor {
                 // No accumulator survives a call: zeroing the integer one frees its register for the call.
                 s.iacc = 0
                 let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
-                if !enterInternal(callee, fp + w.a, returnTo: s.pc + 2, code: code,
-                                  frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { break dispatch }
+                if !pushFrame(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
+                              frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { break dispatch }
             case .callIndirect:
                 let callee = try indirectCallee(table: w.c, index: fp[w.b], typeIndex: s.pc[1], s)
                 if !call(callee, fp + w.a, length: 2, &s) { break dispatch }
