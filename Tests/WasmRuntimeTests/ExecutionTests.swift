@@ -20,6 +20,17 @@ func call(_ store: Store, _ instance: ModuleInstance, _ name: String, _ args: [U
     return try store.invoke(f, arguments: args)
 }
 
+/// Calls an exported function that must stop with trap `expected`; other errors propagate.
+func expectTrap(_ expected: Trap, calling name: String, _ args: [UInt64] = [], in store: Store, _ instance: ModuleInstance,
+                sourceLocation: SourceLocation = #_sourceLocation) throws {
+    do {
+        _ = try call(store, instance, name, args)
+        Issue.record("expected \(expected)", sourceLocation: sourceLocation)
+    } catch let ExecutionError.trap(t, _) {
+        #expect(t == expected, sourceLocation: sourceLocation)
+    }
+}
+
 @Suite struct ExecutionTests {
     @Test func recursionAndLocals() throws {
         let (s, i) = try instantiate("""
@@ -85,12 +96,7 @@ func call(_ store: Store, _ instance: ModuleInstance, _ name: String, _ args: [U
         var limits = StoreLimits()
         limits.maxCallDepth = 500
         let (s, i) = try instantiate("(module (func $f (export \"f\") (call $f)))", limits: limits)
-        do {
-            _ = try call(s, i, "f")
-            Issue.record("expected exhaustion")
-        } catch let ExecutionError.trap(t, _) {
-            #expect(t == .callStackExhausted)
-        }
+        try expectTrap(.callStackExhausted, calling: "f", in: s, i)
     }
 
     @Test func exceptionsCrossFrames() throws {

@@ -261,12 +261,7 @@ import WasmText
         var limits = StoreLimits()
         limits.fuel = 50_000
         let (s, i) = try instantiate(Self.dispatchLoop, limits: limits)
-        do {
-            _ = try call(s, i, "spin")
-            Issue.record("expected out of fuel")
-        } catch let ExecutionError.trap(t, _) {
-            #expect(t == .outOfFuel)
-        }
+        try expectTrap(.outOfFuel, calling: "spin", in: s, i)
     }
 
     @Test func pairsAreNotFusedAcrossABranchTarget() throws {

@@ -20,12 +20,7 @@ import WasmText
         var limits = StoreLimits()
         limits.fuel = 50_000
         let (s, i) = try instantiate(Self.spin, limits: limits)
-        do {
-            _ = try call(s, i, "spin")
-            Issue.record("expected out of fuel")
-        } catch let ExecutionError.trap(t, _) {
-            #expect(t == .outOfFuel)
-        }
+        try expectTrap(.outOfFuel, calling: "spin", in: s, i)
         #expect(s.fuel == 0)
         s.fuel = 100
         #expect(try call(s, i, "one") == [1])
@@ -39,24 +34,14 @@ import WasmText
         let (s, i) = try instantiate("""
             (module (func $f (export "f") (param i32) (result i32) (return_call $f (i32.add (local.get 0) (i32.const 1)))))
             """, limits: limits)
-        do {
-            _ = try call(s, i, "f", [0])
-            Issue.record("expected out of fuel")
-        } catch let ExecutionError.trap(t, _) {
-            #expect(t == .outOfFuel)
-        }
+        try expectTrap(.outOfFuel, calling: "f", [0], in: s, i)
         #expect(s.fuel == 0)
     }
 
     @Test func deadlineStopsAnInfiniteLoop() throws {
         let (s, i) = try instantiate(Self.spin)
         s.deadline = ContinuousClock.now + .milliseconds(50)
-        do {
-            _ = try call(s, i, "spin")
-            Issue.record("expected an interrupt")
-        } catch let ExecutionError.trap(t, _) {
-            #expect(t == .interrupted)
-        }
+        try expectTrap(.interrupted, calling: "spin", in: s, i)
     }
 
     /// The interrupt comes from a plain thread: a Swift concurrency task could starve on a 2-core machine
@@ -70,12 +55,7 @@ import WasmText
             Thread.sleep(forTimeInterval: 0.05)
             handle.interrupt()
         }
-        do {
-            _ = try call(s, i, "spin")
-            Issue.record("expected an interrupt")
-        } catch let ExecutionError.trap(t, _) {
-            #expect(t == .interrupted)
-        }
+        try expectTrap(.interrupted, calling: "spin", in: s, i)
         #expect(ContinuousClock.now - started < .seconds(10), "the interrupt, not the deadline, should stop the loop")
         handle.reset()
         s.deadline = nil
