@@ -153,9 +153,13 @@ package final class CompiledFunction: @unchecked Sendable {
         return (Int(truncatingIfNeeded: word & 0xFFFF_FFFF), code - 1 - count, count)
     }
 
-    /// The translated code, one instruction per line: index, opcode, operand fields and extra words.
+    /// The translated code, one instruction per line: index, opcode, operand fields and extra words, after a
+    /// line with the frame's size and its template (what every call copies: zeroed locals, then constants).
     package var disassembly: String {
-        var lines: [String] = []
+        let prefix = Self.prefix(ofCode: code)
+        let constants = (0..<prefix.count).map { String(Int64(bitPattern: prefix.template[$0])) }
+        var lines = ["frame: \(frameSize) slots, \(prefix.paramCount) parameters, template of \(prefix.count) words: ["
+                     + constants.joined(separator: ", ") + "]"]
         var i = 0
         while i < codeCount {
             let w = code[i]
