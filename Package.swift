@@ -42,7 +42,13 @@ let package = Package(
             "WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime", "WastRunner", "WASI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "swasm", dependencies: ["SwasmCLI"]),
+        // Linked with the Swift runtime built in (Linux): a self-contained binary, and a launch without binding
+        // the symbols of the Swift libraries (with FoundationEssentials instead of Foundation in SwasmCLI, an
+        // empty module runs in 4 ms of CPU time instead of 12).
+        .executableTarget(name: "swasm", dependencies: ["SwasmCLI"], linkerSettings: [
+            // FoundationEssentials' static archive does not pull in its own two helper libraries.
+            .unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"], .when(platforms: [.linux])),
+        ]),
         // The embedding API (issue 3): wraps the engine targets and WASI; exposes none of their types.
         .target(name: "Swasm", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime", "WASI"]),
         // Runnable examples of the embedding API (Examples/*/main.swift); SwasmTests runs each one.

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WasmBinary
 import WasmCore
 import WasmText
@@ -39,11 +43,11 @@ struct ModuleFile {
 
     /// The file's bytes, or a one-line failure naming the file and the reason.
     static func read(_ path: String) throws(CLIFailure) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        let kind = fileKind(path)
+        guard kind.exists else {
             throw CLIFailure(message: "\(path): no such file")
         }
-        guard !isDirectory.boolValue else { throw CLIFailure(message: "\(path): is a directory, not a module") }
+        guard !kind.isDirectory else { throw CLIFailure(message: "\(path): is a directory, not a module") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIFailure(message: "\(path): cannot read the file (permission denied?)")
         }
@@ -112,4 +116,17 @@ func writeFile(_ path: String, _ bytes: [UInt8]) throws(CLIFailure) {
     guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
         throw CLIFailure(message: "\(path): cannot write the file")
     }
+}
+
+/// Whether `path` exists, and whether it is a directory.
+func fileKind(_ path: String) -> (exists: Bool, isDirectory: Bool) {
+#if canImport(FoundationEssentials)
+    var isDirectory = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    return (exists, isDirectory)
+#else
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    return (exists, isDirectory.boolValue)
+#endif
 }

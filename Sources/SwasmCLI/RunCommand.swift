@@ -7,7 +7,11 @@ import Darwin
 #endif
 import ArgumentParser
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WASI
 import WasmBinary
 import WasmCore
@@ -184,7 +188,7 @@ struct RunCommand: ParsableCommand {
         for (list, readOnly) in [(dirs, false), (readOnlyDirs, true)] {
             for d in list {
                 let host: String, guest: String
-                if let range = d.range(of: "::") {
+                if let range = d.firstRange(of: "::") {
                     host = String(d[..<range.lowerBound])
                     guest = String(d[range.upperBound...])
                 } else {

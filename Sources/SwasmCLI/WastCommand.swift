@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WastRunner
 
 /// `swasm wast`: runs WebAssembly spec test scripts.
@@ -29,7 +33,7 @@ struct WastCommand: ParsableCommand {
         for file in files {
             let source: String
             do { source = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                print("\(file): cannot read: \(error.localizedDescription)")
+                print("\(file): cannot read: \(error)")
                 failed += 1
                 continue
             }
@@ -53,13 +57,13 @@ struct WastCommand: ParsableCommand {
     static func collect(_ paths: [String]) throws -> [String] {
         var files: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            let kind = fileKind(path)
+            guard kind.exists else {
                 throw ValidationError("no such file or directory: \(path)")
             }
-            if isDirectory.boolValue {
+            if kind.isDirectory {
                 let entries = try FileManager.default.contentsOfDirectory(atPath: path)
-                files += entries.filter { $0.hasSuffix(".wast") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+                files += entries.filter { $0.hasSuffix(".wast") }.sorted().map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
             } else {
                 files.append(path)
             }
