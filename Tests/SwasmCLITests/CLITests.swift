@@ -193,6 +193,29 @@ let calculator = """
         #expect(inherited == Int32(truncatingIfNeeded: ProcessInfo.processInfo.environment.count))
     }
 
+    @Test func directoryArguments() throws {
+        let s = Scratch()
+        // Exits with the length of the first preopen's guest name (fd 3; its prestat holds the length at byte 4).
+        let program = s.write("prestat.wat", """
+        (module
+          (import "wasi_snapshot_preview1" "fd_prestat_get" (func $get (param i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+          (memory 1)
+          (func (export "_start")
+            (if (call $get (i32.const 3) (i32.const 0)) (then (call $exit (i32.const 255))))
+            (call $exit (i32.load (i32.const 4)))))
+        """)
+        #expect(swasm(["run", "--dir", s.path + "::/guest-name", program]).code == 11)
+        #expect(swasm(["run", "--dir-ro", s.path + "::d", program]).code == 1)
+        #expect(swasm(["run", program]).code == 255)
+        // `wast` expands a directory into the .wast files in it, in name order.
+        try? FileManager.default.createDirectory(atPath: s.path + "/scripts", withIntermediateDirectories: true)
+        for name in ["b.wast", "a.wast", "notes.txt"] { s.write("scripts/" + name, "") }
+        #expect(try WastCommand.collect([s.path + "/scripts", s.path + "/prestat.wat"])
+                == [s.path + "/scripts/a.wast", s.path + "/scripts/b.wast", s.path + "/prestat.wat"])
+        #expect(throws: ValidationError.self) { try WastCommand.collect([s.path + "/missing"]) }
+    }
+
     @Test func validate() {
         let s = Scratch()
         let good = s.write("good.wat", calculator)
