@@ -157,6 +157,9 @@ extension Executor {
             return false
         }
         if let context = h.context, context != s.context {
+            // A tail call into another instance: the frame below may mark a call within the caller's instance,
+            // and its return must now switch back.
+            if returnTo == nil { s.frame[-1].returnAddress &= ~1 }
             s.context = context
             s.reloadMemory()
         }

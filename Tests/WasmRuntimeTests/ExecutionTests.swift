@@ -122,6 +122,30 @@ func expectTrap(_ expected: Trap, calling name: String, _ args: [UInt64] = [], i
         #expect(try call(s, i, "count", [100_000, 0]) == [200_000])
     }
 
+    /// A function reached by an internal call tail-calls into another instance: the return to the first caller
+    /// must give it back its own memory (the frame was marked as a same-instance call).
+    @Test func tailCallsIntoAnotherInstanceReturnToTheCallersMemory() throws {
+        let store = Store()
+        let other = try store.instantiate(try compileModule(try WAT.encode("""
+            (module (memory 1) (data (i32.const 0) "\\02")
+              (func (export "h") (result i32) (i32.load (i32.const 0)))
+              (func (export "h2") (param i32) (result i32) (i32.load (local.get 0))))
+            """))) { _, _ in nil }
+        let module = try compileModule(try WAT.encode("""
+            (module (import "other" "h" (func $h (result i32))) (import "other" "h2" (func $h2 (param i32) (result i32)))
+              (memory 1) (data (i32.const 0) "\\07")
+              (table funcref (elem $h2))
+              (type $t (func (param i32) (result i32)))
+              (func $g (result i32) (return_call $h))
+              (func $gIndirect (result i32) (return_call_indirect (type $t) (i32.const 0) (i32.const 0)))
+              (func (export "direct") (result i32) (i32.add (call $g) (i32.load (i32.const 0))))
+              (func (export "indirect") (result i32) (i32.add (call $gIndirect) (i32.load (i32.const 0)))))
+            """))
+        let instance = try store.instantiate(module) { m, n in m == "other" ? other.export(n) : nil }
+        #expect(try call(store, instance, "direct") == [9])
+        #expect(try call(store, instance, "indirect") == [9])
+    }
+
     @Test func hostFunctionsReceiveArguments() throws {
         let store = Store()
         var seen: [UInt64] = []
