@@ -20,24 +20,24 @@ struct CallFrame {
     /// the call stayed within one instance (`callInternal`), so the return skips the instance check.
     var returnAddress: UInt
     var fp: UnsafeMutablePointer<UInt64>
-    var function: UnsafeMutablePointer<FunctionHeader>
-
-    init(returnPC: UnsafeMutablePointer<UInt64>?, sameInstance: Bool = false, fp: UnsafeMutablePointer<UInt64>,
-         function: UnsafeMutablePointer<FunctionHeader>) {
-        returnAddress = UInt(bitPattern: returnPC) | (sameInstance ? 1 : 0)
-        self.fp = fp
-        self.function = function
-    }
+    /// The caller's instance, written only when bit 0 of `returnAddress` is clear: a call within one instance
+    /// does not store it (one store less), so it is read only for frames without that bit.
+    var callerContext: UnsafeMutablePointer<InstanceContext>?
 
     /// Where the caller resumes; nil for the entry frame.
     var returnPC: UnsafeMutablePointer<UInt64>? { UnsafeMutablePointer(bitPattern: returnAddress & ~1) }
+    /// The caller's instance, given the instance of the function this frame called.
+    func callerContext(calleeContext: UnsafeMutablePointer<InstanceContext>) -> UnsafeMutablePointer<InstanceContext> {
+        returnAddress & 1 != 0 ? calleeContext : (callerContext ?? calleeContext)
+    }
 }
 
 /// The interpreter's machine state that survives leaving and re-entering the dispatch loop.
 struct Registers {
     var pc: UnsafeMutablePointer<UInt64>
     var fp: UnsafeMutablePointer<UInt64>
-    var function: UnsafeMutablePointer<FunctionHeader>
+    /// The instance of the function at `pc`.
+    var context: UnsafeMutablePointer<InstanceContext>
 }
 
 /// Runs wasm code. Wasm-to-wasm calls push a `CallFrame` on an explicit stack instead of nesting Swift
@@ -86,12 +86,14 @@ final class Executor {
             stackTop = fp + needed
             do { try host(HostCall(slots: fp, caller: nil, store: store)) } catch { throw Self.executionError(error) }
         } else {
-            guard let code = header.pointee.code else { throw .trap(.host("function has no code"), backtrace: []) }
-            frames[depth] = CallFrame(returnPC: nil, fp: fp, function: header)
+            guard let code = header.pointee.code, let context = header.pointee.context else {
+                throw .trap(.host("function has no code"), backtrace: [])
+            }
+            frames[depth] = CallFrame(returnAddress: 0, fp: fp, callerContext: nil)
             depth += 1
             let prefix = CompiledFunction.prefix(ofCode: code)
             (fp + prefix.paramCount).update(from: prefix.template, count: prefix.count)
-            var regs = Registers(pc: code, fp: fp, function: header)
+            var regs = Registers(pc: code, fp: fp, context: context)
             try run(&regs, entryDepth: savedDepth)
         }
         return (0..<function.type.results.count).map { fp[$0] }
@@ -125,16 +127,24 @@ final class Executor {
 
     /// Names of the active wasm functions, innermost first.
     func backtrace(_ regs: Registers, entryDepth: Int) -> [String] {
-        var names = [Self.describe(regs.function.pointee.object.takeUnretainedValue())]
+        var names = [Self.describe(Self.function(at: regs.pc, in: regs.context))]
+        var context = regs.context
         var d = depth - 1
-        while d > entryDepth {
-            names.append(Self.describe(frames[d].function.pointee.object.takeUnretainedValue()))
+        while d > entryDepth, let returnPC = frames[d].returnPC {
+            context = frames[d].callerContext(calleeContext: context)
+            names.append(Self.describe(Self.function(at: returnPC - 1, in: context)))
             d -= 1
         }
         return names
     }
 
-    static func describe(_ f: FunctionInstance) -> String {
+    /// The function of instance `context` whose code contains `pc`.
+    static func function(at pc: UnsafeMutablePointer<UInt64>, in context: UnsafeMutablePointer<InstanceContext>) -> FunctionInstance? {
+        context.pointee.instance.takeUnretainedValue().function(containing: pc)
+    }
+
+    static func describe(_ f: FunctionInstance?) -> String {
+        guard let f else { return "unknown function" }
         let index = f.compiled?.functionIndex
         if let name = f.name { return index.map { "\(name) (func \($0))" } ?? name }
         return index.map { "func \($0)" } ?? "host function"
@@ -143,8 +153,8 @@ final class Executor {
     /// Unwinds frames looking for a handler of `exn`; on success `regs` points at the handler.
     func findHandler(_ exn: ExceptionInstance, _ regs: inout Registers) -> Bool {
         while true {
-            let f = regs.function.pointee.object.takeUnretainedValue()
-            if let compiled = f.compiled, let code = f.code, let instance = f.instance,
+            if let f = Self.function(at: regs.pc, in: regs.context), let compiled = f.compiled, let code = f.code,
+               let instance = f.instance,
                let target = Self.deliver(exn, at: code.distance(to: regs.pc), in: compiled, instance: instance, fp: regs.fp) {
                 regs.pc = code + target
                 return true
@@ -152,7 +162,7 @@ final class Executor {
             let frame = frames[depth - 1]
             guard let returnPC = frame.returnPC else { return false }
             depth -= 1
-            regs = Registers(pc: returnPC - 1, fp: frame.fp, function: frame.function)
+            regs = Registers(pc: returnPC - 1, fp: frame.fp, context: frame.callerContext(calleeContext: regs.context))
         }
     }
 

@@ -466,6 +466,29 @@ package final class ModuleInstance {
         context.deallocate()
     }
 
+    /// This instance's own functions by code address, for `function(containing:)`; built on first use.
+    private var functionsByCode: [(code: UnsafeMutablePointer<UInt64>, count: Int, function: FunctionInstance)]?
+
+    /// The function defined by this instance whose translated code contains `pc` (a binary search). Traps and
+    /// exceptions find their functions this way: the interpreter does not track the current function.
+    func function(containing pc: UnsafeMutablePointer<UInt64>) -> FunctionInstance? {
+        let byCode = functionsByCode ?? {
+            let own = functions.compactMap { f in
+                f.instance === self ? f.compiled.map { (code: $0.code, count: $0.codeCount, function: f) } : nil
+            }
+            let sorted = own.sorted { $0.code < $1.code }
+            functionsByCode = sorted
+            return sorted
+        }()
+        var low = 0, high = byCode.count
+        while low < high {
+            let mid = (low + high) / 2
+            if byCode[mid].code <= pc { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, pc < byCode[low - 1].code + byCode[low - 1].count else { return nil }
+        return byCode[low - 1].function
+    }
+
     /// Publishes the index spaces to compiled code. Called once every function, global and memory exists.
     func finishContext() {
         functionTable?.deallocate()

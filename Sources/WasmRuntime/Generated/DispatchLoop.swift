@@ -46,10 +46,6 @@ struct LoopState {
         machine.pointee.exitFP = fp
     }
 
-    @inline(__always) var function: UnsafeMutablePointer<FunctionHeader> {
-        get { machine.pointee.function }
-        nonmutating set { machine.pointee.function = newValue }
-    }
     @inline(__always) var context: UnsafeMutablePointer<InstanceContext> {
         get { machine.pointee.context }
         nonmutating set {
@@ -104,7 +100,8 @@ struct PendingHostCall {
 /// The machine state handlers reach through memory: it changes on calls and returns only. One lives on
 /// the Swift stack for each activation of `Executor.loop`.
 struct MachineState {
-    var function: UnsafeMutablePointer<FunctionHeader>
+    /// The current instance. Nothing tracks the current function: a trap or an exception finds it from its
+    /// code address (`Executor.function(at:in:)`), so calls and returns skip that bookkeeping.
     var context: UnsafeMutablePointer<InstanceContext>
     /// `context.pointee.functions`, kept with `context`.
     var functions: UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>
@@ -151,13 +148,16 @@ extension Executor {
     func enter(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
                returnTo: UnsafeMutablePointer<UInt64>?, code: UnsafeMutablePointer<UInt64>, _ s: inout LoopState) -> Bool {
         let h = callee.pointee
-        guard pushFrame(callee, newFP, returnTo: returnTo, sameInstance: false, code: code, frameSize: h.frameSize, &s) else {
+        guard pushFrame(newFP, returnTo: returnTo, sameInstance: false, code: code, frameSize: h.frameSize, &s) else {
             return false
         }
         if let context = h.context, context != s.context {
             // A tail call into another instance: the frame below may mark a call within the caller's instance,
-            // and its return must now switch back.
-            if returnTo == nil { s.frame[-1].returnAddress &= ~1 }
+            // and its return must now switch back to that instance (the tail caller's).
+            if returnTo == nil && s.frame[-1].returnAddress & 1 != 0 {
+                s.frame[-1].returnAddress &= ~1
+                s.frame[-1].callerContext = s.context
+            }
             s.context = context
             s.reloadMemory()
         }
@@ -186,22 +186,23 @@ extension Executor {
     }
 
     /// Checks both stacks, pushes a return frame (none for a tail call: `returnTo` nil; `sameInstance` marks it for
-    /// `returnFromFunction`), copies the frame template of the function at `code` and continues there.
+    /// `returnFromFunction`, and only a call into another instance records the caller's), copies the frame
+    /// template of the function at `code` and continues there.
     @inline(__always)
-    func pushFrame(_ callee: UnsafeMutablePointer<FunctionHeader>, _ newFP: UnsafeMutablePointer<UInt64>,
-                   returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool, code: UnsafeMutablePointer<UInt64>,
-                   frameSize: Int, _ s: inout LoopState) -> Bool {
+    func pushFrame(_ newFP: UnsafeMutablePointer<UInt64>, returnTo: UnsafeMutablePointer<UInt64>?, sameInstance: Bool,
+                   code: UnsafeMutablePointer<UInt64>, frameSize: Int, _ s: inout LoopState) -> Bool {
         guard s.frame < s.machine.pointee.framesEnd, newFP + frameSize < s.machine.pointee.stackEnd else {
             return s.stop(.callStackExhausted)
         }
         if let returnTo {
-            s.frame.initialize(to: CallFrame(returnPC: returnTo, sameInstance: sameInstance, fp: s.fp, function: s.function))
+            s.frame.pointee.returnAddress = UInt(bitPattern: returnTo) | (sameInstance ? 1 : 0)
+            s.frame.pointee.fp = s.fp
+            if !sameInstance { s.frame.pointee.callerContext = s.context }
             s.frame += 1
         }
         initializeFrame(newFP, code: code)
         s.fp = newFP
         s.pc = code
-        s.function = callee
         return true
     }
 
@@ -223,15 +224,14 @@ extension Executor {
     @inline(__always)
     func returnFromFunction(_ s: inout LoopState) -> Bool {
         s.frame -= 1
-        let frame = s.frame.pointee
-        guard let next = frame.returnPC else { return false }
+        let frame = s.frame
+        guard let next = frame.pointee.returnPC else { return false }
         s.pc = next
-        s.fp = frame.fp
-        s.function = frame.function
+        s.fp = frame.pointee.fp
         // Within one instance the cached memory is current (memory.grow refreshes it); only a change of
         // instance needs a reload (a shared memory may have grown elsewhere). A call within the instance
-        // marked its frame, so its return skips the check.
-        if frame.returnAddress & 1 == 0, let context = frame.function.pointee.context, context != s.context {
+        // marked its frame, so its return skips the check (and the load of `callerContext`).
+        if frame.pointee.returnAddress & 1 == 0, let context = frame.pointee.callerContext, context != s.context {
             s.context = context
             s.reloadMemory()
         }
@@ -313,8 +313,8 @@ extension Executor {
     /// Sources/WasmRuntimeDispatch that runs the instruction's body (generated below from the cases of
     /// Scripts/templates/DispatchLoop.swift) and tail-calls the next instruction's handler.
     func loop(_ regs: inout Registers) throws(Unwind) {
-        guard let context = regs.function.pointee.context else { throw .trap(.host("no instance")) }
-        var machine = MachineState(function: regs.function, context: context, functions: context.pointee.functions, depth: depth, ticks: 0,
+        let context = regs.context
+        var machine = MachineState(context: context, functions: context.pointee.functions, depth: depth, ticks: 0,
                                    executor: .passUnretained(self), frames: frames, framesEnd: frames + maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
         machine.ticks = try checkpoint()
         var pc = regs.pc, fp = regs.fp
@@ -344,7 +344,7 @@ extension Executor {
         }
         regs.pc = machine.exitPC
         regs.fp = machine.exitFP
-        regs.function = machine.function
+        regs.context = machine.context
         depth = machine.depth
         if let fuel = store.fuel, machine.ticks > 0 { store.fuel = fuel + UInt64(machine.ticks) }
         if let unwind = machine.unwind { throw unwind }
@@ -601,11 +601,10 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         guard s.countTick() else { return false }
-        let callee = s.functions[Int(w.hi32)]
         let link = s.pc[1]
         s.iacc = 0
         let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
-        if !pushFrame(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
+        if !pushFrame(fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
                       frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         return true
     }
@@ -15725,11 +15724,10 @@ extension Executor {
         do {
             let w = InstructionWord(s.pc)
             guard s.countTick() else { return false }
-            let callee = s.functions[Int(w.hi32)]
             let link = s.pc[1]
             s.iacc = 0
             let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
-            if !pushFrame(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
+            if !pushFrame(fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
                           frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         }
         return true
@@ -15752,11 +15750,10 @@ extension Executor {
         do {
             let w = InstructionWord(s.pc)
             guard s.countTick() else { return false }
-            let callee = s.functions[Int(w.hi32)]
             let link = s.pc[1]
             s.iacc = 0
             let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
-            if !pushFrame(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
+            if !pushFrame(fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
                           frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         }
         return true
@@ -20388,11 +20385,10 @@ extension Executor {
         do {
             let w = InstructionWord(s.pc)
             guard s.countTick() else { return false }
-            let callee = s.functions[Int(w.hi32)]
             let link = s.pc[1]
             s.iacc = 0
             let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped
-            if !pushFrame(callee, fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
+            if !pushFrame(fp + w.a, returnTo: s.pc + 2, sameInstance: true, code: code,
                           frameSize: Int(truncatingIfNeeded: link & 0xFFFF), &s) { return false }
         }
         return true
