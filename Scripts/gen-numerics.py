@@ -293,6 +293,13 @@ ACC_SEQUENCES = [(a1, b1) for a, b in SEQUENCES
                  for b1 in [b] + (variants_of(b, PRODUCERS[a][0]) if a in PRODUCERS else [])
                  if (a1, b1) != (a, b)]
 OTHER += [sequence_name(a, b) for a, b in ACC_SEQUENCES]
+# Selects that take one arm from the accumulator as it was before the sequence. For a branch-free `c ? x : y`
+# clang computes both arms, then the condition, then the select: the arm computed last was in the accumulator
+# until the condition replaced it. In these handlers the condition stays in a register (its slot is still
+# written, the accumulator is not), and the select reads that arm from the accumulator.
+KEEP_SELECTS = [(a, b, arm) for a, b in (('i32LtU', 'select'), ('i64And', 'select64')) for arm in ('First', 'Second')]
+def keep_select_name(a, b, arm): return sequence_name(a, b) + 'Keeping' + arm
+OTHER += [keep_select_name(a, b, arm) for a, b, arm in KEEP_SELECTS]
 out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
 out.append('/// Between 257 and 1024 cases: an opcode is two bytes whose raw value fits 10 bits (`Opcode(unchecked:)` relies on it).')
 out.append('enum Opcode: UInt16 {')
@@ -472,6 +479,14 @@ for base, which, cls in ACC_CONSUMERS:
         text = text.replace(f'fp[w.{field}]', acc)
     groups.append(([acc_variant_name(base, which)], text.split('\n')))
     body_of[acc_variant_name(base, which)] = text.split('\n')
+for a, b, arm in KEEP_SELECTS:
+    first = [l.replace('accValue', 'condition') for l in body_of[a] if l.strip() != 's.iacc = accValue']
+    operand = {'First': 'fp[Int(truncatingIfNeeded: s.pc[1])]', 'Second': 'fp[w.b]'}[arm]
+    second = '\n'.join(body_of[b])
+    assert operand in second and 'fp[w.c]' in second, (b, second)
+    second = second.replace(operand, 's.iacc').replace('fp[w.c]', 'condition').split('\n')
+    groups.append(([keep_select_name(a, b, arm)], first + ['        do {', '            let w = InstructionWord(s.pc)']
+                   + ['    ' + l for l in second] + ['        }']))
 # Sequence handlers: the first body (which ends by advancing pc past the first instruction), then the second
 # body in a nested scope with its own `w`, exactly as if the second handler had been dispatched.
 for a, b in SEQUENCES + ACC_SEQUENCES:
@@ -584,6 +599,14 @@ lengths += ['        default: nil', '        }', '    }', '']
 lengths += ['    /// The first instruction of a sequence (the second keeps its own word, opcode included).',
             '    var sequenceFirst: Opcode? {', '        switch self {']
 for a, b in SEQUENCES + ACC_SEQUENCES: lengths.append(f'        case .{sequence_name(a, b)}: .{a}')
+for a, b, arm in KEEP_SELECTS: lengths.append(f'        case .{keep_select_name(a, b, arm)}: .{a}')
+lengths += ['        default: nil', '        }', '    }', '']
+lengths += ['    /// The sequence of `first` and a select on its result that reads the select\'s first (or second) value',
+            '    /// from the integer accumulator as it was before `first` (see KEEP_SELECTS in Scripts/gen-numerics.py).',
+            '    static func selectKeepingAccumulator(_ first: Opcode, _ select: Opcode, firstValue: Bool) -> Opcode? {',
+            '        switch (first, select, firstValue) {']
+for a, b, arm in KEEP_SELECTS:
+    lengths.append(f'        case (.{a}, .{b}, {"true" if arm == "First" else "false"}): .{keep_select_name(a, b, arm)}')
 lengths += ['        default: nil', '        }', '    }', '']
 # What each instruction does to the accumulators (Translator.useAccumulators): producers set one from a
 # result field; `writes` instructions only overwrite one slot; neutral ones touch no slot (stores, and

@@ -431,9 +431,21 @@ struct Translator {
             if let first = op.sequenceFirst {
                 // Each half reads an accumulator where its operand is held (the sequence of the two variants
                 // exists for every combination); the second sees the state after the first.
+                let heldBefore = held[AccumulatorClass.int.rawValue]
                 let firstVariant = variantReadingAccumulator(first, w) ?? first
                 apply(firstVariant, w)
                 let second = code[i + first.length], op2 = Opcode(unchecked: second)
+                // A select on the first half's result whose other operand (an arm) was in the accumulator
+                // before the first half: the handler keeps that value for the select.
+                if firstVariant == first, heldBefore >= 0, heldBefore != w.c, op2 == .select || op2 == .select64,
+                   second.c == w.c, i + first.length + 1 < code.count,
+                   let firstValue = heldBefore == Int(truncatingIfNeeded: code[i + first.length + 1]) ? true
+                                    : heldBefore == second.b ? false : nil,
+                   let keeping = Opcode.selectKeepingAccumulator(first, op2, firstValue: firstValue) {
+                    code[i] = (w & ~0xFFFF) | UInt64(keeping.rawValue)
+                    insideSequence = true
+                    continue
+                }
                 let secondVariant = variantReadingAccumulator(op2, second) ?? op2
                 if let sequence = Opcode.sequence(firstVariant, secondVariant) {
                     code[i] = (w & ~0xFFFF) | UInt64(sequence.rawValue)

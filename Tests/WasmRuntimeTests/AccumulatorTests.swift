@@ -62,6 +62,37 @@ import WasmText
         #expect(try call(s, i, "both", [0]) == [UInt64(bitPattern: -20)])
     }
 
+    @Test func selectsTakeTheLastComputedArmFromTheAccumulator() throws {
+        // The branch-free `c ? x : y` clang emits: both arms, then the condition, then the select. The arm computed
+        // last is still in the accumulator when the select runs (its condition stays in the handler).
+        let wat = """
+            (module
+              (func (export "collatz") (param i64) (result i64)
+                (select (i64.shr_u (local.get 0) (i64.const 1))
+                        (i64.add (i64.mul (local.get 0) (i64.const 3)) (i64.const 1))
+                        (i64.eqz (i64.and (local.get 0) (i64.const 1)))))
+              (func (export "min") (param i32 i32) (result i32) (local i32)
+                (local.set 2 (i32.sub (local.get 1) (i32.const 1)))
+                (select (local.get 0) (i32.add (local.get 2) (i32.const 7))
+                        (i32.lt_u (local.get 0) (local.get 2))))
+              (func (export "product") (param i32 i32) (result i32)
+                (select (i32.mul (local.get 0) (local.get 1)) (local.get 1)
+                        (i32.lt_u (local.get 1) (local.get 0)))))
+            """
+        let code = try disassembly(wat)
+        #expect(code.contains("i64AndThenSelect64KeepingFirst"))
+        #expect(code.contains("i32LtUThenSelectKeepingSecond"))
+        #expect(code.contains("i32LtUThenSelectKeepingFirst"))
+        let (s, i) = try instantiate(wat)
+        #expect(try call(s, i, "collatz", [7]) == [22])
+        #expect(try call(s, i, "collatz", [10]) == [5])
+        #expect(try call(s, i, "collatz", [UInt64.max]) == [UInt64.max &* 3 &+ 1])
+        #expect(try call(s, i, "min", [3, 20]) == [3])
+        #expect(try call(s, i, "min", [30, 20]) == [26])
+        #expect(try call(s, i, "product", [6, 5]) == [30])
+        #expect(try call(s, i, "product", [6, 12]) == [12])
+    }
+
     @Test func indexedAccessesTakeTheirIndexFromTheAccumulator() throws {
         // base + (i << 2): the shift and the indexed access form one sequence whose second half reads the
         // shifted index from the register, not from the slot its first half has just written.

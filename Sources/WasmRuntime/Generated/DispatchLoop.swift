@@ -14265,6 +14265,110 @@ func swasm_op_select64AccC(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_i32LtUThenSelectKeepingFirst(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let condition = NumericSemantics.i32LtU(fp[w.a], fp[w.b])
+        fp[w.c] = condition
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let first = s.iacc, second = fp[w.b]
+            let accValue = swasm_choose(condition & 0xFFFF_FFFF != 0, first, second)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtUThenSelectKeepingFirst") @inline(__always)
+func swasm_op_i32LtUThenSelectKeepingFirst(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUThenSelectKeepingFirst(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i32LtUThenSelectKeepingSecond(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let condition = NumericSemantics.i32LtU(fp[w.a], fp[w.b])
+        fp[w.c] = condition
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = s.iacc
+            let accValue = swasm_choose(condition & 0xFFFF_FFFF != 0, first, second)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i32LtUThenSelectKeepingSecond") @inline(__always)
+func swasm_op_i32LtUThenSelectKeepingSecond(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32LtUThenSelectKeepingSecond(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndThenSelect64KeepingFirst(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let condition = NumericSemantics.i64And(fp[w.a], fp[w.b])
+        fp[w.c] = condition
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let first = s.iacc, second = fp[w.b]
+            let accValue = swasm_choose(condition != 0, first, second)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndThenSelect64KeepingFirst") @inline(__always)
+func swasm_op_i64AndThenSelect64KeepingFirst(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndThenSelect64KeepingFirst(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64AndThenSelect64KeepingSecond(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let condition = NumericSemantics.i64And(fp[w.a], fp[w.b])
+        fp[w.c] = condition
+        s.pc += 1
+        do {
+            let w = InstructionWord(s.pc)
+            let first = fp[Int(truncatingIfNeeded: s.pc[1])], second = s.iacc
+            let accValue = swasm_choose(condition != 0, first, second)
+            fp[w.a] = accValue
+            s.iacc = accValue
+            s.pc += 2
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64AndThenSelect64KeepingSecond") @inline(__always)
+func swasm_op_i64AndThenSelect64KeepingSecond(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64AndThenSelect64KeepingSecond(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32AddImmThenI32AddImm(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -22299,6 +22403,22 @@ extension Opcode {
         case .f32StoreAccAThenI32AddImm: .f32StoreAccA
         case .f32StoreAccBThenI32AddImm: .f32StoreAccB
         case .i32AddImmAccAThenGlobalSet: .i32AddImmAccA
+        case .i32LtUThenSelectKeepingFirst: .i32LtU
+        case .i32LtUThenSelectKeepingSecond: .i32LtU
+        case .i64AndThenSelect64KeepingFirst: .i64And
+        case .i64AndThenSelect64KeepingSecond: .i64And
+        default: nil
+        }
+    }
+
+    /// The sequence of `first` and a select on its result that reads the select's first (or second) value
+    /// from the integer accumulator as it was before `first` (see KEEP_SELECTS in Scripts/gen-numerics.py).
+    static func selectKeepingAccumulator(_ first: Opcode, _ select: Opcode, firstValue: Bool) -> Opcode? {
+        switch (first, select, firstValue) {
+        case (.i32LtU, .select, true): .i32LtUThenSelectKeepingFirst
+        case (.i32LtU, .select, false): .i32LtUThenSelectKeepingSecond
+        case (.i64And, .select64, true): .i64AndThenSelect64KeepingFirst
+        case (.i64And, .select64, false): .i64AndThenSelect64KeepingSecond
         default: nil
         }
     }

@@ -1646,9 +1646,13 @@ enum Opcode: UInt16 {
     case f32StoreAccAThenI32AddImm
     case f32StoreAccBThenI32AddImm
     case i32AddImmAccAThenGlobalSet
+    case i32LtUThenSelectKeepingFirst
+    case i32LtUThenSelectKeepingSecond
+    case i64AndThenSelect64KeepingFirst
+    case i64AndThenSelect64KeepingSecond
 }
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 948
+    static let caseCount = 952
 }

@@ -976,6 +976,10 @@ SWASM_HANDLER(f64StoreAccBThenI32AddImm);
 SWASM_HANDLER(f32StoreAccAThenI32AddImm);
 SWASM_HANDLER(f32StoreAccBThenI32AddImm);
 SWASM_HANDLER(i32AddImmAccAThenGlobalSet);
+SWASM_HANDLER(i32LtUThenSelectKeepingFirst);
+SWASM_HANDLER(i32LtUThenSelectKeepingSecond);
+SWASM_HANDLER(i64AndThenSelect64KeepingFirst);
+SWASM_HANDLER(i64AndThenSelect64KeepingSecond);
 
 /// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
 /// the translator builds every instruction word from an `Opcode` (fewer than 1024 cases, checked by
@@ -1929,10 +1933,10 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_f32StoreAccAThenI32AddImm,
     swasm_h_f32StoreAccBThenI32AddImm,
     swasm_h_i32AddImmAccAThenGlobalSet,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
+    swasm_h_i32LtUThenSelectKeepingFirst,
+    swasm_h_i32LtUThenSelectKeepingSecond,
+    swasm_h_i64AndThenSelect64KeepingFirst,
+    swasm_h_i64AndThenSelect64KeepingSecond,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -2971,10 +2975,10 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_f32StoreAccAThenI32AddImm,
     swasm_h_f32StoreAccBThenI32AddImm,
     swasm_h_i32AddImmAccAThenGlobalSet,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
+    swasm_h_i32LtUThenSelectKeepingFirst,
+    swasm_h_i32LtUThenSelectKeepingSecond,
+    swasm_h_i64AndThenSelect64KeepingFirst,
+    swasm_h_i64AndThenSelect64KeepingSecond,
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
@@ -4008,6 +4012,10 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccAThenI32AddImm) { SWASM_BODY(f32StoreAccAThenI32AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccBThenI32AddImm) { SWASM_BODY(f32StoreAccBThenI32AddImm) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenGlobalSet) { SWASM_BODY(i32AddImmAccAThenGlobalSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUThenSelectKeepingFirst) { SWASM_BODY(i32LtUThenSelectKeepingFirst) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUThenSelectKeepingSecond) { SWASM_BODY(i32LtUThenSelectKeepingSecond) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64KeepingFirst) { SWASM_BODY(i64AndThenSelect64KeepingFirst) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64KeepingSecond) { SWASM_BODY(i64AndThenSelect64KeepingSecond) }
 #if defined(__x86_64__)
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Clz_bits) { SWASM_BODY(i32Clz) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Ctz_bits) { SWASM_BODY(i32Ctz) }
