@@ -167,10 +167,10 @@ extension Executor {
     }
 
     /// Copies the frame template of the function whose code starts at `code` (found through the word before
-    /// it, `CompiledFunction.prefix`, so no header load) to the new frame's slots after the parameters: two
-    /// words, then four at a time (the template's length is 4k + 2). Most frames need a handful, cheaper inline
-    /// than a memcpy call (the handlers are compiled with no_builtin so that this stays a loop); the first two
-    /// words come before the loop, as most templates have just those.
+    /// it, `CompiledFunction.prefix`, so no header load) to the new frame's slots after the parameters. Two
+    /// words at a time (the template has an even length): most frames need a handful, cheaper inline than a
+    /// memcpy call (the handlers are compiled with no_builtin so that this stays a loop). The first two words
+    /// come before the loop: most templates have just those.
     @inline(__always)
     func initializeFrame(_ newFP: UnsafeMutablePointer<UInt64>, code: UnsafeMutablePointer<UInt64>) {
         let prefix = CompiledFunction.prefix(ofCode: code)
@@ -181,11 +181,9 @@ extension Executor {
         var offset = 16
         let end = prefix.count &* 8
         while offset < end {
-            let first = source.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self)
-            let second = source.loadUnaligned(fromByteOffset: offset &+ 16, as: SIMD2<UInt64>.self)
-            destination.storeBytes(of: first, toByteOffset: offset, as: SIMD2<UInt64>.self)
-            destination.storeBytes(of: second, toByteOffset: offset &+ 16, as: SIMD2<UInt64>.self)
-            offset &+= 32
+            destination.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self),
+                                   toByteOffset: offset, as: SIMD2<UInt64>.self)
+            offset &+= 16
         }
     }
 

@@ -128,9 +128,8 @@ package final class CompiledFunction: @unchecked Sendable {
     init(code: [UInt64], paramCount: Int, localCount: Int, constants: [UInt64] = [], frameSize: Int,
          handlers: [ExceptionHandler], functionIndex: Int) {
         var initial = [UInt64](repeating: 0, count: localCount - paramCount) + constants
-        // A length of 4k + 2 (or 0): the prologue copies two words, then four at a time. The extra zeros land in
-        // temp slots.
-        while !initial.isEmpty && initial.count % 4 != 2 { initial.append(0) }
+        // An even length: the prologue copies two words at a time. The extra zero lands in a temp slot.
+        if initial.count % 2 == 1 { initial.append(0) }
         // One buffer: the template, the prefix word, the code (see `prefix`).
         let base = UnsafeMutablePointer<UInt64>.allocate(capacity: initial.count + 1 + max(code.count, 1))
         base.initialize(from: initial, count: initial.count)
