@@ -561,53 +561,43 @@ w1 = [n for n in opcodes if (n.startswith('brIf') and length_of[n] == 2) or n.st
 lengths.append('        case ' + ', '.join('.' + n for n in w0) + ': .word0')
 lengths.append('        case ' + ', '.join('.' + n for n in w1) + ': .word1')
 lengths += ['        case .brTable, .brTableAccA: .table', '        default: nil', '        }', '    }', '}', '']
-lengths += ['extension Opcode {',
-            '    /// The fused opcode for `first` followed by `second` when `second` consumes `first`\'s result.',
-            '    static func fusedPair(_ first: Opcode, _ second: Opcode) -> Opcode? {',
-            '        switch (first, second) {']
-for ty, op1, op2 in PAIRS:
-    lengths.append(f'        case (.{ty}{op1}, .{ty}{op2}): .{ty}{op1}{op2}')
-lengths += ['        default: nil', '        }', '    }', '', 
-            '    /// The fused i32.add-immediate + compare-branch for a compare-branch opcode.',
-            '    var addImmediateBranch: Opcode? {', '        switch self {']
-for c in ADDIMM_BRANCHES:
-    lengths.append(f'        case .brIfI32{c}: .i32AddImmBrIf{c}')
-    lengths.append(f'        case .brIfI32{c}Imm: .i32AddImmBrIf{c}Imm')
-lengths += ['        default: nil', '        }', '    }', '']
-lengths += ['    /// The form of an integer comparison, bit operation or multiplication whose right operand is the',
-            '    /// 16-bit immediate in b, and whether its operands are i64.',
-            '    var immediateForm: (opcode: Opcode, is64: Bool)? {', '        switch self {']
-for n in IMM_COMPARES + IMM_OPERATIONS:
-    lengths.append(f'        case .{n[:-3]}: (.{n}, {"true" if n.startswith("i64") else "false"})')
-lengths += ['        default: nil', '        }', '    }', '']
-lengths += ['    /// The compare-branch with an immediate taken exactly when this one is not.',
-            '    var invertedImmediateBranch: Opcode? {', '        switch self {']
+def switch_function(doc, signature, subject, cases):
+    """A generated Swift function (or property) that switches on `subject`: one value per case, nil otherwise."""
+    return ([f'    /// {line}' for line in doc] + [f'    {signature} {{', f'        switch {subject} {{']
+            + [f'        case {k}: {v}' for k, v in cases] + ['        default: nil', '        }', '    }', ''])
+lengths += ['extension Opcode {']
+lengths += switch_function(["The fused opcode for `first` followed by `second` when `second` consumes `first`'s result."],
+                           'static func fusedPair(_ first: Opcode, _ second: Opcode) -> Opcode?', '(first, second)',
+                           [(f'(.{ty}{op1}, .{ty}{op2})', f'.{ty}{op1}{op2}') for ty, op1, op2 in PAIRS])
+lengths += switch_function(['The fused i32.add-immediate + compare-branch for a compare-branch opcode.'],
+                           'var addImmediateBranch: Opcode?', 'self',
+                           [case for c in ADDIMM_BRANCHES for case in ((f'.brIfI32{c}', f'.i32AddImmBrIf{c}'),
+                                                                       (f'.brIfI32{c}Imm', f'.i32AddImmBrIf{c}Imm'))])
+lengths += switch_function(['The form of an integer comparison, bit operation or multiplication whose right operand is the',
+                            '16-bit immediate in b, and whether its operands are i64.'],
+                           'var immediateForm: (opcode: Opcode, is64: Bool)?', 'self',
+                           [(f'.{n[:-3]}', f'(.{n}, {"true" if n.startswith("i64") else "false"})') for n in IMM_COMPARES + IMM_OPERATIONS])
 # The integer comparison with the opposite result (also for `negatedComparison` below).
 NEGATED = {'Eq': 'Ne', 'Ne': 'Eq', 'LtS': 'GeS', 'GeS': 'LtS', 'LtU': 'GeU', 'GeU': 'LtU', 'GtS': 'LeS', 'LeS': 'GtS',
            'GtU': 'LeU', 'LeU': 'GtU'}
-for n in IMM_COMPARES:
-    lengths.append(f'        case .{compare_branch(n)}: .{compare_branch(n[:3] + NEGATED[n[3:-3]] + "Imm")}')
-lengths += ['        default: nil', '        }', '    }', '']
-lengths += ['    /// The compare-branch of a comparison with an immediate.',
-            '    var immediateCompareBranch: Opcode? {', '        switch self {']
-for n in IMM_COMPARES: lengths.append(f'        case .{n}: .{compare_branch(n)}')
-lengths += ['        default: nil', '        }', '    }', '']
-lengths += ['    /// The sequence handler that runs `first` then `second` (both one-word instructions).',
-            '    static func sequence(_ first: Opcode, _ second: Opcode) -> Opcode? {', '        switch (first, second) {']
-for a, b in SEQUENCES + ACC_SEQUENCES: lengths.append(f'        case (.{a}, .{b}): .{sequence_name(a, b)}')
-lengths += ['        default: nil', '        }', '    }', '']
-lengths += ['    /// The first instruction of a sequence (the second keeps its own word, opcode included).',
-            '    var sequenceFirst: Opcode? {', '        switch self {']
-for a, b in SEQUENCES + ACC_SEQUENCES: lengths.append(f'        case .{sequence_name(a, b)}: .{a}')
-for a, b, arm in KEEP_SELECTS: lengths.append(f'        case .{keep_select_name(a, b, arm)}: .{a}')
-lengths += ['        default: nil', '        }', '    }', '']
-lengths += ['    /// The sequence of `first` and a select on its result that reads the select\'s first (or second) value',
-            '    /// from the integer accumulator as it was before `first` (see KEEP_SELECTS in Scripts/gen-numerics.py).',
-            '    static func selectKeepingAccumulator(_ first: Opcode, _ select: Opcode, firstValue: Bool) -> Opcode? {',
-            '        switch (first, select, firstValue) {']
-for a, b, arm in KEEP_SELECTS:
-    lengths.append(f'        case (.{a}, .{b}, {"true" if arm == "First" else "false"}): .{keep_select_name(a, b, arm)}')
-lengths += ['        default: nil', '        }', '    }', '']
+lengths += switch_function(['The compare-branch with an immediate taken exactly when this one is not.'],
+                           'var invertedImmediateBranch: Opcode?', 'self',
+                           [(f'.{compare_branch(n)}', f'.{compare_branch(n[:3] + NEGATED[n[3:-3]] + "Imm")}') for n in IMM_COMPARES])
+lengths += switch_function(['The compare-branch of a comparison with an immediate.'], 'var immediateCompareBranch: Opcode?', 'self',
+                           [(f'.{n}', f'.{compare_branch(n)}') for n in IMM_COMPARES])
+lengths += switch_function(['The sequence handler that runs `first` then `second` (both one-word instructions).'],
+                           'static func sequence(_ first: Opcode, _ second: Opcode) -> Opcode?', '(first, second)',
+                           [(f'(.{a}, .{b})', f'.{sequence_name(a, b)}') for a, b in SEQUENCES + ACC_SEQUENCES])
+lengths += switch_function(['The first instruction of a sequence (the second keeps its own word, opcode included).'],
+                           'var sequenceFirst: Opcode?', 'self',
+                           [(f'.{sequence_name(a, b)}', f'.{a}') for a, b in SEQUENCES + ACC_SEQUENCES]
+                           + [(f'.{keep_select_name(a, b, arm)}', f'.{a}') for a, b, arm in KEEP_SELECTS])
+lengths += switch_function(["The sequence of `first` and a select on its result that reads the select's first (or second) value",
+                            'from the integer accumulator as it was before `first` (see KEEP_SELECTS in Scripts/gen-numerics.py).'],
+                           'static func selectKeepingAccumulator(_ first: Opcode, _ select: Opcode, firstValue: Bool) -> Opcode?',
+                           '(first, select, firstValue)',
+                           [(f'(.{a}, .{b}, {"true" if arm == "First" else "false"})', f'.{keep_select_name(a, b, arm)}')
+                            for a, b, arm in KEEP_SELECTS])
 # What each instruction does to the accumulators (Translator.useAccumulators): producers set one from a
 # result field; `writes` instructions only overwrite one slot; neutral ones touch no slot (stores, and
 # compare-branches: their taken side is a branch target, where no accumulator is assumed); any other
