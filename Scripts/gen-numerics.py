@@ -619,14 +619,11 @@ for field in ('a', 'c'):
     ns = [n for n in opcodes if WRITES.get(n) == field]
     lengths.append('        case ' + ', '.join('.' + n for n in ns) + f': .writes(.{field})')
 lengths.append('        case ' + ', '.join('.' + n for n in opcodes if n in NEUTRAL) + ': .none')
-lengths += ['        default: .clobbers', '        }', '    }', '',
-            '    /// The variant reading `operands` from the accumulator of the returned class.',
-            '    func accumulatorVariant(_ operands: AccumulatorOperands) -> (Opcode, AccumulatorClass)? {',
-            '        switch (self, operands) {']
-for base, which, cls in ACC_CONSUMERS:
-    lengths.append(f'        case (.{base}, .{which.lower()}): (.{acc_variant_name(base, which)}, .{cls})')
-lengths += ['        default: nil', '        }', '    }', '',
-            '    /// Integer operations (and fused pairs) whose operands a and b may be swapped.',
+lengths += ['        default: .clobbers', '        }', '    }', '']
+lengths += switch_function(['The variant reading `operands` from the accumulator of the returned class.'],
+                           'func accumulatorVariant(_ operands: AccumulatorOperands) -> (Opcode, AccumulatorClass)?', '(self, operands)',
+                           [(f'(.{base}, .{which.lower()})', f'(.{acc_variant_name(base, which)}, .{cls})') for base, which, cls in ACC_CONSUMERS])
+lengths += ['    /// Integer operations (and fused pairs) whose operands a and b may be swapped.',
             '    var isCommutativeInteger: Bool {', '        switch self {',
             '        case ' + ', '.join('.' + n for n in COMMUTATIVE_INT) + ': true',
             '        default: false', '        }', '    }', '',
@@ -635,29 +632,24 @@ lengths += ['        default: nil', '        }', '    }', '',
             '    var accumulatorBase: Opcode {', '        switch self {']
 for base, which, cls in ACC_CONSUMERS:
     lengths.append(f'        case .{acc_variant_name(base, which)}: .{base}')
-lengths += ['        default: self', '        }', '    }', '',
-            '    /// The comparison (or compare-branch) with its operands swapped: `a < b` is `b > a`.',
-            '    var mirroredComparison: Opcode? {', '        switch self {']
+lengths += ['        default: self', '        }', '    }', '']
 swap = {'Lt': 'Gt', 'Gt': 'Lt', 'Le': 'Ge', 'Ge': 'Le', 'LtS': 'GtS', 'GtS': 'LtS', 'LtU': 'GtU', 'GtU': 'LtU',
         'LeS': 'GeS', 'GeS': 'LeS', 'LeU': 'GeU', 'GeU': 'LeU', 'Eq': 'Eq', 'Ne': 'Ne', 'And': 'And', 'AndZero': 'AndZero'}
-for n in opcodes:
-    m = re.fullmatch(r'(i32|i64|f32|f64|brIfI32|brIfI64|brIfF32|brIfNotF32|brIfF64|brIfNotF64)([A-Z][A-Za-z]*)', n)
-    if m and m.group(2) in swap and (m.group(1).startswith('brIf') or m.group(2) not in ('And', 'AndZero')):
-        lengths.append(f'        case .{n}: .{m.group(1)}{swap[m.group(2)]}')
-lengths += ['        default: nil', '        }', '    }', '',
-            '    /// The integer comparison that gives the opposite result: `eqz(a < b)` is `a >= b` (not for floats,',
-            '    /// where both are false with a NaN).',
-            '    var negatedComparison: Opcode? {', '        switch self {']
-for n in opcodes:
-    m = re.fullmatch(r'(i32|i64)(Eq|Ne|LtS|LtU|GtS|GtU|LeS|LeU|GeS|GeU)(Imm)?', n)
-    if m: lengths.append(f'        case .{n}: .{m.group(1)}{NEGATED[m.group(2)]}{m.group(3) or ""}')
-lengths += ['        default: nil', '        }', '    }', '']
-lengths += ['    /// The indexed form of a load or store (address = fp[b] + fp[c]).', '    var indexed: Opcode? {', '        switch self {']
-for n in INDEXED_LOADS + INDEXED_STORES: lengths.append(f'        case .{n}: .{n}Indexed')
-lengths += ['        default: nil', '        }', '    }', '']
-lengths += ['    /// The form of a load or store whose address is fp[b] plus the 16-bit immediate in c.', '    var plusImmediate: Opcode? {', '        switch self {']
-for n in INDEXED_LOADS + INDEXED_STORES: lengths.append(f'        case .{n}: .{n}PlusImm')
-lengths += ['        default: nil', '        }', '    }', '}', '']
+mirrored = [(n, m.group(1) + swap[m.group(2)]) for n in opcodes
+            for m in [re.fullmatch(r'(i32|i64|f32|f64|brIfI32|brIfI64|brIfF32|brIfNotF32|brIfF64|brIfNotF64)([A-Z][A-Za-z]*)', n)]
+            if m and m.group(2) in swap and (m.group(1).startswith('brIf') or m.group(2) not in ('And', 'AndZero'))]
+lengths += switch_function(['The comparison (or compare-branch) with its operands swapped: `a < b` is `b > a`.'],
+                           'var mirroredComparison: Opcode?', 'self', [(f'.{n}', f'.{m}') for n, m in mirrored])
+negated = [(n, m.group(1) + NEGATED[m.group(2)] + (m.group(3) or '')) for n in opcodes
+           for m in [re.fullmatch(r'(i32|i64)(Eq|Ne|LtS|LtU|GtS|GtU|LeS|LeU|GeS|GeU)(Imm)?', n)] if m]
+lengths += switch_function(['The integer comparison that gives the opposite result: `eqz(a < b)` is `a >= b` (not for floats,',
+                            'where both are false with a NaN).'],
+                           'var negatedComparison: Opcode?', 'self', [(f'.{n}', f'.{m}') for n, m in negated])
+lengths += switch_function(['The indexed form of a load or store (address = fp[b] + fp[c]).'], 'var indexed: Opcode?', 'self',
+                           [(f'.{n}', f'.{n}Indexed') for n in INDEXED_LOADS + INDEXED_STORES])
+lengths += switch_function(['The form of a load or store whose address is fp[b] plus the 16-bit immediate in c.'],
+                           'var plusImmediate: Opcode?', 'self', [(f'.{n}', f'.{n}PlusImm') for n in INDEXED_LOADS + INDEXED_STORES])
+lengths[-1:] = ['}', '']
 slow = lengths + ['extension Executor {',
         '    /// `memoryLoad`: a load from any memory (word 2 names the load\'s fast opcode).',
         '    @inline(never)',
