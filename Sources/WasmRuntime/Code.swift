@@ -157,9 +157,9 @@ package final class CompiledFunction: @unchecked Sendable {
     /// line with the frame's size and its template (what every call copies: zeroed locals, then constants).
     package var disassembly: String {
         let prefix = Self.prefix(ofCode: code)
-        let constants = (0..<prefix.count).map { String(Int64(bitPattern: prefix.template[$0])) }
+        let template = (0..<prefix.count).map { String(Int64(bitPattern: prefix.template[$0])) }
         var lines = ["frame: \(frameSize) slots, \(prefix.paramCount) parameters, template of \(prefix.count) words: ["
-                     + constants.joined(separator: ", ") + "]"]
+                     + template.joined(separator: ", ") + "]"]
         var i = 0
         while i < codeCount {
             let w = code[i]
