@@ -17,7 +17,8 @@ The default metric is CPU time (user + system, from the child's rusage returned 
 inside the wasmtime child), because this machine is shared and wall time doubles when other builds run;
 `--metric wall` uses wall-clock time instead. Both are recorded. Runs alternate between runtimes (the order
 rotates each round) so that load from other processes spreads over all of them; the table shows the median of
-the runs.
+the runs. The report also gives the geometric mean of each round alone (run k of every program), which shows how
+far the mean of a single run can move on this machine.
 
 Only the Python standard library is used here; the wasmtime child needs the `wasmtime` package."""
 import argparse
@@ -394,6 +395,17 @@ def speedups(results):
     return out
 
 
+def round_speedups(results):
+    """The geometric-mean speedup of each round: run k of every program on Swasm and on WasmKit (the runs of a
+    round are close in time, so their spread shows how much a single harness run's mean can move). Empty unless
+    every program ran correctly on both."""
+    pairs = [(res["Swasm"].get("times"), res["WasmKit"].get("times")) for res in results.values()]
+    if not pairs or not all(s and w for s, w in pairs):
+        return []
+    rounds = min(min(len(s), len(w)) for s, w in pairs)
+    return [geomean([w[k] / s[k] for s, w in pairs]) for k in range(rounds)]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Compile-time measurement (--compile)
 
@@ -626,8 +638,13 @@ def write_markdown(path, results, runtimes, args, load_before, load_after, extra
     lines += ["",
               f"**Geometric mean speedup vs WasmKit: {f'{g:.2f}x' if g else 'n/a (no program ran on both)'}**"
               + (f" over {n_both} of {len(results)} programs." if g else ""),
-              "",
-              f"For scale: WasmKit takes {gw:.1f}x wasmtime's time (geometric mean)." if gw else "",
+              ""]
+    per_round = round_speedups(results)
+    if len(per_round) > 1:
+        lines += [f"Spread: the geometric mean of each round alone (run k of every program on both runtimes) goes from "
+                  f"{min(per_round):.2f}x to {max(per_round):.2f}x over the {len(per_round)} rounds "
+                  f"({', '.join(f'{x:.2f}' for x in per_round)}).", ""]
+    lines += [f"For scale: WasmKit takes {gw:.1f}x wasmtime's time (geometric mean)." if gw else "",
               "", "![speedup per program](performance.svg)", ""]
     errors = [(n, rt.name, res[rt.name]) for n, res in results.items() for rt in runtimes
               if "got" in res[rt.name]]
