@@ -91,8 +91,7 @@ final class Executor {
             }
             frames[depth] = CallFrame(returnAddress: 0, fp: fp, callerContext: nil)
             depth += 1
-            let prefix = CompiledFunction.prefix(ofCode: code)
-            (fp + prefix.paramCount).update(from: prefix.template, count: prefix.count)
+            initializeFrame(fp, code: code)
             var regs = Registers(pc: code, fp: fp, context: context)
             try run(&regs, entryDepth: savedDepth)
         }
