@@ -33,14 +33,14 @@ struct LoopState {
         memoryBase = nil
         memorySize = 0
         self.machine = machine
-        frame = machine.pointee.frames + machine.pointee.depth
+        frame = machine.pointee.frameTop
         ticks = machine.pointee.ticks
         reloadMemory()
     }
 
     /// Writes the register state the machine keeps (depth, ticks, where it stopped) back to it.
     @inline(__always) func save() {
-        machine.pointee.depth = frame - machine.pointee.frames
+        machine.pointee.frameTop = frame
         machine.pointee.ticks = ticks
         machine.pointee.exitPC = pc
         machine.pointee.exitFP = fp
@@ -105,7 +105,9 @@ struct MachineState {
     var context: UnsafeMutablePointer<InstanceContext>
     /// `context.pointee.functions`, kept with `context`.
     var functions: UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>
-    var depth: Int
+    /// The next free call frame when the handlers stopped (`LoopState.frame`): stored as the pointer, since the
+    /// depth would take a division by the frame size in every handler's stop path (30 bytes of code each).
+    var frameTop: UnsafeMutablePointer<CallFrame>
     var ticks: Int
     let executor: Unmanaged<Executor>
     /// The executor's call-frame stack and its end (`frames + maxDepth`), here to save the call handlers a load.
@@ -314,7 +316,7 @@ extension Executor {
     /// Scripts/templates/DispatchLoop.swift) and tail-calls the next instruction's handler.
     func loop(_ regs: inout Registers) throws(Unwind) {
         let context = regs.context
-        var machine = MachineState(context: context, functions: context.pointee.functions, depth: depth, ticks: 0,
+        var machine = MachineState(context: context, functions: context.pointee.functions, frameTop: frames + depth, ticks: 0,
                                    executor: .passUnretained(self), frames: frames, framesEnd: frames + maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
         machine.ticks = try checkpoint()
         var pc = regs.pc, fp = regs.fp
@@ -331,7 +333,7 @@ extension Executor {
                     machine.checkpointDue = false
                     machine.ticks = try checkpoint()
                 } else if let call = machine.hostCall {
-                    try callHost(call.callee, call.slots, depth: machine.depth, caller: machine.context)
+                    try callHost(call.callee, call.slots, depth: machine.frameTop - frames, caller: machine.context)
                     machine.hostCall = nil
                     pc = call.resumePC
                 } else {
@@ -345,7 +347,7 @@ extension Executor {
         regs.pc = machine.exitPC
         regs.fp = machine.exitFP
         regs.context = machine.context
-        depth = machine.depth
+        depth = machine.frameTop - frames
         if let fuel = store.fuel, machine.ticks > 0 { store.fuel = fuel + UInt64(machine.ticks) }
         if let unwind = machine.unwind { throw unwind }
         if let trap = machine.trap.trap { throw .trap(trap) }
