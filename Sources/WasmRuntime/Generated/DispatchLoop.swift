@@ -38,7 +38,7 @@ struct LoopState {
         reloadMemory()
     }
 
-    /// Writes the register state the machine keeps (depth, ticks, where it stopped) back to it.
+    /// Writes the register state the machine keeps (the frame top, ticks, where it stopped) back to it.
     @inline(__always) func save() {
         machine.pointee.frameTop = frame
         machine.pointee.ticks = ticks
