@@ -108,6 +108,7 @@ struct MachineState {
     /// The next free call frame when the handlers stopped (`LoopState.frame`): stored as the pointer, since the
     /// depth would take a division by the frame size in every handler's stop path (30 bytes of code each).
     var frameTop: UnsafeMutablePointer<CallFrame>
+    var depth: Int { frameTop - frames }
     var ticks: Int
     let executor: Unmanaged<Executor>
     /// The executor's call-frame stack and its end (`frames + maxDepth`), here to save the call handlers a load.
@@ -333,7 +334,7 @@ extension Executor {
                     machine.checkpointDue = false
                     machine.ticks = try checkpoint()
                 } else if let call = machine.hostCall {
-                    try callHost(call.callee, call.slots, depth: machine.frameTop - frames, caller: machine.context)
+                    try callHost(call.callee, call.slots, depth: machine.depth, caller: machine.context)
                     machine.hostCall = nil
                     pc = call.resumePC
                 } else {
@@ -347,7 +348,7 @@ extension Executor {
         regs.pc = machine.exitPC
         regs.fp = machine.exitFP
         regs.context = machine.context
-        depth = machine.frameTop - frames
+        depth = machine.depth
         if let fuel = store.fuel, machine.ticks > 0 { store.fuel = fuel + UInt64(machine.ticks) }
         if let unwind = machine.unwind { throw unwind }
         if let trap = machine.trap.trap { throw .trap(trap) }

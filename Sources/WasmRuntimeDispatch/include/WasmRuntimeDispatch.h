@@ -40,8 +40,8 @@ typedef struct swasm_regs {
 /// The handler parameters, in the order preserve_none assigns integer registers on x86-64 (r12, r13, r14, r15,
 /// rdi, rsi, rdx, rcx, r8, r9): the program counter, the frame pointer and the integer accumulator get rdi, rsi
 /// and rdx, because as an address base r12 costs a SIB byte and r13 a displacement byte (and r8-r15 a REX
-/// prefix in 32-bit operations). That made handlers 8 bytes shorter (median; f64SubAdd 68 -> 50), and a
-/// handler that fits one 64-byte line runs faster. `spare` must stay the eighth, in rcx (see SWASM_SPARE).
+/// prefix in 32-bit operations). That made handlers 8 bytes shorter (median; f64SubAdd 68 -> 50) and the
+/// interpreter about 2% faster (ARCHITECTURE.md). `spare` must stay the eighth, in rcx (see SWASM_SPARE).
 typedef __attribute__((preserve_none)) void (*swasm_handler)(void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const void *table);
 
 #define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const void *table)
