@@ -654,14 +654,14 @@ def write_markdown(path, results, runtimes, args, load_before, load_after, extra
     gw = geomean([median(r["WasmKit"]) / median(r["wasmtime"]) for r in results.values()
                   if median(r["WasmKit"]) and median(r["wasmtime"])])
     lines += ["",
-              f"**Geometric mean speedup vs WasmKit: {f'{g:.2f}x' if g else 'n/a (no program ran on both)'}**"
+              f"**Geometric mean speedup vs WasmKit: {f'{g:.3f}x' if g else 'n/a (no program ran on both)'}**"
               + (f" over {n_both} of {len(results)} programs." if g else ""),
               ""]
     per_round = round_speedups(results)
     if len(per_round) > 1:
         lines += [f"Spread: the geometric mean of each round alone (run k of every program on both runtimes) goes from "
-                  f"{min(per_round):.2f}x to {max(per_round):.2f}x over the {len(per_round)} rounds "
-                  f"({', '.join(f'{x:.2f}' for x in per_round)}).", ""]
+                  f"{min(per_round):.3f}x to {max(per_round):.3f}x over the {len(per_round)} rounds "
+                  f"({', '.join(f'{x:.3f}' for x in per_round)}).", ""]
     lines += [f"For scale: WasmKit takes {gw:.1f}x wasmtime's time (geometric mean)." if gw else "",
               "", "![speedup per program](performance.svg)", ""]
     if held_out:
@@ -671,7 +671,7 @@ def write_markdown(path, results, runtimes, args, load_before, load_after, extra
                   "Written after the interpreter's fused instructions were chosen (from instruction-pair counts over the "
                   "programs above), and not used to choose them: how Swasm does on code it was not tuned on. Same runs "
                   "and method as above; not in the mean above.", ""] + program_table(held_out, hsp) + [
-                  "", f"**Geometric mean speedup vs WasmKit on the held-out programs: {f'{hg:.2f}x' if hg else 'n/a'}**", ""]
+                  "", f"**Geometric mean speedup vs WasmKit on the held-out programs: {f'{hg:.3f}x' if hg else 'n/a'}**", ""]
     results = all_results
     errors = [(n, rt.name, res[rt.name]) for n, res in results.items() for rt in runtimes
               if "got" in res[rt.name]]
@@ -846,9 +846,10 @@ def write_svg(path, results):
             color = "#2e7d32" if val >= 1.5 else "#1976d2" if val >= 1.0 else "#d32f2f"
             if name == "geomean":
                 color = "#555"
+            digits = 3 if name == "geomean" else 2  # a mean of 1.4992 must not read as 1.50
             out.append(f'<rect x="{cx - bw / 2:.1f}" y="{y(val):.1f}" width="{bw:.1f}" '
-                       f'height="{top + ph - y(val):.1f}" fill="{color}"><title>{esc(name)}: {val:.2f}x</title></rect>')
-            out.append(f'<text x="{cx:.1f}" y="{y(val) - 4:.1f}" text-anchor="middle">{val:.2f}</text>')
+                       f'height="{top + ph - y(val):.1f}" fill="{color}"><title>{esc(name)}: {val:.{digits}f}x</title></rect>')
+            out.append(f'<text x="{cx:.1f}" y="{y(val) - 4:.1f}" text-anchor="middle">{val:.{digits}f}</text>')
         else:
             out.append(f'<text x="{cx:.1f}" y="{top + ph - 6:.1f}" text-anchor="middle" fill="#999">n/a</text>')
         weight = ' font-weight="bold"' if name == "geomean" else ""
