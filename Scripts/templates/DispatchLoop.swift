@@ -107,8 +107,9 @@ struct MachineState {
     var context: UnsafeMutablePointer<InstanceContext>
     /// `context.pointee.functions`, kept with `context`.
     var functions: UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>
-    /// The next free call frame when the handlers stopped (`LoopState.frame`): stored as the pointer, since the
-    /// depth would take a division by the frame size in every handler's stop path (30 bytes of code each).
+    /// The next free call frame (`LoopState.frame`) when the handlers start and when they stop: kept as the
+    /// pointer, since the depth would take a division by the frame size in every handler's stop path (30 bytes
+    /// of code each); `depth` derives it.
     var frameTop: UnsafeMutablePointer<CallFrame>
     var depth: Int { frameTop - frames }
     var ticks: Int
