@@ -30,9 +30,11 @@ let package = Package(
                 // no frame pointer: SwiftPM's `-fno-omit-frame-pointer` cost a push/pop in every
                 // instruction (about 10% of run time); `-Xclang` flags come after the driver's, so this wins.
                 // No errno for math functions, so `squareRoot()` is a `sqrtsd` instead of a libm call.
+                // No `.text.unlikely` section for functions LLVM finds cold (a handler that always traps): code
+                // names handlers by their distance from the first (HandlerSet), so they must stay together.
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked",
                                               "-Xfrontend", "-disable-llvm-merge-functions-pass", "-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none",
-                                              "-Xcc", "-fno-math-errno"])]),
+                                              "-Xcc", "-fno-math-errno", "-Xllvm", "-profile-guided-section-prefix=false"])]),
         // Runs WAST scripts against the runtime.
         .target(name: "WastRunner", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime"]),
         // WASI preview 1 (wasi_snapshot_preview1) host functions.

@@ -310,10 +310,11 @@ extension Executor {
         return chunk
     }
 
-    /// The handler table for this CPU, chosen once (see `swasm_handler_table`).
-    nonisolated(unsafe) static let handlerTable = swasm_handler_table()
-    /// The table every x86-64 CPU can run (`Store.portableHandlers`).
-    nonisolated(unsafe) static let portableHandlerTable = swasm_portable_handler_table()
+    /// The C handler tables of `HandlerSet.native` and `.portable`. Read here, not in HandlerSet.swift: with
+    /// several LLVM threads, each source file of the module is compiled on its own, and the C handlers (and the
+    /// tables that reference them) are emitted into the file that uses them, which must be the one defining the
+    /// Swift bodies they inline.
+    nonisolated(unsafe) static let handlerTables = (native: swasm_handler_table(), portable: swasm_portable_handler_table())
 
     /// Runs from `regs` until the entry frame returns, or throws. Each instruction is a handler in
     /// Sources/WasmRuntimeDispatch that runs the instruction's body (generated below from the cases of
@@ -324,11 +325,11 @@ extension Executor {
                                    executor: .passUnretained(self), frames: frames, framesEnd: frames + maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
         machine.ticks = try checkpoint()
         var pc = regs.pc, fp = regs.fp
-        let table = store.portableHandlers ? Self.portableHandlerTable : Self.handlerTable
+        let handlers = HandlerSet.first
         while true {
             withUnsafeMutablePointer(to: &machine) { m in
                 var s = LoopState(pc: pc, fp: fp, machine: m)
-                withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0), table) }
+                withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0), handlers) }
             }
             pc = machine.exitPC
             fp = machine.exitFP
@@ -430,7 +431,7 @@ extension Executor {
                 if !call(s.functions[Int(w.hi32)], fp + w.a, length: 1, &s) { break dispatch }
             case .callInternal:
                 guard s.countTick() else { break dispatch }
-                // Word 1 is the callee's code (the module's own) and frame size (see `linkInternalCalls`), so the
+                // Word 1 is the callee's code (the module's own) and frame size (see `link`), so the
                 // call loads neither the function table nor the callee's header.
                 let link = s.pc[1]
                 // No accumulator survives a call: zeroing the integer one frees its register for the call.
@@ -508,8 +509,8 @@ extension Executor {
                 s.context.pointee.instance.takeUnretainedValue().dataSegments[Int(w.hi32)] = []
                 s.pc += 1
             case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
-                try tableInstruction(w, s.pc[1], fp, s)
-                s.pc += Opcode(unchecked: w).hasExtraWord ? 2 : 1
+                try tableInstruction(thisOpcode, w, s.pc[1], fp, s)
+                s.pc += thisOpcode.hasExtraWord ? 2 : 1
             case .refIsNull:
                 fp[w.a] = fp[w.b] == 0 ? 1 : 0
                 s.pc += 1
@@ -549,9 +550,9 @@ extension Executor {
     }
 
     /// Table instructions (not on the hot path).
-    func tableInstruction(_ w: UInt64, _ x: UInt64, _ fp: UnsafeMutablePointer<UInt64>, _ s: LoopState) throws(Unwind) {
+    func tableInstruction(_ op: Opcode, _ w: UInt64, _ x: UInt64, _ fp: UnsafeMutablePointer<UInt64>, _ s: LoopState) throws(Unwind) {
         let instance = s.context.pointee.instance.takeUnretainedValue()
-        switch Opcode(unchecked: w) {
+        switch op {
         case .tableGet:
             let t = instance.tables[w.c]
             let i = fp[w.b]

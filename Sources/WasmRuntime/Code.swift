@@ -4,7 +4,7 @@ import WasmValidation
 // The internal code format.
 //
 // A function's code is an array of 64-bit words. Each instruction starts with a word holding the
-// opcode in bits 0-15 and up to three 16-bit operands `a` (bits 16-31), `b` (32-47) and `c` (48-63),
+// opcode in bits 0-15 (in finished code: its handler, see `HandlerSet`) and up to three 16-bit operands `a` (bits 16-31), `b` (32-47) and `c` (48-63),
 // or one operand `a` and a 32-bit immediate `hi32` (bits 32-63). Operands name frame slots: slot `i`
 // is `fp[i]`, where the frame holds parameters, then locals, then one slot per operand-stack position.
 // Some instructions take one extra word (a 64-bit offset, a second slot, a pair of indices).
@@ -24,7 +24,7 @@ import WasmValidation
 //   returnValue       fp[0] = fp[a], then return (a function with one result)
 //   call/callInternal args at fp[a...], hi32 = function index; results at fp[a...] (callInternal: a function
 //                     the module defines, so no host or instance-switch checks; word1 = its code address
-//                     << 16 | its frame size, written by linkInternalCalls)
+//                     << 16 | its frame size, written by `link`)
 //   callIndirect      args at fp[a...], index b, table c; word1 = type index
 //   callRef           args at fp[a...], reference b; word1 = type index
 //   returnCall*       args already at fp[0...]; hi32 = function / b, c as above
@@ -163,12 +163,12 @@ package final class CompiledFunction: @unchecked Sendable {
         var i = 0
         while i < codeCount {
             let w = code[i]
-            guard let op = Opcode(rawValue: UInt16(truncatingIfNeeded: w) & 0x3FF) else {
+            guard let op = HandlerSet.opcode(of: w) else {
                 lines.append("\(i): ??? \(w)")
                 i += 1
                 continue
             }
-            let n = Opcode.words(w)
+            let n = op.words(w)
             let extra = (1..<n).compactMap { i + $0 < codeCount ? String(Int64(bitPattern: code[i + $0])) : nil }
             lines.append("\(i): \(op) a=\(w.a) b=\(w.b) c=\(w.c) hi=\(Int32(bitPattern: w.hi32))"
                          + (extra.isEmpty ? "" : " [" + extra.joined(separator: ", ") + "]"))
@@ -225,7 +225,8 @@ enum BranchOffset {
 }
 
 extension Opcode {
-    /// The opcode in the low 10 bits of an instruction word. Code words are produced by the translator only,
+    /// The opcode in the low 10 bits of an instruction word that the translator is still working on (finished
+    /// code names handlers instead: `HandlerSet.opcode(of:)`). Code words are produced by the translator only,
     /// so the bits always name a case (a test checks that `Opcode` is two bytes with fewer than 1024 cases).
     @inline(__always) init(unchecked w: UInt64) {
         self = unsafeBitCast(UInt16(truncatingIfNeeded: w) & 0x3FF, to: Opcode.self)
@@ -234,11 +235,12 @@ extension Opcode {
     /// Whether the instruction is a `br_table` (its length depends on the table size in hi32).
     var isBranchTable: Bool { self == .brTable || self == .brTableAccA }
 
-    /// Words the instruction starting with word `w` occupies, a branch table's entries included.
-    @inline(__always) static func words(_ w: UInt64) -> Int {
-        let op = Opcode(unchecked: w)
-        return op.isBranchTable ? 2 + Int(w.hi32) : op.length
-    }
+    /// Words the instruction starting with word `w` occupies, a branch table's entries included (`w` has the
+    /// opcode, not yet its handler).
+    @inline(__always) static func words(_ w: UInt64) -> Int { Opcode(unchecked: w).words(w) }
+
+    /// Words the instruction of this opcode starting with word `w` occupies, a branch table's entries included.
+    @inline(__always) func words(_ w: UInt64) -> Int { isBranchTable ? 2 + Int(w.hi32) : length }
 
     /// Whether the instruction is followed by an operand word (table instructions).
     var hasExtraWord: Bool {

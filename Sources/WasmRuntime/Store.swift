@@ -39,9 +39,6 @@ package struct StoreLimits: Sendable {
 /// One store is used from one thread at a time.
 package final class Store {
     package var limits: StoreLimits
-    /// Run on the handlers compiled for the baseline CPU (`swasm_portable_handler_table`) even where the CPU
-    /// has a faster table: lets tests cover the handlers that other machines run.
-    package var portableHandlers = false
     package let types = TypeRegistry()
     /// Objects that wasm code may reference by raw pointer (functions, exceptions, host objects).
     private var retained: [AnyObject] = []

@@ -26,15 +26,15 @@ package enum CompileError: Error, CustomStringConvertible {
     }
 }
 
-/// Decodes, validates and translates a module.
-package func compileModule(_ bytes: [UInt8]) throws(CompileError) -> CompiledModule {
+/// Decodes, validates and translates a module for the handlers `handlers`.
+package func compileModule(_ bytes: [UInt8], handlers: HandlerSet = .native) throws(CompileError) -> CompiledModule {
     let module: Module
     do { module = try ModuleDecoder.decode(bytes) } catch { throw .malformed(error) }
-    return try compileModule(module)
+    return try compileModule(module, handlers: handlers)
 }
 
-/// Validates and translates a decoded module.
-package func compileModule(_ module: Module) throws(CompileError) -> CompiledModule {
+/// Validates and translates a decoded module for the handlers `handlers`.
+package func compileModule(_ module: Module, handlers: HandlerSet = .native) throws(CompileError) -> CompiledModule {
     let context: ValidationContext
     do { context = try ValidationContext(module: module) } catch { throw .invalid(error) }
     var functions: [CompiledFunction] = []
@@ -51,7 +51,7 @@ package func compileModule(_ module: Module) throws(CompileError) -> CompiledMod
         }
         functions.append(function)
     }
-    linkInternalCalls(functions, importedFunctionCount: context.importedFunctionCount)
+    link(functions, importedFunctionCount: context.importedFunctionCount, handlers: handlers)
     return CompiledModule(module: module, functions: functions)
 }
 
@@ -64,9 +64,11 @@ func internalCallLink(_ callee: CompiledFunction) -> UInt64 {
     return address << 16 | UInt64(callee.frameSize)
 }
 
-/// Writes the callee's code address and frame size into word 1 of every `callInternal` (the translator
-/// leaves it 0): the code belongs to the module, so it is the same for every instance.
-func linkInternalCalls(_ functions: [CompiledFunction], importedFunctionCount: Int) {
+/// The last step of compiling a module. Writes the callee's code address and frame size into word 1 of every
+/// `callInternal` (the translator leaves it 0): the code belongs to the module, so it is the same for every
+/// instance. And replaces each instruction's opcode with its handler's reference in `handlers` (see
+/// `HandlerSet`), which is what the handlers dispatch on; the code is finished after this.
+func link(_ functions: [CompiledFunction], importedFunctionCount: Int, handlers: HandlerSet) {
     for f in functions {
         var i = 0
         while i < f.codeCount {
@@ -78,6 +80,7 @@ func linkInternalCalls(_ functions: [CompiledFunction], importedFunctionCount: I
                     f.code[i + 1] = internalCallLink(functions[callee])
                 }
             }
+            f.code[i] = w & ~0xFFFF | UInt64(handlers.reference(op))
             i += Opcode.words(w)
         }
     }

@@ -20,7 +20,7 @@ package struct WastFileResult: Sendable {
 ///
 /// Every command counts as one check: module definitions, registrations, actions and assertions.
 package struct WastRunner {
-    /// Run on the portable handler table (see `Store.portableHandlers`).
+    /// Compile every module for the portable handlers (see `HandlerSet.portable`).
     package var portableHandlers = false
 
     package init(portableHandlers: Bool = false) { self.portableHandlers = portableHandlers }
@@ -35,7 +35,7 @@ package struct WastRunner {
             return result
         }
         var session = Session()
-        session.store.portableHandlers = portableHandlers
+        session.handlers = portableHandlers ? .portable : .native
         for command in script.commands {
             if let failure = session.run(command) {
                 result.failed += 1
@@ -57,6 +57,8 @@ struct Session {
     var registered: [String: ModuleInstance] = [:]
     var spectest: [String: ExternalValue] = [:]
     var externs: [UInt32: ExternObject] = [:]
+    /// The handlers modules are compiled for.
+    var handlers = HandlerSet.native
 
     init() {
         spectest = Self.makeSpectest(store)
@@ -219,7 +221,7 @@ struct Session {
             do { bytes = try WAT.encode(text) } catch { return .failure(.text(error)) }
         case .textError(let e): return .failure(.text(e))
         }
-        do { return .success(try compileModule(bytes)) } catch { return .failure(.compile(error)) }
+        do { return .success(try compileModule(bytes, handlers: handlers)) } catch { return .failure(.compile(error)) }
     }
 
     mutating func instantiate(_ compiled: CompiledModule) -> Result<ModuleInstance, InstantiationError> {

@@ -16,6 +16,22 @@ import WasmText
         #expect(Opcode(rawValue: UInt16(Opcode.caseCount)) == nil)
     }
 
+    @Test func everyOpcodeHasAHandlerOfItsOwnWithinReach() {
+        // Finished code names each instruction by its handler's distance from the first handler (16 bits, in
+        // 8-byte units); the disassembler, and anything else reading finished code, maps it back.
+        for set in [HandlerSet.native, .portable] {
+            var seen = Set<UInt16>()
+            for raw in 0..<UInt16(Opcode.caseCount) {
+                let op = Opcode(rawValue: raw)!
+                let reference = set.reference(op)
+                #expect(seen.insert(reference).inserted, "\(op) shares its handler")
+                #expect(HandlerSet.opcode(of: UInt64(reference) | 0xABCD_0000) == op)
+            }
+        }
+        // The two sets differ only in the bit-count handlers.
+        #expect(HandlerSet.native.reference(.i32Add) == HandlerSet.portable.reference(.i32Add))
+    }
+
     @Test func fuelStopsAnInfiniteLoopAndTheStoreStaysUsable() throws {
         var limits = StoreLimits()
         limits.fuel = 50_000
@@ -154,13 +170,13 @@ import WasmText
     }
 
     @Test func framesUpTo65534SlotsCompileAndCallsCarryTheirSize() throws {
-        // The frame size travels in 16 bits of callInternal's second word (linkInternalCalls); one slot is kept
+        // The frame size travels in 16 bits of callInternal's second word (`link`); one slot is kept
         // free for the template's padding word, so the limit is 65,534: 50,000 locals, 64 constant slots and
         // the operand stack.
         let compiled = try compileModule(Self.bigFrame(height: 15_470))
         #expect(compiled.functions[0].frameSize == 65_534)
         let caller = compiled.functions[1]
-        #expect(Opcode(unchecked: caller.code[0]) == .callInternal)
+        #expect(HandlerSet.opcode(of: caller.code[0]) == .callInternal)
         #expect(caller.code[1] & 0xFFFF == 65_534)
         #expect(caller.code[1] >> 16 == UInt64(UInt(bitPattern: compiled.functions[0].code)))
         do {

@@ -308,10 +308,11 @@ extension Executor {
         return chunk
     }
 
-    /// The handler table for this CPU, chosen once (see `swasm_handler_table`).
-    nonisolated(unsafe) static let handlerTable = swasm_handler_table()
-    /// The table every x86-64 CPU can run (`Store.portableHandlers`).
-    nonisolated(unsafe) static let portableHandlerTable = swasm_portable_handler_table()
+    /// The C handler tables of `HandlerSet.native` and `.portable`. Read here, not in HandlerSet.swift: with
+    /// several LLVM threads, each source file of the module is compiled on its own, and the C handlers (and the
+    /// tables that reference them) are emitted into the file that uses them, which must be the one defining the
+    /// Swift bodies they inline.
+    nonisolated(unsafe) static let handlerTables = (native: swasm_handler_table(), portable: swasm_portable_handler_table())
 
     /// Runs from `regs` until the entry frame returns, or throws. Each instruction is a handler in
     /// Sources/WasmRuntimeDispatch that runs the instruction's body (generated below from the cases of
@@ -322,11 +323,11 @@ extension Executor {
                                    executor: .passUnretained(self), frames: frames, framesEnd: frames + maxDepth, stackEnd: stackEnd, unwind: nil, trap: .none, checkpointDue: false, hostCall: nil, exitPC: regs.pc, exitFP: regs.fp)
         machine.ticks = try checkpoint()
         var pc = regs.pc, fp = regs.fp
-        let table = store.portableHandlers ? Self.portableHandlerTable : Self.handlerTable
+        let handlers = HandlerSet.first
         while true {
             withUnsafeMutablePointer(to: &machine) { m in
                 var s = LoopState(pc: pc, fp: fp, machine: m)
-                withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0), table) }
+                withUnsafeMutablePointer(to: &s) { swasm_run(UnsafeMutableRawPointer($0), handlers) }
             }
             pc = machine.exitPC
             fp = machine.exitFP
@@ -944,8 +945,8 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         do throws(Unwind) {
-            try tableInstruction(w.word, s.pc[1], fp, s)
-            s.pc += Opcode(unchecked: w.word).hasExtraWord ? 2 : 1
+            try tableInstruction(Opcode.tableGet, w.word, s.pc[1], fp, s)
+            s.pc += Opcode.tableGet.hasExtraWord ? 2 : 1
         } catch {
             s.machine.pointee.unwind = error
             return false
@@ -957,6 +958,160 @@ extension Executor {
 @_silgen_name("swasm_op_tableGet") @inline(__always)
 func swasm_op_tableGet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableGet(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_tableSet(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        do throws(Unwind) {
+            try tableInstruction(Opcode.tableSet, w.word, s.pc[1], fp, s)
+            s.pc += Opcode.tableSet.hasExtraWord ? 2 : 1
+        } catch {
+            s.machine.pointee.unwind = error
+            return false
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_tableSet") @inline(__always)
+func swasm_op_tableSet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableSet(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_tableSize(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        do throws(Unwind) {
+            try tableInstruction(Opcode.tableSize, w.word, s.pc[1], fp, s)
+            s.pc += Opcode.tableSize.hasExtraWord ? 2 : 1
+        } catch {
+            s.machine.pointee.unwind = error
+            return false
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_tableSize") @inline(__always)
+func swasm_op_tableSize(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableSize(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_tableGrow(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        do throws(Unwind) {
+            try tableInstruction(Opcode.tableGrow, w.word, s.pc[1], fp, s)
+            s.pc += Opcode.tableGrow.hasExtraWord ? 2 : 1
+        } catch {
+            s.machine.pointee.unwind = error
+            return false
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_tableGrow") @inline(__always)
+func swasm_op_tableGrow(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableGrow(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_tableFill(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        do throws(Unwind) {
+            try tableInstruction(Opcode.tableFill, w.word, s.pc[1], fp, s)
+            s.pc += Opcode.tableFill.hasExtraWord ? 2 : 1
+        } catch {
+            s.machine.pointee.unwind = error
+            return false
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_tableFill") @inline(__always)
+func swasm_op_tableFill(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableFill(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_tableCopy(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        do throws(Unwind) {
+            try tableInstruction(Opcode.tableCopy, w.word, s.pc[1], fp, s)
+            s.pc += Opcode.tableCopy.hasExtraWord ? 2 : 1
+        } catch {
+            s.machine.pointee.unwind = error
+            return false
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_tableCopy") @inline(__always)
+func swasm_op_tableCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableCopy(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_tableInit(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        do throws(Unwind) {
+            try tableInstruction(Opcode.tableInit, w.word, s.pc[1], fp, s)
+            s.pc += Opcode.tableInit.hasExtraWord ? 2 : 1
+        } catch {
+            s.machine.pointee.unwind = error
+            return false
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_tableInit") @inline(__always)
+func swasm_op_tableInit(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableInit(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_elemDrop(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        do throws(Unwind) {
+            try tableInstruction(Opcode.elemDrop, w.word, s.pc[1], fp, s)
+            s.pc += Opcode.elemDrop.hasExtraWord ? 2 : 1
+        } catch {
+            s.machine.pointee.unwind = error
+            return false
+        }
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_elemDrop") @inline(__always)
+func swasm_op_elemDrop(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_elemDrop(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -1050,6 +1205,27 @@ extension Executor {
 @_silgen_name("swasm_op_throwRef") @inline(__always)
 func swasm_op_throwRef(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_throwRef(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_rethrow(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        do throws(Unwind) {
+            guard let exn = ExceptionInstance.from(cell: fp[w.a]) else { throw .trap(.nullExceptionReference) }
+            throw .exception(exn)
+        } catch {
+            s.machine.pointee.unwind = error
+            return false
+        }
+    }
+}
+
+@_silgen_name("swasm_op_rethrow") @inline(__always)
+func swasm_op_rethrow(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_rethrow(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -4014,6 +4190,44 @@ func swasm_op_i32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_f32Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f32Store") @inline(__always)
+func swasm_op_f32Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Store32(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 4 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt32(truncatingIfNeeded: fp[w.a]), as: UInt32.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Store32") @inline(__always)
+func swasm_op_i64Store32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Store32(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i64Store(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -4028,6 +4242,25 @@ extension Executor {
 @_silgen_name("swasm_op_i64Store") @inline(__always)
 func swasm_op_i64Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_f64Store(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 8 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt64(truncatingIfNeeded: fp[w.a]), as: UInt64.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_f64Store") @inline(__always)
+func swasm_op_f64Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64Store(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -4052,6 +4285,25 @@ func swasm_op_i32Store8(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 }
 
 extension Executor {
+    @inline(__always) func run_i64Store8(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 1 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt8(truncatingIfNeeded: fp[w.a]), as: UInt8.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Store8") @inline(__always)
+func swasm_op_i64Store8(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Store8(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
     @inline(__always) func run_i32Store16(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
@@ -4066,6 +4318,25 @@ extension Executor {
 @_silgen_name("swasm_op_i32Store16") @inline(__always)
 func swasm_op_i32Store16(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Store16(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_i64Store16(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let ea = fp[w.b] &+ s.pc[1]
+        guard ea &+ 2 <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
+        (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: UInt16(truncatingIfNeeded: fp[w.a]), as: UInt16.self)
+        s.pc += 2
+        return true
+    }
+}
+
+@_silgen_name("swasm_op_i64Store16") @inline(__always)
+func swasm_op_i64Store16(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Store16(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }
@@ -23348,9 +23619,9 @@ extension Executor {
     }
 
     /// Table instructions (not on the hot path).
-    func tableInstruction(_ w: UInt64, _ x: UInt64, _ fp: UnsafeMutablePointer<UInt64>, _ s: LoopState) throws(Unwind) {
+    func tableInstruction(_ op: Opcode, _ w: UInt64, _ x: UInt64, _ fp: UnsafeMutablePointer<UInt64>, _ s: LoopState) throws(Unwind) {
         let instance = s.context.pointee.instance.takeUnretainedValue()
-        switch Opcode(unchecked: w) {
+        switch op {
         case .tableGet:
             let t = instance.tables[w.c]
             let i = fp[w.b]

@@ -42,9 +42,9 @@ typedef struct swasm_regs {
 /// and rdx, because as an address base r12 costs a SIB byte and r13 a displacement byte (and r8-r15 a REX
 /// prefix in 32-bit operations). That made handlers 8 bytes shorter (median; f64SubAdd 68 -> 50) and the
 /// interpreter about 2% faster (ARCHITECTURE.md). `spare` must stay the eighth, in rcx (see SWASM_SPARE).
-typedef __attribute__((preserve_none)) void (*swasm_handler)(void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const void *table);
+typedef __attribute__((preserve_none)) void (*swasm_handler)(void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const char *handlers);
 
-#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const void *table)
+#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const char *handlers)
 
 SWASM_HANDLER(i32Eqz);
 SWASM_HANDLER(i32Eq);
@@ -221,8 +221,13 @@ SWASM_HANDLER(i64Load32S);
 SWASM_HANDLER(i64Load32U);
 SWASM_HANDLER(i32Store);
 SWASM_HANDLER(i64Store);
+SWASM_HANDLER(f32Store);
+SWASM_HANDLER(f64Store);
 SWASM_HANDLER(i32Store8);
 SWASM_HANDLER(i32Store16);
+SWASM_HANDLER(i64Store8);
+SWASM_HANDLER(i64Store16);
+SWASM_HANDLER(i64Store32);
 SWASM_HANDLER(memorySize);
 SWASM_HANDLER(memoryGrow);
 SWASM_HANDLER(memoryFill);
@@ -230,11 +235,19 @@ SWASM_HANDLER(memoryCopy);
 SWASM_HANDLER(memoryInit);
 SWASM_HANDLER(dataDrop);
 SWASM_HANDLER(tableGet);
+SWASM_HANDLER(tableSet);
+SWASM_HANDLER(tableSize);
+SWASM_HANDLER(tableGrow);
+SWASM_HANDLER(tableFill);
+SWASM_HANDLER(tableCopy);
+SWASM_HANDLER(tableInit);
+SWASM_HANDLER(elemDrop);
 SWASM_HANDLER(refIsNull);
 SWASM_HANDLER(refFunc);
 SWASM_HANDLER(refAsNonNull);
 SWASM_HANDLER(throw);
 SWASM_HANDLER(throwRef);
+SWASM_HANDLER(rethrow);
 SWASM_HANDLER(memoryLoad);
 SWASM_HANDLER(memoryStore);
 SWASM_HANDLER(i32LoadIndexed);
@@ -986,9 +999,9 @@ SWASM_HANDLER(i32LtUThenSelectKeepingSecond);
 SWASM_HANDLER(i64AndThenSelect64KeepingFirst);
 SWASM_HANDLER(i64AndThenSelect64KeepingSecond);
 
-/// Handler of each opcode. Dispatch reads the low 16 bits of an instruction word without masking:
-/// the translator builds every instruction word from an `Opcode` (fewer than 1024 cases, checked by
-/// this script and by a test) with operands from bit 16 up, so bits 10-15 are always zero.
+/// Handler of each opcode (fewer than 1024, checked by this script and by a test). Dispatch does not read
+/// this table: the translator reads it once to turn each instruction's opcode into its handler's address
+/// (`HandlerSet` in Swift, SWASM_NEXT here). Unused opcodes trap.
 static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i32Eqz,
     swasm_h_i32Eq,
@@ -1165,13 +1178,13 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i64Load32U,
     swasm_h_i32Store,
     swasm_h_i64Store,
-    swasm_h_i32Store,
-    swasm_h_i64Store,
+    swasm_h_f32Store,
+    swasm_h_f64Store,
     swasm_h_i32Store8,
     swasm_h_i32Store16,
-    swasm_h_i32Store8,
-    swasm_h_i32Store16,
-    swasm_h_i32Store,
+    swasm_h_i64Store8,
+    swasm_h_i64Store16,
+    swasm_h_i64Store32,
     swasm_h_memorySize,
     swasm_h_memoryGrow,
     swasm_h_memoryFill,
@@ -1179,19 +1192,19 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_memoryInit,
     swasm_h_dataDrop,
     swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
+    swasm_h_tableSet,
+    swasm_h_tableSize,
+    swasm_h_tableGrow,
+    swasm_h_tableFill,
+    swasm_h_tableCopy,
+    swasm_h_tableInit,
+    swasm_h_elemDrop,
     swasm_h_refIsNull,
     swasm_h_refFunc,
     swasm_h_refAsNonNull,
     swasm_h_throw,
     swasm_h_throwRef,
-    swasm_h_throwRef,
+    swasm_h_rethrow,
     swasm_h_memoryLoad,
     swasm_h_memoryStore,
     swasm_h_i32LoadIndexed,
@@ -2207,13 +2220,13 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_i64Load32U,
     swasm_h_i32Store,
     swasm_h_i64Store,
-    swasm_h_i32Store,
-    swasm_h_i64Store,
+    swasm_h_f32Store,
+    swasm_h_f64Store,
     swasm_h_i32Store8,
     swasm_h_i32Store16,
-    swasm_h_i32Store8,
-    swasm_h_i32Store16,
-    swasm_h_i32Store,
+    swasm_h_i64Store8,
+    swasm_h_i64Store16,
+    swasm_h_i64Store32,
     swasm_h_memorySize,
     swasm_h_memoryGrow,
     swasm_h_memoryFill,
@@ -2221,19 +2234,19 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_memoryInit,
     swasm_h_dataDrop,
     swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
-    swasm_h_tableGet,
+    swasm_h_tableSet,
+    swasm_h_tableSize,
+    swasm_h_tableGrow,
+    swasm_h_tableFill,
+    swasm_h_tableCopy,
+    swasm_h_tableInit,
+    swasm_h_elemDrop,
     swasm_h_refIsNull,
     swasm_h_refFunc,
     swasm_h_refAsNonNull,
     swasm_h_throw,
     swasm_h_throwRef,
-    swasm_h_throwRef,
+    swasm_h_rethrow,
     swasm_h_memoryLoad,
     swasm_h_memoryStore,
     swasm_h_i32LoadIndexed,
@@ -3071,6 +3084,12 @@ static const swasm_handler swasm_handlers_bits[1024] = {
 /// lays out every handler with its common path straight through and the stop path out of line.
 __attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volatile(""); }
 
+/// The handler of the instruction at `pc`: its word's low 16 bits are the handler's distance from the first
+/// handler (`handlers`) in 8-byte units (handlers are 64-byte aligned, in one section of less than 512 KiB).
+/// An address computation (`lea`) instead of a table load takes one load off the chain that every
+/// indirect jump waits for (4% over the benchmarks, ARCHITECTURE.md).
+#define SWASM_NEXT(pc) ((swasm_handler)(handlers + ((uintptr_t)*(const uint16_t *)(pc) << 3)))
+
 #define SWASM_BODY(name) \
     __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \
     swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc, frame, ticks, sacc}; \
@@ -3078,7 +3097,7 @@ __attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volati
     [[clang::always_inline]] go = swasm_op_##name(&r); \
     if (!go) { swasm_stopped(); return; } \
     SWASM_SPARE(spare_) \
-    __attribute__((musttail)) return ((const swasm_handler *)table)[*(uint16_t *)r.pc](r.machine, r.frame, r.mem, r.msize, r.pc, r.fp, r.facc, r.iacc, spare_, r.ticks, r.sacc, table);
+    __attribute__((musttail)) return SWASM_NEXT(r.pc)(r.machine, r.frame, r.mem, r.msize, r.pc, r.fp, r.facc, r.iacc, spare_, r.ticks, r.sacc, handlers);
 
 // no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory
 // functions: a plain no_builtin would also turn sqrt into a libm call).
@@ -3257,8 +3276,13 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32U) { SWASM_BODY(i64Load32U) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store) { SWASM_BODY(i32Store) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Store) { SWASM_BODY(i64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Store) { SWASM_BODY(f32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Store) { SWASM_BODY(f64Store) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8) { SWASM_BODY(i32Store8) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store16) { SWASM_BODY(i32Store16) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Store8) { SWASM_BODY(i64Store8) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Store16) { SWASM_BODY(i64Store16) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Store32) { SWASM_BODY(i64Store32) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memorySize) { SWASM_BODY(memorySize) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryGrow) { SWASM_BODY(memoryGrow) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryFill) { SWASM_BODY(memoryFill) }
@@ -3266,11 +3290,19 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryInit) { SWASM_BODY(memoryInit) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(dataDrop) { SWASM_BODY(dataDrop) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableGet) { SWASM_BODY(tableGet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableSet) { SWASM_BODY(tableSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableSize) { SWASM_BODY(tableSize) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableGrow) { SWASM_BODY(tableGrow) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableFill) { SWASM_BODY(tableFill) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableCopy) { SWASM_BODY(tableCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableInit) { SWASM_BODY(tableInit) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(elemDrop) { SWASM_BODY(elemDrop) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(refIsNull) { SWASM_BODY(refIsNull) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(refFunc) { SWASM_BODY(refFunc) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(refAsNonNull) { SWASM_BODY(refAsNonNull) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(throw) { SWASM_BODY(throw) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(throwRef) { SWASM_BODY(throwRef) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(rethrow) { SWASM_BODY(rethrow) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryLoad) { SWASM_BODY(memoryLoad) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryStore) { SWASM_BODY(memoryStore) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadIndexed) { SWASM_BODY(i32LoadIndexed) }
@@ -4053,11 +4085,11 @@ static inline const void *swasm_handler_table(void) { return swasm_handlers; }
 /// The handler table that needs no optional CPU feature (for tests of the handlers other CPUs run).
 static inline const void *swasm_portable_handler_table(void) { return swasm_handlers; }
 
-/// Runs instructions from `regs->pc` with handler table `table` (`swasm_handler_table()`) until a handler
-/// stops (the entry frame returned, or an unwind).
-static inline void swasm_run(void *regs, const void *table) {
+/// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
+/// `handlers` is the lowest handler address (`HandlerSet.first` in Swift).
+static inline void swasm_run(void *regs, const char *handlers) {
     swasm_regs *r = (swasm_regs *)regs;
-    ((const swasm_handler *)table)[*(uint16_t *)r->pc](r->machine, r->frame, r->mem, r->msize, r->pc, r->fp, r->facc, r->iacc, 0, r->ticks, r->sacc, table);
+    SWASM_NEXT(r->pc)(r->machine, r->frame, r->mem, r->msize, r->pc, r->fp, r->facc, r->iacc, 0, r->ticks, r->sacc, handlers);
 }
 
 #endif
