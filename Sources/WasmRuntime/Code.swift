@@ -4,9 +4,10 @@ import WasmValidation
 // The internal code format.
 //
 // A function's code is an array of 64-bit words. Each instruction starts with a word holding the
-// opcode in bits 0-15 (in finished code: its handler, see `HandlerSet`) and up to three 16-bit operands `a` (bits 16-31), `b` (32-47) and `c` (48-63),
-// or one operand `a` and a 32-bit immediate `hi32` (bits 32-63). Operands name frame slots: slot `i`
-// is `fp[i]`, where the frame holds parameters, then locals, then one slot per operand-stack position.
+// opcode in bits 0-15 (in finished code: its handler, see `HandlerSet`) and up to three 16-bit operands
+// `a` (bits 16-31), `b` (32-47) and `c` (48-63), or one operand `a` and a 32-bit immediate `hi32` (bits 32-63).
+// Operands name frame slots: slot `i` is `fp[i]`, where the frame holds parameters, then locals, then one slot
+// per operand-stack position.
 // Some instructions take one extra word (a 64-bit offset, a second slot, a pair of indices).
 // Branch immediates are word offsets relative to the branching instruction. The word before a function's
 // code describes its frame template, which precedes that word (see `CompiledFunction.prefix`).

@@ -45,8 +45,9 @@ private struct HandlerLayout: @unchecked Sendable {
         }
         let count = Opcode.caseCount
         let lowest = tables.map { t in (0..<1024).map { t[$0] }.min()! }.min()!
-        // The C side (SWASM_SECTION, `aligned(64)`) keeps every handler in one section, 64-byte aligned; a 16-bit
-        // count of 8-byte units reaches 512 KiB from the first. A build where that fails cannot run any code.
+        // The handlers are 64-byte aligned (`aligned(64)`) and lie together (Package.swift keeps LLVM from moving
+        // cold ones to `.text.unlikely`); a 16-bit count of 8-byte units reaches 512 KiB from the first. A build
+        // where that fails could run no code at all, so it stops here, at the first compile.
         func references(_ table: UnsafePointer<UInt>) -> [UInt16] {
             (0..<count).map { op in
                 let distance = table[op] - lowest

@@ -3085,9 +3085,9 @@ static const swasm_handler swasm_handlers_bits[1024] = {
 __attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volatile(""); }
 
 /// The handler of the instruction at `pc`: its word's low 16 bits are the handler's distance from the first
-/// handler (`handlers`) in 8-byte units (handlers are 64-byte aligned, in one section of less than 512 KiB).
-/// An address computation (`lea`) instead of a table load takes one load off the chain that every
-/// indirect jump waits for (4% over the benchmarks, ARCHITECTURE.md).
+/// handler (`handlers`) in 8-byte units (handlers are 64-byte aligned and lie within 512 KiB: HandlerSet).
+/// An address computation (`lea`) instead of a table load takes a load off every dispatch (about 5% over
+/// the benchmarks, ARCHITECTURE.md).
 #define SWASM_NEXT(pc) ((swasm_handler)(handlers + ((uintptr_t)*(const uint16_t *)(pc) << 3)))
 
 #define SWASM_BODY(name) \
