@@ -81,7 +81,7 @@ func link(_ functions: [CompiledFunction], importedFunctionCount: Int, handlers:
                 }
             }
             f.code[i] = w & ~0xFFFF | UInt64(handlers.reference(op))
-            i += Opcode.words(w)
+            i += op.words(w)
         }
     }
 }
