@@ -20,11 +20,13 @@ let package = Package(
         .target(name: "WasmText", dependencies: ["WasmCore", "WasmBinary"]),
         // The type system: module and function-body validation.
         .target(name: "WasmValidation", dependencies: ["WasmCore", "WasmBinary"]),
+        // The operating-system layer: virtual memory for linear memories.
+        .target(name: "WasmPlatform"),
         // The interpreter's instruction handlers: C functions that tail-call each other (threaded code),
         // generated with the Swift instruction bodies they inline (Scripts/gen-numerics.py).
         .target(name: "WasmRuntimeDispatch"),
         // Store, instances, translator to internal code, and the interpreter.
-        .target(name: "WasmRuntime", dependencies: ["WasmCore", "WasmBinary", "WasmValidation", "WasmRuntimeDispatch"],
+        .target(name: "WasmRuntime", dependencies: ["WasmCore", "WasmBinary", "WasmValidation", "WasmPlatform", "WasmRuntimeDispatch"],
                 // The merge-functions pass would fold similar handlers into one with extra parameters,
                 // which breaks their guaranteed tail calls. The handlers (C, compiled into this module) keep
                 // no frame pointer: SwiftPM's `-fno-omit-frame-pointer` cost a push/pop in every
@@ -68,7 +70,7 @@ let package = Package(
         .testTarget(name: "WasmBinaryTests", dependencies: ["WasmBinary", "WasmCore"]),
         .testTarget(name: "WasmTextTests", dependencies: ["WasmText", "WasmBinary", "WasmCore"]),
         .testTarget(name: "WasmValidationTests", dependencies: ["WasmValidation", "WasmBinary", "WasmText", "WasmCore"]),
-        .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "WasmText", "WasmBinary", "WasmCore"]),
+        .testTarget(name: "WasmRuntimeTests", dependencies: ["WasmRuntime", "WasmText", "WasmBinary", "WasmCore", "WasmPlatform"]),
         .testTarget(name: "SwasmTests", dependencies: [
             "Swasm", "WasmText",
             "QuickstartExample", "HostFunctionsExample", "StringsExample", "SharedMemoryExample", "CatchingTrapsExample",

@@ -11,7 +11,11 @@ extension WebAssembly {
     /// let instance = try WebAssembly.Instance(module: module, limits: limits)
     /// ```
     public struct Limits: Sendable, Hashable {
-        /// Maximum bytes of one linear memory; `memory.grow` beyond it fails (nil: only the memory's own maximum).
+        /// Maximum bytes of one linear memory; `memory.grow` beyond it fails. nil: the memory's own maximum, and
+        /// at most 16 GiB for a 64-bit memory (as in browsers; a 32-bit memory cannot exceed 4 GiB).
+        ///
+        /// Memory is reserved, not allocated: pages cost physical memory only once written, so a limit is about
+        /// what a guest may touch, not about what instantiating costs.
         public var maxMemoryBytes: UInt64?
         /// Maximum elements of one table.
         public var maxTableElements: UInt64
@@ -21,8 +25,8 @@ extension WebAssembly {
         /// ``RuntimeError/Kind/outOfFuel``. nil means unlimited. Top up with ``Instance/fuel``.
         public var fuel: UInt64?
 
-        /// The defaults: no memory limit beyond the memory's own, 10,000,000 table elements, call depth 20,000,
-        /// unlimited fuel.
+        /// The defaults: no memory limit beyond the memory's own (16 GiB for a 64-bit memory), 10,000,000 table
+        /// elements (as in browsers), call depth 20,000, unlimited fuel.
         public init(maxMemoryBytes: UInt64? = nil, maxTableElements: UInt64 = 10_000_000, maxCallDepth: Int = 20_000,
                     fuel: UInt64? = nil) {
             self.maxMemoryBytes = maxMemoryBytes

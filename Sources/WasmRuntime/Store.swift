@@ -26,13 +26,18 @@ package struct StoreLimits: Sendable {
     package var maxCallDepth: Int = 20_000
     /// Size of the value stack, in 8-byte slots, shared by all frames of one execution.
     package var valueStackSlots: Int = 4 << 20
-    /// Maximum bytes of one linear memory (nil: only the type's own maximum applies).
+    /// Maximum bytes of one linear memory. nil: the type's own maximum, and for 64-bit memories at most
+    /// ``defaultMaxMemory64Bytes``.
     package var maxMemoryBytes: UInt64?
     /// Maximum elements of one table.
     package var maxTableElements: UInt64 = 10_000_000
     /// Fuel for each store: one unit per function call and per loop iteration; nil means unlimited.
     package var fuel: UInt64?
     package init() {}
+
+    /// The size a 64-bit memory may reach when ``maxMemoryBytes`` is nil: 16 GiB, as in browsers.
+    /// (A 32-bit memory cannot exceed 4 GiB anyway.)
+    package static let defaultMaxMemory64Bytes: UInt64 = 16 << 30
 }
 
 /// Owns every runtime object: instances, functions, memories, tables, globals, tags, host references.
@@ -204,12 +209,6 @@ struct InstanceContext {
     var instance: Unmanaged<ModuleInstance>
 }
 
-/// Where a linear memory currently lives. Stable for the memory's lifetime; its fields change on grow.
-struct MemoryStorage {
-    var base: UnsafeMutableRawPointer
-    var size: UInt64
-}
-
 /// A function: wasm code of some instance, or a host closure.
 package final class FunctionInstance {
     package let type: FunctionType
@@ -262,73 +261,31 @@ package final class FunctionInstance {
     }
 }
 
-/// A linear memory.
-package final class MemoryInstance {
-    package let type: MemoryType
-    let storage: UnsafeMutablePointer<MemoryStorage>
-    /// The largest page count this memory may grow to.
-    let maxPages: UInt64
-
-    init(type: MemoryType, limits: StoreLimits) throws(LinkError) {
-        self.type = type
-        let pageSize = UInt64(1) << UInt64(type.pageSizeLog2)
-        let specMax: UInt64 = type.addressType == .i64 ? (UInt64(1) << 48) : (UInt64(1) << 32) / pageSize
-        var maxPages = min(type.limits.max ?? specMax, specMax)
-        if let m = limits.maxMemoryBytes { maxPages = min(maxPages, m / pageSize) }
-        self.maxPages = maxPages
-        guard type.limits.min <= maxPages, type.limits.min <= UInt64(Int.max) / pageSize else {
-            throw LinkError("memory size exceeds the limit")
-        }
-        let bytes = Int(type.limits.min * pageSize)
-        guard let p = calloc(max(bytes, 1), 1) else { throw LinkError("out of memory allocating \(bytes) bytes") }
-        storage = .allocate(capacity: 1)
-        storage.initialize(to: MemoryStorage(base: p, size: UInt64(bytes)))
-    }
-
-    deinit {
-        free(storage.pointee.base)
-        storage.deallocate()
-    }
-
-    /// Start of the memory's bytes. Moves when the memory grows.
-    package var base: UnsafeMutableRawPointer { storage.pointee.base }
-    /// Current size in bytes.
-    package var byteCount: Int { Int(storage.pointee.size) }
-    /// The size in pages.
-    package var pageCount: UInt64 { storage.pointee.size >> UInt64(type.pageSizeLog2) }
-
-    /// Grows by `delta` pages; returns the old size in pages, or nil if it cannot grow.
-    package func grow(by delta: UInt64) -> UInt64? {
-        let old = pageCount
-        guard delta <= maxPages, old + delta <= maxPages else { return nil }
-        if delta == 0 { return old }
-        let oldBytes = byteCount
-        let newBytes = Int((old + delta) << UInt64(type.pageSizeLog2))
-        guard let p = realloc(storage.pointee.base, newBytes) else { return nil }
-        (p + oldBytes).initializeMemory(as: UInt8.self, repeating: 0, count: newBytes - oldBytes)
-        storage.pointee = MemoryStorage(base: p, size: UInt64(newBytes))
-        return old
-    }
-}
-
 /// A table of references.
 package final class TableInstance {
     package let type: TableType
     package var elements: [UInt64]
     let maxElements: UInt64
 
+    /// The most elements any table may have, whatever the limits say (2 GiB of references): a table is an
+    /// array that is allocated as it grows, so a size the host cannot allocate must be refused beforehand.
+    package static let elementCeiling: UInt64 = 1 << 28
+
     init(type: TableType, initial: UInt64, limits: StoreLimits) throws(LinkError) {
         self.type = type
         let specMax: UInt64 = type.addressType == .i64 ? UInt64.max : UInt64(UInt32.max)
-        self.maxElements = min(type.limits.max ?? specMax, specMax, limits.maxTableElements)
-        guard type.limits.min <= maxElements else { throw LinkError("table size exceeds the limit") }
+        self.maxElements = min(type.limits.max ?? specMax, specMax, limits.maxTableElements, Self.elementCeiling)
+        guard type.limits.min <= maxElements else {
+            throw LinkError("table of \(type.limits.min) elements exceeds the limit of \(maxElements) elements")
+        }
         elements = Array(repeating: initial, count: Int(type.limits.min))
     }
 
     /// Grows by `delta` elements set to `value`; returns the old size, or nil if it cannot grow.
     package func grow(by delta: UInt64, value: UInt64) -> UInt64? {
         let old = UInt64(elements.count)
-        guard delta <= maxElements, old + delta <= maxElements else { return nil }
+        // old <= maxElements <= elementCeiling: the subtraction cannot wrap, the count fits an Int.
+        guard delta <= maxElements - old else { return nil }
         elements.append(contentsOf: repeatElement(value, count: Int(delta)))
         return old
     }

@@ -186,4 +186,24 @@ import WasmText
             #expect(message == "function 0 needs 65535 value slots; the interpreter supports at most 65534")
         }
     }
+
+    @Test func aTableNeverGrowsPastWhatCanBeAllocatedWhateverTheLimit() throws {
+        var limits = StoreLimits()
+        limits.maxTableElements = UInt64.max
+        let (s, i) = try instantiate("""
+            (module (table (export "t") i64 1 funcref)
+              (func (export "grow") (param i64) (result i64) (table.grow (ref.null func) (local.get 0)))
+              (func (export "size") (result i64) (table.size)))
+            """, limits: limits)
+        #expect(try call(s, i, "grow", [0xFFFF_FFFF_FFFF]) == [UInt64.max])
+        #expect(try call(s, i, "grow", [UInt64.max]) == [UInt64.max])
+        #expect(try call(s, i, "grow", [TableInstance.elementCeiling]) == [UInt64.max])
+        #expect(try call(s, i, "grow", [3]) == [1])
+        #expect(try call(s, i, "size") == [4])
+        #expect {
+            _ = try instantiate("(module (table i64 0x100000000000 funcref))", limits: limits)
+        } throws: { error in
+            "\(error)".contains("table of 17592186044416 elements exceeds the limit of 268435456 elements")
+        }
+    }
 }
