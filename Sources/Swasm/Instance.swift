@@ -116,14 +116,19 @@ extension WebAssembly {
             set { context.store.fuel = newValue }
         }
 
-        /// When set, running code traps with ``RuntimeError/Kind/interrupted`` once this instant has passed.
+        /// When set, running code traps with ``RuntimeError/Kind/interrupted`` once this instant has passed,
+        /// including code waiting in a WASI call (a read from a pipe, `poll_oneoff`).
         public var deadline: ContinuousClock.Instant? {
             get { context.store.deadline }
             set { context.store.deadline = newValue }
         }
 
-        /// A handle that stops code running in this instance's store from any thread.
-        public var interruptHandle: InterruptHandle { InterruptHandle(context.store.interruptHandle) }
+        /// A handle that stops code running in this instance's store from any thread, including code waiting in
+        /// a WASI call.
+        public var interruptHandle: InterruptHandle {
+            context.store.interruptHandle.arm()
+            return InterruptHandle(context.store.interruptHandle)
+        }
     }
 
     /// The exports of an instance (`instance.exports`): by name through dynamic member lookup or subscript.

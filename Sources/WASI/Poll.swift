@@ -29,8 +29,9 @@ extension WASI {
     }
 
     /// `poll_oneoff(in, out, nsubscriptions, nevents_out)`: waits for clocks and for descriptors to become
-    /// readable or writable. Regular files are always ready; stdin and pipes are polled on the host. A wait
-    /// that reaches the run's deadline (or an interrupt) stops the guest with the `interrupted` trap.
+    /// readable or writable. Regular files are always ready; stdin and pipes are polled on the host. The wait
+    /// is `wait(_:until:)` (Blocking.swift): reaching the run's deadline (or an interrupt) stops the guest with
+    /// the `interrupted` trap.
     func pollOneoff(_ a: HostArgs) throws -> Errno {
         let m: GuestMemory
         do { m = try a.memory() } catch { return error }
@@ -117,30 +118,8 @@ extension WASI {
         // Wait (in slices, so an interrupt or the run's deadline is noticed) unless something is ready.
         var waitUntil: UInt64? = events.isEmpty ? earliest : now
         if events.isEmpty && pollfds.isEmpty && earliest == nil { waitUntil = now }
-        while true {
-            let current = Self.monotonicNow()
-            if let stop = config.runDeadlineNanoseconds, current >= stop {
-                throw Trap.interrupted
-            }
-            if config.interruptHandle?.isInterrupted == true { throw Trap.interrupted }
-            var remaining: UInt64 = 100_000_000
-            if let w = waitUntil { remaining = min(remaining, w > current ? w - current : 0) }
-            if let stop = config.runDeadlineNanoseconds { remaining = min(remaining, stop > current ? stop - current : 0) }
-            if pollfds.isEmpty {
-                if remaining > 0 {
-                    var ts = timespec(tv_sec: Int(remaining / 1_000_000_000), tv_nsec: Int(remaining % 1_000_000_000))
-                    _ = nanosleep(&ts, nil)
-                }
-            } else {
-                for k in pollfds.indices { pollfds[k].revents = 0 }
-                let ms = Int32((remaining + 999_999) / 1_000_000)
-                let r = poll(&pollfds, nfds_t(pollfds.count), ms)
-                if r < 0 && errno != EINTR { return Errno.last }
-                if r > 0 { break }
-            }
-            let after = Self.monotonicNow()
-            if let w = waitUntil, after >= w { break }
-        }
+        let outcome = try pollfds.withUnsafeMutableBufferPointer { fds throws(Trap) in try wait(fds, until: waitUntil) }
+        if case .failed(let e) = outcome { return e }
 
         let end = Self.monotonicNow()
         for (index, pollIndex) in polled {

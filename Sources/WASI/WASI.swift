@@ -19,13 +19,14 @@ package struct WASIConfiguration {
     package var stdin: Int32
     package var stdout: Int32
     package var stderr: Int32
-    /// When set, a guest blocked in `poll_oneoff` past this instant stops with the `interrupted` trap.
+    /// When set, a guest blocked in a WASI call (`poll_oneoff`, `fd_read`/`fd_write` on a pipe, tty, socket or
+    /// FIFO, `path_open` of a FIFO) past this instant stops with the `interrupted` trap (see Blocking.swift).
     package var deadline: ContinuousClock.Instant?
-    /// Checked while `poll_oneoff` waits; an interrupt stops the guest with the `interrupted` trap.
+    /// Checked while a WASI call waits (every 20 ms); an interrupt stops the guest with the `interrupted` trap.
     package var interruptHandle: InterruptHandle?
 
     /// `deadline` as a CLOCK_MONOTONIC time in nanoseconds.
-    var runDeadlineNanoseconds: UInt64? {
+    static func monotonicNanoseconds(at deadline: ContinuousClock.Instant?) -> UInt64? {
         guard let deadline else { return nil }
         let left = ContinuousClock.now.duration(to: deadline).components
         guard left.seconds >= 0 else { return WASI.monotonicNow() }
@@ -65,6 +66,8 @@ final class Descriptor {
     let preopenName: String?
     /// Directory entries read by `fd_readdir` (refreshed when it is called with cookie 0).
     var entries: [(ino: UInt64, type: UInt8, name: [UInt8])]?
+    /// Whether a read or write on `host` can block (not a regular file, directory or block device).
+    lazy var mayBlock: Bool = Descriptor.hostMayBlock(host)
 
     init(host: Int32, kind: Kind, ownsHost: Bool, base: Rights, inheriting: Rights, fdflags: UInt16 = 0,
          preopenName: String? = nil) {
@@ -91,6 +94,9 @@ struct HostArgs {
 package final class WASI {
     package static let moduleName = "wasi_snapshot_preview1"
     let config: WASIConfiguration
+    /// The store whose code made the host call in progress, set by the calls that can wait (Blocking.swift),
+    /// whose deadline and interrupt handle then apply as well as the configuration's.
+    unowned(unsafe) var callingStore: Store?
     var fds: [UInt32: Descriptor] = [:]
 
     package init(_ config: WASIConfiguration) throws {
@@ -199,6 +205,22 @@ package final class WASI {
             }
             result[name] = .function(f)
         }
+        // A call that can wait (Blocking.swift): besides an errno it may throw `Trap.interrupted`, which stops
+        // the guest.
+        func addBlocking(_ name: String, _ params: [ValueType], _ body: @escaping (HostArgs) throws -> Void) {
+            let type = FunctionType(parameters: params, results: [.i32])
+            let f = store.makeHostFunction(type: type, name: "\(Self.moduleName).\(name)") { call in
+                self.callingStore = call.store
+                defer { self.callingStore = nil }
+                do {
+                    try body(HostArgs(call: call))
+                    call.slots[0] = 0
+                } catch let error as Errno {
+                    call.slots[0] = UInt64(error.rawValue)
+                }
+            }
+            result[name] = .function(f)
+        }
         func unsupported(_ name: String, _ params: [ValueType]) {
             add(name, params) { _ throws(Errno) in throw .nosys }
         }
@@ -238,10 +260,10 @@ package final class WASI {
             })
         unsupported("proc_raise", [i])
 
-        add("fd_write", [i, i, i, i]) { a throws(Errno) in try self.fdWrite(a, offset: nil) }
-        add("fd_pwrite", [i, i, i, l, i]) { a throws(Errno) in try self.fdWrite(a, offset: a.u64(3)) }
-        add("fd_read", [i, i, i, i]) { a throws(Errno) in try self.fdRead(a, offset: nil) }
-        add("fd_pread", [i, i, i, l, i]) { a throws(Errno) in try self.fdRead(a, offset: a.u64(3)) }
+        addBlocking("fd_write", [i, i, i, i]) { a in try self.fdWrite(a, offset: nil) }
+        addBlocking("fd_pwrite", [i, i, i, l, i]) { a in try self.fdWrite(a, offset: a.u64(3)) }
+        addBlocking("fd_read", [i, i, i, i]) { a in try self.fdRead(a, offset: nil) }
+        addBlocking("fd_pread", [i, i, i, l, i]) { a in try self.fdRead(a, offset: a.u64(3)) }
         add("fd_seek", [i, l, i, i]) { a throws(Errno) in
             let d = try self.descriptor(a.u32(0))
             let m = try a.memory()
@@ -367,7 +389,7 @@ package final class WASI {
         }
         add("fd_readdir", [i, i, i, l, i]) { a throws(Errno) in try self.fdReaddir(a) }
 
-        add("path_open", [i, i, i, i, i, l, l, i, i]) { a throws(Errno) in try self.pathOpen(a) }
+        addBlocking("path_open", [i, i, i, i, i, l, l, i, i]) { a in try self.pathOpen(a) }
         add("path_filestat_get", [i, i, i, i, i]) { a throws(Errno) in
             let d = try self.directory(a.u32(0))
             guard d.base.contains(.pathFilestatGet) else { throw .notcapable }
@@ -448,10 +470,13 @@ package final class WASI {
 
         result["poll_oneoff"] = .function(store.makeHostFunction(
             type: FunctionType(parameters: [i, i, i, i], results: [i]), name: "\(Self.moduleName).poll_oneoff") { call in
+                self.callingStore = call.store
+                defer { self.callingStore = nil }
                 call.slots[0] = UInt64(try self.pollOneoff(HostArgs(call: call)).rawValue)
             })
         // Swasm never gives a guest a socket (there are no preopened sockets), so every open descriptor is
-        // "not a socket" and any other number is a bad descriptor.
+        // "not a socket" and any other number is a bad descriptor. (None of these can block; a socket the host
+        // passes as stdin is read with fd_read, which waits like any other.)
         let notSocket: (HostArgs) throws(Errno) -> Void = { a throws(Errno) in
             _ = try self.descriptor(a.u32(0))
             throw .notsock
@@ -553,25 +578,32 @@ package final class WASI {
         return (try PathResolver.resolve(root: d.host, path: p, followFinal: follow, trailingSlashMeansDirectory: trailingSlash), m)
     }
 
-    func fdWrite(_ a: HostArgs, offset: UInt64?) throws(Errno) {
+    /// `fd_write`/`fd_pwrite`. On a descriptor that can block, when the run can be stopped, every write(2)
+    /// waits for POLLOUT first and moves at most PIPE_BUF bytes, so none blocks in the kernel (Blocking.swift).
+    /// pwrite(2) does not wait: on a pipe, FIFO, socket or tty it fails with ESPIPE at once.
+    func fdWrite(_ a: HostArgs, offset: UInt64?) throws {
         let d = try descriptor(a.u32(0))
         let m = try a.memory()
         let resultPointer = a.u32(offset == nil ? 3 : 4)
         _ = try m.check(resultPointer, 4)
         let buffers = try m.iovecs(a.u32(1), a.u32(2))
-        if offset != nil && d.kind == .stdio { throw .spipe }
-        if d.kind == .directory { throw .isdir }
-        guard d.base.contains(.fdWrite) else { throw .badf }
+        if offset != nil && d.kind == .stdio { throw Errno.spipe }
+        if d.kind == .directory { throw Errno.isdir }
+        guard d.base.contains(.fdWrite) else { throw Errno.badf }
+        let waits = offset == nil && isStoppable && d.mayBlock && !d.isGuestNonblocking
+        let limit = waits ? Self.nonBlockingWriteSize : Int.max
         var total: UInt64 = 0
         outer: for b in buffers where b.count > 0 {
             guard let start = b.baseAddress else { continue }
             var done = 0
             while done < b.count {
+                if waits { _ = try waitUntilReady(d, events: Int16(POLLOUT)) }
+                let count = min(b.count - done, limit)
                 let n: Int
                 if let offset {
-                    n = pwrite(d.host, start + done, b.count - done, off_t(Int64(bitPattern: offset &+ total)))
+                    n = pwrite(d.host, start + done, count, off_t(Int64(bitPattern: offset &+ total)))
                 } else {
-                    n = write(d.host, start + done, b.count - done)
+                    n = write(d.host, start + done, count)
                 }
                 if n < 0 {
                     if errno == EINTR { continue }
@@ -586,18 +618,23 @@ package final class WASI {
         try m.storeU32(resultPointer, UInt32(truncatingIfNeeded: min(total, UInt64(UInt32.max))))
     }
 
-    func fdRead(_ a: HostArgs, offset: UInt64?) throws(Errno) {
+    /// `fd_read`/`fd_pread`. On a descriptor that can block, the first read(2) waits (Blocking.swift) and a later
+    /// one (the next iovec) happens only if more data is there already, so the call returns what it has, as
+    /// readv(2) does, instead of blocking for more. pread(2) does not wait: on a pipe, FIFO, socket or tty it
+    /// fails with ESPIPE at once.
+    func fdRead(_ a: HostArgs, offset: UInt64?) throws {
         let d = try descriptor(a.u32(0))
         let m = try a.memory()
         let resultPointer = a.u32(offset == nil ? 3 : 4)
         _ = try m.check(resultPointer, 4)
         let buffers = try m.iovecs(a.u32(1), a.u32(2))
-        if offset != nil && d.kind == .stdio { throw .spipe }
-        if d.kind == .directory { throw .isdir }
-        guard d.base.contains(.fdRead) else { throw .badf }
+        if offset != nil && d.kind == .stdio { throw Errno.spipe }
+        if d.kind == .directory { throw Errno.isdir }
+        guard d.base.contains(.fdRead) else { throw Errno.badf }
         var total: UInt64 = 0
         for b in buffers where b.count > 0 {
             guard let start = b.baseAddress else { continue }
+            if offset == nil, try !waitUntilReady(d, events: Int16(POLLIN), block: total == 0) { break }
             var n: Int
             repeat {
                 if let offset {
@@ -616,9 +653,9 @@ package final class WASI {
         try m.storeU32(resultPointer, UInt32(truncatingIfNeeded: min(total, UInt64(UInt32.max))))
     }
 
-    func pathOpen(_ a: HostArgs) throws(Errno) {
+    func pathOpen(_ a: HostArgs) throws {
         let d = try directory(a.u32(0))
-        guard d.base.contains(.pathOpen) else { throw .notcapable }
+        guard d.base.contains(.pathOpen) else { throw Errno.notcapable }
         let m = try a.memory()
         let resultPointer = a.u32(8)
         _ = try m.check(resultPointer, 4)
@@ -628,13 +665,13 @@ package final class WASI {
         let requested = Rights(rawValue: a.u64(5))
         let requestedInheriting = Rights(rawValue: a.u64(6))
         let fdflags = a.u32(7)
-        guard oflags & ~15 == 0 else { throw .inval }
+        guard oflags & ~15 == 0 else { throw Errno.inval }
 
         let wantsWrite = !requested.isDisjoint(with: [.fdWrite, .fdAllocate, .fdFilestatSetSize]) || oflags & WASIConst.oTrunc != 0
         let wantsRead = !requested.isDisjoint(with: [.fdRead, .fdReaddir]) || !wantsWrite
-        if oflags & WASIConst.oCreat != 0 && !d.base.contains(.pathCreateFile) { throw .notcapable }
-        if oflags & WASIConst.oTrunc != 0 && !d.base.contains(.pathFilestatSetSize) { throw .notcapable }
-        if wantsWrite && !d.inheriting.contains(.fdWrite) { throw .notcapable }
+        if oflags & WASIConst.oCreat != 0 && !d.base.contains(.pathCreateFile) { throw Errno.notcapable }
+        if oflags & WASIConst.oTrunc != 0 && !d.base.contains(.pathFilestatSetSize) { throw Errno.notcapable }
+        if wantsWrite && !d.inheriting.contains(.fdWrite) { throw Errno.notcapable }
 
         var flags = O_CLOEXEC | O_NOFOLLOW
         flags |= wantsWrite ? (wantsRead ? O_RDWR : O_WRONLY) : O_RDONLY
@@ -650,12 +687,12 @@ package final class WASI {
 
         let r = try PathResolver.resolve(root: d.host, path: path, followFinal: follow)
         defer { r.close() }
-        let host = openat(r.directory, r.name, flags, 0o666)
+        let host = try openWithoutBlocking(r.directory, r.name, flags, mode: 0o666)
         guard host >= 0 else {
             let e = errno
             // O_NOFOLLOW on a symlink (the guest did not ask to follow it).
             if e == ELOOP || (e == ENOTDIR && oflags & WASIConst.oDirectory != 0 && PathResolver.isSymlink(r.directory, r.name)) {
-                throw .loop
+                throw Errno.loop
             }
             throw Errno.fromHost(e)
         }

@@ -11,7 +11,13 @@ import WasmCore
 /// Interrupts wasm code running in a store, from any thread.
 package final class InterruptHandle: Sendable {
     private let flag = Atomic<Bool>(false)
+    private let armed = Atomic<Bool>(false)
     package init() {}
+    /// Records that someone outside the running code holds the handle and may interrupt (the embedder asked
+    /// for it). Waits in host calls that cannot otherwise end (WASI reads from a pipe) then poll the flag.
+    package func arm() { armed.store(true, ordering: .relaxed) }
+    /// Whether ``arm()`` was called.
+    package var isArmed: Bool { armed.load(ordering: .relaxed) }
     /// Asks running code to stop; it traps with ``Trap/interrupted`` at the next loop iteration or call.
     package func interrupt() { flag.store(true, ordering: .relaxed) }
     /// Clears a pending interrupt (so the store can run code again).

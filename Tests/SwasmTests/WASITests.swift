@@ -69,4 +69,40 @@ import Swasm
             try WebAssembly.WASI(preopens: ["/x": "/definitely/not/a/directory/\(UUID().uuidString)"])
         }
     }
+
+    /// A guest blocked reading a pipe that never gets data (the write end stays open).
+    static let readStdin = """
+        (module
+          (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (func (export "_start")
+            (i32.store (i32.const 0) (i32.const 64))
+            (i32.store (i32.const 4) (i32.const 100))
+            (drop (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 16)))))
+        """
+
+    @Test func theInstanceDeadlineAndInterruptStopAGuestBlockedInWASI() throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw HostFailure(code: 1) }
+        defer { close(fds[0]); close(fds[1]) }
+        // The hang guard: if the guest is still blocked after 10 s, a byte releases it (the test then fails, on
+        // the instance finishing instead of trapping). It owns its own copies of both ends.
+        let (guardRead, guardWrite) = (dup(fds[0]), dup(fds[1]))
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) {
+            _ = write(guardWrite, "xx", 2)
+            close(guardWrite)
+            close(guardRead)
+        }
+        let module = try WebAssembly.Module(wat: Self.readStdin)
+
+        let wasi = try WebAssembly.WASI(stdin: fds[0])
+        let instance = try WebAssembly.Instance(module: module, imports: wasi.importObject)
+        instance.deadline = .now + .milliseconds(100)
+        #expect { try wasi.start(instance) } throws: { ($0 as? WebAssembly.RuntimeError)?.kind == .interrupted }
+
+        let second = try WebAssembly.Instance(module: module, imports: wasi.importObject)
+        let handle = second.interruptHandle
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { handle.interrupt() }
+        #expect { try wasi.start(second) } throws: { ($0 as? WebAssembly.RuntimeError)?.kind == .interrupted }
+    }
 }
