@@ -259,7 +259,10 @@ extension Executor {
                   caller: UnsafeMutablePointer<InstanceContext>) throws(Unwind) {
         let function = callee.pointee.object.takeUnretainedValue()
         guard let host = function.host else { throw .trap(.host("function has no code")) }
-        guard stackEnd - slots > callee.pointee.frameSize else { throw .trap(.callStackExhausted) }
+        guard stackEnd - slots > callee.pointee.frameSize else {
+            noteStackExhaustion(depth: callDepth)
+            throw .trap(.callStackExhausted)
+        }
         let savedTop = stackTop
         let savedDepth = depth
         stackTop = slots + callee.pointee.frameSize
@@ -315,6 +318,8 @@ extension Executor {
     /// tables that reference them) are emitted into the file that uses them, which must be the one defining the
     /// Swift bodies they inline.
     nonisolated(unsafe) static let handlerTables = (native: swasm_handler_table(), portable: swasm_portable_handler_table())
+    /// log2 of the unit in which handler references count (`SWASM_HANDLER_UNIT_LOG2`: 3, or 6 with a sanitizer).
+    static let handlerUnitLog2 = UInt(SWASM_HANDLER_UNIT_LOG2)
 
     /// Runs from `regs` until the entry frame returns, or throws. Each instruction is a handler in
     /// Sources/WasmRuntimeDispatch that runs the instruction's body (generated below from the cases of
@@ -355,7 +360,10 @@ extension Executor {
         depth = machine.depth
         if let fuel = store.fuel, machine.ticks > 0 { store.fuel = fuel + UInt64(machine.ticks) }
         if let unwind = machine.unwind { throw unwind }
-        if let trap = machine.trap.trap { throw .trap(trap) }
+        if let trap = machine.trap.trap {
+            if machine.trap == .callStackExhausted { noteStackExhaustion(depth: depth) }
+            throw .trap(trap)
+        }
     }
 
     // The instruction bodies. Scripts/gen-numerics.py turns each case into a handler body (an `Executor`

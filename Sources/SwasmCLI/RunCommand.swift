@@ -79,17 +79,30 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("invoke"), help: ArgumentHelp("Call this export instead of _start.", valueName: "NAME"))
     var invoke: String?
 
-    @Option(name: .customLong("fuel"), help: ArgumentHelp("Stop the guest after N units of fuel (one per call and loop iteration).", valueName: "N"))
-    var fuel: UInt64?
+    // The numeric options take their value `.unconditional`ly, so "--fuel -1" reaches `limits()`, which says what
+    // is wrong with it, instead of ArgumentParser reading "-1" as an option and reporting a missing value.
 
-    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Largest size of each linear memory (suffixes K, M, G).", valueName: "BYTES"))
+    @Option(name: .customLong("fuel"), parsing: .unconditional,
+            help: ArgumentHelp("Stop the guest after N units of fuel (one per call and loop iteration).", valueName: "N"))
+    var fuel: String?
+
+    @Option(name: .customLong("max-memory"), parsing: .unconditional,
+            help: ArgumentHelp("Largest size of each linear memory (suffixes K, M, G; default: 4G for 32-bit memories, 16G for 64-bit ones).",
+                               valueName: "BYTES"))
     var maxMemory: String?
 
-    @Option(name: .customLong("timeout"), help: ArgumentHelp("Interrupt the guest after this long (e.g. 10, 2.5, 500ms).", valueName: "SECONDS"))
+    @Option(name: .customLong("timeout"), parsing: .unconditional,
+            help: ArgumentHelp("Interrupt the guest after this long (e.g. 10, 2.5, 500ms).", valueName: "SECONDS"))
     var timeout: String?
 
-    @Option(name: .customLong("max-stack"), help: ArgumentHelp("Maximum depth of nested wasm calls (default 20000).", valueName: "N"))
-    var maxStack: Int?
+    @Option(name: .customLong("max-stack"), parsing: .unconditional,
+            help: ArgumentHelp("Maximum depth of nested wasm calls (default 20000).", valueName: "N"))
+    var maxStack: String?
+
+    /// The options above that take a value (the others are flags): `fileIndex(in:)` skips their values when it
+    /// looks for FILE. A test checks this list against the help text.
+    static let optionsWithValues: Set<String> = ["--dir", "--dir-ro", "--env", "--invoke", "--fuel", "--max-memory",
+                                                 "--timeout", "--max-stack"]
 
     @Argument(help: "The module (.wasm or .wat).")
     var file: String
@@ -148,6 +161,9 @@ struct RunCommand: ParsableCommand {
         return v * scale
     }
 
+    /// The largest --max-stack: the call-frame stack is allocated up front (24 bytes a frame).
+    static let maxStackLimit = 100_000_000
+
     func limits() throws(CLIFailure) -> StoreLimits {
         var limits = StoreLimits()
         if let maxMemory {
@@ -157,10 +173,17 @@ struct RunCommand: ParsableCommand {
             limits.maxMemoryBytes = bytes
         }
         if let maxStack {
-            guard maxStack > 0 else { throw CLIFailure(message: "--max-stack must be positive") }
-            limits.maxCallDepth = maxStack
+            guard let depth = Int(maxStack), depth > 0, depth <= Self.maxStackLimit else {
+                throw CLIFailure(message: "--max-stack must be an integer from 1 to \(Self.maxStackLimit), got \"\(maxStack)\"")
+            }
+            limits.maxCallDepth = depth
         }
-        limits.fuel = fuel
+        if let fuel {
+            guard let units = UInt64(fuel) else {
+                throw CLIFailure(message: "--fuel must be a non-negative integer, got \"\(fuel)\"")
+            }
+            limits.fuel = units
+        }
         return limits
     }
 
@@ -205,6 +228,20 @@ struct RunCommand: ParsableCommand {
     }
 
     func runModule(_ io: StandardStreams) throws -> Int32 {
+        // Options first: a bad value is reported before the module is loaded.
+        let limits = try self.limits()
+        var config = try configuration()
+        config.stdin = io.stdin
+        config.stdout = io.stdout
+        config.stderr = io.stderr
+        var seconds: Double?
+        if let timeout {
+            guard let s = Self.parseSeconds(timeout) else {
+                throw CLIFailure(message: "--timeout expects seconds such as 10, 2.5 or 500ms, got \"\(timeout)\"")
+            }
+            seconds = s
+        }
+
         let input = try ModuleFile(file)
         let compiled: CompiledModule
         do { compiled = try compileModule(input.bytes) } catch {
@@ -213,19 +250,6 @@ struct RunCommand: ParsableCommand {
             case .invalid(let e): throw CLIFailure(message: "\(file): \(e)")
             case .unsupported(let m): throw CLIFailure(message: "\(file): unsupported: \(m)")
             }
-        }
-        let limits = try self.limits()
-        var config = try configuration()
-        config.stdin = io.stdin
-        config.stdout = io.stdout
-        config.stderr = io.stderr
-
-        var seconds: Double?
-        if let timeout {
-            guard let s = Self.parseSeconds(timeout) else {
-                throw CLIFailure(message: "--timeout expects seconds such as 10, 2.5 or 500ms, got \"\(timeout)\"")
-            }
-            seconds = s
         }
         let store = Store(limits: limits)
         if let seconds {
@@ -259,7 +283,7 @@ struct RunCommand: ParsableCommand {
                             : " (swasm run provides only \(WASI.moduleName))")
                 }
                 throw CLIFailure(message: message)
-            case .execution(let e): throw Self.failure(e, limits: limits)
+            case .execution(let e): throw Self.failure(e, limits: limits, stack: store.lastStackExhaustion)
             }
         }
 
@@ -279,11 +303,12 @@ struct RunCommand: ParsableCommand {
             throw CLIFailure(message: "\(file): the module exports neither \"_start\" nor \"_initialize\" (use --invoke NAME)")
         } catch let e as ExecutionError {
             if let code = WASI.exitCode(of: e) { return code }
-            throw Self.failure(e, limits: limits)
+            throw Self.failure(e, limits: limits, stack: store.lastStackExhaustion)
         }
     }
 
-    static func failure(_ e: ExecutionError, limits: StoreLimits) -> CLIFailure {
+    /// The one-line report of a failed run; `stack` says which limit a "call stack exhausted" trap hit.
+    static func failure(_ e: ExecutionError, limits: StoreLimits, stack: StackExhaustion?) -> CLIFailure {
         switch e {
         case .trap(let trap, let backtrace):
             let lines = formatBacktrace(backtrace).map { "\n  \($0)" }.joined()
@@ -291,14 +316,20 @@ struct RunCommand: ParsableCommand {
             switch trap {
             case .outOfFuel: message += " (the --fuel limit was reached)"
             case .interrupted: message += " (the --timeout limit was reached)"
-            case .callStackExhausted: message += " (deeper than \(limits.maxCallDepth) calls; see --max-stack)"
+            case .callStackExhausted:
+                if case .valueStack(let depth)? = stack {
+                    message += " (the value stack of \(limits.valueStackSlots) slots filled up at \(depth) nested calls,"
+                        + " before the --max-stack depth of \(limits.maxCallDepth))"
+                } else {
+                    message += " (deeper than \(limits.maxCallDepth) calls; see --max-stack)"
+                }
             default: break
             }
             return CLIFailure(message: message + lines, code: 134)
         case .exception:
             return CLIFailure(message: "wasm trap: uncaught wasm exception", code: 134)
         case .host(let inner):
-            if let t = inner as? Trap { return failure(.trap(t, backtrace: []), limits: limits) }
+            if let t = inner as? Trap { return failure(.trap(t, backtrace: []), limits: limits, stack: stack) }
             return CLIFailure(message: "\(inner)")
         }
     }
@@ -374,5 +405,50 @@ struct RunCommand: ParsableCommand {
         case .v128: "v128"
         case .ref: cell == 0 ? "null" : "ref"
         }
+    }
+}
+
+// MARK: - Guest arguments in linear time
+
+extension RunCommand {
+    /// The index of FILE in the arguments after "run": the first one that is neither an option nor the value
+    /// of one of `optionsWithValues`; nil if there is none.
+    static func fileIndex(in arguments: ArraySlice<String>) -> Int? {
+        var i = arguments.startIndex
+        while i < arguments.endIndex {
+            let argument = arguments[i]
+            guard argument.hasPrefix("-"), argument != "-" else { return i }
+            i += optionsWithValues.contains(argument) ? 2 : 1
+        }
+        return nil
+    }
+}
+
+extension SwasmCommand {
+    /// `ParsableCommand.main()`, parsing with `parseAsRoot` below.
+    public static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// `ParsableCommand.parseAsRoot`, except that for `swasm run` ArgumentParser reads only the options and
+    /// FILE, and the arguments after FILE become the guest's unread: ArgumentParser's passthrough capture takes
+    /// quadratic time (100,000 guest arguments took 330 s). When ArgumentParser finds a different FILE in
+    /// that prefix, it parses the whole command line as before.
+    public static func parseAsRoot(_ arguments: [String]? = nil) throws -> any ParsableCommand {
+        let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
+        let argumentParser: any ParsableCommand.Type = SwasmCommand.self
+        if arguments.first == "run", let file = RunCommand.fileIndex(in: arguments.dropFirst()) {
+            if var run = try argumentParser.parseAsRoot(Array(arguments[...file])) as? RunCommand,
+               run.file == arguments[file], run.arguments.isEmpty {
+                run.arguments = Array(arguments[(file + 1)...])
+                return run
+            }
+        }
+        return try argumentParser.parseAsRoot(arguments)
     }
 }

@@ -115,7 +115,10 @@ struct PrintCommand: StreamingCommand {
 
     func execute(_ io: StandardStreams) throws(CLIFailure) {
         let module = try ModuleFile(file).decode()
-        let text = WATPrinter.print(module)
+        let text: String
+        do throws(PrintError) { text = try WATPrinter.checkedPrint(module) } catch {
+            throw CLIFailure(message: "\(file): \(error)")
+        }
         if let output {
             try writeFile(output, Array(text.utf8))
         } else {

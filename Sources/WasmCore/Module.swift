@@ -132,6 +132,10 @@ public struct FunctionBody: Hashable, Sendable {
         self.code = code
         self.codeOffset = codeOffset
     }
+
+    /// The most locals a function may have, parameters included (the binary format allows 2^32 - 1): the
+    /// validator rejects more with "too many locals", as engines do, and the printer refuses to spell them out.
+    public static let maxLocals = 50_000
 }
 
 /// A custom section, kept verbatim.

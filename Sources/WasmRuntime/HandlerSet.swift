@@ -1,7 +1,8 @@
 /// Which copy of the instruction handlers a module's code runs on.
 ///
 /// Finished code does not name an instruction by its opcode but by its handler: the low 16 bits of an
-/// instruction word are the handler's distance from the lowest handler address (`first`) in 8-byte units, so
+/// instruction word are the handler's distance from the lowest handler address (`first`) in 8-byte units
+/// (64-byte units in sanitizer builds), so
 /// a dispatch computes the next handler's address from the word it has just loaded (a shift and an add)
 /// instead of loading it from a table. `link` writes these references when a module is compiled, which is
 /// why the choice between the handler copies is made then.
@@ -46,14 +47,16 @@ private struct HandlerLayout: @unchecked Sendable {
         let count = Opcode.caseCount
         let lowest = tables.map { t in (0..<1024).map { t[$0] }.min()! }.min()!
         // The handlers are 64-byte aligned (`aligned(64)`) and lie together (Package.swift keeps LLVM from moving
-        // cold ones to `.text.unlikely`); a 16-bit count of 8-byte units reaches 512 KiB from the first. A build
-        // where that fails could run no code at all, so it stops here, at the first compile.
+        // cold ones to `.text.unlikely`); a 16-bit count of 8-byte units (64-byte units in sanitizer builds:
+        // SWASM_HANDLER_UNIT_LOG2) reaches 512 KiB from the first. A build where that fails could run no code
+        // at all, so it stops here, at the first compile.
+        let unitLog2 = Executor.handlerUnitLog2
         func references(_ table: UnsafePointer<UInt>) -> [UInt16] {
             (0..<count).map { op in
                 let distance = table[op] - lowest
-                precondition(distance % 8 == 0 && distance / 8 <= UInt(UInt16.max),
+                precondition(distance & ((1 << unitLog2) - 1) == 0 && distance >> unitLog2 <= UInt(UInt16.max),
                              "instruction handler \(op) lies \(distance) bytes from the first: outside what a 16-bit reference reaches")
-                return UInt16(distance / 8)
+                return UInt16(distance >> unitLog2)
             }
         }
         first = UnsafePointer(bitPattern: lowest)!

@@ -14,6 +14,20 @@ enum Unwind: Error {
     case host(any Error)
 }
 
+/// Which limit ended the last "call stack exhausted" trap: the trap itself is the same either way (the
+/// testsuite's wording), but the embedder's advice differs.
+package enum StackExhaustion: Hashable, Sendable {
+    /// `StoreLimits.maxCallDepth` nested calls.
+    case callDepth
+    /// The value stack (`StoreLimits.valueStackSlots`) filled up at `depth` nested calls, below the depth limit.
+    case valueStack(depth: Int)
+}
+
+extension Store {
+    /// Which limit the store's last "call stack exhausted" trap hit; nil if none trapped so.
+    package var lastStackExhaustion: StackExhaustion? { executor.lastStackExhaustion }
+}
+
 /// A suspended caller: where to continue when the callee returns.
 struct CallFrame {
     /// The caller's resume address; 0 marks the entry frame of an invocation from Swift. Bit 0 is set when
@@ -51,6 +65,8 @@ final class Executor {
     let frames: UnsafeMutablePointer<CallFrame>
     let maxDepth: Int
     var depth = 0
+    /// Which limit the last "call stack exhausted" trap hit (`noteStackExhaustion`).
+    var lastStackExhaustion: StackExhaustion?
     /// First free value slot: where a nested invocation (host -> wasm) puts its frame.
     var stackTop: UnsafeMutablePointer<UInt64>
 
@@ -74,7 +90,10 @@ final class Executor {
         let fp = stackTop
         let header = function.header
         let needed = max(header.pointee.frameSize, arguments.count, function.type.results.count)
-        guard stackEnd - fp > needed, depth < maxDepth else { throw .trap(.callStackExhausted, backtrace: []) }
+        guard stackEnd - fp > needed, depth < maxDepth else {
+            noteStackExhaustion(depth: depth)
+            throw .trap(.callStackExhausted, backtrace: [])
+        }
         for (i, a) in arguments.enumerated() { fp[i] = a }
         let savedTop = stackTop
         let savedDepth = depth
@@ -122,6 +141,13 @@ final class Executor {
                 }
             }
         }
+    }
+
+    /// Records which stack ran out where a "call stack exhausted" trap starts (not where a host function passes
+    /// on one from a nested invocation), from the call depth reached: the call handlers check both stacks with
+    /// one `stop`, so the hot path does not tell them apart.
+    func noteStackExhaustion(depth: Int) {
+        lastStackExhaustion = depth >= maxDepth ? .callDepth : .valueStack(depth: depth)
     }
 
     /// Names of the active wasm functions, innermost first.

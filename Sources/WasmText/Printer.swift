@@ -5,15 +5,42 @@ import WasmCore
 ///
 /// Every reference is printed as a numeric index, so the output does not depend on names; function names from
 /// the `name` section are printed as `$ids` for readability (and come back as a `name` section). Instructions are
-/// printed flat (not folded), one per line, indented by block depth. Floats are printed as exact hexadecimal
-/// literals, so NaN payloads survive. Custom sections are listed as comments.
+/// printed flat (not folded), one per line, indented by block depth (up to `Printer.maxIndentDepth`, so the text
+/// stays linear in the size of the code). Floats are printed as exact hexadecimal literals, so NaN payloads
+/// survive. Custom sections are listed as comments.
 public enum WATPrinter {
-    /// The module as WAT text.
+    /// The module as WAT text. A function with more than `FunctionBody.maxLocals` locals is printed with a
+    /// comment in place of its locals (see `checkedPrint`).
     public static func print(_ module: Module) -> String {
         var p = Printer(module: module)
         p.printModule()
         return p.out
     }
+
+    /// The module as WAT text, or the error the validator gives for a function with more than
+    /// `FunctionBody.maxLocals` locals (the binary format allows 2^32 - 1, whose text would take gigabytes).
+    public static func checkedPrint(_ module: Module) throws(PrintError) -> String {
+        var p = Printer(module: module)
+        p.printModule()
+        if let error = p.error { throw error }
+        return p.out
+    }
+}
+
+/// Why `WATPrinter.checkedPrint` refused a module.
+public struct PrintError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Absolute byte offset in the module binary (of the function body's code, where the validator reports it).
+    public var offset: Int
+    /// The reason, in the validator's wording.
+    public var message: String
+
+    public init(offset: Int, message: String) {
+        self.offset = offset
+        self.message = message
+    }
+
+    /// "invalid module at byte 0x…: message", as the validator says it.
+    public var description: String { "invalid module at byte 0x\(String(offset, radix: 16)): \(message)" }
 }
 
 /// The printer's pieces, also used by `swasm inspect`.
@@ -22,6 +49,11 @@ package struct Printer {
     var out = ""
     /// `$id` of each function index (from the name section; unique, valid identifiers only).
     var functionIds: [UInt32: String] = [:]
+    /// The first function that could not be printed faithfully (its locals were left out).
+    var error: PrintError?
+    /// Lines are indented by at most this many levels (wasm-tools' printer caps its indentation too): deeper
+    /// blocks would make the text quadratic in the code size (100,000 nested blocks took 34 GB).
+    static let maxIndentDepth = 32
 
     package init(module: Module) {
         self.module = module
@@ -37,7 +69,7 @@ package struct Printer {
     }
 
     mutating func line(_ indent: Int, _ text: String) {
-        out += String(repeating: "  ", count: indent) + text + "\n"
+        out += String(repeating: "  ", count: min(indent, Self.maxIndentDepth)) + text + "\n"
     }
 
     mutating func printModule() {
@@ -263,14 +295,27 @@ package struct Printer {
         if case .function(let f)? = typeIndex < module.types.count ? module.types[Int(typeIndex)].composite : nil {
             localIndex = f.parameters.count
         }
-        for run in body.locals where run.count > 0 {
-            // Long runs (allowed up to 2^32 - 1 by the binary format) are written as one `local` per 1,000 types.
-            var remaining = Int(run.count)
-            while remaining > 0 {
-                let n = min(remaining, 1000)
-                line(2, "(local (;\(localIndex);) " + Array(repeating: Self.valueType(run.type), count: n).joined(separator: " ") + ")")
-                localIndex += n
-                remaining -= n
+        // The validator's limit, counted the same way (parameters included), so a few bytes cannot ask for
+        // billions of locals.
+        var total = UInt64(localIndex)
+        for run in body.locals {
+            total += UInt64(run.count)
+            if total > UInt64(FunctionBody.maxLocals) { break }
+        }
+        if total > UInt64(FunctionBody.maxLocals) {
+            let tooMany = PrintError(offset: body.codeOffset, message: "too many locals")
+            if error == nil { error = tooMany }
+            line(2, ";; \(tooMany) (more than \(FunctionBody.maxLocals)): locals not printed")
+        } else {
+            for run in body.locals where run.count > 0 {
+                // Long runs are written as one `local` per 1,000 types.
+                var remaining = Int(run.count)
+                while remaining > 0 {
+                    let n = min(remaining, 1000)
+                    line(2, "(local (;\(localIndex);) " + Array(repeating: Self.valueType(run.type), count: n).joined(separator: " ") + ")")
+                    localIndex += n
+                    remaining -= n
+                }
             }
         }
         var reader = InstructionReader(body: body)

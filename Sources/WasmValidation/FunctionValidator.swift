@@ -60,7 +60,7 @@ public struct FunctionValidator {
         var total = UInt64(ft.parameters.count)
         for d in body.locals {
             total += UInt64(d.count)
-            guard total <= 50_000 else { throw ValidationError("too many locals", offset: body.codeOffset) }
+            guard total <= UInt64(FunctionBody.maxLocals) else { throw ValidationError("too many locals", offset: body.codeOffset) }
         }
         var locals = ft.parameters
         locals.reserveCapacity(Int(total))

@@ -3084,11 +3084,23 @@ static const swasm_handler swasm_handlers_bits[1024] = {
 /// lays out every handler with its common path straight through and the stop path out of line.
 __attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volatile(""); }
 
+/// log2 of the unit in which handler references count: 8 bytes (the largest `lea` scale), so the handlers
+/// must lie within 512 KiB. Sanitizer builds, whose instrumented handlers need more room, count 64-byte units
+/// (handlers are 64-byte aligned): 4 MiB. Swift reads this macro too (HandlerSet).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SWASM_HANDLER_UNIT_LOG2 6
+#endif
+#endif
+#ifndef SWASM_HANDLER_UNIT_LOG2
+#define SWASM_HANDLER_UNIT_LOG2 3
+#endif
+
 /// The handler of the instruction at `pc`: its word's low 16 bits are the handler's distance from the first
-/// handler (`handlers`) in 8-byte units (handlers are 64-byte aligned and lie within 512 KiB: HandlerSet).
-/// An address computation (`lea`) instead of a table load takes a load off every dispatch (about 5% over
-/// the benchmarks, ARCHITECTURE.md).
-#define SWASM_NEXT(pc) ((swasm_handler)(handlers + ((uintptr_t)*(const uint16_t *)(pc) << 3)))
+/// handler (`handlers`) in units of 2^SWASM_HANDLER_UNIT_LOG2 bytes (HandlerSet checks that all are within
+/// reach). An address computation (`lea`) instead of a table load takes a load off every dispatch (about 5%
+/// over the benchmarks, ARCHITECTURE.md).
+#define SWASM_NEXT(pc) ((swasm_handler)(handlers + ((uintptr_t)*(const uint16_t *)(pc) << SWASM_HANDLER_UNIT_LOG2)))
 
 #define SWASM_BODY(name) \
     __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \
