@@ -66,6 +66,12 @@ let package = Package(
         // Embedding-API micro benchmarks (instantiation, Swift -> wasm and wasm -> Swift calls), run by
         // `Benchmarks/harness.py --micro`; no test depends on it.
         .executableTarget(name: "swasm-micro", dependencies: ["Swasm"], path: "Benchmarks/Micro"),
+        // Fuzzing (Fuzz/README.md): the four fuzz entry points, the libFuzzer/replay driver `swasm-fuzz` (in no
+        // product), and FuzzTests, which replays the committed corpus Fuzz/corpus/<target>/.
+        .target(name: "SwasmFuzzTargets", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime"],
+                path: "Fuzz/Sources/SwasmFuzzTargets"),
+        .executableTarget(name: "swasm-fuzz", dependencies: ["SwasmFuzzTargets"], path: "Fuzz/Sources/swasm-fuzz"),
+        .testTarget(name: "FuzzTests", dependencies: ["SwasmFuzzTargets"], path: "Fuzz/Tests/FuzzTests"),
 
         .testTarget(name: "WasmBinaryTests", dependencies: ["WasmBinary", "WasmCore"]),
         .testTarget(name: "WasmTextTests", dependencies: ["WasmText", "WasmBinary", "WasmCore"]),

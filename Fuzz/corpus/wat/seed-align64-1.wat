@@ -1,0 +1,1 @@
+(module (memory i64 0) (func (drop (i32.load8_u align=1 (i64.const 0)))))

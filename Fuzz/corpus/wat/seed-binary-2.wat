@@ -1,0 +1,1 @@
+(module $M1 binary "\00asm\01\00\00\00")

@@ -1,0 +1,3 @@
+(module
+  (memory 1)
+  (data "foo"))

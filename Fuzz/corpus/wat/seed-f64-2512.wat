@@ -1,0 +1,1 @@
+(func (result f64) (f64.const nan:arithmetic)) 

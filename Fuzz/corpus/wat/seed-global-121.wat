@@ -1,0 +1,1 @@
+(global $foo i32 (i32.const 0)) (global $foo i32 (i32.const 0)) 

@@ -1,0 +1,1 @@
+(module (table (export "table-10-inf") 10 funcref))

@@ -1,0 +1,1 @@
+(module (table (export "table-10-20") 10 20 funcref))

@@ -1,0 +1,4 @@
+(module
+  (memory (export "mem1") 2 5)
+  (memory (export "mem2") 0)
+)

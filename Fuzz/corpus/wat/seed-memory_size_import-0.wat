@@ -1,0 +1,4 @@
+(module
+  (memory (export "mem1") 2 4)
+  (memory (export "mem2") 0)
+)

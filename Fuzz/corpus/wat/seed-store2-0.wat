@@ -1,0 +1,3 @@
+(module
+  (memory (export "mem") 2)
+)

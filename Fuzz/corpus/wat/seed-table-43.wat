@@ -1,0 +1,1 @@
+(table $foo 1 funcref) (table $foo 1 funcref) 

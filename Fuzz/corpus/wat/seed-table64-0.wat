@@ -1,0 +1,1 @@
+(module (table i64 0 funcref))

@@ -1,0 +1,1 @@
+(func (drop (i32.const0))) 

@@ -1,0 +1,1 @@
+(type (func (result i32) (param i32))) 

@@ -1,0 +1,1 @@
+(func (export "\00\00\fe\ff")) 
