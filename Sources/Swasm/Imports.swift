@@ -83,6 +83,11 @@ extension WebAssembly {
         /// the closure throws reaches the Swift caller of the export unchanged; throwing an ``Exception``
         /// throws it into wasm, where a `try_table` can catch it.
         ///
+        /// The store keeps its host functions, so a closure that captures a ``Function``, ``Table``,
+        /// ``Global``, ``Exception`` or ``Instance`` of the store it is imported into makes a reference cycle
+        /// that keeps the store alive: reach those through the ``Caller`` instead (or capture them `weak`).
+        /// A ``Tag`` or ``Memory`` may be captured.
+        ///
         /// ```swift
         /// "log": .function { (x: Int32) in print(x) }
         /// "twice": .function { (x: Int32) in x * 2 }

@@ -162,9 +162,16 @@ extension WebAssembly {
     ///
     /// A tag created from Swift joins the store of the first instance that imports it or the first
     /// exception thrown with it.
+    ///
+    /// A tag does not keep its store alive, so a host function may capture the tag it throws with. Once the
+    /// store is gone (nothing holds its instances, functions or exceptions), the tag joins the next store
+    /// that uses it.
     public final class Tag: StoreBound, Equatable, CustomStringConvertible {
         private var handle: TagInstance?
-        var context: StoreContext?
+        /// Weak: the store keeps its host functions, and a host function's closure that captures this tag
+        /// (to throw exceptions with it) would otherwise keep the store alive in a cycle. Exceptions and
+        /// functions of the store hold it strongly, so while one with this tag lives the tag stays bound.
+        weak var context: StoreContext?
         /// The payload types.
         public let parameters: [ValueType]
 
@@ -181,6 +188,8 @@ extension WebAssembly {
 
         /// The engine tag in `candidate`'s store (made on first use).
         func instance(in candidate: StoreContext) throws(TypeError) -> TagInstance {
+            // Not in a store yet, or its store is gone (the engine tag's type id is that store's): make anew.
+            if context == nil { handle = nil }
             let c = try bind(candidate)
             if let handle { return handle }
             let h = c.store.makeTag(type: WasmCore.FunctionType(parameters: parameters.map(\.core), results: []))
