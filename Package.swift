@@ -20,7 +20,8 @@ let package = Package(
         .target(name: "WasmText", dependencies: ["WasmCore", "WasmBinary"]),
         // The type system: module and function-body validation.
         .target(name: "WasmValidation", dependencies: ["WasmCore", "WasmBinary"]),
-        // The operating-system layer: virtual memory for linear memories.
+        // The operating-system layer, the only target that names the C library (Scripts/check-platform.sh): it
+        // re-exports it, with wrappers where hosts differ, and reserves virtual memory for linear memories.
         .target(name: "WasmPlatform"),
         // The interpreter's instruction handlers: C functions that tail-call each other (threaded code),
         // generated with the Swift instruction bodies they inline (Scripts/gen-numerics.py).
@@ -40,10 +41,10 @@ let package = Package(
         // Runs WAST scripts against the runtime.
         .target(name: "WastRunner", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime"]),
         // WASI preview 1 (wasi_snapshot_preview1) host functions.
-        .target(name: "WASI", dependencies: ["WasmCore", "WasmRuntime"]),
+        .target(name: "WASI", dependencies: ["WasmCore", "WasmRuntime", "WasmPlatform"]),
         // The command line.
         .target(name: "SwasmCLI", dependencies: [
-            "WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime", "WastRunner", "WASI",
+            "WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime", "WastRunner", "WASI", "WasmPlatform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Linked with the Swift runtime built in (Linux): a self-contained binary, and a launch without binding
@@ -65,12 +66,12 @@ let package = Package(
         .executableTarget(name: "CatchingTrapsExample", dependencies: ["Swasm"], path: "Examples/CatchingTraps"),
         // Embedding-API micro benchmarks (instantiation, Swift -> wasm and wasm -> Swift calls), run by
         // `Benchmarks/harness.py --micro`; no test depends on it.
-        .executableTarget(name: "swasm-micro", dependencies: ["Swasm"], path: "Benchmarks/Micro"),
+        .executableTarget(name: "swasm-micro", dependencies: ["Swasm", "WasmPlatform"], path: "Benchmarks/Micro"),
         // Fuzzing (Fuzz/README.md): the four fuzz entry points, the libFuzzer/replay driver `swasm-fuzz` (in no
         // product), and FuzzTests, which replays the committed corpus Fuzz/corpus/<target>/.
         .target(name: "SwasmFuzzTargets", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime"],
                 path: "Fuzz/Sources/SwasmFuzzTargets"),
-        .executableTarget(name: "swasm-fuzz", dependencies: ["SwasmFuzzTargets"], path: "Fuzz/Sources/swasm-fuzz"),
+        .executableTarget(name: "swasm-fuzz", dependencies: ["SwasmFuzzTargets", "WasmPlatform"], path: "Fuzz/Sources/swasm-fuzz"),
         .testTarget(name: "FuzzTests", dependencies: ["SwasmFuzzTargets"], path: "Fuzz/Tests/FuzzTests"),
 
         .testTarget(name: "WasmBinaryTests", dependencies: ["WasmBinary", "WasmCore"]),
@@ -82,10 +83,10 @@ let package = Package(
             "QuickstartExample", "HostFunctionsExample", "StringsExample", "SharedMemoryExample", "CatchingTrapsExample",
         ], exclude: ["Programs"]),
         .testTarget(name: "SpecTests", dependencies: ["WastRunner"]),
-        .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "WasmText", "WasmCore", "SwasmCLI"],
+        .testTarget(name: "WASITests", dependencies: ["WASI", "WasmRuntime", "WasmText", "WasmCore", "SwasmCLI", "WasmPlatform"],
                     exclude: ["Programs"]),
         .testTarget(name: "SwasmCLITests", dependencies: [
-            "SwasmCLI", "WasmText", "WasmBinary", "WasmCore",
+            "SwasmCLI", "WasmText", "WasmBinary", "WasmCore", "WasmPlatform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ],

@@ -8,9 +8,7 @@
 // wrong answer fails the program instead of printing a time.
 import Swasm
 
-#if canImport(Glibc)
-import Glibc
-#endif
+import WasmPlatform
 
 /// The module under test: an exported (i32) -> i32 function, two imported host functions and loops that call
 /// an import or a wasm function `n` times. A page of memory, a table and segments make instantiation non-trivial.

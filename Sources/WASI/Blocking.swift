@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import WasmPlatform
 import WasmRuntime
 
 /// Waiting in host calls that can block (`poll_oneoff`, `fd_read`/`fd_write` on pipes, ttys, sockets and FIFOs,

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import WasmPlatform
 
 /// A WASI preview1 `errno` value (the result of every preview1 function except `proc_exit`).
 package struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
@@ -14,84 +8,163 @@ package struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
     package static let success = Errno(0)
     package static let toobig = Errno(1)
     package static let acces = Errno(2)
+    package static let addrinuse = Errno(3)
+    package static let addrnotavail = Errno(4)
+    package static let afnosupport = Errno(5)
     package static let again = Errno(6)
+    package static let already = Errno(7)
     package static let badf = Errno(8)
+    package static let badmsg = Errno(9)
     package static let busy = Errno(10)
+    package static let canceled = Errno(11)
+    package static let child = Errno(12)
+    package static let connaborted = Errno(13)
+    package static let connrefused = Errno(14)
+    package static let connreset = Errno(15)
+    package static let deadlk = Errno(16)
+    package static let destaddrreq = Errno(17)
+    package static let dom = Errno(18)
+    package static let dquot = Errno(19)
     package static let exist = Errno(20)
     package static let fault = Errno(21)
     package static let fbig = Errno(22)
+    package static let hostunreach = Errno(23)
+    package static let idrm = Errno(24)
     package static let ilseq = Errno(25)
+    package static let inprogress = Errno(26)
     package static let intr = Errno(27)
     package static let inval = Errno(28)
     package static let io = Errno(29)
+    package static let isconn = Errno(30)
     package static let isdir = Errno(31)
     package static let loop = Errno(32)
     package static let mfile = Errno(33)
     package static let mlink = Errno(34)
+    package static let msgsize = Errno(35)
+    package static let multihop = Errno(36)
     package static let nametoolong = Errno(37)
+    package static let netdown = Errno(38)
+    package static let netreset = Errno(39)
+    package static let netunreach = Errno(40)
     package static let nfile = Errno(41)
+    package static let nobufs = Errno(42)
     package static let nodev = Errno(43)
     package static let noent = Errno(44)
+    package static let noexec = Errno(45)
+    package static let nolck = Errno(46)
+    package static let nolink = Errno(47)
     package static let nomem = Errno(48)
+    package static let nomsg = Errno(49)
+    package static let noprotoopt = Errno(50)
     package static let nospc = Errno(51)
     package static let nosys = Errno(52)
+    package static let notconn = Errno(53)
     package static let notdir = Errno(54)
     package static let notempty = Errno(55)
+    package static let notrecoverable = Errno(56)
     package static let notsock = Errno(57)
     package static let notsup = Errno(58)
     package static let notty = Errno(59)
     package static let nxio = Errno(60)
     package static let overflow = Errno(61)
+    package static let ownerdead = Errno(62)
     package static let perm = Errno(63)
     package static let pipe = Errno(64)
+    package static let proto = Errno(65)
+    package static let protonosupport = Errno(66)
+    package static let prototype = Errno(67)
     package static let range = Errno(68)
     package static let rofs = Errno(69)
     package static let spipe = Errno(70)
+    package static let srch = Errno(71)
+    package static let stale = Errno(72)
+    package static let timedout = Errno(73)
     package static let txtbsy = Errno(74)
     package static let xdev = Errno(75)
     package static let notcapable = Errno(76)
 
     package var description: String { "errno \(rawValue)" }
 
-    /// Translates a host (Linux/POSIX) errno to the preview1 value.
+    /// Translates a host errno to the preview1 value. Host values differ between systems (ENOTSUP is 95 on
+    /// Linux, 45 on Darwin), so every case is matched by its name from the host's C headers, never by number;
+    /// names that share a value on one host (EAGAIN/EWOULDBLOCK, ENOTSUP/EOPNOTSUPP on Linux) share a case.
+    /// The names are the POSIX.1-2008 <errno.h> set, which Linux, Darwin and the BSDs all define.
     package static func fromHost(_ e: Int32) -> Errno {
         switch e {
         case 0: return .success
         case E2BIG: return .toobig
         case EACCES: return .acces
-        case EAGAIN: return .again
+        case EADDRINUSE: return .addrinuse
+        case EADDRNOTAVAIL: return .addrnotavail
+        case EAFNOSUPPORT: return .afnosupport
+        case EAGAIN, EWOULDBLOCK: return .again
+        case EALREADY: return .already
         case EBADF: return .badf
+        case EBADMSG: return .badmsg
         case EBUSY: return .busy
+        case ECANCELED: return .canceled
+        case ECHILD: return .child
+        case ECONNABORTED: return .connaborted
+        case ECONNREFUSED: return .connrefused
+        case ECONNRESET: return .connreset
+        case EDEADLK: return .deadlk
+        case EDESTADDRREQ: return .destaddrreq
+        case EDOM: return .dom
+        case EDQUOT: return .dquot
         case EEXIST: return .exist
         case EFAULT: return .fault
         case EFBIG: return .fbig
+        case EHOSTUNREACH: return .hostunreach
+        case EIDRM: return .idrm
         case EILSEQ: return .ilseq
+        case EINPROGRESS: return .inprogress
         case EINTR: return .intr
         case EINVAL: return .inval
         case EIO: return .io
+        case EISCONN: return .isconn
         case EISDIR: return .isdir
         case ELOOP: return .loop
         case EMFILE: return .mfile
         case EMLINK: return .mlink
+        case EMSGSIZE: return .msgsize
+        case EMULTIHOP: return .multihop
         case ENAMETOOLONG: return .nametoolong
+        case ENETDOWN: return .netdown
+        case ENETRESET: return .netreset
+        case ENETUNREACH: return .netunreach
         case ENFILE: return .nfile
+        case ENOBUFS: return .nobufs
         case ENODEV: return .nodev
         case ENOENT: return .noent
+        case ENOEXEC: return .noexec
+        case ENOLCK: return .nolck
+        case ENOLINK: return .nolink
         case ENOMEM: return .nomem
+        case ENOMSG: return .nomsg
+        case ENOPROTOOPT: return .noprotoopt
         case ENOSPC: return .nospc
         case ENOSYS: return .nosys
+        case ENOTCONN: return .notconn
         case ENOTDIR: return .notdir
         case ENOTEMPTY: return .notempty
-        case ENOTSUP: return .notsup
+        case ENOTRECOVERABLE: return .notrecoverable
+        case ENOTSUP, EOPNOTSUPP: return .notsup
         case ENOTSOCK: return .notsock
         case ENOTTY: return .notty
         case ENXIO: return .nxio
         case EOVERFLOW: return .overflow
+        case EOWNERDEAD: return .ownerdead
         case EPERM: return .perm
         case EPIPE: return .pipe
+        case EPROTO: return .proto
+        case EPROTONOSUPPORT: return .protonosupport
+        case EPROTOTYPE: return .prototype
         case ERANGE: return .range
         case EROFS: return .rofs
         case ESPIPE: return .spipe
+        case ESRCH: return .srch
+        case ESTALE: return .stale
+        case ETIMEDOUT: return .timedout
         case ETXTBSY: return .txtbsy
         case EXDEV: return .xdev
         default: return .io

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import WasmPlatform
 
 /// A guest path resolved to a host directory and a final name inside it.
 ///
@@ -16,7 +10,7 @@ package struct ResolvedPath {
     let owned: Bool
 
     package func close() {
-        if owned { _ = Glibc.close(directory) }
+        if owned { Platform.close(directory) }
     }
 }
 
@@ -48,7 +42,7 @@ package enum PathResolver {
         var stack: [Int32] = [root]
         var expansions = 0
         func closeAll() {
-            for fd in stack.dropFirst() { _ = Glibc.close(fd) }
+            for fd in stack.dropFirst() { Platform.close(fd) }
         }
 
         while let component = pending.popLast() {
@@ -59,7 +53,7 @@ package enum PathResolver {
             }
             if component == ".." {
                 guard stack.count > 1 else { closeAll(); throw .notcapable }
-                _ = Glibc.close(stack.removeLast())
+                Platform.close(stack.removeLast())
                 if isLast { return finish(stack, ".") }
                 continue
             }
@@ -97,7 +91,7 @@ package enum PathResolver {
     }
 
     private static func finish(_ stack: [Int32], _ name: String) -> ResolvedPath {
-        for fd in stack.dropFirst().dropLast() { _ = Glibc.close(fd) }
+        for fd in stack.dropFirst().dropLast() { Platform.close(fd) }
         let top = stack.last ?? stack[0]
         return ResolvedPath(directory: top, name: name, owned: stack.count > 1)
     }

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import WasmPlatform
 import WasmRuntime
 
 extension WASI {
@@ -132,9 +126,8 @@ extension WASI {
                 events.append((s.userdata, .badf, isRead ? 1 : 2, 0, false))
                 continue
             }
-            var available: Int32 = 0
-            if isRead { _ = ioctl(pollfds[pollIndex].fd, UInt(FIONREAD), &available) }
-            events.append((s.userdata, .success, isRead ? 1 : 2, UInt64(max(available, 0)), revents & Int32(POLLHUP) != 0))
+            let available = isRead ? Platform.bytesReadable(pollfds[pollIndex].fd) : 0
+            events.append((s.userdata, .success, isRead ? 1 : 2, UInt64(available), revents & Int32(POLLHUP) != 0))
         }
         for s in subscriptions {
             if case .clock(let deadline) = s.kind, end >= deadline {

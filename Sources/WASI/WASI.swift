@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import WasmPlatform
 import WasmCore
 import WasmRuntime
 
@@ -373,7 +367,7 @@ package final class WASI {
         }
         add("fd_datasync", [i]) { a throws(Errno) in
             let d = try self.descriptor(a.u32(0))
-            guard fdatasync(d.host) == 0 else { throw Errno.last }
+            guard Platform.dataSync(d.host) == 0 else { throw Errno.last }
         }
         add("fd_advise", [i, l, l, i]) { a throws(Errno) in
             let d = try self.descriptor(a.u32(0))
@@ -384,7 +378,7 @@ package final class WASI {
             let d = try self.descriptor(a.u32(0))
             guard d.kind == .file else { throw d.kind == .directory ? .isdir : .spipe }
             guard d.base.contains(.fdAllocate) || d.base.contains(.fdWrite) else { throw .notcapable }
-            let r = posix_fallocate(d.host, off_t(Int64(bitPattern: a.u64(1))), off_t(Int64(bitPattern: a.u64(2))))
+            let r = Platform.allocate(d.host, offset: Int64(bitPattern: a.u64(1)), length: Int64(bitPattern: a.u64(2)))
             guard r == 0 else { throw Errno.fromHost(r) }
         }
         add("fd_readdir", [i, i, i, l, i]) { a throws(Errno) in try self.fdReaddir(a) }
@@ -549,9 +543,9 @@ package final class WASI {
         try m.storeU8(p + 16, fileType(st.st_mode))
         try m.storeU64(p + 24, UInt64(truncatingIfNeeded: st.st_nlink))
         try m.storeU64(p + 32, UInt64(truncatingIfNeeded: st.st_size))
-        try m.storeU64(p + 40, nanoseconds(st.st_atim))
-        try m.storeU64(p + 48, nanoseconds(st.st_mtim))
-        try m.storeU64(p + 56, nanoseconds(st.st_ctim))
+        try m.storeU64(p + 40, nanoseconds(st.accessTime))
+        try m.storeU64(p + 48, nanoseconds(st.modificationTime))
+        try m.storeU64(p + 56, nanoseconds(st.statusChangeTime))
     }
 
     /// `timespec[2]` for futimens/utimensat from preview1 times and fstflags.
@@ -560,8 +554,8 @@ package final class WASI {
         guard flags & ~15 == 0, flags & (atimSet | atimNow) != (atimSet | atimNow),
               flags & (mtimSet | mtimNow) != (mtimSet | mtimNow) else { throw .inval }
         func ts(_ v: UInt64, set: Bool, now: Bool) -> timespec {
-            if now { return timespec(tv_sec: 0, tv_nsec: (1 << 30) - 1) }
-            if !set { return timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2) }
+            if now { return timespec(tv_sec: 0, tv_nsec: Platform.utimeNow) }
+            if !set { return timespec(tv_sec: 0, tv_nsec: Platform.utimeOmit) }
             return timespec(tv_sec: Int(v / 1_000_000_000), tv_nsec: Int(v % 1_000_000_000))
         }
         return [ts(atim, set: flags & atimSet != 0, now: flags & atimNow != 0),
@@ -682,7 +676,7 @@ package final class WASI {
         if fdflags & WASIConst.fdAppend != 0 { flags |= O_APPEND }
         if fdflags & WASIConst.fdDsync != 0 { flags |= O_DSYNC }
         if fdflags & WASIConst.fdSync != 0 { flags |= O_SYNC }
-        if fdflags & WASIConst.fdRsync != 0 { flags |= O_RSYNC }
+        if fdflags & WASIConst.fdRsync != 0 { flags |= Platform.openReadSync }
         if fdflags & WASIConst.fdNonblock != 0 { flags |= O_NONBLOCK }
 
         let r = try PathResolver.resolve(root: d.host, path: path, followFinal: follow)
@@ -690,8 +684,10 @@ package final class WASI {
         let host = try openWithoutBlocking(r.directory, r.name, flags, mode: 0o666)
         guard host >= 0 else {
             let e = errno
-            // O_NOFOLLOW on a symlink (the guest did not ask to follow it).
-            if e == ELOOP || (e == ENOTDIR && oflags & WASIConst.oDirectory != 0 && PathResolver.isSymlink(r.directory, r.name)) {
+            // O_NOFOLLOW on a symlink (the guest did not ask to follow it): ELOOP on Linux and Darwin, EMLINK on
+            // FreeBSD, ENOTDIR with O_DIRECTORY on some.
+            if e == ELOOP || ((e == EMLINK || (e == ENOTDIR && oflags & WASIConst.oDirectory != 0))
+                              && PathResolver.isSymlink(r.directory, r.name)) {
                 throw Errno.loop
             }
             throw Errno.fromHost(e)
@@ -772,7 +768,7 @@ package final class WASI {
             case Int32(DT_SOCK): type = WASIConst.fileTypeSocketStream
             default: type = WASIConst.fileTypeUnknown
             }
-            result.append((UInt64(truncatingIfNeeded: entry.pointee.d_ino), type, name))
+            result.append((entry.pointee.fileNumber, type, name))
         }
         return result
     }

@@ -43,11 +43,12 @@ package enum VirtualMemory {
         #if os(Windows)
         return VirtualAlloc(nil, SIZE_T(bytes), DWORD(MEM_RESERVE), DWORD(PAGE_NOACCESS))
         #else
-        #if canImport(Darwin)
-        let flags = MAP_PRIVATE | MAP_ANON
-        #else
+        #if os(Linux) || os(Android)
         // No swap is accounted for the range: only pages actually touched use memory.
         let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+        #else
+        // Darwin and the BSDs: `MAP_ANON` (FreeBSD removed `MAP_NORESERVE`; neither reserves swap for it).
+        let flags = MAP_PRIVATE | MAP_ANON
         #endif
         let p = mmap(nil, bytes, PROT_NONE, flags, -1, 0)
         guard let p, p != MAP_FAILED else { return nil }
@@ -82,10 +83,10 @@ package enum VirtualMemory {
         return nil
         #else
         let pages = (bytes + pageSize - 1) / pageSize
-        #if canImport(Darwin)
-        var flags = [CChar](repeating: 0, count: pages)
+        #if os(Linux) || os(Android)
+        var flags = [UInt8](repeating: 0, count: pages)  // unsigned char *vec
         #else
-        var flags = [UInt8](repeating: 0, count: pages)
+        var flags = [CChar](repeating: 0, count: pages)  // char *vec (Darwin, the BSDs)
         #endif
         guard mincore(start, bytes, &flags) == 0 else { return nil }
         return flags.reduce(0) { $0 + Int($1 & 1) }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import WasmPlatform
 import Foundation
 import ArgumentParser
 import Testing

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import WasmPlatform
 import Foundation
 import Testing
 import WASI
@@ -37,10 +35,18 @@ final class SandboxFixture {
         do throws(Errno) {
             let r = try PathResolver.resolve(root: rootFD, path: path, followFinal: follow)
             defer { r.close() }
-            // Report the directory as a path relative to root, via /proc.
-            let link = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(r.directory)")) ?? "?"
-            let real = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(rootFD)")) ?? "?"
-            let relative = link == real ? "." : String(link.dropFirst(real.count + 1))
+            // Report the directory as a path relative to root: the fixture directory with the same device and
+            // inode (fstat and fstatat, so the test needs no /proc and runs on any POSIX host).
+            var st = stat(), candidate = stat()
+            var relative = "?"
+            if fstat(r.directory, &st) == 0 {
+                for name in [".", "sub", "../outside"] where fstatat(rootFD, name, &candidate, 0) == 0 {
+                    if candidate.st_dev == st.st_dev && candidate.st_ino == st.st_ino {
+                        relative = name
+                        break
+                    }
+                }
+            }
             return .success((relative, r.name))
         } catch {
             return .failure(error)

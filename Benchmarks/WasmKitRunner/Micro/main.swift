@@ -8,9 +8,7 @@
 import WAT
 import WasmKit
 
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation  // exit
 
 /// The module under test (kept identical to the one in Benchmarks/Micro/main.swift).
 let wat = """

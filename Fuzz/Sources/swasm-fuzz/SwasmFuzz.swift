@@ -8,13 +8,7 @@
 //     swasm-fuzz TARGET FILE_OR_DIRECTORY...
 // runs every input through the target, one at a time, printing each name first, so a crash names its input.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import WasmPlatform
 import SwasmFuzzTargets
 
 /// Writes to standard error (file descriptor 2; Swift 6 rejects the C global `stderr`).
