@@ -1,6 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The interpreter's dispatch (ARCHITECTURE.md, "Direct threading"): the native one on x86-64, the portable one
+// (no inline assembly, no CPU-specific handler copies, no assumption on where handlers lie) on every other CPU.
+// `SWASM_PORTABLE_DISPATCH=1 swift build` forces the portable one on x86-64 (`=loop`: its form without tail
+// calls, for CPUs where clang cannot always make them); the macro is defined for the C handlers and for Swift.
+let portableDispatch = Context.environment["SWASM_PORTABLE_DISPATCH"] ?? ""
+let dispatchDefines = portableDispatch.isEmpty || portableDispatch == "0" ? [] :
+    portableDispatch == "loop" ? ["SWASM_PORTABLE_DISPATCH", "SWASM_DISPATCH_LOOP"] : ["SWASM_PORTABLE_DISPATCH"]
+let dispatchCSettings: [CSetting] = dispatchDefines.map { .define($0) }
+let dispatchSwiftSettings: [SwiftSetting] = dispatchDefines.map { .define($0) }
+
 let package = Package(
     name: "Swasm",
     products: [
@@ -25,7 +35,7 @@ let package = Package(
         .target(name: "WasmPlatform"),
         // The interpreter's instruction handlers: C functions that tail-call each other (threaded code),
         // generated with the Swift instruction bodies they inline (Scripts/gen-numerics.py).
-        .target(name: "WasmRuntimeDispatch"),
+        .target(name: "WasmRuntimeDispatch", cSettings: dispatchCSettings),
         // Store, instances, translator to internal code, and the interpreter.
         .target(name: "WasmRuntime", dependencies: ["WasmCore", "WasmBinary", "WasmValidation", "WasmPlatform", "WasmRuntimeDispatch"],
                 // The merge-functions pass would fold similar handlers into one with extra parameters,
@@ -35,9 +45,11 @@ let package = Package(
                 // No errno for math functions, so `squareRoot()` is a `sqrtsd` instead of a libm call.
                 // No `.text.unlikely` section for functions LLVM finds cold (a handler that always traps): code
                 // names handlers by their distance from the first (HandlerSet), so they must stay together.
+                // The dispatch macro (above) is defined for the handlers, which are compiled here, as well.
+                cSettings: dispatchCSettings,
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked",
                                               "-Xfrontend", "-disable-llvm-merge-functions-pass", "-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none",
-                                              "-Xcc", "-fno-math-errno", "-Xllvm", "-profile-guided-section-prefix=false"])]),
+                                              "-Xcc", "-fno-math-errno", "-Xllvm", "-profile-guided-section-prefix=false"])] + dispatchSwiftSettings),
         // Runs WAST scripts against the runtime.
         .target(name: "WastRunner", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime"]),
         // WASI preview 1 (wasi_snapshot_preview1) host functions.

@@ -320,6 +320,9 @@ extension Executor {
     nonisolated(unsafe) static let handlerTables = (native: swasm_handler_table(), portable: swasm_portable_handler_table())
     /// log2 of the unit in which handler references count (`SWASM_HANDLER_UNIT_LOG2`: 3, or 6 with a sanitizer).
     static let handlerUnitLog2 = UInt(SWASM_HANDLER_UNIT_LOG2)
+    /// The dispatch the C handlers were compiled for (`SWASM_DISPATCH_IS_PORTABLE`, `SWASM_DISPATCH_IS_LOOP`):
+    /// `HandlerSet` checks that it is the one Swift was compiled for.
+    static let handlerDispatch = (portable: SWASM_DISPATCH_IS_PORTABLE != 0, loop: SWASM_DISPATCH_IS_LOOP != 0)
 
     /// Runs from `regs` until the entry frame returns, or throws. Each instruction is a handler in
     /// Sources/WasmRuntimeDispatch that runs the instruction's body (generated below from the cases of

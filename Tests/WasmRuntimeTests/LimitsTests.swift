@@ -18,7 +18,8 @@ import WasmText
 
     @Test func everyOpcodeHasAHandlerOfItsOwnWithinReach() {
         // Finished code names each instruction by its handler's distance from the first handler (16 bits, in
-        // 8-byte units); the disassembler, and anything else reading finished code, maps it back.
+        // 8-byte units), or in the portable dispatch by its index in the handler table; the disassembler, and
+        // anything else reading finished code, maps it back.
         for set in [HandlerSet.native, .portable] {
             var seen = Set<UInt16>()
             for raw in 0..<UInt16(Opcode.caseCount) {
@@ -30,6 +31,32 @@ import WasmText
         }
         // The two sets differ only in the bit-count handlers.
         #expect(HandlerSet.native.reference(.i32Add) == HandlerSet.portable.reference(.i32Add))
+        // The portable dispatch names handlers by their index in the C table: the opcode itself.
+        if HandlerSet.isPortable {
+            #expect(HandlerSet.native.reference(.i64Popcnt) == Opcode.i64Popcnt.rawValue)
+        }
+    }
+
+    @Test func dispatchMatchesTheBuildSwitch() {
+        // CI runs the spec suite, the examples and the WASI tests a second time, built with
+        // SWASM_PORTABLE_DISPATCH=1 (.ci/run): this fails if that build ran the native dispatch after all (or
+        // the C handlers and Swift were compiled for different ones, which HandlerSet stops on).
+        let dispatch = HandlerSet.dispatch
+        #expect(HandlerSet.isPortable == (dispatch != .native))
+        guard let setting = ProcessInfo.processInfo.environment["SWASM_PORTABLE_DISPATCH"], !setting.isEmpty else { return }
+        #if arch(x86_64)
+        let byDefault = HandlerSet.Dispatch.native
+        #elseif arch(arm64)
+        let byDefault = HandlerSet.Dispatch.portable
+        #else
+        let byDefault = HandlerSet.Dispatch.portableLoop
+        #endif
+        let expected: HandlerSet.Dispatch = switch setting {
+        case "0": byDefault
+        case "loop": .portableLoop
+        default: byDefault == .native ? .portable : byDefault
+        }
+        #expect(dispatch == expected, "SWASM_PORTABLE_DISPATCH=\(setting) but this build runs the \(dispatch.rawValue) dispatch")
     }
 
     @Test func fuelStopsAnInfiniteLoopAndTheStoreStaysUsable() throws {

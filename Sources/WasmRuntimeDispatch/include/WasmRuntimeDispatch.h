@@ -10,18 +10,81 @@
 
 #include <stdint.h>
 
+/// The portable dispatch (ARCHITECTURE.md, "Direct threading"): no inline assembly, no CPU-specific handler
+/// copies, no assumption on where the linker puts the handlers (an instruction word names its handler by its
+/// index in `swasm_handlers`), preserve_none only where clang has it. Chosen on every CPU but x86-64, and on
+/// x86-64 by `SWASM_PORTABLE_DISPATCH=1 swift build` (Package.swift defines the macro for C and Swift alike;
+/// Swift tests `!arch(x86_64) || SWASM_PORTABLE_DISPATCH` and checks it agrees with SWASM_DISPATCH_IS_PORTABLE).
+#if !defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)
+#define SWASM_PORTABLE_DISPATCH 1
+#endif
+/// Its loop form, SWASM_DISPATCH_LOOP, for CPUs where clang cannot always make the tail calls (those other than
+/// x86-64 and AArch64: on RISC-V arguments passed on the stack, on PowerPC any indirect call, fail `musttail`):
+/// each handler returns to `swasm_run`, which calls the next one (a switch-like loop, slower, but plain C).
+/// `SWASM_PORTABLE_DISPATCH=loop swift build` forces it.
+#if defined(SWASM_PORTABLE_DISPATCH) && !defined(SWASM_DISPATCH_LOOP) && !defined(__x86_64__) && !defined(__aarch64__)
+#define SWASM_DISPATCH_LOOP 1
+#endif
+#if defined(SWASM_DISPATCH_LOOP) && !defined(SWASM_PORTABLE_DISPATCH)
+#define SWASM_PORTABLE_DISPATCH 1
+#endif
+#if defined(SWASM_PORTABLE_DISPATCH)
+#define SWASM_DISPATCH_IS_PORTABLE 1
+#else
+#define SWASM_DISPATCH_IS_PORTABLE 0
+#endif
+#if defined(SWASM_DISPATCH_LOOP)
+#define SWASM_DISPATCH_IS_LOOP 1
+#else
+#define SWASM_DISPATCH_IS_LOOP 0
+#endif
+
+// Assumptions of both dispatches: 64-bit pointers (code words hold addresses), and a little-endian host (the
+// handlers load and store linear memory, which is little-endian, in the host's byte order).
+#if UINTPTR_MAX != UINT64_MAX
+#error "the interpreter needs a 64-bit host"
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the interpreter needs a little-endian host"
+#endif
+
+#if defined(SWASM_PORTABLE_DISPATCH)
+#if !defined(__clang__) || !__has_attribute(swiftcall) || (!defined(SWASM_DISPATCH_LOOP) && !__has_attribute(musttail))
+#error "the interpreter needs clang with swiftcall (and musttail, unless SWASM_DISPATCH_LOOP)"
+#endif
+/// The handlers' calling convention: preserve_none (every argument in a register, no callee-saved register to
+/// save) where clang has it for the target (x86-64, AArch64), the C convention elsewhere.
+#if __has_attribute(preserve_none)
+#define SWASM_CC __attribute__((preserve_none))
+#else
+#define SWASM_CC
+#endif
+#else
 #if !defined(__clang__) || !__has_attribute(musttail) || !__has_attribute(swiftcall) || !__has_attribute(preserve_none)
 #error "the interpreter needs clang with musttail, swiftcall and preserve_none"
+#endif
+#define SWASM_CC __attribute__((preserve_none))
 #endif
 
 /// `condition ? first : second` for values already in registers: the empty asm statements keep the
 /// optimizer from turning the choice into a conditional move of an address followed by one load, which
-/// would put that load after the condition on the critical path.
+/// would put that load after the condition on the critical path. (The portable dispatch has no asm: it only
+/// tells clang the condition is unpredictable, which asks for a conditional move.)
+#if defined(SWASM_PORTABLE_DISPATCH)
+static inline __attribute__((always_inline)) uint64_t swasm_choose(_Bool condition, uint64_t first, uint64_t second) {
+#if __has_builtin(__builtin_unpredictable)
+    return __builtin_unpredictable(condition) ? first : second;
+#else
+    return condition ? first : second;
+#endif
+}
+#else
 static inline __attribute__((always_inline)) uint64_t swasm_choose(_Bool condition, uint64_t first, uint64_t second) {
     __asm__("" : "+r"(first));
     __asm__("" : "+r"(second));
     return condition ? first : second;
 }
+#endif
 
 /// The machine registers; layout-compatible with `LoopState` in Swift.
 typedef struct swasm_regs {
@@ -42,9 +105,15 @@ typedef struct swasm_regs {
 /// and rdx, because as an address base r12 costs a SIB byte and r13 a displacement byte (and r8-r15 a REX
 /// prefix in 32-bit operations). That made handlers 8 bytes shorter (median; f64SubAdd 68 -> 50) and the
 /// interpreter about 2% faster (ARCHITECTURE.md). `spare` must stay the eighth, in rcx (see SWASM_SPARE).
-typedef __attribute__((preserve_none)) void (*swasm_handler)(void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const char *handlers);
+#if defined(SWASM_DISPATCH_LOOP)
+/// The loop form: a handler runs its instruction on the registers in memory and returns 0 if it stopped.
+typedef uintptr_t (*swasm_handler)(swasm_regs *r);
+#define SWASM_HANDLER(name) static inline uintptr_t swasm_h_##name(swasm_regs *r)
+#else
+typedef SWASM_CC void (*swasm_handler)(void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const char *handlers);
 
-#define SWASM_HANDLER(name) static inline __attribute__((preserve_none)) void swasm_h_##name(void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const char *handlers)
+#define SWASM_HANDLER(name) static inline SWASM_CC void swasm_h_##name(void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const char *handlers)
+#endif
 
 SWASM_HANDLER(i32Eqz);
 SWASM_HANDLER(i32Eq);
@@ -999,9 +1068,10 @@ SWASM_HANDLER(i32LtUThenSelectKeepingSecond);
 SWASM_HANDLER(i64AndThenSelect64KeepingFirst);
 SWASM_HANDLER(i64AndThenSelect64KeepingSecond);
 
-/// Handler of each opcode (fewer than 1024, checked by this script and by a test). Dispatch does not read
-/// this table: the translator reads it once to turn each instruction's opcode into its handler's address
-/// (`HandlerSet` in Swift, SWASM_NEXT here). Unused opcodes trap.
+/// Handler of each opcode (fewer than 1024, checked by this script and by a test). The native dispatch does
+/// not read this table: the translator reads it once to turn each instruction's opcode into its handler's
+/// address (`HandlerSet` in Swift, SWASM_NEXT here); the portable dispatch loads the next handler from it.
+/// Unused opcodes trap.
 static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i32Eqz,
     swasm_h_i32Eq,
@@ -2029,7 +2099,7 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_unreachable,
 };
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)
 SWASM_HANDLER(i32Clz_bits);
 SWASM_HANDLER(i32Ctz_bits);
 SWASM_HANDLER(i32Popcnt_bits);
@@ -3074,7 +3144,14 @@ static const swasm_handler swasm_handlers_bits[1024] = {
 
 /// The `spare` argument is a scratch register: each handler passes on an unspecified value (an empty asm
 /// output, no instruction), so a handler that needs the register (x86 shifts need rcx) saves nothing.
-#if defined(__x86_64__)
+/// The portable dispatch passes a value the compiler may choose (no instruction where it can), or 0.
+#if defined(SWASM_PORTABLE_DISPATCH)
+#if __has_builtin(__builtin_nondeterministic_value)
+#define SWASM_SPARE(v) uint64_t v = __builtin_nondeterministic_value((uint64_t)0);
+#else
+#define SWASM_SPARE(v) uint64_t v = 0;
+#endif
+#elif defined(__x86_64__)
 #define SWASM_SPARE(v) register uint64_t v __asm__("rcx"); __asm__("" : "=r"(v));
 #else
 #define SWASM_SPARE(v) uint64_t v; __asm__("" : "=r"(v));
@@ -3082,7 +3159,13 @@ static const swasm_handler swasm_handlers_bits[1024] = {
 
 /// Called when a handler stops the machine (a trap, a host call, the tick budget): marking that path cold
 /// lays out every handler with its common path straight through and the stop path out of line.
+/// (It must not be empty, or the call would be dropped: the portable dispatch writes a volatile local byte
+/// instead of an asm statement.)
+#if defined(SWASM_PORTABLE_DISPATCH)
+__attribute__((cold, noinline)) static void swasm_stopped(void) { volatile char stopped = 1; (void)stopped; }
+#else
 __attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volatile(""); }
+#endif
 
 /// log2 of the unit in which handler references count: 8 bytes (the largest `lea` scale), so the handlers
 /// must lie within 512 KiB. Sanitizer builds, whose instrumented handlers need more room, count 64-byte units
@@ -3099,9 +3182,22 @@ __attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volati
 /// The handler of the instruction at `pc`: its word's low 16 bits are the handler's distance from the first
 /// handler (`handlers`) in units of 2^SWASM_HANDLER_UNIT_LOG2 bytes (HandlerSet checks that all are within
 /// reach). An address computation (`lea`) instead of a table load takes a load off every dispatch (about 5%
-/// over the benchmarks, ARCHITECTURE.md).
+/// over the benchmarks, ARCHITECTURE.md). In the portable dispatch the low 16 bits are an index into
+/// `swasm_handlers`, which `handlers` then points to: the handlers may lie anywhere (one load more per
+/// dispatch), and the 16 bits are taken from the 64-bit word, whatever the byte order.
+#if defined(SWASM_PORTABLE_DISPATCH)
+#define SWASM_NEXT(pc) (((const swasm_handler *)(const void *)handlers)[(uint16_t)*(const uint64_t *)(pc)])
+#else
 #define SWASM_NEXT(pc) ((swasm_handler)(handlers + ((uintptr_t)*(const uint16_t *)(pc) << SWASM_HANDLER_UNIT_LOG2)))
+#endif
 
+#if defined(SWASM_DISPATCH_LOOP)
+#define SWASM_BODY(name) \
+    __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \
+    uintptr_t go; \
+    [[clang::always_inline]] go = swasm_op_##name(r); \
+    return go;
+#else
 #define SWASM_BODY(name) \
     __attribute__((swiftcall)) uintptr_t swasm_op_##name(swasm_regs *); \
     swasm_regs r = {pc, fp, mem, msize, machine, iacc, facc, frame, ticks, sacc}; \
@@ -3110,6 +3206,7 @@ __attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volati
     if (!go) { swasm_stopped(); return; } \
     SWASM_SPARE(spare_) \
     __attribute__((musttail)) return SWASM_NEXT(r.pc)(r.machine, r.frame, r.mem, r.msize, r.pc, r.fp, r.facc, r.iacc, spare_, r.ticks, r.sacc, handlers);
+#endif
 
 // no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory
 // functions: a plain no_builtin would also turn sqrt into a libm call).
@@ -4065,7 +4162,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUThenSelectKeepingSecond) { SWASM_BODY(i32LtUThenSelectKeepingSecond) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64KeepingFirst) { SWASM_BODY(i64AndThenSelect64KeepingFirst) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64KeepingSecond) { SWASM_BODY(i64AndThenSelect64KeepingSecond) }
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Clz_bits) { SWASM_BODY(i32Clz) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Ctz_bits) { SWASM_BODY(i32Ctz) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Popcnt_bits) { SWASM_BODY(i32Popcnt) }
@@ -4098,10 +4195,15 @@ static inline const void *swasm_handler_table(void) { return swasm_handlers; }
 static inline const void *swasm_portable_handler_table(void) { return swasm_handlers; }
 
 /// Runs instructions from `regs->pc` until a handler stops (the entry frame returned, or an unwind).
-/// `handlers` is the lowest handler address (`HandlerSet.first` in Swift).
+/// `handlers` is the lowest handler address (`HandlerSet.first` in Swift), or `swasm_handlers` in the portable
+/// dispatch.
 static inline void swasm_run(void *regs, const char *handlers) {
     swasm_regs *r = (swasm_regs *)regs;
+#if defined(SWASM_DISPATCH_LOOP)
+    while (SWASM_NEXT(r->pc)(r)) {}
+#else
     SWASM_NEXT(r->pc)(r->machine, r->frame, r->mem, r->msize, r->pc, r->fp, r->facc, r->iacc, 0, r->ticks, r->sacc, handlers);
+#endif
 }
 
 #endif
