@@ -79,6 +79,10 @@ let package = Package(
         // Embedding-API micro benchmarks (instantiation, Swift -> wasm and wasm -> Swift calls), run by
         // `Benchmarks/harness.py --micro`; no test depends on it.
         .executableTarget(name: "swasm-micro", dependencies: ["Swasm", "WasmPlatform"], path: "Benchmarks/Micro"),
+        // Differential testing against wasmtime (Scripts/README-difftest.md): the Swasm-side driver of
+        // Scripts/difftest.py (in no product), and DiffTests, which replays the hostile modules in Tests/Hostile.
+        .executableTarget(name: "swasm-difftest", dependencies: ["WasmCore", "WasmRuntime", "WasmText", "WasmPlatform"]),
+        .testTarget(name: "DiffTests", dependencies: ["swasm-difftest"]),
         // Fuzzing (Fuzz/README.md): the four fuzz entry points, the libFuzzer/replay driver `swasm-fuzz` (in no
         // product), and FuzzTests, which replays the committed corpus Fuzz/corpus/<target>/.
         .target(name: "SwasmFuzzTargets", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime"],

@@ -1,0 +1,25 @@
+;; memory32 at its largest: 65535 pages grown to 65536 (4 GiB), the last byte addressable, nothing beyond.
+;; The memory is not exported (the script would hash 4 GiB).
+;; difftest: max-memory-bytes=4294967296
+(module
+  (memory 65535)
+  (func (export "size-before") (result i32) (memory.size))
+  (func (export "grow-2") (result i32) (memory.grow (i32.const 2)))
+  (func (export "grow-1") (result i32) (memory.grow (i32.const 1)))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "grow-1-more") (result i32) (memory.grow (i32.const 1)))
+  (func (export "grow-0") (result i32) (memory.grow (i32.const 0)))
+  (func (export "store-last-byte") (i32.store8 (i32.const -1) (i32.const 0x77)))
+  (func (export "load-last-byte") (result i32) (i32.load8_u (i32.const -1)))
+  (func (export "load-last-byte-offset") (result i32) (i32.load8_u offset=0xffffffff (i32.const 0)))
+  (func (export "load-last-word") (result i32) (i32.load (i32.const -4)))
+  (func (export "load-across-4g") (result i32) (i32.load (i32.const -3)))
+  (func (export "load-offset-past-4g") (result i32) (i32.load8_u offset=0xffffffff (i32.const 1)))
+  (func (export "fill-last-256") (memory.fill (i32.const 0xffffff00) (i32.const 0x11) (i32.const 0x100)))
+  (func (export "fill-last-257") (memory.fill (i32.const 0xffffff00) (i32.const 0x22) (i32.const 0x101)))
+  (func (export "load-after-fill") (result i32) (i32.load (i32.const 0xfffffff0)))
+  (func (export "copy-to-end") (memory.copy (i32.const 0xfffffff0) (i32.const 0) (i32.const 16)))
+  (func (export "copy-past-end") (memory.copy (i32.const 0xfffffff1) (i32.const 0) (i32.const 16)))
+  (func (export "copy-from-end") (memory.copy (i32.const 0) (i32.const 0xfffffff0) (i32.const 16)))
+  (func (export "load-first") (result i32) (i32.load (i32.const 0)))
+)

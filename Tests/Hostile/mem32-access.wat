@@ -1,0 +1,22 @@
+;; memory32 loads and stores near 2^32: the 32-bit address plus a 32-bit offset is a 33-bit effective address
+;; that must not wrap.
+(module
+  (memory 1)
+  (func (export "store-first") (i32.store (i32.const 0) (i32.const 0x7eadbeef)))
+  (func (export "load-offset-wraps-to-0") (result i32) (i32.load offset=0xffffffff (i32.const 1)))
+  (func (export "load-offset-max") (result i32) (i32.load8_u offset=0xffffffff (i32.const 0)))
+  (func (export "load-addr-max") (result i32) (i32.load8_u (i32.const -1)))
+  (func (export "load-addr-max-4") (result i32) (i32.load (i32.const -4)))
+  (func (export "load-offset-fffffffc") (result i32) (i32.load offset=0xfffffffc (i32.const 4)))
+  (func (export "load-at-end") (result i32) (i32.load (i32.const 65532)))
+  (func (export "load-partial") (result i32) (i32.load (i32.const 65533)))
+  (func (export "load-offset-at-end") (result i64) (i64.load offset=65528 (i32.const 0)))
+  (func (export "load-offset-past") (result i64) (i64.load offset=65529 (i32.const 0)))
+  (func (export "store-wrap") (i32.store offset=0xfffffffc (i32.const 4) (i32.const 1)))
+  (func (export "store-2^31") (i32.store8 (i32.const 0x80000000) (i32.const 1)))
+  (func (export "check") (result i32) (i32.load (i32.const 0)))
+  (func (export "grow-u32max") (result i32) (memory.grow (i32.const -1)))
+  (func (export "grow-65536") (result i32) (memory.grow (i32.const 65536)))
+  (func (export "grow-0x8000") (result i32) (memory.grow (i32.const 0x8000)))
+  (func (export "size") (result i32) (memory.size))
+)

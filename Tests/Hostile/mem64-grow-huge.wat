@@ -1,0 +1,25 @@
+;; memory64 memory.grow with huge deltas must fail (-1) and leave the memory intact.
+;; No embedder memory limit: the deltas are far beyond any machine (>= 2^40 pages = 2^56 bytes).
+;; difftest: max-memory-bytes=none
+(module
+  (memory i64 1)
+  (func (export "store") (i64.store (i64.const 65528) (i64.const 0x0123456789abcdef)))
+  (func (export "grow-0xffffffffffff") (result i64) (memory.grow (i64.const 0xffffffffffff)))
+  (func (export "grow-0x800000000000") (result i64) (memory.grow (i64.const 0x800000000000)))
+  (func (export "grow-2^48") (result i64) (memory.grow (i64.const 0x1000000000000)))
+  (func (export "grow-2^48-1") (result i64) (memory.grow (i64.const 0xffffffffffff)))
+  (func (export "grow-2^47+1") (result i64) (memory.grow (i64.const 0x800000000001)))
+  (func (export "grow-2^40") (result i64) (memory.grow (i64.const 0x10000000000)))
+  (func (export "grow-u64max") (result i64) (memory.grow (i64.const -1)))
+  (func (export "grow-2^63") (result i64) (memory.grow (i64.const 0x8000000000000000)))
+  (func (export "grow-2^64-2^16") (result i64) (memory.grow (i64.const 0xffffffffffff0000)))
+  (func (export "size") (result i64) (memory.size))
+  (func (export "load-back") (result i64) (i64.load (i64.const 65528)))
+  (func (export "grow-0") (result i64) (memory.grow (i64.const 0)))
+  (func (export "grow-1") (result i64) (memory.grow (i64.const 1)))
+  (func (export "size-after") (result i64) (memory.size))
+  (func (export "load-new-page") (result i64) (i64.load (i64.const 131064)))
+  (func (export "store-new-page") (i64.store (i64.const 131064) (i64.const -2)))
+  (func (export "load-back-2") (result i64) (i64.add (i64.load (i64.const 65528)) (i64.load (i64.const 131064))))
+  (func (export "load-past-end") (result i64) (i64.load (i64.const 131065)))
+)

@@ -1,0 +1,22 @@
+;; memory64 with the largest declared maximum (2^48 pages) and with small maxima, under a 1 GiB embedder limit.
+;; difftest: max-memory-bytes=1073741824
+(module
+  (memory $big i64 1 0x1000000000000)
+  (memory $small i64 0 3)
+  (func (export "grow-big-0xffffffffffff") (result i64) (memory.grow $big (i64.const 0xffffffffffff)))
+  (func (export "grow-big-2^48") (result i64) (memory.grow $big (i64.const 0x1000000000000)))
+  (func (export "grow-big-0x800000000000") (result i64) (memory.grow $big (i64.const 0x800000000000)))
+  (func (export "grow-big-to-limit+1") (result i64) (memory.grow $big (i64.const 16384)))
+  (func (export "grow-big-to-limit") (result i64) (memory.grow $big (i64.const 16383)))
+  (func (export "size-big") (result i64) (memory.size $big))
+  (func (export "grow-big-1-more") (result i64) (memory.grow $big (i64.const 1)))
+  (func (export "store-last-byte") (i64.store8 $big (i64.const 0x3fffffff) (i64.const 0x5a)))
+  (func (export "load-last-byte") (result i32) (i32.load8_u $big (i64.const 0x3fffffff)))
+  (func (export "load-last-word") (result i64) (i64.load $big (i64.const 0x3ffffff8)))
+  (func (export "load-across-end") (result i64) (i64.load $big (i64.const 0x3ffffff9)))
+  (func (export "grow-small-4") (result i64) (memory.grow $small (i64.const 4)))
+  (func (export "grow-small-3") (result i64) (memory.grow $small (i64.const 3)))
+  (func (export "grow-small-1") (result i64) (memory.grow $small (i64.const 1)))
+  (func (export "size-small") (result i64) (memory.size $small))
+  (func (export "grow-small-u64max") (result i64) (memory.grow $small (i64.const -1)))
+)

@@ -1,0 +1,20 @@
+;; Extended constant expressions that wrap: segment offsets and globals computed with i32/i64 add, sub and mul
+;; modulo 2^32 / 2^64 (an offset of (2^64 - 1) + 2 is offset 1, in bounds).
+(module
+  (memory $m i64 1)
+  (memory $n 1)
+  (table $t i64 4 funcref)
+  (func $f (result i32) (i32.const 7))
+  (type $v (func (result i32)))
+  (global $g64 (export "g64") i64 (i64.mul (i64.const 0x100000000) (i64.const 0x100000001)))
+  (global $g32 (export "g32") i32 (i32.sub (i32.const 0) (i32.mul (i32.const 0x10000) (i32.const 0x10001))))
+  (global $wrap (export "wrap") i64 (i64.add (i64.const -1) (i64.const 2)))
+  (data (memory $m) (i64.add (i64.const -1) (i64.const 2)) "x")
+  (data (memory $m) (i64.sub (i64.const 0) (i64.const 0xffffffffffff0001)) "y")
+  (data (memory $n) (i32.add (i32.const -1) (i32.const 3)) "z")
+  (elem (table $t) (i64.add (i64.const -2) (i64.const 5)) func $f)
+  (func (export "m1") (result i32) (i32.load8_u $m (i64.const 1)))
+  (func (export "m65535") (result i32) (i32.load8_u $m (i64.const 65535)))
+  (func (export "n2") (result i32) (i32.load8_u $n (i32.const 2)))
+  (func (export "call3") (result i32) (call_indirect $t (type $v) (i64.const 3)))
+)
