@@ -155,6 +155,17 @@ enum Literals {
     }
 }
 
+/// LEB128, the binary format's integer encoding, for code outside this module that writes modules by hand
+/// (tests of malformed or extreme modules the text format cannot express).
+package enum LEB128 {
+    /// `value` in unsigned LEB128.
+    package static func unsigned(_ value: UInt64) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.u64(value)
+        return writer.bytes
+    }
+}
+
 /// Binary output buffer with LEB128 helpers.
 struct ByteWriter {
     var bytes: [UInt8] = []

@@ -2,21 +2,14 @@ import ArgumentParser
 import Foundation
 import Testing
 @testable import SwasmCLI
+import WasmText
 
 /// Bad or extreme input to the command line: one clear error line, never a crash, a hang or lost output.
 @Suite struct CLILimitsTests {
     /// A module whose one function has the given local declarations and code (the final `end` included).
     static func module(locals: [UInt8] = [0x00], code: [UInt8]) -> [UInt8] {
         let body = locals + code
-        func leb(_ value: Int) -> [UInt8] {
-            var v = value, out: [UInt8] = []
-            repeat {
-                let byte = UInt8(v & 0x7F)
-                v >>= 7
-                out.append(v == 0 ? byte : byte | 0x80)
-            } while v != 0
-            return out
-        }
+        func leb(_ value: Int) -> [UInt8] { LEB128.unsigned(UInt64(value)) }
         let code = [0x01] + leb(body.count) + body
         return [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00]
             + [0x0A] + leb(code.count) + code

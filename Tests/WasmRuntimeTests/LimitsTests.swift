@@ -179,15 +179,7 @@ import WasmText
     /// A module whose function 0 has 50,000 i32 locals (the validator's limit) and an operand stack `height`
     /// deep (that many `i32.const 0`, then as many `drop`), and whose function 1 calls it.
     static func bigFrame(height: Int) -> [UInt8] {
-        func leb(_ v: Int) -> [UInt8] {
-            var v = v, out: [UInt8] = []
-            repeat {
-                let byte = UInt8(v & 0x7F)
-                v >>= 7
-                out.append(v == 0 ? byte : byte | 0x80)
-            } while v != 0
-            return out
-        }
+        func leb(_ v: Int) -> [UInt8] { LEB128.unsigned(UInt64(v)) }
         let code = [UInt8](repeating: 0, count: 2 * height).enumerated().map { $0.offset % 2 == 0 ? 0x41 : 0 }
             + [UInt8](repeating: 0x1A, count: height) + [0x0B]
         let big: [UInt8] = [1] + leb(50_000) + [0x7F] + code

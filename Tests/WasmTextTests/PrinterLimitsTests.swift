@@ -6,15 +6,7 @@ import WasmCore
 /// A binary module with one function of type `[params] -> []`, the given local declarations (entry count and
 /// entries already encoded) and instruction bytes (the final `end` included).
 func oneFunctionModule(params: Int = 0, locals: [UInt8] = [0x00], code: [UInt8]) -> [UInt8] {
-    func leb(_ value: UInt64) -> [UInt8] {
-        var v = value, out: [UInt8] = []
-        repeat {
-            let byte = UInt8(v & 0x7F)
-            v >>= 7
-            out.append(v == 0 ? byte : byte | 0x80)
-        } while v != 0
-        return out
-    }
+    func leb(_ value: UInt64) -> [UInt8] { LEB128.unsigned(value) }
     func section(_ id: UInt8, _ body: [UInt8]) -> [UInt8] { [id] + leb(UInt64(body.count)) + body }
     let body = locals + code
     return [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
