@@ -768,7 +768,7 @@ package final class WASI {
             case Int32(DT_SOCK): type = WASIConst.fileTypeSocketStream
             default: type = WASIConst.fileTypeUnknown
             }
-            result.append((entry.pointee.fileNumber, type, name))
+            result.append((entry.fileNumber, type, name))
         }
         return result
     }

@@ -102,14 +102,16 @@ extension stat {
     #endif
 }
 
-extension dirent {
-    /// The entry's inode number: `d_ino` on Linux and Darwin, `d_fileno` on FreeBSD and OpenBSD (where `d_ino`
-    /// is a macro Swift does not import).
+extension UnsafeMutablePointer where Pointee == dirent {
+    /// The inode number of the entry `readdir` returned: `d_ino` on Linux and Darwin, `d_fileno` on FreeBSD and
+    /// OpenBSD (where `d_ino` is a macro Swift does not import). A property of the pointer, not of `dirent`:
+    /// the kernel's record is shorter than `sizeof(struct dirent)` (the name has its own length), so the entry
+    /// must be read in place, never copied whole.
     package var fileNumber: UInt64 {
         #if os(FreeBSD) || os(OpenBSD)
-        UInt64(truncatingIfNeeded: d_fileno)
+        UInt64(truncatingIfNeeded: pointee.d_fileno)
         #else
-        UInt64(truncatingIfNeeded: d_ino)
+        UInt64(truncatingIfNeeded: pointee.d_ino)
         #endif
     }
 }
