@@ -25,7 +25,7 @@ run() {
 case "${1:-both}" in
     address|both)
         # XCTest's runner (which runs no tests here, Swift Testing does) leaks a few objects on purpose.
-        LSAN_OPTIONS="suppressions=$(pwd)/Scripts/lsan.supp ${LSAN_OPTIONS:-}" run address .build-asan ;;
+        LSAN_OPTIONS="suppressions=$(pwd)/Scripts/lsan.supp print_suppressions=0 ${LSAN_OPTIONS:-}" run address .build-asan ;;
 esac
 case "${1:-both}" in
     thread|both)
