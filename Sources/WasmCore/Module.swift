@@ -136,6 +136,17 @@ public struct FunctionBody: Hashable, Sendable {
     /// The most locals a function may have, parameters included (the binary format allows 2^32 - 1): the
     /// validator rejects more with "too many locals", as engines do, and the printer refuses to spell them out.
     public static let maxLocals = 50_000
+
+    /// The number of locals, `parameterCount` parameters included, or nil if that exceeds ``maxLocals`` (the
+    /// count stops there, so a few bytes declaring 2^32 - 1 locals cost nothing to reject).
+    public func localCount(parameterCount: Int) -> Int? {
+        var total = UInt64(parameterCount)
+        for declaration in locals {
+            total += UInt64(declaration.count)
+            if total > UInt64(Self.maxLocals) { return nil }
+        }
+        return Int(total)
+    }
 }
 
 /// A custom section, kept verbatim.

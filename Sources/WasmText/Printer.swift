@@ -295,14 +295,8 @@ package struct Printer {
         if case .function(let f)? = typeIndex < module.types.count ? module.types[Int(typeIndex)].composite : nil {
             localIndex = f.parameters.count
         }
-        // The validator's limit, counted the same way (parameters included), so a few bytes cannot ask for
-        // billions of locals.
-        var total = UInt64(localIndex)
-        for run in body.locals {
-            total += UInt64(run.count)
-            if total > UInt64(FunctionBody.maxLocals) { break }
-        }
-        if total > UInt64(FunctionBody.maxLocals) {
+        // The validator's limit, so a few bytes cannot ask for billions of locals.
+        if body.localCount(parameterCount: localIndex) == nil {
             let tooMany = PrintError(offset: body.codeOffset, message: "too many locals")
             if error == nil { error = tooMany }
             line(2, ";; \(tooMany) (more than \(FunctionBody.maxLocals)): locals not printed")

@@ -57,14 +57,12 @@ public struct FunctionValidator {
         guard let ft = context.functionType(atTypeIndex: module.functions[definedFunctionIndex]) else {
             throw ValidationError("unknown type \(module.functions[definedFunctionIndex])", offset: body.codeOffset)
         }
-        var total = UInt64(ft.parameters.count)
-        for d in body.locals {
-            total += UInt64(d.count)
-            guard total <= UInt64(FunctionBody.maxLocals) else { throw ValidationError("too many locals", offset: body.codeOffset) }
+        guard let total = body.localCount(parameterCount: ft.parameters.count) else {
+            throw ValidationError("too many locals", offset: body.codeOffset)
         }
         var locals = ft.parameters
-        locals.reserveCapacity(Int(total))
-        var initialized = [Bool](repeating: true, count: Int(total))
+        locals.reserveCapacity(total)
+        var initialized = [Bool](repeating: true, count: total)
         for d in body.locals {
             do { try context.typeTable.check(d.type) } catch { throw ValidationError(error.message, offset: body.codeOffset) }
             let defaultable = d.type.isDefaultable
