@@ -128,7 +128,8 @@ import Swasm
             let token = Token("kept")
             weakToken = token
             let instance = try WebAssembly.Instance(module: module)
-            id = try #require(instance.exports.id.function)
+            let exported = try #require(instance.exports.id.function)
+            id = exported
             let back: WebAssembly.ExternRef = try instance.exports.id(WebAssembly.ExternRef(token))
             #expect(same(back.object, token))
         }
