@@ -178,6 +178,7 @@ func integerValue(_ x: some BinaryInteger, as type: WebAssembly.ValueType) throw
     }
 }
 
+/// `Int32` is an `i32`, and converts exactly to the other numeric types.
 extension Int32: WebAssembly.ValueConvertible {
     /// Accepts `i32`.
     public static func accepts(_ type: WebAssembly.ValueType) -> Bool { type == .i32 }
@@ -192,6 +193,7 @@ extension Int32: WebAssembly.ValueConvertible {
     }
 }
 
+/// `UInt32` is an `i32` read as unsigned, and converts exactly to the other numeric types.
 extension UInt32: WebAssembly.ValueConvertible {
     /// Accepts `i32` (read as unsigned).
     public static func accepts(_ type: WebAssembly.ValueType) -> Bool { type == .i32 }
@@ -206,6 +208,7 @@ extension UInt32: WebAssembly.ValueConvertible {
     }
 }
 
+/// `Int64` is an `i64`, and converts exactly to the other numeric types.
 extension Int64: WebAssembly.ValueConvertible {
     /// Accepts `i64`.
     public static func accepts(_ type: WebAssembly.ValueType) -> Bool { type == .i64 }
@@ -223,6 +226,7 @@ extension Int64: WebAssembly.ValueConvertible {
     }
 }
 
+/// `UInt64` is an `i64` read as unsigned, and converts exactly to the other numeric types.
 extension UInt64: WebAssembly.ValueConvertible {
     /// Accepts `i64` (read as unsigned).
     public static func accepts(_ type: WebAssembly.ValueType) -> Bool { type == .i64 }
@@ -240,6 +244,7 @@ extension UInt64: WebAssembly.ValueConvertible {
     }
 }
 
+/// `Int` is an `i32` or an `i64`, whichever the parameter or result is, when the value fits.
 extension Int: WebAssembly.ValueConvertible {
     /// Accepts `i32` and `i64`.
     public static func accepts(_ type: WebAssembly.ValueType) -> Bool { type == .i32 || type == .i64 }
@@ -257,6 +262,7 @@ extension Int: WebAssembly.ValueConvertible {
     }
 }
 
+/// `Bool` is an `i32`: 1 for true, 0 for false (any non-zero `i32` reads as true).
 extension Bool: WebAssembly.ValueConvertible {
     /// Accepts `i32` (0 is false, anything else true).
     public static func accepts(_ type: WebAssembly.ValueType) -> Bool { type == .i32 }
@@ -271,6 +277,7 @@ extension Bool: WebAssembly.ValueConvertible {
     }
 }
 
+/// `Float` is an `f32`, bit for bit (NaN payloads included).
 extension Float: WebAssembly.ValueConvertible {
     /// Accepts `f32`.
     public static func accepts(_ type: WebAssembly.ValueType) -> Bool { type == .f32 }
@@ -289,6 +296,7 @@ extension Float: WebAssembly.ValueConvertible {
     }
 }
 
+/// `Double` is an `f64`, bit for bit; it also converts to `f32` and exactly to the integer types.
 extension Double: WebAssembly.ValueConvertible {
     /// Accepts `f64`.
     public static func accepts(_ type: WebAssembly.ValueType) -> Bool { type == .f64 }

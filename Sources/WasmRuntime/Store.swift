@@ -313,7 +313,9 @@ package final class GlobalInstance {
 }
 
 /// An exception tag.
-package final class TagInstance {
+///
+/// `Sendable`: immutable (its type and the id its store gave that type).
+package final class TagInstance: Sendable {
     package let type: FunctionType
     package let typeID: Int
     init(type: FunctionType, typeID: Int) {
@@ -323,7 +325,11 @@ package final class TagInstance {
 }
 
 /// A thrown WebAssembly exception: its tag and payload.
-package final class ExceptionInstance {
+///
+/// `Sendable` (so the errors that carry it, ``ExecutionError`` and the interpreter's `Unwind`, are): immutable.
+/// Reference cells in the payload are plain bits here; reading what they point to needs the store, which is
+/// used from one thread at a time.
+package final class ExceptionInstance: Sendable {
     package let tag: TagInstance
     package let payload: [UInt64]
     init(tag: TagInstance, payload: [UInt64]) {

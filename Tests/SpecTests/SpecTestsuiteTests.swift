@@ -6,8 +6,13 @@ import WastRunner
 ///
 /// The testsuite is found at `$SWASM_TESTSUITE`, or at `../shared/testsuite` beside the package.
 /// Files on `expectedFailures` must fail (so the list shrinks as features land); every other file must pass.
+/// The testsuite must be the pinned revision, `pinnedRevision` (checked by `testsuiteIsThePinnedRevision`).
 @Suite struct SpecTestsuiteTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The WebAssembly/testsuite commit these tests and `ExpectedFailures` are written against. The testsuite
+    /// directory's REVISION file names its commit on its first line; change both together.
+    static let pinnedRevision = "193e551ff22663995b1ac95dc62344133669e14b"
 
     static var testsuiteDirectory: URL {
         if let env = ProcessInfo.processInfo.environment["SWASM_TESTSUITE"], !env.isEmpty {
@@ -31,6 +36,29 @@ import WastRunner
         #expect(Self.scripts.count > 200, """
             The WebAssembly testsuite was not found at \(Self.testsuiteDirectory.path) \
             (found \(Self.scripts.count) scripts). Set SWASM_TESTSUITE to its directory.
+            """)
+    }
+
+    /// The testsuite's REVISION must name `pinnedRevision`, as this test's name (a literal) does: it checks both.
+    @Test("Testsuite is WebAssembly/testsuite at commit 193e551ff22663995b1ac95dc62344133669e14b")
+    func testsuiteIsThePinnedRevision() throws {
+        let name = Test.current?.displayName ?? ""
+        #expect(name.contains(Self.pinnedRevision), "the test's name (\(name)) does not name the pinned revision \(Self.pinnedRevision)")
+
+        let file = Self.testsuiteDirectory.appendingPathComponent("REVISION")
+        let text = try #require(try? String(contentsOf: file, encoding: .utf8), """
+            \(file.path) is missing: cannot tell whether the testsuite is the pinned revision \
+            WebAssembly/testsuite \(Self.pinnedRevision).
+            """)
+        let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let found = try #require(firstLine.firstMatch(of: /commit ([0-9a-f]{40})/).map { String($0.1) }, """
+            The first line of \(file.path) names no commit (expected "WebAssembly/testsuite at commit \
+            \(Self.pinnedRevision) ..."): \(firstLine)
+            """)
+        #expect(found == Self.pinnedRevision, """
+            The testsuite at \(Self.testsuiteDirectory.path) is WebAssembly/testsuite at commit \(found), but the tests \
+            are pinned to commit \(Self.pinnedRevision). Use the pinned testsuite, or move the pin \
+            (SpecTestsuiteTests.pinnedRevision, this test's name, README.md) and ExpectedFailures.swift to the new one.
             """)
     }
 

@@ -24,7 +24,7 @@ final class Scratch {
     func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
     @discardableResult
     func write(_ name: String, _ bytes: [UInt8]) -> String {
-        FileManager.default.createFile(atPath: path + "/" + name, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path + "/" + name, contents: Data(bytes)), "cannot write \(name)")
         return path + "/" + name
     }
     func read(_ name: String) -> [UInt8]? {

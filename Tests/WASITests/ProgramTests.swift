@@ -42,7 +42,7 @@ struct CLIRun {
 func runSwasm(_ arguments: [String], stdin: String = "") throws -> CLIRun {
     let base = NSTemporaryDirectory() + "swasm-run-\(UUID().uuidString)"
     let inPath = base + ".in", outPath = base + ".out", errPath = base + ".err"
-    FileManager.default.createFile(atPath: inPath, contents: Data(stdin.utf8))
+    try #require(FileManager.default.createFile(atPath: inPath, contents: Data(stdin.utf8)), "cannot write \(inPath)")
     let input = open(inPath, O_RDONLY)
     let out = open(outPath, O_RDWR | O_CREAT | O_TRUNC, 0o600)
     let err = open(errPath, O_RDWR | O_CREAT | O_TRUNC, 0o600)
@@ -64,7 +64,7 @@ func runSwasm(_ arguments: [String], stdin: String = "") throws -> CLIRun {
     func program(_ c: ProgramCase) throws {
         let root = NSTemporaryDirectory() + "swasm-program-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root + "/sandbox", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: root + "/secret.txt", contents: Data("secret\n".utf8))
+        try #require(FileManager.default.createFile(atPath: root + "/secret.txt", contents: Data("secret\n".utf8)))
         defer { try? FileManager.default.removeItem(atPath: root) }
 
         var arguments: [String] = []
