@@ -20,6 +20,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Provides `swift package generate-documentation` (the DocC catalog Sources/Swasm/Swasm.docc, Scripts/check-docs.sh).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // Types shared by every stage: value types, instructions, the decoded module.
@@ -38,18 +40,11 @@ let package = Package(
         .target(name: "WasmRuntimeDispatch", cSettings: dispatchCSettings),
         // Store, instances, translator to internal code, and the interpreter.
         .target(name: "WasmRuntime", dependencies: ["WasmCore", "WasmBinary", "WasmValidation", "WasmPlatform", "WasmRuntimeDispatch"],
-                // The merge-functions pass would fold similar handlers into one with extra parameters,
-                // which breaks their guaranteed tail calls. The handlers (C, compiled into this module) keep
-                // no frame pointer: SwiftPM's `-fno-omit-frame-pointer` cost a push/pop in every
-                // instruction (about 10% of run time); `-Xclang` flags come after the driver's, so this wins.
-                // No errno for math functions, so `squareRoot()` is a `sqrtsd` instead of a libm call.
-                // No `.text.unlikely` section for functions LLVM finds cold (a handler that always traps): code
-                // names handlers by their distance from the first (HandlerSet), so they must stay together.
-                // The dispatch macro (above) is defined for the handlers, which are compiled here, as well.
-                cSettings: dispatchCSettings,
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked",
-                                              "-Xfrontend", "-disable-llvm-merge-functions-pass", "-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none",
-                                              "-Xcc", "-fno-math-errno", "-Xllvm", "-profile-guided-section-prefix=false"])] + dispatchSwiftSettings),
+                // The handlers (C, compiled into this module) need no flag: they carry their own attributes
+                // (WasmRuntimeDispatch.h). One thing only a build option gives: SwiftPM keeps frame pointers on
+                // Linux, a push and pop of rbp in every handler (9% slower); `swift build -c release
+                // --omit-frame-pointers` drops them (README, "Building for speed").
+                cSettings: dispatchCSettings, swiftSettings: dispatchSwiftSettings),
         // Runs WAST scripts against the runtime.
         .target(name: "WastRunner", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime"]),
         // WASI preview 1 (wasi_snapshot_preview1) host functions.
@@ -59,13 +54,9 @@ let package = Package(
             "WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime", "WastRunner", "WASI", "WasmPlatform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // Linked with the Swift runtime built in (Linux): a self-contained binary, and a launch without binding
-        // the symbols of the Swift libraries (with FoundationEssentials instead of Foundation in SwasmCLI, an
-        // empty module runs in 4 ms of CPU time instead of 12).
-        .executableTarget(name: "swasm", dependencies: ["SwasmCLI"], linkerSettings: [
-            // FoundationEssentials' static archive does not pull in its own two helper libraries.
-            .unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"], .when(platforms: [.linux])),
-        ]),
+        // The command line. `swift build -c release --static-swift-stdlib` links the Swift runtime into it (README,
+        // "Building for speed"): a launch then binds no symbols of the Swift libraries.
+        .executableTarget(name: "swasm", dependencies: ["SwasmCLI"]),
         // The embedding API (issue 3): wraps the engine targets and WASI; exposes none of their types.
         .target(name: "Swasm", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime", "WASI"]),
         // Runnable examples of the embedding API (Examples/*/main.swift); SwasmTests runs each one.

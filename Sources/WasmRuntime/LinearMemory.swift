@@ -16,16 +16,18 @@ struct MemoryStorage {
 /// moves to a larger one. Every size here is at most `Int.max`, so no conversion or shift of a
 /// guest-controlled size can overflow.
 package final class MemoryInstance {
+    // The stored properties are read and written by `memory.grow`'s handler and the embedder on the thread that
+    // runs the store: they skip Swift's dynamic exclusivity checks.
     package let type: MemoryType
     let storage: UnsafeMutablePointer<MemoryStorage>
     /// The largest page count this memory may grow to (its type's maximum and the store limits).
     let maxPages: UInt64
     /// The start of the reservation (the memory's base) and its usable length in bytes.
-    private var reservation: (base: UnsafeMutableRawPointer, bytes: Int)
+    @exclusivity(unchecked) private var reservation: (base: UnsafeMutableRawPointer, bytes: Int)
     /// Bytes at the start of the reservation that are readable and writable (whole pages).
-    private var committedBytes: Int
+    @exclusivity(unchecked) private var committedBytes: Int
     /// Bytes of inaccessible address space after the reservation (only for a full 32-bit range).
-    package private(set) var guardBytes: Int
+    @exclusivity(unchecked) package private(set) var guardBytes: Int
 
     /// The guard region after a full 32-bit range. With it, a base plus any 32-bit address plus an offset
     /// below 2 GiB stays inside memory this instance owns, so a compiled tier may skip bounds checks there.

@@ -102,7 +102,7 @@ package final class Store {
 package final class TypeRegistry {
     private var groups: [[SubType]: Int] = [:]
     /// Canonical types, with concrete references rewritten to canonical ids.
-    private(set) var types: [SubType] = []
+    @exclusivity(unchecked) private(set) var types: [SubType] = []
 
     /// Canonicalises every type of a module; returns the canonical id of each type index.
     func canonicalize(_ module: Module) -> [Int] {
@@ -263,7 +263,8 @@ package final class FunctionInstance {
 /// A table of references.
 package final class TableInstance {
     package let type: TableType
-    package var elements: [UInt64]
+    /// Read and written by the table instructions' handlers: no dynamic exclusivity check (see `ModuleInstance`).
+    @exclusivity(unchecked) package var elements: [UInt64]
     let maxElements: UInt64
 
     /// The most elements any table may have, whatever the limits say (2 GiB of references): a table is an
@@ -381,17 +382,21 @@ package enum ExternalValue {
 /// An instantiated module.
 package final class ModuleInstance {
     package let module: CompiledModule
-    package internal(set) var functions: [FunctionInstance] = []
-    package internal(set) var tables: [TableInstance] = []
-    package internal(set) var memories: [MemoryInstance] = []
-    package internal(set) var globals: [GlobalInstance] = []
-    package internal(set) var tags: [TagInstance] = []
+    // The index spaces and segments below are read by the interpreter's handlers (tables, memories, segments)
+    // and written only while instantiating or by the handlers of one executor: no overlapping access can
+    // happen, so they skip Swift's dynamic exclusivity checks, which would sit on the table and memory
+    // instructions' paths.
+    @exclusivity(unchecked) package internal(set) var functions: [FunctionInstance] = []
+    @exclusivity(unchecked) package internal(set) var tables: [TableInstance] = []
+    @exclusivity(unchecked) package internal(set) var memories: [MemoryInstance] = []
+    @exclusivity(unchecked) package internal(set) var globals: [GlobalInstance] = []
+    @exclusivity(unchecked) package internal(set) var tags: [TagInstance] = []
     /// Canonical type id of each of the module's type indices.
-    package internal(set) var typeIDs: [Int] = []
+    @exclusivity(unchecked) package internal(set) var typeIDs: [Int] = []
     /// Element segments' references; emptied by `elem.drop` (and after active initialisation).
-    var elementSegments: [[UInt64]] = []
+    @exclusivity(unchecked) var elementSegments: [[UInt64]] = []
     /// Data segments; emptied by `data.drop` (and after active initialisation).
-    var dataSegments: [[UInt8]] = []
+    @exclusivity(unchecked) var dataSegments: [[UInt8]] = []
     /// Exports by the UTF-8 bytes of their names: WebAssembly names compare byte for byte, while Swift
     /// `String` equality would merge canonically equivalent names ("\u{C5}" and "A\u{30A}").
     var exportsByName: [[UInt8]: ExternalValue] = [:]

@@ -377,7 +377,6 @@ extension Executor {
     @inline(__always) func run_unreachable(_ s: inout LoopState) -> Bool {
 
         return s.stop(.unreachable)
-        return true
     }
 }
 

@@ -66,6 +66,17 @@
 #define SWASM_CC __attribute__((preserve_none))
 #endif
 
+/// The square root of `x` as one instruction: clang's elementwise builtin never sets errno, where
+/// `__builtin_sqrt` (and Swift's `squareRoot()`, which uses it) must call libm for a negative `x` when
+/// math functions set errno, as they do by default on Linux.
+#if __has_builtin(__builtin_elementwise_sqrt)
+static inline __attribute__((always_inline)) double swasm_sqrt_f64(double x) { return __builtin_elementwise_sqrt(x); }
+static inline __attribute__((always_inline)) float swasm_sqrt_f32(float x) { return __builtin_elementwise_sqrt(x); }
+#else
+static inline __attribute__((always_inline)) double swasm_sqrt_f64(double x) { return __builtin_sqrt(x); }
+static inline __attribute__((always_inline)) float swasm_sqrt_f32(float x) { return __builtin_sqrtf(x); }
+#endif
+
 /// `condition ? first : second` for values already in registers: the empty asm statements keep the
 /// optimizer from turning the choice into a conditional move of an address followed by one load, which
 /// would put that load after the condition on the critical path. (The portable dispatch has no asm: it only
@@ -3208,973 +3219,980 @@ __attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volati
     __attribute__((musttail)) return SWASM_NEXT(r.pc)(r.machine, r.frame, r.mem, r.msize, r.pc, r.fp, r.facc, r.iacc, spare_, r.ticks, r.sacc, handlers);
 #endif
 
+// `hot` keeps every handler in one section: LLVM would otherwise put handlers that always stop (unreachable,
+// throw) into .text.unlikely, out of the reach of handler references (see SWASM_NEXT).
 // no_builtin keeps short copy loops (the call prologue) inline instead of calls to memcpy (only the memory
 // functions: a plain no_builtin would also turn sqrt into a libm call).
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Eqz) { SWASM_BODY(i32Eqz) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Eq) { SWASM_BODY(i32Eq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Ne) { SWASM_BODY(i32Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtS) { SWASM_BODY(i32LtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtU) { SWASM_BODY(i32LtU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtS) { SWASM_BODY(i32GtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtU) { SWASM_BODY(i32GtU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeS) { SWASM_BODY(i32LeS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeU) { SWASM_BODY(i32LeU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeS) { SWASM_BODY(i32GeS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeU) { SWASM_BODY(i32GeU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Eqz) { SWASM_BODY(i64Eqz) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Eq) { SWASM_BODY(i64Eq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Ne) { SWASM_BODY(i64Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtS) { SWASM_BODY(i64LtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtU) { SWASM_BODY(i64LtU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtS) { SWASM_BODY(i64GtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtU) { SWASM_BODY(i64GtU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeS) { SWASM_BODY(i64LeS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeU) { SWASM_BODY(i64LeU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeS) { SWASM_BODY(i64GeS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeU) { SWASM_BODY(i64GeU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Eq) { SWASM_BODY(f32Eq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Ne) { SWASM_BODY(f32Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Lt) { SWASM_BODY(f32Lt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Gt) { SWASM_BODY(f32Gt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Le) { SWASM_BODY(f32Le) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Ge) { SWASM_BODY(f32Ge) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Eq) { SWASM_BODY(f64Eq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Ne) { SWASM_BODY(f64Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Lt) { SWASM_BODY(f64Lt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Gt) { SWASM_BODY(f64Gt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Le) { SWASM_BODY(f64Le) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Ge) { SWASM_BODY(f64Ge) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Clz) { SWASM_BODY(i32Clz) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Ctz) { SWASM_BODY(i32Ctz) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Popcnt) { SWASM_BODY(i32Popcnt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Add) { SWASM_BODY(i32Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Sub) { SWASM_BODY(i32Sub) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Mul) { SWASM_BODY(i32Mul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32DivS) { SWASM_BODY(i32DivS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32DivU) { SWASM_BODY(i32DivU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RemS) { SWASM_BODY(i32RemS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RemU) { SWASM_BODY(i32RemU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32And) { SWASM_BODY(i32And) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Or) { SWASM_BODY(i32Or) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Xor) { SWASM_BODY(i32Xor) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Shl) { SWASM_BODY(i32Shl) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrS) { SWASM_BODY(i32ShrS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrU) { SWASM_BODY(i32ShrU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Rotl) { SWASM_BODY(i32Rotl) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Rotr) { SWASM_BODY(i32Rotr) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Clz) { SWASM_BODY(i64Clz) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Ctz) { SWASM_BODY(i64Ctz) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Popcnt) { SWASM_BODY(i64Popcnt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Add) { SWASM_BODY(i64Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Sub) { SWASM_BODY(i64Sub) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Mul) { SWASM_BODY(i64Mul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64DivS) { SWASM_BODY(i64DivS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64DivU) { SWASM_BODY(i64DivU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RemS) { SWASM_BODY(i64RemS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RemU) { SWASM_BODY(i64RemU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64And) { SWASM_BODY(i64And) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Or) { SWASM_BODY(i64Or) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Xor) { SWASM_BODY(i64Xor) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Shl) { SWASM_BODY(i64Shl) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrS) { SWASM_BODY(i64ShrS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrU) { SWASM_BODY(i64ShrU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Rotl) { SWASM_BODY(i64Rotl) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Rotr) { SWASM_BODY(i64Rotr) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Abs) { SWASM_BODY(f32Abs) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Neg) { SWASM_BODY(f32Neg) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Ceil) { SWASM_BODY(f32Ceil) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Floor) { SWASM_BODY(f32Floor) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Trunc) { SWASM_BODY(f32Trunc) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Nearest) { SWASM_BODY(f32Nearest) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Sqrt) { SWASM_BODY(f32Sqrt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Add) { SWASM_BODY(f32Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Sub) { SWASM_BODY(f32Sub) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Mul) { SWASM_BODY(f32Mul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Div) { SWASM_BODY(f32Div) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Min) { SWASM_BODY(f32Min) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Max) { SWASM_BODY(f32Max) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Copysign) { SWASM_BODY(f32Copysign) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Abs) { SWASM_BODY(f64Abs) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Neg) { SWASM_BODY(f64Neg) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Ceil) { SWASM_BODY(f64Ceil) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Floor) { SWASM_BODY(f64Floor) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Trunc) { SWASM_BODY(f64Trunc) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Nearest) { SWASM_BODY(f64Nearest) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Sqrt) { SWASM_BODY(f64Sqrt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Add) { SWASM_BODY(f64Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Sub) { SWASM_BODY(f64Sub) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Mul) { SWASM_BODY(f64Mul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Div) { SWASM_BODY(f64Div) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Min) { SWASM_BODY(f64Min) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Max) { SWASM_BODY(f64Max) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Copysign) { SWASM_BODY(f64Copysign) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32WrapI64) { SWASM_BODY(i32WrapI64) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncF32S) { SWASM_BODY(i32TruncF32S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncF32U) { SWASM_BODY(i32TruncF32U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncF64S) { SWASM_BODY(i32TruncF64S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncF64U) { SWASM_BODY(i32TruncF64U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32S) { SWASM_BODY(i64ExtendI32S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32U) { SWASM_BODY(i64ExtendI32U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncF32S) { SWASM_BODY(i64TruncF32S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncF32U) { SWASM_BODY(i64TruncF32U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncF64S) { SWASM_BODY(i64TruncF64S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncF64U) { SWASM_BODY(i64TruncF64U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32ConvertI32S) { SWASM_BODY(f32ConvertI32S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32ConvertI32U) { SWASM_BODY(f32ConvertI32U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32ConvertI64S) { SWASM_BODY(f32ConvertI64S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32ConvertI64U) { SWASM_BODY(f32ConvertI64U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32DemoteF64) { SWASM_BODY(f32DemoteF64) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI32S) { SWASM_BODY(f64ConvertI32S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI32U) { SWASM_BODY(f64ConvertI32U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI64S) { SWASM_BODY(f64ConvertI64S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI64U) { SWASM_BODY(f64ConvertI64U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64PromoteF32) { SWASM_BODY(f64PromoteF32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ReinterpretF32) { SWASM_BODY(i32ReinterpretF32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ReinterpretF64) { SWASM_BODY(i64ReinterpretF64) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32ReinterpretI32) { SWASM_BODY(f32ReinterpretI32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ReinterpretI64) { SWASM_BODY(f64ReinterpretI64) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Extend8S) { SWASM_BODY(i32Extend8S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Extend16S) { SWASM_BODY(i32Extend16S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Extend8S) { SWASM_BODY(i64Extend8S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Extend16S) { SWASM_BODY(i64Extend16S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Extend32S) { SWASM_BODY(i64Extend32S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncSatF32S) { SWASM_BODY(i32TruncSatF32S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncSatF32U) { SWASM_BODY(i32TruncSatF32U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncSatF64S) { SWASM_BODY(i32TruncSatF64S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32TruncSatF64U) { SWASM_BODY(i32TruncSatF64U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncSatF32S) { SWASM_BODY(i64TruncSatF32S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncSatF32U) { SWASM_BODY(i64TruncSatF32U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncSatF64S) { SWASM_BODY(i64TruncSatF64S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64TruncSatF64U) { SWASM_BODY(i64TruncSatF64U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(unreachable) { SWASM_BODY(unreachable) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copy) { SWASM_BODY(copy) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32) { SWASM_BODY(const32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const64) { SWASM_BODY(const64) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(br) { SWASM_BODY(br) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIf) { SWASM_BODY(brIf) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNot) { SWASM_BODY(brIfNot) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNull) { SWASM_BODY(brIfNull) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotNull) { SWASM_BODY(brIfNotNull) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brTable) { SWASM_BODY(brTable) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(return) { SWASM_BODY(return) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(returnValue) { SWASM_BODY(returnValue) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(call) { SWASM_BODY(call) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(callInternal) { SWASM_BODY(callInternal) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(callIndirect) { SWASM_BODY(callIndirect) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(callRef) { SWASM_BODY(callRef) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(returnCall) { SWASM_BODY(returnCall) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(returnCallIndirect) { SWASM_BODY(returnCallIndirect) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(returnCallRef) { SWASM_BODY(returnCallRef) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(select) { SWASM_BODY(select) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(select64) { SWASM_BODY(select64) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(globalGet) { SWASM_BODY(globalGet) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(globalSet) { SWASM_BODY(globalSet) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load) { SWASM_BODY(i32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load) { SWASM_BODY(i64Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Load) { SWASM_BODY(f32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Load) { SWASM_BODY(f64Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8S) { SWASM_BODY(i32Load8S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8U) { SWASM_BODY(i32Load8U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16S) { SWASM_BODY(i32Load16S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16U) { SWASM_BODY(i32Load16U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8S) { SWASM_BODY(i64Load8S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8U) { SWASM_BODY(i64Load8U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load16S) { SWASM_BODY(i64Load16S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load16U) { SWASM_BODY(i64Load16U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32S) { SWASM_BODY(i64Load32S) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32U) { SWASM_BODY(i64Load32U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store) { SWASM_BODY(i32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Store) { SWASM_BODY(i64Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32Store) { SWASM_BODY(f32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64Store) { SWASM_BODY(f64Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8) { SWASM_BODY(i32Store8) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store16) { SWASM_BODY(i32Store16) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Store8) { SWASM_BODY(i64Store8) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Store16) { SWASM_BODY(i64Store16) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Store32) { SWASM_BODY(i64Store32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memorySize) { SWASM_BODY(memorySize) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryGrow) { SWASM_BODY(memoryGrow) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryFill) { SWASM_BODY(memoryFill) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryCopy) { SWASM_BODY(memoryCopy) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryInit) { SWASM_BODY(memoryInit) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(dataDrop) { SWASM_BODY(dataDrop) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableGet) { SWASM_BODY(tableGet) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableSet) { SWASM_BODY(tableSet) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableSize) { SWASM_BODY(tableSize) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableGrow) { SWASM_BODY(tableGrow) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableFill) { SWASM_BODY(tableFill) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableCopy) { SWASM_BODY(tableCopy) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(tableInit) { SWASM_BODY(tableInit) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(elemDrop) { SWASM_BODY(elemDrop) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(refIsNull) { SWASM_BODY(refIsNull) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(refFunc) { SWASM_BODY(refFunc) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(refAsNonNull) { SWASM_BODY(refAsNonNull) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(throw) { SWASM_BODY(throw) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(throwRef) { SWASM_BODY(throwRef) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(rethrow) { SWASM_BODY(rethrow) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryLoad) { SWASM_BODY(memoryLoad) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(memoryStore) { SWASM_BODY(memoryStore) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadIndexed) { SWASM_BODY(i32LoadIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexed) { SWASM_BODY(i32Load8UIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreIndexed) { SWASM_BODY(i32StoreIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8Indexed) { SWASM_BODY(i32Store8Indexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32Eq) { SWASM_BODY(brIfI32Eq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32Ne) { SWASM_BODY(brIfI32Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtS) { SWASM_BODY(brIfI32LtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtU) { SWASM_BODY(brIfI32LtU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtS) { SWASM_BODY(brIfI32GtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtU) { SWASM_BODY(brIfI32GtU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeS) { SWASM_BODY(brIfI32LeS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeU) { SWASM_BODY(brIfI32LeU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeS) { SWASM_BODY(brIfI32GeS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeU) { SWASM_BODY(brIfI32GeU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32And) { SWASM_BODY(brIfI32And) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32AndZero) { SWASM_BODY(brIfI32AndZero) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImm) { SWASM_BODY(i32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImm) { SWASM_BODY(i64AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64Eq) { SWASM_BODY(brIfI64Eq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64Ne) { SWASM_BODY(brIfI64Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtS) { SWASM_BODY(brIfI64LtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtU) { SWASM_BODY(brIfI64LtU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtS) { SWASM_BODY(brIfI64GtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtU) { SWASM_BODY(brIfI64GtU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeS) { SWASM_BODY(brIfI64LeS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeU) { SWASM_BODY(brIfI64LeU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeS) { SWASM_BODY(brIfI64GeS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeU) { SWASM_BODY(brIfI64GeU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Eq) { SWASM_BODY(brIfF32Eq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Eq) { SWASM_BODY(brIfNotF32Eq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Ne) { SWASM_BODY(brIfF32Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Ne) { SWASM_BODY(brIfNotF32Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Lt) { SWASM_BODY(brIfF32Lt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Lt) { SWASM_BODY(brIfNotF32Lt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Gt) { SWASM_BODY(brIfF32Gt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Gt) { SWASM_BODY(brIfNotF32Gt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Le) { SWASM_BODY(brIfF32Le) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Le) { SWASM_BODY(brIfNotF32Le) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32Ge) { SWASM_BODY(brIfF32Ge) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32Ge) { SWASM_BODY(brIfNotF32Ge) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Eq) { SWASM_BODY(brIfF64Eq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Eq) { SWASM_BODY(brIfNotF64Eq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Ne) { SWASM_BODY(brIfF64Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Ne) { SWASM_BODY(brIfNotF64Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Lt) { SWASM_BODY(brIfF64Lt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Lt) { SWASM_BODY(brIfNotF64Lt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Gt) { SWASM_BODY(brIfF64Gt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Gt) { SWASM_BODY(brIfNotF64Gt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Le) { SWASM_BODY(brIfF64Le) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Le) { SWASM_BODY(brIfNotF64Le) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64Ge) { SWASM_BODY(brIfF64Ge) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64Ge) { SWASM_BODY(brIfNotF64Ge) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfEq) { SWASM_BODY(i32AddImmBrIfEq) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfNe) { SWASM_BODY(i32AddImmBrIfNe) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtS) { SWASM_BODY(i32AddImmBrIfLtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtU) { SWASM_BODY(i32AddImmBrIfLtU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtS) { SWASM_BODY(i32AddImmBrIfGtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtU) { SWASM_BODY(i32AddImmBrIfGtU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeS) { SWASM_BODY(i32AddImmBrIfLeS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeU) { SWASM_BODY(i32AddImmBrIfLeU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeS) { SWASM_BODY(i32AddImmBrIfGeS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeU) { SWASM_BODY(i32AddImmBrIfGeU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAdd) { SWASM_BODY(f64AddAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddSub) { SWASM_BODY(f64AddSub) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddMul) { SWASM_BODY(f64AddMul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubAdd) { SWASM_BODY(f64SubAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubSub) { SWASM_BODY(f64SubSub) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubMul) { SWASM_BODY(f64SubMul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAdd) { SWASM_BODY(f64MulAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulSub) { SWASM_BODY(f64MulSub) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulMul) { SWASM_BODY(f64MulMul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAdd) { SWASM_BODY(f32AddAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddSub) { SWASM_BODY(f32AddSub) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddMul) { SWASM_BODY(f32AddMul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubAdd) { SWASM_BODY(f32SubAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubSub) { SWASM_BODY(f32SubSub) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubMul) { SWASM_BODY(f32SubMul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulAdd) { SWASM_BODY(f32MulAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulSub) { SWASM_BODY(f32MulSub) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulMul) { SWASM_BODY(f32MulMul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAdd) { SWASM_BODY(i32ShlAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAdd) { SWASM_BODY(i32AddAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAdd) { SWASM_BODY(i32MulAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorMul) { SWASM_BODY(i32XorMul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulXor) { SWASM_BODY(i32MulXor) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAdd) { SWASM_BODY(i32AndAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAdd) { SWASM_BODY(i32SubAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddShl) { SWASM_BODY(i32AddShl) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUAnd) { SWASM_BODY(i32ShrUAnd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlOr) { SWASM_BODY(i32ShlOr) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorMul) { SWASM_BODY(i64XorMul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulXor) { SWASM_BODY(i64MulXor) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAdd) { SWASM_BODY(i64MulAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddAdd) { SWASM_BODY(i64AddAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlOr) { SWASM_BODY(i64ShlOr) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUXor) { SWASM_BODY(i64ShrUXor) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorRotl) { SWASM_BODY(i64XorRotl) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAdd) { SWASM_BODY(i64AndAdd) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadIndexed) { SWASM_BODY(i64LoadIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadIndexed) { SWASM_BODY(f32LoadIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadIndexed) { SWASM_BODY(f64LoadIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SIndexed) { SWASM_BODY(i32Load8SIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UIndexed) { SWASM_BODY(i32Load16UIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexed) { SWASM_BODY(i64Load8UIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UIndexed) { SWASM_BODY(i64Load32UIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreIndexed) { SWASM_BODY(i64StoreIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreIndexed) { SWASM_BODY(f32StoreIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreIndexed) { SWASM_BODY(f64StoreIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadPlusImm) { SWASM_BODY(i32LoadPlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadPlusImm) { SWASM_BODY(i64LoadPlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadPlusImm) { SWASM_BODY(f32LoadPlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadPlusImm) { SWASM_BODY(f64LoadPlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UPlusImm) { SWASM_BODY(i32Load8UPlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SPlusImm) { SWASM_BODY(i32Load8SPlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UPlusImm) { SWASM_BODY(i32Load16UPlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UPlusImm) { SWASM_BODY(i64Load8UPlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UPlusImm) { SWASM_BODY(i64Load32UPlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StorePlusImm) { SWASM_BODY(i32StorePlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StorePlusImm) { SWASM_BODY(i64StorePlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StorePlusImm) { SWASM_BODY(f32StorePlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StorePlusImm) { SWASM_BODY(f64StorePlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8PlusImm) { SWASM_BODY(i32Store8PlusImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddImm) { SWASM_BODY(i32AddImmThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32AddImm) { SWASM_BODY(i32ShlThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32Add) { SWASM_BODY(i32AddImmThenI32Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenCopy) { SWASM_BODY(copyThenCopy) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenCopy) { SWASM_BODY(i32AddImmThenCopy) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenI32And) { SWASM_BODY(const32ThenI32And) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32AddImm) { SWASM_BODY(i32AddThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32And) { SWASM_BODY(i32AddImmThenI32And) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UThenI64Add) { SWASM_BODY(i64ExtendI32UThenI64Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Add) { SWASM_BODY(i32AddThenI32Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndThenConst32) { SWASM_BODY(i32AndThenConst32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32Shl) { SWASM_BODY(i32AddImmThenI32Shl) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenI32Add) { SWASM_BODY(const32ThenI32Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenConst32) { SWASM_BODY(const32ThenConst32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenI32Mul) { SWASM_BODY(const32ThenI32Mul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenI32LtS) { SWASM_BODY(copyThenI32LtS) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenI32AddImm) { SWASM_BODY(copyThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndThenI32AddImm) { SWASM_BODY(i32AndThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenI32Shl) { SWASM_BODY(copyThenI32Shl) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorThenConst32) { SWASM_BODY(i32XorThenConst32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmThenI64AddImm) { SWASM_BODY(i64AddImmThenI64AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenConst32) { SWASM_BODY(copyThenConst32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenCopy) { SWASM_BODY(const32ThenCopy) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Load) { SWASM_BODY(i32AddThenI32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32Load8U) { SWASM_BODY(i32LoadThenI32Load8U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreThenBr) { SWASM_BODY(i32StoreThenBr) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32LoadIndexed) { SWASM_BODY(i32ShlThenI32LoadIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32Load) { SWASM_BODY(i32LoadThenI32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreThenI32Store) { SWASM_BODY(i32StoreThenI32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenBrIf) { SWASM_BODY(i32AddImmThenBrIf) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUThenSelect) { SWASM_BODY(i32LtUThenSelect) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreThenI32AddImm) { SWASM_BODY(i32StoreThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenBr) { SWASM_BODY(i32AddImmThenBr) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32ShrU) { SWASM_BODY(i32LoadThenI32ShrU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32Load) { SWASM_BODY(i32AddImmThenI32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Load8U) { SWASM_BODY(i32AddThenI32Load8U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIf) { SWASM_BODY(i32LoadThenBrIf) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(const32ThenBrIfI32Ne) { SWASM_BODY(const32ThenBrIfI32Ne) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreThenI32Load) { SWASM_BODY(i32StoreThenI32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32StoreIndexed) { SWASM_BODY(i32ShlThenI32StoreIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfNot) { SWASM_BODY(i32LoadThenBrIfNot) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Store) { SWASM_BODY(i32AddThenI32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulThenI32AddImm) { SWASM_BODY(i32MulThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulThenI64AddImm) { SWASM_BODY(i64MulThenI64AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64Load) { SWASM_BODY(f64LoadThenF64Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64Add) { SWASM_BODY(f64LoadThenF64Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64Mul) { SWASM_BODY(f64LoadThenF64Mul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddThenF64Store) { SWASM_BODY(f64AddThenF64Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreThenF64Load) { SWASM_BODY(f64StoreThenF64Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32Add) { SWASM_BODY(f32LoadThenF32Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32Mul) { SWASM_BODY(f32LoadThenF32Mul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddThenF32Store) { SWASM_BODY(f32AddThenF32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedThenI32Load8UIndexed) { SWASM_BODY(i32Load8UIndexedThenI32Load8UIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedThenI64Load8UIndexed) { SWASM_BODY(i64Load8UIndexedThenI64Load8UIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenCallInternal) { SWASM_BODY(i32AddImmThenCallInternal) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenCallInternal) { SWASM_BODY(copyThenCallInternal) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenReturn) { SWASM_BODY(i32AddThenReturn) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenReturn) { SWASM_BODY(i32AddImmThenReturn) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(copyThenReturn) { SWASM_BODY(copyThenReturn) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenReturnValue) { SWASM_BODY(i32AddThenReturnValue) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenReturnValue) { SWASM_BODY(i32LoadThenReturnValue) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UThenBrTable) { SWASM_BODY(i32Load8UThenBrTable) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrTable) { SWASM_BODY(i32LoadThenBrTable) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI64ShrU) { SWASM_BODY(i32AddImmThenI64ShrU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64) { SWASM_BODY(i64AndThenSelect64) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI64LoadIndexed) { SWASM_BODY(i32ShlThenI64LoadIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreThenI32AddImm) { SWASM_BODY(f64StoreThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreThenI32AddImm) { SWASM_BODY(f32StoreThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenGlobalSet) { SWASM_BODY(i32AddImmThenGlobalSet) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndImm) { SWASM_BODY(i32AndImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32OrImm) { SWASM_BODY(i32OrImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorImm) { SWASM_BODY(i32XorImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlImm) { SWASM_BODY(i32ShlImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrSImm) { SWASM_BODY(i32ShrSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUImm) { SWASM_BODY(i32ShrUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulImm) { SWASM_BODY(i32MulImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndImm) { SWASM_BODY(i64AndImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64OrImm) { SWASM_BODY(i64OrImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorImm) { SWASM_BODY(i64XorImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlImm) { SWASM_BODY(i64ShlImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrSImm) { SWASM_BODY(i64ShrSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUImm) { SWASM_BODY(i64ShrUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulImm) { SWASM_BODY(i64MulImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32EqImm) { SWASM_BODY(i32EqImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32NeImm) { SWASM_BODY(i32NeImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtSImm) { SWASM_BODY(i32LtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUImm) { SWASM_BODY(i32LtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtSImm) { SWASM_BODY(i32GtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtUImm) { SWASM_BODY(i32GtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeSImm) { SWASM_BODY(i32LeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeUImm) { SWASM_BODY(i32LeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeSImm) { SWASM_BODY(i32GeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeUImm) { SWASM_BODY(i32GeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64EqImm) { SWASM_BODY(i64EqImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64NeImm) { SWASM_BODY(i64NeImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtSImm) { SWASM_BODY(i64LtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtUImm) { SWASM_BODY(i64LtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtSImm) { SWASM_BODY(i64GtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtUImm) { SWASM_BODY(i64GtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeSImm) { SWASM_BODY(i64LeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeUImm) { SWASM_BODY(i64LeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeSImm) { SWASM_BODY(i64GeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeUImm) { SWASM_BODY(i64GeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32EqImm) { SWASM_BODY(brIfI32EqImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32NeImm) { SWASM_BODY(brIfI32NeImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtSImm) { SWASM_BODY(brIfI32LtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtUImm) { SWASM_BODY(brIfI32LtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtSImm) { SWASM_BODY(brIfI32GtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtUImm) { SWASM_BODY(brIfI32GtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeSImm) { SWASM_BODY(brIfI32LeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeUImm) { SWASM_BODY(brIfI32LeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeSImm) { SWASM_BODY(brIfI32GeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeUImm) { SWASM_BODY(brIfI32GeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64EqImm) { SWASM_BODY(brIfI64EqImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64NeImm) { SWASM_BODY(brIfI64NeImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtSImm) { SWASM_BODY(brIfI64LtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtUImm) { SWASM_BODY(brIfI64LtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtSImm) { SWASM_BODY(brIfI64GtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtUImm) { SWASM_BODY(brIfI64GtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeSImm) { SWASM_BODY(brIfI64LeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeUImm) { SWASM_BODY(brIfI64LeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeSImm) { SWASM_BODY(brIfI64GeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeUImm) { SWASM_BODY(brIfI64GeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfEqImm) { SWASM_BODY(i32AddImmBrIfEqImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfNeImm) { SWASM_BODY(i32AddImmBrIfNeImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtSImm) { SWASM_BODY(i32AddImmBrIfLtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLtUImm) { SWASM_BODY(i32AddImmBrIfLtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtSImm) { SWASM_BODY(i32AddImmBrIfGtSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGtUImm) { SWASM_BODY(i32AddImmBrIfGtUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeSImm) { SWASM_BODY(i32AddImmBrIfLeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfLeUImm) { SWASM_BODY(i32AddImmBrIfLeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeSImm) { SWASM_BODY(i32AddImmBrIfGeSImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmBrIfGeUImm) { SWASM_BODY(i32AddImmBrIfGeUImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccA) { SWASM_BODY(i32AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAccA) { SWASM_BODY(i32SubAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccA) { SWASM_BODY(i32MulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAccA) { SWASM_BODY(i32AndAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32OrAccA) { SWASM_BODY(i32OrAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorAccA) { SWASM_BODY(i32XorAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccA) { SWASM_BODY(i32ShlAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrSAccA) { SWASM_BODY(i32ShrSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUAccA) { SWASM_BODY(i32ShrUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RotlAccA) { SWASM_BODY(i32RotlAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RotrAccA) { SWASM_BODY(i32RotrAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32EqAccA) { SWASM_BODY(i32EqAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32NeAccA) { SWASM_BODY(i32NeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtSAccA) { SWASM_BODY(i32LtSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUAccA) { SWASM_BODY(i32LtUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtSAccA) { SWASM_BODY(i32GtSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtUAccA) { SWASM_BODY(i32GtUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeSAccA) { SWASM_BODY(i32LeSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeUAccA) { SWASM_BODY(i32LeUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeSAccA) { SWASM_BODY(i32GeSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeUAccA) { SWASM_BODY(i32GeUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAccB) { SWASM_BODY(i32SubAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccB) { SWASM_BODY(i32ShlAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrSAccB) { SWASM_BODY(i32ShrSAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUAccB) { SWASM_BODY(i32ShrUAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RotlAccB) { SWASM_BODY(i32RotlAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32RotrAccB) { SWASM_BODY(i32RotrAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32EqzAccA) { SWASM_BODY(i32EqzAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ClzAccA) { SWASM_BODY(i32ClzAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32CtzAccA) { SWASM_BODY(i32CtzAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32PopcntAccA) { SWASM_BODY(i32PopcntAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccAB) { SWASM_BODY(i32MulAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccA) { SWASM_BODY(i32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddAccA) { SWASM_BODY(i64AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64SubAccA) { SWASM_BODY(i64SubAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccA) { SWASM_BODY(i64MulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAccA) { SWASM_BODY(i64AndAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64OrAccA) { SWASM_BODY(i64OrAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorAccA) { SWASM_BODY(i64XorAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlAccA) { SWASM_BODY(i64ShlAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrSAccA) { SWASM_BODY(i64ShrSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUAccA) { SWASM_BODY(i64ShrUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RotlAccA) { SWASM_BODY(i64RotlAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RotrAccA) { SWASM_BODY(i64RotrAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64EqAccA) { SWASM_BODY(i64EqAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64NeAccA) { SWASM_BODY(i64NeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtSAccA) { SWASM_BODY(i64LtSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtUAccA) { SWASM_BODY(i64LtUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtSAccA) { SWASM_BODY(i64GtSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtUAccA) { SWASM_BODY(i64GtUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeSAccA) { SWASM_BODY(i64LeSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeUAccA) { SWASM_BODY(i64LeUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeSAccA) { SWASM_BODY(i64GeSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeUAccA) { SWASM_BODY(i64GeUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64SubAccB) { SWASM_BODY(i64SubAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlAccB) { SWASM_BODY(i64ShlAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrSAccB) { SWASM_BODY(i64ShrSAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUAccB) { SWASM_BODY(i64ShrUAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RotlAccB) { SWASM_BODY(i64RotlAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64RotrAccB) { SWASM_BODY(i64RotrAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64EqzAccA) { SWASM_BODY(i64EqzAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ClzAccA) { SWASM_BODY(i64ClzAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64CtzAccA) { SWASM_BODY(i64CtzAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64PopcntAccA) { SWASM_BODY(i64PopcntAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccAB) { SWASM_BODY(i64MulAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmAccA) { SWASM_BODY(i64AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccA) { SWASM_BODY(f64AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubAccA) { SWASM_BODY(f64SubAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAccA) { SWASM_BODY(f64MulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64DivAccA) { SWASM_BODY(f64DivAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MinAccA) { SWASM_BODY(f64MinAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MaxAccA) { SWASM_BODY(f64MaxAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SqrtAccA) { SWASM_BODY(f64SqrtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64NegAccA) { SWASM_BODY(f64NegAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AbsAccA) { SWASM_BODY(f64AbsAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64EqAccA) { SWASM_BODY(f64EqAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64GeAccA) { SWASM_BODY(f64GeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64GtAccA) { SWASM_BODY(f64GtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LeAccA) { SWASM_BODY(f64LeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LtAccA) { SWASM_BODY(f64LtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64NeAccA) { SWASM_BODY(f64NeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccB) { SWASM_BODY(f64AddAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubAccB) { SWASM_BODY(f64SubAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAccB) { SWASM_BODY(f64MulAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64DivAccB) { SWASM_BODY(f64DivAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccAB) { SWASM_BODY(f64AddAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAccAB) { SWASM_BODY(f64MulAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccA) { SWASM_BODY(f32AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubAccA) { SWASM_BODY(f32SubAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulAccA) { SWASM_BODY(f32MulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32DivAccA) { SWASM_BODY(f32DivAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MinAccA) { SWASM_BODY(f32MinAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MaxAccA) { SWASM_BODY(f32MaxAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SqrtAccA) { SWASM_BODY(f32SqrtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32NegAccA) { SWASM_BODY(f32NegAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AbsAccA) { SWASM_BODY(f32AbsAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32EqAccA) { SWASM_BODY(f32EqAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32GeAccA) { SWASM_BODY(f32GeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32GtAccA) { SWASM_BODY(f32GtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LeAccA) { SWASM_BODY(f32LeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LtAccA) { SWASM_BODY(f32LtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32NeAccA) { SWASM_BODY(f32NeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccB) { SWASM_BODY(f32AddAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubAccB) { SWASM_BODY(f32SubAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulAccB) { SWASM_BODY(f32MulAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32DivAccB) { SWASM_BODY(f32DivAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccAB) { SWASM_BODY(f32AddAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulAccAB) { SWASM_BODY(f32MulAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64PromoteF32AccA) { SWASM_BODY(f64PromoteF32AccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32DemoteF64AccA) { SWASM_BODY(f32DemoteF64AccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32SAccA) { SWASM_BODY(i64ExtendI32SAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UAccA) { SWASM_BODY(i64ExtendI32UAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32WrapI64AccA) { SWASM_BODY(i32WrapI64AccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI32SAccA) { SWASM_BODY(f64ConvertI32SAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI32UAccA) { SWASM_BODY(f64ConvertI32UAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI64SAccA) { SWASM_BODY(f64ConvertI64SAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64ConvertI64UAccA) { SWASM_BODY(f64ConvertI64UAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfAccA) { SWASM_BODY(brIfAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotAccA) { SWASM_BODY(brIfNotAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brTableAccA) { SWASM_BODY(brTableAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32EqAccA) { SWASM_BODY(brIfI32EqAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32NeAccA) { SWASM_BODY(brIfI32NeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtSAccA) { SWASM_BODY(brIfI32LtSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtUAccA) { SWASM_BODY(brIfI32LtUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtSAccA) { SWASM_BODY(brIfI32GtSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtUAccA) { SWASM_BODY(brIfI32GtUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeSAccA) { SWASM_BODY(brIfI32LeSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeUAccA) { SWASM_BODY(brIfI32LeUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeSAccA) { SWASM_BODY(brIfI32GeSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeUAccA) { SWASM_BODY(brIfI32GeUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32AndAccA) { SWASM_BODY(brIfI32AndAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32AndZeroAccA) { SWASM_BODY(brIfI32AndZeroAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64EqAccA) { SWASM_BODY(brIfI64EqAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64NeAccA) { SWASM_BODY(brIfI64NeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtSAccA) { SWASM_BODY(brIfI64LtSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtUAccA) { SWASM_BODY(brIfI64LtUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtSAccA) { SWASM_BODY(brIfI64GtSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtUAccA) { SWASM_BODY(brIfI64GtUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeSAccA) { SWASM_BODY(brIfI64LeSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeUAccA) { SWASM_BODY(brIfI64LeUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeSAccA) { SWASM_BODY(brIfI64GeSAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeUAccA) { SWASM_BODY(brIfI64GeUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndImmAccA) { SWASM_BODY(i32AndImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32OrImmAccA) { SWASM_BODY(i32OrImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorImmAccA) { SWASM_BODY(i32XorImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlImmAccA) { SWASM_BODY(i32ShlImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrSImmAccA) { SWASM_BODY(i32ShrSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUImmAccA) { SWASM_BODY(i32ShrUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulImmAccA) { SWASM_BODY(i32MulImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndImmAccA) { SWASM_BODY(i64AndImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64OrImmAccA) { SWASM_BODY(i64OrImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorImmAccA) { SWASM_BODY(i64XorImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlImmAccA) { SWASM_BODY(i64ShlImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrSImmAccA) { SWASM_BODY(i64ShrSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUImmAccA) { SWASM_BODY(i64ShrUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulImmAccA) { SWASM_BODY(i64MulImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32EqImmAccA) { SWASM_BODY(i32EqImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32EqImmAccA) { SWASM_BODY(brIfI32EqImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32NeImmAccA) { SWASM_BODY(i32NeImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32NeImmAccA) { SWASM_BODY(brIfI32NeImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtSImmAccA) { SWASM_BODY(i32LtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtSImmAccA) { SWASM_BODY(brIfI32LtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUImmAccA) { SWASM_BODY(i32LtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LtUImmAccA) { SWASM_BODY(brIfI32LtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtSImmAccA) { SWASM_BODY(i32GtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtSImmAccA) { SWASM_BODY(brIfI32GtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GtUImmAccA) { SWASM_BODY(i32GtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GtUImmAccA) { SWASM_BODY(brIfI32GtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeSImmAccA) { SWASM_BODY(i32LeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeSImmAccA) { SWASM_BODY(brIfI32LeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LeUImmAccA) { SWASM_BODY(i32LeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32LeUImmAccA) { SWASM_BODY(brIfI32LeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeSImmAccA) { SWASM_BODY(i32GeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeSImmAccA) { SWASM_BODY(brIfI32GeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32GeUImmAccA) { SWASM_BODY(i32GeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI32GeUImmAccA) { SWASM_BODY(brIfI32GeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64EqImmAccA) { SWASM_BODY(i64EqImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64EqImmAccA) { SWASM_BODY(brIfI64EqImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64NeImmAccA) { SWASM_BODY(i64NeImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64NeImmAccA) { SWASM_BODY(brIfI64NeImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtSImmAccA) { SWASM_BODY(i64LtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtSImmAccA) { SWASM_BODY(brIfI64LtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LtUImmAccA) { SWASM_BODY(i64LtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LtUImmAccA) { SWASM_BODY(brIfI64LtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtSImmAccA) { SWASM_BODY(i64GtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtSImmAccA) { SWASM_BODY(brIfI64GtSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GtUImmAccA) { SWASM_BODY(i64GtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GtUImmAccA) { SWASM_BODY(brIfI64GtUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeSImmAccA) { SWASM_BODY(i64LeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeSImmAccA) { SWASM_BODY(brIfI64LeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LeUImmAccA) { SWASM_BODY(i64LeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64LeUImmAccA) { SWASM_BODY(brIfI64LeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeSImmAccA) { SWASM_BODY(i64GeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeSImmAccA) { SWASM_BODY(brIfI64GeSImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64GeUImmAccA) { SWASM_BODY(i64GeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfI64GeUImmAccA) { SWASM_BODY(brIfI64GeUImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64EqAccA) { SWASM_BODY(brIfF64EqAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32EqAccA) { SWASM_BODY(brIfF32EqAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64EqAccA) { SWASM_BODY(brIfNotF64EqAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32EqAccA) { SWASM_BODY(brIfNotF32EqAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64GeAccA) { SWASM_BODY(brIfF64GeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32GeAccA) { SWASM_BODY(brIfF32GeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64GeAccA) { SWASM_BODY(brIfNotF64GeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32GeAccA) { SWASM_BODY(brIfNotF32GeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64GtAccA) { SWASM_BODY(brIfF64GtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32GtAccA) { SWASM_BODY(brIfF32GtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64GtAccA) { SWASM_BODY(brIfNotF64GtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32GtAccA) { SWASM_BODY(brIfNotF32GtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64LeAccA) { SWASM_BODY(brIfF64LeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32LeAccA) { SWASM_BODY(brIfF32LeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64LeAccA) { SWASM_BODY(brIfNotF64LeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32LeAccA) { SWASM_BODY(brIfNotF32LeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64LtAccA) { SWASM_BODY(brIfF64LtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32LtAccA) { SWASM_BODY(brIfF32LtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64LtAccA) { SWASM_BODY(brIfNotF64LtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32LtAccA) { SWASM_BODY(brIfNotF32LtAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF64NeAccA) { SWASM_BODY(brIfF64NeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfF32NeAccA) { SWASM_BODY(brIfF32NeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF64NeAccA) { SWASM_BODY(brIfNotF64NeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(brIfNotF32NeAccA) { SWASM_BODY(brIfNotF32NeAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccB) { SWASM_BODY(i32LoadAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadAccB) { SWASM_BODY(i64LoadAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccB) { SWASM_BODY(f64LoadAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccB) { SWASM_BODY(f32LoadAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SAccB) { SWASM_BODY(i32Load8SAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UAccB) { SWASM_BODY(i32Load8UAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16SAccB) { SWASM_BODY(i32Load16SAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UAccB) { SWASM_BODY(i32Load16UAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8SAccB) { SWASM_BODY(i64Load8SAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UAccB) { SWASM_BODY(i64Load8UAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load16SAccB) { SWASM_BODY(i64Load16SAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load16UAccB) { SWASM_BODY(i64Load16UAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32SAccB) { SWASM_BODY(i64Load32SAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UAccB) { SWASM_BODY(i64Load32UAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadPlusImmAccB) { SWASM_BODY(i32LoadPlusImmAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadPlusImmAccB) { SWASM_BODY(i64LoadPlusImmAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadPlusImmAccB) { SWASM_BODY(f32LoadPlusImmAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadPlusImmAccB) { SWASM_BODY(f64LoadPlusImmAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UPlusImmAccB) { SWASM_BODY(i32Load8UPlusImmAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SPlusImmAccB) { SWASM_BODY(i32Load8SPlusImmAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UPlusImmAccB) { SWASM_BODY(i32Load16UPlusImmAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UPlusImmAccB) { SWASM_BODY(i64Load8UPlusImmAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UPlusImmAccB) { SWASM_BODY(i64Load32UPlusImmAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadIndexedAccC) { SWASM_BODY(i32LoadIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64LoadIndexedAccC) { SWASM_BODY(i64LoadIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadIndexedAccC) { SWASM_BODY(f32LoadIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadIndexedAccC) { SWASM_BODY(f64LoadIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedAccC) { SWASM_BODY(i32Load8UIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8SIndexedAccC) { SWASM_BODY(i32Load8SIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load16UIndexedAccC) { SWASM_BODY(i32Load16UIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedAccC) { SWASM_BODY(i64Load8UIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load32UIndexedAccC) { SWASM_BODY(i64Load32UIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreIndexedAccC) { SWASM_BODY(i32StoreIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreIndexedAccC) { SWASM_BODY(i64StoreIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreIndexedAccC) { SWASM_BODY(f32StoreIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreIndexedAccC) { SWASM_BODY(f64StoreIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8IndexedAccC) { SWASM_BODY(i32Store8IndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccA) { SWASM_BODY(i32StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreAccA) { SWASM_BODY(i64StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccA) { SWASM_BODY(f64StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccA) { SWASM_BODY(f32StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8AccA) { SWASM_BODY(i32Store8AccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store16AccA) { SWASM_BODY(i32Store16AccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccB) { SWASM_BODY(i32StoreAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64StoreAccB) { SWASM_BODY(i64StoreAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccB) { SWASM_BODY(f64StoreAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccB) { SWASM_BODY(f32StoreAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Store8AccB) { SWASM_BODY(i32Store8AccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAddAccA) { SWASM_BODY(f64AddAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddSubAccA) { SWASM_BODY(f64AddSubAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddMulAccA) { SWASM_BODY(f64AddMulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubAddAccA) { SWASM_BODY(f64SubAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubSubAccA) { SWASM_BODY(f64SubSubAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64SubMulAccA) { SWASM_BODY(f64SubMulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulAddAccA) { SWASM_BODY(f64MulAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulSubAccA) { SWASM_BODY(f64MulSubAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64MulMulAccA) { SWASM_BODY(f64MulMulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAddAccA) { SWASM_BODY(f32AddAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddSubAccA) { SWASM_BODY(f32AddSubAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddMulAccA) { SWASM_BODY(f32AddMulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubAddAccA) { SWASM_BODY(f32SubAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubSubAccA) { SWASM_BODY(f32SubSubAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32SubMulAccA) { SWASM_BODY(f32SubMulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulAddAccA) { SWASM_BODY(f32MulAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulSubAccA) { SWASM_BODY(f32MulSubAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32MulMulAccA) { SWASM_BODY(f32MulMulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAddAccA) { SWASM_BODY(i32ShlAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAddAccA) { SWASM_BODY(i32AddAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAddAccA) { SWASM_BODY(i32MulAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorMulAccA) { SWASM_BODY(i32XorMulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulXorAccA) { SWASM_BODY(i32MulXorAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAddAccA) { SWASM_BODY(i32AndAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32SubAddAccA) { SWASM_BODY(i32SubAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddShlAccA) { SWASM_BODY(i32AddShlAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShrUAndAccA) { SWASM_BODY(i32ShrUAndAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlOrAccA) { SWASM_BODY(i32ShlOrAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorMulAccA) { SWASM_BODY(i64XorMulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulXorAccA) { SWASM_BODY(i64MulXorAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAddAccA) { SWASM_BODY(i64MulAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddAddAccA) { SWASM_BODY(i64AddAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShlOrAccA) { SWASM_BODY(i64ShlOrAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ShrUXorAccA) { SWASM_BODY(i64ShrUXorAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64XorRotlAccA) { SWASM_BODY(i64XorRotlAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAddAccA) { SWASM_BODY(i64AndAddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(selectAccC) { SWASM_BODY(selectAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(select64AccC) { SWASM_BODY(select64AccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddImmAccA) { SWASM_BODY(i32AddImmThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32AddImm) { SWASM_BODY(i32AddImmAccAThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32AddImmAccA) { SWASM_BODY(i32AddImmAccAThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32AddImmAccA) { SWASM_BODY(i32ShlThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32AddImm) { SWASM_BODY(i32ShlAccAThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32AddImmAccA) { SWASM_BODY(i32ShlAccAThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32AddImm) { SWASM_BODY(i32ShlAccBThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32AddImmAccA) { SWASM_BODY(i32ShlAccBThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AddAccA) { SWASM_BODY(i32AddImmThenI32AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32Add) { SWASM_BODY(i32AddImmAccAThenI32Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32AddAccA) { SWASM_BODY(i32AddImmAccAThenI32AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenCopy) { SWASM_BODY(i32AddImmAccAThenCopy) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32AddImmAccA) { SWASM_BODY(i32AddThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32AddImm) { SWASM_BODY(i32AddAccAThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32AddImmAccA) { SWASM_BODY(i32AddAccAThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32AndAccA) { SWASM_BODY(i32AddImmThenI32AndAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32And) { SWASM_BODY(i32AddImmAccAThenI32And) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32AndAccA) { SWASM_BODY(i32AddImmAccAThenI32AndAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UThenI64AddAccA) { SWASM_BODY(i64ExtendI32UThenI64AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UAccAThenI64Add) { SWASM_BODY(i64ExtendI32UAccAThenI64Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64ExtendI32UAccAThenI64AddAccA) { SWASM_BODY(i64ExtendI32UAccAThenI64AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32AddAccA) { SWASM_BODY(i32AddThenI32AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32Add) { SWASM_BODY(i32AddAccAThenI32Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32AddAccA) { SWASM_BODY(i32AddAccAThenI32AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAccAThenConst32) { SWASM_BODY(i32AndAccAThenConst32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32ShlAccA) { SWASM_BODY(i32AddImmThenI32ShlAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32ShlAccB) { SWASM_BODY(i32AddImmThenI32ShlAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32Shl) { SWASM_BODY(i32AddImmAccAThenI32Shl) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32ShlAccA) { SWASM_BODY(i32AddImmAccAThenI32ShlAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32ShlAccB) { SWASM_BODY(i32AddImmAccAThenI32ShlAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndThenI32AddImmAccA) { SWASM_BODY(i32AndThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAccAThenI32AddImm) { SWASM_BODY(i32AndAccAThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AndAccAThenI32AddImmAccA) { SWASM_BODY(i32AndAccAThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32XorAccAThenConst32) { SWASM_BODY(i32XorAccAThenConst32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmThenI64AddImmAccA) { SWASM_BODY(i64AddImmThenI64AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmAccAThenI64AddImm) { SWASM_BODY(i64AddImmAccAThenI64AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AddImmAccAThenI64AddImmAccA) { SWASM_BODY(i64AddImmAccAThenI64AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32LoadAccB) { SWASM_BODY(i32AddThenI32LoadAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32Load) { SWASM_BODY(i32AddAccAThenI32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32LoadAccB) { SWASM_BODY(i32AddAccAThenI32LoadAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32Load8UAccB) { SWASM_BODY(i32LoadThenI32Load8UAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32Load8U) { SWASM_BODY(i32LoadAccBThenI32Load8U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32Load8UAccB) { SWASM_BODY(i32LoadAccBThenI32Load8UAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccAThenBr) { SWASM_BODY(i32StoreAccAThenBr) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccBThenBr) { SWASM_BODY(i32StoreAccBThenBr) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32LoadIndexedAccC) { SWASM_BODY(i32ShlThenI32LoadIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32LoadIndexed) { SWASM_BODY(i32ShlAccAThenI32LoadIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32LoadIndexedAccC) { SWASM_BODY(i32ShlAccAThenI32LoadIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32LoadIndexed) { SWASM_BODY(i32ShlAccBThenI32LoadIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32LoadIndexedAccC) { SWASM_BODY(i32ShlAccBThenI32LoadIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32LoadAccB) { SWASM_BODY(i32LoadThenI32LoadAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32Load) { SWASM_BODY(i32LoadAccBThenI32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32LoadAccB) { SWASM_BODY(i32LoadAccBThenI32LoadAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccAThenI32Store) { SWASM_BODY(i32StoreAccAThenI32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccBThenI32Store) { SWASM_BODY(i32StoreAccBThenI32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenBrIfAccA) { SWASM_BODY(i32AddImmThenBrIfAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenBrIf) { SWASM_BODY(i32AddImmAccAThenBrIf) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenBrIfAccA) { SWASM_BODY(i32AddImmAccAThenBrIfAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUThenSelectAccC) { SWASM_BODY(i32LtUThenSelectAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUAccAThenSelect) { SWASM_BODY(i32LtUAccAThenSelect) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUAccAThenSelectAccC) { SWASM_BODY(i32LtUAccAThenSelectAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccAThenI32AddImm) { SWASM_BODY(i32StoreAccAThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccBThenI32AddImm) { SWASM_BODY(i32StoreAccBThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenBr) { SWASM_BODY(i32AddImmAccAThenBr) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32ShrUAccA) { SWASM_BODY(i32LoadThenI32ShrUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenI32ShrUAccB) { SWASM_BODY(i32LoadThenI32ShrUAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32ShrU) { SWASM_BODY(i32LoadAccBThenI32ShrU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32ShrUAccA) { SWASM_BODY(i32LoadAccBThenI32ShrUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenI32ShrUAccB) { SWASM_BODY(i32LoadAccBThenI32ShrUAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI32LoadAccB) { SWASM_BODY(i32AddImmThenI32LoadAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32Load) { SWASM_BODY(i32AddImmAccAThenI32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI32LoadAccB) { SWASM_BODY(i32AddImmAccAThenI32LoadAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32Load8UAccB) { SWASM_BODY(i32AddThenI32Load8UAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32Load8U) { SWASM_BODY(i32AddAccAThenI32Load8U) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32Load8UAccB) { SWASM_BODY(i32AddAccAThenI32Load8UAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfAccA) { SWASM_BODY(i32LoadThenBrIfAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIf) { SWASM_BODY(i32LoadAccBThenBrIf) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIfAccA) { SWASM_BODY(i32LoadAccBThenBrIfAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccAThenI32Load) { SWASM_BODY(i32StoreAccAThenI32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32StoreAccBThenI32Load) { SWASM_BODY(i32StoreAccBThenI32Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI32StoreIndexedAccC) { SWASM_BODY(i32ShlThenI32StoreIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32StoreIndexed) { SWASM_BODY(i32ShlAccAThenI32StoreIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI32StoreIndexedAccC) { SWASM_BODY(i32ShlAccAThenI32StoreIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32StoreIndexed) { SWASM_BODY(i32ShlAccBThenI32StoreIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI32StoreIndexedAccC) { SWASM_BODY(i32ShlAccBThenI32StoreIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrIfNotAccA) { SWASM_BODY(i32LoadThenBrIfNotAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIfNot) { SWASM_BODY(i32LoadAccBThenBrIfNot) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrIfNotAccA) { SWASM_BODY(i32LoadAccBThenBrIfNotAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32StoreAccA) { SWASM_BODY(i32AddThenI32StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddThenI32StoreAccB) { SWASM_BODY(i32AddThenI32StoreAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32Store) { SWASM_BODY(i32AddAccAThenI32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32StoreAccA) { SWASM_BODY(i32AddAccAThenI32StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenI32StoreAccB) { SWASM_BODY(i32AddAccAThenI32StoreAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulThenI32AddImmAccA) { SWASM_BODY(i32MulThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccAThenI32AddImm) { SWASM_BODY(i32MulAccAThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccAThenI32AddImmAccA) { SWASM_BODY(i32MulAccAThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccABThenI32AddImm) { SWASM_BODY(i32MulAccABThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32MulAccABThenI32AddImmAccA) { SWASM_BODY(i32MulAccABThenI32AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulThenI64AddImmAccA) { SWASM_BODY(i64MulThenI64AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccAThenI64AddImm) { SWASM_BODY(i64MulAccAThenI64AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccAThenI64AddImmAccA) { SWASM_BODY(i64MulAccAThenI64AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccABThenI64AddImm) { SWASM_BODY(i64MulAccABThenI64AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64MulAccABThenI64AddImmAccA) { SWASM_BODY(i64MulAccABThenI64AddImmAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64Load) { SWASM_BODY(f64LoadAccBThenF64Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64AddAccA) { SWASM_BODY(f64LoadThenF64AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64AddAccB) { SWASM_BODY(f64LoadThenF64AddAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64AddAccAB) { SWASM_BODY(f64LoadThenF64AddAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64Add) { SWASM_BODY(f64LoadAccBThenF64Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64AddAccA) { SWASM_BODY(f64LoadAccBThenF64AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64AddAccB) { SWASM_BODY(f64LoadAccBThenF64AddAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64AddAccAB) { SWASM_BODY(f64LoadAccBThenF64AddAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64MulAccA) { SWASM_BODY(f64LoadThenF64MulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64MulAccB) { SWASM_BODY(f64LoadThenF64MulAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadThenF64MulAccAB) { SWASM_BODY(f64LoadThenF64MulAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64Mul) { SWASM_BODY(f64LoadAccBThenF64Mul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64MulAccA) { SWASM_BODY(f64LoadAccBThenF64MulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64MulAccB) { SWASM_BODY(f64LoadAccBThenF64MulAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64LoadAccBThenF64MulAccAB) { SWASM_BODY(f64LoadAccBThenF64MulAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddThenF64StoreAccA) { SWASM_BODY(f64AddThenF64StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccAThenF64Store) { SWASM_BODY(f64AddAccAThenF64Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccAThenF64StoreAccA) { SWASM_BODY(f64AddAccAThenF64StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccBThenF64Store) { SWASM_BODY(f64AddAccBThenF64Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccBThenF64StoreAccA) { SWASM_BODY(f64AddAccBThenF64StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccABThenF64Store) { SWASM_BODY(f64AddAccABThenF64Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64AddAccABThenF64StoreAccA) { SWASM_BODY(f64AddAccABThenF64StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccAThenF64Load) { SWASM_BODY(f64StoreAccAThenF64Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccBThenF64Load) { SWASM_BODY(f64StoreAccBThenF64Load) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32AddAccA) { SWASM_BODY(f32LoadThenF32AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32AddAccB) { SWASM_BODY(f32LoadThenF32AddAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32AddAccAB) { SWASM_BODY(f32LoadThenF32AddAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32Add) { SWASM_BODY(f32LoadAccBThenF32Add) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32AddAccA) { SWASM_BODY(f32LoadAccBThenF32AddAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32AddAccB) { SWASM_BODY(f32LoadAccBThenF32AddAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32AddAccAB) { SWASM_BODY(f32LoadAccBThenF32AddAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32MulAccA) { SWASM_BODY(f32LoadThenF32MulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32MulAccB) { SWASM_BODY(f32LoadThenF32MulAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadThenF32MulAccAB) { SWASM_BODY(f32LoadThenF32MulAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32Mul) { SWASM_BODY(f32LoadAccBThenF32Mul) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32MulAccA) { SWASM_BODY(f32LoadAccBThenF32MulAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32MulAccB) { SWASM_BODY(f32LoadAccBThenF32MulAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32LoadAccBThenF32MulAccAB) { SWASM_BODY(f32LoadAccBThenF32MulAccAB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddThenF32StoreAccA) { SWASM_BODY(f32AddThenF32StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccAThenF32Store) { SWASM_BODY(f32AddAccAThenF32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccAThenF32StoreAccA) { SWASM_BODY(f32AddAccAThenF32StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccBThenF32Store) { SWASM_BODY(f32AddAccBThenF32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccBThenF32StoreAccA) { SWASM_BODY(f32AddAccBThenF32StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccABThenF32Store) { SWASM_BODY(f32AddAccABThenF32Store) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32AddAccABThenF32StoreAccA) { SWASM_BODY(f32AddAccABThenF32StoreAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedThenI32Load8UIndexedAccC) { SWASM_BODY(i32Load8UIndexedThenI32Load8UIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedAccCThenI32Load8UIndexed) { SWASM_BODY(i32Load8UIndexedAccCThenI32Load8UIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UIndexedAccCThenI32Load8UIndexedAccC) { SWASM_BODY(i32Load8UIndexedAccCThenI32Load8UIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedThenI64Load8UIndexedAccC) { SWASM_BODY(i64Load8UIndexedThenI64Load8UIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedAccCThenI64Load8UIndexed) { SWASM_BODY(i64Load8UIndexedAccCThenI64Load8UIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64Load8UIndexedAccCThenI64Load8UIndexedAccC) { SWASM_BODY(i64Load8UIndexedAccCThenI64Load8UIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenCallInternal) { SWASM_BODY(i32AddImmAccAThenCallInternal) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenReturn) { SWASM_BODY(i32AddAccAThenReturn) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenReturn) { SWASM_BODY(i32AddImmAccAThenReturn) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddAccAThenReturnValue) { SWASM_BODY(i32AddAccAThenReturnValue) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenReturnValue) { SWASM_BODY(i32LoadAccBThenReturnValue) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UThenBrTableAccA) { SWASM_BODY(i32Load8UThenBrTableAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UAccBThenBrTable) { SWASM_BODY(i32Load8UAccBThenBrTable) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32Load8UAccBThenBrTableAccA) { SWASM_BODY(i32Load8UAccBThenBrTableAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadThenBrTableAccA) { SWASM_BODY(i32LoadThenBrTableAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrTable) { SWASM_BODY(i32LoadAccBThenBrTable) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LoadAccBThenBrTableAccA) { SWASM_BODY(i32LoadAccBThenBrTableAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI64ShrUAccA) { SWASM_BODY(i32AddImmThenI64ShrUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmThenI64ShrUAccB) { SWASM_BODY(i32AddImmThenI64ShrUAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI64ShrU) { SWASM_BODY(i32AddImmAccAThenI64ShrU) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI64ShrUAccA) { SWASM_BODY(i32AddImmAccAThenI64ShrUAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenI64ShrUAccB) { SWASM_BODY(i32AddImmAccAThenI64ShrUAccB) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64AccC) { SWASM_BODY(i64AndThenSelect64AccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAccAThenSelect64) { SWASM_BODY(i64AndAccAThenSelect64) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndAccAThenSelect64AccC) { SWASM_BODY(i64AndAccAThenSelect64AccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlThenI64LoadIndexedAccC) { SWASM_BODY(i32ShlThenI64LoadIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI64LoadIndexed) { SWASM_BODY(i32ShlAccAThenI64LoadIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccAThenI64LoadIndexedAccC) { SWASM_BODY(i32ShlAccAThenI64LoadIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI64LoadIndexed) { SWASM_BODY(i32ShlAccBThenI64LoadIndexed) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32ShlAccBThenI64LoadIndexedAccC) { SWASM_BODY(i32ShlAccBThenI64LoadIndexedAccC) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccAThenI32AddImm) { SWASM_BODY(f64StoreAccAThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f64StoreAccBThenI32AddImm) { SWASM_BODY(f64StoreAccBThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccAThenI32AddImm) { SWASM_BODY(f32StoreAccAThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(f32StoreAccBThenI32AddImm) { SWASM_BODY(f32StoreAccBThenI32AddImm) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32AddImmAccAThenGlobalSet) { SWASM_BODY(i32AddImmAccAThenGlobalSet) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUThenSelectKeepingFirst) { SWASM_BODY(i32LtUThenSelectKeepingFirst) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i32LtUThenSelectKeepingSecond) { SWASM_BODY(i32LtUThenSelectKeepingSecond) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64KeepingFirst) { SWASM_BODY(i64AndThenSelect64KeepingFirst) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64))) SWASM_HANDLER(i64AndThenSelect64KeepingSecond) { SWASM_BODY(i64AndThenSelect64KeepingSecond) }
+/// Makes every handler distinct for LLVM: Swift's merge-functions pass would fold handlers that differ only
+/// in constants into one function with extra parameters, which breaks their guaranteed tail calls. An asm
+/// statement holding only a comment with the handler's name emits nothing, and functions whose asm differs are
+/// never equal.
+#define SWASM_DISTINCT(name) __asm__("/* swasm_h_" #name " */");
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Eqz) { SWASM_DISTINCT(i32Eqz) SWASM_BODY(i32Eqz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Eq) { SWASM_DISTINCT(i32Eq) SWASM_BODY(i32Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Ne) { SWASM_DISTINCT(i32Ne) SWASM_BODY(i32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtS) { SWASM_DISTINCT(i32LtS) SWASM_BODY(i32LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtU) { SWASM_DISTINCT(i32LtU) SWASM_BODY(i32LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GtS) { SWASM_DISTINCT(i32GtS) SWASM_BODY(i32GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GtU) { SWASM_DISTINCT(i32GtU) SWASM_BODY(i32GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LeS) { SWASM_DISTINCT(i32LeS) SWASM_BODY(i32LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LeU) { SWASM_DISTINCT(i32LeU) SWASM_BODY(i32LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GeS) { SWASM_DISTINCT(i32GeS) SWASM_BODY(i32GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GeU) { SWASM_DISTINCT(i32GeU) SWASM_BODY(i32GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Eqz) { SWASM_DISTINCT(i64Eqz) SWASM_BODY(i64Eqz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Eq) { SWASM_DISTINCT(i64Eq) SWASM_BODY(i64Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Ne) { SWASM_DISTINCT(i64Ne) SWASM_BODY(i64Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LtS) { SWASM_DISTINCT(i64LtS) SWASM_BODY(i64LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LtU) { SWASM_DISTINCT(i64LtU) SWASM_BODY(i64LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GtS) { SWASM_DISTINCT(i64GtS) SWASM_BODY(i64GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GtU) { SWASM_DISTINCT(i64GtU) SWASM_BODY(i64GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LeS) { SWASM_DISTINCT(i64LeS) SWASM_BODY(i64LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LeU) { SWASM_DISTINCT(i64LeU) SWASM_BODY(i64LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GeS) { SWASM_DISTINCT(i64GeS) SWASM_BODY(i64GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GeU) { SWASM_DISTINCT(i64GeU) SWASM_BODY(i64GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Eq) { SWASM_DISTINCT(f32Eq) SWASM_BODY(f32Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Ne) { SWASM_DISTINCT(f32Ne) SWASM_BODY(f32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Lt) { SWASM_DISTINCT(f32Lt) SWASM_BODY(f32Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Gt) { SWASM_DISTINCT(f32Gt) SWASM_BODY(f32Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Le) { SWASM_DISTINCT(f32Le) SWASM_BODY(f32Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Ge) { SWASM_DISTINCT(f32Ge) SWASM_BODY(f32Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Eq) { SWASM_DISTINCT(f64Eq) SWASM_BODY(f64Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Ne) { SWASM_DISTINCT(f64Ne) SWASM_BODY(f64Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Lt) { SWASM_DISTINCT(f64Lt) SWASM_BODY(f64Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Gt) { SWASM_DISTINCT(f64Gt) SWASM_BODY(f64Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Le) { SWASM_DISTINCT(f64Le) SWASM_BODY(f64Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Ge) { SWASM_DISTINCT(f64Ge) SWASM_BODY(f64Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Clz) { SWASM_DISTINCT(i32Clz) SWASM_BODY(i32Clz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Ctz) { SWASM_DISTINCT(i32Ctz) SWASM_BODY(i32Ctz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Popcnt) { SWASM_DISTINCT(i32Popcnt) SWASM_BODY(i32Popcnt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Add) { SWASM_DISTINCT(i32Add) SWASM_BODY(i32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Sub) { SWASM_DISTINCT(i32Sub) SWASM_BODY(i32Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Mul) { SWASM_DISTINCT(i32Mul) SWASM_BODY(i32Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32DivS) { SWASM_DISTINCT(i32DivS) SWASM_BODY(i32DivS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32DivU) { SWASM_DISTINCT(i32DivU) SWASM_BODY(i32DivU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32RemS) { SWASM_DISTINCT(i32RemS) SWASM_BODY(i32RemS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32RemU) { SWASM_DISTINCT(i32RemU) SWASM_BODY(i32RemU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32And) { SWASM_DISTINCT(i32And) SWASM_BODY(i32And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Or) { SWASM_DISTINCT(i32Or) SWASM_BODY(i32Or) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Xor) { SWASM_DISTINCT(i32Xor) SWASM_BODY(i32Xor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Shl) { SWASM_DISTINCT(i32Shl) SWASM_BODY(i32Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrS) { SWASM_DISTINCT(i32ShrS) SWASM_BODY(i32ShrS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrU) { SWASM_DISTINCT(i32ShrU) SWASM_BODY(i32ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Rotl) { SWASM_DISTINCT(i32Rotl) SWASM_BODY(i32Rotl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Rotr) { SWASM_DISTINCT(i32Rotr) SWASM_BODY(i32Rotr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Clz) { SWASM_DISTINCT(i64Clz) SWASM_BODY(i64Clz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Ctz) { SWASM_DISTINCT(i64Ctz) SWASM_BODY(i64Ctz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Popcnt) { SWASM_DISTINCT(i64Popcnt) SWASM_BODY(i64Popcnt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Add) { SWASM_DISTINCT(i64Add) SWASM_BODY(i64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Sub) { SWASM_DISTINCT(i64Sub) SWASM_BODY(i64Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Mul) { SWASM_DISTINCT(i64Mul) SWASM_BODY(i64Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64DivS) { SWASM_DISTINCT(i64DivS) SWASM_BODY(i64DivS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64DivU) { SWASM_DISTINCT(i64DivU) SWASM_BODY(i64DivU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64RemS) { SWASM_DISTINCT(i64RemS) SWASM_BODY(i64RemS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64RemU) { SWASM_DISTINCT(i64RemU) SWASM_BODY(i64RemU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64And) { SWASM_DISTINCT(i64And) SWASM_BODY(i64And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Or) { SWASM_DISTINCT(i64Or) SWASM_BODY(i64Or) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Xor) { SWASM_DISTINCT(i64Xor) SWASM_BODY(i64Xor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Shl) { SWASM_DISTINCT(i64Shl) SWASM_BODY(i64Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrS) { SWASM_DISTINCT(i64ShrS) SWASM_BODY(i64ShrS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrU) { SWASM_DISTINCT(i64ShrU) SWASM_BODY(i64ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Rotl) { SWASM_DISTINCT(i64Rotl) SWASM_BODY(i64Rotl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Rotr) { SWASM_DISTINCT(i64Rotr) SWASM_BODY(i64Rotr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Abs) { SWASM_DISTINCT(f32Abs) SWASM_BODY(f32Abs) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Neg) { SWASM_DISTINCT(f32Neg) SWASM_BODY(f32Neg) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Ceil) { SWASM_DISTINCT(f32Ceil) SWASM_BODY(f32Ceil) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Floor) { SWASM_DISTINCT(f32Floor) SWASM_BODY(f32Floor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Trunc) { SWASM_DISTINCT(f32Trunc) SWASM_BODY(f32Trunc) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Nearest) { SWASM_DISTINCT(f32Nearest) SWASM_BODY(f32Nearest) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Sqrt) { SWASM_DISTINCT(f32Sqrt) SWASM_BODY(f32Sqrt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Add) { SWASM_DISTINCT(f32Add) SWASM_BODY(f32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Sub) { SWASM_DISTINCT(f32Sub) SWASM_BODY(f32Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Mul) { SWASM_DISTINCT(f32Mul) SWASM_BODY(f32Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Div) { SWASM_DISTINCT(f32Div) SWASM_BODY(f32Div) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Min) { SWASM_DISTINCT(f32Min) SWASM_BODY(f32Min) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Max) { SWASM_DISTINCT(f32Max) SWASM_BODY(f32Max) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Copysign) { SWASM_DISTINCT(f32Copysign) SWASM_BODY(f32Copysign) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Abs) { SWASM_DISTINCT(f64Abs) SWASM_BODY(f64Abs) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Neg) { SWASM_DISTINCT(f64Neg) SWASM_BODY(f64Neg) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Ceil) { SWASM_DISTINCT(f64Ceil) SWASM_BODY(f64Ceil) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Floor) { SWASM_DISTINCT(f64Floor) SWASM_BODY(f64Floor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Trunc) { SWASM_DISTINCT(f64Trunc) SWASM_BODY(f64Trunc) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Nearest) { SWASM_DISTINCT(f64Nearest) SWASM_BODY(f64Nearest) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Sqrt) { SWASM_DISTINCT(f64Sqrt) SWASM_BODY(f64Sqrt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Add) { SWASM_DISTINCT(f64Add) SWASM_BODY(f64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Sub) { SWASM_DISTINCT(f64Sub) SWASM_BODY(f64Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Mul) { SWASM_DISTINCT(f64Mul) SWASM_BODY(f64Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Div) { SWASM_DISTINCT(f64Div) SWASM_BODY(f64Div) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Min) { SWASM_DISTINCT(f64Min) SWASM_BODY(f64Min) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Max) { SWASM_DISTINCT(f64Max) SWASM_BODY(f64Max) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Copysign) { SWASM_DISTINCT(f64Copysign) SWASM_BODY(f64Copysign) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32WrapI64) { SWASM_DISTINCT(i32WrapI64) SWASM_BODY(i32WrapI64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32TruncF32S) { SWASM_DISTINCT(i32TruncF32S) SWASM_BODY(i32TruncF32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32TruncF32U) { SWASM_DISTINCT(i32TruncF32U) SWASM_BODY(i32TruncF32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32TruncF64S) { SWASM_DISTINCT(i32TruncF64S) SWASM_BODY(i32TruncF64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32TruncF64U) { SWASM_DISTINCT(i32TruncF64U) SWASM_BODY(i32TruncF64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ExtendI32S) { SWASM_DISTINCT(i64ExtendI32S) SWASM_BODY(i64ExtendI32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ExtendI32U) { SWASM_DISTINCT(i64ExtendI32U) SWASM_BODY(i64ExtendI32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64TruncF32S) { SWASM_DISTINCT(i64TruncF32S) SWASM_BODY(i64TruncF32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64TruncF32U) { SWASM_DISTINCT(i64TruncF32U) SWASM_BODY(i64TruncF32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64TruncF64S) { SWASM_DISTINCT(i64TruncF64S) SWASM_BODY(i64TruncF64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64TruncF64U) { SWASM_DISTINCT(i64TruncF64U) SWASM_BODY(i64TruncF64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32ConvertI32S) { SWASM_DISTINCT(f32ConvertI32S) SWASM_BODY(f32ConvertI32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32ConvertI32U) { SWASM_DISTINCT(f32ConvertI32U) SWASM_BODY(f32ConvertI32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32ConvertI64S) { SWASM_DISTINCT(f32ConvertI64S) SWASM_BODY(f32ConvertI64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32ConvertI64U) { SWASM_DISTINCT(f32ConvertI64U) SWASM_BODY(f32ConvertI64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32DemoteF64) { SWASM_DISTINCT(f32DemoteF64) SWASM_BODY(f32DemoteF64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64ConvertI32S) { SWASM_DISTINCT(f64ConvertI32S) SWASM_BODY(f64ConvertI32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64ConvertI32U) { SWASM_DISTINCT(f64ConvertI32U) SWASM_BODY(f64ConvertI32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64ConvertI64S) { SWASM_DISTINCT(f64ConvertI64S) SWASM_BODY(f64ConvertI64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64ConvertI64U) { SWASM_DISTINCT(f64ConvertI64U) SWASM_BODY(f64ConvertI64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64PromoteF32) { SWASM_DISTINCT(f64PromoteF32) SWASM_BODY(f64PromoteF32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ReinterpretF32) { SWASM_DISTINCT(i32ReinterpretF32) SWASM_BODY(i32ReinterpretF32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ReinterpretF64) { SWASM_DISTINCT(i64ReinterpretF64) SWASM_BODY(i64ReinterpretF64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32ReinterpretI32) { SWASM_DISTINCT(f32ReinterpretI32) SWASM_BODY(f32ReinterpretI32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64ReinterpretI64) { SWASM_DISTINCT(f64ReinterpretI64) SWASM_BODY(f64ReinterpretI64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Extend8S) { SWASM_DISTINCT(i32Extend8S) SWASM_BODY(i32Extend8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Extend16S) { SWASM_DISTINCT(i32Extend16S) SWASM_BODY(i32Extend16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Extend8S) { SWASM_DISTINCT(i64Extend8S) SWASM_BODY(i64Extend8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Extend16S) { SWASM_DISTINCT(i64Extend16S) SWASM_BODY(i64Extend16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Extend32S) { SWASM_DISTINCT(i64Extend32S) SWASM_BODY(i64Extend32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32TruncSatF32S) { SWASM_DISTINCT(i32TruncSatF32S) SWASM_BODY(i32TruncSatF32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32TruncSatF32U) { SWASM_DISTINCT(i32TruncSatF32U) SWASM_BODY(i32TruncSatF32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32TruncSatF64S) { SWASM_DISTINCT(i32TruncSatF64S) SWASM_BODY(i32TruncSatF64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32TruncSatF64U) { SWASM_DISTINCT(i32TruncSatF64U) SWASM_BODY(i32TruncSatF64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64TruncSatF32S) { SWASM_DISTINCT(i64TruncSatF32S) SWASM_BODY(i64TruncSatF32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64TruncSatF32U) { SWASM_DISTINCT(i64TruncSatF32U) SWASM_BODY(i64TruncSatF32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64TruncSatF64S) { SWASM_DISTINCT(i64TruncSatF64S) SWASM_BODY(i64TruncSatF64S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64TruncSatF64U) { SWASM_DISTINCT(i64TruncSatF64U) SWASM_BODY(i64TruncSatF64U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(unreachable) { SWASM_DISTINCT(unreachable) SWASM_BODY(unreachable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(copy) { SWASM_DISTINCT(copy) SWASM_BODY(copy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(const32) { SWASM_DISTINCT(const32) SWASM_BODY(const32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(const64) { SWASM_DISTINCT(const64) SWASM_BODY(const64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(br) { SWASM_DISTINCT(br) SWASM_BODY(br) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIf) { SWASM_DISTINCT(brIf) SWASM_BODY(brIf) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNot) { SWASM_DISTINCT(brIfNot) SWASM_BODY(brIfNot) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNull) { SWASM_DISTINCT(brIfNull) SWASM_BODY(brIfNull) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotNull) { SWASM_DISTINCT(brIfNotNull) SWASM_BODY(brIfNotNull) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brTable) { SWASM_DISTINCT(brTable) SWASM_BODY(brTable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(return) { SWASM_DISTINCT(return) SWASM_BODY(return) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(returnValue) { SWASM_DISTINCT(returnValue) SWASM_BODY(returnValue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(call) { SWASM_DISTINCT(call) SWASM_BODY(call) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(callInternal) { SWASM_DISTINCT(callInternal) SWASM_BODY(callInternal) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(callIndirect) { SWASM_DISTINCT(callIndirect) SWASM_BODY(callIndirect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(callRef) { SWASM_DISTINCT(callRef) SWASM_BODY(callRef) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(returnCall) { SWASM_DISTINCT(returnCall) SWASM_BODY(returnCall) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(returnCallIndirect) { SWASM_DISTINCT(returnCallIndirect) SWASM_BODY(returnCallIndirect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(returnCallRef) { SWASM_DISTINCT(returnCallRef) SWASM_BODY(returnCallRef) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(select) { SWASM_DISTINCT(select) SWASM_BODY(select) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(select64) { SWASM_DISTINCT(select64) SWASM_BODY(select64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(globalGet) { SWASM_DISTINCT(globalGet) SWASM_BODY(globalGet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(globalSet) { SWASM_DISTINCT(globalSet) SWASM_BODY(globalSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load) { SWASM_DISTINCT(i32Load) SWASM_BODY(i32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load) { SWASM_DISTINCT(i64Load) SWASM_BODY(i64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Load) { SWASM_DISTINCT(f32Load) SWASM_BODY(f32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Load) { SWASM_DISTINCT(f64Load) SWASM_BODY(f64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8S) { SWASM_DISTINCT(i32Load8S) SWASM_BODY(i32Load8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8U) { SWASM_DISTINCT(i32Load8U) SWASM_BODY(i32Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load16S) { SWASM_DISTINCT(i32Load16S) SWASM_BODY(i32Load16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load16U) { SWASM_DISTINCT(i32Load16U) SWASM_BODY(i32Load16U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8S) { SWASM_DISTINCT(i64Load8S) SWASM_BODY(i64Load8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8U) { SWASM_DISTINCT(i64Load8U) SWASM_BODY(i64Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load16S) { SWASM_DISTINCT(i64Load16S) SWASM_BODY(i64Load16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load16U) { SWASM_DISTINCT(i64Load16U) SWASM_BODY(i64Load16U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load32S) { SWASM_DISTINCT(i64Load32S) SWASM_BODY(i64Load32S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load32U) { SWASM_DISTINCT(i64Load32U) SWASM_BODY(i64Load32U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Store) { SWASM_DISTINCT(i32Store) SWASM_BODY(i32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Store) { SWASM_DISTINCT(i64Store) SWASM_BODY(i64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Store) { SWASM_DISTINCT(f32Store) SWASM_BODY(f32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64Store) { SWASM_DISTINCT(f64Store) SWASM_BODY(f64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Store8) { SWASM_DISTINCT(i32Store8) SWASM_BODY(i32Store8) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Store16) { SWASM_DISTINCT(i32Store16) SWASM_BODY(i32Store16) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Store8) { SWASM_DISTINCT(i64Store8) SWASM_BODY(i64Store8) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Store16) { SWASM_DISTINCT(i64Store16) SWASM_BODY(i64Store16) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Store32) { SWASM_DISTINCT(i64Store32) SWASM_BODY(i64Store32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memorySize) { SWASM_DISTINCT(memorySize) SWASM_BODY(memorySize) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryGrow) { SWASM_DISTINCT(memoryGrow) SWASM_BODY(memoryGrow) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryFill) { SWASM_DISTINCT(memoryFill) SWASM_BODY(memoryFill) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryCopy) { SWASM_DISTINCT(memoryCopy) SWASM_BODY(memoryCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryInit) { SWASM_DISTINCT(memoryInit) SWASM_BODY(memoryInit) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(dataDrop) { SWASM_DISTINCT(dataDrop) SWASM_BODY(dataDrop) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableGet) { SWASM_DISTINCT(tableGet) SWASM_BODY(tableGet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableSet) { SWASM_DISTINCT(tableSet) SWASM_BODY(tableSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableSize) { SWASM_DISTINCT(tableSize) SWASM_BODY(tableSize) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableGrow) { SWASM_DISTINCT(tableGrow) SWASM_BODY(tableGrow) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableFill) { SWASM_DISTINCT(tableFill) SWASM_BODY(tableFill) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableCopy) { SWASM_DISTINCT(tableCopy) SWASM_BODY(tableCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableInit) { SWASM_DISTINCT(tableInit) SWASM_BODY(tableInit) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(elemDrop) { SWASM_DISTINCT(elemDrop) SWASM_BODY(elemDrop) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(refIsNull) { SWASM_DISTINCT(refIsNull) SWASM_BODY(refIsNull) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(refFunc) { SWASM_DISTINCT(refFunc) SWASM_BODY(refFunc) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(refAsNonNull) { SWASM_DISTINCT(refAsNonNull) SWASM_BODY(refAsNonNull) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(throw) { SWASM_DISTINCT(throw) SWASM_BODY(throw) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(throwRef) { SWASM_DISTINCT(throwRef) SWASM_BODY(throwRef) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(rethrow) { SWASM_DISTINCT(rethrow) SWASM_BODY(rethrow) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryLoad) { SWASM_DISTINCT(memoryLoad) SWASM_BODY(memoryLoad) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryStore) { SWASM_DISTINCT(memoryStore) SWASM_BODY(memoryStore) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadIndexed) { SWASM_DISTINCT(i32LoadIndexed) SWASM_BODY(i32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UIndexed) { SWASM_DISTINCT(i32Load8UIndexed) SWASM_BODY(i32Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreIndexed) { SWASM_DISTINCT(i32StoreIndexed) SWASM_BODY(i32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Store8Indexed) { SWASM_DISTINCT(i32Store8Indexed) SWASM_BODY(i32Store8Indexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32Eq) { SWASM_DISTINCT(brIfI32Eq) SWASM_BODY(brIfI32Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32Ne) { SWASM_DISTINCT(brIfI32Ne) SWASM_BODY(brIfI32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LtS) { SWASM_DISTINCT(brIfI32LtS) SWASM_BODY(brIfI32LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LtU) { SWASM_DISTINCT(brIfI32LtU) SWASM_BODY(brIfI32LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GtS) { SWASM_DISTINCT(brIfI32GtS) SWASM_BODY(brIfI32GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GtU) { SWASM_DISTINCT(brIfI32GtU) SWASM_BODY(brIfI32GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LeS) { SWASM_DISTINCT(brIfI32LeS) SWASM_BODY(brIfI32LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LeU) { SWASM_DISTINCT(brIfI32LeU) SWASM_BODY(brIfI32LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GeS) { SWASM_DISTINCT(brIfI32GeS) SWASM_BODY(brIfI32GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GeU) { SWASM_DISTINCT(brIfI32GeU) SWASM_BODY(brIfI32GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32And) { SWASM_DISTINCT(brIfI32And) SWASM_BODY(brIfI32And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32AndZero) { SWASM_DISTINCT(brIfI32AndZero) SWASM_BODY(brIfI32AndZero) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImm) { SWASM_DISTINCT(i32AddImm) SWASM_BODY(i32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AddImm) { SWASM_DISTINCT(i64AddImm) SWASM_BODY(i64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64Eq) { SWASM_DISTINCT(brIfI64Eq) SWASM_BODY(brIfI64Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64Ne) { SWASM_DISTINCT(brIfI64Ne) SWASM_BODY(brIfI64Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LtS) { SWASM_DISTINCT(brIfI64LtS) SWASM_BODY(brIfI64LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LtU) { SWASM_DISTINCT(brIfI64LtU) SWASM_BODY(brIfI64LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GtS) { SWASM_DISTINCT(brIfI64GtS) SWASM_BODY(brIfI64GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GtU) { SWASM_DISTINCT(brIfI64GtU) SWASM_BODY(brIfI64GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LeS) { SWASM_DISTINCT(brIfI64LeS) SWASM_BODY(brIfI64LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LeU) { SWASM_DISTINCT(brIfI64LeU) SWASM_BODY(brIfI64LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GeS) { SWASM_DISTINCT(brIfI64GeS) SWASM_BODY(brIfI64GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GeU) { SWASM_DISTINCT(brIfI64GeU) SWASM_BODY(brIfI64GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32Eq) { SWASM_DISTINCT(brIfF32Eq) SWASM_BODY(brIfF32Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32Eq) { SWASM_DISTINCT(brIfNotF32Eq) SWASM_BODY(brIfNotF32Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32Ne) { SWASM_DISTINCT(brIfF32Ne) SWASM_BODY(brIfF32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32Ne) { SWASM_DISTINCT(brIfNotF32Ne) SWASM_BODY(brIfNotF32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32Lt) { SWASM_DISTINCT(brIfF32Lt) SWASM_BODY(brIfF32Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32Lt) { SWASM_DISTINCT(brIfNotF32Lt) SWASM_BODY(brIfNotF32Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32Gt) { SWASM_DISTINCT(brIfF32Gt) SWASM_BODY(brIfF32Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32Gt) { SWASM_DISTINCT(brIfNotF32Gt) SWASM_BODY(brIfNotF32Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32Le) { SWASM_DISTINCT(brIfF32Le) SWASM_BODY(brIfF32Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32Le) { SWASM_DISTINCT(brIfNotF32Le) SWASM_BODY(brIfNotF32Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32Ge) { SWASM_DISTINCT(brIfF32Ge) SWASM_BODY(brIfF32Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32Ge) { SWASM_DISTINCT(brIfNotF32Ge) SWASM_BODY(brIfNotF32Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64Eq) { SWASM_DISTINCT(brIfF64Eq) SWASM_BODY(brIfF64Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64Eq) { SWASM_DISTINCT(brIfNotF64Eq) SWASM_BODY(brIfNotF64Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64Ne) { SWASM_DISTINCT(brIfF64Ne) SWASM_BODY(brIfF64Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64Ne) { SWASM_DISTINCT(brIfNotF64Ne) SWASM_BODY(brIfNotF64Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64Lt) { SWASM_DISTINCT(brIfF64Lt) SWASM_BODY(brIfF64Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64Lt) { SWASM_DISTINCT(brIfNotF64Lt) SWASM_BODY(brIfNotF64Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64Gt) { SWASM_DISTINCT(brIfF64Gt) SWASM_BODY(brIfF64Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64Gt) { SWASM_DISTINCT(brIfNotF64Gt) SWASM_BODY(brIfNotF64Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64Le) { SWASM_DISTINCT(brIfF64Le) SWASM_BODY(brIfF64Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64Le) { SWASM_DISTINCT(brIfNotF64Le) SWASM_BODY(brIfNotF64Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64Ge) { SWASM_DISTINCT(brIfF64Ge) SWASM_BODY(brIfF64Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64Ge) { SWASM_DISTINCT(brIfNotF64Ge) SWASM_BODY(brIfNotF64Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfEq) { SWASM_DISTINCT(i32AddImmBrIfEq) SWASM_BODY(i32AddImmBrIfEq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfNe) { SWASM_DISTINCT(i32AddImmBrIfNe) SWASM_BODY(i32AddImmBrIfNe) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfLtS) { SWASM_DISTINCT(i32AddImmBrIfLtS) SWASM_BODY(i32AddImmBrIfLtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfLtU) { SWASM_DISTINCT(i32AddImmBrIfLtU) SWASM_BODY(i32AddImmBrIfLtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfGtS) { SWASM_DISTINCT(i32AddImmBrIfGtS) SWASM_BODY(i32AddImmBrIfGtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfGtU) { SWASM_DISTINCT(i32AddImmBrIfGtU) SWASM_BODY(i32AddImmBrIfGtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfLeS) { SWASM_DISTINCT(i32AddImmBrIfLeS) SWASM_BODY(i32AddImmBrIfLeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfLeU) { SWASM_DISTINCT(i32AddImmBrIfLeU) SWASM_BODY(i32AddImmBrIfLeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfGeS) { SWASM_DISTINCT(i32AddImmBrIfGeS) SWASM_BODY(i32AddImmBrIfGeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfGeU) { SWASM_DISTINCT(i32AddImmBrIfGeU) SWASM_BODY(i32AddImmBrIfGeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAdd) { SWASM_DISTINCT(f64AddAdd) SWASM_BODY(f64AddAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddSub) { SWASM_DISTINCT(f64AddSub) SWASM_BODY(f64AddSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddMul) { SWASM_DISTINCT(f64AddMul) SWASM_BODY(f64AddMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64SubAdd) { SWASM_DISTINCT(f64SubAdd) SWASM_BODY(f64SubAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64SubSub) { SWASM_DISTINCT(f64SubSub) SWASM_BODY(f64SubSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64SubMul) { SWASM_DISTINCT(f64SubMul) SWASM_BODY(f64SubMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MulAdd) { SWASM_DISTINCT(f64MulAdd) SWASM_BODY(f64MulAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MulSub) { SWASM_DISTINCT(f64MulSub) SWASM_BODY(f64MulSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MulMul) { SWASM_DISTINCT(f64MulMul) SWASM_BODY(f64MulMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAdd) { SWASM_DISTINCT(f32AddAdd) SWASM_BODY(f32AddAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddSub) { SWASM_DISTINCT(f32AddSub) SWASM_BODY(f32AddSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddMul) { SWASM_DISTINCT(f32AddMul) SWASM_BODY(f32AddMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32SubAdd) { SWASM_DISTINCT(f32SubAdd) SWASM_BODY(f32SubAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32SubSub) { SWASM_DISTINCT(f32SubSub) SWASM_BODY(f32SubSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32SubMul) { SWASM_DISTINCT(f32SubMul) SWASM_BODY(f32SubMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MulAdd) { SWASM_DISTINCT(f32MulAdd) SWASM_BODY(f32MulAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MulSub) { SWASM_DISTINCT(f32MulSub) SWASM_BODY(f32MulSub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MulMul) { SWASM_DISTINCT(f32MulMul) SWASM_BODY(f32MulMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAdd) { SWASM_DISTINCT(i32ShlAdd) SWASM_BODY(i32ShlAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAdd) { SWASM_DISTINCT(i32AddAdd) SWASM_BODY(i32AddAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulAdd) { SWASM_DISTINCT(i32MulAdd) SWASM_BODY(i32MulAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32XorMul) { SWASM_DISTINCT(i32XorMul) SWASM_BODY(i32XorMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulXor) { SWASM_DISTINCT(i32MulXor) SWASM_BODY(i32MulXor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndAdd) { SWASM_DISTINCT(i32AndAdd) SWASM_BODY(i32AndAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32SubAdd) { SWASM_DISTINCT(i32SubAdd) SWASM_BODY(i32SubAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddShl) { SWASM_DISTINCT(i32AddShl) SWASM_BODY(i32AddShl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrUAnd) { SWASM_DISTINCT(i32ShrUAnd) SWASM_BODY(i32ShrUAnd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlOr) { SWASM_DISTINCT(i32ShlOr) SWASM_BODY(i32ShlOr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64XorMul) { SWASM_DISTINCT(i64XorMul) SWASM_BODY(i64XorMul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulXor) { SWASM_DISTINCT(i64MulXor) SWASM_BODY(i64MulXor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulAdd) { SWASM_DISTINCT(i64MulAdd) SWASM_BODY(i64MulAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AddAdd) { SWASM_DISTINCT(i64AddAdd) SWASM_BODY(i64AddAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShlOr) { SWASM_DISTINCT(i64ShlOr) SWASM_BODY(i64ShlOr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrUXor) { SWASM_DISTINCT(i64ShrUXor) SWASM_BODY(i64ShrUXor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64XorRotl) { SWASM_DISTINCT(i64XorRotl) SWASM_BODY(i64XorRotl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndAdd) { SWASM_DISTINCT(i64AndAdd) SWASM_BODY(i64AndAdd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LoadIndexed) { SWASM_DISTINCT(i64LoadIndexed) SWASM_BODY(i64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadIndexed) { SWASM_DISTINCT(f32LoadIndexed) SWASM_BODY(f32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadIndexed) { SWASM_DISTINCT(f64LoadIndexed) SWASM_BODY(f64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8SIndexed) { SWASM_DISTINCT(i32Load8SIndexed) SWASM_BODY(i32Load8SIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load16UIndexed) { SWASM_DISTINCT(i32Load16UIndexed) SWASM_BODY(i32Load16UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8UIndexed) { SWASM_DISTINCT(i64Load8UIndexed) SWASM_BODY(i64Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load32UIndexed) { SWASM_DISTINCT(i64Load32UIndexed) SWASM_BODY(i64Load32UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64StoreIndexed) { SWASM_DISTINCT(i64StoreIndexed) SWASM_BODY(i64StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32StoreIndexed) { SWASM_DISTINCT(f32StoreIndexed) SWASM_BODY(f32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StoreIndexed) { SWASM_DISTINCT(f64StoreIndexed) SWASM_BODY(f64StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadPlusImm) { SWASM_DISTINCT(i32LoadPlusImm) SWASM_BODY(i32LoadPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LoadPlusImm) { SWASM_DISTINCT(i64LoadPlusImm) SWASM_BODY(i64LoadPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadPlusImm) { SWASM_DISTINCT(f32LoadPlusImm) SWASM_BODY(f32LoadPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadPlusImm) { SWASM_DISTINCT(f64LoadPlusImm) SWASM_BODY(f64LoadPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UPlusImm) { SWASM_DISTINCT(i32Load8UPlusImm) SWASM_BODY(i32Load8UPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8SPlusImm) { SWASM_DISTINCT(i32Load8SPlusImm) SWASM_BODY(i32Load8SPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load16UPlusImm) { SWASM_DISTINCT(i32Load16UPlusImm) SWASM_BODY(i32Load16UPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8UPlusImm) { SWASM_DISTINCT(i64Load8UPlusImm) SWASM_BODY(i64Load8UPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load32UPlusImm) { SWASM_DISTINCT(i64Load32UPlusImm) SWASM_BODY(i64Load32UPlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StorePlusImm) { SWASM_DISTINCT(i32StorePlusImm) SWASM_BODY(i32StorePlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64StorePlusImm) { SWASM_DISTINCT(i64StorePlusImm) SWASM_BODY(i64StorePlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32StorePlusImm) { SWASM_DISTINCT(f32StorePlusImm) SWASM_BODY(f32StorePlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StorePlusImm) { SWASM_DISTINCT(f64StorePlusImm) SWASM_BODY(f64StorePlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Store8PlusImm) { SWASM_DISTINCT(i32Store8PlusImm) SWASM_BODY(i32Store8PlusImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32AddImm) { SWASM_DISTINCT(i32AddImmThenI32AddImm) SWASM_BODY(i32AddImmThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlThenI32AddImm) { SWASM_DISTINCT(i32ShlThenI32AddImm) SWASM_BODY(i32ShlThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32Add) { SWASM_DISTINCT(i32AddImmThenI32Add) SWASM_BODY(i32AddImmThenI32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(copyThenCopy) { SWASM_DISTINCT(copyThenCopy) SWASM_BODY(copyThenCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenCopy) { SWASM_DISTINCT(i32AddImmThenCopy) SWASM_BODY(i32AddImmThenCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(const32ThenI32And) { SWASM_DISTINCT(const32ThenI32And) SWASM_BODY(const32ThenI32And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32AddImm) { SWASM_DISTINCT(i32AddThenI32AddImm) SWASM_BODY(i32AddThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32And) { SWASM_DISTINCT(i32AddImmThenI32And) SWASM_BODY(i32AddImmThenI32And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ExtendI32UThenI64Add) { SWASM_DISTINCT(i64ExtendI32UThenI64Add) SWASM_BODY(i64ExtendI32UThenI64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32Add) { SWASM_DISTINCT(i32AddThenI32Add) SWASM_BODY(i32AddThenI32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndThenConst32) { SWASM_DISTINCT(i32AndThenConst32) SWASM_BODY(i32AndThenConst32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32Shl) { SWASM_DISTINCT(i32AddImmThenI32Shl) SWASM_BODY(i32AddImmThenI32Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(const32ThenI32Add) { SWASM_DISTINCT(const32ThenI32Add) SWASM_BODY(const32ThenI32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(const32ThenConst32) { SWASM_DISTINCT(const32ThenConst32) SWASM_BODY(const32ThenConst32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(const32ThenI32Mul) { SWASM_DISTINCT(const32ThenI32Mul) SWASM_BODY(const32ThenI32Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(copyThenI32LtS) { SWASM_DISTINCT(copyThenI32LtS) SWASM_BODY(copyThenI32LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(copyThenI32AddImm) { SWASM_DISTINCT(copyThenI32AddImm) SWASM_BODY(copyThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndThenI32AddImm) { SWASM_DISTINCT(i32AndThenI32AddImm) SWASM_BODY(i32AndThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(copyThenI32Shl) { SWASM_DISTINCT(copyThenI32Shl) SWASM_BODY(copyThenI32Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32XorThenConst32) { SWASM_DISTINCT(i32XorThenConst32) SWASM_BODY(i32XorThenConst32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AddImmThenI64AddImm) { SWASM_DISTINCT(i64AddImmThenI64AddImm) SWASM_BODY(i64AddImmThenI64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(copyThenConst32) { SWASM_DISTINCT(copyThenConst32) SWASM_BODY(copyThenConst32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(const32ThenCopy) { SWASM_DISTINCT(const32ThenCopy) SWASM_BODY(const32ThenCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32Load) { SWASM_DISTINCT(i32AddThenI32Load) SWASM_BODY(i32AddThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenI32Load8U) { SWASM_DISTINCT(i32LoadThenI32Load8U) SWASM_BODY(i32LoadThenI32Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreThenBr) { SWASM_DISTINCT(i32StoreThenBr) SWASM_BODY(i32StoreThenBr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlThenI32LoadIndexed) { SWASM_DISTINCT(i32ShlThenI32LoadIndexed) SWASM_BODY(i32ShlThenI32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenI32Load) { SWASM_DISTINCT(i32LoadThenI32Load) SWASM_BODY(i32LoadThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreThenI32Store) { SWASM_DISTINCT(i32StoreThenI32Store) SWASM_BODY(i32StoreThenI32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenBrIf) { SWASM_DISTINCT(i32AddImmThenBrIf) SWASM_BODY(i32AddImmThenBrIf) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtUThenSelect) { SWASM_DISTINCT(i32LtUThenSelect) SWASM_BODY(i32LtUThenSelect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreThenI32AddImm) { SWASM_DISTINCT(i32StoreThenI32AddImm) SWASM_BODY(i32StoreThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenBr) { SWASM_DISTINCT(i32AddImmThenBr) SWASM_BODY(i32AddImmThenBr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenI32ShrU) { SWASM_DISTINCT(i32LoadThenI32ShrU) SWASM_BODY(i32LoadThenI32ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32Load) { SWASM_DISTINCT(i32AddImmThenI32Load) SWASM_BODY(i32AddImmThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32Load8U) { SWASM_DISTINCT(i32AddThenI32Load8U) SWASM_BODY(i32AddThenI32Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenBrIf) { SWASM_DISTINCT(i32LoadThenBrIf) SWASM_BODY(i32LoadThenBrIf) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(const32ThenBrIfI32Ne) { SWASM_DISTINCT(const32ThenBrIfI32Ne) SWASM_BODY(const32ThenBrIfI32Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreThenI32Load) { SWASM_DISTINCT(i32StoreThenI32Load) SWASM_BODY(i32StoreThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlThenI32StoreIndexed) { SWASM_DISTINCT(i32ShlThenI32StoreIndexed) SWASM_BODY(i32ShlThenI32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenBrIfNot) { SWASM_DISTINCT(i32LoadThenBrIfNot) SWASM_BODY(i32LoadThenBrIfNot) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32Store) { SWASM_DISTINCT(i32AddThenI32Store) SWASM_BODY(i32AddThenI32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulThenI32AddImm) { SWASM_DISTINCT(i32MulThenI32AddImm) SWASM_BODY(i32MulThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulThenI64AddImm) { SWASM_DISTINCT(i64MulThenI64AddImm) SWASM_BODY(i64MulThenI64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadThenF64Load) { SWASM_DISTINCT(f64LoadThenF64Load) SWASM_BODY(f64LoadThenF64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadThenF64Add) { SWASM_DISTINCT(f64LoadThenF64Add) SWASM_BODY(f64LoadThenF64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadThenF64Mul) { SWASM_DISTINCT(f64LoadThenF64Mul) SWASM_BODY(f64LoadThenF64Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddThenF64Store) { SWASM_DISTINCT(f64AddThenF64Store) SWASM_BODY(f64AddThenF64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StoreThenF64Load) { SWASM_DISTINCT(f64StoreThenF64Load) SWASM_BODY(f64StoreThenF64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadThenF32Add) { SWASM_DISTINCT(f32LoadThenF32Add) SWASM_BODY(f32LoadThenF32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadThenF32Mul) { SWASM_DISTINCT(f32LoadThenF32Mul) SWASM_BODY(f32LoadThenF32Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddThenF32Store) { SWASM_DISTINCT(f32AddThenF32Store) SWASM_BODY(f32AddThenF32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UIndexedThenI32Load8UIndexed) { SWASM_DISTINCT(i32Load8UIndexedThenI32Load8UIndexed) SWASM_BODY(i32Load8UIndexedThenI32Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8UIndexedThenI64Load8UIndexed) { SWASM_DISTINCT(i64Load8UIndexedThenI64Load8UIndexed) SWASM_BODY(i64Load8UIndexedThenI64Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenCallInternal) { SWASM_DISTINCT(i32AddImmThenCallInternal) SWASM_BODY(i32AddImmThenCallInternal) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(copyThenCallInternal) { SWASM_DISTINCT(copyThenCallInternal) SWASM_BODY(copyThenCallInternal) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenReturn) { SWASM_DISTINCT(i32AddThenReturn) SWASM_BODY(i32AddThenReturn) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenReturn) { SWASM_DISTINCT(i32AddImmThenReturn) SWASM_BODY(i32AddImmThenReturn) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(copyThenReturn) { SWASM_DISTINCT(copyThenReturn) SWASM_BODY(copyThenReturn) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenReturnValue) { SWASM_DISTINCT(i32AddThenReturnValue) SWASM_BODY(i32AddThenReturnValue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenReturnValue) { SWASM_DISTINCT(i32LoadThenReturnValue) SWASM_BODY(i32LoadThenReturnValue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UThenBrTable) { SWASM_DISTINCT(i32Load8UThenBrTable) SWASM_BODY(i32Load8UThenBrTable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenBrTable) { SWASM_DISTINCT(i32LoadThenBrTable) SWASM_BODY(i32LoadThenBrTable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI64ShrU) { SWASM_DISTINCT(i32AddImmThenI64ShrU) SWASM_BODY(i32AddImmThenI64ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndThenSelect64) { SWASM_DISTINCT(i64AndThenSelect64) SWASM_BODY(i64AndThenSelect64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlThenI64LoadIndexed) { SWASM_DISTINCT(i32ShlThenI64LoadIndexed) SWASM_BODY(i32ShlThenI64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StoreThenI32AddImm) { SWASM_DISTINCT(f64StoreThenI32AddImm) SWASM_BODY(f64StoreThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32StoreThenI32AddImm) { SWASM_DISTINCT(f32StoreThenI32AddImm) SWASM_BODY(f32StoreThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenGlobalSet) { SWASM_DISTINCT(i32AddImmThenGlobalSet) SWASM_BODY(i32AddImmThenGlobalSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndImm) { SWASM_DISTINCT(i32AndImm) SWASM_BODY(i32AndImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32OrImm) { SWASM_DISTINCT(i32OrImm) SWASM_BODY(i32OrImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32XorImm) { SWASM_DISTINCT(i32XorImm) SWASM_BODY(i32XorImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlImm) { SWASM_DISTINCT(i32ShlImm) SWASM_BODY(i32ShlImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrSImm) { SWASM_DISTINCT(i32ShrSImm) SWASM_BODY(i32ShrSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrUImm) { SWASM_DISTINCT(i32ShrUImm) SWASM_BODY(i32ShrUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulImm) { SWASM_DISTINCT(i32MulImm) SWASM_BODY(i32MulImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndImm) { SWASM_DISTINCT(i64AndImm) SWASM_BODY(i64AndImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64OrImm) { SWASM_DISTINCT(i64OrImm) SWASM_BODY(i64OrImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64XorImm) { SWASM_DISTINCT(i64XorImm) SWASM_BODY(i64XorImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShlImm) { SWASM_DISTINCT(i64ShlImm) SWASM_BODY(i64ShlImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrSImm) { SWASM_DISTINCT(i64ShrSImm) SWASM_BODY(i64ShrSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrUImm) { SWASM_DISTINCT(i64ShrUImm) SWASM_BODY(i64ShrUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulImm) { SWASM_DISTINCT(i64MulImm) SWASM_BODY(i64MulImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32EqImm) { SWASM_DISTINCT(i32EqImm) SWASM_BODY(i32EqImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32NeImm) { SWASM_DISTINCT(i32NeImm) SWASM_BODY(i32NeImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtSImm) { SWASM_DISTINCT(i32LtSImm) SWASM_BODY(i32LtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtUImm) { SWASM_DISTINCT(i32LtUImm) SWASM_BODY(i32LtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GtSImm) { SWASM_DISTINCT(i32GtSImm) SWASM_BODY(i32GtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GtUImm) { SWASM_DISTINCT(i32GtUImm) SWASM_BODY(i32GtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LeSImm) { SWASM_DISTINCT(i32LeSImm) SWASM_BODY(i32LeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LeUImm) { SWASM_DISTINCT(i32LeUImm) SWASM_BODY(i32LeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GeSImm) { SWASM_DISTINCT(i32GeSImm) SWASM_BODY(i32GeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GeUImm) { SWASM_DISTINCT(i32GeUImm) SWASM_BODY(i32GeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64EqImm) { SWASM_DISTINCT(i64EqImm) SWASM_BODY(i64EqImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64NeImm) { SWASM_DISTINCT(i64NeImm) SWASM_BODY(i64NeImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LtSImm) { SWASM_DISTINCT(i64LtSImm) SWASM_BODY(i64LtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LtUImm) { SWASM_DISTINCT(i64LtUImm) SWASM_BODY(i64LtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GtSImm) { SWASM_DISTINCT(i64GtSImm) SWASM_BODY(i64GtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GtUImm) { SWASM_DISTINCT(i64GtUImm) SWASM_BODY(i64GtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LeSImm) { SWASM_DISTINCT(i64LeSImm) SWASM_BODY(i64LeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LeUImm) { SWASM_DISTINCT(i64LeUImm) SWASM_BODY(i64LeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GeSImm) { SWASM_DISTINCT(i64GeSImm) SWASM_BODY(i64GeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GeUImm) { SWASM_DISTINCT(i64GeUImm) SWASM_BODY(i64GeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32EqImm) { SWASM_DISTINCT(brIfI32EqImm) SWASM_BODY(brIfI32EqImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32NeImm) { SWASM_DISTINCT(brIfI32NeImm) SWASM_BODY(brIfI32NeImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LtSImm) { SWASM_DISTINCT(brIfI32LtSImm) SWASM_BODY(brIfI32LtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LtUImm) { SWASM_DISTINCT(brIfI32LtUImm) SWASM_BODY(brIfI32LtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GtSImm) { SWASM_DISTINCT(brIfI32GtSImm) SWASM_BODY(brIfI32GtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GtUImm) { SWASM_DISTINCT(brIfI32GtUImm) SWASM_BODY(brIfI32GtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LeSImm) { SWASM_DISTINCT(brIfI32LeSImm) SWASM_BODY(brIfI32LeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LeUImm) { SWASM_DISTINCT(brIfI32LeUImm) SWASM_BODY(brIfI32LeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GeSImm) { SWASM_DISTINCT(brIfI32GeSImm) SWASM_BODY(brIfI32GeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GeUImm) { SWASM_DISTINCT(brIfI32GeUImm) SWASM_BODY(brIfI32GeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64EqImm) { SWASM_DISTINCT(brIfI64EqImm) SWASM_BODY(brIfI64EqImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64NeImm) { SWASM_DISTINCT(brIfI64NeImm) SWASM_BODY(brIfI64NeImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LtSImm) { SWASM_DISTINCT(brIfI64LtSImm) SWASM_BODY(brIfI64LtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LtUImm) { SWASM_DISTINCT(brIfI64LtUImm) SWASM_BODY(brIfI64LtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GtSImm) { SWASM_DISTINCT(brIfI64GtSImm) SWASM_BODY(brIfI64GtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GtUImm) { SWASM_DISTINCT(brIfI64GtUImm) SWASM_BODY(brIfI64GtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LeSImm) { SWASM_DISTINCT(brIfI64LeSImm) SWASM_BODY(brIfI64LeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LeUImm) { SWASM_DISTINCT(brIfI64LeUImm) SWASM_BODY(brIfI64LeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GeSImm) { SWASM_DISTINCT(brIfI64GeSImm) SWASM_BODY(brIfI64GeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GeUImm) { SWASM_DISTINCT(brIfI64GeUImm) SWASM_BODY(brIfI64GeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfEqImm) { SWASM_DISTINCT(i32AddImmBrIfEqImm) SWASM_BODY(i32AddImmBrIfEqImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfNeImm) { SWASM_DISTINCT(i32AddImmBrIfNeImm) SWASM_BODY(i32AddImmBrIfNeImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfLtSImm) { SWASM_DISTINCT(i32AddImmBrIfLtSImm) SWASM_BODY(i32AddImmBrIfLtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfLtUImm) { SWASM_DISTINCT(i32AddImmBrIfLtUImm) SWASM_BODY(i32AddImmBrIfLtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfGtSImm) { SWASM_DISTINCT(i32AddImmBrIfGtSImm) SWASM_BODY(i32AddImmBrIfGtSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfGtUImm) { SWASM_DISTINCT(i32AddImmBrIfGtUImm) SWASM_BODY(i32AddImmBrIfGtUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfLeSImm) { SWASM_DISTINCT(i32AddImmBrIfLeSImm) SWASM_BODY(i32AddImmBrIfLeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfLeUImm) { SWASM_DISTINCT(i32AddImmBrIfLeUImm) SWASM_BODY(i32AddImmBrIfLeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfGeSImm) { SWASM_DISTINCT(i32AddImmBrIfGeSImm) SWASM_BODY(i32AddImmBrIfGeSImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfGeUImm) { SWASM_DISTINCT(i32AddImmBrIfGeUImm) SWASM_BODY(i32AddImmBrIfGeUImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccA) { SWASM_DISTINCT(i32AddAccA) SWASM_BODY(i32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32SubAccA) { SWASM_DISTINCT(i32SubAccA) SWASM_BODY(i32SubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulAccA) { SWASM_DISTINCT(i32MulAccA) SWASM_BODY(i32MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndAccA) { SWASM_DISTINCT(i32AndAccA) SWASM_BODY(i32AndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32OrAccA) { SWASM_DISTINCT(i32OrAccA) SWASM_BODY(i32OrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32XorAccA) { SWASM_DISTINCT(i32XorAccA) SWASM_BODY(i32XorAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccA) { SWASM_DISTINCT(i32ShlAccA) SWASM_BODY(i32ShlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrSAccA) { SWASM_DISTINCT(i32ShrSAccA) SWASM_BODY(i32ShrSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrUAccA) { SWASM_DISTINCT(i32ShrUAccA) SWASM_BODY(i32ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32RotlAccA) { SWASM_DISTINCT(i32RotlAccA) SWASM_BODY(i32RotlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32RotrAccA) { SWASM_DISTINCT(i32RotrAccA) SWASM_BODY(i32RotrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32EqAccA) { SWASM_DISTINCT(i32EqAccA) SWASM_BODY(i32EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32NeAccA) { SWASM_DISTINCT(i32NeAccA) SWASM_BODY(i32NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtSAccA) { SWASM_DISTINCT(i32LtSAccA) SWASM_BODY(i32LtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtUAccA) { SWASM_DISTINCT(i32LtUAccA) SWASM_BODY(i32LtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GtSAccA) { SWASM_DISTINCT(i32GtSAccA) SWASM_BODY(i32GtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GtUAccA) { SWASM_DISTINCT(i32GtUAccA) SWASM_BODY(i32GtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LeSAccA) { SWASM_DISTINCT(i32LeSAccA) SWASM_BODY(i32LeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LeUAccA) { SWASM_DISTINCT(i32LeUAccA) SWASM_BODY(i32LeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GeSAccA) { SWASM_DISTINCT(i32GeSAccA) SWASM_BODY(i32GeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GeUAccA) { SWASM_DISTINCT(i32GeUAccA) SWASM_BODY(i32GeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32SubAccB) { SWASM_DISTINCT(i32SubAccB) SWASM_BODY(i32SubAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccB) { SWASM_DISTINCT(i32ShlAccB) SWASM_BODY(i32ShlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrSAccB) { SWASM_DISTINCT(i32ShrSAccB) SWASM_BODY(i32ShrSAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrUAccB) { SWASM_DISTINCT(i32ShrUAccB) SWASM_BODY(i32ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32RotlAccB) { SWASM_DISTINCT(i32RotlAccB) SWASM_BODY(i32RotlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32RotrAccB) { SWASM_DISTINCT(i32RotrAccB) SWASM_BODY(i32RotrAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32EqzAccA) { SWASM_DISTINCT(i32EqzAccA) SWASM_BODY(i32EqzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ClzAccA) { SWASM_DISTINCT(i32ClzAccA) SWASM_BODY(i32ClzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32CtzAccA) { SWASM_DISTINCT(i32CtzAccA) SWASM_BODY(i32CtzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32PopcntAccA) { SWASM_DISTINCT(i32PopcntAccA) SWASM_BODY(i32PopcntAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulAccAB) { SWASM_DISTINCT(i32MulAccAB) SWASM_BODY(i32MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccA) { SWASM_DISTINCT(i32AddImmAccA) SWASM_BODY(i32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AddAccA) { SWASM_DISTINCT(i64AddAccA) SWASM_BODY(i64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64SubAccA) { SWASM_DISTINCT(i64SubAccA) SWASM_BODY(i64SubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulAccA) { SWASM_DISTINCT(i64MulAccA) SWASM_BODY(i64MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndAccA) { SWASM_DISTINCT(i64AndAccA) SWASM_BODY(i64AndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64OrAccA) { SWASM_DISTINCT(i64OrAccA) SWASM_BODY(i64OrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64XorAccA) { SWASM_DISTINCT(i64XorAccA) SWASM_BODY(i64XorAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShlAccA) { SWASM_DISTINCT(i64ShlAccA) SWASM_BODY(i64ShlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrSAccA) { SWASM_DISTINCT(i64ShrSAccA) SWASM_BODY(i64ShrSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrUAccA) { SWASM_DISTINCT(i64ShrUAccA) SWASM_BODY(i64ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64RotlAccA) { SWASM_DISTINCT(i64RotlAccA) SWASM_BODY(i64RotlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64RotrAccA) { SWASM_DISTINCT(i64RotrAccA) SWASM_BODY(i64RotrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64EqAccA) { SWASM_DISTINCT(i64EqAccA) SWASM_BODY(i64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64NeAccA) { SWASM_DISTINCT(i64NeAccA) SWASM_BODY(i64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LtSAccA) { SWASM_DISTINCT(i64LtSAccA) SWASM_BODY(i64LtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LtUAccA) { SWASM_DISTINCT(i64LtUAccA) SWASM_BODY(i64LtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GtSAccA) { SWASM_DISTINCT(i64GtSAccA) SWASM_BODY(i64GtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GtUAccA) { SWASM_DISTINCT(i64GtUAccA) SWASM_BODY(i64GtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LeSAccA) { SWASM_DISTINCT(i64LeSAccA) SWASM_BODY(i64LeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LeUAccA) { SWASM_DISTINCT(i64LeUAccA) SWASM_BODY(i64LeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GeSAccA) { SWASM_DISTINCT(i64GeSAccA) SWASM_BODY(i64GeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GeUAccA) { SWASM_DISTINCT(i64GeUAccA) SWASM_BODY(i64GeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64SubAccB) { SWASM_DISTINCT(i64SubAccB) SWASM_BODY(i64SubAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShlAccB) { SWASM_DISTINCT(i64ShlAccB) SWASM_BODY(i64ShlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrSAccB) { SWASM_DISTINCT(i64ShrSAccB) SWASM_BODY(i64ShrSAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrUAccB) { SWASM_DISTINCT(i64ShrUAccB) SWASM_BODY(i64ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64RotlAccB) { SWASM_DISTINCT(i64RotlAccB) SWASM_BODY(i64RotlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64RotrAccB) { SWASM_DISTINCT(i64RotrAccB) SWASM_BODY(i64RotrAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64EqzAccA) { SWASM_DISTINCT(i64EqzAccA) SWASM_BODY(i64EqzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ClzAccA) { SWASM_DISTINCT(i64ClzAccA) SWASM_BODY(i64ClzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64CtzAccA) { SWASM_DISTINCT(i64CtzAccA) SWASM_BODY(i64CtzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64PopcntAccA) { SWASM_DISTINCT(i64PopcntAccA) SWASM_BODY(i64PopcntAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulAccAB) { SWASM_DISTINCT(i64MulAccAB) SWASM_BODY(i64MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AddImmAccA) { SWASM_DISTINCT(i64AddImmAccA) SWASM_BODY(i64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAccA) { SWASM_DISTINCT(f64AddAccA) SWASM_BODY(f64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64SubAccA) { SWASM_DISTINCT(f64SubAccA) SWASM_BODY(f64SubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MulAccA) { SWASM_DISTINCT(f64MulAccA) SWASM_BODY(f64MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64DivAccA) { SWASM_DISTINCT(f64DivAccA) SWASM_BODY(f64DivAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MinAccA) { SWASM_DISTINCT(f64MinAccA) SWASM_BODY(f64MinAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MaxAccA) { SWASM_DISTINCT(f64MaxAccA) SWASM_BODY(f64MaxAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64SqrtAccA) { SWASM_DISTINCT(f64SqrtAccA) SWASM_BODY(f64SqrtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64NegAccA) { SWASM_DISTINCT(f64NegAccA) SWASM_BODY(f64NegAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AbsAccA) { SWASM_DISTINCT(f64AbsAccA) SWASM_BODY(f64AbsAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64EqAccA) { SWASM_DISTINCT(f64EqAccA) SWASM_BODY(f64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64GeAccA) { SWASM_DISTINCT(f64GeAccA) SWASM_BODY(f64GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64GtAccA) { SWASM_DISTINCT(f64GtAccA) SWASM_BODY(f64GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LeAccA) { SWASM_DISTINCT(f64LeAccA) SWASM_BODY(f64LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LtAccA) { SWASM_DISTINCT(f64LtAccA) SWASM_BODY(f64LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64NeAccA) { SWASM_DISTINCT(f64NeAccA) SWASM_BODY(f64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAccB) { SWASM_DISTINCT(f64AddAccB) SWASM_BODY(f64AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64SubAccB) { SWASM_DISTINCT(f64SubAccB) SWASM_BODY(f64SubAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MulAccB) { SWASM_DISTINCT(f64MulAccB) SWASM_BODY(f64MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64DivAccB) { SWASM_DISTINCT(f64DivAccB) SWASM_BODY(f64DivAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAccAB) { SWASM_DISTINCT(f64AddAccAB) SWASM_BODY(f64AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MulAccAB) { SWASM_DISTINCT(f64MulAccAB) SWASM_BODY(f64MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAccA) { SWASM_DISTINCT(f32AddAccA) SWASM_BODY(f32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32SubAccA) { SWASM_DISTINCT(f32SubAccA) SWASM_BODY(f32SubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MulAccA) { SWASM_DISTINCT(f32MulAccA) SWASM_BODY(f32MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32DivAccA) { SWASM_DISTINCT(f32DivAccA) SWASM_BODY(f32DivAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MinAccA) { SWASM_DISTINCT(f32MinAccA) SWASM_BODY(f32MinAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MaxAccA) { SWASM_DISTINCT(f32MaxAccA) SWASM_BODY(f32MaxAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32SqrtAccA) { SWASM_DISTINCT(f32SqrtAccA) SWASM_BODY(f32SqrtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32NegAccA) { SWASM_DISTINCT(f32NegAccA) SWASM_BODY(f32NegAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AbsAccA) { SWASM_DISTINCT(f32AbsAccA) SWASM_BODY(f32AbsAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32EqAccA) { SWASM_DISTINCT(f32EqAccA) SWASM_BODY(f32EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32GeAccA) { SWASM_DISTINCT(f32GeAccA) SWASM_BODY(f32GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32GtAccA) { SWASM_DISTINCT(f32GtAccA) SWASM_BODY(f32GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LeAccA) { SWASM_DISTINCT(f32LeAccA) SWASM_BODY(f32LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LtAccA) { SWASM_DISTINCT(f32LtAccA) SWASM_BODY(f32LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32NeAccA) { SWASM_DISTINCT(f32NeAccA) SWASM_BODY(f32NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAccB) { SWASM_DISTINCT(f32AddAccB) SWASM_BODY(f32AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32SubAccB) { SWASM_DISTINCT(f32SubAccB) SWASM_BODY(f32SubAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MulAccB) { SWASM_DISTINCT(f32MulAccB) SWASM_BODY(f32MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32DivAccB) { SWASM_DISTINCT(f32DivAccB) SWASM_BODY(f32DivAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAccAB) { SWASM_DISTINCT(f32AddAccAB) SWASM_BODY(f32AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MulAccAB) { SWASM_DISTINCT(f32MulAccAB) SWASM_BODY(f32MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64PromoteF32AccA) { SWASM_DISTINCT(f64PromoteF32AccA) SWASM_BODY(f64PromoteF32AccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32DemoteF64AccA) { SWASM_DISTINCT(f32DemoteF64AccA) SWASM_BODY(f32DemoteF64AccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ExtendI32SAccA) { SWASM_DISTINCT(i64ExtendI32SAccA) SWASM_BODY(i64ExtendI32SAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ExtendI32UAccA) { SWASM_DISTINCT(i64ExtendI32UAccA) SWASM_BODY(i64ExtendI32UAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32WrapI64AccA) { SWASM_DISTINCT(i32WrapI64AccA) SWASM_BODY(i32WrapI64AccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64ConvertI32SAccA) { SWASM_DISTINCT(f64ConvertI32SAccA) SWASM_BODY(f64ConvertI32SAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64ConvertI32UAccA) { SWASM_DISTINCT(f64ConvertI32UAccA) SWASM_BODY(f64ConvertI32UAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64ConvertI64SAccA) { SWASM_DISTINCT(f64ConvertI64SAccA) SWASM_BODY(f64ConvertI64SAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64ConvertI64UAccA) { SWASM_DISTINCT(f64ConvertI64UAccA) SWASM_BODY(f64ConvertI64UAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfAccA) { SWASM_DISTINCT(brIfAccA) SWASM_BODY(brIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotAccA) { SWASM_DISTINCT(brIfNotAccA) SWASM_BODY(brIfNotAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brTableAccA) { SWASM_DISTINCT(brTableAccA) SWASM_BODY(brTableAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32EqAccA) { SWASM_DISTINCT(brIfI32EqAccA) SWASM_BODY(brIfI32EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32NeAccA) { SWASM_DISTINCT(brIfI32NeAccA) SWASM_BODY(brIfI32NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LtSAccA) { SWASM_DISTINCT(brIfI32LtSAccA) SWASM_BODY(brIfI32LtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LtUAccA) { SWASM_DISTINCT(brIfI32LtUAccA) SWASM_BODY(brIfI32LtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GtSAccA) { SWASM_DISTINCT(brIfI32GtSAccA) SWASM_BODY(brIfI32GtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GtUAccA) { SWASM_DISTINCT(brIfI32GtUAccA) SWASM_BODY(brIfI32GtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LeSAccA) { SWASM_DISTINCT(brIfI32LeSAccA) SWASM_BODY(brIfI32LeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LeUAccA) { SWASM_DISTINCT(brIfI32LeUAccA) SWASM_BODY(brIfI32LeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GeSAccA) { SWASM_DISTINCT(brIfI32GeSAccA) SWASM_BODY(brIfI32GeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GeUAccA) { SWASM_DISTINCT(brIfI32GeUAccA) SWASM_BODY(brIfI32GeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32AndAccA) { SWASM_DISTINCT(brIfI32AndAccA) SWASM_BODY(brIfI32AndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32AndZeroAccA) { SWASM_DISTINCT(brIfI32AndZeroAccA) SWASM_BODY(brIfI32AndZeroAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64EqAccA) { SWASM_DISTINCT(brIfI64EqAccA) SWASM_BODY(brIfI64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64NeAccA) { SWASM_DISTINCT(brIfI64NeAccA) SWASM_BODY(brIfI64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LtSAccA) { SWASM_DISTINCT(brIfI64LtSAccA) SWASM_BODY(brIfI64LtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LtUAccA) { SWASM_DISTINCT(brIfI64LtUAccA) SWASM_BODY(brIfI64LtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GtSAccA) { SWASM_DISTINCT(brIfI64GtSAccA) SWASM_BODY(brIfI64GtSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GtUAccA) { SWASM_DISTINCT(brIfI64GtUAccA) SWASM_BODY(brIfI64GtUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LeSAccA) { SWASM_DISTINCT(brIfI64LeSAccA) SWASM_BODY(brIfI64LeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LeUAccA) { SWASM_DISTINCT(brIfI64LeUAccA) SWASM_BODY(brIfI64LeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GeSAccA) { SWASM_DISTINCT(brIfI64GeSAccA) SWASM_BODY(brIfI64GeSAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GeUAccA) { SWASM_DISTINCT(brIfI64GeUAccA) SWASM_BODY(brIfI64GeUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndImmAccA) { SWASM_DISTINCT(i32AndImmAccA) SWASM_BODY(i32AndImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32OrImmAccA) { SWASM_DISTINCT(i32OrImmAccA) SWASM_BODY(i32OrImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32XorImmAccA) { SWASM_DISTINCT(i32XorImmAccA) SWASM_BODY(i32XorImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlImmAccA) { SWASM_DISTINCT(i32ShlImmAccA) SWASM_BODY(i32ShlImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrSImmAccA) { SWASM_DISTINCT(i32ShrSImmAccA) SWASM_BODY(i32ShrSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrUImmAccA) { SWASM_DISTINCT(i32ShrUImmAccA) SWASM_BODY(i32ShrUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulImmAccA) { SWASM_DISTINCT(i32MulImmAccA) SWASM_BODY(i32MulImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndImmAccA) { SWASM_DISTINCT(i64AndImmAccA) SWASM_BODY(i64AndImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64OrImmAccA) { SWASM_DISTINCT(i64OrImmAccA) SWASM_BODY(i64OrImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64XorImmAccA) { SWASM_DISTINCT(i64XorImmAccA) SWASM_BODY(i64XorImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShlImmAccA) { SWASM_DISTINCT(i64ShlImmAccA) SWASM_BODY(i64ShlImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrSImmAccA) { SWASM_DISTINCT(i64ShrSImmAccA) SWASM_BODY(i64ShrSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrUImmAccA) { SWASM_DISTINCT(i64ShrUImmAccA) SWASM_BODY(i64ShrUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulImmAccA) { SWASM_DISTINCT(i64MulImmAccA) SWASM_BODY(i64MulImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32EqImmAccA) { SWASM_DISTINCT(i32EqImmAccA) SWASM_BODY(i32EqImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32EqImmAccA) { SWASM_DISTINCT(brIfI32EqImmAccA) SWASM_BODY(brIfI32EqImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32NeImmAccA) { SWASM_DISTINCT(i32NeImmAccA) SWASM_BODY(i32NeImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32NeImmAccA) { SWASM_DISTINCT(brIfI32NeImmAccA) SWASM_BODY(brIfI32NeImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtSImmAccA) { SWASM_DISTINCT(i32LtSImmAccA) SWASM_BODY(i32LtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LtSImmAccA) { SWASM_DISTINCT(brIfI32LtSImmAccA) SWASM_BODY(brIfI32LtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtUImmAccA) { SWASM_DISTINCT(i32LtUImmAccA) SWASM_BODY(i32LtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LtUImmAccA) { SWASM_DISTINCT(brIfI32LtUImmAccA) SWASM_BODY(brIfI32LtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GtSImmAccA) { SWASM_DISTINCT(i32GtSImmAccA) SWASM_BODY(i32GtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GtSImmAccA) { SWASM_DISTINCT(brIfI32GtSImmAccA) SWASM_BODY(brIfI32GtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GtUImmAccA) { SWASM_DISTINCT(i32GtUImmAccA) SWASM_BODY(i32GtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GtUImmAccA) { SWASM_DISTINCT(brIfI32GtUImmAccA) SWASM_BODY(brIfI32GtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LeSImmAccA) { SWASM_DISTINCT(i32LeSImmAccA) SWASM_BODY(i32LeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LeSImmAccA) { SWASM_DISTINCT(brIfI32LeSImmAccA) SWASM_BODY(brIfI32LeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LeUImmAccA) { SWASM_DISTINCT(i32LeUImmAccA) SWASM_BODY(i32LeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32LeUImmAccA) { SWASM_DISTINCT(brIfI32LeUImmAccA) SWASM_BODY(brIfI32LeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GeSImmAccA) { SWASM_DISTINCT(i32GeSImmAccA) SWASM_BODY(i32GeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GeSImmAccA) { SWASM_DISTINCT(brIfI32GeSImmAccA) SWASM_BODY(brIfI32GeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32GeUImmAccA) { SWASM_DISTINCT(i32GeUImmAccA) SWASM_BODY(i32GeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI32GeUImmAccA) { SWASM_DISTINCT(brIfI32GeUImmAccA) SWASM_BODY(brIfI32GeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64EqImmAccA) { SWASM_DISTINCT(i64EqImmAccA) SWASM_BODY(i64EqImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64EqImmAccA) { SWASM_DISTINCT(brIfI64EqImmAccA) SWASM_BODY(brIfI64EqImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64NeImmAccA) { SWASM_DISTINCT(i64NeImmAccA) SWASM_BODY(i64NeImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64NeImmAccA) { SWASM_DISTINCT(brIfI64NeImmAccA) SWASM_BODY(brIfI64NeImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LtSImmAccA) { SWASM_DISTINCT(i64LtSImmAccA) SWASM_BODY(i64LtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LtSImmAccA) { SWASM_DISTINCT(brIfI64LtSImmAccA) SWASM_BODY(brIfI64LtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LtUImmAccA) { SWASM_DISTINCT(i64LtUImmAccA) SWASM_BODY(i64LtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LtUImmAccA) { SWASM_DISTINCT(brIfI64LtUImmAccA) SWASM_BODY(brIfI64LtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GtSImmAccA) { SWASM_DISTINCT(i64GtSImmAccA) SWASM_BODY(i64GtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GtSImmAccA) { SWASM_DISTINCT(brIfI64GtSImmAccA) SWASM_BODY(brIfI64GtSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GtUImmAccA) { SWASM_DISTINCT(i64GtUImmAccA) SWASM_BODY(i64GtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GtUImmAccA) { SWASM_DISTINCT(brIfI64GtUImmAccA) SWASM_BODY(brIfI64GtUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LeSImmAccA) { SWASM_DISTINCT(i64LeSImmAccA) SWASM_BODY(i64LeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LeSImmAccA) { SWASM_DISTINCT(brIfI64LeSImmAccA) SWASM_BODY(brIfI64LeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LeUImmAccA) { SWASM_DISTINCT(i64LeUImmAccA) SWASM_BODY(i64LeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64LeUImmAccA) { SWASM_DISTINCT(brIfI64LeUImmAccA) SWASM_BODY(brIfI64LeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GeSImmAccA) { SWASM_DISTINCT(i64GeSImmAccA) SWASM_BODY(i64GeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GeSImmAccA) { SWASM_DISTINCT(brIfI64GeSImmAccA) SWASM_BODY(brIfI64GeSImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64GeUImmAccA) { SWASM_DISTINCT(i64GeUImmAccA) SWASM_BODY(i64GeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfI64GeUImmAccA) { SWASM_DISTINCT(brIfI64GeUImmAccA) SWASM_BODY(brIfI64GeUImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64EqAccA) { SWASM_DISTINCT(brIfF64EqAccA) SWASM_BODY(brIfF64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32EqAccA) { SWASM_DISTINCT(brIfF32EqAccA) SWASM_BODY(brIfF32EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64EqAccA) { SWASM_DISTINCT(brIfNotF64EqAccA) SWASM_BODY(brIfNotF64EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32EqAccA) { SWASM_DISTINCT(brIfNotF32EqAccA) SWASM_BODY(brIfNotF32EqAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64GeAccA) { SWASM_DISTINCT(brIfF64GeAccA) SWASM_BODY(brIfF64GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32GeAccA) { SWASM_DISTINCT(brIfF32GeAccA) SWASM_BODY(brIfF32GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64GeAccA) { SWASM_DISTINCT(brIfNotF64GeAccA) SWASM_BODY(brIfNotF64GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32GeAccA) { SWASM_DISTINCT(brIfNotF32GeAccA) SWASM_BODY(brIfNotF32GeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64GtAccA) { SWASM_DISTINCT(brIfF64GtAccA) SWASM_BODY(brIfF64GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32GtAccA) { SWASM_DISTINCT(brIfF32GtAccA) SWASM_BODY(brIfF32GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64GtAccA) { SWASM_DISTINCT(brIfNotF64GtAccA) SWASM_BODY(brIfNotF64GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32GtAccA) { SWASM_DISTINCT(brIfNotF32GtAccA) SWASM_BODY(brIfNotF32GtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64LeAccA) { SWASM_DISTINCT(brIfF64LeAccA) SWASM_BODY(brIfF64LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32LeAccA) { SWASM_DISTINCT(brIfF32LeAccA) SWASM_BODY(brIfF32LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64LeAccA) { SWASM_DISTINCT(brIfNotF64LeAccA) SWASM_BODY(brIfNotF64LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32LeAccA) { SWASM_DISTINCT(brIfNotF32LeAccA) SWASM_BODY(brIfNotF32LeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64LtAccA) { SWASM_DISTINCT(brIfF64LtAccA) SWASM_BODY(brIfF64LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32LtAccA) { SWASM_DISTINCT(brIfF32LtAccA) SWASM_BODY(brIfF32LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64LtAccA) { SWASM_DISTINCT(brIfNotF64LtAccA) SWASM_BODY(brIfNotF64LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32LtAccA) { SWASM_DISTINCT(brIfNotF32LtAccA) SWASM_BODY(brIfNotF32LtAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64NeAccA) { SWASM_DISTINCT(brIfF64NeAccA) SWASM_BODY(brIfF64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF32NeAccA) { SWASM_DISTINCT(brIfF32NeAccA) SWASM_BODY(brIfF32NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64NeAccA) { SWASM_DISTINCT(brIfNotF64NeAccA) SWASM_BODY(brIfNotF64NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF32NeAccA) { SWASM_DISTINCT(brIfNotF32NeAccA) SWASM_BODY(brIfNotF32NeAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccB) { SWASM_DISTINCT(i32LoadAccB) SWASM_BODY(i32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LoadAccB) { SWASM_DISTINCT(i64LoadAccB) SWASM_BODY(i64LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadAccB) { SWASM_DISTINCT(f64LoadAccB) SWASM_BODY(f64LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadAccB) { SWASM_DISTINCT(f32LoadAccB) SWASM_BODY(f32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8SAccB) { SWASM_DISTINCT(i32Load8SAccB) SWASM_BODY(i32Load8SAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UAccB) { SWASM_DISTINCT(i32Load8UAccB) SWASM_BODY(i32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load16SAccB) { SWASM_DISTINCT(i32Load16SAccB) SWASM_BODY(i32Load16SAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load16UAccB) { SWASM_DISTINCT(i32Load16UAccB) SWASM_BODY(i32Load16UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8SAccB) { SWASM_DISTINCT(i64Load8SAccB) SWASM_BODY(i64Load8SAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8UAccB) { SWASM_DISTINCT(i64Load8UAccB) SWASM_BODY(i64Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load16SAccB) { SWASM_DISTINCT(i64Load16SAccB) SWASM_BODY(i64Load16SAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load16UAccB) { SWASM_DISTINCT(i64Load16UAccB) SWASM_BODY(i64Load16UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load32SAccB) { SWASM_DISTINCT(i64Load32SAccB) SWASM_BODY(i64Load32SAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load32UAccB) { SWASM_DISTINCT(i64Load32UAccB) SWASM_BODY(i64Load32UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadPlusImmAccB) { SWASM_DISTINCT(i32LoadPlusImmAccB) SWASM_BODY(i32LoadPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LoadPlusImmAccB) { SWASM_DISTINCT(i64LoadPlusImmAccB) SWASM_BODY(i64LoadPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadPlusImmAccB) { SWASM_DISTINCT(f32LoadPlusImmAccB) SWASM_BODY(f32LoadPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadPlusImmAccB) { SWASM_DISTINCT(f64LoadPlusImmAccB) SWASM_BODY(f64LoadPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UPlusImmAccB) { SWASM_DISTINCT(i32Load8UPlusImmAccB) SWASM_BODY(i32Load8UPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8SPlusImmAccB) { SWASM_DISTINCT(i32Load8SPlusImmAccB) SWASM_BODY(i32Load8SPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load16UPlusImmAccB) { SWASM_DISTINCT(i32Load16UPlusImmAccB) SWASM_BODY(i32Load16UPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8UPlusImmAccB) { SWASM_DISTINCT(i64Load8UPlusImmAccB) SWASM_BODY(i64Load8UPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load32UPlusImmAccB) { SWASM_DISTINCT(i64Load32UPlusImmAccB) SWASM_BODY(i64Load32UPlusImmAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadIndexedAccC) { SWASM_DISTINCT(i32LoadIndexedAccC) SWASM_BODY(i32LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64LoadIndexedAccC) { SWASM_DISTINCT(i64LoadIndexedAccC) SWASM_BODY(i64LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadIndexedAccC) { SWASM_DISTINCT(f32LoadIndexedAccC) SWASM_BODY(f32LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadIndexedAccC) { SWASM_DISTINCT(f64LoadIndexedAccC) SWASM_BODY(f64LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UIndexedAccC) { SWASM_DISTINCT(i32Load8UIndexedAccC) SWASM_BODY(i32Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8SIndexedAccC) { SWASM_DISTINCT(i32Load8SIndexedAccC) SWASM_BODY(i32Load8SIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load16UIndexedAccC) { SWASM_DISTINCT(i32Load16UIndexedAccC) SWASM_BODY(i32Load16UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8UIndexedAccC) { SWASM_DISTINCT(i64Load8UIndexedAccC) SWASM_BODY(i64Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load32UIndexedAccC) { SWASM_DISTINCT(i64Load32UIndexedAccC) SWASM_BODY(i64Load32UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreIndexedAccC) { SWASM_DISTINCT(i32StoreIndexedAccC) SWASM_BODY(i32StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64StoreIndexedAccC) { SWASM_DISTINCT(i64StoreIndexedAccC) SWASM_BODY(i64StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32StoreIndexedAccC) { SWASM_DISTINCT(f32StoreIndexedAccC) SWASM_BODY(f32StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StoreIndexedAccC) { SWASM_DISTINCT(f64StoreIndexedAccC) SWASM_BODY(f64StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Store8IndexedAccC) { SWASM_DISTINCT(i32Store8IndexedAccC) SWASM_BODY(i32Store8IndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreAccA) { SWASM_DISTINCT(i32StoreAccA) SWASM_BODY(i32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64StoreAccA) { SWASM_DISTINCT(i64StoreAccA) SWASM_BODY(i64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StoreAccA) { SWASM_DISTINCT(f64StoreAccA) SWASM_BODY(f64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32StoreAccA) { SWASM_DISTINCT(f32StoreAccA) SWASM_BODY(f32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Store8AccA) { SWASM_DISTINCT(i32Store8AccA) SWASM_BODY(i32Store8AccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Store16AccA) { SWASM_DISTINCT(i32Store16AccA) SWASM_BODY(i32Store16AccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreAccB) { SWASM_DISTINCT(i32StoreAccB) SWASM_BODY(i32StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64StoreAccB) { SWASM_DISTINCT(i64StoreAccB) SWASM_BODY(i64StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StoreAccB) { SWASM_DISTINCT(f64StoreAccB) SWASM_BODY(f64StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32StoreAccB) { SWASM_DISTINCT(f32StoreAccB) SWASM_BODY(f32StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Store8AccB) { SWASM_DISTINCT(i32Store8AccB) SWASM_BODY(i32Store8AccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAddAccA) { SWASM_DISTINCT(f64AddAddAccA) SWASM_BODY(f64AddAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddSubAccA) { SWASM_DISTINCT(f64AddSubAccA) SWASM_BODY(f64AddSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddMulAccA) { SWASM_DISTINCT(f64AddMulAccA) SWASM_BODY(f64AddMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64SubAddAccA) { SWASM_DISTINCT(f64SubAddAccA) SWASM_BODY(f64SubAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64SubSubAccA) { SWASM_DISTINCT(f64SubSubAccA) SWASM_BODY(f64SubSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64SubMulAccA) { SWASM_DISTINCT(f64SubMulAccA) SWASM_BODY(f64SubMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MulAddAccA) { SWASM_DISTINCT(f64MulAddAccA) SWASM_BODY(f64MulAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MulSubAccA) { SWASM_DISTINCT(f64MulSubAccA) SWASM_BODY(f64MulSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64MulMulAccA) { SWASM_DISTINCT(f64MulMulAccA) SWASM_BODY(f64MulMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAddAccA) { SWASM_DISTINCT(f32AddAddAccA) SWASM_BODY(f32AddAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddSubAccA) { SWASM_DISTINCT(f32AddSubAccA) SWASM_BODY(f32AddSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddMulAccA) { SWASM_DISTINCT(f32AddMulAccA) SWASM_BODY(f32AddMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32SubAddAccA) { SWASM_DISTINCT(f32SubAddAccA) SWASM_BODY(f32SubAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32SubSubAccA) { SWASM_DISTINCT(f32SubSubAccA) SWASM_BODY(f32SubSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32SubMulAccA) { SWASM_DISTINCT(f32SubMulAccA) SWASM_BODY(f32SubMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MulAddAccA) { SWASM_DISTINCT(f32MulAddAccA) SWASM_BODY(f32MulAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MulSubAccA) { SWASM_DISTINCT(f32MulSubAccA) SWASM_BODY(f32MulSubAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32MulMulAccA) { SWASM_DISTINCT(f32MulMulAccA) SWASM_BODY(f32MulMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAddAccA) { SWASM_DISTINCT(i32ShlAddAccA) SWASM_BODY(i32ShlAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAddAccA) { SWASM_DISTINCT(i32AddAddAccA) SWASM_BODY(i32AddAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulAddAccA) { SWASM_DISTINCT(i32MulAddAccA) SWASM_BODY(i32MulAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32XorMulAccA) { SWASM_DISTINCT(i32XorMulAccA) SWASM_BODY(i32XorMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulXorAccA) { SWASM_DISTINCT(i32MulXorAccA) SWASM_BODY(i32MulXorAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndAddAccA) { SWASM_DISTINCT(i32AndAddAccA) SWASM_BODY(i32AndAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32SubAddAccA) { SWASM_DISTINCT(i32SubAddAccA) SWASM_BODY(i32SubAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddShlAccA) { SWASM_DISTINCT(i32AddShlAccA) SWASM_BODY(i32AddShlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShrUAndAccA) { SWASM_DISTINCT(i32ShrUAndAccA) SWASM_BODY(i32ShrUAndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlOrAccA) { SWASM_DISTINCT(i32ShlOrAccA) SWASM_BODY(i32ShlOrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64XorMulAccA) { SWASM_DISTINCT(i64XorMulAccA) SWASM_BODY(i64XorMulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulXorAccA) { SWASM_DISTINCT(i64MulXorAccA) SWASM_BODY(i64MulXorAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulAddAccA) { SWASM_DISTINCT(i64MulAddAccA) SWASM_BODY(i64MulAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AddAddAccA) { SWASM_DISTINCT(i64AddAddAccA) SWASM_BODY(i64AddAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShlOrAccA) { SWASM_DISTINCT(i64ShlOrAccA) SWASM_BODY(i64ShlOrAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ShrUXorAccA) { SWASM_DISTINCT(i64ShrUXorAccA) SWASM_BODY(i64ShrUXorAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64XorRotlAccA) { SWASM_DISTINCT(i64XorRotlAccA) SWASM_BODY(i64XorRotlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndAddAccA) { SWASM_DISTINCT(i64AndAddAccA) SWASM_BODY(i64AndAddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(selectAccC) { SWASM_DISTINCT(selectAccC) SWASM_BODY(selectAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(select64AccC) { SWASM_DISTINCT(select64AccC) SWASM_BODY(select64AccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32AddImmAccA) { SWASM_DISTINCT(i32AddImmThenI32AddImmAccA) SWASM_BODY(i32AddImmThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32AddImm) { SWASM_DISTINCT(i32AddImmAccAThenI32AddImm) SWASM_BODY(i32AddImmAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32AddImmAccA) { SWASM_DISTINCT(i32AddImmAccAThenI32AddImmAccA) SWASM_BODY(i32AddImmAccAThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlThenI32AddImmAccA) { SWASM_DISTINCT(i32ShlThenI32AddImmAccA) SWASM_BODY(i32ShlThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccAThenI32AddImm) { SWASM_DISTINCT(i32ShlAccAThenI32AddImm) SWASM_BODY(i32ShlAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccAThenI32AddImmAccA) { SWASM_DISTINCT(i32ShlAccAThenI32AddImmAccA) SWASM_BODY(i32ShlAccAThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccBThenI32AddImm) { SWASM_DISTINCT(i32ShlAccBThenI32AddImm) SWASM_BODY(i32ShlAccBThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccBThenI32AddImmAccA) { SWASM_DISTINCT(i32ShlAccBThenI32AddImmAccA) SWASM_BODY(i32ShlAccBThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32AddAccA) { SWASM_DISTINCT(i32AddImmThenI32AddAccA) SWASM_BODY(i32AddImmThenI32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32Add) { SWASM_DISTINCT(i32AddImmAccAThenI32Add) SWASM_BODY(i32AddImmAccAThenI32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32AddAccA) { SWASM_DISTINCT(i32AddImmAccAThenI32AddAccA) SWASM_BODY(i32AddImmAccAThenI32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenCopy) { SWASM_DISTINCT(i32AddImmAccAThenCopy) SWASM_BODY(i32AddImmAccAThenCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32AddImmAccA) { SWASM_DISTINCT(i32AddThenI32AddImmAccA) SWASM_BODY(i32AddThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32AddImm) { SWASM_DISTINCT(i32AddAccAThenI32AddImm) SWASM_BODY(i32AddAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32AddImmAccA) { SWASM_DISTINCT(i32AddAccAThenI32AddImmAccA) SWASM_BODY(i32AddAccAThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32AndAccA) { SWASM_DISTINCT(i32AddImmThenI32AndAccA) SWASM_BODY(i32AddImmThenI32AndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32And) { SWASM_DISTINCT(i32AddImmAccAThenI32And) SWASM_BODY(i32AddImmAccAThenI32And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32AndAccA) { SWASM_DISTINCT(i32AddImmAccAThenI32AndAccA) SWASM_BODY(i32AddImmAccAThenI32AndAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ExtendI32UThenI64AddAccA) { SWASM_DISTINCT(i64ExtendI32UThenI64AddAccA) SWASM_BODY(i64ExtendI32UThenI64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ExtendI32UAccAThenI64Add) { SWASM_DISTINCT(i64ExtendI32UAccAThenI64Add) SWASM_BODY(i64ExtendI32UAccAThenI64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64ExtendI32UAccAThenI64AddAccA) { SWASM_DISTINCT(i64ExtendI32UAccAThenI64AddAccA) SWASM_BODY(i64ExtendI32UAccAThenI64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32AddAccA) { SWASM_DISTINCT(i32AddThenI32AddAccA) SWASM_BODY(i32AddThenI32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32Add) { SWASM_DISTINCT(i32AddAccAThenI32Add) SWASM_BODY(i32AddAccAThenI32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32AddAccA) { SWASM_DISTINCT(i32AddAccAThenI32AddAccA) SWASM_BODY(i32AddAccAThenI32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndAccAThenConst32) { SWASM_DISTINCT(i32AndAccAThenConst32) SWASM_BODY(i32AndAccAThenConst32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32ShlAccA) { SWASM_DISTINCT(i32AddImmThenI32ShlAccA) SWASM_BODY(i32AddImmThenI32ShlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32ShlAccB) { SWASM_DISTINCT(i32AddImmThenI32ShlAccB) SWASM_BODY(i32AddImmThenI32ShlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32Shl) { SWASM_DISTINCT(i32AddImmAccAThenI32Shl) SWASM_BODY(i32AddImmAccAThenI32Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32ShlAccA) { SWASM_DISTINCT(i32AddImmAccAThenI32ShlAccA) SWASM_BODY(i32AddImmAccAThenI32ShlAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32ShlAccB) { SWASM_DISTINCT(i32AddImmAccAThenI32ShlAccB) SWASM_BODY(i32AddImmAccAThenI32ShlAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndThenI32AddImmAccA) { SWASM_DISTINCT(i32AndThenI32AddImmAccA) SWASM_BODY(i32AndThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndAccAThenI32AddImm) { SWASM_DISTINCT(i32AndAccAThenI32AddImm) SWASM_BODY(i32AndAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AndAccAThenI32AddImmAccA) { SWASM_DISTINCT(i32AndAccAThenI32AddImmAccA) SWASM_BODY(i32AndAccAThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32XorAccAThenConst32) { SWASM_DISTINCT(i32XorAccAThenConst32) SWASM_BODY(i32XorAccAThenConst32) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AddImmThenI64AddImmAccA) { SWASM_DISTINCT(i64AddImmThenI64AddImmAccA) SWASM_BODY(i64AddImmThenI64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AddImmAccAThenI64AddImm) { SWASM_DISTINCT(i64AddImmAccAThenI64AddImm) SWASM_BODY(i64AddImmAccAThenI64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AddImmAccAThenI64AddImmAccA) { SWASM_DISTINCT(i64AddImmAccAThenI64AddImmAccA) SWASM_BODY(i64AddImmAccAThenI64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32LoadAccB) { SWASM_DISTINCT(i32AddThenI32LoadAccB) SWASM_BODY(i32AddThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32Load) { SWASM_DISTINCT(i32AddAccAThenI32Load) SWASM_BODY(i32AddAccAThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32LoadAccB) { SWASM_DISTINCT(i32AddAccAThenI32LoadAccB) SWASM_BODY(i32AddAccAThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenI32Load8UAccB) { SWASM_DISTINCT(i32LoadThenI32Load8UAccB) SWASM_BODY(i32LoadThenI32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenI32Load8U) { SWASM_DISTINCT(i32LoadAccBThenI32Load8U) SWASM_BODY(i32LoadAccBThenI32Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenI32Load8UAccB) { SWASM_DISTINCT(i32LoadAccBThenI32Load8UAccB) SWASM_BODY(i32LoadAccBThenI32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreAccAThenBr) { SWASM_DISTINCT(i32StoreAccAThenBr) SWASM_BODY(i32StoreAccAThenBr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreAccBThenBr) { SWASM_DISTINCT(i32StoreAccBThenBr) SWASM_BODY(i32StoreAccBThenBr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlThenI32LoadIndexedAccC) { SWASM_DISTINCT(i32ShlThenI32LoadIndexedAccC) SWASM_BODY(i32ShlThenI32LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccAThenI32LoadIndexed) { SWASM_DISTINCT(i32ShlAccAThenI32LoadIndexed) SWASM_BODY(i32ShlAccAThenI32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccAThenI32LoadIndexedAccC) { SWASM_DISTINCT(i32ShlAccAThenI32LoadIndexedAccC) SWASM_BODY(i32ShlAccAThenI32LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccBThenI32LoadIndexed) { SWASM_DISTINCT(i32ShlAccBThenI32LoadIndexed) SWASM_BODY(i32ShlAccBThenI32LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccBThenI32LoadIndexedAccC) { SWASM_DISTINCT(i32ShlAccBThenI32LoadIndexedAccC) SWASM_BODY(i32ShlAccBThenI32LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenI32LoadAccB) { SWASM_DISTINCT(i32LoadThenI32LoadAccB) SWASM_BODY(i32LoadThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenI32Load) { SWASM_DISTINCT(i32LoadAccBThenI32Load) SWASM_BODY(i32LoadAccBThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenI32LoadAccB) { SWASM_DISTINCT(i32LoadAccBThenI32LoadAccB) SWASM_BODY(i32LoadAccBThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreAccAThenI32Store) { SWASM_DISTINCT(i32StoreAccAThenI32Store) SWASM_BODY(i32StoreAccAThenI32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreAccBThenI32Store) { SWASM_DISTINCT(i32StoreAccBThenI32Store) SWASM_BODY(i32StoreAccBThenI32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenBrIfAccA) { SWASM_DISTINCT(i32AddImmThenBrIfAccA) SWASM_BODY(i32AddImmThenBrIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenBrIf) { SWASM_DISTINCT(i32AddImmAccAThenBrIf) SWASM_BODY(i32AddImmAccAThenBrIf) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenBrIfAccA) { SWASM_DISTINCT(i32AddImmAccAThenBrIfAccA) SWASM_BODY(i32AddImmAccAThenBrIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtUThenSelectAccC) { SWASM_DISTINCT(i32LtUThenSelectAccC) SWASM_BODY(i32LtUThenSelectAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtUAccAThenSelect) { SWASM_DISTINCT(i32LtUAccAThenSelect) SWASM_BODY(i32LtUAccAThenSelect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtUAccAThenSelectAccC) { SWASM_DISTINCT(i32LtUAccAThenSelectAccC) SWASM_BODY(i32LtUAccAThenSelectAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreAccAThenI32AddImm) { SWASM_DISTINCT(i32StoreAccAThenI32AddImm) SWASM_BODY(i32StoreAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreAccBThenI32AddImm) { SWASM_DISTINCT(i32StoreAccBThenI32AddImm) SWASM_BODY(i32StoreAccBThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenBr) { SWASM_DISTINCT(i32AddImmAccAThenBr) SWASM_BODY(i32AddImmAccAThenBr) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenI32ShrUAccA) { SWASM_DISTINCT(i32LoadThenI32ShrUAccA) SWASM_BODY(i32LoadThenI32ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenI32ShrUAccB) { SWASM_DISTINCT(i32LoadThenI32ShrUAccB) SWASM_BODY(i32LoadThenI32ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenI32ShrU) { SWASM_DISTINCT(i32LoadAccBThenI32ShrU) SWASM_BODY(i32LoadAccBThenI32ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenI32ShrUAccA) { SWASM_DISTINCT(i32LoadAccBThenI32ShrUAccA) SWASM_BODY(i32LoadAccBThenI32ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenI32ShrUAccB) { SWASM_DISTINCT(i32LoadAccBThenI32ShrUAccB) SWASM_BODY(i32LoadAccBThenI32ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI32LoadAccB) { SWASM_DISTINCT(i32AddImmThenI32LoadAccB) SWASM_BODY(i32AddImmThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32Load) { SWASM_DISTINCT(i32AddImmAccAThenI32Load) SWASM_BODY(i32AddImmAccAThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI32LoadAccB) { SWASM_DISTINCT(i32AddImmAccAThenI32LoadAccB) SWASM_BODY(i32AddImmAccAThenI32LoadAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32Load8UAccB) { SWASM_DISTINCT(i32AddThenI32Load8UAccB) SWASM_BODY(i32AddThenI32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32Load8U) { SWASM_DISTINCT(i32AddAccAThenI32Load8U) SWASM_BODY(i32AddAccAThenI32Load8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32Load8UAccB) { SWASM_DISTINCT(i32AddAccAThenI32Load8UAccB) SWASM_BODY(i32AddAccAThenI32Load8UAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenBrIfAccA) { SWASM_DISTINCT(i32LoadThenBrIfAccA) SWASM_BODY(i32LoadThenBrIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenBrIf) { SWASM_DISTINCT(i32LoadAccBThenBrIf) SWASM_BODY(i32LoadAccBThenBrIf) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenBrIfAccA) { SWASM_DISTINCT(i32LoadAccBThenBrIfAccA) SWASM_BODY(i32LoadAccBThenBrIfAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreAccAThenI32Load) { SWASM_DISTINCT(i32StoreAccAThenI32Load) SWASM_BODY(i32StoreAccAThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreAccBThenI32Load) { SWASM_DISTINCT(i32StoreAccBThenI32Load) SWASM_BODY(i32StoreAccBThenI32Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlThenI32StoreIndexedAccC) { SWASM_DISTINCT(i32ShlThenI32StoreIndexedAccC) SWASM_BODY(i32ShlThenI32StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccAThenI32StoreIndexed) { SWASM_DISTINCT(i32ShlAccAThenI32StoreIndexed) SWASM_BODY(i32ShlAccAThenI32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccAThenI32StoreIndexedAccC) { SWASM_DISTINCT(i32ShlAccAThenI32StoreIndexedAccC) SWASM_BODY(i32ShlAccAThenI32StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccBThenI32StoreIndexed) { SWASM_DISTINCT(i32ShlAccBThenI32StoreIndexed) SWASM_BODY(i32ShlAccBThenI32StoreIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccBThenI32StoreIndexedAccC) { SWASM_DISTINCT(i32ShlAccBThenI32StoreIndexedAccC) SWASM_BODY(i32ShlAccBThenI32StoreIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenBrIfNotAccA) { SWASM_DISTINCT(i32LoadThenBrIfNotAccA) SWASM_BODY(i32LoadThenBrIfNotAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenBrIfNot) { SWASM_DISTINCT(i32LoadAccBThenBrIfNot) SWASM_BODY(i32LoadAccBThenBrIfNot) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenBrIfNotAccA) { SWASM_DISTINCT(i32LoadAccBThenBrIfNotAccA) SWASM_BODY(i32LoadAccBThenBrIfNotAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32StoreAccA) { SWASM_DISTINCT(i32AddThenI32StoreAccA) SWASM_BODY(i32AddThenI32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddThenI32StoreAccB) { SWASM_DISTINCT(i32AddThenI32StoreAccB) SWASM_BODY(i32AddThenI32StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32Store) { SWASM_DISTINCT(i32AddAccAThenI32Store) SWASM_BODY(i32AddAccAThenI32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32StoreAccA) { SWASM_DISTINCT(i32AddAccAThenI32StoreAccA) SWASM_BODY(i32AddAccAThenI32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenI32StoreAccB) { SWASM_DISTINCT(i32AddAccAThenI32StoreAccB) SWASM_BODY(i32AddAccAThenI32StoreAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulThenI32AddImmAccA) { SWASM_DISTINCT(i32MulThenI32AddImmAccA) SWASM_BODY(i32MulThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulAccAThenI32AddImm) { SWASM_DISTINCT(i32MulAccAThenI32AddImm) SWASM_BODY(i32MulAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulAccAThenI32AddImmAccA) { SWASM_DISTINCT(i32MulAccAThenI32AddImmAccA) SWASM_BODY(i32MulAccAThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulAccABThenI32AddImm) { SWASM_DISTINCT(i32MulAccABThenI32AddImm) SWASM_BODY(i32MulAccABThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32MulAccABThenI32AddImmAccA) { SWASM_DISTINCT(i32MulAccABThenI32AddImmAccA) SWASM_BODY(i32MulAccABThenI32AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulThenI64AddImmAccA) { SWASM_DISTINCT(i64MulThenI64AddImmAccA) SWASM_BODY(i64MulThenI64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulAccAThenI64AddImm) { SWASM_DISTINCT(i64MulAccAThenI64AddImm) SWASM_BODY(i64MulAccAThenI64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulAccAThenI64AddImmAccA) { SWASM_DISTINCT(i64MulAccAThenI64AddImmAccA) SWASM_BODY(i64MulAccAThenI64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulAccABThenI64AddImm) { SWASM_DISTINCT(i64MulAccABThenI64AddImm) SWASM_BODY(i64MulAccABThenI64AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64MulAccABThenI64AddImmAccA) { SWASM_DISTINCT(i64MulAccABThenI64AddImmAccA) SWASM_BODY(i64MulAccABThenI64AddImmAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadAccBThenF64Load) { SWASM_DISTINCT(f64LoadAccBThenF64Load) SWASM_BODY(f64LoadAccBThenF64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadThenF64AddAccA) { SWASM_DISTINCT(f64LoadThenF64AddAccA) SWASM_BODY(f64LoadThenF64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadThenF64AddAccB) { SWASM_DISTINCT(f64LoadThenF64AddAccB) SWASM_BODY(f64LoadThenF64AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadThenF64AddAccAB) { SWASM_DISTINCT(f64LoadThenF64AddAccAB) SWASM_BODY(f64LoadThenF64AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadAccBThenF64Add) { SWASM_DISTINCT(f64LoadAccBThenF64Add) SWASM_BODY(f64LoadAccBThenF64Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadAccBThenF64AddAccA) { SWASM_DISTINCT(f64LoadAccBThenF64AddAccA) SWASM_BODY(f64LoadAccBThenF64AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadAccBThenF64AddAccB) { SWASM_DISTINCT(f64LoadAccBThenF64AddAccB) SWASM_BODY(f64LoadAccBThenF64AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadAccBThenF64AddAccAB) { SWASM_DISTINCT(f64LoadAccBThenF64AddAccAB) SWASM_BODY(f64LoadAccBThenF64AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadThenF64MulAccA) { SWASM_DISTINCT(f64LoadThenF64MulAccA) SWASM_BODY(f64LoadThenF64MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadThenF64MulAccB) { SWASM_DISTINCT(f64LoadThenF64MulAccB) SWASM_BODY(f64LoadThenF64MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadThenF64MulAccAB) { SWASM_DISTINCT(f64LoadThenF64MulAccAB) SWASM_BODY(f64LoadThenF64MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadAccBThenF64Mul) { SWASM_DISTINCT(f64LoadAccBThenF64Mul) SWASM_BODY(f64LoadAccBThenF64Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadAccBThenF64MulAccA) { SWASM_DISTINCT(f64LoadAccBThenF64MulAccA) SWASM_BODY(f64LoadAccBThenF64MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadAccBThenF64MulAccB) { SWASM_DISTINCT(f64LoadAccBThenF64MulAccB) SWASM_BODY(f64LoadAccBThenF64MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64LoadAccBThenF64MulAccAB) { SWASM_DISTINCT(f64LoadAccBThenF64MulAccAB) SWASM_BODY(f64LoadAccBThenF64MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddThenF64StoreAccA) { SWASM_DISTINCT(f64AddThenF64StoreAccA) SWASM_BODY(f64AddThenF64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAccAThenF64Store) { SWASM_DISTINCT(f64AddAccAThenF64Store) SWASM_BODY(f64AddAccAThenF64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAccAThenF64StoreAccA) { SWASM_DISTINCT(f64AddAccAThenF64StoreAccA) SWASM_BODY(f64AddAccAThenF64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAccBThenF64Store) { SWASM_DISTINCT(f64AddAccBThenF64Store) SWASM_BODY(f64AddAccBThenF64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAccBThenF64StoreAccA) { SWASM_DISTINCT(f64AddAccBThenF64StoreAccA) SWASM_BODY(f64AddAccBThenF64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAccABThenF64Store) { SWASM_DISTINCT(f64AddAccABThenF64Store) SWASM_BODY(f64AddAccABThenF64Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64AddAccABThenF64StoreAccA) { SWASM_DISTINCT(f64AddAccABThenF64StoreAccA) SWASM_BODY(f64AddAccABThenF64StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StoreAccAThenF64Load) { SWASM_DISTINCT(f64StoreAccAThenF64Load) SWASM_BODY(f64StoreAccAThenF64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StoreAccBThenF64Load) { SWASM_DISTINCT(f64StoreAccBThenF64Load) SWASM_BODY(f64StoreAccBThenF64Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadThenF32AddAccA) { SWASM_DISTINCT(f32LoadThenF32AddAccA) SWASM_BODY(f32LoadThenF32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadThenF32AddAccB) { SWASM_DISTINCT(f32LoadThenF32AddAccB) SWASM_BODY(f32LoadThenF32AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadThenF32AddAccAB) { SWASM_DISTINCT(f32LoadThenF32AddAccAB) SWASM_BODY(f32LoadThenF32AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadAccBThenF32Add) { SWASM_DISTINCT(f32LoadAccBThenF32Add) SWASM_BODY(f32LoadAccBThenF32Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadAccBThenF32AddAccA) { SWASM_DISTINCT(f32LoadAccBThenF32AddAccA) SWASM_BODY(f32LoadAccBThenF32AddAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadAccBThenF32AddAccB) { SWASM_DISTINCT(f32LoadAccBThenF32AddAccB) SWASM_BODY(f32LoadAccBThenF32AddAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadAccBThenF32AddAccAB) { SWASM_DISTINCT(f32LoadAccBThenF32AddAccAB) SWASM_BODY(f32LoadAccBThenF32AddAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadThenF32MulAccA) { SWASM_DISTINCT(f32LoadThenF32MulAccA) SWASM_BODY(f32LoadThenF32MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadThenF32MulAccB) { SWASM_DISTINCT(f32LoadThenF32MulAccB) SWASM_BODY(f32LoadThenF32MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadThenF32MulAccAB) { SWASM_DISTINCT(f32LoadThenF32MulAccAB) SWASM_BODY(f32LoadThenF32MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadAccBThenF32Mul) { SWASM_DISTINCT(f32LoadAccBThenF32Mul) SWASM_BODY(f32LoadAccBThenF32Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadAccBThenF32MulAccA) { SWASM_DISTINCT(f32LoadAccBThenF32MulAccA) SWASM_BODY(f32LoadAccBThenF32MulAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadAccBThenF32MulAccB) { SWASM_DISTINCT(f32LoadAccBThenF32MulAccB) SWASM_BODY(f32LoadAccBThenF32MulAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32LoadAccBThenF32MulAccAB) { SWASM_DISTINCT(f32LoadAccBThenF32MulAccAB) SWASM_BODY(f32LoadAccBThenF32MulAccAB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddThenF32StoreAccA) { SWASM_DISTINCT(f32AddThenF32StoreAccA) SWASM_BODY(f32AddThenF32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAccAThenF32Store) { SWASM_DISTINCT(f32AddAccAThenF32Store) SWASM_BODY(f32AddAccAThenF32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAccAThenF32StoreAccA) { SWASM_DISTINCT(f32AddAccAThenF32StoreAccA) SWASM_BODY(f32AddAccAThenF32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAccBThenF32Store) { SWASM_DISTINCT(f32AddAccBThenF32Store) SWASM_BODY(f32AddAccBThenF32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAccBThenF32StoreAccA) { SWASM_DISTINCT(f32AddAccBThenF32StoreAccA) SWASM_BODY(f32AddAccBThenF32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAccABThenF32Store) { SWASM_DISTINCT(f32AddAccABThenF32Store) SWASM_BODY(f32AddAccABThenF32Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32AddAccABThenF32StoreAccA) { SWASM_DISTINCT(f32AddAccABThenF32StoreAccA) SWASM_BODY(f32AddAccABThenF32StoreAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UIndexedThenI32Load8UIndexedAccC) { SWASM_DISTINCT(i32Load8UIndexedThenI32Load8UIndexedAccC) SWASM_BODY(i32Load8UIndexedThenI32Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UIndexedAccCThenI32Load8UIndexed) { SWASM_DISTINCT(i32Load8UIndexedAccCThenI32Load8UIndexed) SWASM_BODY(i32Load8UIndexedAccCThenI32Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UIndexedAccCThenI32Load8UIndexedAccC) { SWASM_DISTINCT(i32Load8UIndexedAccCThenI32Load8UIndexedAccC) SWASM_BODY(i32Load8UIndexedAccCThenI32Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8UIndexedThenI64Load8UIndexedAccC) { SWASM_DISTINCT(i64Load8UIndexedThenI64Load8UIndexedAccC) SWASM_BODY(i64Load8UIndexedThenI64Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8UIndexedAccCThenI64Load8UIndexed) { SWASM_DISTINCT(i64Load8UIndexedAccCThenI64Load8UIndexed) SWASM_BODY(i64Load8UIndexedAccCThenI64Load8UIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load8UIndexedAccCThenI64Load8UIndexedAccC) { SWASM_DISTINCT(i64Load8UIndexedAccCThenI64Load8UIndexedAccC) SWASM_BODY(i64Load8UIndexedAccCThenI64Load8UIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenCallInternal) { SWASM_DISTINCT(i32AddImmAccAThenCallInternal) SWASM_BODY(i32AddImmAccAThenCallInternal) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenReturn) { SWASM_DISTINCT(i32AddAccAThenReturn) SWASM_BODY(i32AddAccAThenReturn) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenReturn) { SWASM_DISTINCT(i32AddImmAccAThenReturn) SWASM_BODY(i32AddImmAccAThenReturn) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddAccAThenReturnValue) { SWASM_DISTINCT(i32AddAccAThenReturnValue) SWASM_BODY(i32AddAccAThenReturnValue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenReturnValue) { SWASM_DISTINCT(i32LoadAccBThenReturnValue) SWASM_BODY(i32LoadAccBThenReturnValue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UThenBrTableAccA) { SWASM_DISTINCT(i32Load8UThenBrTableAccA) SWASM_BODY(i32Load8UThenBrTableAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UAccBThenBrTable) { SWASM_DISTINCT(i32Load8UAccBThenBrTable) SWASM_BODY(i32Load8UAccBThenBrTable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UAccBThenBrTableAccA) { SWASM_DISTINCT(i32Load8UAccBThenBrTableAccA) SWASM_BODY(i32Load8UAccBThenBrTableAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadThenBrTableAccA) { SWASM_DISTINCT(i32LoadThenBrTableAccA) SWASM_BODY(i32LoadThenBrTableAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenBrTable) { SWASM_DISTINCT(i32LoadAccBThenBrTable) SWASM_BODY(i32LoadAccBThenBrTable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadAccBThenBrTableAccA) { SWASM_DISTINCT(i32LoadAccBThenBrTableAccA) SWASM_BODY(i32LoadAccBThenBrTableAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI64ShrUAccA) { SWASM_DISTINCT(i32AddImmThenI64ShrUAccA) SWASM_BODY(i32AddImmThenI64ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmThenI64ShrUAccB) { SWASM_DISTINCT(i32AddImmThenI64ShrUAccB) SWASM_BODY(i32AddImmThenI64ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI64ShrU) { SWASM_DISTINCT(i32AddImmAccAThenI64ShrU) SWASM_BODY(i32AddImmAccAThenI64ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI64ShrUAccA) { SWASM_DISTINCT(i32AddImmAccAThenI64ShrUAccA) SWASM_BODY(i32AddImmAccAThenI64ShrUAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenI64ShrUAccB) { SWASM_DISTINCT(i32AddImmAccAThenI64ShrUAccB) SWASM_BODY(i32AddImmAccAThenI64ShrUAccB) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndThenSelect64AccC) { SWASM_DISTINCT(i64AndThenSelect64AccC) SWASM_BODY(i64AndThenSelect64AccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndAccAThenSelect64) { SWASM_DISTINCT(i64AndAccAThenSelect64) SWASM_BODY(i64AndAccAThenSelect64) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndAccAThenSelect64AccC) { SWASM_DISTINCT(i64AndAccAThenSelect64AccC) SWASM_BODY(i64AndAccAThenSelect64AccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlThenI64LoadIndexedAccC) { SWASM_DISTINCT(i32ShlThenI64LoadIndexedAccC) SWASM_BODY(i32ShlThenI64LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccAThenI64LoadIndexed) { SWASM_DISTINCT(i32ShlAccAThenI64LoadIndexed) SWASM_BODY(i32ShlAccAThenI64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccAThenI64LoadIndexedAccC) { SWASM_DISTINCT(i32ShlAccAThenI64LoadIndexedAccC) SWASM_BODY(i32ShlAccAThenI64LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccBThenI64LoadIndexed) { SWASM_DISTINCT(i32ShlAccBThenI64LoadIndexed) SWASM_BODY(i32ShlAccBThenI64LoadIndexed) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32ShlAccBThenI64LoadIndexedAccC) { SWASM_DISTINCT(i32ShlAccBThenI64LoadIndexedAccC) SWASM_BODY(i32ShlAccBThenI64LoadIndexedAccC) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StoreAccAThenI32AddImm) { SWASM_DISTINCT(f64StoreAccAThenI32AddImm) SWASM_BODY(f64StoreAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64StoreAccBThenI32AddImm) { SWASM_DISTINCT(f64StoreAccBThenI32AddImm) SWASM_BODY(f64StoreAccBThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32StoreAccAThenI32AddImm) { SWASM_DISTINCT(f32StoreAccAThenI32AddImm) SWASM_BODY(f32StoreAccAThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32StoreAccBThenI32AddImm) { SWASM_DISTINCT(f32StoreAccBThenI32AddImm) SWASM_BODY(f32StoreAccBThenI32AddImm) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmAccAThenGlobalSet) { SWASM_DISTINCT(i32AddImmAccAThenGlobalSet) SWASM_BODY(i32AddImmAccAThenGlobalSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtUThenSelectKeepingFirst) { SWASM_DISTINCT(i32LtUThenSelectKeepingFirst) SWASM_BODY(i32LtUThenSelectKeepingFirst) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LtUThenSelectKeepingSecond) { SWASM_DISTINCT(i32LtUThenSelectKeepingSecond) SWASM_BODY(i32LtUThenSelectKeepingSecond) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndThenSelect64KeepingFirst) { SWASM_DISTINCT(i64AndThenSelect64KeepingFirst) SWASM_BODY(i64AndThenSelect64KeepingFirst) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64AndThenSelect64KeepingSecond) { SWASM_DISTINCT(i64AndThenSelect64KeepingSecond) SWASM_BODY(i64AndThenSelect64KeepingSecond) }
 #if defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Clz_bits) { SWASM_BODY(i32Clz) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Ctz_bits) { SWASM_BODY(i32Ctz) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Popcnt_bits) { SWASM_BODY(i32Popcnt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64Clz_bits) { SWASM_BODY(i64Clz) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64Ctz_bits) { SWASM_BODY(i64Ctz) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64Popcnt_bits) { SWASM_BODY(i64Popcnt) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32ClzAccA_bits) { SWASM_BODY(i32ClzAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32CtzAccA_bits) { SWASM_BODY(i32CtzAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32PopcntAccA_bits) { SWASM_BODY(i32PopcntAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64ClzAccA_bits) { SWASM_BODY(i64ClzAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64CtzAccA_bits) { SWASM_BODY(i64CtzAccA) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64PopcntAccA_bits) { SWASM_BODY(i64PopcntAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Clz_bits) { SWASM_DISTINCT(i32Clz_bits) SWASM_BODY(i32Clz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Ctz_bits) { SWASM_DISTINCT(i32Ctz_bits) SWASM_BODY(i32Ctz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32Popcnt_bits) { SWASM_DISTINCT(i32Popcnt_bits) SWASM_BODY(i32Popcnt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64Clz_bits) { SWASM_DISTINCT(i64Clz_bits) SWASM_BODY(i64Clz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64Ctz_bits) { SWASM_DISTINCT(i64Ctz_bits) SWASM_BODY(i64Ctz) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64Popcnt_bits) { SWASM_DISTINCT(i64Popcnt_bits) SWASM_BODY(i64Popcnt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32ClzAccA_bits) { SWASM_DISTINCT(i32ClzAccA_bits) SWASM_BODY(i32ClzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32CtzAccA_bits) { SWASM_DISTINCT(i32CtzAccA_bits) SWASM_BODY(i32CtzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i32PopcntAccA_bits) { SWASM_DISTINCT(i32PopcntAccA_bits) SWASM_BODY(i32PopcntAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64ClzAccA_bits) { SWASM_DISTINCT(i64ClzAccA_bits) SWASM_BODY(i64ClzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64CtzAccA_bits) { SWASM_DISTINCT(i64CtzAccA_bits) SWASM_BODY(i64CtzAccA) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot, target("popcnt,lzcnt,bmi"))) SWASM_HANDLER(i64PopcntAccA_bits) { SWASM_DISTINCT(i64PopcntAccA_bits) SWASM_BODY(i64PopcntAccA) }
 
 #include <cpuid.h>
 
