@@ -57,7 +57,7 @@ let package = Package(
         // The command line. `swift build -c release --static-swift-stdlib` links the Swift runtime into it (README,
         // "Building for speed"): a launch then binds no symbols of the Swift libraries.
         .executableTarget(name: "swasm", dependencies: ["SwasmCLI"]),
-        // The embedding API (issue 3): wraps the engine targets and WASI; exposes none of their types.
+        // The embedding API: wraps the engine targets and WASI; exposes none of their types.
         .target(name: "Swasm", dependencies: ["WasmCore", "WasmBinary", "WasmText", "WasmValidation", "WasmRuntime", "WASI"]),
         // Runnable examples of the embedding API (Examples/*/main.swift); SwasmTests runs each one.
         .executableTarget(name: "QuickstartExample", dependencies: ["Swasm"], path: "Examples/Quickstart",

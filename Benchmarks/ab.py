@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A/B timing of Swasm builds: runs Benchmarks/wasm/*.wasm with each given `swasm` binary, alternating between
 the binaries, and prints the best time of each per program and the geometric-mean speedup of each binary over the
-first. This is how the rows of ARCHITECTURE.md's performance log are measured (best of N, saved binaries).
+first. This is how the rows of docs/performance-log.md are measured (best of N, saved binaries).
 
   python3 Benchmarks/ab.py --runs 5 /tmp/swasm_before /tmp/swasm_after
   python3 Benchmarks/ab.py --runs 9 --metric cpu /tmp/swasm_before /tmp/swasm_after fib bintrees

@@ -509,7 +509,7 @@ def compile_measurements(runtimes, runs, timeout, metric):
 
 STATS_SIZES = re.compile(r"code section: (\d+) bytes, translated code: (\d+) bytes")
 STATS_PHASE = re.compile(r"^\s*(decode|validate \+ translate): ([0-9.]+) s$", re.M)
-CODE_SIZE_LIMIT = 4.0  # issue 5: translated code at most 4x the code section
+CODE_SIZE_LIMIT = 4.0  # translated code may be at most 4x the code section
 
 
 def swasm_compile_stats(wasm, timeout):

@@ -115,7 +115,7 @@ typedef struct swasm_regs {
 /// rdi, rsi, rdx, rcx, r8, r9): the program counter, the frame pointer and the integer accumulator get rdi, rsi
 /// and rdx, because as an address base r12 costs a SIB byte and r13 a displacement byte (and r8-r15 a REX
 /// prefix in 32-bit operations). That made handlers 8 bytes shorter (median; f64SubAdd 68 -> 50) and the
-/// interpreter about 2% faster (ARCHITECTURE.md). `spare` must stay the eighth, in rcx (see SWASM_SPARE).
+/// interpreter faster (docs/performance-log.md). `spare` must stay the eighth, in rcx (see SWASM_SPARE).
 #if defined(SWASM_DISPATCH_LOOP)
 /// The loop form: a handler runs its instruction on the registers in memory and returns 0 if it stopped.
 typedef uintptr_t (*swasm_handler)(swasm_regs *r);
@@ -3192,8 +3192,8 @@ __attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volati
 
 /// The handler of the instruction at `pc`: its word's low 16 bits are the handler's distance from the first
 /// handler (`handlers`) in units of 2^SWASM_HANDLER_UNIT_LOG2 bytes (HandlerSet checks that all are within
-/// reach). An address computation (`lea`) instead of a table load takes a load off every dispatch (about 5%
-/// over the benchmarks, ARCHITECTURE.md). In the portable dispatch the low 16 bits are an index into
+/// reach). An address computation (`lea`) instead of a table load takes a load off every dispatch
+/// (ARCHITECTURE.md, "Direct threading"). In the portable dispatch the low 16 bits are an index into
 /// `swasm_handlers`, which `handlers` then points to: the handlers may lie anywhere (one load more per
 /// dispatch), and the 16 bits are taken from the 64-bit word, whatever the byte order.
 #if defined(SWASM_PORTABLE_DISPATCH)
