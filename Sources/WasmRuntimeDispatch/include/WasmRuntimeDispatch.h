@@ -3180,8 +3180,12 @@ __attribute__((cold, noinline)) static void swasm_stopped(void) { __asm__ volati
 
 /// log2 of the unit in which handler references count: 8 bytes (the largest `lea` scale), so the handlers
 /// must lie within 512 KiB. Sanitizer builds, whose instrumented handlers need more room, count 64-byte units
-/// (handlers are 64-byte aligned): 4 MiB. Swift reads this macro too (HandlerSet).
-#if defined(__has_feature)
+/// (handlers are 64-byte aligned): 4 MiB; so do debug builds (Package.swift defines SWASM_WIDE_HANDLER_UNITS).
+/// Swift reads this macro too (HandlerSet).
+#if defined(SWASM_WIDE_HANDLER_UNITS)
+#define SWASM_HANDLER_UNIT_LOG2 6
+#endif
+#if defined(__has_feature) && !defined(SWASM_HANDLER_UNIT_LOG2)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define SWASM_HANDLER_UNIT_LOG2 6
 #endif
