@@ -6,30 +6,46 @@ import WasmText
 extension WebAssembly {
     /// A compiled WebAssembly module (`WebAssembly.Module`).
     ///
-    /// Decoded, validated and translated once; immutable and `Sendable`, so one module can be instantiated
-    /// many times, concurrently, from any number of threads. Describes its imports and exports with their full
-    /// types and gives access to its custom sections.
+    /// Decoded and validated once (every function body, so an invalid module is always refused here);
+    /// immutable and `Sendable`, so one module can be instantiated many times, concurrently, from any number of
+    /// threads. Each function body is translated to the interpreter's code on its first call, once for all
+    /// instances and threads (or all up front: ``Translation/eager``). Describes its imports and exports with
+    /// their full types and gives access to its custom sections.
     public struct Module: Sendable {
         let compiled: CompiledModule
 
+        /// When function bodies are translated to the interpreter's code.
+        public enum Translation: Sendable {
+            /// Each body on its first call: compiling costs decoding and validation only, and a function that
+            /// is never called costs nothing more.
+            case lazy
+            /// Every body while compiling: first calls do no translation work.
+            case eager
+        }
+
         /// Compiles a module binary, synchronously (`new WebAssembly.Module(bytes)`).
         ///
-        /// - Parameter bytes: a module binary as `[UInt8]`, `Data` or any other sequence of bytes.
+        /// - Parameters:
+        ///   - bytes: a module binary as `[UInt8]`, `Data` or any other sequence of bytes.
+        ///   - translation: when function bodies are translated (on first call by default).
         /// - Throws: ``CompileError`` with the byte offset of the problem.
-        public init(bytes: some Sequence<UInt8>) throws(CompileError) {
-            do { compiled = try compileModule(Array(bytes)) } catch { throw CompileError(error) }
+        public init(bytes: some Sequence<UInt8>, translation: Translation = .lazy) throws(CompileError) {
+            do {
+                compiled = try compileModule(Array(bytes), translation: translation == .lazy ? .lazy : .eager)
+            } catch { throw CompileError(error) }
         }
 
         /// Compiles a module written in the WebAssembly text format (WAT).
         ///
         /// Not part of the JavaScript API, but handy in tests and examples.
+        /// - Parameter translation: when function bodies are translated (on first call by default).
         /// - Throws: ``CompileError``; for a text syntax error its message starts with `line:column`.
-        public init(wat: String) throws(CompileError) {
+        public init(wat: String, translation: Translation = .lazy) throws(CompileError) {
             let bytes: [UInt8]
             do { bytes = try WAT.encode(wat) } catch {
                 throw CompileError(reason: .malformed, message: error.description)
             }
-            try self.init(bytes: bytes)
+            try self.init(bytes: bytes, translation: translation)
         }
 
         init(decoded: WasmCore.Module) throws(CompileError) {

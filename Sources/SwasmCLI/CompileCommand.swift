@@ -54,7 +54,7 @@ struct CompileCommand: StreamingCommand {
         let module = try input.decode()
         let t1 = clock.now
         let compiled: CompiledModule
-        do { compiled = try compileModule(module) } catch {
+        do { compiled = try compileModule(module, translation: .eager) } catch {
             switch error {
             case .malformed(let e): throw CLIFailure(message: "\(file): \(e)")
             case .invalid(let e): throw CLIFailure(message: "\(file): \(e)")

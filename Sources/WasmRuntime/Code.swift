@@ -1,3 +1,4 @@
+import Synchronization
 import WasmCore
 import WasmValidation
 
@@ -183,27 +184,153 @@ package final class CompiledFunction: @unchecked Sendable {
     }
 }
 
-/// A decoded, validated and translated module, ready to instantiate any number of times.
+/// A decoded and validated module, ready to instantiate any number of times, with the internal code of its
+/// function bodies: each is translated on its first call (or all of them up front: `Translation.eager`).
+///
+/// Until a function is translated its code is a stub of one instruction (`enterLazily`), so calls, function
+/// references and exports need no check on their path: the stub stops the handlers, `Executor` translates the
+/// function (`translated(_:)`), points the calling `callInternal` and the instance's function header at the
+/// new code, and continues there. A module may be shared by stores on several threads: translation and the
+/// table of translated functions are guarded by a lock, and a call site is patched with one atomic store of its
+/// link word (the other threads see the stub or the code, both correct).
 package final class CompiledModule: @unchecked Sendable {
     package let module: Module
-    let functions: [CompiledFunction]
+    /// What translation needs of the validated module.
+    let context: ValidationContext
+    /// The handler copy the code names (see `HandlerSet`).
+    let handlers: HandlerSet
     /// The function type of each type index (nil for struct/array types).
     let typeFunctions: [FunctionType?]
     /// Type index of every function in the function index space.
     let functionTypeIndices: [UInt32]
-    /// Total size of translated code in bytes: instruction words plus each function's frame template
-    /// (its constant operands and local zeros) and the prefix word before its code.
-    package let codeByteCount: Int
+    /// Number of defined functions.
+    let definedCount: Int
+    /// Two words per defined function: the prefix word (its parameter count, an empty frame template), then the
+    /// `enterLazily` instruction naming it.
+    private let stubs: UnsafeMutablePointer<UInt64>
+    /// The translated functions, by defined index, and their code ranges sorted by address (for `function(containing:)`).
+    private let translations: Mutex<Translations>
 
-    init(module: Module, functions: [CompiledFunction]) {
-        self.module = module
-        self.functions = functions
-        self.typeFunctions = module.types.map(\.functionType)
-        self.functionTypeIndices = module.functionTypeIndices
-        self.codeByteCount = functions.reduce(0) { $0 + ($1.codeCount + 1 + $1.frameInitCount) * 8 }
+    private struct Translations: ~Copyable {
+        var functions: [CompiledFunction?]
+        /// Code address ranges (start, end) of the translated functions with their defined index, by start.
+        var byCode: [(start: UInt, end: UInt, index: Int)] = []
+        var byCodeIsCurrent = true
     }
 
-    /// The translated code of each defined function (index in the function index space, disassembly).
+    init(module: Module, context: ValidationContext, handlers: HandlerSet) {
+        self.module = module
+        self.context = context
+        self.handlers = handlers
+        self.typeFunctions = module.types.map(\.functionType)
+        self.functionTypeIndices = module.functionTypeIndices
+        definedCount = module.bodies.count
+        stubs = .allocate(capacity: 2 * max(definedCount, 1))
+        for i in 0..<definedCount {
+            let typeIndex = module.functions[i]
+            let paramCount = Int(typeIndex) < typeFunctions.count ? typeFunctions[Int(typeIndex)]?.parameters.count ?? 0 : 0
+            (stubs + 2 * i).initialize(to: UInt64(paramCount))
+            (stubs + 2 * i + 1).initialize(to: word(.enterLazily, hi: UInt32(i)) & ~0xFFFF
+                                                | UInt64(handlers.reference(.enterLazily)))
+        }
+        translations = Mutex(Translations(functions: Array(repeating: nil, count: definedCount)))
+    }
+
+    deinit { stubs.deallocate() }
+
+    /// The stub code of defined function `index` (see the type's description).
+    func stub(_ index: Int) -> UnsafeMutablePointer<UInt64> { stubs + 2 * index + 1 }
+
+    /// The code a call of defined function `index` enters now, and the frame size to check before entering it.
+    func entry(_ index: Int) -> (code: UnsafeMutablePointer<UInt64>, frameSize: Int) {
+        if let f = translations.withLock({ $0.functions[index] }) { return (f.code, f.frameSize) }
+        return (stub(index), Int(truncatingIfNeeded: stubs[2 * index] & 0xFFFF_FFFF))
+    }
+
+    /// The `callInternal` link word of the stub of defined function `index`.
+    func stubLink(_ index: Int) -> UInt64 {
+        let e = (stub(index), Int(truncatingIfNeeded: stubs[2 * index] & 0xFFFF_FFFF))
+        return internalCallLink(code: e.0, frameSize: e.1)
+    }
+
+    /// Defined function `index`, translated now if it was not yet.
+    func translated(_ index: Int) throws(CompileError) -> CompiledFunction {
+        try translations.withLock { (state) throws(CompileError) -> CompiledFunction in
+            if let f = state.functions[index] { return f }
+            let f = try translateFunction(context: context, definedIndex: index)
+            link(f, importedFunctionCount: context.importedFunctionCount, handlers: handlers) { callee in
+                guard callee >= 0 && callee < definedCount else { return nil }
+                if callee == index { return internalCallLink(code: f.code, frameSize: f.frameSize) }
+                if let g = state.functions[callee] { return internalCallLink(code: g.code, frameSize: g.frameSize) }
+                return stubLink(callee)
+            }
+            state.functions[index] = f
+            state.byCodeIsCurrent = false
+            return f
+        }
+    }
+
+    /// Defined function `index` if it has been translated.
+    func translatedIfAvailable(_ index: Int) -> CompiledFunction? {
+        translations.withLock { $0.functions[index] }
+    }
+
+    /// Translates every function not translated yet, then links each of them to the final code of its callees
+    /// (`compileModule`'s eager mode; `disassembly`).
+    func translateAll() throws(CompileError) {
+        try translations.withLock { (state) throws(CompileError) in
+            var fresh: [CompiledFunction] = []
+            for i in 0..<definedCount where state.functions[i] == nil {
+                let f = try translateFunction(context: context, definedIndex: i)
+                state.functions[i] = f
+                fresh.append(f)
+            }
+            let functions = state.functions
+            for f in fresh {
+                link(f, importedFunctionCount: context.importedFunctionCount, handlers: handlers) { callee in
+                    guard callee >= 0 && callee < definedCount, let g = functions[callee] else { return nil }
+                    return internalCallLink(code: g.code, frameSize: g.frameSize)
+                }
+            }
+            state.byCodeIsCurrent = false
+        }
+    }
+
+    /// The defined function whose code (or stub) contains `pc`.
+    func definedIndex(containing pc: UnsafeMutablePointer<UInt64>) -> Int? {
+        if pc >= stubs && pc < stubs + 2 * definedCount { return (pc - stubs) / 2 }
+        let address = UInt(bitPattern: pc)
+        return translations.withLock { state -> Int? in
+            if !state.byCodeIsCurrent {
+                state.byCode = state.functions.enumerated().compactMap { i, f in
+                    f.map { (start: UInt(bitPattern: $0.code), end: UInt(bitPattern: $0.code + $0.codeCount), index: i) }
+                }.sorted { $0.start < $1.start }
+                state.byCodeIsCurrent = true
+            }
+            var low = 0, high = state.byCode.count
+            while low < high {
+                let mid = (low + high) / 2
+                if state.byCode[mid].start <= address { low = mid + 1 } else { high = mid }
+            }
+            guard low > 0, address < state.byCode[low - 1].end else { return nil }
+            return state.byCode[low - 1].index
+        }
+    }
+
+    /// The translated functions, every one translated first (for inspection and tests).
+    package var functions: [CompiledFunction] {
+        try? translateAll()
+        return translations.withLock { $0.functions.compactMap { $0 } }
+    }
+
+    /// Total size of translated code in bytes so far: instruction words plus each function's frame template
+    /// (its constant operands and local zeros) and the prefix word before its code.
+    package var codeByteCount: Int {
+        translations.withLock { $0.functions.reduce(0) { $0 + ($1.map { ($0.codeCount + 1 + $0.frameInitCount) * 8 } ?? 0) } }
+    }
+
+    /// The translated code of each defined function (index in the function index space, disassembly), every
+    /// function translated first.
     package var disassembly: [(functionIndex: Int, code: String)] {
         functions.map { ($0.functionIndex, $0.disassembly) }
     }

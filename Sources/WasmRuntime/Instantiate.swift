@@ -41,11 +41,11 @@ extension Store {
 
         // Definitions.
         let names = m.names?.functionNames ?? [:]
-        for (i, compiled) in module.functions.enumerated() {
+        for i in 0..<module.definedCount {
             let typeIndex = m.functions[i]
-            let f = FunctionInstance(compiled: compiled, type: module.functionType(ofTypeIndex: typeIndex),
+            let f = FunctionInstance(definedIndex: i, type: module.functionType(ofTypeIndex: typeIndex),
                                      typeID: instance.typeIDs[Int(typeIndex)], instance: instance,
-                                     name: names[UInt32(compiled.functionIndex)])
+                                     name: names[UInt32(module.context.importedFunctionCount + i)])
             retain(f)
             instance.functions.append(f)
         }

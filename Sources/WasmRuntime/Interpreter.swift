@@ -163,7 +163,7 @@ final class Executor {
 
     static func describe(_ f: FunctionInstance?) -> String {
         guard let f else { return "unknown function" }
-        let index = f.compiled?.functionIndex
+        let index = f.functionIndex
         if let name = f.name { return index.map { "\(name) (func \($0))" } ?? name }
         return index.map { "func \($0)" } ?? "host function"
     }
@@ -171,10 +171,9 @@ final class Executor {
     /// Unwinds frames looking for a handler of `exn`; on success `regs` points at the handler.
     func findHandler(_ exn: ExceptionInstance, _ regs: inout Registers) -> Bool {
         while true {
-            if let f = Self.function(at: regs.pc, in: regs.context), let compiled = f.compiled, let code = f.code,
-               let instance = f.instance,
-               let target = Self.deliver(exn, at: code.distance(to: regs.pc), in: compiled, instance: instance, fp: regs.fp) {
-                regs.pc = code + target
+            if let f = Self.function(at: regs.pc, in: regs.context), let compiled = f.compiled, let instance = f.instance,
+               let target = Self.deliver(exn, at: compiled.code.distance(to: regs.pc), in: compiled, instance: instance, fp: regs.fp) {
+                regs.pc = compiled.code + target
                 return true
             }
             let frame = frames[depth - 1]

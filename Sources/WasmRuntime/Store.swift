@@ -214,30 +214,39 @@ package final class FunctionInstance {
     /// Canonical type id (see ``TypeRegistry``).
     package let typeID: Int
     package let name: String?
-    let compiled: CompiledFunction?
+    /// Index in the defining module's function index space (nil for host functions).
+    package let functionIndex: Int?
     /// The defining instance; the store keeps it alive.
     unowned(unsafe) let instance: ModuleInstance?
     let host: HostCode?
     /// The call path's view of this function (owned by this object).
     let header: UnsafeMutablePointer<FunctionHeader>
 
-    init(compiled: CompiledFunction, type: FunctionType, typeID: Int, instance: ModuleInstance, name: String?) {
+    /// Defined function `definedIndex` of `instance`'s module: its code, or its stub until it is translated.
+    init(definedIndex: Int, type: FunctionType, typeID: Int, instance: ModuleInstance, name: String?) {
         self.type = type
         self.typeID = typeID
         self.name = name
-        self.compiled = compiled
+        self.functionIndex = instance.module.context.importedFunctionCount + definedIndex
         self.instance = instance
         self.host = nil
+        let entry = instance.module.entry(definedIndex)
         header = .allocate(capacity: 1)
-        header.initialize(to: FunctionHeader(code: compiled.code, frameSize: compiled.frameSize, typeID: typeID, context: instance.context,
+        header.initialize(to: FunctionHeader(code: entry.code, frameSize: entry.frameSize, typeID: typeID, context: instance.context,
                                              object: Unmanaged.passUnretained(self)))
+    }
+
+    /// The translated code, if this is a wasm function that has been translated.
+    var compiled: CompiledFunction? {
+        guard let functionIndex, let instance else { return nil }
+        return instance.module.translatedIfAvailable(functionIndex - instance.module.context.importedFunctionCount)
     }
 
     init(type: FunctionType, typeID: Int, host: @escaping HostCode, name: String?) {
         self.type = type
         self.typeID = typeID
         self.name = name
-        self.compiled = nil
+        self.functionIndex = nil
         self.instance = nil
         self.host = host
         let frameSize = max(type.parameters.count, type.results.count)
@@ -430,27 +439,12 @@ package final class ModuleInstance {
         context.deallocate()
     }
 
-    /// This instance's own functions by code address, for `function(containing:)`; built on first use.
-    private var functionsByCode: [(code: UnsafeMutablePointer<UInt64>, count: Int, function: FunctionInstance)]?
-
-    /// The function defined by this instance whose translated code contains `pc` (a binary search). Traps and
-    /// exceptions find their functions this way: the interpreter does not track the current function.
+    /// The function defined by this instance whose code (or stub) contains `pc` (`CompiledModule.definedIndex`).
+    /// Traps and exceptions find their functions this way: the interpreter does not track the current function.
     func function(containing pc: UnsafeMutablePointer<UInt64>) -> FunctionInstance? {
-        let byCode = functionsByCode ?? {
-            let own = functions.compactMap { f in
-                f.instance === self ? f.compiled.map { (code: $0.code, count: $0.codeCount, function: f) } : nil
-            }
-            let sorted = own.sorted { $0.code < $1.code }
-            functionsByCode = sorted
-            return sorted
-        }()
-        var low = 0, high = byCode.count
-        while low < high {
-            let mid = (low + high) / 2
-            if byCode[mid].code <= pc { low = mid + 1 } else { high = mid }
-        }
-        guard low > 0, pc < byCode[low - 1].code + byCode[low - 1].count else { return nil }
-        return byCode[low - 1].function
+        guard let index = module.definedIndex(containing: pc) else { return nil }
+        let i = module.context.importedFunctionCount + index
+        return i < functions.count ? functions[i] : nil
     }
 
     /// Publishes the index spaces to compiled code. Called once every function, global and memory exists.

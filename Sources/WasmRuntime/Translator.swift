@@ -26,63 +26,81 @@ package enum CompileError: Error, CustomStringConvertible {
     }
 }
 
+/// When a module's function bodies are translated to internal code.
+package enum Translation: Sendable {
+    /// Each body on its first call (every body is still validated by `compileModule`).
+    case lazy
+    /// Every body while compiling the module.
+    case eager
+}
+
 /// Decodes, validates and translates a module for the handlers `handlers`.
-package func compileModule(_ bytes: [UInt8], handlers: HandlerSet = .native) throws(CompileError) -> CompiledModule {
+package func compileModule(_ bytes: [UInt8], handlers: HandlerSet = .native,
+                           translation: Translation = .lazy) throws(CompileError) -> CompiledModule {
     let module: Module
     do { module = try ModuleDecoder.decode(bytes) } catch { throw .malformed(error) }
-    return try compileModule(module, handlers: handlers)
+    return try compileModule(module, handlers: handlers, translation: translation)
 }
 
-/// Validates and translates a decoded module for the handlers `handlers`.
-package func compileModule(_ module: Module, handlers: HandlerSet = .native) throws(CompileError) -> CompiledModule {
+/// Validates a decoded module and translates its function bodies (now, or each on its first call).
+package func compileModule(_ module: Module, handlers: HandlerSet = .native,
+                           translation: Translation = .lazy) throws(CompileError) -> CompiledModule {
     let context: ValidationContext
     do { context = try ValidationContext(module: module) } catch { throw .invalid(error) }
-    var functions: [CompiledFunction] = []
-    functions.reserveCapacity(module.bodies.count)
-    for i in module.bodies.indices {
-        var translator = try Translator(context: context, definedFunctionIndex: i)
-        var function = try translator.translate()
-        if translator.refusedInLoop {
-            // More constants than slots, and a loop materialises one on every iteration: translate again with
-            // the slots given to the constants used most deeply in loops.
-            var second = try Translator(context: context, definedFunctionIndex: i)
-            second.slotConstants = translator.preferredConstants()
-            function = try second.translate()
-        }
-        functions.append(function)
-    }
-    link(functions, importedFunctionCount: context.importedFunctionCount, handlers: handlers)
-    return CompiledModule(module: module, functions: functions)
-}
-
-/// Word 1 of a `callInternal` of `callee`: its code address shifted left 16 bits (user-space addresses fit
-/// 48 bits on every 64-bit platform Swift runs on) and its frame size (below 65536, see `translate`) in the
-/// low 16.
-func internalCallLink(_ callee: CompiledFunction) -> UInt64 {
-    let address = UInt64(UInt(bitPattern: callee.code))
-    precondition(address >> 48 == 0 && callee.frameSize <= 0xFFFF, "code address beyond 48 bits or frame size beyond 16 bits")
-    return address << 16 | UInt64(callee.frameSize)
-}
-
-/// The last step of compiling a module. Writes the callee's code address and frame size into word 1 of every
-/// `callInternal` (the translator leaves it 0): the code belongs to the module, so it is the same for every
-/// instance. And replaces each instruction's opcode with its handler's reference in `handlers` (see
-/// `HandlerSet`), which is what the handlers dispatch on; the code is finished after this.
-func link(_ functions: [CompiledFunction], importedFunctionCount: Int, handlers: HandlerSet) {
-    for f in functions {
-        var i = 0
-        while i < f.codeCount {
-            let w = f.code[i]
-            let op = Opcode(unchecked: w)
-            if op == .callInternal, i + 1 < f.codeCount {
-                let callee = Int(w.hi32) - importedFunctionCount
-                if functions.indices.contains(callee) {
-                    f.code[i + 1] = internalCallLink(functions[callee])
-                }
+    let compiled = CompiledModule(module: module, context: context, handlers: handlers)
+    switch translation {
+    case .eager:
+        try compiled.translateAll()
+    case .lazy:
+        for i in module.bodies.indices {
+            let shape: (localCount: Int, maxOperandHeight: Int)
+            do { shape = try validateFunctionBody(context: context, definedFunctionIndex: i) } catch { throw .invalid(error) }
+            // A frame is locals, constant slots, operand positions and a few hidden slots: a function that may
+            // need more slots than the interpreter has is translated now, so that the module is refused here.
+            if shape.localCount + shape.maxOperandHeight + Translator.maxConstantSlots + 1_024 > Translator.maxFrameSlots {
+                _ = try compiled.translated(i)
             }
-            f.code[i] = w & ~0xFFFF | UInt64(handlers.reference(op))
-            i += op.words(w)
         }
+    }
+    return compiled
+}
+
+/// Translates defined function `definedIndex` of a validated module (before `link`).
+func translateFunction(context: ValidationContext, definedIndex: Int) throws(CompileError) -> CompiledFunction {
+    var translator = try Translator(context: context, definedFunctionIndex: definedIndex)
+    let function = try translator.translate()
+    guard translator.refusedInLoop else { return function }
+    // More constants than slots, and a loop materialises one on every iteration: translate again with the slots
+    // given to the constants used most deeply in loops.
+    var second = try Translator(context: context, definedFunctionIndex: definedIndex)
+    second.slotConstants = translator.preferredConstants()
+    return try second.translate()
+}
+
+/// Word 1 of a `callInternal` of code `code` with a frame of `frameSize` slots: the code address shifted left
+/// 16 bits (user-space addresses fit 48 bits on every 64-bit platform Swift runs on) and the frame size (below
+/// 65536, see `translate`) in the low 16.
+func internalCallLink(code: UnsafeMutablePointer<UInt64>, frameSize: Int) -> UInt64 {
+    let address = UInt64(UInt(bitPattern: code))
+    precondition(address >> 48 == 0 && frameSize <= 0xFFFF, "code address beyond 48 bits or frame size beyond 16 bits")
+    return address << 16 | UInt64(frameSize)
+}
+
+/// The last step of translating a function. Writes each callee's current code address and frame size into word
+/// 1 of every `callInternal` (the translator leaves it 0; `target` gives the link of a defined function: its
+/// code, or its stub until it is translated), and replaces each instruction's opcode with its handler's
+/// reference in `handlers` (see `HandlerSet`), which is what the handlers dispatch on; the code is finished
+/// after this.
+func link(_ f: CompiledFunction, importedFunctionCount: Int, handlers: HandlerSet, target: (Int) -> UInt64?) {
+    var i = 0
+    while i < f.codeCount {
+        let w = f.code[i]
+        let op = Opcode(unchecked: w)
+        if op == .callInternal, i + 1 < f.codeCount, let link = target(Int(w.hi32) - importedFunctionCount) {
+            f.code[i + 1] = link
+        }
+        f.code[i] = w & ~0xFFFF | UInt64(handlers.reference(op))
+        i += op.words(w)
     }
 }
 
@@ -161,6 +179,12 @@ struct Translator {
     /// local first (`commitPendingSet`).
     var pendingSet: (local: Int, producer: Producer)? = nil
 
+    /// The most slots a frame may have: below 65536 with the template's padding word (the frame size travels in
+    /// 16 bits, see `internalCallLink`).
+    static let maxFrameSlots = 0xFFFE
+    /// The most constants a function keeps in frame slots (the rest are materialised or immediates).
+    static let maxConstantSlots = 64
+
     init(context: ValidationContext, definedFunctionIndex: Int) throws(CompileError) {
         self.context = context
         self.module = context.module
@@ -172,7 +196,7 @@ struct Translator {
         localCount = validator.locals.count
         resultCount = validator.type.results.count
         // Every constant instruction takes at least two bytes; small bodies need few constant slots.
-        constantCapacity = min(body.code.count / 2, 64)
+        constantCapacity = min(body.code.count / 2, Self.maxConstantSlots)
         deferrable = Self.deferrableLocals(body, localCount: localCount)
         frames.append(Frame(kind: .function, height: 0, paramCount: 0, resultCount: resultCount))
     }
@@ -200,10 +224,8 @@ struct Translator {
         duplicateJumpTargets()
         fuseAdjacentPairs()
         let frameSize = max(localCount + constantCapacity + maxHeight, resultCount, 1)
-        // 65534, so that the frame stays below 65536 slots with the template's padding word (the frame size
-        // travels in 16 bits, see `internalCallLink`).
-        guard frameSize <= 0xFFFE else {
-            throw .unsupported("function \(functionIndex) needs \(frameSize) value slots; the interpreter supports at most 65534")
+        guard frameSize <= Self.maxFrameSlots else {
+            throw .unsupported("function \(functionIndex) needs \(frameSize) value slots; the interpreter supports at most \(Self.maxFrameSlots)")
         }
         return CompiledFunction(code: code, paramCount: validator.type.parameters.count, localCount: localCount,
                                 constants: constants, frameSize: frameSize,

@@ -9,20 +9,26 @@ public func validateModule(_ module: Module) throws(ValidationError) {
     }
 }
 
-/// Decodes and validates the body of one defined function.
-public func validateFunctionBody(context: ValidationContext, definedFunctionIndex: Int) throws(ValidationError) {
+/// Decodes and validates the body of one defined function; returns its number of locals (parameters included)
+/// and the greatest height its operand stack reaches.
+@discardableResult
+public func validateFunctionBody(context: ValidationContext,
+                                 definedFunctionIndex: Int) throws(ValidationError) -> (localCount: Int, maxOperandHeight: Int) {
     var validator = try FunctionValidator(context: context, definedFunctionIndex: definedFunctionIndex)
     let body = context.module.bodies[definedFunctionIndex]
     var reader = InstructionReader(body: body)
+    var maxOperandHeight = 0
     while validator.controlDepth > 0 {
         if reader.isAtEnd { throw ValidationError("END opcode expected", offset: reader.offset) }
         let offset = reader.offset
         let instruction: Instruction
         do { instruction = try reader.read() } catch { throw ValidationError(error.message, offset: error.offset) }
         try validator.validate(instruction, at: offset)
+        maxOperandHeight = max(maxOperandHeight, validator.operandCount)
     }
     if !reader.isAtEnd {
         throw ValidationError("section size mismatch: bytes after the function's final end", offset: reader.offset)
     }
     try validator.finish(at: reader.offset)
+    return (validator.locals.count, maxOperandHeight)
 }

@@ -136,6 +136,27 @@ import WasmText
         }
         #expect(results.withLock { $0.count } == 8)
     }
+
+    /// Lazy (the default) and eager translation run the same code: the same results, and an invalid body that
+    /// is never called is refused by both.
+    @Test func lazyAndEagerTranslationAgree() throws {
+        let wat = """
+            (module
+              (func $fact (param i64) (result i64)
+                (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+                  (else (i64.mul (local.get 0) (call $fact (i64.sub (local.get 0) (i64.const 1)))))))
+              (func (export "fact") (param i64) (result i64) (call $fact (local.get 0))))
+            """
+        for translation in [WebAssembly.Module.Translation.lazy, .eager] {
+            let instance = try WebAssembly.Instance(module: try WebAssembly.Module(wat: wat, translation: translation))
+            let result: Int64 = try instance.exports.fact(20)
+            #expect(result == 2_432_902_008_176_640_000)
+        }
+        let invalid = "(module (func (export \"ok\")) (func (result i32) (f32.const 1)))"
+        for translation in [WebAssembly.Module.Translation.lazy, .eager] {
+            #expect(throws: WebAssembly.CompileError.self) { try WebAssembly.Module(wat: invalid, translation: translation) }
+        }
+    }
 }
 
 import Synchronization

@@ -123,6 +123,8 @@ struct MachineState {
     var checkpointDue: Bool
     /// A call of a host function, made by `Executor.loop` when the handlers stop for it.
     var hostCall: PendingHostCall?
+    /// A function not translated yet was entered (its stub's `enterLazily`): its defined index, else -1.
+    var lazyFunction = -1
     /// Where the handlers stopped (the trapping or returning instruction).
     var exitPC: UnsafeMutablePointer<UInt64>
     var exitFP: UnsafeMutablePointer<UInt64>
@@ -343,6 +345,10 @@ extension Executor {
                 if machine.checkpointDue {
                     machine.checkpointDue = false
                     machine.ticks = try checkpoint()
+                } else if machine.lazyFunction >= 0 {
+                    let index = machine.lazyFunction
+                    machine.lazyFunction = -1
+                    pc = try enterTranslated(index, fp: fp, &machine)
                 } else if let call = machine.hostCall {
                     try callHost(call.callee, call.slots, depth: machine.depth, caller: machine.context)
                     machine.hostCall = nil
@@ -367,6 +373,33 @@ extension Executor {
         }
     }
 
+    /// Translates defined function `index` of the current instance's module, whose stub stopped the handlers
+    /// with the function's frame at `fp`; points the `callInternal` that entered the stub (if one did) and the
+    /// instance's function header at the code; returns the code's start, with the frame initialised.
+    func enterTranslated(_ index: Int, fp: UnsafeMutablePointer<UInt64>,
+                         _ machine: inout MachineState) throws(Unwind) -> UnsafeMutablePointer<UInt64> {
+        let instance = machine.context.pointee.instance.takeUnretainedValue()
+        let module = instance.module
+        let function: CompiledFunction
+        do { function = try module.translated(index) } catch { throw .host(error) }
+        // A `callInternal` keeps its callee's link in its second word, right before the return address (in a
+        // sequence handler too: the call keeps its own words). Other threads may run that code: one aligned
+        // 64-bit store, after which they enter the code directly, and until which they enter the stub.
+        if machine.frameTop > machine.frames, let returnPC = machine.frameTop[-1].returnPC,
+           HandlerSet.opcode(of: returnPC[-2]) == .callInternal, returnPC[-1] == module.stubLink(index) {
+            swasm_store_relaxed(returnPC - 1, internalCallLink(code: function.code, frameSize: function.frameSize))
+        }
+        let header = instance.functions[module.context.importedFunctionCount + index].header
+        header.pointee.code = function.code
+        header.pointee.frameSize = function.frameSize
+        guard fp + function.frameSize < stackEnd else {
+            noteStackExhaustion(depth: machine.depth)
+            throw .trap(.callStackExhausted)
+        }
+        initializeFrame(fp, code: function.code)
+        return function.code
+    }
+
     // The instruction bodies. Scripts/gen-numerics.py turns each case into a handler body (an `Executor`
     // method with `s`, `w` (the instruction word) and `fp` in scope; `break dispatch` stops the machine).
 }
@@ -383,6 +416,21 @@ extension Executor {
 @_silgen_name("swasm_op_unreachable") @inline(__always)
 func swasm_op_unreachable(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_unreachable(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+extension Executor {
+    @inline(__always) func run_enterLazily(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        s.machine.pointee.lazyFunction = Int(w.hi32)
+        return false
+    }
+}
+
+@_silgen_name("swasm_op_enterLazily") @inline(__always)
+func swasm_op_enterLazily(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_enterLazily(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }

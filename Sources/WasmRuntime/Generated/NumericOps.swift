@@ -836,6 +836,7 @@ enum Opcode: UInt16 {
     case i64TruncSatF64S
     case i64TruncSatF64U
     case unreachable
+    case enterLazily
     case copy
     case const32
     case const64
@@ -1655,5 +1656,5 @@ enum Opcode: UInt16 {
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 952
+    static let caseCount = 953
 }

@@ -77,6 +77,12 @@ static inline __attribute__((always_inline)) double swasm_sqrt_f64(double x) { r
 static inline __attribute__((always_inline)) float swasm_sqrt_f32(float x) { return __builtin_sqrtf(x); }
 #endif
 
+/// Stores `value` at `address` as one access (a relaxed atomic store): patches a link word of code that other
+/// threads may be running (`Executor.enterTranslated`).
+static inline __attribute__((always_inline)) void swasm_store_relaxed(uint64_t *address, uint64_t value) {
+    __atomic_store_n(address, value, __ATOMIC_RELAXED);
+}
+
 /// `condition ? first : second` for values already in registers: the empty asm statements keep the
 /// optimizer from turning the choice into a conditional move of an address followed by one load, which
 /// would put that load after the condition on the critical path. (The portable dispatch has no asm: it only
@@ -263,6 +269,7 @@ SWASM_HANDLER(i64TruncSatF32U);
 SWASM_HANDLER(i64TruncSatF64S);
 SWASM_HANDLER(i64TruncSatF64U);
 SWASM_HANDLER(unreachable);
+SWASM_HANDLER(enterLazily);
 SWASM_HANDLER(copy);
 SWASM_HANDLER(const32);
 SWASM_HANDLER(const64);
@@ -1221,6 +1228,7 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_i64TruncSatF64S,
     swasm_h_i64TruncSatF64U,
     swasm_h_unreachable,
+    swasm_h_enterLazily,
     swasm_h_copy,
     swasm_h_const32,
     swasm_h_const64,
@@ -2107,7 +2115,6 @@ static const swasm_handler swasm_handlers[1024] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 
 #if defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)
@@ -2263,6 +2270,7 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_i64TruncSatF64S,
     swasm_h_i64TruncSatF64U,
     swasm_h_unreachable,
+    swasm_h_enterLazily,
     swasm_h_copy,
     swasm_h_const32,
     swasm_h_const64,
@@ -3149,7 +3157,6 @@ static const swasm_handler swasm_handlers_bits[1024] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 #endif
 
@@ -3369,6 +3376,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64TruncSatF64S) { SWASM_DISTINCT(i64TruncSatF64S) SWASM_BODY(i64TruncSatF64S) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64TruncSatF64U) { SWASM_DISTINCT(i64TruncSatF64U) SWASM_BODY(i64TruncSatF64U) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(unreachable) { SWASM_DISTINCT(unreachable) SWASM_BODY(unreachable) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(enterLazily) { SWASM_DISTINCT(enterLazily) SWASM_BODY(enterLazily) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(copy) { SWASM_DISTINCT(copy) SWASM_BODY(copy) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(const32) { SWASM_DISTINCT(const32) SWASM_BODY(const32) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(const64) { SWASM_DISTINCT(const64) SWASM_BODY(const64) }
