@@ -320,8 +320,11 @@ extension Executor {
     /// tables that reference them) are emitted into the file that uses them, which must be the one defining the
     /// Swift bodies they inline.
     nonisolated(unsafe) static let handlerTables = (native: swasm_handler_table(), portable: swasm_portable_handler_table())
-    /// log2 of the unit in which handler references count (`SWASM_HANDLER_UNIT_LOG2`: 3, or 6 with a sanitizer).
+    /// log2 of the unit in which handler references count (`SWASM_HANDLER_UNIT_LOG2`: 3, or 6 in debug and
+    /// sanitizer builds).
     static let handlerUnitLog2 = UInt(SWASM_HANDLER_UNIT_LOG2)
+    /// The number of entries of a handler table (`SWASM_OPCODE_CAPACITY`).
+    static let opcodeCapacity = Int(SWASM_OPCODE_CAPACITY)
     /// The dispatch the C handlers were compiled for (`SWASM_DISPATCH_IS_PORTABLE`, `SWASM_DISPATCH_IS_LOOP`):
     /// `HandlerSet` checks that it is the one Swift was compiled for.
     static let handlerDispatch = (portable: SWASM_DISPATCH_IS_PORTABLE != 0, loop: SWASM_DISPATCH_IS_LOOP != 0)

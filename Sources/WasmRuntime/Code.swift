@@ -353,11 +353,12 @@ enum BranchOffset {
 }
 
 extension Opcode {
-    /// The opcode in the low 10 bits of an instruction word that the translator is still working on (finished
+    /// The opcode in the low 12 bits of an instruction word that the translator is still working on (finished
     /// code names handlers instead: `HandlerSet.opcode(of:)`). Code words are produced by the translator only,
-    /// so the bits always name a case (a test checks that `Opcode` is two bytes with fewer than 1024 cases).
+    /// so the bits always name a case (a test checks that `Opcode` is two bytes with fewer cases than
+    /// `SWASM_OPCODE_CAPACITY`, 4096).
     @inline(__always) init(unchecked w: UInt64) {
-        self = unsafeBitCast(UInt16(truncatingIfNeeded: w) & 0x3FF, to: Opcode.self)
+        self = unsafeBitCast(UInt16(truncatingIfNeeded: w) & 0xFFF, to: Opcode.self)
     }
 
     /// Whether the instruction is a `br_table` (its length depends on the table size in hi32).

@@ -44,6 +44,9 @@ package enum HandlerSet: Sendable {
         HandlerLayout.shared.dispatch
     }
 
+    /// The number of entries of a handler table, and the bound on opcodes (12 bits: `Opcode(unchecked:)`).
+    static var opcodeCapacity: Int { Executor.opcodeCapacity }
+
     /// The lowest handler address, from which instruction words count their handler's distance.
     static var first: UnsafePointer<CChar> { HandlerLayout.shared.first }
 
@@ -94,7 +97,7 @@ private struct HandlerLayout: @unchecked Sendable {
         let tables = [Executor.handlerTables.native, Executor.handlerTables.portable].map {
             UnsafeRawPointer($0!).assumingMemoryBound(to: UInt.self)
         }
-        let lowest = tables.map { t in (0..<1024).map { t[$0] }.min()! }.min()!
+        let lowest = tables.map { t in (0..<HandlerSet.opcodeCapacity).map { t[$0] }.min()! }.min()!
         // The handlers are 64-byte aligned (`aligned(64)`) and lie together (Package.swift keeps LLVM from moving
         // cold ones to `.text.unlikely`); a 16-bit count of 8-byte units (64-byte units in sanitizer builds:
         // SWASM_HANDLER_UNIT_LOG2) reaches 512 KiB from the first. A build where that fails could run no code

@@ -7,11 +7,12 @@ import WasmText
 @Suite struct LimitsTests {
     static let spin = "(module (func (export \"spin\") (loop $l (br $l))) (func (export \"one\") (result i32) (i32.const 1)))"
 
-    @Test func opcodesFitTenBits() {
-        // `Opcode(unchecked:)` reinterprets the low 10 bits of a code word as the enum's two-byte tag, and the
-        // handler table has 1024 entries: the enum must be two bytes wide and its last case below 1024.
+    @Test func opcodesFitTwelveBits() {
+        // `Opcode(unchecked:)` reinterprets the low 12 bits of a code word as the enum's two-byte tag, and the
+        // handler tables have 4096 entries: the enum must be two bytes wide and its last case below 4096.
         #expect(MemoryLayout<Opcode>.size == 2)
-        #expect(Opcode.caseCount > 256 && Opcode.caseCount <= 1024)
+        #expect(HandlerSet.opcodeCapacity == 4096)
+        #expect(Opcode.caseCount > 256 && Opcode.caseCount <= HandlerSet.opcodeCapacity)
         #expect(Opcode(rawValue: UInt16(Opcode.caseCount - 1)) != nil)
         #expect(Opcode(rawValue: UInt16(Opcode.caseCount)) == nil)
     }

@@ -697,7 +697,8 @@ extension NumericOp {
 }
 
 /// The interpreter's opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).
-/// Between 257 and 1024 cases: an opcode is two bytes whose raw value fits 10 bits (`Opcode(unchecked:)` relies on it).
+/// Between 257 and 4096 cases (`SWASM_OPCODE_CAPACITY`): an opcode is two bytes whose raw value fits 12 bits
+/// (`Opcode(unchecked:)` relies on it).
 enum Opcode: UInt16 {
     case i32Eqz
     case i32Eq
