@@ -1,0 +1,635 @@
+import WasmBinary
+import WasmCore
+import WasmValidation
+
+extension Translator {
+    // MARK: Instructions
+
+    mutating func emit(_ instruction: Instruction, labelFrames: [Int]) throws(CompileError) {
+        // Control structure is tracked even in dead code.
+        switch instruction {
+        case .block(let bt): try openBlock(.block, bt); return
+        case .loop(let bt): try openBlock(.loop, bt); return
+        case .if(let bt):
+            if reachable, let (op, a, b) = takeFusableComparison() {
+                // Jump to the else branch when the comparison fails.
+                pop()
+                try openBlock(.if, bt)
+                append(word(Self.invertedBranch(op), a: a, b: b))
+                frames[frames.count - 1].elseBranch = code.count
+                append(0)
+            } else if reachable, let (a, _, ifNonZero) = takeEqz() {
+                pop()
+                try openBlock(.if, bt)
+                frames[frames.count - 1].elseBranch = code.count
+                append(word(ifNonZero, a: a))
+            } else if reachable {
+                let cond = useTop()
+                pop()
+                try openBlock(.if, bt)
+                frames[frames.count - 1].elseBranch = code.count
+                append(word(.brIfNot, a: cond))
+            } else {
+                try openBlock(.if, bt)
+            }
+            return
+        case .else:
+            var f = frames[frames.count - 1]
+            if f.kind == .dead { return }
+            if reachable {
+                moveTop(f.resultCount, toHeight: f.height)
+                f.forwardBranches.append(code.count)
+                append(word(.br))
+            }
+            if let e = f.elseBranch { patch(e, to: code.count) }
+            f.elseBranch = nil
+            f.kind = .else
+            frames[frames.count - 1] = f
+            lastProducer = nil
+            stack.removeLast(max(0, stack.count - f.height))
+            for _ in 0..<f.paramCount { push() }
+            reachable = f.enteredReachable
+            return
+        case .end:
+            if frames.count == 1 {
+                if reachable { emitReturn() }
+                // Handlers that branch to the function's label land here with the results at positions 0...
+                let landing = frames[0].handlerTargets
+                if !landing.isEmpty {
+                    for (h, i) in landing { setHandlerTarget(h, i, code.count) }
+                    stack = Array(repeating: .temp, count: resultCount)
+                    maxHeight = max(maxHeight, resultCount)
+                    emitReturn()
+                }
+                frames.removeLast()
+                return
+            }
+            finishTryIfNeeded()
+            closeBlock()
+            return
+        case .tryTable(let bt, let clauses):
+            try openBlock(.tryTable, bt)
+            guard reachable else { return }
+            let depth = frames.count - 1
+            var targets: [CatchTarget] = []
+            let handlerIndex = handlers.count
+            for (i, clause) in clauses.enumerated() {
+                let target = labelFrames[i]
+                var t = CatchTarget(tag: nil, capturesReference: false, target: 0, slot: slot(frames[target].height))
+                switch clause {
+                case .catch(let tag, _): t.tag = tag
+                case .catchRef(let tag, _): t.tag = tag; t.capturesReference = true
+                case .catchAll: break
+                case .catchAllRef: t.capturesReference = true
+                }
+                if frames[target].kind == .loop {
+                    t.target = frames[target].loopStart
+                } else {
+                    frames[target].handlerTargets.append((handlerIndex, i))
+                }
+                targets.append(t)
+            }
+            handlers.append(ExceptionHandler(start: code.count, end: code.count, depth: depth, kind: .catch(targets)))
+            frames[depth].handlerIndex = handlerIndex
+            return
+        case .try(let bt):
+            try openBlock(.try, bt)
+            guard reachable else { return }
+            let depth = frames.count - 1
+            frames[depth].handlerIndex = handlers.count
+            handlers.append(ExceptionHandler(start: code.count, end: code.count, depth: depth, kind: .catch([])))
+            return
+        case .catch(let tag):
+            legacyCatch(tag: tag)
+            return
+        case .catchAll:
+            legacyCatch(tag: nil)
+            return
+        case .delegate(let label):
+            let f = frames[frames.count - 1]
+            if f.kind != .dead, let h = f.handlerIndex {
+                handlers[h].end = code.count
+                handlers[h].kind = .delegate(targetDepth: frames.count - 2 - Int(label))
+                frames[frames.count - 1].handlerIndex = nil
+            }
+            closeBlock()
+            return
+        default:
+            break
+        }
+        guard reachable else { return }
+        try emitPlain(instruction)
+    }
+
+    /// Closes the protected range of a try/try_table at its `end` (legacy try without catch included).
+    mutating func finishTryIfNeeded() {
+        let f = frames[frames.count - 1]
+        guard let h = f.handlerIndex else { return }
+        if f.kind == .tryTable || f.kind == .try {
+            handlers[h].end = code.count
+        }
+    }
+
+    /// Legacy `catch`/`catch_all`: ends the try body (or the previous catch) and starts a handler block.
+    /// The caught exception is kept in a hidden slot at the try's height, the payload above it.
+    mutating func legacyCatch(tag: UInt32?) {
+        var f = frames[frames.count - 1]
+        if f.kind == .dead { return }
+        if reachable {
+            moveTop(f.resultCount, toHeight: f.height)
+            f.forwardBranches.append(code.count)
+            append(word(.br))
+        }
+        guard let h = f.handlerIndex else { return }
+        if f.kind == .try { handlers[h].end = code.count }
+        f.kind = .catch
+        let payloadCount = tag.map { tagType($0).parameters.count } ?? 0
+        stack.removeLast(max(0, stack.count - f.height))
+        let hidden = slot(f.height)
+        push()  // the hidden exception slot
+        let target = CatchTarget(tag: tag, capturesReference: true, target: code.count, slot: slot(f.height + 1), exceptionSlot: hidden)
+        if case .catch(var targets) = handlers[h].kind {
+            targets.append(target)
+            handlers[h].kind = .catch(targets)
+        }
+        for _ in 0..<payloadCount { push() }
+        // Inside the catch body, block results land above the hidden slot; closeBlock moves them down.
+        frames[frames.count - 1] = f
+        lastProducer = nil
+        reachable = f.enteredReachable
+    }
+
+    func tagType(_ index: UInt32) -> FunctionType {
+        let tags = module.tagTypes
+        guard Int(index) < tags.count else { return FunctionType(parameters: [], results: []) }
+        return context.functionType(atTypeIndex: tags[Int(index)].typeIndex) ?? FunctionType(parameters: [], results: [])
+    }
+
+    /// Copies the results to slots 0..<n and returns. Leaves the operand stack description unchanged,
+    /// because it is also used on the taken side of conditional branches.
+    mutating func emitReturn() {
+        let n = resultCount
+        let from = stack.count - n
+        if n == 1 {
+            // One result: the instruction that computed it writes slot 0 directly, or `returnValue` copies it.
+            if stack[from] == .temp, let p = lastProducer, p.position == from, p.end == code.count {
+                redirect(p, to: 0)
+                append(word(.return))
+                return
+            }
+            switch stack[from] {
+            case .temp where slot(from) != 0: append(word(.returnValue, a: slot(from))); return
+            case .local(let l) where l != 0: append(word(.returnValue, a: l)); return
+            default: break
+            }
+        }
+        var sources = Array(stack[from...])
+        // A local among the first n slots would be overwritten before it is read: copy it aside first.
+        for i in 0..<n {
+            if case .local(let l) = sources[i], l < n, l != i {
+                append(word(.copy, a: slot(from + i), b: l))
+                sources[i] = .temp
+            }
+        }
+        for i in 0..<n {
+            switch sources[i] {
+            case .temp: if slot(from + i) != i { append(word(.copy, a: i, b: slot(from + i))) }
+            case .local(let l): if l != i { append(word(.copy, a: i, b: l)) }
+            case .const(let v): emitConst(v, to: i)
+            }
+        }
+        append(word(.return))
+    }
+
+    /// Moves the top `count` values into slots 0..<count for a tail call.
+    mutating func moveArgumentsToFrameBase(_ count: Int) {
+        materializeTop(count)
+        let from = stack.count - count
+        for i in 0..<count where slot(from + i) != i {
+            append(word(.copy, a: i, b: slot(from + i)))
+        }
+    }
+
+    mutating func emitPlain(_ instruction: Instruction) throws(CompileError) {
+        switch instruction {
+        case .unreachable:
+            append(word(.unreachable))
+            markUnreachable()
+        case .nop:
+            break
+        case .br(let l):
+            branch(toDepth: l)
+            markUnreachable()
+        case .brIf(let l):
+            if let (op, a, b) = takeFusableComparison() {
+                pop()
+                compareAndBranch(toDepth: l, op: op, a: a, b: b)
+            } else if let (a, ifZero, ifNonZero) = takeEqz() {
+                pop()
+                conditionalBranch(toDepth: l, cond: a, op: ifZero, inverse: ifNonZero)
+            } else {
+                let cond = useTop()
+                pop()
+                conditionalBranch(toDepth: l, cond: cond, op: .brIf, inverse: .brIfNot)
+            }
+        case .brTable(let labels, let defaultLabel):
+            let index = useTop()
+            pop()
+            let all = labels + [defaultLabel]
+            let table = code.count
+            append(word(.brTable, a: index, hi: UInt32(all.count - 1)))
+            let entries = code.count
+            for _ in all { append(0) }
+            for (i, l) in all.enumerated() {
+                let f = frames.count - 1 - Int(l)
+                let entry = entries + i
+                if f != 0 && needsMove(frames[f].labelArity, toHeight: frames[f].height) {
+                    code[entry] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: code.count - table))) << 32
+                    moveTop(frames[f].labelArity, toHeight: frames[f].height)
+                    emitBranch(word(.br), toFrame: f)
+                } else if frames[f].kind == .loop {
+                    code[entry] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: frames[f].loopStart - table))) << 32
+                } else if f == 0 {
+                    code[entry] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: code.count - table))) << 32
+                    emitReturn()
+                } else {
+                    frames[f].tableEntries.append((entry, table))
+                }
+            }
+            markUnreachable()
+        case .return:
+            emitReturn()
+            markUnreachable()
+        case .call(let f):
+            let type = functionType(f)
+            // A function the module defines runs wasm code in this instance: its call skips the host and
+            // instance-switch checks.
+            let op: Opcode = Int(f) >= context.importedFunctionCount ? .callInternal : .call
+            emitCall(word(op, a: 0, hi: f), argumentCount: type.parameters.count, resultCount: type.results.count,
+                     extra: op == .callInternal ? 0 : nil)
+        case .callIndirect(let typeIndex, let table):
+            let type = typeFunction(typeIndex)
+            let index = stack.count - 1
+            materialize(index)
+            pop()
+            emitCall(word(.callIndirect, a: 0, b: slot(index), c: Int(table)), argumentCount: type.parameters.count,
+                     resultCount: type.results.count, extra: UInt64(typeIndex))
+        case .callRef(let typeIndex):
+            let type = typeFunction(typeIndex)
+            let ref = stack.count - 1
+            materialize(ref)
+            pop()
+            emitCall(word(.callRef, a: 0, b: slot(ref)), argumentCount: type.parameters.count,
+                     resultCount: type.results.count, extra: UInt64(typeIndex))
+        case .returnCall(let f):
+            let type = functionType(f)
+            moveArgumentsToFrameBase(type.parameters.count)
+            append(word(.returnCall, a: 0, hi: f))
+            markUnreachable()
+        case .returnCallIndirect(let typeIndex, let table):
+            let type = typeFunction(typeIndex)
+            let index = stack.count - 1
+            materialize(index)
+            pop()
+            moveArgumentsToFrameBase(type.parameters.count)
+            append(word(.returnCallIndirect, a: 0, b: slot(index), c: Int(table)))
+            append(UInt64(typeIndex))
+            markUnreachable()
+        case .returnCallRef(let typeIndex):
+            let type = typeFunction(typeIndex)
+            let ref = stack.count - 1
+            materialize(ref)
+            pop()
+            moveArgumentsToFrameBase(type.parameters.count)
+            append(word(.returnCallRef, a: 0, b: slot(ref)))
+            append(UInt64(typeIndex))
+            markUnreachable()
+        case .throw(let tag):
+            let n = tagType(tag).parameters.count
+            materializeTop(n)
+            append(word(.throw, a: slot(stack.count - n), hi: tag))
+            markUnreachable()
+        case .throwRef:
+            let r = useTop()
+            append(word(.throwRef, a: r))
+            markUnreachable()
+        case .rethrow(let l):
+            let f = frames[frames.count - 1 - Int(l)]
+            append(word(.rethrow, a: slot(f.height)))
+            markUnreachable()
+        case .drop:
+            pop()
+        case .select:
+            // select(a, b, eqz(x)) is select(b, a, x): the eqz just computed is dropped (x tested on 32 bits for
+            // i32.eqz, on 64 bits for i64.eqz).
+            if let eqz = takeProducer(at: stack.count - 1, { $0 == .i32Eqz || $0 == .i64Eqz }) {
+                let b = useTop(1), a = useTop(2)
+                pop(3)
+                push()
+                let op: Opcode = Opcode(unchecked: eqz) == .i32Eqz ? .select : .select64
+                emitProducer(word(op, a: slot(stack.count - 1), b: a, c: eqz.a), fieldShift: 16, extra: [UInt64(b)])
+            } else {
+                let cond = useTop(0), b = useTop(1), a = useTop(2)
+                pop(3)
+                push()
+                emitProducer(word(.select, a: slot(stack.count - 1), b: b, c: cond), fieldShift: 16, extra: [UInt64(a)])
+            }
+        case .localGet(let i):
+            let l = Int(i)
+            if let pending = pendingSet, pending.local == l {
+                if stack.count == pending.producer.position && code.count == pending.producer.end {
+                    // Nothing was emitted since the set: the temp is still in its slot.
+                    pendingSet = nil
+                    push()
+                    lastProducer = pending.producer
+                    return
+                }
+                commitPendingSet()
+            }
+            push(deferred[l] ?? .local(l))
+        case .localSet(let i):
+            let l = Int(i)
+            writeDeferred { $0 == .local(l) }
+            if let reads = deferrable[l], let value = stack.last, value != .temp, reads <= 1 || !needsMaterializing(value) {
+                deferred[l] = value
+            } else if deferrable[l] == 1, stack.last == .temp, let p = lastProducer, p.position == stack.count - 1,
+                      p.end == code.count {
+                commitPendingSet()
+                pendingSet = (l, p)
+                lastProducer = nil
+            } else {
+                setLocal(l)
+            }
+            pop()
+        case .localTee(let i):
+            writeDeferred { $0 == .local(Int(i)) }
+            setLocal(Int(i))
+            stack[stack.count - 1] = .local(Int(i))
+        case .globalGet(let g):
+            push()
+            emitProducer(word(.globalGet, a: slot(stack.count - 1), hi: g), fieldShift: 16)
+        case .globalSet(let g):
+            let v = useTop()
+            pop()
+            append(word(.globalSet, a: v, hi: g))
+        case .tableGet(let t):
+            let i = useTop()
+            pop()
+            push()
+            emitProducer(word(.tableGet, a: slot(stack.count - 1), b: i, c: Int(t)), fieldShift: 16)
+        case .tableSet(let t):
+            let v = useTop(0), i = useTop(1)
+            pop(2)
+            append(word(.tableSet, a: i, b: v, c: Int(t)))
+        case .tableSize(let t):
+            push()
+            emitProducer(word(.tableSize, a: slot(stack.count - 1), c: Int(t)), fieldShift: 16)
+        case .tableGrow(let t):
+            let n = useTop(0), v = useTop(1)
+            pop(2)
+            push()
+            append(word(.tableGrow, a: slot(stack.count - 1), b: v, c: Int(t)))
+            append(UInt64(n))
+        case .tableFill(let t):
+            emitFill(.tableFill, t)
+        case .tableCopy(let dst, let src):
+            emitBulkTransfer(.tableCopy, dst, src)
+        case .tableInit(let elem, let t):
+            emitBulkTransfer(.tableInit, elem, t)
+        case .elemDrop(let e):
+            append(word(.elemDrop, hi: e))
+        case .load(let op, let memarg):
+            if isFastMemory(memarg), let indexed = Self.loadOpcode(op).indexed,
+               let (x, y) = takeAddressAdd(at: stack.count - 1) {
+                pop()
+                push()
+                emitProducer(word(indexed, a: slot(stack.count - 1), b: x, c: y), fieldShift: 16, extra: [memarg.offset])
+                return
+            }
+            if isFastMemory(memarg), let (zero, offset) = constantAddress(at: stack.count - 1, memarg) {
+                pop()
+                push()
+                emitProducer(word(Self.loadOpcode(op), a: slot(stack.count - 1), b: zero), fieldShift: 16, extra: [offset])
+                return
+            }
+            let addr = useTop()
+            pop()
+            push()
+            let dst = slot(stack.count - 1), m = Int(memarg.memoryIndex)
+            if isFastMemory(memarg) {
+                emitProducer(word(Self.loadOpcode(op), a: dst, b: addr), fieldShift: 16, extra: [memarg.offset])
+            } else {
+                emitProducer(word(.memoryLoad, a: dst, b: addr, c: m), fieldShift: 16,
+                             extra: [memarg.offset, UInt64(Self.loadOpcode(op).rawValue)])
+            }
+        case .store(let op, let memarg):
+            // The value's slot first: materialising it emits code, which ends any chance of fusing the add.
+            let v = useTop(0)
+            if isFastMemory(memarg), let indexed = storeOpcode(op).indexed,
+               let (x, y) = takeAddressAdd(at: stack.count - 2) {
+                pop(2)
+                append(word(indexed, a: v, b: x, c: y))
+                append(memarg.offset)
+                return
+            }
+            if isFastMemory(memarg), let (zero, offset) = constantAddress(at: stack.count - 2, memarg) {
+                pop(2)
+                append(word(storeOpcode(op), a: v, b: zero))
+                append(offset)
+                return
+            }
+            let addr = useTop(1)
+            pop(2)
+            if isFastMemory(memarg) {
+                append(word(storeOpcode(op), a: v, b: addr))
+                append(memarg.offset)
+            } else {
+                append(word(.memoryStore, a: v, b: addr, c: Int(memarg.memoryIndex)))
+                append(memarg.offset)
+                append(UInt64(storeOpcode(op).rawValue))
+            }
+        case .memorySize(let m):
+            push()
+            emitProducer(word(.memorySize, a: slot(stack.count - 1), c: Int(m)), fieldShift: 16)
+        case .memoryGrow(let m):
+            let d = useTop()
+            pop()
+            push()
+            emitProducer(word(.memoryGrow, a: slot(stack.count - 1), b: d, c: Int(m)), fieldShift: 16)
+        case .memoryFill(let m):
+            emitFill(.memoryFill, m)
+        case .memoryCopy(let dst, let src):
+            emitBulkTransfer(.memoryCopy, dst, src)
+        case .memoryInit(let data, let m):
+            emitBulkTransfer(.memoryInit, data, m)
+        case .dataDrop(let d):
+            append(word(.dataDrop, hi: d))
+        case .i32Const(let v):
+            push(.const(UInt64(UInt32(bitPattern: v))))
+        case .i64Const(let v):
+            push(.const(UInt64(bitPattern: v)))
+        case .f32Const(let bits):
+            push(.const(UInt64(bits)))
+        case .f64Const(let bits):
+            push(.const(bits))
+        case .numeric(let op):
+            if op == .i32And, stack.last == .const(1), freshBoolean(at: stack.count - 2) != nil {
+                // A comparison's result is 0 or 1 already (clang -O0 masks every one).
+                pop()
+            } else if op == .i32Eqz, let p = freshBoolean(at: stack.count - 1),
+                      let negated = Opcode(unchecked: code[p]).negatedComparison {
+                code[p] = (code[p] & ~0xFFFF) | UInt64(negated.rawValue)
+            } else if let (form, imm) = addImmediate(op) ?? immediateForm(op) {
+                pop()
+                let a = useTop()
+                pop()
+                push()
+                emitProducer(word(form, a: a, b: Int(UInt16(bitPattern: imm)), c: slot(stack.count - 1)), fieldShift: 48)
+            } else if op.isBinary {
+                let b = useTop(0), a = useTop(1)
+                pop(2)
+                push()
+                emitProducer(word(op.opcode, a: a, b: b, c: slot(stack.count - 1)), fieldShift: 48)
+            } else {
+                let a = useTop()
+                pop()
+                push()
+                emitProducer(word(op.opcode, a: a, c: slot(stack.count - 1)), fieldShift: 48)
+            }
+        case .refNull:
+            push(.const(0))
+        case .refIsNull:
+            let a = useTop()
+            pop()
+            push()
+            emitProducer(word(.refIsNull, a: slot(stack.count - 1), b: a), fieldShift: 16)
+        case .refFunc(let f):
+            push()
+            emitProducer(word(.refFunc, a: slot(stack.count - 1), hi: f), fieldShift: 16)
+        case .refAsNonNull:
+            let a = useTop()
+            pop()
+            push()
+            emitProducer(word(.refAsNonNull, a: slot(stack.count - 1), b: a), fieldShift: 16)
+        case .refEq:
+            let b = useTop(0), a = useTop(1)
+            pop(2)
+            push()
+            emitProducer(word(.i64Eq, a: a, b: b, c: slot(stack.count - 1)), fieldShift: 48)
+        case .brOnNull(let l):
+            let r = useTop()
+            let ref = stack.removeLast()
+            conditionalBranch(toDepth: l, cond: r, op: .brIfNull, inverse: .brIfNotNull)
+            stack.append(ref)
+        case .brOnNonNull(let l):
+            let r = useTop()
+            conditionalBranch(toDepth: l, cond: r, op: .brIfNotNull, inverse: .brIfNull)
+            pop()
+        case .block, .loop, .if, .else, .end, .tryTable, .try, .catch, .catchAll, .delegate:
+            break  // handled in emit
+        }
+    }
+
+    mutating func emitCall(_ w: UInt64, argumentCount: Int, resultCount: Int, extra: UInt64? = nil) {
+        materializeTop(argumentCount)
+        let base = stack.count - argumentCount
+        append(w | UInt64(UInt16(truncatingIfNeeded: slot(base))) << 16)
+        if let extra { append(extra) }
+        pop(argumentCount)
+        for _ in 0..<resultCount { push() }
+    }
+
+    /// table/memory copy and init: destination, source and length come from the stack; word 1 holds the
+    /// two immediates (destination and source index, or segment and target index).
+    mutating func emitBulkTransfer(_ op: Opcode, _ first: UInt32, _ second: UInt32) {
+        let n = useTop(0), s = useTop(1), d = useTop(2)
+        pop(3)
+        append(word(op, a: d, b: s, c: n))
+        append(UInt64(first) | UInt64(second) << 32)
+    }
+
+    /// table/memory fill: destination, value and length come from the stack; `index` names the table or memory.
+    mutating func emitFill(_ op: Opcode, _ index: UInt32) {
+        let n = useTop(0), v = useTop(1), d = useTop(2)
+        pop(3)
+        append(word(op, a: d, b: v, c: Int(index)))
+        append(UInt64(n))
+    }
+
+    /// `x + c` / `x - c` with a small constant `c` on top of the stack: the add-immediate opcode and `±c`.
+    func addImmediate(_ op: NumericOp) -> (Opcode, Int16)? {
+        guard case .const(let v) = stack[stack.count - 1] else { return nil }
+        let is64 = op == .i64Add || op == .i64Sub
+        guard op == .i32Add || op == .i32Sub || is64 else { return nil }
+        let value = is64 ? Int64(bitPattern: v) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
+        let signed = (op == .i32Sub || op == .i64Sub) ? -value : value
+        guard let imm = Int16(exactly: signed) else { return nil }
+        return (is64 ? .i64AddImm : .i32AddImm, imm)
+    }
+
+    /// An integer operation with a constant right operand that fits a signed 16-bit immediate (as a value of
+    /// the operand type): the opcode with the immediate, and the immediate. Comparisons always take it (the
+    /// constant then needs no slot, and calls copy a shorter template); bit operations and multiplications
+    /// only when the constant has no slot and none is left, instead of storing it right before the read
+    /// (their slot forms fuse into pairs and sequences).
+    func immediateForm(_ op: NumericOp) -> (Opcode, Int16)? {
+        guard case .const(let v) = stack[stack.count - 1], let form = op.opcode.immediateForm else { return nil }
+        let value = form.is64 ? Int64(bitPattern: v) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
+        guard let imm = Int16(exactly: value) else { return nil }
+        if form.opcode.immediateCompareBranch == nil && mayHaveSlot(v) {
+            return nil
+        }
+        return (form.opcode, imm)
+    }
+
+    // MARK: Types and opcodes
+
+    func functionType(_ index: UInt32) -> FunctionType {
+        context.functionType(ofFunction: index) ?? FunctionType(parameters: [], results: [])
+    }
+
+    func typeFunction(_ index: UInt32) -> FunctionType {
+        context.functionType(atTypeIndex: index) ?? FunctionType(parameters: [], results: [])
+    }
+
+    /// Whether an access can use the fast load/store opcodes: memory 0 with 32-bit addresses.
+    func isFastMemory(_ memarg: MemArg) -> Bool {
+        memarg.memoryIndex == 0 && context.memories.first?.addressType == .i32
+    }
+
+    /// Every load opcode (a load writes slot a, where a store reads it).
+    static let loadOpcodes = Set(LoadOp.allCases.map(loadOpcode))
+
+    static func loadOpcode(_ op: LoadOp) -> Opcode {
+        switch op {
+        case .i32Load: .i32Load
+        case .i64Load: .i64Load
+        case .f32Load: .f32Load
+        case .f64Load: .f64Load
+        case .i32Load8S: .i32Load8S
+        case .i32Load8U: .i32Load8U
+        case .i32Load16S: .i32Load16S
+        case .i32Load16U: .i32Load16U
+        case .i64Load8S: .i64Load8S
+        case .i64Load8U: .i64Load8U
+        case .i64Load16S: .i64Load16S
+        case .i64Load16U: .i64Load16U
+        case .i64Load32S: .i64Load32S
+        case .i64Load32U: .i64Load32U
+        }
+    }
+
+    func storeOpcode(_ op: StoreOp) -> Opcode {
+        switch op {
+        case .i32Store: .i32Store
+        case .i64Store: .i64Store
+        case .f32Store: .f32Store
+        case .f64Store: .f64Store
+        case .i32Store8: .i32Store8
+        case .i32Store16: .i32Store16
+        case .i64Store8: .i64Store8
+        case .i64Store16: .i64Store16
+        case .i64Store32: .i64Store32
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import WasmBinary
+import WasmCore
+import WasmValidation
+
+extension Translator {
+    // MARK: Operands
+
+    @inline(__always) func slot(_ position: Int) -> Int { localCount + constantCapacity + position }
+
+    /// Whether constant `v` has or may still get a slot.
+    func mayHaveSlot(_ v: UInt64) -> Bool {
+        if constantSlots[v] != nil { return true }
+        return slotConstants.map { $0.contains(v) } ?? (constants.count < constantCapacity)
+    }
+
+    /// The constants to give slots on a second translation: the most deeply nested in loops first, then in order
+    /// of first use (what the first translation did), at most `constantCapacity`.
+    func preferredConstants() -> Set<UInt64> {
+        var rank: [UInt64: (depth: Int, first: Int)] = [:]
+        for (i, r) in slotRequests.enumerated() {
+            let old = rank[r.value] ?? (r.loopDepth, i)
+            rank[r.value] = (max(old.depth, r.loopDepth), old.first)
+        }
+        let ordered = rank.sorted { $0.value.depth != $1.value.depth ? $0.value.depth > $1.value.depth : $0.value.first < $1.value.first }
+        return Set(ordered.prefix(constantCapacity).map(\.key))
+    }
+
+    /// The slot holding constant `v`, if it has (or can get) one.
+    mutating func constantSlot(_ v: UInt64) -> Int? {
+        if let s = constantSlots[v] { return s }
+        let depth = frames.reduce(0) { $0 + ($1.kind == .loop ? 1 : 0) }
+        slotRequests.append((v, depth))
+        guard mayHaveSlot(v), constants.count < constantCapacity else {
+            if depth > 0 { refusedInLoop = true }
+            return nil
+        }
+        let s = localCount + constants.count
+        constants.append(v)
+        constantSlots[v] = s
+        return s
+    }
+
+    /// A load or store of memory 0 at a constant address (C's global variables, without PIC): the address goes
+    /// into the offset word and the base is the constant 0's slot, so distinct globals take no constant slots
+    /// (shorter frame templates). The sum cannot wrap: the handler adds in 64 bits and bounds-checks the result.
+    mutating func constantAddress(at position: Int, _ memarg: MemArg) -> (zero: Int, offset: UInt64)? {
+        guard case .const(let address) = stack[position], let zero = constantSlot(0) else { return nil }
+        return (zero, address + memarg.offset)
+    }
+
+    mutating func push(_ operand: Operand = .temp) {
+        stack.append(operand)
+        if stack.count > maxHeight { maxHeight = stack.count }
+    }
+
+    /// Returns a slot holding the value at `position`, materialising a constant.
+    mutating func use(_ position: Int) -> Int {
+        switch stack[position] {
+        case .temp: return slot(position)
+        case .local(let i): return i
+        case .const(let v):
+            if let s = constantSlot(v) { return s }
+            emitConst(v, to: slot(position))
+            stack[position] = .temp
+            return slot(position)
+        }
+    }
+
+    /// Slot of the top-of-stack value minus `depth`.
+    mutating func useTop(_ depth: Int = 0) -> Int { use(stack.count - 1 - depth) }
+
+    /// Moves the value at `position` into its own slot.
+    mutating func materialize(_ position: Int) {
+        switch stack[position] {
+        case .temp: return
+        case .local(let i): append(word(.copy, a: slot(position), b: i))
+        case .const(let v): emitConst(v, to: slot(position))
+        }
+        stack[position] = .temp
+    }
+
+    mutating func materializeAll() {
+        for p in stack.indices { materialize(p) }
+    }
+
+    mutating func materializeTop(_ count: Int) {
+        for p in max(0, stack.count - count)..<stack.count { materialize(p) }
+    }
+
+    mutating func pop(_ count: Int = 1) {
+        stack.removeLast(min(count, stack.count))
+    }
+
+    mutating func emitConst(_ v: UInt64, to dst: Int) {
+        if v <= UInt64(UInt32.max) {
+            append(word(.const32, a: dst, hi: UInt32(v)))
+        } else {
+            append(word(.const64, a: dst))
+            append(v)
+        }
+    }
+
+    mutating func append(_ w: UInt64) {
+        commitPendingSet()
+        code.append(w)
+        lastProducer = nil
+    }
+
+    /// Emits an instruction that writes a fresh temp at the (already pushed) top position.
+    mutating func emitProducer(_ w: UInt64, fieldShift: UInt64, extra: [UInt64] = []) {
+        commitPendingSet()
+        let index = code.count
+        code.append(w)
+        code.append(contentsOf: extra)
+        lastProducer = (index, stack.count - 1, fieldShift, code.count)
+    }
+}
