@@ -38,7 +38,9 @@ extension WebAssembly {
         /// Compiles a module written in the WebAssembly text format (WAT).
         ///
         /// Not part of the JavaScript API, but handy in tests and examples.
-        /// - Parameter translation: when function bodies are translated (on first call by default).
+        /// - Parameters:
+        ///   - wat: the module's text.
+        ///   - translation: when function bodies are translated (on first call by default).
         /// - Throws: ``CompileError``; for a text syntax error its message starts with `line:column`.
         public init(wat: String, translation: Translation = .lazy) throws(CompileError) {
             let bytes: [UInt8]
