@@ -2,13 +2,16 @@
 """Generates the interpreter from one description:
 - Sources/WasmRuntime/Generated/NumericOps.swift: one cell-to-cell function per numeric instruction, and the
   `Opcode` enum (numeric instructions, the rest, and the fused instructions);
-- Sources/WasmRuntime/Generated/DispatchLoop.swift: Scripts/templates/DispatchLoop.swift with every case of
-  its HANDLERS region turned into an instruction body (`swasm_op_*`), plus the generated numeric, load/store,
-  fused-branch, fused-pair and sequence bodies, instruction lengths and fusion tables;
-- Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h: the C handlers that inline those bodies and
-  tail-call each other, and the handler tables (SWASM_OPCODE_CAPACITY entries).
-Cells are UInt64; i32 values are kept zero-extended, floats as their bit patterns. Run it after editing the
-template or this script."""
+- Sources/WasmRuntime/Generated/Handlers.swift: the bodies of the generated instructions (numeric, load/store,
+  compare-branch, fused-pair and immediate forms, and their accumulator variants), `Executor.run_<opcode>`;
+- Sources/WasmRuntime/Generated/OpcodeTables.swift: instruction lengths, fusion and accumulator tables;
+- Sources/WasmRuntime/Generated/DispatchLoop.swift: the glue: the bodies made of others (sequences, accumulator
+  variants of the hand-written instructions), and for every opcode the `swasm_op_*` function its C handler inlines;
+- Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h: the C handlers that inline those and tail-call each
+  other, and the handler tables (SWASM_OPCODE_CAPACITY entries).
+The hand-written bodies are Swift methods in Sources/WasmRuntime/Handlers/, declared in HAND_WRITTEN below.
+Cells are UInt64; i32 values are kept zero-extended, floats as their bit patterns. Run it after editing this
+script or HAND_WRITTEN's instructions."""
 import os, re, sys
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 src = open(os.path.join(root, 'Sources/WasmCore/NumericOp.swift')).read()
@@ -149,6 +152,69 @@ i32LoadIndexed i32Load8UIndexed i32StoreIndexed i32Store8Indexed
 brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU brIfI32And brIfI32AndZero i32AddImm i64AddImm
 brIfI64Eq brIfI64Ne brIfI64LtS brIfI64LtU brIfI64GtS brIfI64GtU brIfI64LeS brIfI64LeU brIfI64GeS brIfI64GeU
 brIfF32Eq brIfNotF32Eq brIfF32Ne brIfNotF32Ne brIfF32Lt brIfNotF32Lt brIfF32Gt brIfNotF32Gt brIfF32Le brIfNotF32Le brIfF32Ge brIfNotF32Ge brIfF64Eq brIfNotF64Eq brIfF64Ne brIfNotF64Ne brIfF64Lt brIfNotF64Lt brIfF64Gt brIfNotF64Gt brIfF64Le brIfNotF64Le brIfF64Ge brIfNotF64Ge""".split()
+# The hand-written instructions: each body is a Swift method `run_<name>` on `Executor` in
+# Sources/WasmRuntime/Handlers/<family>.swift. What this script needs to know of them is declared here: the
+# length in words (`Opcode.length`; `brTable` without its offset table), the accumulator class and result field
+# if the translator may keep the value it produces in an accumulator (the body then also sets that accumulator),
+# and the operand fields it reads from slots. An accumulator variant replaces such a field: the body takes an
+# `IntegerSource` argument labelled with the field (`run_brIf(&s, a: FromAccumulator())`).
+class HandWritten:
+    def __init__(self, length, family, produces=None, reads=''):
+        self.length, self.family, self.produces, self.reads = length, family, produces, reads
+HAND_WRITTEN = {
+    'unreachable': HandWritten(1, 'Control'),
+    'enterLazily': HandWritten(1, 'Control'),
+    'br': HandWritten(1, 'Control'),
+    'brIf': HandWritten(1, 'Control', reads='a'),
+    'brIfNot': HandWritten(1, 'Control', reads='a'),
+    'brIfNull': HandWritten(1, 'Control', reads='a'),
+    'brIfNotNull': HandWritten(1, 'Control', reads='a'),
+    'brTable': HandWritten(1, 'Control', reads='a'),
+    'return': HandWritten(1, 'Control'),
+    'returnValue': HandWritten(1, 'Control', reads='a'),
+    'call': HandWritten(1, 'Calls'),
+    'callInternal': HandWritten(2, 'Calls'),
+    'callIndirect': HandWritten(2, 'Calls', reads='b'),
+    'callRef': HandWritten(2, 'Calls', reads='b'),
+    'returnCall': HandWritten(1, 'Calls'),
+    'returnCallIndirect': HandWritten(2, 'Calls', reads='b'),
+    'returnCallRef': HandWritten(2, 'Calls', reads='b'),  # its word 1 (the type index) is not read
+    'copy': HandWritten(1, 'Variables', reads='b'),
+    'const32': HandWritten(1, 'Variables'),
+    'const64': HandWritten(2, 'Variables'),
+    'globalGet': HandWritten(1, 'Variables'),
+    'globalSet': HandWritten(1, 'Variables', reads='a'),
+    # select moves a cell of any type: the integer accumulator can hold its bits (a float consumer never reads
+    # the integer accumulator, so the class only says which register).
+    'select': HandWritten(2, 'Parametric', produces=('int', 'a'), reads='bc'),
+    'select64': HandWritten(2, 'Parametric', produces=('int', 'a'), reads='bc'),
+    'memorySize': HandWritten(1, 'Memory'),
+    'memoryGrow': HandWritten(1, 'Memory', reads='b'),
+    'memoryFill': HandWritten(2, 'Memory', reads='ab'),
+    'memoryCopy': HandWritten(2, 'Memory', reads='abc'),
+    'memoryInit': HandWritten(2, 'Memory', reads='abc'),
+    'dataDrop': HandWritten(1, 'Memory'),
+    'tableGet': HandWritten(1, 'Tables', reads='b'),
+    'tableSet': HandWritten(1, 'Tables', reads='ab'),
+    'tableSize': HandWritten(1, 'Tables'),
+    'tableGrow': HandWritten(2, 'Tables', reads='b'),
+    'tableFill': HandWritten(2, 'Tables', reads='ab'),
+    'tableCopy': HandWritten(2, 'Tables', reads='abc'),
+    'tableInit': HandWritten(2, 'Tables', reads='abc'),
+    'elemDrop': HandWritten(1, 'Tables'),
+    'refIsNull': HandWritten(1, 'References', reads='b'),
+    'refFunc': HandWritten(1, 'References'),
+    'refAsNonNull': HandWritten(1, 'References', reads='b'),
+    'throw': HandWritten(1, 'Exceptions'),
+    'throwRef': HandWritten(1, 'Exceptions', reads='a'),
+    'rethrow': HandWritten(1, 'Exceptions', reads='a'),
+}
+assert set(HAND_WRITTEN) <= set(OTHER)
+for n, h in HAND_WRITTEN.items():
+    path = os.path.join(root, f'Sources/WasmRuntime/Handlers/{h.family}.swift')
+    assert re.search(rf'\bfunc run_{n}\b', open(path).read()), f'no run_{n} in {path}'
+# Families whose instructions may jump (or stop): never the first half of a sequence.
+JUMPING_FAMILIES = ('Control', 'Calls', 'Exceptions')
 # Fused adjacent pairs (Translator.fuseAdjacentPairs): i32.add-immediate then a compare-branch on its result,
 # and two binary operations where the second consumes the first's result.
 ADDIMM_BRANCHES = ['Eq', 'Ne', 'LtS', 'LtU', 'GtS', 'GtU', 'LeS', 'LeU', 'GeS', 'GeU']
@@ -272,9 +338,8 @@ for n in ('i32Store', 'i64Store', 'f64Store', 'f32Store', 'i32Store8', 'i32Store
     ACC_CONSUMERS.append((n, 'A', TYPE_CLASS[n[:3]]))
 for n in ('i32Store', 'i64Store', 'f64Store', 'f32Store', 'i32Store8'): ACC_CONSUMERS.append((n, 'B', 'int'))
 for t, a, b in PAIRS: ACC_CONSUMERS.append((t + a + b, 'A', TYPE_CLASS[t]))
-# select moves a cell of any type: the integer accumulator can hold its bits (a float consumer never reads
-# the integer accumulator, so the class only says which register).
-PRODUCERS['select'] = PRODUCERS['select64'] = ('int', 'a')
+for n, h in HAND_WRITTEN.items():
+    if h.produces: PRODUCERS[n] = h.produces
 ACC_CONSUMERS.append(('select', 'C', 'int'))
 ACC_CONSUMERS.append(('select64', 'C', 'int'))
 # Integer operations (and fused pairs) whose operands a and b may be swapped.
@@ -315,7 +380,8 @@ out.append(f'    static let caseCount = {len(cases) + len(OTHER)}')
 out.append('}')
 open(os.path.join(root, 'Sources/WasmRuntime/Generated/NumericOps.swift'), 'w').write('\n'.join(out) + '\n')
 
-# The dispatch loop: the template with the generated cases.
+# The generated instruction bodies, each a `case .<opcode>:` and its Swift statements (with `s`, `w` (the
+# instruction word) and `fp` in scope; `break dispatch` stops the machine).
 gen = []
 for n, _ in cases:
     e, throws = body[n]
@@ -440,17 +506,9 @@ gen.append("""            case .i32AddImm:
             case .i64AddImm:
                 fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
                 s.pc += 1""")
-template = open(os.path.join(root, 'Scripts/templates/DispatchLoop.swift')).read()
-marker = '            // @GENERATED_CASES@\n'
-begin, end = '    // @HANDLERS-BEGIN@\n', '    // @HANDLERS-END@\n'
-assert marker in template and begin in template and end in template
-header_end = template.index('import WasmCore')
-region = template[template.index(begin) + len(begin):template.index(end)].replace(marker, '\n'.join(gen) + '\n')
-
-# Each case of the region becomes one handler: an Executor method holding the body, a @_silgen_name
-# entry point the C handler inlines, and the C handler itself.
+# Each generated case becomes the body of an Executor method `run_<name>`, like the hand-written ones.
 groups = []  # (names, body lines)
-for line in region.split('\n'):
+for line in '\n'.join(gen).split('\n'):
     m = re.match(r'^            case (\.[\w`]+(?:, \.[\w`]+)*):\s*$', line)
     if m:
         groups.append(([n.strip().lstrip('.').strip('`') for n in m.group(1).split(',')], []))
@@ -458,9 +516,9 @@ for line in region.split('\n'):
         assert groups and line.startswith(' ' * 16), line
         groups[-1][1].append(line[8:])
 # Every opcode gets a handler of its own, even where several share a body: finished code names an instruction by
-# its handler (`HandlerSet`), so the handler is all that tells the opcode. A body that needs its opcode says
-# `thisOpcode`.
-groups = [([n], [l.replace('thisOpcode', 'Opcode.' + n) for l in lines]) for names, lines in groups for n in names]
+# its handler (`HandlerSet`), so the handler is all that tells the opcode.
+groups = [([n], lines) for names, lines in groups for n in names]
+assert not any(names[0] in HAND_WRITTEN for names, _ in groups)
 # Producers also set their accumulator; then the accumulator variants of consumers.
 def set_accumulator(name, lines):
     cls, field = PRODUCERS[name]
@@ -474,43 +532,63 @@ def set_accumulator(name, lines):
                         '        ' + keep] + lines[i + 1:]
 for g, (names, lines) in enumerate(groups):
     if names[0] in PRODUCERS:
-        assert len(names) == 1, names
         groups[g] = (names, set_accumulator(names[0], lines))
 body_of = {n: lines for names, lines in groups for n in names}
+# Handlers made of other handlers' bodies (`glue`, their Swift bodies: calls of the `run_*` methods of their
+# `parts`): the accumulator variants of hand-written instructions, the sequences and the selects that keep the
+# accumulator. The variants of generated instructions are generated text, as their bases.
+glue, parts = {}, {}
 for base, which, cls in ACC_CONSUMERS:
+    name = acc_variant_name(base, which)
+    if base in HAND_WRITTEN:
+        # The body reads the field through an `IntegerSource` argument; only the integer accumulator has one.
+        assert cls == 'int' and set(which.lower()) <= set(HAND_WRITTEN[base].reads), (base, which, cls)
+        arguments = ', '.join(f'{field}: FromAccumulator()' for field in which.lower())
+        glue[name], parts[name] = [f'        run_{base}(&s, {arguments})'], [base]
+        continue
     acc = {'int': 's.iacc', 'float': 's.facc.bitPattern', 'float32': 'UInt64(s.sacc.bitPattern)'}[cls]
     text = '\n'.join(body_of[base])
     for field in which.lower():
         assert f'fp[w.{field}]' in text, (base, which)
         text = text.replace(f'fp[w.{field}]', acc)
-    groups.append(([acc_variant_name(base, which)], text.split('\n')))
-    body_of[acc_variant_name(base, which)] = text.split('\n')
+    groups.append(([name], text.split('\n')))
+    body_of[name] = text.split('\n')
+# The selects that keep the accumulator: the first instruction leaves its result (the condition) in the
+# integer accumulator, and the select reads the value the accumulator held before from `kept`.
 for a, b, arm in KEEP_SELECTS:
-    first = [l.replace('accValue', 'condition') for l in body_of[a] if l.strip() != 's.iacc = accValue']
-    operand = {'First': 'fp[Int(truncatingIfNeeded: s.pc[1])]', 'Second': 'fp[w.b]'}[arm]
-    second = '\n'.join(body_of[b])
-    assert operand in second and 'fp[w.c]' in second, (b, second)
-    second = second.replace(operand, 's.iacc').replace('fp[w.c]', 'condition').split('\n')
-    groups.append(([keep_select_name(a, b, arm)], first + ['        do {', '            let w = InstructionWord(s.pc)']
-                   + ['    ' + l for l in second] + ['        }']))
-# Sequence handlers: the first body (which ends by advancing pc past the first instruction), then the second
-# body in a nested scope with its own `w`, exactly as if the second handler had been dispatched.
+    assert PRODUCERS[a] == ('int', 'c') and HAND_WRITTEN[b].reads == 'bc', (a, b)
+    operand = {'First': 'first', 'Second': 'b'}[arm]
+    name = keep_select_name(a, b, arm)
+    glue[name] = ['        let kept = s.iacc', f'        guard run_{a}(&s) else {{ return false }}',
+                  f'        return run_{b}(&s, c: FromAccumulator(), {operand}: FromValue(kept))']
+    parts[name] = [a, b]
+# Sequences: the first body (which advances pc past the first instruction), then the second, exactly as if the
+# second handler had been dispatched.
+base_of = {acc_variant_name(base, which): base for base, which, _ in ACC_CONSUMERS}
+def goes_on_in_order(n):
+    """Whether instruction `n` always goes on with the instruction after it (or traps), as a sequence's first
+    half must: its second half is the instruction after it."""
+    n = base_of.get(n, n)
+    if n in HAND_WRITTEN: return HAND_WRITTEN[n].family not in JUMPING_FAMILIES
+    lines = body_of[n]
+    return (re.fullmatch(r's\.pc \+= \d', lines[-1].strip()) is not None
+            and not any(re.search(r'\bbreak\b|s\.pc \+=', l) for l in lines[:-1]))
 for a, b in SEQUENCES + ACC_SEQUENCES:
-    first, second = body_of[a], body_of[b]
-    assert re.fullmatch(r's\.pc \+= \d', first[-1].strip()), (a, first)
-    assert not any(re.search(r'\b(try|throw|break)\b|s\.pc \+=', l) for l in first[:-1]), (a, first)
-    assert not any(re.search(r'\b(try|throw)\b', l) for l in second), (b, second)
-    lines = first + ['        do {'] + (['            let w = InstructionWord(s.pc)'] if any(re.search(r'\bw\b', l) for l in second) else []) \
-        + ['    ' + l for l in second] + ['        }']
-    groups.append(([sequence_name(a, b)], lines))
+    assert goes_on_in_order(a), a
+    name = sequence_name(a, b)
+    glue[name] = [f'        guard run_{a}(&s) else {{ return false }}', f'        return run_{b}(&s)']
+    parts[name] = [a, b]
 opcodes = [n for n, _ in cases] + OTHER
 handler_of = {}
-swift = []
+for n in [names[0] for names, _ in groups] + list(HAND_WRITTEN) + list(glue):
+    assert n in opcodes and n not in handler_of, n
+    handler_of[n] = n
+missing = [n for n in opcodes if n not in handler_of]
+if missing: sys.exit('no handler for ' + ', '.join(missing))
+# The generated bodies as Swift methods.
+generated_bodies = []
 for names, lines in groups:
     h = names[0]
-    for n in names:
-        assert n in opcodes and n not in handler_of, n
-        handler_of[n] = h
     text = '\n'.join(lines).replace('break dispatch', 'return false')
     throws = re.search(r'\b(try|throw)\b', text) is not None
     pro = []
@@ -526,32 +604,19 @@ for names, lines in groups:
         body = '\n'.join(pro) + '\n        do throws(Unwind) {\n' + text + '\n        } catch {\n            s.machine.pointee.unwind = error\n            return false\n        }' + ends
     else:
         body = '\n'.join(pro) + '\n' + text + ends
-    swift.append(f"""extension Executor {{
-    @inline(__always) func run_{h}(_ s: inout LoopState) -> Bool {{
-{body}
-    }}
-}}
-
-@_silgen_name("swasm_op_{h}") @inline(__always)
-func swasm_op_{h}(_ s: UnsafeMutablePointer<LoopState>) -> UInt {{
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({{ $0.run_{h}(&s.pointee) }}) {{ return 1 }}
-    s.pointee.save()
-    return 0
-}}
-""")
-# Instruction lengths in words, read off each body (`s.pc += N`, `next: s.pc + N`, a call's `length: N`, or the not-taken
-# length of a conditional branch), for the disassembler.
-length_of = {}
+    generated_bodies.append(f'    @inline(__always) func run_{h}(_ s: inout LoopState) -> Bool {{\n{body}\n    }}\n')
+# Instruction lengths in words, for the disassembler and the translator's passes: declared for the hand-written
+# instructions; read off each generated body (`s.pc += N`, or the not-taken length of a conditional branch); a
+# variant's is its base's, a sequence's its first instruction's (the second keeps its own words).
+length_of = {n: h.length for n, h in HAND_WRITTEN.items()}
 for names, lines in groups:
     text = '\n'.join(lines)
-    m = (re.search(r's\.pc \+= (\d+)', text) or re.search(r'next: s\.pc \+ (\d+)', text) or re.search(r'length: (\d+)', text)
-         or re.search(r'\? [^:\n]+ : (\d+)', text))
-    n = int(m.group(1)) if m else (2 if re.search(r's\.pc\[1\]', text) else 1)
-    for name in names: length_of[name] = n
-length_of['returnCallRef'] = 2  # its type-index word is not read by the body
-for name in ('tableGrow', 'tableFill', 'tableCopy', 'tableInit'): length_of[name] = 2  # Opcode.hasExtraWord
-missing = [n for n in opcodes if n not in handler_of]
-if missing: sys.exit('no handler for ' + ', '.join(missing))
+    m = re.search(r's\.pc \+= (\d+)', text)
+    assert m, names
+    for name in names: length_of[name] = int(m.group(1))
+for base, which, _ in ACC_CONSUMERS: length_of[acc_variant_name(base, which)] = length_of[base]
+for a, b in SEQUENCES + ACC_SEQUENCES: length_of[sequence_name(a, b)] = length_of[a]
+for a, b, arm in KEEP_SELECTS: length_of[keep_select_name(a, b, arm)] = length_of[a]
 OPCODE_CAPACITY = 4096  # SWASM_OPCODE_CAPACITY: handler table entries, and 12 bits of an opcode
 assert 256 < len(opcodes) <= OPCODE_CAPACITY, len(opcodes)
 lengths = ['extension Opcode {',
@@ -657,7 +722,7 @@ lengths += switch_function(['The indexed form of a load or store (address = fp[b
 lengths += switch_function(['The form of a load or store whose address is fp[b] plus the 16-bit immediate in c.'],
                            'var plusImmediate: Opcode?', 'self', [(f'.{n}', f'.{n}PlusImm') for n in INDEXED_LOADS + INDEXED_STORES])
 lengths[-1:] = ['}', '']
-slow = lengths + ['extension Executor {',
+slow = ['',
         '    /// `memoryLoad`: a load from any memory (word 2 names the load\'s fast opcode).',
         '    @inline(never)',
         '    func memoryLoad(_ w: UInt64, _ s: LoopState) throws(Unwind) {',
@@ -679,19 +744,70 @@ for names, width, T in stores:
     slow.append(f'        case {", ".join("." + x for x in names)}:')
     slow.append(f'            try Self.address(base, size, s.fp[w.b], p[1], {width}).storeBytes(of: {T}(truncatingIfNeeded: s.fp[w.a]), as: {T}.self)')
 slow += ['        default: throw .trap(.host("bad store"))', '        }', '    }', '}', '']
-loop = ('// Generated by Scripts/gen-numerics.py from Scripts/templates/DispatchLoop.swift. DO NOT EDIT.\n\n'
-        + template[header_end:template.index(begin)].rstrip() + '\n}\n\n'
-        + '// MARK: - Instruction handlers (each inlined into its C handler in WasmRuntimeDispatch)\n\n'
-        + '\n'.join(swift) + '\n' + '\n'.join(slow) + '\n'
-        + 'extension Executor {\n' + template[template.index(end) + len(end):].lstrip('\n'))
-loop = loop.replace('import WasmCore\n', 'import WasmCore\nimport WasmRuntimeDispatch\n', 1)
-open(os.path.join(root, 'Sources/WasmRuntime/Generated/DispatchLoop.swift'), 'w').write(loop)
+def write(path, text): open(os.path.join(root, path), 'w').write(text)
+write('Sources/WasmRuntime/Generated/Handlers.swift',
+      '// Generated by Scripts/gen-numerics.py. DO NOT EDIT.\n'
+      '//\n'
+      '// The bodies of the generated instructions (numeric, loads and stores, compare-branches, fused pairs,\n'
+      '// operations with an immediate, and their accumulator variants): `Executor` methods `run_<opcode>` as the\n'
+      '// hand-written ones in Sources/WasmRuntime/Handlers/, which their C handlers inline (Generated/DispatchLoop.swift).\n\n'
+      'extension Executor {\n' + '\n'.join(generated_bodies) + '\n'.join(slow))
+write('Sources/WasmRuntime/Generated/OpcodeTables.swift',
+      '// Generated by Scripts/gen-numerics.py. DO NOT EDIT.\n\n' + '\n'.join(lengths))
+# The glue: the C handler tables, the bodies made of other bodies, and one `swasm_op_<opcode>` per opcode for its
+# C handler to inline. Only this file imports the C handlers' tables, so clang emits the handlers here, and the
+# `swasm_op_*` functions must be here too for LLVM to inline them; the `run_*` bodies they call may be in any
+# file, since the optimizer inlines them across the module (it is compiled as a whole) before LLVM sees it.
+composed = [f'    @inline(__always) func run_{h}(_ s: inout LoopState) -> Bool {{\n' + '\n'.join(glue[h]) + '\n    }\n'
+            for h in sorted(glue, key=opcodes.index)]
+entry_points = [f"""@_silgen_name("swasm_op_{h}") @inline(__always)
+func swasm_op_{h}(_ s: UnsafeMutablePointer<LoopState>) -> UInt {{
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({{ $0.run_{h}(&s.pointee) }}) {{ return 1 }}
+    s.pointee.save()
+    return 0
+}}
+""" for h in sorted(set(handler_of.values()), key=opcodes.index)]
+write('Sources/WasmRuntime/Generated/DispatchLoop.swift', '''// Generated by Scripts/gen-numerics.py. DO NOT EDIT.
+//
+// The Swift side of the instruction handlers: for every opcode a function `swasm_op_<opcode>` that runs its body
+// (`Executor.run_<opcode>`: hand-written in Sources/WasmRuntime/Handlers/, generated in Generated/Handlers.swift,
+// or below for handlers made of other handlers' bodies), which the opcode's C handler in
+// Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h inlines.
+
+import WasmRuntimeDispatch
+
+extension Executor {
+    /// The C handler tables of `HandlerSet.native` and `.portable`. Read here, not in HandlerSet.swift: with
+    /// several LLVM threads, each source file of the module is compiled on its own, and the C handlers (and the
+    /// tables that reference them) are emitted into the file that uses them, which must be the one defining the
+    /// `swasm_op_*` functions they inline. (The `run_*` bodies those call may be anywhere in the module: the
+    /// optimizer, which sees the whole module, inlines them first.)
+    nonisolated(unsafe) static let handlerTables = (native: swasm_handler_table(), portable: swasm_portable_handler_table())
+    /// log2 of the unit in which handler references count (`SWASM_HANDLER_UNIT_LOG2`: 3, or 6 in debug and
+    /// sanitizer builds).
+    static let handlerUnitLog2 = UInt(SWASM_HANDLER_UNIT_LOG2)
+    /// The number of entries of a handler table (`SWASM_OPCODE_CAPACITY`).
+    static let opcodeCapacity = Int(SWASM_OPCODE_CAPACITY)
+    /// The dispatch the C handlers were compiled for (`SWASM_DISPATCH_IS_PORTABLE`, `SWASM_DISPATCH_IS_LOOP`):
+    /// `HandlerSet` checks that it is the one Swift was compiled for.
+    static let handlerDispatch = (portable: SWASM_DISPATCH_IS_PORTABLE != 0, loop: SWASM_DISPATCH_IS_LOOP != 0)
+}
+
+// MARK: - Handlers made of other handlers' bodies: accumulator variants of hand-written instructions (an
+// `IntegerSource` argument), sequences (the first body, then the second) and selects keeping the accumulator
+
+extension Executor {
+''' + '\n'.join(composed) + '''}
+
+// MARK: - The entry points the C handlers inline
+
+''' + '\n'.join(entry_points))
 
 hs = sorted(set(handler_of.values()), key=opcodes.index)
 # The handler parameters (see the comment on swasm_handler). `handlers` is the lowest handler address: an
 # instruction word's low 16 bits are its handler's distance from there in 8-byte units (Translator's `link`).
 HANDLER_PARAMETERS = ('void *machine, void *frame, void *mem, uint64_t msize, uint64_t *pc, uint64_t *fp, double facc, uint64_t iacc, uint64_t spare, int64_t ticks, float sacc, const char *handlers')
-c = ['// Generated by Scripts/gen-numerics.py from Scripts/templates/DispatchLoop.swift. DO NOT EDIT.',
+c = ['// Generated by Scripts/gen-numerics.py. DO NOT EDIT.',
      '//',
      '// The interpreter\'s instruction handlers. Each one runs the body of one instruction (a Swift function,',
      '// `swasm_op_*` in Sources/WasmRuntime/Generated/DispatchLoop.swift, inlined here because Swift compiles',
@@ -824,7 +940,11 @@ c.append('')
 # x86-64 CPUs with POPCNT, LZCNT and BMI1 (one instruction each instead of a bit-twiddling sequence or a bsr/bsf
 # with a zero fix-up), in a second table that `swasm_handler_table` picks at run time with cpuid.
 body_text = {names[0]: '\n'.join(lines) for names, lines in groups}
-bit_handlers = [h for h in hs if re.search(r'NumericSemantics\.i(32|64)(Popcnt|Clz|Ctz)\b', body_text[h])]
+def counts_bits(h):
+    """Whether handler `h` runs a popcnt, clz or ctz body."""
+    if h in glue: return any(counts_bits(p) for p in parts[h])
+    return h in body_text and re.search(r'NumericSemantics\.i(32|64)(Popcnt|Clz|Ctz)\b', body_text[h]) is not None
+bit_handlers = [h for h in hs if counts_bits(h)]
 assert bit_handlers
 c.append('#if defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)')
 for h in bit_handlers: c.append(f'SWASM_HANDLER({h}_bits);')

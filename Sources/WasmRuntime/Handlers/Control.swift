@@ -1,0 +1,118 @@
+// Control instructions: traps, branches and returns.
+//
+// Every instruction's body is an `Executor` method `run_<opcode>` (here and in the other files of this folder;
+// the numeric, load, store and fused ones are generated, Sources/WasmRuntime/Generated/Handlers.swift). Its C
+// handler inlines it through a `swasm_op_<opcode>` wrapper (Generated/DispatchLoop.swift). A body advances
+// `s.pc` and returns true to go on with the instruction there, or returns false to stop the machine: a trap
+// (`s.stop`), an unwind (`MachineState.unwind`), or a reason `Executor.loop` handles and then resumes. Its
+// length in words and what it reads and produces are declared in Scripts/gen-numerics.py (`HAND_WRITTEN`).
+
+extension Executor {
+    /// `unreachable`: traps.
+    @inline(__always) func run_unreachable(_ s: inout LoopState) -> Bool {
+        return s.stop(.unreachable)
+    }
+
+    /// The stub of a function not translated yet (`CompiledModule`): `Executor.loop` translates it.
+    @inline(__always) func run_enterLazily(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        s.machine.pointee.lazyFunction = Int(w.hi32)
+        return false
+    }
+
+    /// `br`: jumps by the offset in hi32; a backward jump counts a tick.
+    @inline(__always) func run_br(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let d = w.offset
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+
+    // The conditional branches are real branches, not a conditional move of the pc increment (see
+    // conditional_branch in Scripts/gen-numerics.py).
+
+    /// `br_if`: branches if the i32 in `a` is not zero.
+    @inline(__always) func run_brIf<A: IntegerSource>(_ s: inout LoopState, a condition: A = FromSlot()) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        if condition.read(fp, w.a, s) & 0xFFFF_FFFF != 0 {
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 1
+        }
+        return true
+    }
+
+    /// `br_if` on an `i32.eqz`: branches if the i32 in `a` is zero.
+    @inline(__always) func run_brIfNot<A: IntegerSource>(_ s: inout LoopState, a condition: A = FromSlot()) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        if condition.read(fp, w.a, s) & 0xFFFF_FFFF == 0 {
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 1
+        }
+        return true
+    }
+
+    /// `br_on_null`: branches if the reference in `a` is null.
+    @inline(__always) func run_brIfNull(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        if fp[w.a] == 0 {
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 1
+        }
+        return true
+    }
+
+    /// `br_on_non_null`: branches if the reference in `a` is not null.
+    @inline(__always) func run_brIfNotNull(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        if fp[w.a] != 0 {
+            let d = w.offset
+            s.pc += d
+            if d <= 0 && !s.countTick() { return false }
+        } else {
+            s.pc += 1
+        }
+        return true
+    }
+
+    /// `br_table`: jumps by the offset in the word after the instruction that the i32 in `a` selects (the last,
+    /// the default, for any index from hi32 up).
+    @inline(__always) func run_brTable<A: IntegerSource>(_ s: inout LoopState, a index: A = FromSlot()) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let count = UInt64(w.hi32)
+        let i = min(index.read(fp, w.a, s) & 0xFFFF_FFFF, count)
+        let d = s.pc[1 + Int(i)].offset
+        s.pc += d
+        if d <= 0 && !s.countTick() { return false }
+        return true
+    }
+
+    /// `return` with its results already in place.
+    @inline(__always) func run_return(_ s: inout LoopState) -> Bool {
+        if !returnFromFunction(&s) { return false }
+        return true
+    }
+
+    /// `return` of the one result in `a`.
+    @inline(__always) func run_returnValue(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[0] = fp[w.a]
+        if !returnFromFunction(&s) { return false }
+        return true
+    }
+}
