@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Fails if a generated file differs from what its generator produces now (CI runs it before the tests):
-# Scripts/gen-numeric-ops.py writes Sources/WasmCore/NumericOp.swift; Scripts/gen-numerics.py writes
-# Sources/WasmRuntime/Generated/*.swift and Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h.
-# Run from anywhere; it regenerates in place and compares with the committed files (git diff).
+# Scripts/generate.py writes the instructions' code from Instructions/wasm.txt (it lists its files);
+# Scripts/gen-numerics.py writes Sources/WasmRuntime/Generated/*.swift and
+# Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h.
+# Run from anywhere. generate.py --check compares in memory; gen-numerics.py regenerates in place and is compared
+# with the committed files (git diff).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 Scripts/gen-numeric-ops.py
+python3 Scripts/generate.py --check
 python3 Scripts/gen-numerics.py > /dev/null
-generated=(Sources/WasmCore/NumericOp.swift Sources/WasmRuntime/Generated Sources/WasmRuntimeDispatch/include)
+generated=(Sources/WasmRuntime/Generated Sources/WasmRuntimeDispatch/include)
 if ! git diff --quiet -- "${generated[@]}"; then
-  echo "error: generated files are out of date; run the generators (Scripts/gen-numeric-ops.py, Scripts/gen-numerics.py) and commit:" >&2
+  echo "error: generated files are out of date; run the generators (Scripts/generate.py, Scripts/gen-numerics.py) and commit:" >&2
   git diff --stat -- "${generated[@]}" >&2
   exit 1
 fi

@@ -14,8 +14,9 @@ Cells are UInt64; i32 values are kept zero-extended, floats as their bit pattern
 script or HAND_WRITTEN's instructions."""
 import os, re, sys
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-src = open(os.path.join(root, 'Sources/WasmCore/NumericOp.swift')).read()
-cases = re.findall(r'case (\w+) = 0x([0-9A-F]+)', src)
+sys.dont_write_bytecode = True
+import instruction_table  # Scripts/instruction_table.py: the numeric instructions of Instructions/wasm.txt
+cases = [(n, f'{code:X}') for n, code in instruction_table.numeric_cases()]
 
 def ty(name): return name[:3]
 I32 = 'UInt32(truncatingIfNeeded: {})'

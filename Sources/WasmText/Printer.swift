@@ -360,81 +360,35 @@ package struct Printer {
         return text
     }
 
-    package static func instruction(_ i: Instruction) -> String {
-        switch i {
-        case .unreachable: return "unreachable"
-        case .nop: return "nop"
-        case .block(let b): return "block" + blockType(b)
-        case .loop(let b): return "loop" + blockType(b)
-        case .if(let b): return "if" + blockType(b)
-        case .else: return "else"
-        case .end: return "end"
-        case .br(let l): return "br \(l)"
-        case .brIf(let l): return "br_if \(l)"
-        case .brTable(let labels, let d): return "br_table" + labels.map { " \($0)" }.joined() + " \(d)"
-        case .return: return "return"
-        case .call(let f): return "call \(f)"
-        case .callIndirect(let t, let table): return "call_indirect \(table) (type \(t))"
-        case .returnCall(let f): return "return_call \(f)"
-        case .returnCallIndirect(let t, let table): return "return_call_indirect \(table) (type \(t))"
-        case .callRef(let t): return "call_ref \(t)"
-        case .returnCallRef(let t): return "return_call_ref \(t)"
-        case .tryTable(let b, let clauses):
-            var text = "try_table" + blockType(b)
-            for c in clauses {
-                switch c {
-                case .catch(let tag, let l): text += " (catch \(tag) \(l))"
-                case .catchRef(let tag, let l): text += " (catch_ref \(tag) \(l))"
-                case .catchAll(let l): text += " (catch_all \(l))"
-                case .catchAllRef(let l): text += " (catch_all_ref \(l))"
-                }
+    // The immediates, by kind (Instructions/wasm.txt), each with its leading space; `instruction(_:)` is
+    // generated from the table.
+
+    static func index(_ x: UInt32) -> String { " \(x)" }
+
+    static func typeUse(_ typeIndex: UInt32) -> String { " (type \(typeIndex))" }
+
+    static func integer(_ v: some BinaryInteger) -> String { " \(v)" }
+
+    static func float32(_ bits: UInt32) -> String { " " + float(UInt64(bits), exponentBits: 8, fractionBits: 23) }
+
+    static func float64(_ bits: UInt64) -> String { " " + float(bits, exponentBits: 11, fractionBits: 52) }
+
+    static func heapTypeImmediate(_ h: HeapType) -> String { " " + heapType(h) }
+
+    /// The types of a typed `select`.
+    static func resultTypes(_ types: [ValueType]) -> String {
+        " (result" + types.map { " " + valueType($0) }.joined() + ")"
+    }
+
+    static func catchClauses(_ clauses: [CatchClause]) -> String {
+        clauses.map { c in
+            switch c {
+            case .catch(let tag, let l): " (catch \(tag) \(l))"
+            case .catchRef(let tag, let l): " (catch_ref \(tag) \(l))"
+            case .catchAll(let l): " (catch_all \(l))"
+            case .catchAllRef(let l): " (catch_all_ref \(l))"
             }
-            return text
-        case .throw(let t): return "throw \(t)"
-        case .throwRef: return "throw_ref"
-        case .try(let b): return "try" + blockType(b)
-        case .catch(let t): return "catch \(t)"
-        case .catchAll: return "catch_all"
-        case .delegate(let l): return "delegate \(l)"
-        case .rethrow(let l): return "rethrow \(l)"
-        case .drop: return "drop"
-        case .select(let types):
-            guard let types else { return "select" }
-            return "select (result" + types.map { " " + valueType($0) }.joined() + ")"
-        case .localGet(let x): return "local.get \(x)"
-        case .localSet(let x): return "local.set \(x)"
-        case .localTee(let x): return "local.tee \(x)"
-        case .globalGet(let x): return "global.get \(x)"
-        case .globalSet(let x): return "global.set \(x)"
-        case .tableGet(let x): return "table.get \(x)"
-        case .tableSet(let x): return "table.set \(x)"
-        case .tableSize(let x): return "table.size \(x)"
-        case .tableGrow(let x): return "table.grow \(x)"
-        case .tableFill(let x): return "table.fill \(x)"
-        case .tableCopy(let d, let s): return "table.copy \(d) \(s)"
-        case .tableInit(let e, let t): return "table.init \(t) \(e)"
-        case .elemDrop(let x): return "elem.drop \(x)"
-        case .load(let op, let m): return op.name + memarg(m, naturalAlignment: op.byteWidth)
-        case .store(let op, let m): return op.name + memarg(m, naturalAlignment: op.byteWidth)
-        case .memorySize(let x): return "memory.size \(x)"
-        case .memoryGrow(let x): return "memory.grow \(x)"
-        case .memoryFill(let x): return "memory.fill \(x)"
-        case .memoryCopy(let d, let s): return "memory.copy \(d) \(s)"
-        case .memoryInit(let d, let m): return "memory.init \(m) \(d)"
-        case .dataDrop(let x): return "data.drop \(x)"
-        case .i32Const(let v): return "i32.const \(v)"
-        case .i64Const(let v): return "i64.const \(v)"
-        case .f32Const(let bits): return "f32.const " + float(UInt64(bits), exponentBits: 8, fractionBits: 23)
-        case .f64Const(let bits): return "f64.const " + float(bits, exponentBits: 11, fractionBits: 52)
-        case .numeric(let op): return op.name
-        case .refNull(let h): return "ref.null " + heapType(h)
-        case .refIsNull: return "ref.is_null"
-        case .refFunc(let f): return "ref.func \(f)"
-        case .refAsNonNull: return "ref.as_non_null"
-        case .refEq: return "ref.eq"
-        case .brOnNull(let l): return "br_on_null \(l)"
-        case .brOnNonNull(let l): return "br_on_non_null \(l)"
-        }
+        }.joined()
     }
 
     /// An exact float literal: hexadecimal significand, `inf`, or `nan:0x…` (with the sign).

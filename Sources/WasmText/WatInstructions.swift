@@ -2,27 +2,8 @@ import WasmCore
 
 /// Instruction parsing and encoding (flat and folded forms).
 extension WatModuleParser {
-    static let numericOps: [String: NumericOp] = {
-        var d: [String: NumericOp] = [:]
-        for op in NumericOp.allCases { d[op.name] = op }
-        return d
-    }()
-    static let loadOps: [String: LoadOp] = {
-        var d: [String: LoadOp] = [:]
-        for op in LoadOp.allCases { d[op.name] = op }
-        return d
-    }()
-    static let storeOps: [String: StoreOp] = {
-        var d: [String: StoreOp] = [:]
-        for op in StoreOp.allCases { d[op.name] = op }
-        return d
-    }()
     static let nonInstructionHeads: Set<String> = ["param", "result", "type", "local", "then", "else", "do", "catch", "catch_all", "delegate", "export", "import"]
     static let terminators: Set<String> = ["end", "else", "catch", "catch_all", "delegate"]
-    static let unsupportedPrefixes = [
-        "struct.", "array.", "i31.", "ref.i31", "ref.test", "ref.cast", "br_on_cast", "any.convert_extern",
-        "extern.convert_any", "v128.", "i8x16.", "i16x8.", "i32x4.", "i64x2.", "f32x4.", "f64x2.",
-    ]
 
     /// Parses instructions until the end of the cursor or a block terminator keyword (not consumed).
     func instrSeq(_ c: inout Cursor, _ ctx: inout FuncContext, _ w: inout ByteWriter) throws(TextError) {
@@ -98,24 +79,35 @@ extension WatModuleParser {
     }
 
     /// Parses `catch`/`catch_ref`/`catch_all`/`catch_all_ref` clauses of `try_table`.
-    func catchClauses(_ c: inout Cursor, _ ctx: FuncContext) throws(TextError) -> [UInt8] {
-        var w = ByteWriter()
-        var count: UInt32 = 0
+    func catchClauses(_ c: inout Cursor, _ ctx: FuncContext) throws(TextError) -> [CatchClause] {
+        var clauses: [CatchClause] = []
         while let h = c.peekHead, h == "catch" || h == "catch_ref" || h == "catch_all" || h == "catch_all_ref", let n = c.next() {
             var cc = Cursor(n.children, from: 1, endOffset: n.offset)
             switch h {
-            case "catch": w.byte(0); w.u32(try index(&cc, tags, "tag")); w.u32(try label(&cc, ctx))
-            case "catch_ref": w.byte(1); w.u32(try index(&cc, tags, "tag")); w.u32(try label(&cc, ctx))
-            case "catch_all": w.byte(2); w.u32(try label(&cc, ctx))
-            default: w.byte(3); w.u32(try label(&cc, ctx))
+            case "catch": clauses.append(.catch(tag: try index(&cc, tags, "tag"), label: try label(&cc, ctx)))
+            case "catch_ref": clauses.append(.catchRef(tag: try index(&cc, tags, "tag"), label: try label(&cc, ctx)))
+            case "catch_all": clauses.append(.catchAll(label: try label(&cc, ctx)))
+            default: clauses.append(.catchAllRef(label: try label(&cc, ctx)))
             }
             try expectEnd(cc)
-            count += 1
         }
-        var out = ByteWriter()
-        out.u32(count)
-        out.append(w.bytes)
-        return out.bytes
+        return clauses
+    }
+
+    /// A `try_table` clause: its kind byte, then a tag index (for `catch` and `catch_ref`) and a label.
+    func writeCatchClause(_ clause: CatchClause, _ w: inout ByteWriter) {
+        switch clause {
+        case .catch(let tag, let label): w.byte(0x00); w.u32(tag); w.u32(label)
+        case .catchRef(let tag, let label): w.byte(0x01); w.u32(tag); w.u32(label)
+        case .catchAll(let label): w.byte(0x02); w.u32(label)
+        case .catchAllRef(let label): w.byte(0x03); w.u32(label)
+        }
+    }
+
+    /// The clauses of `try_table` as a vector.
+    func writeCatchClauses(_ clauses: [CatchClause], _ w: inout ByteWriter) {
+        w.u32(UInt32(clauses.count))
+        for clause in clauses { writeCatchClause(clause, &w) }
     }
 
     func flatInstr(_ t: Token, _ c: inout Cursor, _ ctx: inout FuncContext, _ w: inout ByteWriter) throws(TextError) {
@@ -123,38 +115,38 @@ extension WatModuleParser {
         case "block", "loop", "if":
             let lbl = optionalLabel(&c)
             let bt = try blockType(&c)
-            w.byte(t.text == "block" ? 0x02 : t.text == "loop" ? 0x03 : 0x04)
+            w.opcode(t.text == "block" ? .block : t.text == "loop" ? .loop : .if)
             writeBlockType(bt, &w)
             ctx.labels.append(lbl)
             try instrSeq(&c, &ctx, &w)
             var term = try expectTerminator(&c)
             if t.text == "if", term == "else" {
                 try checkEndLabel(&c, lbl)
-                w.byte(0x05)
+                w.opcode(.else)
                 try instrSeq(&c, &ctx, &w)
                 term = try expectTerminator(&c)
             }
             guard term == "end" else { throw err("unexpected token", c.endOffset) }
             try checkEndLabel(&c, lbl)
             ctx.labels.removeLast()
-            w.byte(0x0B)
+            w.opcode(.end)
         case "try_table":
             let lbl = optionalLabel(&c)
             let bt = try blockType(&c)
             let clauses = try catchClauses(&c, ctx)
-            w.byte(0x1F)
+            w.opcode(.tryTable)
             writeBlockType(bt, &w)
-            w.append(clauses)
+            writeCatchClauses(clauses, &w)
             ctx.labels.append(lbl)
             try instrSeq(&c, &ctx, &w)
             guard try expectTerminator(&c) == "end" else { throw err("unexpected token", c.endOffset) }
             try checkEndLabel(&c, lbl)
             ctx.labels.removeLast()
-            w.byte(0x0B)
+            w.opcode(.end)
         case "try":
             let lbl = optionalLabel(&c)
             let bt = try blockType(&c)
-            w.byte(0x06)
+            w.opcode(.try)
             writeBlockType(bt, &w)
             ctx.labels.append(lbl)
             try instrSeq(&c, &ctx, &w)
@@ -167,21 +159,21 @@ extension WatModuleParser {
                 if term == "catch_all" { sawCatchAll = true }
                 switch term {
                 case "catch":
-                    w.byte(0x07)
+                    w.opcode(.catch)
                     w.u32(try index(&c, tags, "tag"))
                     try instrSeq(&c, &ctx, &w)
                 case "catch_all":
-                    w.byte(0x19)
+                    w.opcode(.catchAll)
                     try instrSeq(&c, &ctx, &w)
                 case "delegate":
                     ctx.labels.removeLast()
-                    w.byte(0x18)
+                    w.opcode(.delegate)
                     w.u32(try label(&c, ctx))
                     return
                 case "end":
                     try checkEndLabel(&c, lbl)
                     ctx.labels.removeLast()
-                    w.byte(0x0B)
+                    w.opcode(.end)
                     return
                 default:
                     throw err("unexpected token", c.endOffset)
@@ -200,13 +192,13 @@ extension WatModuleParser {
         case "block", "loop":
             let lbl = optionalLabel(&c)
             let bt = try blockType(&c)
-            w.byte(op == "block" ? 0x02 : 0x03)
+            w.opcode(op == "block" ? .block : .loop)
             writeBlockType(bt, &w)
             ctx.labels.append(lbl)
             try instrSeq(&c, &ctx, &w)
             try expectEnd(c)
             ctx.labels.removeLast()
-            w.byte(0x0B)
+            w.opcode(.end)
         case "if":
             let lbl = optionalLabel(&c)
             let bt = try blockType(&c)
@@ -214,7 +206,7 @@ extension WatModuleParser {
                 c.i += 1
                 try foldedInstr(p, &ctx, &w)
             }
-            w.byte(0x04)
+            w.opcode(.if)
             writeBlockType(bt, &w)
             ctx.labels.append(lbl)
             guard c.peekHead == "then", let th = c.next() else { throw err("unexpected token", c.peekOffset) }
@@ -222,30 +214,30 @@ extension WatModuleParser {
             try instrSeq(&tc, &ctx, &w)
             try expectEnd(tc)
             if c.peekHead == "else", let el = c.next() {
-                w.byte(0x05)
+                w.opcode(.else)
                 var ec = Cursor(el.children, from: 1, endOffset: el.offset)
                 try instrSeq(&ec, &ctx, &w)
                 try expectEnd(ec)
             }
             try expectEnd(c)
             ctx.labels.removeLast()
-            w.byte(0x0B)
+            w.opcode(.end)
         case "try_table":
             let lbl = optionalLabel(&c)
             let bt = try blockType(&c)
             let clauses = try catchClauses(&c, ctx)
-            w.byte(0x1F)
+            w.opcode(.tryTable)
             writeBlockType(bt, &w)
-            w.append(clauses)
+            writeCatchClauses(clauses, &w)
             ctx.labels.append(lbl)
             try instrSeq(&c, &ctx, &w)
             try expectEnd(c)
             ctx.labels.removeLast()
-            w.byte(0x0B)
+            w.opcode(.end)
         case "try":
             let lbl = optionalLabel(&c)
             let bt = try blockType(&c)
-            w.byte(0x06)
+            w.opcode(.try)
             writeBlockType(bt, &w)
             ctx.labels.append(lbl)
             guard c.peekHead == "do", let d = c.next() else { throw err("unexpected token", c.peekOffset) }
@@ -261,17 +253,17 @@ extension WatModuleParser {
                 var cc = Cursor(cl.children, from: 1, endOffset: cl.offset)
                 switch h {
                 case "catch":
-                    w.byte(0x07)
+                    w.opcode(.catch)
                     w.u32(try index(&cc, tags, "tag"))
                     try instrSeq(&cc, &ctx, &w)
                     try expectEnd(cc)
                 case "catch_all":
-                    w.byte(0x19)
+                    w.opcode(.catchAll)
                     try instrSeq(&cc, &ctx, &w)
                     try expectEnd(cc)
                 case "delegate":
                     ctx.labels.removeLast()
-                    w.byte(0x18)
+                    w.opcode(.delegate)
                     w.u32(try label(&cc, ctx))
                     try expectEnd(cc)
                     try expectEnd(c)
@@ -282,7 +274,7 @@ extension WatModuleParser {
             }
             try expectEnd(c)
             ctx.labels.removeLast()
-            w.byte(0x0B)
+            w.opcode(.end)
         default:
             var imm = ByteWriter()
             try plainInstr(op, n.offset, &c, ctx, &imm)
@@ -294,7 +286,8 @@ extension WatModuleParser {
         }
     }
 
-    func memArg(_ c: inout Cursor, natural: Int, _ w: inout ByteWriter) throws(TextError) {
+    /// A memarg: `memidx? offset=n? align=n?`, with `natural` as the default alignment.
+    func memArg(_ c: inout Cursor, natural: Int) throws(TextError) -> MemArg {
         var mem: UInt32 = 0
         if c.peekIsIndex { mem = try index(&c, mems, "memory") }
         var offset: UInt64 = 0
@@ -311,18 +304,47 @@ extension WatModuleParser {
             if v.overflow || v.value == 0 || v.value & (v.value - 1) != 0 { throw err("alignment must be a power of two", t.offset) }
             align = v.value
         }
-        let log = UInt32(align.trailingZeroBitCount)
-        if mem != 0 {
-            w.u32(log | 0x40)
-            w.u32(mem)
-        } else {
-            w.u32(log)
-        }
-        w.u64(offset)
+        return MemArg(alignLog2: UInt32(align.trailingZeroBitCount), memoryIndex: mem, offset: offset)
     }
 
-    func optionalIndex(_ c: inout Cursor, _ space: IndexSpace, _ kind: String) throws(TextError) -> UInt32 {
-        c.peekIsIndex ? try index(&c, space, kind) : 0
+    /// The binary memarg: the alignment exponent, with bit 6 set and the memory index after it for a memory
+    /// other than 0, then the offset.
+    func writeMemArg(_ m: MemArg, _ w: inout ByteWriter) {
+        if m.memoryIndex != 0 {
+            w.u32(m.alignLog2 | 0x40)
+            w.u32(m.memoryIndex)
+        } else {
+            w.u32(m.alignLog2)
+        }
+        w.u64(m.offset)
+    }
+
+    /// A type use (`(type x)? (param ...)* (result ...)*`), resolved to its type index.
+    func typeUse(_ c: inout Cursor) throws(TextError) -> UInt32 {
+        let o = c.peekOffset
+        let u = try parseTypeUse(&c, allowNames: false)
+        return try resolveTypeUse(u, at: o).0
+    }
+
+    /// A data segment index; the module then needs a data count section.
+    func dataIndex(_ c: inout Cursor) throws(TextError) -> UInt32 {
+        usesDataCount = true
+        return try index(&c, datas, "data")
+    }
+
+    /// The heap type of `ref.null`.
+    func heapTypeImmediate(_ c: inout Cursor) throws(TextError) -> HeapType {
+        guard let h = c.next() else { throw err("unexpected token", c.peekOffset) }
+        return try heapType(h)
+    }
+
+    /// `(result t*)*`: the types of a typed `select`.
+    func resultTypes(_ c: inout Cursor) throws(TextError) -> [ValueType] {
+        var types: [ValueType] = []
+        while c.peekHead == "result", let r = c.next() {
+            for t in r.children.dropFirst() { types.append(try valueType(t)) }
+        }
+        return types
     }
 
     func literalToken(_ c: inout Cursor) throws(TextError) -> Token {
@@ -346,155 +368,63 @@ extension WatModuleParser {
         }
     }
 
-    func plainInstr(_ name: String, _ offset: Int, _ c: inout Cursor, _ ctx: FuncContext, _ w: inout ByteWriter) throws(TextError) {
-        if let op = WatModuleParser.numericOps[name] {
-            if op.rawValue >= 0xFC00 {
-                w.byte(0xFC)
-                w.u32(UInt32(op.rawValue & 0xFF))
-            } else {
-                w.byte(UInt8(op.rawValue))
-            }
-            return
+    /// An `i32.const` literal.
+    func i32Literal(_ c: inout Cursor) throws(TextError) -> Int32 {
+        Int32(bitPattern: UInt32(truncatingIfNeeded: try intLiteral(try literalToken(&c), bits: 32)))
+    }
+
+    /// An `i64.const` literal.
+    func i64Literal(_ c: inout Cursor) throws(TextError) -> Int64 {
+        Int64(bitPattern: try intLiteral(try literalToken(&c), bits: 64))
+    }
+
+    /// An `f32.const` literal, as its bit pattern.
+    func f32Literal(_ c: inout Cursor) throws(TextError) -> UInt32 {
+        UInt32(truncatingIfNeeded: try floatLiteral(try literalToken(&c), bits: 32))
+    }
+
+    /// An `f64.const` literal, as its bit pattern.
+    func f64Literal(_ c: inout Cursor) throws(TextError) -> UInt64 {
+        try floatLiteral(try literalToken(&c), bits: 64)
+    }
+}
+
+/// An instruction's binary opcode: one byte, or a prefix byte and a LEB128 sub-opcode.
+struct Opcode: Hashable, Sendable {
+    var prefix: UInt8?
+    var code: UInt32
+
+    init(_ code: UInt8) {
+        prefix = nil
+        self.code = UInt32(code)
+    }
+
+    init(prefix: UInt8, _ code: UInt32) {
+        self.prefix = prefix
+        self.code = code
+    }
+}
+
+extension ByteWriter {
+    /// Writes an opcode.
+    mutating func opcode(_ op: Opcode) {
+        if let prefix = op.prefix {
+            byte(prefix)
+            u32(op.code)
+        } else {
+            byte(UInt8(truncatingIfNeeded: op.code))
         }
-        if let op = WatModuleParser.loadOps[name] {
-            w.byte(op.rawValue)
-            try memArg(&c, natural: op.byteWidth, &w)
-            return
-        }
-        if let op = WatModuleParser.storeOps[name] {
-            w.byte(op.rawValue)
-            try memArg(&c, natural: op.byteWidth, &w)
-            return
-        }
-        switch name {
-        case "unreachable": w.byte(0x00)
-        case "nop": w.byte(0x01)
-        case "br": w.byte(0x0C); w.u32(try label(&c, ctx))
-        case "br_if": w.byte(0x0D); w.u32(try label(&c, ctx))
-        case "br_table":
-            var ls: [UInt32] = []
-            while c.peekIsIndex { ls.append(try label(&c, ctx)) }
-            guard let last = ls.popLast() else { throw err("unexpected token", c.peekOffset) }
-            w.byte(0x0E)
-            w.u32(UInt32(ls.count))
-            for l in ls { w.u32(l) }
-            w.u32(last)
-        case "return": w.byte(0x0F)
-        case "call": w.byte(0x10); w.u32(try index(&c, funcs, "function"))
-        case "return_call": w.byte(0x12); w.u32(try index(&c, funcs, "function"))
-        case "call_indirect", "return_call_indirect":
-            let table = try optionalIndex(&c, tables, "table")
-            let o = c.peekOffset
-            let u = try parseTypeUse(&c, allowNames: false)
-            let (ti, _) = try resolveTypeUse(u, at: o)
-            w.byte(name == "call_indirect" ? 0x11 : 0x13)
-            w.u32(ti)
-            w.u32(table)
-        case "call_ref": w.byte(0x14); w.u32(try index(&c, types, "type"))
-        case "return_call_ref": w.byte(0x15); w.u32(try index(&c, types, "type"))
-        case "throw": w.byte(0x08); w.u32(try index(&c, tags, "tag"))
-        case "throw_ref": w.byte(0x0A)
-        case "rethrow": w.byte(0x09); w.u32(try label(&c, ctx))
-        case "drop": w.byte(0x1A)
-        case "select":
-            if c.peekHead == "result" {
-                var ts: [ValueType] = []
-                while c.peekHead == "result", let r = c.next() {
-                    for t in r.children.dropFirst() { ts.append(try valueType(t)) }
-                }
-                w.byte(0x1C)
-                w.u32(UInt32(ts.count))
-                for t in ts { writeValType(t, &w) }
-            } else {
-                w.byte(0x1B)
-            }
-        case "local.get": w.byte(0x20); w.u32(try localIndex(&c, ctx))
-        case "local.set": w.byte(0x21); w.u32(try localIndex(&c, ctx))
-        case "local.tee": w.byte(0x22); w.u32(try localIndex(&c, ctx))
-        case "global.get": w.byte(0x23); w.u32(try index(&c, globals, "global"))
-        case "global.set": w.byte(0x24); w.u32(try index(&c, globals, "global"))
-        case "table.get": w.byte(0x25); w.u32(try optionalIndex(&c, tables, "table"))
-        case "table.set": w.byte(0x26); w.u32(try optionalIndex(&c, tables, "table"))
-        case "table.size": w.byte(0xFC); w.u32(16); w.u32(try optionalIndex(&c, tables, "table"))
-        case "table.grow": w.byte(0xFC); w.u32(15); w.u32(try optionalIndex(&c, tables, "table"))
-        case "table.fill": w.byte(0xFC); w.u32(17); w.u32(try optionalIndex(&c, tables, "table"))
-        case "table.copy":
-            var d: UInt32 = 0, s: UInt32 = 0
-            if c.peekIsIndex {
-                d = try index(&c, tables, "table")
-                s = try index(&c, tables, "table")
-            }
-            w.byte(0xFC); w.u32(14); w.u32(d); w.u32(s)
-        case "table.init":
-            var t: UInt32 = 0
-            var e: UInt32
-            var probe = c
+    }
+}
+
+extension Cursor {
+    /// True when the next `count` nodes are indices (`$id` atoms or natural numbers).
+    func nextAreIndices(_ count: Int) -> Bool {
+        var probe = self
+        for _ in 0..<count {
+            guard probe.peekIsIndex else { return false }
             probe.i += 1
-            if c.peekIsIndex, probe.peekIsIndex {
-                t = try index(&c, tables, "table")
-                e = try index(&c, elems, "elem")
-            } else {
-                e = try index(&c, elems, "elem")
-            }
-            w.byte(0xFC); w.u32(12); w.u32(e); w.u32(t)
-        case "elem.drop": w.byte(0xFC); w.u32(13); w.u32(try index(&c, elems, "elem"))
-        case "memory.size": w.byte(0x3F); w.u32(try optionalIndex(&c, mems, "memory"))
-        case "memory.grow": w.byte(0x40); w.u32(try optionalIndex(&c, mems, "memory"))
-        case "memory.fill": w.byte(0xFC); w.u32(11); w.u32(try optionalIndex(&c, mems, "memory"))
-        case "memory.copy":
-            var d: UInt32 = 0, s: UInt32 = 0
-            if c.peekIsIndex {
-                d = try index(&c, mems, "memory")
-                s = try index(&c, mems, "memory")
-            }
-            w.byte(0xFC); w.u32(10); w.u32(d); w.u32(s)
-        case "memory.init":
-            var m: UInt32 = 0
-            var d: UInt32
-            var probe = c
-            probe.i += 1
-            if c.peekIsIndex, probe.peekIsIndex {
-                m = try index(&c, mems, "memory")
-                d = try index(&c, datas, "data")
-            } else {
-                d = try index(&c, datas, "data")
-            }
-            usesDataCount = true
-            w.byte(0xFC); w.u32(8); w.u32(d); w.u32(m)
-        case "data.drop":
-            usesDataCount = true
-            w.byte(0xFC); w.u32(9); w.u32(try index(&c, datas, "data"))
-        case "i32.const":
-            let t = try literalToken(&c)
-            w.byte(0x41)
-            w.s32(Int32(bitPattern: UInt32(truncatingIfNeeded: try intLiteral(t, bits: 32))))
-        case "i64.const":
-            let t = try literalToken(&c)
-            w.byte(0x42)
-            w.s64(Int64(bitPattern: try intLiteral(t, bits: 64)))
-        case "f32.const":
-            let t = try literalToken(&c)
-            w.byte(0x43)
-            w.f32(UInt32(truncatingIfNeeded: try floatLiteral(t, bits: 32)))
-        case "f64.const":
-            let t = try literalToken(&c)
-            w.byte(0x44)
-            w.f64(try floatLiteral(t, bits: 64))
-        case "ref.null":
-            guard let h = c.next() else { throw err("unexpected token", c.peekOffset) }
-            w.byte(0xD0)
-            writeHeapType(try heapType(h), &w)
-        case "ref.is_null": w.byte(0xD1)
-        case "ref.func": w.byte(0xD2); w.u32(try index(&c, funcs, "function"))
-        case "ref.eq": w.byte(0xD3)
-        case "ref.as_non_null": w.byte(0xD4)
-        case "br_on_null": w.byte(0xD5); w.u32(try label(&c, ctx))
-        case "br_on_non_null": w.byte(0xD6); w.u32(try label(&c, ctx))
-        default:
-            if WatModuleParser.unsupportedPrefixes.contains(where: { name.hasPrefix($0) }) {
-                throw err("unsupported instruction: \(name)", offset)
-            }
-            throw err("unknown operator", offset)
         }
+        return true
     }
 }

@@ -603,7 +603,7 @@ final class WatModuleParser {
         }
         try instrSeq(&c, &ctx, &w)
         if let n = c.peek { throw err("unexpected token", n.offset) }
-        w.byte(0x0B)
+        w.opcode(.end)
         var out = ByteWriter()
         out.u32(UInt32(w.bytes.count))
         out.append(w.bytes)
@@ -706,9 +706,9 @@ final class WatModuleParser {
             if functionIndices {
                 while !ec.atEnd {
                     var w = ByteWriter()
-                    w.byte(0xD2)
+                    w.opcode(.refFunc)
                     w.u32(try self.index(&ec, funcs, "function"))
-                    w.byte(0x0B)
+                    w.opcode(.end)
                     items.append(w.bytes)
                 }
             } else {
@@ -722,9 +722,9 @@ final class WatModuleParser {
             writeLimits(Limits(min: n, max: n), flags: at == .i64 ? 4 : 0, &tw)
             tableEntries.append(tw.bytes)
             var offset = ByteWriter()
-            if at == .i64 { offset.byte(0x42) } else { offset.byte(0x41) }
+            offset.opcode(at == .i64 ? .i64Const : .i32Const)
             offset.byte(0)
-            offset.byte(0x0B)
+            offset.opcode(.end)
             elemEntries.append(encodeElem(type: rt, mode: .active(index, offset.bytes), items: items,
                                           functionIndices: functionIndices && rt.heapType == .func))
             return true
@@ -740,7 +740,7 @@ final class WatModuleParser {
             var ctx = FuncContext()
             try instrSeq(&c, &ctx, &w)
             try expectEnd(c)
-            w.byte(0x0B)
+            w.opcode(.end)
             tableEntries.append(w.bytes)
         }
         return false
@@ -769,9 +769,9 @@ final class WatModuleParser {
             memEntries.append(mw.bytes)
             var w = ByteWriter()
             if index == 0 { w.byte(0) } else { w.byte(2); w.u32(index) }
-            w.byte(at == .i64 ? 0x42 : 0x41)
+            w.opcode(at == .i64 ? .i64Const : .i32Const)
             w.byte(0)
-            w.byte(0x0B)
+            w.opcode(.end)
             w.name(bytes)
             dataEntries.append(w.bytes)
             return true
@@ -795,7 +795,7 @@ final class WatModuleParser {
         var ctx = FuncContext()
         try instrSeq(&c, &ctx, &w)
         try expectEnd(c)
-        w.byte(0x0B)
+        w.opcode(.end)
         globalEntries.append(w.bytes)
     }
 
@@ -882,7 +882,7 @@ final class WatModuleParser {
         var ctx = FuncContext()
         try instrSeq(&c, &ctx, &w)
         try expectEnd(c)
-        w.byte(0x0B)
+        w.opcode(.end)
         return w.bytes
     }
 
@@ -901,8 +901,8 @@ final class WatModuleParser {
     }
 
     func isRefFuncExpr(_ b: [UInt8]) -> Bool {
-        guard b.first == 0xD2, b.last == 0x0B else { return false }
-        // 0xD2 leb 0x0B with a single LEB in between
+        guard b.first.map(UInt32.init) == Opcode.refFunc.code, b.last.map(UInt32.init) == Opcode.end.code else { return false }
+        // ref.func, one LEB128 index, end
         var k = 1
         while k < b.count - 1, b[k] & 0x80 != 0 { k += 1 }
         return k == b.count - 2
@@ -981,9 +981,9 @@ final class WatModuleParser {
             if c.peek?.keyword == "func" { c.i += 1 }
             while !c.atEnd {
                 var w = ByteWriter()
-                w.byte(0xD2)
+                w.opcode(.refFunc)
                 w.u32(try index(&c, funcs, "function"))
-                w.byte(0x0B)
+                w.opcode(.end)
                 items.append(w.bytes)
             }
         } else {

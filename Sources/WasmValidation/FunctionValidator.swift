@@ -109,7 +109,7 @@ public struct FunctionValidator {
 
     // MARK: Errors
 
-    private func error(_ message: String) -> ValidationError {
+    func error(_ message: String) -> ValidationError {
         ValidationError(message, offset: offset)
     }
 
@@ -131,16 +131,16 @@ public struct FunctionValidator {
 
     // MARK: Operand stack
 
-    @inline(__always) private mutating func push(_ t: ValueType?) {
+    @inline(__always) mutating func push(_ t: ValueType?) {
         values.append(t)
     }
 
-    @inline(__always) private mutating func push(_ ts: [ValueType]) {
+    @inline(__always) mutating func push(_ ts: [ValueType]) {
         for t in ts { values.append(t) }
     }
 
     /// Pops any operand (nil if unknown).
-    @inline(__always) private mutating func pop() throws(ValidationError) -> ValueType? {
+    @inline(__always) mutating func pop() throws(ValidationError) -> ValueType? {
         let top = frames.count - 1
         if values.count == frames[top].height {
             if frames[top].isUnreachable { return nil }
@@ -151,7 +151,7 @@ public struct FunctionValidator {
 
     /// Pops an operand that must match `expected`.
     @inline(__always) @discardableResult
-    private mutating func pop(_ expected: ValueType) throws(ValidationError) -> ValueType? {
+    mutating func pop(_ expected: ValueType) throws(ValidationError) -> ValueType? {
         let top = frames.count - 1
         if values.count == frames[top].height {
             if frames[top].isUnreachable { return nil }
@@ -247,12 +247,12 @@ public struct FunctionValidator {
         do { return try box.context.blockSignature(bt) } catch { throw self.error(error.message) }
     }
 
-    private func table(_ i: UInt32) throws(ValidationError) -> TableType {
+    func table(_ i: UInt32) throws(ValidationError) -> TableType {
         guard Int(i) < box.context.tables.count else { throw error("unknown table \(i)") }
         return box.context.tables[Int(i)]
     }
 
-    private func memory(_ i: UInt32) throws(ValidationError) -> MemoryType {
+    func memory(_ i: UInt32) throws(ValidationError) -> MemoryType {
         guard Int(i) < box.context.memories.count else { throw error("unknown memory \(i)") }
         return box.context.memories[Int(i)]
     }
@@ -262,17 +262,17 @@ public struct FunctionValidator {
         return try functionType(ofTypeIndex: box.context.tags[Int(i)].typeIndex)
     }
 
-    private func checkElementSegment(_ i: UInt32) throws(ValidationError) -> RefType {
+    func checkElementSegment(_ i: UInt32) throws(ValidationError) -> RefType {
         guard Int(i) < box.context.elementTypes.count else { throw error("unknown elem segment \(i)") }
         return box.context.elementTypes[Int(i)]
     }
 
-    private func checkDataSegment(_ i: UInt32) throws(ValidationError) {
+    func checkDataSegment(_ i: UInt32) throws(ValidationError) {
         guard let n = box.context.module.dataCount else { throw error("data count section required") }
         guard i < n else { throw error("unknown data segment \(i)") }
     }
 
-    private func checkMemArg(_ m: MemArg, width: Int) throws(ValidationError) -> ValueType {
+    func checkMemArg(_ m: MemArg, width: Int) throws(ValidationError) -> ValueType {
         let mem = try memory(m.memoryIndex)
         if m.alignLog2 > UInt32(width.trailingZeroBitCount) {
             throw error("alignment must not be larger than natural")
@@ -304,7 +304,6 @@ public struct FunctionValidator {
     }
 
     private static let nonNullExn = ValueType.ref(RefType(nullable: false, .exn))
-    private static let eqref = ValueType.ref(RefType(nullable: true, .abstract(.eq)))
 
     // MARK: Instructions
 
@@ -312,350 +311,368 @@ public struct FunctionValidator {
     public mutating func validate(_ instruction: Instruction, at offset: Int) throws(ValidationError) {
         self.offset = offset
         guard !frames.isEmpty else { throw error("section size mismatch: instructions after the end of the function") }
-        switch instruction {
-        case .numeric(let op):
-            let sig = NumericSignature.of(op)
-            let h = frames[frames.count - 1].height
-            let n = values.count
-            if sig.isBinary {
-                if n - h >= 2, values[n - 1] == sig.operand, values[n - 2] == sig.operand {
-                    values.removeLast()
-                    values[n - 2] = sig.result
-                    return
-                }
-                try pop(sig.operand)
-                try pop(sig.operand)
-            } else {
-                if n - h >= 1, values[n - 1] == sig.operand {
-                    values[n - 1] = sig.result
-                    return
-                }
-                try pop(sig.operand)
-            }
-            push(sig.result)
+        try validateInstruction(instruction)
+    }
 
-        case .i32Const: push(.i32)
-        case .i64Const: push(.i64)
-        case .f32Const: push(.f32)
-        case .f64Const: push(.f64)
+    // The instructions with a regular type (a `params->results` row in Instructions/wasm.txt) are checked by
+    // the generated `validateInstruction`, with these two for its common shapes; the others by the
+    // `validate<Case>` methods below, which it calls.
 
-        case .localGet(let x):
-            let i = Int(x)
-            guard i < locals.count else { throw error("unknown local \(x)") }
-            guard initialized[i] else { throw error("uninitialized local \(x)") }
-            push(locals[i])
-        case .localSet(let x):
-            let i = Int(x)
-            guard i < locals.count else { throw error("unknown local \(x)") }
-            try pop(locals[i])
-            markInitialized(i)
-        case .localTee(let x):
-            let i = Int(x)
-            guard i < locals.count else { throw error("unknown local \(x)") }
-            try pop(locals[i])
-            markInitialized(i)
-            push(locals[i])
-        case .globalGet(let x):
-            guard Int(x) < box.context.globals.count else { throw error("unknown global \(x)") }
-            push(box.context.globals[Int(x)].valueType)
-        case .globalSet(let x):
-            guard Int(x) < box.context.globals.count else { throw error("unknown global \(x)") }
-            let g = box.context.globals[Int(x)]
-            guard g.isMutable else { throw error("immutable global \(x): global is immutable") }
-            try pop(g.valueType)
-
-        case .load(let op, let m):
-            let at = try checkMemArg(m, width: op.byteWidth)
-            try pop(at)
-            push(op.resultType)
-        case .store(let op, let m):
-            let at = try checkMemArg(m, width: op.byteWidth)
-            try pop(op.valueType)
-            try pop(at)
-
-        case .unreachable:
-            setUnreachable()
-        case .nop:
-            break
-        case .drop:
-            _ = try pop()
-        case .select(let types):
-            if let types {
-                guard types.count == 1 else { throw error("invalid result arity") }
-                let t = types[0]
-                do { try box.context.typeTable.check(t) } catch { throw self.error(error.message) }
-                try pop(.i32)
-                try pop(t)
-                try pop(t)
-                push(t)
-            } else {
-                try pop(.i32)
-                let t1 = try pop()
-                let t2 = try pop()
-                if let t1, !t1.isNumericOrVector { throw error("type mismatch: select without type requires numeric operands, found \(t1.validationDescription)") }
-                if let t2, !t2.isNumericOrVector { throw error("type mismatch: select without type requires numeric operands, found \(t2.validationDescription)") }
-                if let t1, let t2, t1 != t2 {
-                    throw error("type mismatch: select operands \(t2.validationDescription) and \(t1.validationDescription) differ")
-                }
-                push(t1 ?? t2)
-            }
-
-        case .block(let bt):
-            let sig = try blockSignature(bt)
-            try pop(sig.parameters)
-            pushFrame(.block, start: sig.parameters, end: sig.results)
-        case .loop(let bt):
-            let sig = try blockSignature(bt)
-            try pop(sig.parameters)
-            pushFrame(.loop, start: sig.parameters, end: sig.results)
-        case .if(let bt):
-            let sig = try blockSignature(bt)
-            try pop(.i32)
-            try pop(sig.parameters)
-            pushFrame(.if, start: sig.parameters, end: sig.results)
-        case .else:
-            guard let top = frames.last, top.kind == .if else { throw error("else found outside an if block") }
-            let frame = try popFrame()
-            pushFrame(.else, start: frame.startTypes, end: frame.endTypes)
-        case .end:
-            let frame = try popFrame()
-            if frame.kind == .if {
-                // An `if` without `else` behaves like an empty else: parameters must match results.
-                try checkMatches(frame.startTypes, label: frame.endTypes, what: "if without else: parameters")
-            }
-            push(frame.endTypes)
-
-        case .br(let l):
-            try pop(labelTypes(l))
-            setUnreachable()
-        case .brIf(let l):
-            let types = try labelTypes(l)
-            try pop(.i32)
-            try pop(types)
-            push(types)
-        case .brTable(let labels, let defaultLabel):
-            try pop(.i32)
-            let defaultTypes = try labelTypes(defaultLabel)
-            let arity = defaultTypes.count
-            let top = frames.count - 1
-            let available = values.count - frames[top].height
-            let unreachable = frames[top].isUnreachable
-            for l in labels {
-                let types = try labelTypes(l)
-                guard types.count == arity else {
-                    throw error("type mismatch: br_table targets have different arities (\(types.count) vs \(arity))")
-                }
-                if !unreachable && available < arity { throw mismatch(requires: types) }
-                for i in 0 ..< arity {
-                    let depth = arity - 1 - i
-                    guard depth < available else { continue }
-                    if let a = values[values.count - 1 - depth], !box.context.typeTable.isSubtype(a, of: types[i]) {
-                        throw mismatch(requires: types)
-                    }
-                }
-            }
-            try pop(defaultTypes)
-            setUnreachable()
-        case .return:
-            try pop(type.results)
-            setUnreachable()
-
-        case .call(let f):
-            guard let ft = box.context.functionType(ofFunction: f) else { throw error("unknown function \(f)") }
-            try pop(ft.parameters)
-            push(ft.results)
-        case .returnCall(let f):
-            guard let ft = box.context.functionType(ofFunction: f) else { throw error("unknown function \(f)") }
-            try checkTailCallResults(ft)
-            try pop(ft.parameters)
-            setUnreachable()
-        case .callIndirect(let ti, let tab):
-            let ft = try callIndirectType(typeIndex: ti, table: tab)
-            try pop(box.context.tables[Int(tab)].addressType.valueType)
-            try pop(ft.parameters)
-            push(ft.results)
-        case .returnCallIndirect(let ti, let tab):
-            let ft = try callIndirectType(typeIndex: ti, table: tab)
-            try checkTailCallResults(ft)
-            try pop(box.context.tables[Int(tab)].addressType.valueType)
-            try pop(ft.parameters)
-            setUnreachable()
-        case .callRef(let ti):
-            let ft = try functionType(ofTypeIndex: ti)
-            try pop(.ref(RefType(nullable: true, .concrete(ti))))
-            try pop(ft.parameters)
-            push(ft.results)
-        case .returnCallRef(let ti):
-            let ft = try functionType(ofTypeIndex: ti)
-            try checkTailCallResults(ft)
-            try pop(.ref(RefType(nullable: true, .concrete(ti))))
-            try pop(ft.parameters)
-            setUnreachable()
-
-        case .tryTable(let bt, let clauses):
-            let sig = try blockSignature(bt)
-            try pop(sig.parameters)
-            for clause in clauses {
-                switch clause {
-                case .catch(let tag, let l):
-                    let tt = try tagType(tag)
-                    try checkMatches(tt.parameters, label: labelTypes(l), what: "catch payload")
-                case .catchRef(let tag, let l):
-                    let tt = try tagType(tag)
-                    try checkMatches(tt.parameters + [Self.nonNullExn], label: labelTypes(l), what: "catch_ref payload")
-                case .catchAll(let l):
-                    try checkMatches([], label: labelTypes(l), what: "catch_all payload")
-                case .catchAllRef(let l):
-                    try checkMatches([Self.nonNullExn], label: labelTypes(l), what: "catch_all_ref payload")
-                }
-            }
-            pushFrame(.tryTable, start: sig.parameters, end: sig.results)
-        case .throw(let tag):
-            let tt = try tagType(tag)
-            try pop(tt.parameters)
-            setUnreachable()
-        case .throwRef:
-            try pop(.exnref)
-            setUnreachable()
-        case .try(let bt):
-            let sig = try blockSignature(bt)
-            try pop(sig.parameters)
-            pushFrame(.try, start: sig.parameters, end: sig.results)
-        case .catch(let tag):
-            guard let top = frames.last, top.kind == .try || top.kind == .catch else {
-                throw error(frames.last?.kind == .catchAll ? "catch after catch_all" : "catch found outside a try block")
-            }
-            let tt = try tagType(tag)
-            let frame = try popFrame()
-            frames.append(ControlFrame(kind: .catch, startTypes: tt.parameters, endTypes: frame.endTypes,
-                                       height: values.count, isUnreachable: false, initHeight: initLog.count))
-            push(tt.parameters)
-        case .catchAll:
-            guard let top = frames.last, top.kind == .try || top.kind == .catch else {
-                throw error(frames.last?.kind == .catchAll ? "catch_all after catch_all" : "catch_all found outside a try block")
-            }
-            let frame = try popFrame()
-            pushFrame(.catchAll, start: [], end: frame.endTypes)
-        case .delegate(let l):
-            guard let top = frames.last, top.kind == .try else { throw error("delegate found outside a try block") }
-            let frame = try popFrame()
-            guard Int(l) < frames.count else { throw error("unknown label \(l)") }
-            push(frame.endTypes)
-        case .rethrow(let l):
-            guard Int(l) < frames.count else { throw error("unknown label \(l)") }
-            let k = frames[frames.count - 1 - Int(l)].kind
-            guard k == .catch || k == .catchAll else { throw error("invalid rethrow label \(l)") }
-            setUnreachable()
-
-        case .tableGet(let x):
-            let t = try table(x)
-            try pop(t.addressType.valueType)
-            push(.ref(t.elementType))
-        case .tableSet(let x):
-            let t = try table(x)
-            try pop(.ref(t.elementType))
-            try pop(t.addressType.valueType)
-        case .tableSize(let x):
-            let t = try table(x)
-            push(t.addressType.valueType)
-        case .tableGrow(let x):
-            let t = try table(x)
-            try pop(t.addressType.valueType)
-            try pop(.ref(t.elementType))
-            push(t.addressType.valueType)
-        case .tableFill(let x):
-            let t = try table(x)
-            try pop(t.addressType.valueType)
-            try pop(.ref(t.elementType))
-            try pop(t.addressType.valueType)
-        case .tableCopy(let d, let s):
-            let dt = try table(d)
-            let st = try table(s)
-            guard box.context.typeTable.isSubtype(st.elementType, of: dt.elementType) else {
-                throw error("type mismatch: table.copy from \(ValueType.ref(st.elementType).validationDescription) to \(ValueType.ref(dt.elementType).validationDescription)")
-            }
-            let n: ValueType = (dt.addressType == .i64 && st.addressType == .i64) ? .i64 : .i32
-            try pop(n)
-            try pop(st.addressType.valueType)
-            try pop(dt.addressType.valueType)
-        case .tableInit(let e, let x):
-            let t = try table(x)
-            let et = try checkElementSegment(e)
-            guard box.context.typeTable.isSubtype(et, of: t.elementType) else {
-                throw error("type mismatch: table.init of \(ValueType.ref(et).validationDescription) into table of \(ValueType.ref(t.elementType).validationDescription)")
-            }
-            try pop(.i32)
-            try pop(.i32)
-            try pop(t.addressType.valueType)
-        case .elemDrop(let e):
-            _ = try checkElementSegment(e)
-
-        case .memorySize(let m):
-            push(try memory(m).addressType.valueType)
-        case .memoryGrow(let m):
-            let at = try memory(m).addressType.valueType
-            try pop(at)
-            push(at)
-        case .memoryFill(let m):
-            let at = try memory(m).addressType.valueType
-            try pop(at)
-            try pop(.i32)
-            try pop(at)
-        case .memoryCopy(let d, let s):
-            let dm = try memory(d)
-            let sm = try memory(s)
-            let n: ValueType = (dm.addressType == .i64 && sm.addressType == .i64) ? .i64 : .i32
-            try pop(n)
-            try pop(sm.addressType.valueType)
-            try pop(dm.addressType.valueType)
-        case .memoryInit(let x, let m):
-            let at = try memory(m).addressType.valueType
-            try checkDataSegment(x)
-            try pop(.i32)
-            try pop(.i32)
-            try pop(at)
-        case .dataDrop(let x):
-            try checkDataSegment(x)
-
-        case .refNull(let h):
-            do { try box.context.typeTable.check(h) } catch { throw self.error(error.message) }
-            push(.ref(RefType(nullable: true, h)))
-        case .refIsNull:
-            _ = try popReference()
-            push(.i32)
-        case .refFunc(let f):
-            guard Int(f) < box.context.functionTypeIndices.count else { throw error("unknown function \(f)") }
-            guard box.context.isDeclaredFunctionReference(f) else { throw error("undeclared function reference \(f)") }
-            push(.ref(RefType(nullable: false, .concrete(box.context.functionTypeIndices[Int(f)]))))
-        case .refAsNonNull:
-            if let r = try popReference() {
-                push(.ref(RefType(nullable: false, r.heapType)))
-            } else {
-                push(nil)
-            }
-        case .refEq:
-            try pop(Self.eqref)
-            try pop(Self.eqref)
-            push(.i32)
-        case .brOnNull(let l):
-            let r = try popReference()
-            let types = try labelTypes(l)
-            try pop(types)
-            push(types)
-            if let r { push(.ref(RefType(nullable: false, r.heapType))) } else { push(nil) }
-        case .brOnNonNull(let l):
-            let types = try labelTypes(l)
-            guard let last = types.last, case .ref = last else {
-                throw error("type mismatch: br_on_non_null target \(describeTypes(types)) must end in a reference type")
-            }
-            let r = try popReference()
-            if let r, !box.context.typeTable.isSubtype(.ref(RefType(nullable: false, r.heapType)), of: last) {
-                throw error("type mismatch: br_on_non_null operand \(ValueType.ref(r).validationDescription) does not match label \(describeTypes(types))")
-            }
-            let rest = Array(types.dropLast())
-            try pop(rest)
-            push(rest)
+    /// Pops `operand` and pushes `result` (in place when the operand is known to be exactly `operand`).
+    @inline(__always)
+    mutating func pop(_ operand: ValueType, push result: ValueType) throws(ValidationError) {
+        let n = values.count
+        if n > frames[frames.count - 1].height, values[n - 1] == operand {
+            values[n - 1] = result
+            return
         }
+        try pop(operand)
+        push(result)
+    }
+
+    /// Pops `second` then `first`, and pushes `result` (in place when both are known to be exactly those).
+    @inline(__always)
+    mutating func pop(_ first: ValueType, _ second: ValueType, push result: ValueType) throws(ValidationError) {
+        let n = values.count
+        if n - frames[frames.count - 1].height >= 2, values[n - 1] == second, values[n - 2] == first {
+            values.removeLast()
+            values[n - 2] = result
+            return
+        }
+        try pop(second)
+        try pop(first)
+        push(result)
+    }
+
+    mutating func validateUnreachable() throws(ValidationError) {
+        setUnreachable()
+    }
+
+    mutating func validateDrop() throws(ValidationError) {
+        _ = try pop()
+    }
+
+    mutating func validateSelect(_ types: [ValueType]?) throws(ValidationError) {
+        if let types {
+            guard types.count == 1 else { throw error("invalid result arity") }
+            let t = types[0]
+            do { try box.context.typeTable.check(t) } catch { throw self.error(error.message) }
+            try pop(.i32)
+            try pop(t)
+            try pop(t)
+            push(t)
+        } else {
+            try pop(.i32)
+            let t1 = try pop()
+            let t2 = try pop()
+            if let t1, !t1.isNumericOrVector { throw error("type mismatch: select without type requires numeric operands, found \(t1.validationDescription)") }
+            if let t2, !t2.isNumericOrVector { throw error("type mismatch: select without type requires numeric operands, found \(t2.validationDescription)") }
+            if let t1, let t2, t1 != t2 {
+                throw error("type mismatch: select operands \(t2.validationDescription) and \(t1.validationDescription) differ")
+            }
+            push(t1 ?? t2)
+        }
+    }
+
+    mutating func validateLocalGet(_ x: UInt32) throws(ValidationError) {
+        let i = Int(x)
+        guard i < locals.count else { throw error("unknown local \(x)") }
+        guard initialized[i] else { throw error("uninitialized local \(x)") }
+        push(locals[i])
+    }
+
+    mutating func validateLocalSet(_ x: UInt32) throws(ValidationError) {
+        let i = Int(x)
+        guard i < locals.count else { throw error("unknown local \(x)") }
+        try pop(locals[i])
+        markInitialized(i)
+    }
+
+    mutating func validateLocalTee(_ x: UInt32) throws(ValidationError) {
+        let i = Int(x)
+        guard i < locals.count else { throw error("unknown local \(x)") }
+        try pop(locals[i])
+        markInitialized(i)
+        push(locals[i])
+    }
+
+    mutating func validateGlobalGet(_ x: UInt32) throws(ValidationError) {
+        guard Int(x) < box.context.globals.count else { throw error("unknown global \(x)") }
+        push(box.context.globals[Int(x)].valueType)
+    }
+
+    mutating func validateGlobalSet(_ x: UInt32) throws(ValidationError) {
+        guard Int(x) < box.context.globals.count else { throw error("unknown global \(x)") }
+        let g = box.context.globals[Int(x)]
+        guard g.isMutable else { throw error("immutable global \(x): global is immutable") }
+        try pop(g.valueType)
+    }
+
+    mutating func validateBlock(_ bt: BlockType) throws(ValidationError) {
+        let sig = try blockSignature(bt)
+        try pop(sig.parameters)
+        pushFrame(.block, start: sig.parameters, end: sig.results)
+    }
+
+    mutating func validateLoop(_ bt: BlockType) throws(ValidationError) {
+        let sig = try blockSignature(bt)
+        try pop(sig.parameters)
+        pushFrame(.loop, start: sig.parameters, end: sig.results)
+    }
+
+    mutating func validateIf(_ bt: BlockType) throws(ValidationError) {
+        let sig = try blockSignature(bt)
+        try pop(.i32)
+        try pop(sig.parameters)
+        pushFrame(.if, start: sig.parameters, end: sig.results)
+    }
+
+    mutating func validateElse() throws(ValidationError) {
+        guard let top = frames.last, top.kind == .if else { throw error("else found outside an if block") }
+        let frame = try popFrame()
+        pushFrame(.else, start: frame.startTypes, end: frame.endTypes)
+    }
+
+    mutating func validateEnd() throws(ValidationError) {
+        let frame = try popFrame()
+        if frame.kind == .if {
+            // An `if` without `else` behaves like an empty else: parameters must match results.
+            try checkMatches(frame.startTypes, label: frame.endTypes, what: "if without else: parameters")
+        }
+        push(frame.endTypes)
+    }
+
+    mutating func validateBr(_ l: UInt32) throws(ValidationError) {
+        try pop(labelTypes(l))
+        setUnreachable()
+    }
+
+    mutating func validateBrIf(_ l: UInt32) throws(ValidationError) {
+        let types = try labelTypes(l)
+        try pop(.i32)
+        try pop(types)
+        push(types)
+    }
+
+    mutating func validateBrTable(_ labels: [UInt32], default defaultLabel: UInt32) throws(ValidationError) {
+        try pop(.i32)
+        let defaultTypes = try labelTypes(defaultLabel)
+        let arity = defaultTypes.count
+        let top = frames.count - 1
+        let available = values.count - frames[top].height
+        let unreachable = frames[top].isUnreachable
+        for l in labels {
+            let types = try labelTypes(l)
+            guard types.count == arity else {
+                throw error("type mismatch: br_table targets have different arities (\(types.count) vs \(arity))")
+            }
+            if !unreachable && available < arity { throw mismatch(requires: types) }
+            for i in 0 ..< arity {
+                let depth = arity - 1 - i
+                guard depth < available else { continue }
+                if let a = values[values.count - 1 - depth], !box.context.typeTable.isSubtype(a, of: types[i]) {
+                    throw mismatch(requires: types)
+                }
+            }
+        }
+        try pop(defaultTypes)
+        setUnreachable()
+    }
+
+    mutating func validateReturn() throws(ValidationError) {
+        try pop(type.results)
+        setUnreachable()
+    }
+
+    mutating func validateCall(_ f: UInt32) throws(ValidationError) {
+        guard let ft = box.context.functionType(ofFunction: f) else { throw error("unknown function \(f)") }
+        try pop(ft.parameters)
+        push(ft.results)
+    }
+
+    mutating func validateReturnCall(_ f: UInt32) throws(ValidationError) {
+        guard let ft = box.context.functionType(ofFunction: f) else { throw error("unknown function \(f)") }
+        try checkTailCallResults(ft)
+        try pop(ft.parameters)
+        setUnreachable()
+    }
+
+    mutating func validateCallIndirect(typeIndex ti: UInt32, tableIndex tab: UInt32) throws(ValidationError) {
+        let ft = try callIndirectType(typeIndex: ti, table: tab)
+        try pop(box.context.tables[Int(tab)].addressType.valueType)
+        try pop(ft.parameters)
+        push(ft.results)
+    }
+
+    mutating func validateReturnCallIndirect(typeIndex ti: UInt32, tableIndex tab: UInt32) throws(ValidationError) {
+        let ft = try callIndirectType(typeIndex: ti, table: tab)
+        try checkTailCallResults(ft)
+        try pop(box.context.tables[Int(tab)].addressType.valueType)
+        try pop(ft.parameters)
+        setUnreachable()
+    }
+
+    mutating func validateCallRef(typeIndex ti: UInt32) throws(ValidationError) {
+        let ft = try functionType(ofTypeIndex: ti)
+        try pop(.ref(RefType(nullable: true, .concrete(ti))))
+        try pop(ft.parameters)
+        push(ft.results)
+    }
+
+    mutating func validateReturnCallRef(typeIndex ti: UInt32) throws(ValidationError) {
+        let ft = try functionType(ofTypeIndex: ti)
+        try checkTailCallResults(ft)
+        try pop(.ref(RefType(nullable: true, .concrete(ti))))
+        try pop(ft.parameters)
+        setUnreachable()
+    }
+
+    mutating func validateTryTable(_ bt: BlockType, _ clauses: [CatchClause]) throws(ValidationError) {
+        let sig = try blockSignature(bt)
+        try pop(sig.parameters)
+        for clause in clauses {
+            switch clause {
+            case .catch(let tag, let l):
+                let tt = try tagType(tag)
+                try checkMatches(tt.parameters, label: labelTypes(l), what: "catch payload")
+            case .catchRef(let tag, let l):
+                let tt = try tagType(tag)
+                try checkMatches(tt.parameters + [Self.nonNullExn], label: labelTypes(l), what: "catch_ref payload")
+            case .catchAll(let l):
+                try checkMatches([], label: labelTypes(l), what: "catch_all payload")
+            case .catchAllRef(let l):
+                try checkMatches([Self.nonNullExn], label: labelTypes(l), what: "catch_all_ref payload")
+            }
+        }
+        pushFrame(.tryTable, start: sig.parameters, end: sig.results)
+    }
+
+    mutating func validateThrow(tagIndex tag: UInt32) throws(ValidationError) {
+        let tt = try tagType(tag)
+        try pop(tt.parameters)
+        setUnreachable()
+    }
+
+    mutating func validateThrowRef() throws(ValidationError) {
+        try pop(.exnref)
+        setUnreachable()
+    }
+
+    mutating func validateTry(_ bt: BlockType) throws(ValidationError) {
+        let sig = try blockSignature(bt)
+        try pop(sig.parameters)
+        pushFrame(.try, start: sig.parameters, end: sig.results)
+    }
+
+    mutating func validateCatch(tagIndex tag: UInt32) throws(ValidationError) {
+        guard let top = frames.last, top.kind == .try || top.kind == .catch else {
+            throw error(frames.last?.kind == .catchAll ? "catch after catch_all" : "catch found outside a try block")
+        }
+        let tt = try tagType(tag)
+        let frame = try popFrame()
+        frames.append(ControlFrame(kind: .catch, startTypes: tt.parameters, endTypes: frame.endTypes,
+                                   height: values.count, isUnreachable: false, initHeight: initLog.count))
+        push(tt.parameters)
+    }
+
+    mutating func validateCatchAll() throws(ValidationError) {
+        guard let top = frames.last, top.kind == .try || top.kind == .catch else {
+            throw error(frames.last?.kind == .catchAll ? "catch_all after catch_all" : "catch_all found outside a try block")
+        }
+        let frame = try popFrame()
+        pushFrame(.catchAll, start: [], end: frame.endTypes)
+    }
+
+    mutating func validateDelegate(_ l: UInt32) throws(ValidationError) {
+        guard let top = frames.last, top.kind == .try else { throw error("delegate found outside a try block") }
+        let frame = try popFrame()
+        guard Int(l) < frames.count else { throw error("unknown label \(l)") }
+        push(frame.endTypes)
+    }
+
+    mutating func validateRethrow(_ l: UInt32) throws(ValidationError) {
+        guard Int(l) < frames.count else { throw error("unknown label \(l)") }
+        let k = frames[frames.count - 1 - Int(l)].kind
+        guard k == .catch || k == .catchAll else { throw error("invalid rethrow label \(l)") }
+        setUnreachable()
+    }
+
+    mutating func validateTableCopy(destination d: UInt32, source s: UInt32) throws(ValidationError) {
+        let dt = try table(d)
+        let st = try table(s)
+        guard box.context.typeTable.isSubtype(st.elementType, of: dt.elementType) else {
+            throw error("type mismatch: table.copy from \(ValueType.ref(st.elementType).validationDescription) to \(ValueType.ref(dt.elementType).validationDescription)")
+        }
+        let n: ValueType = (dt.addressType == .i64 && st.addressType == .i64) ? .i64 : .i32
+        try pop(n)
+        try pop(st.addressType.valueType)
+        try pop(dt.addressType.valueType)
+    }
+
+    mutating func validateTableInit(elementIndex e: UInt32, tableIndex x: UInt32) throws(ValidationError) {
+        let t = try table(x)
+        let et = try checkElementSegment(e)
+        guard box.context.typeTable.isSubtype(et, of: t.elementType) else {
+            throw error("type mismatch: table.init of \(ValueType.ref(et).validationDescription) into table of \(ValueType.ref(t.elementType).validationDescription)")
+        }
+        try pop(.i32)
+        try pop(.i32)
+        try pop(t.addressType.valueType)
+    }
+
+    mutating func validateMemoryCopy(destination d: UInt32, source s: UInt32) throws(ValidationError) {
+        let dm = try memory(d)
+        let sm = try memory(s)
+        let n: ValueType = (dm.addressType == .i64 && sm.addressType == .i64) ? .i64 : .i32
+        try pop(n)
+        try pop(sm.addressType.valueType)
+        try pop(dm.addressType.valueType)
+    }
+
+    mutating func validateRefNull(_ h: HeapType) throws(ValidationError) {
+        do { try box.context.typeTable.check(h) } catch { throw self.error(error.message) }
+        push(.ref(RefType(nullable: true, h)))
+    }
+
+    mutating func validateRefIsNull() throws(ValidationError) {
+        _ = try popReference()
+        push(.i32)
+    }
+
+    mutating func validateRefFunc(_ f: UInt32) throws(ValidationError) {
+        guard Int(f) < box.context.functionTypeIndices.count else { throw error("unknown function \(f)") }
+        guard box.context.isDeclaredFunctionReference(f) else { throw error("undeclared function reference \(f)") }
+        push(.ref(RefType(nullable: false, .concrete(box.context.functionTypeIndices[Int(f)]))))
+    }
+
+    mutating func validateRefAsNonNull() throws(ValidationError) {
+        if let r = try popReference() {
+            push(.ref(RefType(nullable: false, r.heapType)))
+        } else {
+            push(nil)
+        }
+    }
+
+    mutating func validateBrOnNull(_ l: UInt32) throws(ValidationError) {
+        let r = try popReference()
+        let types = try labelTypes(l)
+        try pop(types)
+        push(types)
+        if let r { push(.ref(RefType(nullable: false, r.heapType))) } else { push(nil) }
+    }
+
+    mutating func validateBrOnNonNull(_ l: UInt32) throws(ValidationError) {
+        let types = try labelTypes(l)
+        guard let last = types.last, case .ref = last else {
+            throw error("type mismatch: br_on_non_null target \(describeTypes(types)) must end in a reference type")
+        }
+        let r = try popReference()
+        if let r, !box.context.typeTable.isSubtype(.ref(RefType(nullable: false, r.heapType)), of: last) {
+            throw error("type mismatch: br_on_non_null operand \(ValueType.ref(r).validationDescription) does not match label \(describeTypes(types))")
+        }
+        let rest = Array(types.dropLast())
+        try pop(rest)
+        push(rest)
     }
 
     private func callIndirectType(typeIndex ti: UInt32, table tab: UInt32) throws(ValidationError) -> FunctionType {
@@ -673,30 +690,6 @@ public struct FunctionValidator {
             initLog.append(i)
         }
     }
-}
-
-/// Precomputed operand/result types of a numeric instruction.
-struct NumericSignature: Sendable {
-    var operand: ValueType
-    var isBinary: Bool
-    var result: ValueType
-
-    /// Dense table index of an op: one-byte opcodes first, then 0xFC-prefixed ones.
-    @inline(__always) static func slot(_ op: NumericOp) -> Int {
-        let raw = Int(op.rawValue)
-        return raw < 0x100 ? raw - 0x45 : 0x80 + (raw & 0xFF)
-    }
-
-    static let table: [NumericSignature] = {
-        var t = [NumericSignature](repeating: NumericSignature(operand: .i32, isBinary: false, result: .i32), count: 0x90)
-        for op in NumericOp.allCases {
-            let params = op.parameterTypes
-            t[slot(op)] = NumericSignature(operand: params[0], isBinary: params.count == 2, result: op.resultType)
-        }
-        return t
-    }()
-
-    @inline(__always) static func of(_ op: NumericOp) -> NumericSignature { table[slot(op)] }
 }
 
 /// Reference wrapper so that `FunctionValidator` does not copy the whole context.
