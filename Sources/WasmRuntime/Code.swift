@@ -244,13 +244,18 @@ package final class CompiledModule: @unchecked Sendable {
     /// The code a call of defined function `index` enters now, and the frame size to check before entering it.
     func entry(_ index: Int) -> (code: UnsafeMutablePointer<UInt64>, frameSize: Int) {
         if let f = translations.withLock({ $0.functions[index] }) { return (f.code, f.frameSize) }
-        return (stub(index), Int(truncatingIfNeeded: stubs[2 * index] & 0xFFFF_FFFF))
+        return stubEntry(index)
+    }
+
+    /// The stub of defined function `index` and the frame it checks for: the parameters only.
+    private func stubEntry(_ index: Int) -> (code: UnsafeMutablePointer<UInt64>, frameSize: Int) {
+        (stub(index), Int(truncatingIfNeeded: stubs[2 * index] & 0xFFFF_FFFF))
     }
 
     /// The `callInternal` link word of the stub of defined function `index`.
     func stubLink(_ index: Int) -> UInt64 {
-        let e = (stub(index), Int(truncatingIfNeeded: stubs[2 * index] & 0xFFFF_FFFF))
-        return internalCallLink(code: e.0, frameSize: e.1)
+        let e = stubEntry(index)
+        return internalCallLink(code: e.code, frameSize: e.frameSize)
     }
 
     /// Defined function `index`, translated now if it was not yet.
@@ -258,13 +263,8 @@ package final class CompiledModule: @unchecked Sendable {
         try translations.withLock { (state) throws(CompileError) -> CompiledFunction in
             if let f = state.functions[index] { return f }
             let f = try translateFunction(context: context, definedIndex: index)
-            link(f, importedFunctionCount: context.importedFunctionCount, handlers: handlers) { callee in
-                guard callee >= 0 && callee < definedCount else { return nil }
-                if callee == index { return internalCallLink(code: f.code, frameSize: f.frameSize) }
-                if let g = state.functions[callee] { return internalCallLink(code: g.code, frameSize: g.frameSize) }
-                return stubLink(callee)
-            }
             state.functions[index] = f
+            linkCalls(in: f, to: state.functions)
             state.byCodeIsCurrent = false
             return f
         }
@@ -275,24 +275,28 @@ package final class CompiledModule: @unchecked Sendable {
         translations.withLock { $0.functions[index] }
     }
 
-    /// Translates every function not translated yet, then links each of them to the final code of its callees
-    /// (`compileModule`'s eager mode; `disassembly`).
+    /// Translates every function not translated yet (all or none of them: a failure leaves the module as it
+    /// was), then links each of them to the final code of its callees (`compileModule`'s eager mode;
+    /// `disassembly`).
     func translateAll() throws(CompileError) {
         try translations.withLock { (state) throws(CompileError) in
-            var fresh: [CompiledFunction] = []
+            var fresh: [(index: Int, function: CompiledFunction)] = []
             for i in 0..<definedCount where state.functions[i] == nil {
-                let f = try translateFunction(context: context, definedIndex: i)
-                state.functions[i] = f
-                fresh.append(f)
+                fresh.append((i, try translateFunction(context: context, definedIndex: i)))
             }
-            let functions = state.functions
-            for f in fresh {
-                link(f, importedFunctionCount: context.importedFunctionCount, handlers: handlers) { callee in
-                    guard callee >= 0 && callee < definedCount, let g = functions[callee] else { return nil }
-                    return internalCallLink(code: g.code, frameSize: g.frameSize)
-                }
-            }
+            for (i, f) in fresh { state.functions[i] = f }
+            for (_, f) in fresh { linkCalls(in: f, to: state.functions) }
             state.byCodeIsCurrent = false
+        }
+    }
+
+    /// `link`s freshly translated `f`: each `callInternal` enters its callee's code if `functions` has it,
+    /// else the callee's stub.
+    private func linkCalls(in f: CompiledFunction, to functions: [CompiledFunction?]) {
+        link(f, importedFunctionCount: context.importedFunctionCount, handlers: handlers) { callee in
+            guard callee >= 0 && callee < definedCount else { return nil }
+            guard let g = functions[callee] else { return stubLink(callee) }
+            return internalCallLink(code: g.code, frameSize: g.frameSize)
         }
     }
 
