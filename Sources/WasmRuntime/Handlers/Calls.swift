@@ -1,3 +1,5 @@
+import WasmRuntimeDispatch
+
 // Calls and tail calls (the frame machinery is in Sources/WasmRuntime/Interpreter/Frames.swift). The callee's
 // frame starts at slot `a`, where the arguments are.
 
@@ -16,8 +18,9 @@ extension Executor {
         let fp = s.fp
         guard s.countTick() else { return false }
         // Word 1 is the callee's code (the module's own) and frame size (see `link`), so the
-        // call loads neither the function table nor the callee's header.
-        let link = s.pc[1]
+        // call loads neither the function table nor the callee's header. Another thread may patch it
+        // (`Executor.enterTranslated`): an atomic load, a plain one on x86-64 and AArch64.
+        let link = swasm_load_link(s.pc + 1)
         // No accumulator survives a call: zeroing the integer one frees its register for the call.
         s.iacc = 0
         let code = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: link >> 16)).unsafelyUnwrapped

@@ -203,11 +203,11 @@ extension Executor {
         let function: CompiledFunction
         do { function = try module.translated(index) } catch { throw .host(error) }
         // A `callInternal` keeps its callee's link in its second word, right before the return address (in a
-        // sequence handler too: the call keeps its own words). Other threads may run that code: one aligned
-        // 64-bit store, after which they enter the code directly, and until which they enter the stub.
+        // sequence handler too: the call keeps its own words). Other threads may run that code: one atomic
+        // store (`swasm_store_link`), after which they enter the code directly, and until which the stub.
         if machine.frameTop > machine.frames, let returnPC = machine.frameTop[-1].returnPC,
-           HandlerSet.opcode(of: returnPC[-2]) == .callInternal, returnPC[-1] == module.stubLink(index) {
-            swasm_store_relaxed(returnPC - 1, internalCallLink(code: function.code, frameSize: function.frameSize))
+           HandlerSet.opcode(of: returnPC[-2]) == .callInternal, swasm_load_link(returnPC - 1) == module.stubLink(index) {
+            swasm_store_link(returnPC - 1, internalCallLink(code: function.code, frameSize: function.frameSize))
         }
         let header = instance.functions[module.context.importedFunctionCount + index].header
         header.pointee.code = function.code

@@ -77,10 +77,15 @@ static inline __attribute__((always_inline)) double swasm_sqrt_f64(double x) { r
 static inline __attribute__((always_inline)) float swasm_sqrt_f32(float x) { return __builtin_sqrtf(x); }
 #endif
 
-/// Stores `value` at `address` as one access (a relaxed atomic store): patches a link word of code that other
-/// threads may be running (`Executor.enterTranslated`).
-static inline __attribute__((always_inline)) void swasm_store_relaxed(uint64_t *address, uint64_t value) {
-    __atomic_store_n(address, value, __ATOMIC_RELAXED);
+/// A `callInternal`'s link word, which `Executor.enterTranslated` may patch while other threads run the code:
+/// written with a release store (the callee's code, translated before, is visible to a thread that loads the
+/// new link) and read with a relaxed load, which is a plain load on x86-64 and AArch64 (the reads of the
+/// callee's code depend on the loaded address, which orders them after it).
+static inline __attribute__((always_inline)) void swasm_store_link(uint64_t *address, uint64_t value) {
+    __atomic_store_n(address, value, __ATOMIC_RELEASE);
+}
+static inline __attribute__((always_inline)) uint64_t swasm_load_link(const uint64_t *address) {
+    return __atomic_load_n(address, __ATOMIC_RELAXED);
 }
 
 /// `condition ? first : second` for values already in registers: the empty asm statements keep the
