@@ -1,7 +1,7 @@
 #!/bin/sh
 # The test suite under sanitizers (README, "Robustness checks"):
 #   AddressSanitizer: every test (out-of-bounds accesses, use after free, leaks in Swasm's own code);
-#   ThreadSanitizer: the tests that run code on several threads (interrupts, deadlines, concurrent
+#   ThreadSanitizer: the tests that run code on several threads (interrupts, deadlines, lazy translation, concurrent
 #   instantiation, WASI waits, streaming).
 #
 #   Scripts/sanitizers.sh [address|thread]     (both when no argument is given)
@@ -31,6 +31,6 @@ case "${1:-both}" in
     thread|both)
         # TSAN_OPTIONS: a report fails the run (exit code 66) instead of only printing.
         TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}" \
-            run thread .build-tsan --filter 'SwasmTests|BlockingTests|WasmRuntimeTests.LimitsTests'
+            run thread .build-tsan --filter 'SwasmTests|BlockingTests|WasmRuntimeTests.LimitsTests|WasmRuntimeTests.LazyTranslationTests'
         ;;
 esac
