@@ -16,7 +16,7 @@ let dispatchSwiftSettings: [SwiftSetting] = dispatchDefines.map { .define($0) }
 
 let package = Package(
     name: "Swasm",
-    // The runtime's atomics and locks (the Synchronization module) need these OS versions on Apple platforms.
+    // The runtime's atomics (the Synchronization module) need these OS versions on Apple platforms.
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .executable(name: "swasm", targets: ["swasm"]),

@@ -1,5 +1,5 @@
-import Synchronization
 import WasmCore
+import WasmPlatform
 import WasmValidation
 
 // The internal code format.
@@ -208,10 +208,13 @@ package final class CompiledModule: @unchecked Sendable {
     /// Two words per defined function: the prefix word (its parameter count, an empty frame template), then the
     /// `enterLazily` instruction naming it.
     private let stubs: UnsafeMutablePointer<UInt64>
-    /// The translated functions, by defined index, and their code ranges sorted by address (for `function(containing:)`).
-    private let translations: Mutex<Translations>
+    /// Guards `translations`.
+    private let lock = Lock()
+    /// The translated functions, by defined index, and their code ranges sorted by address (for
+    /// `function(containing:)`). Read and written only while holding `lock`.
+    private var translations: Translations
 
-    private struct Translations: ~Copyable {
+    private struct Translations {
         var functions: [CompiledFunction?]
         /// Code address ranges (start, end) of the translated functions with their defined index, by start.
         var byCode: [(start: UInt, end: UInt, index: Int)] = []
@@ -233,7 +236,7 @@ package final class CompiledModule: @unchecked Sendable {
             (stubs + 2 * i + 1).initialize(to: word(.enterLazily, hi: UInt32(i)) & ~0xFFFF
                                                 | UInt64(handlers.reference(.enterLazily)))
         }
-        translations = Mutex(Translations(functions: Array(repeating: nil, count: definedCount)))
+        translations = Translations(functions: Array(repeating: nil, count: definedCount))
     }
 
     deinit { stubs.deallocate() }
@@ -243,7 +246,7 @@ package final class CompiledModule: @unchecked Sendable {
 
     /// The code a call of defined function `index` enters now, and the frame size to check before entering it.
     func entry(_ index: Int) -> (code: UnsafeMutablePointer<UInt64>, frameSize: Int) {
-        if let f = translations.withLock({ $0.functions[index] }) { return (f.code, f.frameSize) }
+        if let f = lock.withLock({ translations.functions[index] }) { return (f.code, f.frameSize) }
         return stubEntry(index)
     }
 
@@ -260,33 +263,33 @@ package final class CompiledModule: @unchecked Sendable {
 
     /// Defined function `index`, translated now if it was not yet.
     func translated(_ index: Int) throws(CompileError) -> CompiledFunction {
-        try translations.withLock { (state) throws(CompileError) -> CompiledFunction in
-            if let f = state.functions[index] { return f }
+        try lock.withLock { () throws(CompileError) -> CompiledFunction in
+            if let f = translations.functions[index] { return f }
             let f = try translateFunction(context: context, definedIndex: index)
-            state.functions[index] = f
-            linkCalls(in: f, to: state.functions)
-            state.byCodeIsCurrent = false
+            translations.functions[index] = f
+            linkCalls(in: f, to: translations.functions)
+            translations.byCodeIsCurrent = false
             return f
         }
     }
 
     /// Defined function `index` if it has been translated.
     func translatedIfAvailable(_ index: Int) -> CompiledFunction? {
-        translations.withLock { $0.functions[index] }
+        lock.withLock { translations.functions[index] }
     }
 
     /// Translates every function not translated yet (all or none of them: a failure leaves the module as it
     /// was), then links each of them to the final code of its callees (`compileModule`'s eager mode;
     /// `disassembly`).
     func translateAll() throws(CompileError) {
-        try translations.withLock { (state) throws(CompileError) in
+        try lock.withLock { () throws(CompileError) in
             var fresh: [(index: Int, function: CompiledFunction)] = []
-            for i in 0..<definedCount where state.functions[i] == nil {
+            for i in 0..<definedCount where translations.functions[i] == nil {
                 fresh.append((i, try translateFunction(context: context, definedIndex: i)))
             }
-            for (i, f) in fresh { state.functions[i] = f }
-            for (_, f) in fresh { linkCalls(in: f, to: state.functions) }
-            state.byCodeIsCurrent = false
+            for (i, f) in fresh { translations.functions[i] = f }
+            for (_, f) in fresh { linkCalls(in: f, to: translations.functions) }
+            translations.byCodeIsCurrent = false
         }
     }
 
@@ -304,33 +307,33 @@ package final class CompiledModule: @unchecked Sendable {
     func definedIndex(containing pc: UnsafeMutablePointer<UInt64>) -> Int? {
         if pc >= stubs && pc < stubs + 2 * definedCount { return (pc - stubs) / 2 }
         let address = UInt(bitPattern: pc)
-        return translations.withLock { state -> Int? in
-            if !state.byCodeIsCurrent {
-                state.byCode = state.functions.enumerated().compactMap { i, f in
+        return lock.withLock { () -> Int? in
+            if !translations.byCodeIsCurrent {
+                translations.byCode = translations.functions.enumerated().compactMap { i, f in
                     f.map { (start: UInt(bitPattern: $0.code), end: UInt(bitPattern: $0.code + $0.codeCount), index: i) }
                 }.sorted { $0.start < $1.start }
-                state.byCodeIsCurrent = true
+                translations.byCodeIsCurrent = true
             }
-            var low = 0, high = state.byCode.count
+            var low = 0, high = translations.byCode.count
             while low < high {
                 let mid = (low + high) / 2
-                if state.byCode[mid].start <= address { low = mid + 1 } else { high = mid }
+                if translations.byCode[mid].start <= address { low = mid + 1 } else { high = mid }
             }
-            guard low > 0, address < state.byCode[low - 1].end else { return nil }
-            return state.byCode[low - 1].index
+            guard low > 0, address < translations.byCode[low - 1].end else { return nil }
+            return translations.byCode[low - 1].index
         }
     }
 
     /// The translated functions, every one translated first (for inspection and tests).
     package var functions: [CompiledFunction] {
         try? translateAll()
-        return translations.withLock { $0.functions.compactMap { $0 } }
+        return lock.withLock { translations.functions.compactMap { $0 } }
     }
 
     /// Total size of translated code in bytes so far: instruction words plus each function's frame template
     /// (its constant operands and local zeros) and the prefix word before its code.
     package var codeByteCount: Int {
-        translations.withLock { $0.functions.reduce(0) { $0 + ($1.map { ($0.codeCount + 1 + $0.frameInitCount) * 8 } ?? 0) } }
+        lock.withLock { translations.functions.reduce(0) { $0 + ($1.map { ($0.codeCount + 1 + $0.frameInitCount) * 8 } ?? 0) } }
     }
 
     /// The translated code of each defined function (index in the function index space, disassembly), every

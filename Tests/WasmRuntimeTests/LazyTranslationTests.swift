@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import Testing
 import WasmCore
+import WasmPlatform
 import WasmText
 @testable import WasmRuntime
 
@@ -96,7 +96,8 @@ import WasmText
         }
         wat += ")"
         let module = try compileModule(try WAT.encode(wat))
-        let results = Mutex<[Int: [UInt64]]>([:])
+        let lock = Lock()
+        nonisolated(unsafe) var results: [Int: [UInt64]] = [:]  // guarded by `lock`
         DispatchQueue.concurrentPerform(iterations: 8) { thread in
             let store = Store(limits: StoreLimits())
             guard let instance = try? store.instantiate(module, resolve: { _, _ in nil }) else { return }
@@ -106,9 +107,9 @@ import WasmText
                     values.append(r[0])
                 }
             }
-            results.withLock { $0[thread] = values }
+            lock.withLock { results[thread] = values }
         }
-        let all = results.withLock { $0 }
+        let all = lock.withLock { results }
         for thread in 0..<8 {
             #expect(all[thread] == stride(from: 63 - thread, through: 0, by: -3).map { UInt64(100 + $0) })
         }
