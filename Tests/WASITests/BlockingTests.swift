@@ -36,6 +36,9 @@ private func runMayBlock(_ wat: String, stdin: Int32 = -1, stdout: Int32 = -1,
                          unblock: () -> Void) throws -> BlockedRun {
     var config = WASIConfiguration(arguments: ["prog"], preopens: preopens, stdin: stdin, stdout: stdout, stderr: -1)
     let store = Store()
+    // Timed from when the deadline starts counting, so that a slow compile (a sanitizer build) cannot make the
+    // run look shorter than the deadline.
+    let start = ContinuousClock.now
     if let deadline {
         config.deadline = ContinuousClock.now.advanced(by: deadline)
         store.deadline = config.deadline
@@ -49,7 +52,6 @@ private func runMayBlock(_ wat: String, stdin: Int32 = -1, stdout: Int32 = -1,
     let state = Unchecked((wasi, store, instance))
     let result = Unchecked<(code: Int32?, error: (any Error)?)>((nil, nil))
     let done = DispatchSemaphore(value: 0)
-    let start = ContinuousClock.now
     let thread = Thread {
         let (wasi, store, instance) = state.value
         do {
