@@ -20,13 +20,25 @@ extension Executor {
         return false
     }
 
+    /// Moves `s.pc` by `d` words; a backward jump counts a tick (false: the budget ran out, the machine stops).
+    @inline(__always) func jump(_ s: inout LoopState, by d: Int) -> Bool {
+        s.pc += d
+        return d > 0 || s.countTick()
+    }
+
+    /// A conditional branch with its offset in hi32: taken, it jumps (`jump`); not taken, it goes on with the
+    /// next instruction.
+    @inline(__always) func branch(_ s: inout LoopState, if taken: Bool) -> Bool {
+        guard taken else {
+            s.pc += 1
+            return true
+        }
+        return jump(&s, by: InstructionWord(s.pc).offset)
+    }
+
     /// `br`: jumps by the offset in hi32; a backward jump counts a tick.
     @inline(__always) func run_br(_ s: inout LoopState) -> Bool {
-        let w = InstructionWord(s.pc)
-        let d = w.offset
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
-        return true
+        jump(&s, by: InstructionWord(s.pc).offset)
     }
 
     // The conditional branches are real branches, not a conditional move of the pc increment (see
@@ -35,57 +47,25 @@ extension Executor {
     /// `br_if`: branches if the i32 in `a` is not zero.
     @inline(__always) func run_brIf<A: IntegerSource>(_ s: inout LoopState, a condition: A = FromSlot()) -> Bool {
         let w = InstructionWord(s.pc)
-        let fp = s.fp
-        if condition.read(fp, w.a, s) & 0xFFFF_FFFF != 0 {
-            let d = w.offset
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
-        } else {
-            s.pc += 1
-        }
-        return true
+        return branch(&s, if: condition.read(s.fp, w.a, s) & 0xFFFF_FFFF != 0)
     }
 
     /// `br_if` on an `i32.eqz`: branches if the i32 in `a` is zero.
     @inline(__always) func run_brIfNot<A: IntegerSource>(_ s: inout LoopState, a condition: A = FromSlot()) -> Bool {
         let w = InstructionWord(s.pc)
-        let fp = s.fp
-        if condition.read(fp, w.a, s) & 0xFFFF_FFFF == 0 {
-            let d = w.offset
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
-        } else {
-            s.pc += 1
-        }
-        return true
+        return branch(&s, if: condition.read(s.fp, w.a, s) & 0xFFFF_FFFF == 0)
     }
 
     /// `br_on_null`: branches if the reference in `a` is null.
     @inline(__always) func run_brIfNull(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
-        let fp = s.fp
-        if fp[w.a] == 0 {
-            let d = w.offset
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
-        } else {
-            s.pc += 1
-        }
-        return true
+        return branch(&s, if: s.fp[w.a] == 0)
     }
 
     /// `br_on_non_null`: branches if the reference in `a` is not null.
     @inline(__always) func run_brIfNotNull(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
-        let fp = s.fp
-        if fp[w.a] != 0 {
-            let d = w.offset
-            s.pc += d
-            if d <= 0 && !s.countTick() { return false }
-        } else {
-            s.pc += 1
-        }
-        return true
+        return branch(&s, if: s.fp[w.a] != 0)
     }
 
     /// `br_table`: jumps by the offset in the word after the instruction that the i32 in `a` selects (the last,
@@ -95,10 +75,7 @@ extension Executor {
         let fp = s.fp
         let count = UInt64(w.hi32)
         let i = min(index.read(fp, w.a, s) & 0xFFFF_FFFF, count)
-        let d = s.pc[1 + Int(i)].offset
-        s.pc += d
-        if d <= 0 && !s.countTick() { return false }
-        return true
+        return jump(&s, by: s.pc[1 + Int(i)].offset)
     }
 
     /// `return` with its results already in place.
