@@ -4,14 +4,15 @@
   `Opcode` enum (numeric instructions, the rest, and the fused instructions);
 - Sources/WasmRuntime/Generated/Handlers.swift: the bodies of the generated instructions (numeric, load/store,
   compare-branch, fused-pair and immediate forms, and their accumulator variants), `Executor.run_<opcode>`;
-- Sources/WasmRuntime/Generated/OpcodeTables.swift: instruction lengths, fusion and accumulator tables;
+- Sources/WasmRuntime/Generated/OpcodeTables.swift: layouts, lengths, fusion and accumulator tables;
+- Sources/WasmRuntime/Generated/InstructionLayouts.swift: a typed view per operand layout;
 - Sources/WasmRuntime/Generated/DispatchLoop.swift: the glue: the bodies made of others (sequences, accumulator
   variants of the hand-written instructions), and for every opcode the `swasm_op_*` function its C handler inlines;
 - Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h: the C handlers that inline those and tail-call each
   other, and the handler tables (SWASM_OPCODE_CAPACITY entries).
-The hand-written bodies are Swift methods in Sources/WasmRuntime/Handlers/, declared in HAND_WRITTEN below.
-Cells are UInt64; i32 values are kept zero-extended, floats as their bit patterns. Run it after editing this
-script or HAND_WRITTEN's instructions."""
+The hand-written bodies are Swift methods in Sources/WasmRuntime/Handlers/, declared with the operand layouts in
+Instructions/internal.txt. Cells are UInt64; i32 values are kept zero-extended, floats as their bit patterns. Run
+it after editing this script or Instructions/internal.txt."""
 import os, re, sys
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
@@ -153,63 +154,19 @@ i32LoadIndexed i32Load8UIndexed i32StoreIndexed i32Store8Indexed
 brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU brIfI32And brIfI32AndZero i32AddImm i64AddImm
 brIfI64Eq brIfI64Ne brIfI64LtS brIfI64LtU brIfI64GtS brIfI64GtU brIfI64LeS brIfI64LeU brIfI64GeS brIfI64GeU
 brIfF32Eq brIfNotF32Eq brIfF32Ne brIfNotF32Ne brIfF32Lt brIfNotF32Lt brIfF32Gt brIfNotF32Gt brIfF32Le brIfNotF32Le brIfF32Ge brIfNotF32Ge brIfF64Eq brIfNotF64Eq brIfF64Ne brIfNotF64Ne brIfF64Lt brIfNotF64Lt brIfF64Gt brIfNotF64Gt brIfF64Le brIfNotF64Le brIfF64Ge brIfNotF64Ge""".split()
-# The hand-written instructions: each body is a Swift method `run_<name>` on `Executor` in
-# Sources/WasmRuntime/Handlers/<family>.swift. What this script needs to know of them is declared here: the
-# length in words (`Opcode.length`; `brTable` without its offset table), the accumulator class and result field
-# if the translator may keep the value it produces in an accumulator (the body then also sets that accumulator),
-# and the operand fields it reads from slots. An accumulator variant replaces such a field: the body takes an
-# `IntegerSource` argument labelled with the field (`run_brIf(&s, a: FromAccumulator())`).
+# The hand-written instructions and the operand layouts are declared in Instructions/internal.txt: each body is
+# a Swift method `run_<name>` on `Executor` in Sources/WasmRuntime/Handlers/<family>.swift; its layout gives its
+# length in words (`Opcode.length`; `brTable` without its offset table); `produces` names the accumulator class
+# and result field if the translator may keep the value it produces in an accumulator (the body then also sets
+# that accumulator); `reads` the operand fields it reads from slots. An accumulator variant replaces such a field:
+# the body takes an `IntegerSource` argument labelled with the field (`run_brIf(&s, a: FromAccumulator())`).
+import internal_table  # Scripts/internal_table.py
+LAYOUTS, HAND_WRITTEN_ROWS = internal_table.load()
 class HandWritten:
-    def __init__(self, length, family, produces=None, reads=''):
-        self.length, self.family, self.produces, self.reads = length, family, produces, reads
-HAND_WRITTEN = {
-    'unreachable': HandWritten(1, 'Control'),
-    'enterLazily': HandWritten(1, 'Control'),
-    'br': HandWritten(1, 'Control'),
-    'brIf': HandWritten(1, 'Control', reads='a'),
-    'brIfNot': HandWritten(1, 'Control', reads='a'),
-    'brIfNull': HandWritten(1, 'Control', reads='a'),
-    'brIfNotNull': HandWritten(1, 'Control', reads='a'),
-    'brTable': HandWritten(1, 'Control', reads='a'),
-    'return': HandWritten(1, 'Control'),
-    'returnValue': HandWritten(1, 'Control', reads='a'),
-    'call': HandWritten(1, 'Calls'),
-    'callInternal': HandWritten(2, 'Calls'),
-    'callIndirect': HandWritten(2, 'Calls', reads='b'),
-    'callRef': HandWritten(2, 'Calls', reads='b'),
-    'returnCall': HandWritten(1, 'Calls'),
-    'returnCallIndirect': HandWritten(2, 'Calls', reads='b'),
-    'returnCallRef': HandWritten(2, 'Calls', reads='b'),  # its word 1 (the type index) is not read
-    'copy': HandWritten(1, 'Variables', reads='b'),
-    'const32': HandWritten(1, 'Variables'),
-    'const64': HandWritten(2, 'Variables'),
-    'globalGet': HandWritten(1, 'Variables'),
-    'globalSet': HandWritten(1, 'Variables', reads='a'),
-    # select moves a cell of any type: the integer accumulator can hold its bits (a float consumer never reads
-    # the integer accumulator, so the class only says which register).
-    'select': HandWritten(2, 'Parametric', produces=('int', 'a'), reads='bc'),
-    'select64': HandWritten(2, 'Parametric', produces=('int', 'a'), reads='bc'),
-    'memorySize': HandWritten(1, 'Memory'),
-    'memoryGrow': HandWritten(1, 'Memory', reads='b'),
-    'memoryFill': HandWritten(2, 'Memory', reads='ab'),
-    'memoryCopy': HandWritten(2, 'Memory', reads='abc'),
-    'memoryInit': HandWritten(2, 'Memory', reads='abc'),
-    'dataDrop': HandWritten(1, 'Memory'),
-    'tableGet': HandWritten(1, 'Tables', reads='b'),
-    'tableSet': HandWritten(1, 'Tables', reads='ab'),
-    'tableSize': HandWritten(1, 'Tables'),
-    'tableGrow': HandWritten(2, 'Tables', reads='b'),
-    'tableFill': HandWritten(2, 'Tables', reads='ab'),
-    'tableCopy': HandWritten(2, 'Tables', reads='abc'),
-    'tableInit': HandWritten(2, 'Tables', reads='abc'),
-    'elemDrop': HandWritten(1, 'Tables'),
-    'refIsNull': HandWritten(1, 'References', reads='b'),
-    'refFunc': HandWritten(1, 'References'),
-    'refAsNonNull': HandWritten(1, 'References', reads='b'),
-    'throw': HandWritten(1, 'Exceptions'),
-    'throwRef': HandWritten(1, 'Exceptions', reads='a'),
-    'rethrow': HandWritten(1, 'Exceptions', reads='a'),
-}
+    def __init__(self, row):
+        self.family, self.layout, self.reads, self.produces = row.family, row.layout, row.reads, row.produces
+        self.length = LAYOUTS[row.layout].words
+HAND_WRITTEN = {n: HandWritten(row) for n, row in HAND_WRITTEN_ROWS.items()}
 assert set(HAND_WRITTEN) <= set(OTHER)
 for n, h in HAND_WRITTEN.items():
     path = os.path.join(root, f'Sources/WasmRuntime/Handlers/{h.family}.swift')
@@ -367,7 +324,7 @@ OTHER += [sequence_name(a, b) for a, b in ACC_SEQUENCES]
 KEEP_SELECTS = [(a, b, arm) for a, b in (('i32LtU', 'select'), ('i64And', 'select64')) for arm in ('First', 'Second')]
 def keep_select_name(a, b, arm): return sequence_name(a, b) + 'Keeping' + arm
 OTHER += [keep_select_name(a, b, arm) for a, b, arm in KEEP_SELECTS]
-out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).')
+out.append('/// The interpreter\'s opcodes: every numeric instruction, then the rest (operand layouts: Instructions/internal.txt).')
 out.append('/// Between 257 and 4096 cases (`SWASM_OPCODE_CAPACITY`): an opcode is two bytes whose raw value fits 12 bits')
 out.append('/// (`Opcode(unchecked:)` relies on it).')
 out.append('enum Opcode: UInt16 {')
@@ -606,18 +563,36 @@ for names, lines in groups:
     else:
         body = '\n'.join(pro) + '\n' + text + ends
     generated_bodies.append(f'    @inline(__always) func run_{h}(_ s: inout LoopState) -> Bool {{\n{body}\n    }}\n')
-# Instruction lengths in words, for the disassembler and the translator's passes: declared for the hand-written
-# instructions; read off each generated body (`s.pc += N`, or the not-taken length of a conditional branch); a
-# variant's is its base's, a sequence's its first instruction's (the second keeps its own words).
-length_of = {n: h.length for n, h in HAND_WRITTEN.items()}
-for names, lines in groups:
-    text = '\n'.join(lines)
-    m = re.search(r's\.pc \+= (\d+)', text)
-    assert m, names
-    for name in names: length_of[name] = int(m.group(1))
-for base, which, _ in ACC_CONSUMERS: length_of[acc_variant_name(base, which)] = length_of[base]
-for a, b in SEQUENCES + ACC_SEQUENCES: length_of[sequence_name(a, b)] = length_of[a]
-for a, b, arm in KEEP_SELECTS: length_of[keep_select_name(a, b, arm)] = length_of[a]
+# The layout of every instruction (Instructions/internal.txt): declared for the hand-written ones; by family for
+# the generated ones; a variant's is its base's, a sequence's its first instruction's (the second keeps its own
+# words). The length in words is the layout's.
+layout_of = {n: h.layout for n, h in HAND_WRITTEN.items()}
+for n in NUMERIC: layout_of[n] = 'binary' if n in binary_names else 'unary'
+for n, _, _, _ in loads: layout_of[n] = 'load'
+for names, _, _ in stores:
+    for n in names: layout_of[n] = 'store'
+for n in INDEXED_LOADS: layout_of[n + 'Indexed'], layout_of[n + 'PlusImm'] = 'loadIndexed', 'loadPlusImmediate'
+for n in INDEXED_STORES: layout_of[n + 'Indexed'], layout_of[n + 'PlusImm'] = 'storeIndexed', 'storePlusImmediate'
+layout_of['memoryLoad'], layout_of['memoryStore'] = 'memoryLoad', 'memoryStore'
+for t, S in (('I32', 'Int32'), ('I64', 'Int64')):
+    for c, _ in int_compares(S): layout_of[f'brIf{t}{c}'] = 'compareJump'
+layout_of['brIfI32And'] = layout_of['brIfI32AndZero'] = 'compareJump'
+for t in ('F32', 'F64'):
+    for c in FLOAT_COMPARES: layout_of[f'brIf{t}{c}'] = layout_of[f'brIfNot{t}{c}'] = 'compareJump'
+for n in IMM_COMPARES: layout_of[compare_branch(n)] = 'compareImmediateJump'
+for c in ADDIMM_BRANCHES:
+    layout_of['i32AddImmBrIf' + c], layout_of['i32AddImmBrIf' + c + 'Imm'] = 'addImmediateCompareJump', 'addImmediateCompareImmediateJump'
+for n in ['i32AddImm', 'i64AddImm'] + IMM_COMPARES + IMM_OPERATIONS: layout_of[n] = 'binaryImmediate'
+for t, a, b in PAIRS: layout_of[t + a + b] = 'fusedPair'
+for base, which, _ in ACC_CONSUMERS: layout_of[acc_variant_name(base, which)] = layout_of[base]
+for a, b in SEQUENCES + ACC_SEQUENCES: layout_of[sequence_name(a, b)] = layout_of[a]
+for a, b, arm in KEEP_SELECTS: layout_of[keep_select_name(a, b, arm)] = layout_of[a]
+assert set(layout_of) == set(opcodes) and set(layout_of.values()) <= set(LAYOUTS), set(opcodes) ^ set(layout_of)
+length_of = {n: LAYOUTS[layout].words for n, layout in layout_of.items()}
+def offset_place(n):
+    """Where instruction `n` keeps its branch offset: 'hi', 'w1hi', 'table' or None."""
+    if layout_of[n] == 'jumpTable': return 'table'
+    return next((f.place for f in LAYOUTS[layout_of[n]].fields if f.kind == 'offset'), None)
 OPCODE_CAPACITY = 4096  # SWASM_OPCODE_CAPACITY: handler table entries, and 12 bits of an opcode
 assert 256 < len(opcodes) <= OPCODE_CAPACITY, len(opcodes)
 lengths = ['extension Opcode {',
@@ -629,11 +604,12 @@ lengths += ['        default: 1', '        }', '    }', '']
 lengths += ['    /// Where a branch keeps its offset: `.word0` (hi32, from the instruction), `.word1` (from the',
             '    /// second word), `.table` (brTable), or nil for instructions that do not branch.',
             '    var branchOffset: BranchOffset? {', '        switch self {']
-w0 = [n for n in opcodes if n in ('br', 'brIf', 'brIfNot', 'brIfNull', 'brIfNotNull', 'brIfAccA', 'brIfNotAccA')]
-w1 = [n for n in opcodes if (n.startswith('brIf') and length_of[n] == 2) or n.startswith('i32AddImmBrIf')]
+w0 = [n for n in opcodes if offset_place(n) == 'hi']
+w1 = [n for n in opcodes if offset_place(n) == 'w1hi']
 lengths.append('        case ' + ', '.join('.' + n for n in w0) + ': .word0')
 lengths.append('        case ' + ', '.join('.' + n for n in w1) + ': .word1')
-lengths += ['        case .brTable, .brTableAccA: .table', '        default: nil', '        }', '    }', '}', '']
+lengths.append('        case ' + ', '.join('.' + n for n in opcodes if offset_place(n) == 'table') + ': .table')
+lengths += ['        default: nil', '        }', '    }', '}', '']
 def switch_function(doc, signature, subject, cases):
     """A generated Swift function (or property) that switches on `subject`: one value per case, nil otherwise."""
     return ([f'    /// {line}' for line in doc] + [f'    {signature} {{', f'        switch {subject} {{']
@@ -682,6 +658,11 @@ NEUTRAL = [n for n in opcodes if n in store_names or re.fullmatch(r'brIf(Not)?(I
            and not n.startswith('brIfNull') and not n.startswith('brIfNotNull')]
 NEUTRAL += [acc_variant_name(b, w) for b, w, _ in ACC_CONSUMERS if b in NEUTRAL]
 assert not (set(NEUTRAL) & set(PRODUCERS)) and not (set(WRITES) & set(PRODUCERS)), 'overlapping accumulator effects'
+lengths += ['    /// The operand layout (Instructions/internal.txt).', '    var layout: InstructionLayout {', '        switch self {']
+for name in LAYOUTS:
+    ns = [n for n in opcodes if layout_of[n] == name]
+    if ns: lengths.append('        case ' + ', '.join('.`' + n + '`' if n in ('return', 'throw', 'rethrow') else '.' + n for n in ns) + f': .{name}')
+lengths += ['        }', '    }', '']
 lengths += ['    /// What the instruction does to the accumulators (see Scripts/gen-numerics.py).',
             '    var accumulatorEffect: AccumulatorEffect {', '        switch self {']
 for cls in ('int', 'float', 'float32'):
@@ -753,6 +734,7 @@ write('Sources/WasmRuntime/Generated/Handlers.swift',
       '// operations with an immediate, and their accumulator variants): `Executor` methods `run_<opcode>` as the\n'
       '// hand-written ones in Sources/WasmRuntime/Handlers/, which their C handlers inline (Generated/DispatchLoop.swift).\n\n'
       'extension Executor {\n' + '\n'.join(generated_bodies) + '\n'.join(slow))
+write('Sources/WasmRuntime/Generated/InstructionLayouts.swift', internal_table.layouts_swift(LAYOUTS))
 write('Sources/WasmRuntime/Generated/OpcodeTables.swift',
       '// Generated by Scripts/gen-numerics.py. DO NOT EDIT.\n\n' + '\n'.join(lengths))
 # The glue: the C handler tables, the bodies made of other bodies, and one `swasm_op_<opcode>` per opcode for its

@@ -13,45 +13,9 @@ import WasmValidation
 // Branch immediates are word offsets relative to the branching instruction. The word before a function's
 // code describes its frame template, which precedes that word (see `CompiledFunction.prefix`).
 //
-// Operand layouts (see Translator for how they are produced):
-//   numeric           c = a op b              (unary: c = op a)
-//   copy              fp[a] = fp[b]
-//   const32/const64   fp[a] = hi32 / next word
-//   br                pc += hi32
-//   brIf/brIfNot      if fp[a] (!= 0 / == 0) { pc += hi32 }
-//   brIfNull/NotNull  if fp[a] (== 0 / != 0) { pc += hi32 }
-//   brIf<cmp>         brIfI32Eq...brIfI32GeU, brIfI32And(Zero), brIf[Not]F32/F64<cmp>: if fp[a] <cmp> fp[b]
-//                     { pc += 1 + word1 } (word1: offset from the second word), else pc += 2
-//   brTable           index a, hi32 = n; n + 1 words of offsets follow (the last is the default)
-//   returnValue       fp[0] = fp[a], then return (a function with one result)
-//   call/callInternal args at fp[a...], hi32 = function index; results at fp[a...] (callInternal: a function
-//                     the module defines, so no host or instance-switch checks; word1 = its code address
-//                     << 16 | its frame size, written by `link`)
-//   callIndirect      args at fp[a...], index b, table c; word1 = type index
-//   callRef           args at fp[a...], reference b; word1 = type index
-//   returnCall*       args already at fp[0...]; hi32 = function / b, c as above
-//   select            fp[a] = fp[c] != 0 ? fp[word1] : fp[b]  (i32 condition)
-//   select64          the same with an i64 condition (`select` on `i64.eqz x`, operands swapped, c = x)
-//   globalGet/Set     slot a, hi32 = global index
-//   load              fp[a] = mem0[fp[b] + word1]      (memory 0 with 32-bit addresses)
-//   store             mem0[fp[b] + word1] = fp[a]
-//   i32AddImmBrIf<cmp> fp[c] = fp[a] + imm b; then as brIfI32<cmp> on (fp[c], fp[word1 & 0xFFFF]), offset in
-//                     word1's high half from word1; not taken: pc += 3 (the third word is left from fusion)
-//   <t><op>Imm        fp[c] = fp[a] op imm b (a signed 16-bit immediate, sign-extended to the type): the
-//                     integer comparisons, and and/or/xor/shifts/mul where the function's constant slots ran out
-//   brIf<T><cmp>Imm   as brIf<cmp> with the immediate b as the right operand
-//   i32AddImmBrIf<cmp>Imm as i32AddImmBrIf<cmp> with the immediate in word1's low 16 bits
-//   <t><op1><op2>     fused pair: t = fp[a] op1 fp[b]; fp[c] = t op2 fp[z] (or fp[z] op2 t when bit 16 of
-//                     word1 is set), z = word1 & 0xFFFF
-//   <load/store>Indexed fp[a] = mem0[fp[b] + fp[c] + word1] / mem0[fp[b] + fp[c] + word1] = fp[a]
-//                     (i32/i64/f32/f64 load and store, i32 load8_u and store8: an i32.add folded into the address)
-//   <load/store>PlusImm as above with address fp[b] + c (c: a signed 16-bit immediate); 3 words, the third unused
-//   memoryLoad/Store  as load/store on memory c (any memory); word2 = the fast load/store opcode
-//   memorySize/Grow   a = result, b = delta, c = memory
-//   memoryFill        dest a, value b, memory c; word1 = length slot
-//   memoryCopy/Init   dest a, source b, length c; word1 = (memory/data index) | (memory index << 32)
-//   table*            analogous to memory*; tableGrow: result a, value b, table c, word1 = delta slot
-//   throw             payload at fp[a...], hi32 = tag index;  throwRef/rethrow: reference in slot a
+// Each instruction's operand layout (which fields name slots, immediates, branch offsets) is declared in
+// Instructions/internal.txt; `Opcode.layout` gives it, and `<Layout>Instruction` (Generated/InstructionLayouts.swift)
+// reads and writes its fields by name. Handlers read fields through `InstructionWord` (one narrow load each).
 
 extension UInt64 {
     @inline(__always) var a: Int { Int(truncatingIfNeeded: (self &>> 16) & 0xFFFF) }
@@ -60,6 +24,9 @@ extension UInt64 {
     @inline(__always) var hi32: UInt32 { UInt32(truncatingIfNeeded: self &>> 32) }
     @inline(__always) var offset: Int { Int(Int32(bitPattern: UInt32(truncatingIfNeeded: self &>> 32))) }
     @inline(__always) var low32: UInt32 { UInt32(truncatingIfNeeded: self) }
+
+    /// This instruction word with opcode `op` (same operand fields).
+    func withOpcode(_ op: Opcode) -> UInt64 { self & ~0xFFFF | UInt64(op.rawValue) }
 }
 
 /// The instruction at `pc`, its fields read straight from memory: each is one narrow load, where
@@ -73,6 +40,84 @@ struct InstructionWord {
     @inline(__always) var hi32: UInt32 { p.load(fromByteOffset: 4, as: UInt32.self) }
     @inline(__always) var offset: Int { Int(p.load(fromByteOffset: 4, as: Int32.self)) }
     @inline(__always) var word: UInt64 { p.load(as: UInt64.self) }
+}
+
+/// The words of one instruction (up to three), which a typed view (`InstructionView`) reads and writes.
+struct InstructionWords {
+    var w0: UInt64
+    var w1: UInt64 = 0
+    var w2: UInt64 = 0
+
+    /// An instruction of opcode `opcode` with every field zero.
+    init(_ opcode: Opcode) { w0 = UInt64(opcode.rawValue) }
+
+    init(_ w0: UInt64, _ w1: UInt64 = 0, _ w2: UInt64 = 0) {
+        self.w0 = w0
+        self.w1 = w1
+        self.w2 = w2
+    }
+
+    subscript(word: Int) -> UInt64 {
+        get { word == 0 ? w0 : word == 1 ? w1 : w2 }
+        set {
+            switch word {
+            case 0: w0 = newValue
+            case 1: w1 = newValue
+            default: w2 = newValue
+            }
+        }
+    }
+
+    /// Bits `shift..<shift + width` of word `word`.
+    func bits(_ word: Int, _ shift: Int, _ width: Int) -> UInt64 {
+        let mask: UInt64 = width == 64 ? ~0 : (1 &<< UInt64(width)) &- 1
+        return (self[word] &>> UInt64(shift)) & mask
+    }
+
+    /// Sets bits `shift..<shift + width` of word `word` to the low bits of `value`.
+    mutating func setBits(_ word: Int, _ shift: Int, _ width: Int, _ value: UInt64) {
+        let mask: UInt64 = width == 64 ? ~0 : (1 &<< UInt64(width)) &- 1
+        self[word] = self[word] & ~(mask &<< UInt64(shift)) | (value & mask) &<< UInt64(shift)
+    }
+}
+
+/// A typed view of an instruction of one layout (Instructions/internal.txt): its fields by name. The translator's
+/// passes read and rewrite instructions through these; `Generated/InstructionLayouts.swift` has one per layout.
+protocol InstructionView {
+    /// Words an instruction of the layout occupies.
+    static var wordCount: Int { get }
+    var words: InstructionWords { get set }
+    init(words: InstructionWords)
+}
+
+/// A view of a layout with two operand slots, `lhs` and `rhs` (binary operations, comparisons, compare-branches).
+protocol TwoOperandInstruction: InstructionView {
+    var lhs: Int { get set }
+    var rhs: Int { get set }
+}
+
+extension InstructionView {
+    /// The instruction at `code[index]` (the caller has checked that its words are within `code`).
+    init(_ code: [UInt64], at index: Int) {
+        self.init(words: InstructionWords(code[index], Self.wordCount > 1 ? code[index + 1] : 0,
+                                          Self.wordCount > 2 ? code[index + 2] : 0))
+    }
+
+    /// The instruction at `code` (finished code: its opcode bits name a handler, see `HandlerSet`).
+    init(_ code: UnsafePointer<UInt64>) {
+        self.init(words: InstructionWords(code[0], Self.wordCount > 1 ? code[1] : 0, Self.wordCount > 2 ? code[2] : 0))
+    }
+
+    /// Writes the instruction's words to `code[index...]`.
+    func write(to code: inout [UInt64], at index: Int) {
+        for k in 0..<Self.wordCount { code[index + k] = words[k] }
+    }
+
+    /// The opcode (of an instruction the translator is still working on).
+    var opcode: Opcode {
+        get { Opcode(unchecked: words.w0) }
+        set { words.w0 = words.w0.withOpcode(newValue) }
+    }
 }
 
 @inline(__always) func word(_ op: Opcode, a: Int = 0, b: Int = 0, c: Int = 0) -> UInt64 {
@@ -155,8 +200,8 @@ package final class CompiledFunction: @unchecked Sendable {
         return (Int(truncatingIfNeeded: word & 0xFFFF_FFFF), code - 1 - count, count)
     }
 
-    /// The translated code, one instruction per line: index, opcode, operand fields and extra words, after a
-    /// line with the frame's size and its template (what every call copies: zeroed locals, then constants).
+    /// The translated code, one instruction per line: index, opcode and operand fields by name (its layout's),
+    /// after a line with the frame's size and its template (what every call copies: zeroed locals, then constants).
     package var disassembly: String {
         let prefix = Self.prefix(ofCode: code)
         let template = (0..<prefix.count).map { String(Int64(bitPattern: prefix.template[$0])) }
@@ -171,9 +216,17 @@ package final class CompiledFunction: @unchecked Sendable {
                 continue
             }
             let n = op.words(w)
-            let extra = (1..<n).compactMap { i + $0 < codeCount ? String(Int64(bitPattern: code[i + $0])) : nil }
-            lines.append("\(i): \(op) a=\(w.a) b=\(w.b) c=\(w.c) hi=\(Int32(bitPattern: w.hi32))"
-                         + (extra.isEmpty ? "" : " [" + extra.joined(separator: ", ") + "]"))
+            guard i + n <= codeCount else {
+                lines.append("\(i): \(op) (truncated)")
+                break
+            }
+            var text = "\(i): \(op)"
+            let operands = op.layout.describe(code, at: i)
+            if !operands.isEmpty { text += " " + operands }
+            if op.branchOffset == .table {
+                text += " targets=[" + (1..<n).map { "@\(i + code[i + $0].offset)" }.joined(separator: ", ") + "]"
+            }
+            lines.append(text)
             i += n
         }
         return lines.joined(separator: "\n")
@@ -390,11 +443,34 @@ extension Opcode {
 /// Which accumulator register a value lives in: i32/i64 cells, f64 values, or f32 values.
 enum AccumulatorClass: Int { case int, float, float32 }
 
-/// An operand field of an instruction word.
-enum OperandField { case a, c }
+/// An operand field of word 0 (places a, b, c of Instructions/internal.txt), by which the accumulator pass names
+/// the slots an instruction reads and writes whatever its layout.
+enum OperandField {
+    case a, b, c
+
+    /// The slot the field of `word` names.
+    func slot(of word: UInt64) -> Int {
+        switch self {
+        case .a: word.a
+        case .b: word.b
+        case .c: word.c
+        }
+    }
+}
 
 /// The operands an accumulator variant reads from the accumulator instead of the frame.
-enum AccumulatorOperands { case a, b, c, ab }
+enum AccumulatorOperands {
+    case a, b, c, ab
+
+    /// The field read from the accumulator (`ab`: both a and b name the same slot, that of a).
+    var field: OperandField {
+        switch self {
+        case .a, .ab: .a
+        case .b: .b
+        case .c: .c
+        }
+    }
+}
 
 /// What an instruction does to the accumulators, for `Translator.useAccumulators`.
 enum AccumulatorEffect {

@@ -23,13 +23,34 @@ import WasmText
                 (i64.add (i64.extend_i32_s (i32.sub (i32.const 100) (i32.mul (local.get 0) (local.get 0))))
                          (local.get 1))))
             """
-        let code = try disassembly(wat)
-        #expect(code.contains("f64DivAccA"))
-        #expect(code.contains("f64SubAccA"))
-        #expect(code.contains("f64MulAccAB"))
-        #expect(code.contains("i32SubAccB"))
-        #expect(code.contains("i64ExtendI32SAccA"))
-        #expect(code.contains("f32SqrtAccA"))
+        try expectCode(wat, """
+            func 0:
+            frame: 14 slots, 4 parameters, template of 0 words: []
+            0: f64MulAdd lhs=s0 rhs=s1 result=s11 other=s2 intermediateOnRight=true
+            2: f64DivAccA lhs=s11 rhs=s3 result=s11
+            3: f64SubAccA lhs=s11 rhs=s0 result=s0
+            4: return
+
+            func 1:
+            frame: 14 slots, 1 parameters, template of 2 words: [0, 4607182418800017408]
+            0: f64Add lhs=s0 rhs=s2 result=s1
+            1: f64MulAccAB lhs=s1 rhs=s1 result=s0
+            2: return
+
+            func 2:
+            frame: 7 slots, 2 parameters, template of 0 words: []
+            0: f32Div lhs=s0 rhs=s1 result=s5
+            1: f32SqrtAccA operand=s5 result=s0
+            2: return
+
+            func 3:
+            frame: 12 slots, 2 parameters, template of 2 words: [100, 0]
+            0: i32Mul lhs=s0 rhs=s0 result=s10
+            1: i32SubAccB lhs=s2 rhs=s10 result=s9
+            2: i64ExtendI32SAccA operand=s9 result=s9
+            3: i64AddAccA lhs=s9 rhs=s1 result=s0
+            4: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "chain", [f64(2), f64(3), f64(4), f64(5)]) == [f64((4 + 2 * 3) / 5 - 2)])
         #expect(try call(s, i, "square", [f64(2.5)]) == [f64(12.25)])
@@ -49,10 +70,26 @@ import WasmText
               (func (export "both") (param i64) (result i64)
                 (i64.add (i64.mul (i64.sub (local.get 0) (i64.const 7)) (i64.const 3)) (i64.const 1))))
             """
-        let code = try disassembly(wat)
-        #expect(code.contains("i64MulThenI64AddImmAccA"))
-        #expect(code.contains("i32ShlThenI32AddImmAccA"))
-        #expect(code.contains("i64MulAccAThenI64AddImmAccA"))
+        try expectCode(wat, """
+            func 0:
+            frame: 7 slots, 1 parameters, template of 2 words: [3, 0]
+            0: i64MulThenI64AddImmAccA lhs=s0 rhs=s1 result=s5
+            1: i64AddImm operand=s5 immediate=#1 result=s0
+            2: return
+
+            func 1:
+            frame: 8 slots, 2 parameters, template of 0 words: []
+            0: i32ShlThenI32AddImmAccA lhs=s0 rhs=s1 result=s6
+            1: i32AddImm operand=s6 immediate=#-5 result=s0
+            2: return
+
+            func 2:
+            frame: 9 slots, 1 parameters, template of 2 words: [3, 0]
+            0: i64AddImm operand=s0 immediate=#-7 result=s7
+            1: i64MulAccAThenI64AddImmAccA lhs=s7 rhs=s1 result=s7
+            2: i64AddImm operand=s7 immediate=#1 result=s0
+            3: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "collatz", [27]) == [82])
         #expect(try call(s, i, "collatz", [UInt64.max]) == [UInt64.max &- 1])
@@ -79,10 +116,31 @@ import WasmText
                 (select (i32.mul (local.get 0) (local.get 1)) (local.get 1)
                         (i32.lt_u (local.get 1) (local.get 0)))))
             """
-        let code = try disassembly(wat)
-        #expect(code.contains("i64AndThenSelect64KeepingFirst"))
-        #expect(code.contains("i32LtUThenSelectKeepingSecond"))
-        #expect(code.contains("i32LtUThenSelectKeepingFirst"))
+        try expectCode(wat, """
+            func 0:
+            frame: 15 slots, 1 parameters, template of 2 words: [1, 3]
+            0: i64ShrU lhs=s0 rhs=s1 result=s11
+            1: i64MulThenI64AddImmAccA lhs=s0 rhs=s2 result=s12
+            2: i64AddImm operand=s12 immediate=#1 result=s12
+            3: i64AndThenSelect64KeepingFirst lhs=s0 rhs=s1 result=s13
+            4: select64 result=s0 ifFalse=s11 condition=s13 ifTrue=s12
+            6: return
+
+            func 1:
+            frame: 17 slots, 2 parameters, template of 2 words: [0, 0]
+            0: i32AddImmThenI32AddImmAccA operand=s1 immediate=#-1 result=s2
+            1: i32AddImm operand=s2 immediate=#7 result=s14
+            2: i32LtUThenSelectKeepingSecond lhs=s0 rhs=s2 result=s15
+            3: select result=s0 ifFalse=s14 condition=s15 ifTrue=s0
+            5: return
+
+            func 2:
+            frame: 13 slots, 2 parameters, template of 0 words: []
+            0: i32Mul lhs=s0 rhs=s1 result=s9
+            1: i32LtUThenSelectKeepingFirst lhs=s1 rhs=s0 result=s11
+            2: select result=s0 ifFalse=s1 condition=s11 ifTrue=s9
+            4: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "collatz", [7]) == [22])
         #expect(try call(s, i, "collatz", [10]) == [5])
@@ -105,9 +163,19 @@ import WasmText
               (func (export "put") (param i32 i32 i32)
                 (i32.store (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2))) (local.get 2))))
             """
-        let code = try disassembly(wat)
-        #expect(code.contains("i32ShlThenI32LoadIndexedAccC"))
-        #expect(code.contains("i32ShlThenI32StoreIndexedAccC"))
+        try expectCode(wat, """
+            func 0:
+            frame: 11 slots, 2 parameters, template of 2 words: [2, 0]
+            0: i32ShlThenI32LoadIndexedAccC lhs=s1 rhs=s2 result=s9
+            1: i32LoadIndexed result=s0 base=s0 index=s9 offset=0
+            3: return
+
+            func 1:
+            frame: 13 slots, 3 parameters, template of 2 words: [2, 0]
+            0: i32ShlThenI32StoreIndexedAccC lhs=s1 rhs=s3 result=s11
+            1: i32StoreIndexed value=s2 base=s0 index=s11 offset=0
+            3: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "get", [8, 2]) == [3])
         #expect(try call(s, i, "put", [8, 1, 42]) == [])
@@ -126,7 +194,18 @@ import WasmText
                   (return (i32.const 11)))
                 (i32.const 12)))
             """
-        #expect(try disassembly(wat).contains("brTableAccA"))
+        try expectCode(wat, """
+            func 0:
+            frame: 17 slots, 1 parameters, template of 2 words: [3, 0]
+            0: i32And lhs=s0 rhs=s1 result=s15
+            1: brTableAccA index=s15 count=2 targets=[@5, @7, @9]
+            5: const32 destination=s0 value=10
+            6: return
+            7: const32 destination=s0 value=11
+            8: return
+            9: const32 destination=s0 value=12
+            10: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "pick", [4]) == [10])
         #expect(try call(s, i, "pick", [5]) == [11])
@@ -144,9 +223,22 @@ import WasmText
                 (block (br_if 0 (f64.le (local.get 1) (f64.mul (local.get 0) (local.get 0)))) (return (i32.const 0)))
                 (i32.const 1)))
             """
-        let code = try disassembly(wat)
-        #expect(code.contains("i32GtSAccA"))
-        #expect(code.contains("brIfF64GeAccA") || code.contains("brIfNotF64GeAccA"))
+        try expectCode(wat, """
+            func 0:
+            frame: 10 slots, 2 parameters, template of 0 words: []
+            0: i32AddImm operand=s0 immediate=#1000 result=s8
+            1: i32GtSAccA lhs=s8 rhs=s1 result=s0
+            2: return
+
+            func 1:
+            frame: 14 slots, 2 parameters, template of 0 words: []
+            0: f64Mul lhs=s0 rhs=s0 result=s12
+            1: brIfF64GeAccA lhs=s12 rhs=s1 offset=@5
+            3: const32 destination=s0 value=0
+            4: return
+            5: const32 destination=s0 value=1
+            6: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "lt", [5, 1004]) == [1])
         #expect(try call(s, i, "lt", [5, 1005]) == [0])
@@ -174,6 +266,28 @@ import WasmText
                 (drop (call $id (i32.const 7)))
                 (i32.sub (local.get 1) (i32.const 1))))
             """
+        try expectCode(wat, """
+            func 0:
+            frame: 6 slots, 1 parameters, template of 2 words: [3, 0]
+            0: i32Mul lhs=s0 rhs=s1 result=s0
+            1: return
+
+            func 1:
+            frame: 21 slots, 1 parameters, template of 2 words: [0, 0]
+            0: i32AddImm operand=s0 immediate=#1 result=s1
+            1: i32Add lhs=s1 rhs=s2 result=s2
+            2: copy destination=s1 source=s2
+            3: brIfI32LtUImmAccA lhs=s2 immediate=#1000 offset=@1
+            5: returnValue value=s2
+
+            func 2:
+            frame: 13 slots, 1 parameters, template of 2 words: [0, 0]
+            0: i32AddImm operand=s0 immediate=#5 result=s1
+            1: const32 destination=s11 value=7
+            2: callInternal arguments=s11 function=0 link=frame 6
+            4: i32AddImmThenReturn operand=s1 immediate=#-1 result=s0
+            5: return
+            """)
         let (s, i) = try instantiate(wat)
         var a: UInt32 = 3, b: UInt32 = 0
         repeat { b = a &+ b; a = b } while b < 1000
@@ -191,6 +305,15 @@ import WasmText
                 (local.set 2 (select (i64.const 50) (i64.const 60) (local.get 1)))
                 (i64.lt_u (local.get 2) (i64.const 55))))
             """
+        try expectCode(wat, """
+            func 0:
+            frame: 17 slots, 2 parameters, template of 4 words: [0, 60, 50, 0]
+            0: i64ExtendI32U operand=s1 result=s14
+            1: i64AddImmAccA operand=s14 immediate=#1 result=s2
+            2: select result=s2 ifFalse=s3 condition=s1 ifTrue=s4
+            4: i64LtUImmAccA operand=s2 immediate=#55 result=s0
+            5: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "f", [f64(1), 1]) == [1])
         #expect(try call(s, i, "f", [f64(1), 0]) == [0])

@@ -16,9 +16,22 @@ import WasmText
               (func (export "shlAdd") (param i32 i32) (result i32)
                 (i32.add (i32.shl (local.get 0) (i32.const 2)) (local.get 1))))
             """
-        let code = try disassembly(wat)
-        #expect(code.contains("f64MulSub"))
-        #expect(code.contains("i32ShlAdd"))
+        try expectCode(wat, """
+            func 0:
+            frame: 10 slots, 3 parameters, template of 0 words: []
+            0: f64MulSub lhs=s0 rhs=s1 result=s0 other=s2 intermediateOnRight=true
+            2: return
+
+            func 1:
+            frame: 9 slots, 3 parameters, template of 0 words: []
+            0: f64MulSub lhs=s0 rhs=s1 result=s0 other=s2 intermediateOnRight=false
+            2: return
+
+            func 2:
+            frame: 8 slots, 2 parameters, template of 2 words: [2, 0]
+            0: i32ShlAdd lhs=s0 rhs=s2 result=s0 other=s1 intermediateOnRight=false
+            2: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "rightSub", [f64(2), f64(3), f64(10)]) == [f64(4)])
         #expect(try call(s, i, "leftSub", [f64(2), f64(3), f64(10)]) == [f64(-4)])
@@ -65,9 +78,24 @@ import WasmText
               (func (export "sum") (param i32 i32) (result i32)
                 (return (i32.add (local.get 0) (local.get 1)))))
             """
-        let code = try disassembly(wat)
-        #expect(code.components(separatedBy: "i32AddImmThenCallInternal").count == 3)
-        #expect(code.contains("i32AddThenReturn"))
+        try expectCode(wat, """
+            func 0:
+            frame: 17 slots, 1 parameters, template of 0 words: []
+            0: brIfI32GeUImm lhs=s0 immediate=#2 offset=@4
+            2: copy destination=s14 source=s0
+            3: returnValue value=s14
+            4: i32AddImmThenCallInternal operand=s0 immediate=#-1 result=s14
+            5: callInternal arguments=s14 function=0 link=frame 17
+            7: i32AddImmThenCallInternal operand=s0 immediate=#-2 result=s15
+            8: callInternal arguments=s15 function=0 link=frame 17
+            10: i32AddThenReturnValue lhs=s14 rhs=s15 result=s14
+            11: returnValue value=s14
+
+            func 1:
+            frame: 7 slots, 2 parameters, template of 0 words: []
+            0: i32AddThenReturn lhs=s0 rhs=s1 result=s0
+            1: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "fib", [20]) == [6765])
         #expect(try call(s, i, "sum", [40, 2]) == [42])
@@ -83,9 +111,17 @@ import WasmText
               (func (export "s64") (param i32 i32 i64) (result i32)
                 (select (local.get 0) (local.get 1) (i64.eqz (local.get 2)))))
             """
-        let code = try disassembly(wat)
-        #expect(!code.contains("Eqz"))
-        #expect(code.contains("select64"))
+        try expectCode(wat, """
+            func 0:
+            frame: 10 slots, 3 parameters, template of 0 words: []
+            0: select result=s0 ifFalse=s0 condition=s2 ifTrue=s1
+            2: return
+
+            func 1:
+            frame: 10 slots, 3 parameters, template of 0 words: []
+            0: select64 result=s0 ifFalse=s0 condition=s2 ifTrue=s1
+            2: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "s32", [10, 20, 0]) == [10])
         #expect(try call(s, i, "s32", [10, 20, 7]) == [20])
@@ -124,9 +160,25 @@ import WasmText
                 (block (br_if 0 (local.get 0)))
                 local.get 1))
             """
-        let spilled = try compileModule(try WAT.encode(wat)).disassembly[0].code
-        #expect(!spilled.contains("const32") && !spilled.contains("copy"))
-        #expect(spilled.contains("i32AddImm"))
+        try expectCode(wat, """
+            func 0:
+            frame: 15 slots, 1 parameters, template of 4 words: [0, 0, 0, 0]
+            0: i32AddImmThenReturn operand=s0 immediate=#40 result=s0
+            1: return
+
+            func 1:
+            frame: 11 slots, 1 parameters, template of 2 words: [0, 0]
+            0: copyThenConst32 destination=s1 source=s0
+            1: const32 destination=s0 value=7
+            2: i32Sub lhs=s1 rhs=s0 result=s0
+            3: return
+
+            func 2:
+            frame: 10 slots, 1 parameters, template of 2 words: [0, 0]
+            0: const32 destination=s1 value=9
+            1: brIf condition=s0 offset=@2
+            2: returnValue value=s1
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "spilled", [2]) == [42])
         #expect(try call(s, i, "sourceChanges", [10]) == [3])
@@ -162,9 +214,21 @@ import WasmText
                 ;; eqz of a float comparison is not the opposite comparison: with a NaN both are false.
                 (i32.eqz (f64.lt (local.get 0) (local.get 1)))))
             """
-        let code = try compileModule(try WAT.encode(wat)).disassembly[0].code
-        #expect(code.contains("brIfI32GeS"))
-        #expect(!code.contains("And") && !code.contains("Eqz") && !code.contains("copy"))
+        try expectCode(wat, """
+            func 0:
+            frame: 23 slots, 2 parameters, template of 4 words: [0, 0, 0, 0]
+            0: brIfI32GeS lhs=s0 rhs=s1 offset=@4
+            2: const32 destination=s0 value=1
+            3: return
+            4: const32 destination=s0 value=0
+            5: return
+
+            func 1:
+            frame: 7 slots, 2 parameters, template of 0 words: []
+            0: f64Lt lhs=s0 rhs=s1 result=s5
+            1: i32EqzAccA operand=s5 result=s0
+            2: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "lt", [1, 2]) == [1])
         #expect(try call(s, i, "lt", [2, 1]) == [0])
@@ -189,6 +253,29 @@ import WasmText
               (func (export "edge") (result i32) (i32.load (i32.const 65532)))
               (func (export "beyond") (result i32) (i32.load offset=1 (i32.const 65532))))
             """
+        try expectCode(wat, """
+            func 0:
+            frame: 23 slots, 0 parameters, template of 2 words: [0, 0]
+            0: i32Load result=s21 address=s0 offset=1000
+            2: i32AddImmAccA operand=s21 immediate=#1 result=s21
+            3: i32StoreAccAThenI32Load value=s21 address=s0 offset=1000
+            5: i32Load result=s21 address=s0 offset=2000
+            7: i32StoreAccAThenI32Load value=s21 address=s0 offset=1004
+            9: i32Load result=s20 address=s0 offset=1000
+            11: i32Load result=s21 address=s0 offset=1004
+            13: i32AddThenReturn lhs=s20 rhs=s21 result=s0
+            14: return
+
+            func 1:
+            frame: 5 slots, 0 parameters, template of 2 words: [0, 0]
+            0: i32Load result=s0 address=s0 offset=65532
+            2: return
+
+            func 2:
+            frame: 5 slots, 0 parameters, template of 2 words: [0, 0]
+            0: i32Load result=s0 address=s0 offset=65533
+            2: return
+            """)
         let compiled = try compileModule(try WAT.encode(wat))
         #expect(compiled.functions[0].frameInitCount <= 2)
         let (s, i) = try instantiate(wat)
@@ -213,7 +300,9 @@ import WasmText
                 (local.get 1)))
             """
         let code = try compileModule(try WAT.encode(wat)).disassembly[0].code
-        #expect(!code.split(separator: "\n").contains { $0.contains("const32") && $0.contains("16777619") })
+        let loop = instructions(code)
+        #expect(loop.contains { $0.opcode == "i32Mul" })
+        #expect(!loop.contains { $0.opcode == "const32" && $0.fields["value"] == "16777619" })
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "f", [3]) == [UInt64(UInt32(truncatingIfNeeded: 7 &* 16_777_619 &* 16_777_619 &* 16_777_619))])
     }
@@ -247,10 +336,36 @@ import WasmText
     @Test func jumpsToShortBlocksBecomeCopiesOfThem() throws {
         // Each case's `br $next` is replaced by a copy of the loop head (up to and including its br_table): three
         // br_tables in each function.
-        let code = try disassembly(Self.dispatchLoop)
-        let lines = code.split(separator: "\n")
-        #expect(lines.filter { $0.contains("rTable") }.count == 6)
-        #expect(!lines.contains { $0.contains(": br a=") })
+        try expectCode(Self.dispatchLoop, """
+            func 0:
+            frame: 36 slots, 1 parameters, template of 4 words: [0, 1, 2, 0]
+            0: i32And lhs=s0 rhs=s2 result=s33
+            1: select result=s33 ifFalse=s3 condition=s0 ifTrue=s33
+            3: brTableAccA index=s33 count=2 targets=[@7, @16, @25]
+            7: i32AddImmThenI32AddImm operand=s1 immediate=#1 result=s1
+            8: i32AddImm operand=s0 immediate=#-1 result=s0
+            9: i32AndAccA lhs=s0 rhs=s2 result=s33
+            10: select result=s33 ifFalse=s3 condition=s0 ifTrue=s33
+            12: brTableAccA index=s33 count=2 targets=[@7, @16, @25]
+            16: i32AddImmThenI32AddImm operand=s1 immediate=#10 result=s1
+            17: i32AddImm operand=s0 immediate=#-1 result=s0
+            18: i32AndAccA lhs=s0 rhs=s2 result=s33
+            19: select result=s33 ifFalse=s3 condition=s0 ifTrue=s33
+            21: brTableAccA index=s33 count=2 targets=[@7, @16, @25]
+            25: returnValue value=s1
+
+            func 1:
+            frame: 21 slots, 0 parameters, template of 2 words: [0, 1]
+            0: i32And lhs=s0 rhs=s1 result=s19
+            1: brTableAccA index=s19 count=1 targets=[@4, @9]
+            4: i32AddImmThenI32AndAccA operand=s0 immediate=#1 result=s0
+            5: i32And lhs=s0 rhs=s1 result=s19
+            6: brTableAccA index=s19 count=1 targets=[@4, @9]
+            9: i32AddImmThenI32AndAccA operand=s0 immediate=#3 result=s0
+            10: i32And lhs=s0 rhs=s1 result=s19
+            11: brTableAccA index=s19 count=1 targets=[@4, @9]
+            14: return
+            """)
         let (s, i) = try instantiate(Self.dispatchLoop)
         #expect(try call(s, i, "run", [0]) == [0])
         #expect(try call(s, i, "run", [4]) == [22])
@@ -278,7 +393,15 @@ import WasmText
                     (i32.add (local.get 1) (local.get 0)))
                   (i32.const 100000))))
             """
-        #expect(try !disassembly(wat).contains("i32AddAdd"))
+        try expectCode(wat, """
+            func 0:
+            frame: 16 slots, 2 parameters, template of 2 words: [100, 100000]
+            0: i32Mul lhs=s0 rhs=s2 result=s14
+            1: brIf condition=s0 offset=@3
+            2: i32Add lhs=s1 rhs=s0 result=s14
+            3: i32AddThenReturn lhs=s14 rhs=s3 result=s0
+            4: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "f", [1, 5]) == [100_100])
         #expect(try call(s, i, "f", [0, 5]) == [100_005])
@@ -298,7 +421,19 @@ import WasmText
                   (br_if $l (i32.gt_s (local.tee 0 (i32.add (local.get 0) (i32.const -3))) (i32.const 0))))
                 (local.get 1)))
             """
-        #expect(try disassembly(wat).contains("i32AddImmBrIfNe"))
+        try expectCode(wat, """
+            func 0:
+            frame: 14 slots, 1 parameters, template of 2 words: [0, 0]
+            0: i32AddImmBrIfNe operand=s1 immediate=#1 sum=s1 other=s0 offset=@0
+            3: returnValue value=s1
+
+            func 1:
+            frame: 16 slots, 1 parameters, template of 2 words: [0, 0]
+            0: i32AddImmThenI32AddImm operand=s1 immediate=#1 result=s1
+            1: i32AddImm operand=s0 immediate=#-3 result=s0
+            2: brIfI32GtSImmAccA lhs=s0 immediate=#0 offset=@0
+            4: returnValue value=s1
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "count", [5]) == [5])
         #expect(try call(s, i, "count", [1]) == [1])
@@ -314,7 +449,12 @@ import WasmText
                   (br_if $l (i32.gt_u (local.get 0) (local.tee 1 (i32.add (local.get 1) (i32.const 1))))))
                 (local.get 1)))
             """
-        #expect(try disassembly(wat).contains("i32AddImmBrIfLtU"))
+        try expectCode(wat, """
+            func 0:
+            frame: 14 slots, 1 parameters, template of 2 words: [0, 0]
+            0: i32AddImmBrIfLtU operand=s1 immediate=#1 sum=s1 other=s0 offset=@0
+            3: returnValue value=s1
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "count", [7]) == [7])
         #expect(try call(s, i, "count", [0]) == [1])
@@ -336,11 +476,40 @@ import WasmText
                   (br_if $l (i32.ne (local.get 0) (i32.const 30))))
                 (local.get 0)))
             """
-        let code = try disassembly(wat)
-        #expect(code.contains("i32LtUImm") && code.contains("i32GtSImm") && code.contains("i64LtUImm"))
-        #expect(code.contains("brIfI64LtSImm"))  // the inverted branch of `if`
-        #expect(code.contains("i32AddImmBrIfNeImm"))
-        #expect(code.contains("i32Eq "))  // 32768 does not fit: a constant slot
+        try expectCode(wat, """
+            func 0:
+            frame: 6 slots, 1 parameters, template of 0 words: []
+            0: i32LtUImm operand=s0 immediate=#-1 result=s0
+            1: return
+
+            func 1:
+            frame: 6 slots, 1 parameters, template of 0 words: []
+            0: i32GtSImm operand=s0 immediate=#-5 result=s0
+            1: return
+
+            func 2:
+            frame: 7 slots, 1 parameters, template of 2 words: [32768, 0]
+            0: i32Eq lhs=s0 rhs=s1 result=s0
+            1: return
+
+            func 3:
+            frame: 6 slots, 1 parameters, template of 0 words: []
+            0: i64LtUImm operand=s0 immediate=#-2 result=s0
+            1: return
+
+            func 4:
+            frame: 11 slots, 1 parameters, template of 0 words: []
+            0: brIfI64LtSImm lhs=s0 immediate=#-32768 offset=@4
+            2: const32 destination=s9 value=1
+            3: returnValue value=s9
+            4: const32 destination=s9 value=0
+            5: returnValue value=s9
+
+            func 5:
+            frame: 13 slots, 0 parameters, template of 2 words: [0, 0]
+            0: i32AddImmBrIfNeImm operand=s0 immediate=#3 sum=s0 bound=#30 offset=@0
+            3: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "ltU", [0xFFFF_FFFE]) == [1])
         #expect(try call(s, i, "ltU", [0xFFFF_FFFF]) == [0])
@@ -360,7 +529,7 @@ import WasmText
         let constants = (0..<70).map { 0x100 + $0 * 3 }
         let body = constants.reduce("(local.get 0)") { "(i32.xor \($0) (i32.const \($1)))" }
         let wat = "(module (func (export \"f\") (param i32) (result i32) \(body)))"
-        #expect(try disassembly(wat).contains("i32XorImm"))
+        #expect(instructions(try disassembly(wat)).contains { ["i32XorImm", "i32XorImmAccA"].contains($0.opcode) })
         let (s, i) = try instantiate(wat)
         let expected = constants.reduce(UInt32(0x5A5A_5A5A)) { $0 ^ UInt32($1) }
         #expect(try call(s, i, "f", [0x5A5A_5A5A]) == [UInt64(expected)])
@@ -381,9 +550,22 @@ import WasmText
                 (local.set 1 (local.get 2))
                 (i32.sub (local.get 0) (local.get 1))))
             """
-        let code = try disassembly(wat)
-        #expect(code.contains("i32AddImmThenI32AddImm"))
-        #expect(code.contains("copyThenCopy"))
+        try expectCode(wat, """
+            func 0:
+            frame: 14 slots, 2 parameters, template of 0 words: []
+            0: i32AddImmThenI32AddImm operand=s0 immediate=#3 result=s0
+            1: i32AddImm operand=s1 immediate=#-5 result=s1
+            2: i32SubAccB lhs=s0 rhs=s1 result=s0
+            3: return
+
+            func 1:
+            frame: 14 slots, 2 parameters, template of 2 words: [0, 0]
+            0: copyThenCopy destination=s2 source=s0
+            1: copy destination=s0 source=s1
+            2: copy destination=s1 source=s2
+            3: i32Sub lhs=s0 rhs=s1 result=s0
+            4: return
+            """)
         let (s, i) = try instantiate(wat)
         #expect(try call(s, i, "bump", [10, 20]) == [UInt64(UInt32(bitPattern: -2))])
         #expect(try call(s, i, "swap", [7, 3]) == [UInt64(UInt32(bitPattern: -4))])
@@ -400,10 +582,27 @@ import WasmText
               (func (export "store") (param i32 i32) (i32.store8 (i32.add (local.get 0) (i32.const 4)) (local.get 1)))
               (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0))))
             """
-        let code = try disassembly(wat)
-        #expect(code.contains("i32LoadPlusImm"))
-        #expect(code.contains("i32LoadIndexed"))
-        #expect(code.contains("i32Store8PlusImm"))
+        try expectCode(wat, """
+            func 0:
+            frame: 7 slots, 1 parameters, template of 0 words: []
+            0: i32LoadPlusImm result=s0 base=s0 immediate=#1 offset=0
+            3: return
+
+            func 1:
+            frame: 8 slots, 2 parameters, template of 0 words: []
+            0: i32LoadIndexed result=s0 base=s0 index=s1 offset=0
+            2: return
+
+            func 2:
+            frame: 9 slots, 2 parameters, template of 0 words: []
+            0: i32Store8PlusImm value=s1 base=s0 immediate=#4 offset=0
+            3: return
+
+            func 3:
+            frame: 5 slots, 1 parameters, template of 0 words: []
+            0: i32Load8U result=s0 address=s0 offset=0
+            2: return
+            """)
         let (s, i) = try instantiate(wat)
         try _ = call(s, i, "store", [UInt64(UInt32.max) - 3, 0x2A])  // wraps to address 0
         #expect(try call(s, i, "byte", [0]) == [0x2A])
@@ -414,10 +613,39 @@ import WasmText
     }
 }
 
-/// The translated code of every function of `wat`, as `inspect --disassemble` prints it.
+/// The translated code of every function of `wat`, as `swasm inspect --disassemble` prints it (without names):
+/// `func <index>:`, the frame line, then one instruction per line; a blank line between functions.
 func disassembly(_ wat: String) throws -> String {
     let compiled = try compileModule(try WAT.encode(wat))
-    return compiled.disassembly.map(\.code).joined(separator: "\n")
+    return compiled.disassembly.map { "func \($0.functionIndex):\n" + $0.code }.joined(separator: "\n\n")
+}
+
+/// Expects the translated code of `wat` to be `expected`, line for line (see `disassembly`).
+func expectCode(_ wat: String, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let actual = try disassembly(wat)
+    guard actual != expected else { return }
+    let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+    let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+    let k = (0..<min(a.count, e.count)).first { a[$0] != e[$0] } ?? min(a.count, e.count)
+    Issue.record("""
+        translated code differs at line \(k + 1): expected \(k < e.count ? String(reflecting: String(e[k])) : "the end"), \
+        got \(k < a.count ? String(reflecting: String(a[k])) : "the end"); the whole code:
+        \(actual)
+        """, sourceLocation: sourceLocation)
+}
+
+/// The instructions of a disassembly: each line's opcode and its operand fields by name.
+func instructions(_ code: String) -> [(opcode: String, fields: [String: String])] {
+    code.split(separator: "\n").compactMap { line in
+        let words = line.split(separator: " ")
+        guard words.count >= 2, words[0].hasSuffix(":"), words[0].dropLast().allSatisfy(\.isNumber) else { return nil }
+        var fields: [String: String] = [:]
+        for word in words.dropFirst(2) {
+            let parts = word.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+        }
+        return (String(words[1]), fields)
+    }
 }
 
 /// An f64 as the cell the interpreter keeps.

@@ -696,7 +696,7 @@ extension NumericOp {
     }
 }
 
-/// The interpreter's opcodes: every numeric instruction, then the rest (see Code.swift for operand layouts).
+/// The interpreter's opcodes: every numeric instruction, then the rest (operand layouts: Instructions/internal.txt).
 /// Between 257 and 4096 cases (`SWASM_OPCODE_CAPACITY`): an opcode is two bytes whose raw value fits 12 bits
 /// (`Opcode(unchecked:)` relies on it).
 enum Opcode: UInt16 {

@@ -41,6 +41,30 @@ extension Translator {
         code[index] = (code[index] & 0xFFFF_FFFF) | rel << 32
     }
 
+    /// The code indices the instruction at `code[i]` may jump to (its branch offsets, `Opcode.branchOffset`).
+    func jumpTargets(at i: Int) -> [Int] {
+        let w = code[i]
+        switch Opcode(unchecked: w).branchOffset {
+        case .word0: return [i + w.offset]
+        case .word1: return [i + 1 + code[i + 1].offset]
+        case .table: return (1...Int(w.hi32) + 1).map { i + code[i + $0].offset }
+        case nil: return []
+        }
+    }
+
+    /// Points the branch offsets of the instruction at `code[i]` at `targets` (as many as `jumpTargets` gives).
+    static func setJumpTargets(_ targets: [Int], in code: inout [UInt64], at i: Int) {
+        func set(_ k: Int, from base: Int, to target: Int) {
+            code[k] = code[k] & 0xFFFF_FFFF | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: target - base))) << 32
+        }
+        switch Opcode(unchecked: code[i]).branchOffset {
+        case .word0: set(i, from: i, to: targets[0])
+        case .word1: set(i + 1, from: i + 1, to: targets[0])
+        case .table: for (k, t) in targets.enumerated() { set(i + 1 + k, from: i, to: t) }
+        case nil: break
+        }
+    }
+
     /// Branch to label `depth` with its values on top of the stack (unconditionally).
     mutating func branch(toDepth depth: UInt32) {
         let f = frames.count - 1 - Int(depth)
@@ -84,7 +108,8 @@ extension Translator {
     mutating func takeFusableComparison() -> (Opcode, Int, Int)? {
         guard let w = takeProducer(at: stack.count - 1, { Self.fusedBranch($0) != nil }),
               let fused = Self.fusedBranch(Opcode(unchecked: w)) else { return nil }
-        return (fused, w.a, w.b)
+        let comparison = BinaryInstruction(words: InstructionWords(w))
+        return (fused, comparison.lhs, comparison.rhs)
     }
 
     /// If the condition on top of the stack was just computed by `i32.eqz x` or `i64.eqz x`, removes that
@@ -92,13 +117,17 @@ extension Translator {
     /// (32 or 64 bits wide).
     mutating func takeEqz() -> (slot: Int, ifZero: Opcode, ifNonZero: Opcode)? {
         guard let w = takeProducer(at: stack.count - 1, { $0 == .i32Eqz || $0 == .i64Eqz }) else { return nil }
-        return Opcode(unchecked: w) == .i32Eqz ? (w.a, .brIfNot, .brIf) : (w.a, .brIfNull, .brIfNotNull)
+        let x = UnaryInstruction(words: InstructionWords(w)).operand
+        return Opcode(unchecked: w) == .i32Eqz ? (x, .brIfNot, .brIf) : (x, .brIfNull, .brIfNotNull)
     }
 
     /// If the address at stack `position` was just computed by `i32.add x y`, removes that instruction and
     /// returns the slots of `x` and `y` (an indexed load or store adds them itself).
     mutating func takeAddressAdd(at position: Int) -> (Int, Int)? {
-        takeProducer(at: position, { $0 == .i32Add }).map { ($0.a, $0.b) }
+        takeProducer(at: position, { $0 == .i32Add }).map {
+            let add = BinaryInstruction(words: InstructionWords($0))
+            return (add.lhs, add.rhs)
+        }
     }
 
     /// The compare-and-branch opcode for an i32, i64, f32 or f64 comparison (or `i32.and`).

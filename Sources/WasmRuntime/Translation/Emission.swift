@@ -478,7 +478,7 @@ extension Translator {
                 pop()
             } else if op == .i32Eqz, let p = freshBoolean(at: stack.count - 1),
                       let negated = Opcode(unchecked: code[p]).negatedComparison {
-                code[p] = (code[p] & ~0xFFFF) | UInt64(negated.rawValue)
+                code[p] = code[p].withOpcode(negated)
             } else if let (form, imm) = addImmediate(op) ?? immediateForm(op) {
                 pop()
                 let a = useTop()
@@ -596,9 +596,6 @@ extension Translator {
     func isFastMemory(_ memarg: MemArg) -> Bool {
         memarg.memoryIndex == 0 && context.memories.first?.addressType == .i32
     }
-
-    /// Every load opcode (a load writes slot a, where a store reads it).
-    static let loadOpcodes = Set(LoadOp.allCases.map(loadOpcode))
 
     static func loadOpcode(_ op: LoadOp) -> Opcode {
         switch op {

@@ -96,7 +96,8 @@ func link(_ f: CompiledFunction, importedFunctionCount: Int, handlers: HandlerSe
     while i < f.codeCount {
         let w = f.code[i]
         let op = Opcode(unchecked: w)
-        if op == .callInternal, i + 1 < f.codeCount, let link = target(Int(w.hi32) - importedFunctionCount) {
+        if op == .callInternal, i + 1 < f.codeCount,
+           let link = target(Int(CallInternalInstruction(f.code + i).function) - importedFunctionCount) {
             f.code[i + 1] = link
         }
         f.code[i] = w & ~0xFFFF | UInt64(handlers.reference(op))

@@ -14,11 +14,11 @@ extension Translator {
         func apply(_ op: Opcode, _ w: UInt64) {
             switch op.accumulatorEffect {
             case .sets(let cls, let field):
-                let slot = field == .a ? w.a : w.c
+                let slot = field.slot(of: w)
                 forget(slot)
                 held[cls.rawValue] = slot
             case .writes(let field):
-                forget(field == .a ? w.a : w.c)
+                forget(field.slot(of: w))
             case .none:
                 break
             case .clobbers:
@@ -29,7 +29,7 @@ extension Translator {
         func variantReadingAccumulator(_ op: Opcode, _ w: UInt64) -> Opcode? {
             for operands in [AccumulatorOperands.ab, .a, .b, .c] {
                 guard operands != .ab || w.a == w.b, let (v, cls) = op.accumulatorVariant(operands),
-                      holds(operands == .b ? w.b : operands == .c ? w.c : w.a, cls) else { continue }
+                      holds(operands.field.slot(of: w), cls) else { continue }
                 return v
             }
             return nil
@@ -50,18 +50,20 @@ extension Translator {
                 let second = code[i + first.length], op2 = Opcode(unchecked: second)
                 // A select on the first half's result whose other operand (an arm) was in the accumulator
                 // before the first half: the handler keeps that value for the select.
-                if firstVariant == first, heldBefore >= 0, heldBefore != w.c, op2 == .select || op2 == .select64,
-                   second.c == w.c, i + first.length + 1 < code.count,
-                   let firstValue = heldBefore == Int(truncatingIfNeeded: code[i + first.length + 1]) ? true
-                                    : heldBefore == second.b ? false : nil,
-                   let keeping = Opcode.selectKeepingAccumulator(first, op2, firstValue: firstValue) {
-                    code[i] = (w & ~0xFFFF) | UInt64(keeping.rawValue)
-                    insideSequence = true
-                    continue
+                if firstVariant == first, heldBefore >= 0, heldBefore != w.c, op2.layout == .select,
+                   i + first.length + 1 < code.count {
+                    let select = SelectInstruction(code, at: i + first.length)
+                    if select.condition == w.c,
+                       let firstValue = heldBefore == select.ifTrue ? true : heldBefore == select.ifFalse ? false : nil,
+                       let keeping = Opcode.selectKeepingAccumulator(first, op2, firstValue: firstValue) {
+                        code[i] = w.withOpcode(keeping)
+                        insideSequence = true
+                        continue
+                    }
                 }
                 let secondVariant = variantReadingAccumulator(op2, second) ?? op2
                 if let sequence = Opcode.sequence(firstVariant, secondVariant) {
-                    code[i] = (w & ~0xFFFF) | UInt64(sequence.rawValue)
+                    code[i] = w.withOpcode(sequence)
                 }
                 insideSequence = true
                 continue
@@ -73,15 +75,23 @@ extension Translator {
             }
             var variant = variantReadingAccumulator(op, w)
             if variant == nil, let mirrored = Self.swappedOperands(op),
-               let (v, cls) = mirrored.accumulatorVariant(.a), holds(w.b, cls) {
+               let (v, cls) = mirrored.accumulatorVariant(.a), holds(w.b, cls), let swapped = Self.swappingOperands(w) {
                 // b is in the accumulator and the instruction is a comparison (or commutative integer
                 // operation) with an A variant: swap the operands.
-                w = (w & ~0xFFFF_FFFF_0000) | UInt64(w.b) << 16 | UInt64(w.a) << 32
+                w = swapped
                 variant = v
             }
-            if let variant { code[i] = (w & ~0xFFFF) | UInt64(variant.rawValue) }
+            if let variant { code[i] = w.withOpcode(variant) }
             apply(Opcode(unchecked: code[i]), code[i])
         }
+    }
+
+    /// Word 0 of an instruction with two operands (`lhs` and `rhs`) with those swapped.
+    static func swappingOperands(_ w: UInt64) -> UInt64? {
+        guard let view = Opcode(unchecked: w).layout.twoOperandView else { return nil }
+        var instruction = view.init(words: InstructionWords(w))
+        (instruction.lhs, instruction.rhs) = (instruction.rhs, instruction.lhs)
+        return instruction.words.w0
     }
 
     /// The same instruction with operands a and b swapped: a mirrored comparison, or a commutative integer

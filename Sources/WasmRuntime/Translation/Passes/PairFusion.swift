@@ -16,16 +16,9 @@ extension Translator {
         var starts: [Int] = []
         var i = 0
         while i < code.count {
-            let w = code[i]
-            let op = Opcode(unchecked: w)
-            let n = Opcode.words(w)
+            let n = Opcode.words(code[i])
             guard i + n <= code.count else { return }
-            switch op.branchOffset {
-            case .word0: mark(i + w.offset)
-            case .word1: mark(i + 1 + code[i + 1].offset)
-            case .table: for k in 0...Int(w.hi32) { mark(i + code[i + 1 + k].offset) }
-            case nil: break
-            }
+            for t in jumpTargets(at: i) { mark(t) }
             starts.append(i)
             i += n
         }
@@ -46,44 +39,90 @@ extension Translator {
         while k < starts.count {
             let p = starts[k - 1], i = starts[k]
             guard !isTarget[i] else { k += 1; continue }
-            let first = code[p], second = code[i]
-            let op1 = Opcode(unchecked: first), op2 = Opcode(unchecked: second)
-            var fused = true
-            if op1 == .i32AddImm, second.a == first.c || second.b == first.c,
-               let branch = (second.a == first.c ? op2 : op2.mirroredComparison)?.addImmediateBranch {
-                // [add][branch][offset] -> [add+branch][other slot | offset from the second word][unused]; when
-                // the sum is the comparison's right operand, the mirrored comparison puts it on the left.
-                let offset = UInt32(bitPattern: Int32(truncatingIfNeeded: code[i + 1].offset + 1))
-                let other = second.a == first.c ? second.b : second.a
-                code[p] = word(branch, a: first.a, b: first.b, c: first.c)
-                code[p + 1] = UInt64(other) | UInt64(offset) << 32
-            } else if op1 == .i32AddImm, first.c >= firstTemp, let fusedAccess = op2.plusImmediate,
-                      second.b == first.c, second.a != first.c || Self.loadOpcodes.contains(op2) {
-                // [add][access][offset] -> [access at fp[x] + imm][offset][unused]; a store whose value is the
-                // address itself would read the temp this leaves unwritten, so it is not fused.
-                code[p] = word(fusedAccess, a: second.a, b: first.a, c: first.b)
-                code[p + 1] = code[i + 1]
-            } else if isBinaryPair(first, second, firstTemp) {
-                let tRight = second.b == first.c
-                code[p] = word(Opcode.fusedPair(op1, op2).unsafelyUnwrapped, a: first.a, b: first.b, c: second.c)
-                code[i] = UInt64(tRight ? second.a : second.b) | (tRight ? 0x1_0000 : 0)
-            } else if let sequence = Opcode.sequence(op1, op2),
-                      k + 1 >= starts.count || isTarget[starts[k + 1]]
-                        || !isBinaryPair(second, code[starts[k + 1]], firstTemp) {
-                // [first][second] -> [sequence with first's fields][second's word]; not when the second
-                // instruction can fuse with the third into a binary pair, whose intermediate never goes
-                // through memory.
-                code[p] = (first & ~0xFFFF) | UInt64(sequence.rawValue)
-            } else {
-                fused = false
-            }
+            let first = Opcode(unchecked: code[p])
+            let fused = first == .i32AddImm && (fuseAddImmediateBranch(p, i) || fuseAddressImmediate(p, i, firstTemp))
+                || fuseBinaryPair(p, i, firstTemp)
+                || useSequence(p, i, nextBinaryPair: k + 1 < starts.count && !isTarget[starts[k + 1]]
+                                                       && isBinaryPair(i, starts[k + 1], firstTemp))
             k += fused ? 2 : 1
         }
     }
 
-    /// Whether `first` and `second` fuse into one binary-op pair: the second consumes the first's temp once.
-    func isBinaryPair(_ first: UInt64, _ second: UInt64, _ firstTemp: Int) -> Bool {
-        first.c >= firstTemp && Opcode.fusedPair(Opcode(unchecked: first), Opcode(unchecked: second)) != nil
-            && (second.a == first.c) != (second.b == first.c)
+    /// [i32.add-immediate][compare-branch on its sum] -> [add + compare-branch], three words (the third is left
+    /// unused); when the sum is the comparison's right operand, the mirrored comparison puts it on the left.
+    mutating func fuseAddImmediateBranch(_ p: Int, _ i: Int) -> Bool {
+        let add = BinaryImmediateInstruction(code, at: p), op = Opcode(unchecked: code[i])
+        switch op.layout {
+        case .compareJump:
+            let branch = CompareJumpInstruction(code, at: i)
+            let sumOnLeft = branch.lhs == add.result
+            guard sumOnLeft || branch.rhs == add.result,
+                  let fused = (sumOnLeft ? op : op.mirroredComparison)?.addImmediateBranch else { return false }
+            // The offset counts from word 1 of the fused instruction, the branch's first word.
+            AddImmediateCompareJumpInstruction(fused, operand: add.operand, immediate: add.immediate, sum: add.result,
+                                               other: sumOnLeft ? branch.rhs : branch.lhs, offset: branch.offset + 1)
+                .write(to: &code, at: p)
+        case .compareImmediateJump:
+            let branch = CompareImmediateJumpInstruction(code, at: i)
+            guard branch.lhs == add.result, let fused = op.addImmediateBranch else { return false }
+            AddImmediateCompareImmediateJumpInstruction(fused, operand: add.operand, immediate: add.immediate, sum: add.result,
+                                                        bound: branch.immediate, offset: branch.offset + 1)
+                .write(to: &code, at: p)
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// [i32.add-immediate][load or store at its sum] -> [access at fp[x] + immediate], three words (the third is
+    /// left unused), when the sum is a temp (no one else reads it). A store whose value is the address itself
+    /// would read the temp this leaves unwritten, so it is not fused.
+    mutating func fuseAddressImmediate(_ p: Int, _ i: Int, _ firstTemp: Int) -> Bool {
+        let add = BinaryImmediateInstruction(code, at: p), op = Opcode(unchecked: code[i])
+        guard add.result >= firstTemp, let fused = op.plusImmediate else { return false }
+        switch op.layout {
+        case .load:
+            let load = LoadInstruction(code, at: i)
+            guard load.address == add.result else { return false }
+            LoadPlusImmediateInstruction(fused, result: load.result, base: add.operand, immediate: add.immediate,
+                                         offset: load.offset).write(to: &code, at: p)
+        case .store:
+            let store = StoreInstruction(code, at: i)
+            guard store.address == add.result, store.value != add.result else { return false }
+            StorePlusImmediateInstruction(fused, value: store.value, base: add.operand, immediate: add.immediate,
+                                          offset: store.offset).write(to: &code, at: p)
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// [x = a op1 b][y = x op2 z] -> [y = (a op1 b) op2 z], two words, when x is a temp read only there.
+    mutating func fuseBinaryPair(_ p: Int, _ i: Int, _ firstTemp: Int) -> Bool {
+        guard isBinaryPair(p, i, firstTemp),
+              let pair = Opcode.fusedPair(Opcode(unchecked: code[p]), Opcode(unchecked: code[i])) else { return false }
+        let x = BinaryInstruction(code, at: p), y = BinaryInstruction(code, at: i)
+        let onRight = y.rhs == x.result
+        FusedPairInstruction(pair, lhs: x.lhs, rhs: x.rhs, result: y.result, other: onRight ? y.lhs : y.rhs,
+                             intermediateOnRight: onRight).write(to: &code, at: p)
+        return true
+    }
+
+    /// [first][second] -> [sequence with first's fields][second] (`Opcode.sequence`); not when the second
+    /// instruction fuses with the third into a binary pair, whose intermediate never goes through memory.
+    mutating func useSequence(_ p: Int, _ i: Int, nextBinaryPair: Bool) -> Bool {
+        guard !nextBinaryPair, let sequence = Opcode.sequence(Opcode(unchecked: code[p]), Opcode(unchecked: code[i])) else {
+            return false
+        }
+        code[p] = code[p].withOpcode(sequence)
+        return true
+    }
+
+    /// Whether the instructions at `p` and `i` fuse into one binary-op pair: the second consumes the first's
+    /// temp once.
+    func isBinaryPair(_ p: Int, _ i: Int, _ firstTemp: Int) -> Bool {
+        guard Opcode.fusedPair(Opcode(unchecked: code[p]), Opcode(unchecked: code[i])) != nil else { return false }
+        let x = BinaryInstruction(code, at: p), y = BinaryInstruction(code, at: i)
+        return x.result >= firstTemp && (y.lhs == x.result) != (y.rhs == x.result)
     }
 }

@@ -25,7 +25,7 @@ extension Translator {
         var blocks: [Int: Range<Int>] = [:]
         var added = 0
         for s in starts where Opcode(unchecked: code[s]) == .br {
-            let t = s + code[s].offset
+            let t = s + JumpInstruction(code, at: s).offset
             guard t != s, let end = terminatedBlock(from: t), added + (end - t) - 1 <= code.count else { continue }
             blocks[s] = t..<end
             added += end - t - 1
@@ -52,18 +52,9 @@ extension Translator {
             }
         }
         moved[code.count] = copied.count
-        func relocated(_ w: UInt64, to target: Int, from p: Int) -> UInt64 {
-            (w & 0xFFFF_FFFF) | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: moved[target] - p))) << 32
-        }
         for (p, o) in origins {
-            let w = code[o]
-            switch Opcode(unchecked: w).branchOffset {
-            case .word0: copied[p] = relocated(w, to: o + w.offset, from: p)
-            case .word1: copied[p + 1] = relocated(code[o + 1], to: o + 1 + code[o + 1].offset, from: p + 1)
-            case .table:
-                for k in 1...Int(w.hi32) + 1 { copied[p + k] = relocated(code[o + k], to: o + code[o + k].offset, from: p) }
-            case nil: break
-            }
+            let targets = jumpTargets(at: o)
+            if !targets.isEmpty { Self.setJumpTargets(targets.map { moved[$0] }, in: &copied, at: p) }
         }
         code = copied
     }
