@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 python3 Scripts/generate.py --check
 python3 Scripts/gen-numerics.py > /dev/null
 generated=(Sources/WasmRuntime/Generated Sources/WasmRuntimeDispatch/include)
-if ! git diff --quiet -- "${generated[@]}"; then
+# Changed, new (untracked) or deleted files all show in `git status`.
+if [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
   echo "error: generated files are out of date; run the generators (Scripts/generate.py, Scripts/gen-numerics.py) and commit:" >&2
-  git diff --stat -- "${generated[@]}" >&2
+  git status --short -- "${generated[@]}" >&2
   exit 1
 fi
 echo "check-generated: generated files are current"
