@@ -12,9 +12,9 @@ PATH = os.path.join(root, 'Instructions', 'internal.txt')
 # place -> (word, shift, width)
 PLACES = {'a': (0, 16, 16), 'b': (0, 32, 16), 'c': (0, 48, 16), 'hi': (0, 32, 32), 'w1': (1, 0, 64), 'w2': (2, 0, 64),
           'w1lo16': (1, 0, 16), 'w1lo32': (1, 0, 32), 'w1hi': (1, 32, 32), 'w1bit16': (1, 16, 1)}
-KINDS = {'slot', 'imm16', 'index', 'u32', 'u64', 'offset', 'flag', 'opcode', 'link'}
+KINDS = {'slot', 'out', 'imm16', 'index', 'u32', 'u64', 'offset', 'flag', 'opcode', 'link'}
 # The Swift type of a field of each kind.
-SWIFT_TYPE = {'slot': 'Int', 'imm16': 'Int', 'index': 'Int', 'u32': 'UInt32', 'u64': 'UInt64', 'offset': 'Int',
+SWIFT_TYPE = {'slot': 'Int', 'out': 'Int', 'imm16': 'Int', 'index': 'Int', 'u32': 'UInt32', 'u64': 'UInt64', 'offset': 'Int',
               'flag': 'Bool', 'opcode': 'Opcode', 'link': 'UInt64'}
 FAMILIES = {'Control', 'Calls', 'Variables', 'Parametric', 'Memory', 'Tables', 'References', 'Exceptions'}
 
@@ -76,6 +76,13 @@ def two_operands(layout):
     return {('lhs', 'slot'), ('rhs', 'slot')} <= {(f.name, f.kind) for f in layout.fields}
 
 
+def result_field(layout):
+    """The place (a or c) of the slot the layout's instruction writes in word 0, if any."""
+    places = [f.place for f in layout.fields if f.kind == 'out']
+    assert len(places) <= 1 and set(places) <= {'a', 'c'}, layout
+    return places[0] if places else None
+
+
 def type_name(layout):
     """The Swift view type of a layout: `binary` -> `BinaryInstruction`."""
     return layout[0].upper() + layout[1:] + 'Instruction'
@@ -84,7 +91,7 @@ def type_name(layout):
 def getter(field):
     word, shift, width = PLACES[field.place]
     raw = f'words.bits({word}, {shift}, {width})'
-    return {'slot': f'Int(truncatingIfNeeded: {raw})', 'index': f'Int(truncatingIfNeeded: {raw})',
+    return {'slot': f'Int(truncatingIfNeeded: {raw})', 'out': f'Int(truncatingIfNeeded: {raw})', 'index': f'Int(truncatingIfNeeded: {raw})',
             'imm16': f'Int(Int16(truncatingIfNeeded: {raw}))', 'u32': f'UInt32(truncatingIfNeeded: {raw})',
             'u64': raw, 'link': raw, 'offset': f'Int(Int32(bitPattern: UInt32(truncatingIfNeeded: {raw})))',
             'flag': f'{raw} != 0', 'opcode': f'Opcode(unchecked: {raw})'}[field.kind]
@@ -92,7 +99,7 @@ def getter(field):
 
 def setter(field):
     word, shift, width = PLACES[field.place]
-    value = {'slot': 'UInt64(truncatingIfNeeded: newValue)', 'index': 'UInt64(truncatingIfNeeded: newValue)',
+    value = {'slot': 'UInt64(truncatingIfNeeded: newValue)', 'out': 'UInt64(truncatingIfNeeded: newValue)', 'index': 'UInt64(truncatingIfNeeded: newValue)',
              'imm16': 'UInt64(UInt16(truncatingIfNeeded: newValue))', 'u32': 'UInt64(newValue)', 'u64': 'newValue', 'link': 'newValue',
              'offset': 'UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: newValue)))',
              'flag': '(newValue ? 1 : 0)', 'opcode': 'UInt64(newValue.rawValue)'}[field.kind]
@@ -101,7 +108,7 @@ def setter(field):
 
 def describe(field):
     """A Swift expression describing the field of view `v` for the disassembler (`index`: the instruction's)."""
-    return {'slot': f'"s\\(v.{field.name})"', 'index': f'"\\(v.{field.name})"', 'imm16': f'"#\\(v.{field.name})"',
+    return {'slot': f'"s\\(v.{field.name})"', 'out': f'"s\\(v.{field.name})"', 'index': f'"\\(v.{field.name})"', 'imm16': f'"#\\(v.{field.name})"',
             'u32': f'"\\(v.{field.name})"', 'u64': f'"\\(v.{field.name})"', 'flag': f'"\\(v.{field.name})"',
             'opcode': f'"\\(v.{field.name})"',
             'link': f'(v.{field.name} == 0 ? "none" : "frame \\(v.{field.name} & 0xFFFF)")',
@@ -125,17 +132,20 @@ def layouts_swift(layouts):
                 f'    static let wordCount = {l.words}',
                 '    var words: InstructionWords',
                 '    init(words: InstructionWords) { self.words = words }']
-        if l.fields:
-            params = ', '.join(f'{f.name}: {SWIFT_TYPE[f.kind]}' for f in l.fields)
-            out += [f'    init(_ opcode: Opcode, {params}) {{', '        words = InstructionWords(opcode)']
-            out += [f'        self.{f.name} = {f.name}' for f in l.fields]
-            out += ['    }']
+        params = ''.join(f', {f.name}: {SWIFT_TYPE[f.kind]}' for f in l.fields)
+        out += [f'    init(_ opcode: Opcode{params}) {{', '        words = InstructionWords(opcode)']
+        out += [f'        self.{f.name} = {f.name}' for f in l.fields]
+        out += ['    }']
         for f in l.fields:
             out += [f'    var {f.name}: {SWIFT_TYPE[f.kind]} {{',
                     f'        get {{ {getter(f)} }}',
                     f'        set {{ {setter(f)} }}', '    }']
         out += ['}', '']
     out += ['extension InstructionLayout {',
+            '    /// The field of word 0 naming the slot an instruction of this layout writes (kind `out`), if any.',
+            '    var resultField: OperandField? {', '        switch self {']
+    out += [f'        case .{name}: .{result_field(l)}' for name, l in layouts.items() if result_field(l)]
+    out += ['        default: nil', '        }', '    }', '',
             '    /// The view of this layout if it has two operand slots `lhs` and `rhs`.',
             '    var twoOperandView: (any TwoOperandInstruction.Type)? {', '        switch self {']
     out += [f'        case .{name}: {type_name(name)}.self' for name, l in layouts.items() if two_operands(l)]

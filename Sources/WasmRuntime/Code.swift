@@ -120,6 +120,9 @@ extension InstructionView {
     }
 }
 
+/// Word 0 of a branch or call by its raw fields: the translator emits those before it knows their offsets or
+/// argument slots, which it patches in place (`patch`, `emitCall`); every other instruction is built through its
+/// typed view.
 @inline(__always) func word(_ op: Opcode, a: Int = 0, b: Int = 0, c: Int = 0) -> UInt64 {
     UInt64(op.rawValue) | UInt64(UInt16(truncatingIfNeeded: a)) << 16
         | UInt64(UInt16(truncatingIfNeeded: b)) << 32 | UInt64(UInt16(truncatingIfNeeded: c)) << 48
@@ -455,6 +458,16 @@ enum OperandField {
         case .b: word.b
         case .c: word.c
         }
+    }
+
+    /// `word` with the field naming `slot`.
+    func setting(_ slot: Int, in word: UInt64) -> UInt64 {
+        let shift: UInt64 = switch self {
+        case .a: 16
+        case .b: 32
+        case .c: 48
+        }
+        return word & ~(0xFFFF << shift) | UInt64(UInt16(truncatingIfNeeded: slot)) << shift
     }
 }
 

@@ -27,7 +27,8 @@ enum InstructionLayout: CaseIterable {
     case returnCallIndirect
     case returnCallRef
     case select
-    case global
+    case globalGet
+    case globalSet
     case load
     case store
     case loadIndexed
@@ -82,7 +83,8 @@ enum InstructionLayout: CaseIterable {
         case .returnCallIndirect: 2
         case .returnCallRef: 2
         case .select: 2
-        case .global: 1
+        case .globalGet: 1
+        case .globalSet: 1
         case .load: 2
         case .store: 2
         case .loadIndexed: 2
@@ -118,6 +120,9 @@ struct NoOperandsInstruction: InstructionView {
     static let wordCount = 1
     var words: InstructionWords
     init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode) {
+        words = InstructionWords(opcode)
+    }
 }
 
 /// An instruction of layout `unary` (1 word): operand, result.
@@ -665,8 +670,28 @@ struct SelectInstruction: InstructionView {
     }
 }
 
-/// An instruction of layout `global` (1 word): value, global.
-struct GlobalInstruction: InstructionView {
+/// An instruction of layout `globalGet` (1 word): result, global.
+struct GlobalGetInstruction: InstructionView {
+    static let wordCount = 1
+    var words: InstructionWords
+    init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode, result: Int, global: UInt32) {
+        words = InstructionWords(opcode)
+        self.result = result
+        self.global = global
+    }
+    var result: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 16, 16)) }
+        set { words.setBits(0, 16, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var global: UInt32 {
+        get { UInt32(truncatingIfNeeded: words.bits(0, 32, 32)) }
+        set { words.setBits(0, 32, 32, UInt64(newValue)) }
+    }
+}
+
+/// An instruction of layout `globalSet` (1 word): value, global.
+struct GlobalSetInstruction: InstructionView {
     static let wordCount = 1
     var words: InstructionWords
     init(words: InstructionWords) { self.words = words }
@@ -1376,6 +1401,35 @@ struct EnterLazilyInstruction: InstructionView {
 }
 
 extension InstructionLayout {
+    /// The field of word 0 naming the slot an instruction of this layout writes (kind `out`), if any.
+    var resultField: OperandField? {
+        switch self {
+        case .unary: .c
+        case .binary: .c
+        case .binaryImmediate: .c
+        case .fusedPair: .c
+        case .copy: .a
+        case .const32: .a
+        case .const64: .a
+        case .addImmediateCompareJump: .c
+        case .addImmediateCompareImmediateJump: .c
+        case .select: .a
+        case .globalGet: .a
+        case .load: .a
+        case .loadIndexed: .a
+        case .loadPlusImmediate: .a
+        case .memoryLoad: .a
+        case .memorySize: .a
+        case .memoryGrow: .a
+        case .tableGet: .a
+        case .tableSize: .a
+        case .tableGrow: .a
+        case .referenceTest: .a
+        case .referenceFunction: .a
+        default: nil
+        }
+    }
+
     /// The view of this layout if it has two operand slots `lhs` and `rhs`.
     var twoOperandView: (any TwoOperandInstruction.Type)? {
         switch self {
@@ -1460,8 +1514,11 @@ extension InstructionLayout {
         case .select:
             let v = SelectInstruction(code + index)
             return "result=" + "s\(v.result)" + " " + "ifFalse=" + "s\(v.ifFalse)" + " " + "condition=" + "s\(v.condition)" + " " + "ifTrue=" + "s\(v.ifTrue)"
-        case .global:
-            let v = GlobalInstruction(code + index)
+        case .globalGet:
+            let v = GlobalGetInstruction(code + index)
+            return "result=" + "s\(v.result)" + " " + "global=" + "\(v.global)"
+        case .globalSet:
+            let v = GlobalSetInstruction(code + index)
             return "value=" + "s\(v.value)" + " " + "global=" + "\(v.global)"
         case .load:
             let v = LoadInstruction(code + index)

@@ -12,8 +12,8 @@ extension Translator {
         for i in 0..<arity {
             let dst = slot(height + i)
             switch stack[from + i] {
-            case .temp: if from != height { append(word(.copy, a: dst, b: slot(from + i))) }
-            case .local(let l): append(word(.copy, a: dst, b: l))
+            case .temp: if from != height { append(CopyInstruction(.copy, destination: dst, source: slot(from + i))) }
+            case .local(let l): append(CopyInstruction(.copy, destination: dst, source: l))
             case .const(let v): emitConst(v, to: dst)
             }
         }

@@ -65,8 +65,8 @@ extension Translator {
 
     /// Makes producer `p` write slot `destination` instead of its temp.
     mutating func redirect(_ p: Producer, to destination: Int) {
-        let mask: UInt64 = 0xFFFF << p.fieldShift
-        code[p.index] = (code[p.index] & ~mask) | UInt64(UInt16(truncatingIfNeeded: destination)) << p.fieldShift
+        guard let field = Opcode(unchecked: code[p.index]).layout.resultField else { return }
+        code[p.index] = field.setting(destination, in: code[p.index])
     }
 
     /// The code index of the comparison (or eqz) that the last instruction is, if it computed the temp at stack
@@ -85,7 +85,7 @@ extension Translator {
             deferred[l] = nil
             guard reachable else { continue }
             switch value {
-            case .local(let source): append(word(.copy, a: l, b: source))
+            case .local(let source): append(CopyInstruction(.copy, destination: l, source: source))
             case .const(let v): emitConst(v, to: l)
             case .temp: break
             }
@@ -106,8 +106,8 @@ extension Translator {
             for p in 0..<top where stack[p] == .local(i) { materialize(p) }
         }
         switch stack[top] {
-        case .temp: append(word(.copy, a: i, b: slot(top)))
-        case .local(let l): if l != i { append(word(.copy, a: i, b: l)) }
+        case .temp: append(CopyInstruction(.copy, destination: i, source: slot(top)))
+        case .local(let l): if l != i { append(CopyInstruction(.copy, destination: i, source: l)) }
         case .const(let v): emitConst(v, to: i)
         }
     }

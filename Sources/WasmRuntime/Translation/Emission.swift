@@ -174,12 +174,12 @@ extension Translator {
             // One result: the instruction that computed it writes slot 0 directly, or `returnValue` copies it.
             if stack[from] == .temp, let p = lastProducer, p.position == from, p.end == code.count {
                 redirect(p, to: 0)
-                append(word(.return))
+                append(NoOperandsInstruction(.return))
                 return
             }
             switch stack[from] {
-            case .temp where slot(from) != 0: append(word(.returnValue, a: slot(from))); return
-            case .local(let l) where l != 0: append(word(.returnValue, a: l)); return
+            case .temp where slot(from) != 0: append(ReturnValueInstruction(.returnValue, value: slot(from))); return
+            case .local(let l) where l != 0: append(ReturnValueInstruction(.returnValue, value: l)); return
             default: break
             }
         }
@@ -187,18 +187,18 @@ extension Translator {
         // A local among the first n slots would be overwritten before it is read: copy it aside first.
         for i in 0..<n {
             if case .local(let l) = sources[i], l < n, l != i {
-                append(word(.copy, a: slot(from + i), b: l))
+                append(CopyInstruction(.copy, destination: slot(from + i), source: l))
                 sources[i] = .temp
             }
         }
         for i in 0..<n {
             switch sources[i] {
-            case .temp: if slot(from + i) != i { append(word(.copy, a: i, b: slot(from + i))) }
-            case .local(let l): if l != i { append(word(.copy, a: i, b: l)) }
+            case .temp: if slot(from + i) != i { append(CopyInstruction(.copy, destination: i, source: slot(from + i))) }
+            case .local(let l): if l != i { append(CopyInstruction(.copy, destination: i, source: l)) }
             case .const(let v): emitConst(v, to: i)
             }
         }
-        append(word(.return))
+        append(NoOperandsInstruction(.return))
     }
 
     /// Moves the top `count` values into slots 0..<count for a tail call.
@@ -206,14 +206,14 @@ extension Translator {
         materializeTop(count)
         let from = stack.count - count
         for i in 0..<count where slot(from + i) != i {
-            append(word(.copy, a: i, b: slot(from + i)))
+            append(CopyInstruction(.copy, destination: i, source: slot(from + i)))
         }
     }
 
     mutating func emitPlain(_ instruction: Instruction) throws(CompileError) {
         switch instruction {
         case .unreachable:
-            append(word(.unreachable))
+            append(NoOperandsInstruction(.unreachable))
             markUnreachable()
         case .nop:
             break
@@ -307,15 +307,15 @@ extension Translator {
         case .throw(let tag):
             let n = tagType(tag).parameters.count
             materializeTop(n)
-            append(word(.throw, a: slot(stack.count - n), hi: tag))
+            append(ThrowTagInstruction(.throw, payload: slot(stack.count - n), tag: tag))
             markUnreachable()
         case .throwRef:
             let r = useTop()
-            append(word(.throwRef, a: r))
+            append(ThrowReferenceInstruction(.throwRef, exception: r))
             markUnreachable()
         case .rethrow(let l):
             let f = frames[frames.count - 1 - Int(l)]
-            append(word(.rethrow, a: slot(f.height)))
+            append(ThrowReferenceInstruction(.rethrow, exception: slot(f.height)))
             markUnreachable()
         case .drop:
             pop()
@@ -327,12 +327,13 @@ extension Translator {
                 pop(3)
                 push()
                 let op: Opcode = Opcode(unchecked: eqz) == .i32Eqz ? .select : .select64
-                emitProducer(word(op, a: slot(stack.count - 1), b: a, c: eqz.a), fieldShift: 16, extra: [UInt64(b)])
+                emitProducer(SelectInstruction(op, result: slot(stack.count - 1), ifFalse: a,
+                                               condition: UnaryInstruction(words: InstructionWords(eqz)).operand, ifTrue: b))
             } else {
                 let cond = useTop(0), b = useTop(1), a = useTop(2)
                 pop(3)
                 push()
-                emitProducer(word(.select, a: slot(stack.count - 1), b: b, c: cond), fieldShift: 16, extra: [UInt64(a)])
+                emitProducer(SelectInstruction(.select, result: slot(stack.count - 1), ifFalse: b, condition: cond, ifTrue: a))
             }
         case .localGet(let i):
             let l = Int(i)
@@ -367,29 +368,28 @@ extension Translator {
             stack[stack.count - 1] = .local(Int(i))
         case .globalGet(let g):
             push()
-            emitProducer(word(.globalGet, a: slot(stack.count - 1), hi: g), fieldShift: 16)
+            emitProducer(GlobalGetInstruction(.globalGet, result: slot(stack.count - 1), global: g))
         case .globalSet(let g):
             let v = useTop()
             pop()
-            append(word(.globalSet, a: v, hi: g))
+            append(GlobalSetInstruction(.globalSet, value: v, global: g))
         case .tableGet(let t):
             let i = useTop()
             pop()
             push()
-            emitProducer(word(.tableGet, a: slot(stack.count - 1), b: i, c: Int(t)), fieldShift: 16)
+            emitProducer(TableGetInstruction(.tableGet, result: slot(stack.count - 1), index: i, table: Int(t)))
         case .tableSet(let t):
             let v = useTop(0), i = useTop(1)
             pop(2)
-            append(word(.tableSet, a: i, b: v, c: Int(t)))
+            append(TableSetInstruction(.tableSet, index: i, value: v, table: Int(t)))
         case .tableSize(let t):
             push()
-            emitProducer(word(.tableSize, a: slot(stack.count - 1), c: Int(t)), fieldShift: 16)
+            emitProducer(TableSizeInstruction(.tableSize, result: slot(stack.count - 1), table: Int(t)))
         case .tableGrow(let t):
             let n = useTop(0), v = useTop(1)
             pop(2)
             push()
-            append(word(.tableGrow, a: slot(stack.count - 1), b: v, c: Int(t)))
-            append(UInt64(n))
+            append(TableGrowInstruction(.tableGrow, result: slot(stack.count - 1), value: v, table: Int(t), delta: n))
         case .tableFill(let t):
             emitFill(.tableFill, t)
         case .tableCopy(let dst, let src):
@@ -397,19 +397,19 @@ extension Translator {
         case .tableInit(let elem, let t):
             emitBulkTransfer(.tableInit, elem, t)
         case .elemDrop(let e):
-            append(word(.elemDrop, hi: e))
+            append(SegmentDropInstruction(.elemDrop, segment: e))
         case .load(let op, let memarg):
             if isFastMemory(memarg), let indexed = Self.loadOpcode(op).indexed,
                let (x, y) = takeAddressAdd(at: stack.count - 1) {
                 pop()
                 push()
-                emitProducer(word(indexed, a: slot(stack.count - 1), b: x, c: y), fieldShift: 16, extra: [memarg.offset])
+                emitProducer(LoadIndexedInstruction(indexed, result: slot(stack.count - 1), base: x, index: y, offset: memarg.offset))
                 return
             }
             if isFastMemory(memarg), let (zero, offset) = constantAddress(at: stack.count - 1, memarg) {
                 pop()
                 push()
-                emitProducer(word(Self.loadOpcode(op), a: slot(stack.count - 1), b: zero), fieldShift: 16, extra: [offset])
+                emitProducer(LoadInstruction(Self.loadOpcode(op), result: slot(stack.count - 1), address: zero, offset: offset))
                 return
             }
             let addr = useTop()
@@ -417,10 +417,10 @@ extension Translator {
             push()
             let dst = slot(stack.count - 1), m = Int(memarg.memoryIndex)
             if isFastMemory(memarg) {
-                emitProducer(word(Self.loadOpcode(op), a: dst, b: addr), fieldShift: 16, extra: [memarg.offset])
+                emitProducer(LoadInstruction(Self.loadOpcode(op), result: dst, address: addr, offset: memarg.offset))
             } else {
-                emitProducer(word(.memoryLoad, a: dst, b: addr, c: m), fieldShift: 16,
-                             extra: [memarg.offset, UInt64(Self.loadOpcode(op).rawValue)])
+                emitProducer(MemoryLoadInstruction(.memoryLoad, result: dst, address: addr, memory: m, offset: memarg.offset,
+                                                   access: Self.loadOpcode(op)))
             }
         case .store(let op, let memarg):
             // The value's slot first: materialising it emits code, which ends any chance of fusing the add.
@@ -428,34 +428,30 @@ extension Translator {
             if isFastMemory(memarg), let indexed = storeOpcode(op).indexed,
                let (x, y) = takeAddressAdd(at: stack.count - 2) {
                 pop(2)
-                append(word(indexed, a: v, b: x, c: y))
-                append(memarg.offset)
+                append(StoreIndexedInstruction(indexed, value: v, base: x, index: y, offset: memarg.offset))
                 return
             }
             if isFastMemory(memarg), let (zero, offset) = constantAddress(at: stack.count - 2, memarg) {
                 pop(2)
-                append(word(storeOpcode(op), a: v, b: zero))
-                append(offset)
+                append(StoreInstruction(storeOpcode(op), value: v, address: zero, offset: offset))
                 return
             }
             let addr = useTop(1)
             pop(2)
             if isFastMemory(memarg) {
-                append(word(storeOpcode(op), a: v, b: addr))
-                append(memarg.offset)
+                append(StoreInstruction(storeOpcode(op), value: v, address: addr, offset: memarg.offset))
             } else {
-                append(word(.memoryStore, a: v, b: addr, c: Int(memarg.memoryIndex)))
-                append(memarg.offset)
-                append(UInt64(storeOpcode(op).rawValue))
+                append(MemoryStoreInstruction(.memoryStore, value: v, address: addr, memory: Int(memarg.memoryIndex),
+                                              offset: memarg.offset, access: storeOpcode(op)))
             }
         case .memorySize(let m):
             push()
-            emitProducer(word(.memorySize, a: slot(stack.count - 1), c: Int(m)), fieldShift: 16)
+            emitProducer(MemorySizeInstruction(.memorySize, result: slot(stack.count - 1), memory: Int(m)))
         case .memoryGrow(let m):
             let d = useTop()
             pop()
             push()
-            emitProducer(word(.memoryGrow, a: slot(stack.count - 1), b: d, c: Int(m)), fieldShift: 16)
+            emitProducer(MemoryGrowInstruction(.memoryGrow, result: slot(stack.count - 1), delta: d, memory: Int(m)))
         case .memoryFill(let m):
             emitFill(.memoryFill, m)
         case .memoryCopy(let dst, let src):
@@ -463,7 +459,7 @@ extension Translator {
         case .memoryInit(let data, let m):
             emitBulkTransfer(.memoryInit, data, m)
         case .dataDrop(let d):
-            append(word(.dataDrop, hi: d))
+            append(SegmentDropInstruction(.dataDrop, segment: d))
         case .i32Const(let v):
             push(.const(UInt64(UInt32(bitPattern: v))))
         case .i64Const(let v):
@@ -484,17 +480,17 @@ extension Translator {
                 let a = useTop()
                 pop()
                 push()
-                emitProducer(word(form, a: a, b: Int(UInt16(bitPattern: imm)), c: slot(stack.count - 1)), fieldShift: 48)
+                emitProducer(BinaryImmediateInstruction(form, operand: a, immediate: Int(imm), result: slot(stack.count - 1)))
             } else if op.isBinary {
                 let b = useTop(0), a = useTop(1)
                 pop(2)
                 push()
-                emitProducer(word(op.opcode, a: a, b: b, c: slot(stack.count - 1)), fieldShift: 48)
+                emitProducer(BinaryInstruction(op.opcode, lhs: a, rhs: b, result: slot(stack.count - 1)))
             } else {
                 let a = useTop()
                 pop()
                 push()
-                emitProducer(word(op.opcode, a: a, c: slot(stack.count - 1)), fieldShift: 48)
+                emitProducer(UnaryInstruction(op.opcode, operand: a, result: slot(stack.count - 1)))
             }
         case .refNull:
             push(.const(0))
@@ -502,20 +498,20 @@ extension Translator {
             let a = useTop()
             pop()
             push()
-            emitProducer(word(.refIsNull, a: slot(stack.count - 1), b: a), fieldShift: 16)
+            emitProducer(ReferenceTestInstruction(.refIsNull, result: slot(stack.count - 1), reference: a))
         case .refFunc(let f):
             push()
-            emitProducer(word(.refFunc, a: slot(stack.count - 1), hi: f), fieldShift: 16)
+            emitProducer(ReferenceFunctionInstruction(.refFunc, result: slot(stack.count - 1), function: f))
         case .refAsNonNull:
             let a = useTop()
             pop()
             push()
-            emitProducer(word(.refAsNonNull, a: slot(stack.count - 1), b: a), fieldShift: 16)
+            emitProducer(ReferenceTestInstruction(.refAsNonNull, result: slot(stack.count - 1), reference: a))
         case .refEq:
             let b = useTop(0), a = useTop(1)
             pop(2)
             push()
-            emitProducer(word(.i64Eq, a: a, b: b, c: slot(stack.count - 1)), fieldShift: 48)
+            emitProducer(BinaryInstruction(.i64Eq, lhs: a, rhs: b, result: slot(stack.count - 1)))
         case .brOnNull(let l):
             let r = useTop()
             let ref = stack.removeLast()
@@ -544,16 +540,27 @@ extension Translator {
     mutating func emitBulkTransfer(_ op: Opcode, _ first: UInt32, _ second: UInt32) {
         let n = useTop(0), s = useTop(1), d = useTop(2)
         pop(3)
-        append(word(op, a: d, b: s, c: n))
-        append(UInt64(first) | UInt64(second) << 32)
+        switch op {
+        case .memoryCopy:
+            append(MemoryCopyInstruction(op, destination: d, source: s, length: n, destinationMemory: first, sourceMemory: second))
+        case .memoryInit:
+            append(MemoryInitInstruction(op, destination: d, source: s, length: n, segment: first, memory: second))
+        case .tableCopy:
+            append(TableCopyInstruction(op, destination: d, source: s, count: n, destinationTable: first, sourceTable: second))
+        default:
+            append(TableInitInstruction(op, destination: d, source: s, count: n, segment: first, table: second))
+        }
     }
 
     /// table/memory fill: destination, value and length come from the stack; `index` names the table or memory.
     mutating func emitFill(_ op: Opcode, _ index: UInt32) {
         let n = useTop(0), v = useTop(1), d = useTop(2)
         pop(3)
-        append(word(op, a: d, b: v, c: Int(index)))
-        append(UInt64(n))
+        if op == .memoryFill {
+            append(MemoryFillInstruction(op, destination: d, value: v, memory: Int(index), length: n))
+        } else {
+            append(TableFillInstruction(op, index: d, value: v, table: Int(index), count: n))
+        }
     }
 
     /// `x + c` / `x - c` with a small constant `c` on top of the stack: the add-immediate opcode and `±c`.

@@ -73,7 +73,7 @@ extension Translator {
     mutating func materialize(_ position: Int) {
         switch stack[position] {
         case .temp: return
-        case .local(let i): append(word(.copy, a: slot(position), b: i))
+        case .local(let i): append(CopyInstruction(.copy, destination: slot(position), source: i))
         case .const(let v): emitConst(v, to: slot(position))
         }
         stack[position] = .temp
@@ -93,10 +93,9 @@ extension Translator {
 
     mutating func emitConst(_ v: UInt64, to dst: Int) {
         if v <= UInt64(UInt32.max) {
-            append(word(.const32, a: dst, hi: UInt32(v)))
+            append(Const32Instruction(.const32, destination: dst, value: UInt32(v)))
         } else {
-            append(word(.const64, a: dst))
-            append(v)
+            append(Const64Instruction(.const64, destination: dst, value: v))
         }
     }
 
@@ -106,12 +105,19 @@ extension Translator {
         lastProducer = nil
     }
 
-    /// Emits an instruction that writes a fresh temp at the (already pushed) top position.
-    mutating func emitProducer(_ w: UInt64, fieldShift: UInt64, extra: [UInt64] = []) {
+    /// Appends the words of `instruction`.
+    mutating func append<View: InstructionView>(_ instruction: View) {
+        commitPendingSet()
+        for k in 0..<View.wordCount { code.append(instruction.words[k]) }
+        lastProducer = nil
+    }
+
+    /// Emits an instruction that writes a fresh temp at the (already pushed) top position, in the field of word 0
+    /// its layout declares written (`InstructionLayout.resultField`): a following `local.set` may redirect it.
+    mutating func emitProducer<View: InstructionView>(_ instruction: View) {
         commitPendingSet()
         let index = code.count
-        code.append(w)
-        code.append(contentsOf: extra)
-        lastProducer = (index, stack.count - 1, fieldShift, code.count)
+        for k in 0..<View.wordCount { code.append(instruction.words[k]) }
+        lastProducer = (index, stack.count - 1, code.count)
     }
 }

@@ -59,9 +59,9 @@ struct Translator {
     var frames: [Frame] = []
     var reachable = true
     var handlers: [ExceptionHandler] = []
-    /// An instruction that wrote a fresh temp at stack `position` through the field at `fieldShift` (a or c);
-    /// `index` is its code index, `end` the code length after it.
-    typealias Producer = (index: Int, position: Int, fieldShift: UInt64, end: Int)
+    /// An instruction that wrote a fresh temp at stack `position` (through its layout's `resultField`); `index`
+    /// is its code index, `end` the code length after it.
+    typealias Producer = (index: Int, position: Int, end: Int)
     /// The last instruction, if it produced a temp. A following local.set may redirect it (`redirect`).
     var lastProducer: Producer? = nil
     /// For each local set once and read only later in the same straight-line code, its number of reads
