@@ -3,6 +3,11 @@
 // Benchmarks/harness.py --micro runs both and tabulates them.
 //
 //   swift build -c release --product swasm-micro && .build/release/swasm-micro [--calls N] [--instances N] [--rounds N]
+//   .build/release/swasm-micro --module FILE.wasm [--instances N] [--rounds N]
+//
+// `--module` times a given module instead (not in WasmKit's program, not run by the harness): one compile, then
+// instantiating it N times (each a new store, dropped at once: teardown included), per instantiation and per
+// defined function. The module must need no imports.
 //
 // Each line: `KEY: X ns/op (N ops, best of R rounds): what`. Every timed loop's result is checked, so a
 // wrong answer fails the program instead of printing a time.
@@ -52,10 +57,15 @@ func expectedSum(_ n: Int) -> Int32 {
 var calls = 1_000_000
 var instances = 10_000
 var rounds = 3
+var modulePath: String?
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
+    if a == "--module", let path = args.popFirst() {
+        modulePath = path
+        continue
+    }
     guard ["--calls", "--instances", "--rounds"].contains(a), let v = args.popFirst().flatMap({ Int($0) }), v > 0 else {
-        print("usage: swasm-micro [--calls N] [--instances N] [--rounds N]")
+        print("usage: swasm-micro [--calls N] [--instances N] [--rounds N] | --module FILE [--instances N] [--rounds N]")
         exit(a == "--help" || a == "-h" ? 0 : 2)
     }
     switch a {
@@ -66,6 +76,44 @@ while let a = args.popFirst() {
 }
 
 struct WrongResult: Error { let what: String }
+
+/// The bytes of the file at `path`, or nil.
+func readFile(_ path: String) -> [UInt8]? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+        if n <= 0 { break }
+        bytes += chunk[0..<n]
+    }
+    return bytes
+}
+
+/// The entry count of the binary's function section (its defined functions), or nil if it has none.
+func definedFunctionCount(_ bytes: [UInt8]) -> Int? {
+    var i = 8
+    func leb() -> Int? {
+        var result = 0, shift = 0
+        while i < bytes.count, shift < 35 {
+            let b = bytes[i]
+            i += 1
+            result |= Int(b & 0x7F) << shift
+            if b & 0x80 == 0 { return result }
+            shift += 7
+        }
+        return nil
+    }
+    while i < bytes.count {
+        let id = bytes[i]
+        i += 1
+        guard let size = leb() else { return nil }
+        if id == 3 { return leb() }
+        i += size
+    }
+    return nil
+}
 
 /// Runs `body` `rounds` times; prints the best round's time per operation.
 @MainActor func measure(_ key: String, ops: Int, _ what: String, _ body: () throws -> Void) throws {
@@ -91,6 +139,26 @@ let imports: WebAssembly.Imports = [
         "host_fast": .function { (x: Int32) -> Int32 in x &+ 1 },
     ],
 ]
+if let modulePath {
+    guard let bytes = readFile(modulePath) else { throw WrongResult(what: "cannot read \(modulePath)") }
+    let functions = definedFunctionCount(bytes) ?? 0
+    let clock = ContinuousClock()
+    let start = clock.now
+    let big = try WebAssembly.Module(bytes: bytes)
+    print("compile: \(clock.now - start) (\(bytes.count) bytes, \(functions) defined functions)")
+    var best = Duration.seconds(1_000_000)
+    for _ in 0..<rounds {
+        let t0 = clock.now
+        for _ in 0..<instances { _ = try WebAssembly.Instance(module: big) }
+        best = min(best, clock.now - t0)
+    }
+    let ns = (Double(best.components.seconds) * 1e9 + Double(best.components.attoseconds) / 1e9) / Double(instances)
+    let perFunction = functions > 0 ? ns / Double(functions) : 0
+    print("instantiate-module: \(Double(Int(ns / 100 + 0.5)) / 10) us/instantiation, "
+          + "\(Double(Int(perFunction * 10 + 0.5)) / 10) ns/defined function (\(instances) instantiations, best of \(rounds) rounds)")
+    exit(0)
+}
+
 let module = try WebAssembly.Module(wat: wat)
 
 try measure("instantiate", ops: instances, "instantiate the small module (new store, imports linked, memory, segments)") {
