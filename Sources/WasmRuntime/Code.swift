@@ -306,6 +306,21 @@ package final class CompiledModule: @unchecked Sendable {
         return stubEntry(index)
     }
 
+    /// `entry(_:)` of every defined function, in index order, under one hold of the lock (instantiation fills
+    /// all of an instance's headers in one pass).
+    func forEachEntry(_ body: (_ index: Int, _ code: UnsafeMutablePointer<UInt64>, _ frameSize: Int) -> Void) {
+        lock.withLock {
+            for i in 0..<definedCount {
+                if let f = translations.functions[i] {
+                    body(i, f.code, f.frameSize)
+                } else {
+                    let e = stubEntry(i)
+                    body(i, e.code, e.frameSize)
+                }
+            }
+        }
+    }
+
     /// The stub of defined function `index` and the frame it checks for: the parameters only.
     private func stubEntry(_ index: Int) -> (code: UnsafeMutablePointer<UInt64>, frameSize: Int) {
         (stub(index), Int(truncatingIfNeeded: stubs[2 * index] & 0xFFFF_FFFF))

@@ -31,7 +31,7 @@ extension Store {
             }
             do { try checkImport(imp, value, instance) } catch { throw .link(error) }
             switch value {
-            case .function(let f): instance.functions.append(f)
+            case .function(let f): instance.importedFunctions.append(f)
             case .table(let t): instance.tables.append(t)
             case .memory(let mem): instance.memories.append(mem)
             case .global(let g): instance.globals.append(g)
@@ -39,16 +39,8 @@ extension Store {
             }
         }
 
-        // Definitions.
-        let names = m.names?.functionNames ?? [:]
-        for i in 0..<module.definedCount {
-            let typeIndex = m.functions[i]
-            let f = FunctionInstance(definedIndex: i, type: module.functionType(ofTypeIndex: typeIndex),
-                                     typeID: instance.typeIDs[Int(typeIndex)], instance: instance,
-                                     name: names[UInt32(module.context.importedFunctionCount + i)])
-            retain(f)
-            instance.functions.append(f)
-        }
+        // Definitions. Functions get headers only; their objects are made when asked for.
+        instance.defineFunctions()
         for tag in m.tags {
             instance.tags.append(TagInstance(type: module.functionType(ofTypeIndex: tag.typeIndex),
                                              typeID: instance.typeIDs[Int(tag.typeIndex)]))
@@ -78,17 +70,10 @@ extension Store {
         instance.dataSegments = m.data.map(\.bytes)
         instance.finishContext()
 
+        instance.exportsByName.reserveCapacity(m.exports.count)
+        instance.exportNames.reserveCapacity(m.exports.count)
         for e in m.exports {
-            let i = Int(e.index)
-            let value: ExternalValue
-            switch e.kind {
-            case .function: value = .function(instance.functions[i])
-            case .table: value = .table(instance.tables[i])
-            case .memory: value = .memory(instance.memories[i])
-            case .global: value = .global(instance.globals[i])
-            case .tag: value = .tag(instance.tags[i])
-            }
-            instance.exportsByName[Array(e.name.utf8)] = value
+            instance.exportsByName[Array(e.name.utf8)] = (e.kind, Int(e.index))
             instance.exportNames.append(e.name)
         }
 
@@ -130,7 +115,10 @@ extension Store {
         }
 
         if let start = m.start {
-            do { _ = try executor.invoke(instance.functions[Int(start)], arguments: []) } catch { throw .execution(error) }
+            guard let f = instance.function(Int(start)) else {
+                throw .execution(.trap(.host("unknown start function \(start)"), backtrace: []))
+            }
+            do { _ = try executor.invoke(f, arguments: []) } catch { throw .execution(error) }
         }
         return instance
     }
@@ -147,8 +135,8 @@ extension Store {
             case .f64Const(let v): stack.append(v)
             case .refNull: stack.append(0)
             case .refFunc(let f):
-                guard Int(f) < instance.functions.count else { throw .host("unknown function \(f) in constant expression") }
-                stack.append(instance.functions[Int(f)].cell)
+                guard let header = instance.functionHeader(Int(f)) else { throw .host("unknown function \(f) in constant expression") }
+                stack.append(UInt64(UInt(bitPattern: header)))
             case .globalGet(let g):
                 guard Int(g) < instance.globals.count else { throw .host("unknown global \(g) in constant expression") }
                 stack.append(instance.globals[Int(g)].value)

@@ -187,7 +187,8 @@ package struct HostCall {
 package typealias HostCode = (HostCall) throws -> Void
 
 /// The ARC-free view of a function that the call path reads: code, frame shape and defining instance.
-/// A funcref cell is the address of its function's header.
+/// A funcref cell is the address of its function's header. A defined function's header lives in its
+/// instance's header buffer (`ModuleInstance.defineFunctions()`); a host function's belongs to its object.
 struct FunctionHeader {
     /// nil for host functions.
     var code: UnsafeMutablePointer<UInt64>?
@@ -195,7 +196,9 @@ struct FunctionHeader {
     var typeID: Int
     /// The defining instance's context (nil for host functions).
     var context: UnsafeMutablePointer<InstanceContext>?
-    var object: Unmanaged<FunctionInstance>
+    /// The function's object: always set for a host function; for a defined function, nil until something
+    /// asks for the object (`ModuleInstance.function(definedAt:)`).
+    var object: Unmanaged<FunctionInstance>?
 }
 
 /// The ARC-free view of an instance that compiled code reads.
@@ -216,24 +219,25 @@ package final class FunctionInstance {
     package let name: String?
     /// Index in the defining module's function index space (nil for host functions).
     package let functionIndex: Int?
-    /// The defining instance; the store keeps it alive.
+    /// The defining instance; the store keeps it alive, and the instance keeps this object alive.
     unowned(unsafe) let instance: ModuleInstance?
     let host: HostCode?
-    /// The call path's view of this function (owned by this object).
+    /// The call path's view of this function: in the defining instance's header buffer, or (a host function)
+    /// owned by this object.
     let header: UnsafeMutablePointer<FunctionHeader>
 
-    /// Defined function `definedIndex` of `instance`'s module: its code, or its stub until it is translated.
-    init(definedIndex: Int, type: FunctionType, typeID: Int, instance: ModuleInstance, name: String?) {
+    /// The object of defined function `definedIndex` of `instance`, whose header (already filled) is `header`;
+    /// records itself there. Made by `ModuleInstance.function(definedAt:)` only, once per function.
+    init(definedIndex: Int, header: UnsafeMutablePointer<FunctionHeader>, type: FunctionType, instance: ModuleInstance,
+         name: String?) {
         self.type = type
-        self.typeID = typeID
+        self.typeID = header.pointee.typeID
         self.name = name
         self.functionIndex = instance.module.context.importedFunctionCount + definedIndex
         self.instance = instance
         self.host = nil
-        let entry = instance.module.entry(definedIndex)
-        header = .allocate(capacity: 1)
-        header.initialize(to: FunctionHeader(code: entry.code, frameSize: entry.frameSize, typeID: typeID, context: instance.context,
-                                             object: Unmanaged.passUnretained(self)))
+        self.header = header
+        header.pointee.object = Unmanaged.passUnretained(self)
     }
 
     /// The translated code, if this is a wasm function that has been translated.
@@ -255,7 +259,9 @@ package final class FunctionInstance {
                                              object: Unmanaged.passUnretained(self)))
     }
 
-    deinit { header.deallocate() }
+    deinit {
+        if host != nil { header.deallocate() }
+    }
 
     var code: UnsafeMutablePointer<UInt64>? { header.pointee.code }
     var frameSize: Int { header.pointee.frameSize }
@@ -263,9 +269,11 @@ package final class FunctionInstance {
     /// The function as a reference cell.
     var cell: UInt64 { UInt64(UInt(bitPattern: header)) }
 
+    /// The function whose header is at address `cell` (its object made now if it was not yet).
     static func from(cell: UInt64) -> FunctionInstance? {
         guard cell != 0, let p = UnsafeMutablePointer<FunctionHeader>(bitPattern: UInt(cell)) else { return nil }
-        return p.pointee.object.takeUnretainedValue()
+        if let object = p.pointee.object { return object.takeUnretainedValue() }
+        return p.pointee.context?.pointee.instance.takeUnretainedValue().function(definedAt: p)
     }
 }
 
@@ -395,7 +403,8 @@ package final class ModuleInstance {
     // and written only while instantiating or by the handlers of one executor: no overlapping access can
     // happen, so they skip Swift's dynamic exclusivity checks, which would sit on the table and memory
     // instructions' paths.
-    @exclusivity(unchecked) package internal(set) var functions: [FunctionInstance] = []
+    /// The imported functions, the start of the function index space (the defined ones follow: ``function(_:)``).
+    var importedFunctions: [FunctionInstance] = []
     @exclusivity(unchecked) package internal(set) var tables: [TableInstance] = []
     @exclusivity(unchecked) package internal(set) var memories: [MemoryInstance] = []
     @exclusivity(unchecked) package internal(set) var globals: [GlobalInstance] = []
@@ -406,67 +415,154 @@ package final class ModuleInstance {
     @exclusivity(unchecked) var elementSegments: [[UInt64]] = []
     /// Data segments; emptied by `data.drop` (and after active initialisation).
     @exclusivity(unchecked) var dataSegments: [[UInt8]] = []
-    /// Exports by the UTF-8 bytes of their names: WebAssembly names compare byte for byte, while Swift
-    /// `String` equality would merge canonically equivalent names ("\u{C5}" and "A\u{30A}").
-    var exportsByName: [[UInt8]: ExternalValue] = [:]
+    /// Exports by the UTF-8 bytes of their names (WebAssembly names compare byte for byte, while Swift
+    /// `String` equality would merge canonically equivalent names: "\u{C5}" and "A\u{30A}"), as kind and
+    /// index: a function export's object is made when the export is looked up.
+    var exportsByName: [[UInt8]: (kind: ExternalKind, index: Int)] = [:]
     /// Export names in declaration order.
     package internal(set) var exportNames: [String] = []
     unowned(unsafe) let store: Store
-    /// The view compiled code reads; filled by `finishContext()` once the index spaces are complete.
+    /// The view compiled code reads; filled by `defineFunctions()` and `finishContext()`.
     let context: UnsafeMutablePointer<InstanceContext>
-    private var functionTable: UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>?
-    private var globalTable: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
-    private var typeIDTable: UnsafeMutablePointer<Int>?
+    /// The function index space as header addresses (`context.pointee.functions`).
+    private var functionTable: UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>
+    /// The defined functions' headers, by defined index (`definedFunctionCount` of them), owned by the instance:
+    /// funcref cells of other instances may point here, and the store keeps every instance until it dies.
+    private var definedHeaders: UnsafeMutablePointer<FunctionHeader>?
+    /// Number of headers in `definedHeaders` (0 until `defineFunctions()`).
+    private(set) var definedFunctionCount = 0
+    /// The defined functions' objects made so far (`function(definedAt:)`): their headers point at them
+    /// unretained, so the instance keeps them, for its lifetime, which is the store's.
+    private var materializedFunctions: [FunctionInstance] = []
+    private var globalTable: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+    private var typeIDTable: UnsafeMutablePointer<Int>
 
     init(module: CompiledModule, store: Store) {
         self.module = module
         self.store = store
         context = .allocate(capacity: 1)
-        let emptyFunctions = UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>.allocate(capacity: 1)
-        let emptyGlobals = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: 1)
-        let emptyTypes = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        functionTable = emptyFunctions
-        globalTable = emptyGlobals
-        typeIDTable = emptyTypes
-        context.initialize(to: InstanceContext(functions: emptyFunctions, globals: emptyGlobals, memory0: nil,
-                                               typeIDs: emptyTypes, instance: .passUnretained(self)))
+        functionTable = .allocate(capacity: 1)
+        globalTable = .allocate(capacity: 1)
+        typeIDTable = .allocate(capacity: 1)
+        context.initialize(to: InstanceContext(functions: functionTable, globals: globalTable, memory0: nil,
+                                               typeIDs: typeIDTable, instance: .passUnretained(self)))
     }
 
     deinit {
-        functionTable?.deallocate()
-        globalTable?.deallocate()
-        typeIDTable?.deallocate()
+        functionTable.deallocate()
+        definedHeaders?.deallocate()
+        globalTable.deallocate()
+        typeIDTable.deallocate()
         context.deallocate()
+    }
+
+    /// Number of functions in the index space (imported, then defined).
+    package var functionCount: Int { importedFunctions.count + definedFunctionCount }
+
+    /// Number of defined functions whose object exists (asked for through ``function(_:)``, an export, a
+    /// funcref read by the embedder, a backtrace...).
+    package var materializedFunctionCount: Int { materializedFunctions.count }
+
+    /// Creates the headers of the defined functions in one buffer, each entering its code (or its stub until
+    /// it is translated), and the function table compiled code reads. No function object is made: those come
+    /// on demand (``function(_:)``). Called once, after the imports and before any constant expression.
+    func defineFunctions() {
+        let imported = importedFunctions.count
+        let count = module.definedCount
+        let headers = UnsafeMutablePointer<FunctionHeader>.allocate(capacity: max(count, 1))
+        let table = UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>.allocate(capacity: max(imported + count, 1))
+        for (i, f) in importedFunctions.enumerated() { (table + i).initialize(to: f.header) }
+        let typeIndices = module.module.functions
+        let typeIDs = typeIDs
+        let context = context
+        module.forEachEntry { i, code, frameSize in
+            let t = i < typeIndices.count ? Int(typeIndices[i]) : -1
+            let typeID = t >= 0 && t < typeIDs.count ? typeIDs[t] : -1
+            (headers + i).initialize(to: FunctionHeader(code: code, frameSize: frameSize, typeID: typeID, context: context,
+                                                        object: nil))
+            (table + imported + i).initialize(to: headers + i)
+        }
+        functionTable.deallocate()
+        definedHeaders?.deallocate()
+        functionTable = table
+        definedHeaders = headers
+        definedFunctionCount = count
+        context.pointee.functions = table
+    }
+
+    /// The header of function `index` of the index space (its funcref cell is the header's address), or nil.
+    func functionHeader(_ index: Int) -> UnsafeMutablePointer<FunctionHeader>? {
+        guard index >= 0 && index < functionCount else { return nil }
+        return functionTable[index]
+    }
+
+    /// The header of defined function `index`, or nil.
+    func definedHeader(_ index: Int) -> UnsafeMutablePointer<FunctionHeader>? {
+        guard index >= 0 && index < definedFunctionCount, let definedHeaders else { return nil }
+        return definedHeaders + index
+    }
+
+    /// Function `index` of the index space, or nil. A defined function's object is made on the first request
+    /// and the same object is returned after that.
+    package func function(_ index: Int) -> FunctionInstance? {
+        guard index >= 0 else { return nil }
+        if index < importedFunctions.count { return importedFunctions[index] }
+        guard let header = definedHeader(index - importedFunctions.count) else { return nil }
+        return function(definedAt: header)
+    }
+
+    /// The object of the defined function whose header is `header` (in this instance's buffer), made now if it
+    /// does not exist yet; nil if `header` is not one of this instance's.
+    func function(definedAt header: UnsafeMutablePointer<FunctionHeader>) -> FunctionInstance? {
+        if let object = header.pointee.object { return object.takeUnretainedValue() }
+        guard let definedHeaders, header >= definedHeaders, header < definedHeaders + definedFunctionCount else { return nil }
+        let index = header - definedHeaders
+        let typeIndex = index < module.module.functions.count ? module.module.functions[index] : UInt32.max
+        let functionIndex = importedFunctions.count + index
+        let f = FunctionInstance(definedIndex: index, header: header, type: module.functionType(ofTypeIndex: typeIndex),
+                                 instance: self, name: module.module.names?.functionNames[UInt32(functionIndex)])
+        materializedFunctions.append(f)
+        return f
     }
 
     /// The function defined by this instance whose code (or stub) contains `pc` (`CompiledModule.definedIndex`).
     /// Traps and exceptions find their functions this way: the interpreter does not track the current function.
     func function(containing pc: UnsafeMutablePointer<UInt64>) -> FunctionInstance? {
-        guard let index = module.definedIndex(containing: pc) else { return nil }
-        let i = module.context.importedFunctionCount + index
-        return i < functions.count ? functions[i] : nil
+        guard let index = module.definedIndex(containing: pc), let header = definedHeader(index) else { return nil }
+        return function(definedAt: header)
     }
 
-    /// Publishes the index spaces to compiled code. Called once every function, global and memory exists.
+    /// Publishes the globals, memory 0 and type ids to compiled code. Called once every global and memory
+    /// exists (after `defineFunctions()`).
     func finishContext() {
-        functionTable?.deallocate()
-        globalTable?.deallocate()
-        typeIDTable?.deallocate()
-        let f = UnsafeMutablePointer<UnsafeMutablePointer<FunctionHeader>>.allocate(capacity: max(functions.count, 1))
-        for (i, fn) in functions.enumerated() { (f + i).initialize(to: fn.header) }
+        globalTable.deallocate()
+        typeIDTable.deallocate()
         let g = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: max(globals.count, 1))
         for (i, gl) in globals.enumerated() { (g + i).initialize(to: gl.cell) }
         let t = UnsafeMutablePointer<Int>.allocate(capacity: max(typeIDs.count, 1))
         for (i, id) in typeIDs.enumerated() { (t + i).initialize(to: id) }
-        functionTable = f
         globalTable = g
         typeIDTable = t
-        context.pointee = InstanceContext(functions: f, globals: g, memory0: memories.first?.storage, typeIDs: t,
+        context.pointee = InstanceContext(functions: functionTable, globals: g, memory0: memories.first?.storage, typeIDs: t,
                                           instance: .passUnretained(self))
     }
 
+    /// Item `index` of the `kind` index space, or nil.
+    func externalValue(_ kind: ExternalKind, _ index: Int) -> ExternalValue? {
+        func item<T>(_ items: [T]) -> T? { index >= 0 && index < items.count ? items[index] : nil }
+        switch kind {
+        case .function: return function(index).map { .function($0) }
+        case .table: return item(tables).map { .table($0) }
+        case .memory: return item(memories).map { .memory($0) }
+        case .global: return item(globals).map { .global($0) }
+        case .tag: return item(tags).map { .tag($0) }
+        }
+    }
+
     /// The export with this name.
-    package func export(_ name: String) -> ExternalValue? { exportsByName[Array(name.utf8)] }
+    package func export(_ name: String) -> ExternalValue? {
+        exportsByName[Array(name.utf8)].flatMap { externalValue($0.kind, $0.index) }
+    }
 
     /// Every export, in declaration order.
     package var exports: [(name: String, value: ExternalValue)] {

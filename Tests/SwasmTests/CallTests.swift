@@ -104,4 +104,25 @@ import Swasm
         #expect(three == 3)
         #expect(f.isSame(as: try #require(instance.exports.add.function)))
     }
+
+    /// A funcref read from a table is the object the export gives, whichever is asked for first.
+    @Test func aTableElementIsTheExportedFunction() throws {
+        let instance = try WebAssembly.Instance(module: wat("""
+            (module (table (export "table") 2 funcref) (elem (i32.const 0) $f $g)
+                    (func $f (export "f") (result i32) (i32.const 1)) (func $g (export "g") (result i32) (i32.const 2)))
+            """))
+        let table = try #require(instance.exports.table.table)
+        guard case .funcref(let first?) = try table.get(0) else {
+            Issue.record("expected a function")
+            return
+        }
+        #expect(first.isSame(as: try #require(instance.exports.f.function)))
+        let g = try #require(instance.exports.g.function)
+        guard case .funcref(let second?) = try table.get(1) else {
+            Issue.record("expected a function")
+            return
+        }
+        #expect(second.isSame(as: g) && !second.isSame(as: first))
+        #expect(try second() as Int32 == 2)
+    }
 }

@@ -38,11 +38,11 @@ import WasmText
     @Test func theCallSiteAndTheHeaderArePointedAtTheCode() throws {
         let (store, instance) = try instantiate(Self.wat)
         let module = instance.module
-        #expect(instance.functions[0].header.pointee.code == module.stub(0))
+        #expect(instance.definedHeader(0)?.pointee.code == module.stub(0))
         _ = try call(store, instance, "main", [2])
         let square = try #require(module.translatedIfAvailable(0))
         let main = try #require(module.translatedIfAvailable(1))
-        #expect(instance.functions[0].header.pointee.code == square.code)
+        #expect(instance.definedHeader(0)?.pointee.code == square.code)
         let link = internalCallLink(code: square.code, frameSize: square.frameSize)
         // `main` was translated before `square`, so both of its calls linked the stub; each was pointed at the
         // code when it entered the stub (the second found `square` translated already).

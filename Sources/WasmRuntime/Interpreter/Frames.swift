@@ -113,8 +113,7 @@ extension Executor {
     /// Runs a host function with its arguments and results at `slots`.
     func callHost(_ callee: UnsafeMutablePointer<FunctionHeader>, _ slots: UnsafeMutablePointer<UInt64>, depth callDepth: Int,
                   caller: UnsafeMutablePointer<InstanceContext>) throws(Unwind) {
-        let function = callee.pointee.object.takeUnretainedValue()
-        guard let host = function.host else { throw .trap(.host("function has no code")) }
+        guard let host = callee.pointee.object?.takeUnretainedValue().host else { throw .trap(.host("function has no code")) }
         guard stackEnd - slots > callee.pointee.frameSize else {
             noteStackExhaustion(depth: callDepth)
             throw .trap(.callStackExhausted)

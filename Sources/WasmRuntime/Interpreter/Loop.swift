@@ -209,9 +209,10 @@ extension Executor {
            HandlerSet.opcode(of: returnPC[-2]) == .callInternal, swasm_load_link(returnPC - 1) == module.stubLink(index) {
             swasm_store_link(returnPC - 1, internalCallLink(code: function.code, frameSize: function.frameSize))
         }
-        let header = instance.functions[module.context.importedFunctionCount + index].header
-        header.pointee.code = function.code
-        header.pointee.frameSize = function.frameSize
+        if let header = instance.definedHeader(index) {
+            header.pointee.code = function.code
+            header.pointee.frameSize = function.frameSize
+        }
         guard fp + function.frameSize < stackEnd else {
             noteStackExhaustion(depth: machine.depth)
             throw .trap(.callStackExhausted)
