@@ -307,11 +307,13 @@ package final class CompiledModule: @unchecked Sendable {
     }
 
     /// `entry(_:)` of every defined function, in index order, under one hold of the lock (instantiation fills
-    /// all of an instance's headers in one pass).
+    /// all of an instance's headers in one pass; inlined there, so that `body` is no call per function).
+    @inline(__always)
     func forEachEntry(_ body: (_ index: Int, _ code: UnsafeMutablePointer<UInt64>, _ frameSize: Int) -> Void) {
         lock.withLock {
-            for i in 0..<definedCount {
-                if let f = translations.functions[i] {
+            let functions = translations.functions
+            for i in 0..<min(definedCount, functions.count) {
+                if let f = functions[i] {
                     body(i, f.code, f.frameSize)
                 } else {
                     let e = stubEntry(i)
