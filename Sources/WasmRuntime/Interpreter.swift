@@ -171,7 +171,9 @@ final class Executor {
     /// Unwinds frames looking for a handler of `exn`; on success `regs` points at the handler.
     func findHandler(_ exn: ExceptionInstance, _ regs: inout Registers) -> Bool {
         while true {
-            if let f = Self.function(at: regs.pc, in: regs.context), let compiled = f.compiled, let instance = f.instance,
+            // The function's translated code and handler table, found from `pc` (no function object is needed).
+            let instance = regs.context.pointee.instance.takeUnretainedValue()
+            if let index = instance.module.definedIndex(containing: regs.pc), let compiled = instance.module.translatedIfAvailable(index),
                let target = Self.deliver(exn, at: compiled.code.distance(to: regs.pc), in: compiled, instance: instance, fp: regs.fp) {
                 regs.pc = compiled.code + target
                 return true

@@ -30,7 +30,7 @@ import WasmText
     }
 
     /// Instantiating makes no function object: not for calls between functions, nor for table elements,
-    /// nor for `ref.func` in globals; each object that is asked for is made once.
+    /// nor for `ref.func` in globals, nor for catching an exception; each object that is asked for is made once.
     @Test func noFunctionObjectExistsUntilOneIsAskedFor() throws {
         var wat = "(module (table 4 funcref) (elem (i32.const 0) $f0 $f1 $f2)"
         wat += " (global (export \"g\") funcref (ref.func $f3))"
@@ -38,13 +38,19 @@ import WasmText
             wat += " (func $f\(i) (param i32) (result i32) (i32.add (local.get 0) (i32.const \(i))))"
         }
         wat += " (func (export \"run\") (param i32) (result i32) (call $f999 (call_indirect (param i32) (result i32) (local.get 0) (i32.const 2))))"
-        wat += " (func $trapper (unreachable)) (func (export \"fail\") (call $trapper)))"
+        wat += " (func $trapper (unreachable)) (func (export \"fail\") (call $trapper))"
+        wat += " (tag $e (param i32)) (func $thrower (param i32) (throw $e (local.get 0)))"
+        wat += " (func $catcher (param i32) (result i32) (block $h (result i32)"
+        wat += "   (try_table (catch $e $h) (call $thrower (local.get 0))) (i32.const -1)))"
+        wat += " (func (export \"catching\") (param i32) (result i32) (call $catcher (local.get 0))))"
         let (store, instance) = try instantiate(wat)
-        #expect(instance.functionCount == 1003)
+        #expect(instance.functionCount == 1006)
         #expect(instance.materializedFunctionCount == 0)
 
         #expect(try call(store, instance, "run", [5]) == [5 + 2 + 999])
         #expect(instance.materializedFunctionCount == 1)  // "run": the export lookup
+        #expect(try call(store, instance, "catching", [9]) == [9])
+        #expect(instance.materializedFunctionCount == 2)  // "catching"
 
         // A backtrace names its functions: their objects are made then ("fail" was looked up as an export).
         do {
@@ -53,7 +59,7 @@ import WasmText
         } catch let ExecutionError.trap(_, backtrace) {
             #expect(backtrace == ["trapper (func 1001)", "func 1002"])
         }
-        #expect(instance.materializedFunctionCount == 3)
+        #expect(instance.materializedFunctionCount == 4)
 
         // A funcref read back from a table or a global gives the object of its function.
         let cell = instance.tables[0].elements[1]
@@ -64,7 +70,7 @@ import WasmText
         #expect(instance.function(1) === f1)
         guard case .global(let g)? = instance.export("g") else { throw LinkError("no global g") }
         #expect(FunctionInstance.from(cell: g.value) === instance.function(3))
-        #expect(instance.materializedFunctionCount == 5)
+        #expect(instance.materializedFunctionCount == 6)
     }
 
     @Test func aFuncrefInATableIsTheExportedObject() throws {
