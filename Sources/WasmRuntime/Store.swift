@@ -403,8 +403,6 @@ package final class ModuleInstance {
     // and written only while instantiating or by the handlers of one executor: no overlapping access can
     // happen, so they skip Swift's dynamic exclusivity checks, which would sit on the table and memory
     // instructions' paths.
-    /// The imported functions, the start of the function index space (the defined ones follow: ``function(_:)``).
-    var importedFunctions: [FunctionInstance] = []
     @exclusivity(unchecked) package internal(set) var tables: [TableInstance] = []
     @exclusivity(unchecked) package internal(set) var memories: [MemoryInstance] = []
     @exclusivity(unchecked) package internal(set) var globals: [GlobalInstance] = []
@@ -421,6 +419,8 @@ package final class ModuleInstance {
     var exportsByName: [[UInt8]: (kind: ExternalKind, index: Int)] = [:]
     /// Export names in declaration order.
     package internal(set) var exportNames: [String] = []
+    /// The imported functions, the start of the function index space (the defined ones follow: ``function(_:)``).
+    var importedFunctions: [FunctionInstance] = []
     unowned(unsafe) let store: Store
     /// The view compiled code reads; filled by `defineFunctions()` and `finishContext()`.
     let context: UnsafeMutablePointer<InstanceContext>
