@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""Generates the interpreter from one description:
-- Sources/WasmRuntime/Generated/NumericOps.swift: one cell-to-cell function per numeric instruction, and the
-  `Opcode` enum (numeric instructions, the rest, and the fused instructions);
-- Sources/WasmRuntime/Generated/Handlers.swift: the bodies of the generated instructions (numeric, load/store,
-  compare-branch, fused-pair and immediate forms, and their accumulator variants), `Executor.run_<opcode>`;
-- Sources/WasmRuntime/Generated/OpcodeTables.swift: layouts, lengths, fusion and accumulator tables;
+"""Generates the interpreter's glue from one description:
+- Sources/WasmRuntime/Generated/Handlers.swift: the bodies of the family instructions (numeric, load/store,
+  compare-branch, fused-pair and immediate forms, and their accumulator variants), `Executor.run_<opcode>`, each
+  a one-line call of its family's generic body (Sources/WasmRuntime/Handlers/Numeric.swift,
+  LoadsAndStores.swift, CompareBranches.swift) with its operation, operand sources and result accumulator;
+- Sources/WasmRuntime/Generated/OpcodeTables.swift: the `Opcode` enum (numeric instructions, the rest, and the
+  fused instructions), `NumericOp.isBinary`/`.opcode`, layouts, lengths, fusion and accumulator tables;
 - Sources/WasmRuntime/Generated/InstructionLayouts.swift: a typed view per operand layout;
 - Sources/WasmRuntime/Generated/DispatchLoop.swift: the glue: the bodies made of others (sequences, accumulator
   variants of the hand-written instructions), and for every opcode the `swasm_op_*` function its C handler inlines;
 - Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h: the C handlers that inline those and tail-call each
   other, and the handler tables (SWASM_OPCODE_CAPACITY entries).
 The hand-written bodies are Swift methods in Sources/WasmRuntime/Handlers/, declared with the operand layouts in
-Instructions/internal.txt. Cells are UInt64; i32 values are kept zero-extended, floats as their bit patterns. Run
+Instructions/internal.txt; the numeric semantics are NumericSemantics there (NumericSemantics.swift), one function
+per numeric instruction. Cells are UInt64; i32 values are kept zero-extended, floats as their bit patterns. Run
 it after editing this script or Instructions/internal.txt."""
 import os, re, sys
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,123 +21,31 @@ sys.dont_write_bytecode = True
 import instruction_table  # Scripts/instruction_table.py: the numeric instructions of Instructions/wasm.txt
 cases = [(n, f'{code:X}') for n, code in instruction_table.numeric_cases()]
 
-def ty(name): return name[:3]
-I32 = 'UInt32(truncatingIfNeeded: {})'
-I64 = '{}'
-F32 = 'Float(bitPattern: UInt32(truncatingIfNeeded: {}))'
-F64 = 'Double(bitPattern: {})'
-read = {'i32': I32, 'i64': I64, 'f32': F32, 'f64': F64}
-def wr(t, e):
-    return {'i32': f'UInt64({e})', 'i64': f'{e}', 'f32': f'UInt64(({e}).bitPattern)', 'f64': f'({e}).bitPattern'}[t]
-
-body = {}
-def int_compares(S):
-    """The integer comparisons on `x` and `y` (unsigned values of the type whose signed type is S)."""
-    return [('Eq', 'x == y'), ('Ne', 'x != y'), ('LtS', f'{S}(bitPattern: x) < {S}(bitPattern: y)'), ('LtU', 'x < y'),
-            ('GtS', f'{S}(bitPattern: x) > {S}(bitPattern: y)'), ('GtU', 'x > y'),
-            ('LeS', f'{S}(bitPattern: x) <= {S}(bitPattern: y)'), ('LeU', 'x <= y'),
-            ('GeS', f'{S}(bitPattern: x) >= {S}(bitPattern: y)'), ('GeU', 'x >= y')]
-def b(n, e, throws=False): body[n] = (e, throws)
-for t, bits, S in (('i32', 32, 'Int32'), ('i64', 64, 'Int64')):
-    U = 'UInt32' if bits == 32 else 'UInt64'
-    r = lambda v: f'{U}(truncatingIfNeeded: {v})'
-    def bin_(n, e, throws=False): b(t + n, f'let x = {r("a")}, y = {r("b")}\n        return UInt64({e})', throws)
-    def cmp(n, e): b(t + n, f'let x = {r("a")}, y = {r("b")}\n        return ({e}) ? 1 : 0')
-    b(t + 'Eqz', f'{r("a")} == 0 ? 1 : 0')
-    for n, e in int_compares(S): cmp(n, e)
-    b(t + 'Clz', f'UInt64({r("a")}.leadingZeroBitCount)')
-    b(t + 'Ctz', f'UInt64({r("a")}.trailingZeroBitCount)')
-    b(t + 'Popcnt', f'UInt64({r("a")}.nonzeroBitCount)')
-    bin_('Add', 'x &+ y'); bin_('Sub', 'x &- y'); bin_('Mul', 'x &* y')
-    b(t + 'DivS', f'let x = {S}(bitPattern: {r("a")}), y = {S}(bitPattern: {r("b")})\n        if y == 0 {{ throw .integerDivideByZero }}\n        if x == {S}.min && y == -1 {{ throw .integerOverflow }}\n        return UInt64({U}(bitPattern: x / y))', True)
-    b(t + 'DivU', f'let x = {r("a")}, y = {r("b")}\n        if y == 0 {{ throw .integerDivideByZero }}\n        return UInt64(x / y)', True)
-    b(t + 'RemS', f'let x = {S}(bitPattern: {r("a")}), y = {S}(bitPattern: {r("b")})\n        if y == 0 {{ throw .integerDivideByZero }}\n        if y == -1 {{ return 0 }}\n        return UInt64({U}(bitPattern: x % y))', True)
-    b(t + 'RemU', f'let x = {r("a")}, y = {r("b")}\n        if y == 0 {{ throw .integerDivideByZero }}\n        return UInt64(x % y)', True)
-    bin_('And', 'x & y'); bin_('Or', 'x | y'); bin_('Xor', 'x ^ y')
-    bin_('Shl', 'x &<< y'); bin_('ShrU', 'x &>> y')
-    bin_('ShrS', f'{U}(bitPattern: {S}(bitPattern: x) &>> {S}(bitPattern: y))')
-    bin_('Rotl', f'(x &<< y) | (x &>> ({bits}  &- y))'); bin_('Rotr', f'(x &>> y) | (x &<< ({bits} &- y))')
-for t, F, U in (('f32', 'Float', 'UInt32'), ('f64', 'Double', 'UInt64')):
-    rd = lambda v: (F32 if t == 'f32' else F64).format(v)
-    w = lambda e: wr(t, e)
-    bits = lambda v: f'{U}(truncatingIfNeeded: {v})'
-    sign = '0x8000_0000' if t == 'f32' else '0x8000_0000_0000_0000'
-    def cmp(n, op): b(t + n, f'{rd("a")} {op} {rd("b")} ? 1 : 0')
-    cmp('Eq', '=='); cmp('Ne', '!='); cmp('Lt', '<'); cmp('Gt', '>'); cmp('Le', '<='); cmp('Ge', '>=')
-    b(t + 'Abs', f'UInt64({bits("a")} & ~{sign})')
-    b(t + 'Neg', f'UInt64({bits("a")} ^ {sign})')
-    b(t + 'Copysign', f'UInt64(({bits("a")} & ~{sign}) | ({bits("b")} & {sign}))')
-    b(t + 'Ceil', w(f'{rd("a")}.rounded(.up)'))
-    b(t + 'Floor', w(f'{rd("a")}.rounded(.down)'))
-    b(t + 'Trunc', w(f'{rd("a")}.rounded(.towardZero)'))
-    b(t + 'Nearest', w(f'{rd("a")}.rounded(.toNearestOrEven)'))
-    # swasm_sqrt_*: a square root that never sets errno (one instruction; `squareRoot()` may call libm).
-    b(t + 'Sqrt', w(f'swasm_sqrt_{t}({rd("a")})'))
-    b(t + 'Add', w(f'{rd("a")} + {rd("b")}'))
-    b(t + 'Sub', w(f'{rd("a")} - {rd("b")}'))
-    b(t + 'Mul', w(f'{rd("a")} * {rd("b")}'))
-    b(t + 'Div', w(f'{rd("a")} / {rd("b")}'))
-    b(t + 'Min', f'let x = {rd("a")}, y = {rd("b")}\n        if x.isNaN || y.isNaN {{ return {w("x + y")} }}\n        if x == y {{ return UInt64(x.bitPattern | y.bitPattern) }}\n        return {w("x < y ? x : y")}')
-    b(t + 'Max', f'let x = {rd("a")}, y = {rd("b")}\n        if x.isNaN || y.isNaN {{ return {w("x + y")} }}\n        if x == y {{ return UInt64(x.bitPattern & y.bitPattern) }}\n        return {w("x > y ? x : y")}')
-# conversions
-b('i32WrapI64', 'a & 0xFFFF_FFFF')
-b('i64ExtendI32S', 'UInt64(bitPattern: Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: a))))')
-b('i64ExtendI32U', 'a & 0xFFFF_FFFF')
-bounds = {  # (lower exclusive, upper exclusive) as Double literals
-  'i32S': ('-2147483649.0', '2147483648.0', 'Int32', 'UInt32(bitPattern: {})'),
-  'i32U': ('-1.0', '4294967296.0', 'UInt32', '{}'),
-  'i64S': ('-9223372036854777856.0', '9223372036854775808.0', 'Int64', 'UInt64(bitPattern: {})'),
-  'i64U': ('-1.0', '18446744073709551616.0', 'UInt64', '{}'),
-}
-for dst in ('i32', 'i64'):
-    for src in ('f32', 'f64'):
-        for s in ('S', 'U'):
-            lo, hi, T, cast = bounds[dst + s]
-            d = f'Double({F32.format("a")})' if src == 'f32' else F64.format('a')
-            name = f'{dst}Trunc{src.upper()}{s}'
-            b(name, f'let d = {d}\n        if d.isNaN {{ throw .invalidConversionToInteger }}\n        guard d > {lo} && d < {hi} else {{ throw .integerOverflow }}\n        return UInt64({cast.format(T + "(d)")})', True)
-            sat = f'{dst}TruncSat{src.upper()}{s}'
-            b(sat, f'let d = {d}\n        if d.isNaN {{ return 0 }}\n        if d <= {lo} {{ return UInt64({cast.format(T + ".min")}) }}\n        if d >= {hi} {{ return UInt64({cast.format(T + ".max")}) }}\n        return UInt64({cast.format(T + "(d)")})')
-for dst, F in (('f32', 'Float'), ('f64', 'Double')):
-    b(f'{dst}ConvertI32S', wr(dst, f'{F}(Int32(bitPattern: UInt32(truncatingIfNeeded: a)))'))
-    b(f'{dst}ConvertI32U', wr(dst, f'{F}(UInt32(truncatingIfNeeded: a))'))
-    b(f'{dst}ConvertI64S', wr(dst, f'{F}(Int64(bitPattern: a))'))
-    b(f'{dst}ConvertI64U', wr(dst, f'{F}(a)'))
-b('f32DemoteF64', wr('f32', 'Float(Double(bitPattern: a))'))
-b('f64PromoteF32', wr('f64', f'Double({F32.format("a")})'))
-b('i32ReinterpretF32', 'a'); b('i64ReinterpretF64', 'a'); b('f32ReinterpretI32', 'a'); b('f64ReinterpretI64', 'a')
-b('i32Extend8S', 'UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a))))')
-b('i32Extend16S', 'UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a))))')
-b('i64Extend8S', 'UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a)))')
-b('i64Extend16S', 'UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a)))')
-b('i64Extend32S', 'UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a)))')
-
-binary_names = set()
+# The numeric semantics are hand-written: one function per numeric instruction in NumericSemantics
+# (Sources/WasmRuntime/Handlers/NumericSemantics.swift), named as its case, taking its operands (UInt64 cells) and,
+# if it may trap, `_ trap: inout TrapCode`. Checked here against the table's signatures; whether it traps is read
+# from its parameters.
+SEMANTICS_PATH = 'Sources/WasmRuntime/Handlers/NumericSemantics.swift'
+semantics = {m.group(1): m.group(2) for m in re.finditer(r'static func (\w+)\(([^)]*)\) -> UInt64',
+                                                         open(os.path.join(root, SEMANTICS_PATH)).read())}
+arity = {instruction_table.camel(r.name): len(r.signature[0])
+         for r in instruction_table.Table().groups().get('NumericOp', [])}
+binary_names, trapping_names = set(), set()
 for n, code in cases:
-    if n not in body: sys.exit('missing ' + n)
-out = ['// Generated by Scripts/gen-numerics.py. DO NOT EDIT.', '', 'import WasmCore', 'import WasmRuntimeDispatch', '',
-       '/// The semantics of every numeric instruction on 64-bit cells (i32 zero-extended, floats as bits).',
-       'enum NumericSemantics {']
-for n, code in cases:
-    e, throws = body[n]
-    is_binary = re.search(r'\bb\b', e) is not None
-    if is_binary: binary_names.add(n)
-    params = '_ a: UInt64, _ b: UInt64' if is_binary else '_ a: UInt64'
-    th = ''
-    if throws:
-        # A trap is reported through `trap` (a plain store), so the handler needs no throw machinery.
-        params += ', _ trap: inout TrapCode'
-        e = re.sub(r'throw (\.\w+)', r'trap = \1; return 0', e)
-    stmt = e if '\n' in e or e.startswith('return') else 'return ' + e
-    if not e.startswith('let') and '\n' not in e: stmt = 'return ' + e
-    out.append(f'    @inline(__always) static func {n}({params}){th} -> UInt64 {{\n        {stmt}\n    }}')
-out.append('}')
-out.append('')
-out.append('extension NumericOp {')
+    params = semantics.get(n)
+    if params is None: sys.exit(f'no NumericSemantics.{n} in {SEMANTICS_PATH}')
+    operands = [x for x in params.split(',') if x.strip()]
+    trapping = operands[-1].strip() == '_ trap: inout TrapCode'
+    if trapping: operands.pop()
+    assert all(x.strip().endswith(': UInt64') for x in operands) and len(operands) == arity[n], (n, params)
+    if len(operands) == 2: binary_names.add(n)
+    if trapping: trapping_names.add(n)
+# The integer comparisons (the names of NumericSemantics' i32/i64 ones, of their compare-branches, ...).
+INT_COMPARES = ['Eq', 'Ne', 'LtS', 'LtU', 'GtS', 'GtU', 'LeS', 'LeU', 'GeS', 'GeU']
+out = ['extension NumericOp {']
 out.append('    /// True if the instruction takes two operands.')
 out.append('    var isBinary: Bool {\n        switch self {')
 bl = [n for n, _ in cases if n in binary_names]
-ul = [n for n, _ in cases if n not in binary_names]
 out.append('        case ' + ', '.join('.' + x for x in bl) + ': true')
 out.append('        default: false\n        }\n    }')
 out.append('    /// The interpreter opcode that implements this instruction.')
@@ -259,7 +169,7 @@ for n in ACC_LOADS:
 for t, a, b in PAIRS: PRODUCERS[t + a + b] = (TYPE_CLASS[t], 'c')
 PRODUCERS['i32AddImm'] = PRODUCERS['i64AddImm'] = ('int', 'c')
 for n in IMM_COMPARES + IMM_OPERATIONS: PRODUCERS[n] = ('int', 'c')
-INT_BINARY = ['Add', 'Sub', 'Mul', 'And', 'Or', 'Xor', 'Shl', 'ShrS', 'ShrU', 'Rotl', 'Rotr'] + [c for c, _ in int_compares('Int32')]
+INT_BINARY = ['Add', 'Sub', 'Mul', 'And', 'Or', 'Xor', 'Shl', 'ShrS', 'ShrU', 'Rotl', 'Rotr'] + INT_COMPARES
 ACC_CONSUMERS = []  # (base, operand(s), class)
 for t in ('i32', 'i64'):
     for op in INT_BINARY: ACC_CONSUMERS.append((t + op, 'A', 'int'))
@@ -277,8 +187,8 @@ ACC_CONSUMERS.append(('f32DemoteF64', 'A', 'float'))
 for n in ('i64ExtendI32S', 'i64ExtendI32U', 'i32WrapI64', 'f64ConvertI32S', 'f64ConvertI32U', 'f64ConvertI64S', 'f64ConvertI64U'):
     ACC_CONSUMERS.append((n, 'A', 'int'))
 for n in ('brIf', 'brIfNot', 'brTable'): ACC_CONSUMERS.append((n, 'A', 'int'))
-for c, _ in int_compares('Int32') + [('And', ''), ('AndZero', '')]: ACC_CONSUMERS.append(('brIfI32' + c, 'A', 'int'))
-for c, _ in int_compares('Int64'): ACC_CONSUMERS.append(('brIfI64' + c, 'A', 'int'))
+for c in INT_COMPARES + ['And', 'AndZero']: ACC_CONSUMERS.append(('brIfI32' + c, 'A', 'int'))
+for c in INT_COMPARES: ACC_CONSUMERS.append(('brIfI64' + c, 'A', 'int'))
 for n in IMM_OPERATIONS: ACC_CONSUMERS.append((n, 'A', 'int'))
 for n in IMM_COMPARES:
     ACC_CONSUMERS.append((n, 'A', 'int'))
@@ -336,165 +246,99 @@ out.append('extension Opcode {')
 out.append('    /// The number of opcodes (raw values 0..<caseCount).')
 out.append(f'    static let caseCount = {len(cases) + len(OTHER)}')
 out.append('}')
-open(os.path.join(root, 'Sources/WasmRuntime/Generated/NumericOps.swift'), 'w').write('\n'.join(out) + '\n')
 
-# The generated instruction bodies, each a `case .<opcode>:` and its Swift statements (with `s`, `w` (the
-# instruction word) and `fp` in scope; `break dispatch` stops the machine).
-gen = []
+# The bodies of the generated instructions: each a call of a family body, a generic Swift function in
+# Sources/WasmRuntime/Handlers/ (Numeric.swift, LoadsAndStores.swift, CompareBranches.swift) that takes the operation
+# (a NumericSemantics or LoadSemantics function, or the stored type), where each operand comes from (an
+# `OperandSource`) and which accumulator also receives the result (a `ResultAccumulator`).
+class Body:
+    """The call `call` with a placeholder for each operand field in `fields` that the instruction reads from a slot
+    (`{a}`, `{b}`, `{c}`: `sources` names where, the slot unless an accumulator variant says otherwise) and for the
+    accumulator of its result (`{result}`, from PRODUCERS); `jumps` if it may branch (its layout, hence its length,
+    is set by family below)."""
+    def __init__(self, call, fields, jumps=False, sources=None):
+        self.call, self.fields, self.jumps = call, fields, jumps
+        self.sources = sources or {f: 'FromSlot' for f in fields}
+    def variant(self, fields, source):
+        """The body reading `fields` from `source` instead."""
+        assert set(fields) <= set(self.fields), (self.call, fields)
+        return Body(self.call, self.fields, self.jumps, {**self.sources, **{f: source for f in fields}})
+    def text(self, name):
+        assert ('{result}' in self.call) == (name in PRODUCERS), name
+        result = {'int': 'IntoIntAccumulator', 'float': 'IntoFloatAccumulator', 'float32': 'IntoFloat32Accumulator'}[
+            PRODUCERS[name][0]] + '()' if name in PRODUCERS else None
+        return self.call.format(result=result, **{f: self.sources[f] + '()' for f in self.fields})
+bodies = {}
 for n, _ in cases:
-    e, throws = body[n]
-    args = 'fp[w.a], fp[w.b]' if n in binary_names else 'fp[w.a]'
-    call = f'NumericSemantics.{n}({args})'
-    if throws:
-        gen.append(f'            case .{n}:\n                var trap = TrapCode.none\n                let v = NumericSemantics.{n}({args}, &trap)\n                if trap != .none {{ return s.stop(trap) }}\n                fp[w.c] = v\n                s.pc += 1')
-    else:
-        gen.append(f'            case .{n}:\n                fp[w.c] = {call}\n                s.pc += 1')
-loads = [('i32Load', 4, 'UInt32', 'UInt64(v)'), ('i64Load', 8, 'UInt64', 'v'), ('f32Load', 4, 'UInt32', 'UInt64(v)'),
-         ('f64Load', 8, 'UInt64', 'v'), ('i32Load8S', 1, 'Int8', 'UInt64(UInt32(bitPattern: Int32(v)))'),
-         ('i32Load8U', 1, 'UInt8', 'UInt64(v)'), ('i32Load16S', 2, 'Int16', 'UInt64(UInt32(bitPattern: Int32(v)))'),
-         ('i32Load16U', 2, 'UInt16', 'UInt64(v)'), ('i64Load8S', 1, 'Int8', 'UInt64(bitPattern: Int64(v))'),
-         ('i64Load8U', 1, 'UInt8', 'UInt64(v)'), ('i64Load16S', 2, 'Int16', 'UInt64(bitPattern: Int64(v))'),
-         ('i64Load16U', 2, 'UInt16', 'UInt64(v)'), ('i64Load32S', 4, 'Int32', 'UInt64(bitPattern: Int64(v))'),
-         ('i64Load32U', 4, 'UInt32', 'UInt64(v)')]
-stores = [(['i32Store', 'f32Store', 'i64Store32'], 4, 'UInt32'), (['i64Store', 'f64Store'], 8, 'UInt64'),
-          (['i32Store8', 'i64Store8'], 1, 'UInt8'), (['i32Store16', 'i64Store16'], 2, 'UInt16')]
-# Loads and stores of memory 0 with 32-bit addresses: an i32 cell is zero-extended and the offset is
-# below 2^32, so `address + offset + width` cannot overflow and one comparison checks the bounds (a
-# module without memory has size 0, so the check also covers a nil base). Other memories and 64-bit
-# addresses take `memoryLoad`/`memoryStore`, which name the access in a third word.
-for n, width, T, conv in loads:
-    gen.append(f"""            case .{n}:
-                let ea = fp[w.b] &+ s.pc[1]
-                guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
-                let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: {T}.self)
-                fp[w.a] = {conv}
-                s.pc += 2""")
-for names, width, T in stores:
-    gen.append(f"""            case {', '.join('.' + x for x in names)}:
-                let ea = fp[w.b] &+ s.pc[1]
-                guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
-                (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
-                s.pc += 2""")
-def conditional_branch(cond, not_taken):
-    """A compare-branch body tail: a real branch on `cond` (taken: offset from word 1, a tick if backward).
-    Written as if/else, not a select of the pc increment: as a conditional move the next instruction's
-    address waited for the comparison; as a branch it is predicted."""
-    return (f"""                if {cond} {{
-                    let d = 1 + s.pc[1].offset
-                    s.pc += d
-                    if d <= 0 && !s.countTick() {{ break dispatch }}
-                }} else {{
-                    s.pc += {not_taken}
-                }}""")
-IMMEDIATE = {'i32': 'UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: {}))))',
-             'i64': 'UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: {})))'}
-# The right operand: a slot named by word 1's low 16 bits, or those bits as the immediate.
-for suffix, right in (('', 'UInt32(truncatingIfNeeded: fp[Int(s.pc[1] & 0xFFFF)])'),
-                      ('Imm', 'UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: s.pc[1])))')):
-    for cmpname, cmp in int_compares('Int32'):
-        gen.append(f"""            case .i32AddImmBrIf{cmpname}{suffix}:
-                let x = UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b)))
-                fp[w.c] = UInt64(x)
-                let y = {right}
-""" + conditional_branch(cmp, 3))
-for n in IMM_COMPARES + IMM_OPERATIONS:
-    t, c = n[:3], n[3:-3]
-    imm = IMMEDIATE[t].format('w.b')
-    gen.append(f"""            case .{n}:
-                fp[w.c] = NumericSemantics.{t}{c}(fp[w.a], {imm})
-                s.pc += 1""")
-for ty, op1, op2 in PAIRS:
-    first = f'NumericSemantics.{ty}{op1}(fp[w.a], fp[w.b])'
-    if op2 in COMMUTATIVE:
-        second = f'NumericSemantics.{ty}{op2}(t, fp[Int(s.pc[1] & 0xFFFF)])'
-    else:
-        second = (f's.pc[1] & 0x1_0000 == 0 ? NumericSemantics.{ty}{op2}(t, fp[Int(s.pc[1] & 0xFFFF)])'
-                  f' : NumericSemantics.{ty}{op2}(fp[Int(s.pc[1] & 0xFFFF)], t)')
-    gen.append(f"""            case .{ty}{op1}{op2}:
-                let t = {first}
-                fp[w.c] = {second}
-                s.pc += 2""")
-# Indexed forms: the address is an i32.add of two slots (wrapping at 32 bits) plus the offset; PlusImm
-# forms: an i32.add of a slot and the signed 16-bit immediate in c (the fused i32.add-immediate; 3 words,
-# the third left over from fusion).
-store_type = {n: T for names, _, T in stores for n in names}
-store_width = {n: wd for names, wd, _ in stores for n in names}
-for n, width, T, conv in loads:
-    for form, address, length in (('Indexed', '(fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF', 2),
-                                  ('PlusImm', 'UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c))))', 3)):
-        if n not in INDEXED_LOADS: continue
-        gen.append(f"""            case .{n}{form}:
-                let ea = {address} &+ s.pc[1]
-                guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
-                let v = s.memoryBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: Int(bitPattern: UInt(ea)), as: {T}.self)
-                fp[w.a] = {conv}
-                s.pc += {length}""")
+    family = ('runTrapping' if n in trapping_names else 'run') + ('Binary' if n in binary_names else 'Unary')
+    operands = 'a: {a}, b: {b}' if n in binary_names else 'a: {a}'
+    bodies[n] = Body(f'{family}(&s, NumericSemantics.{n}, {operands}, result: {{result}})',
+                     'ab' if n in binary_names else 'a')
+# Loads and stores of memory 0 with 32-bit addresses (LoadsAndStores.swift): a load's LoadSemantics function gives
+# its width and what it makes of the value; a store's is the type it stores. Other memories and 64-bit addresses
+# take `memoryLoad`/`memoryStore` (hand-written), which name the access in a third word.
+LOADS = ['i32Load', 'i64Load', 'f32Load', 'f64Load', 'i32Load8S', 'i32Load8U', 'i32Load16S', 'i32Load16U', 'i64Load8S',
+         'i64Load8U', 'i64Load16S', 'i64Load16U', 'i64Load32S', 'i64Load32U']
+stores = [(['i32Store', 'f32Store', 'i64Store32'], 'UInt32'), (['i64Store', 'f64Store'], 'UInt64'),
+          (['i32Store8', 'i64Store8'], 'UInt8'), (['i32Store16', 'i64Store16'], 'UInt16')]
+store_type = {n: T for names, T in stores for n in names}
+loads_text = open(os.path.join(root, 'Sources/WasmRuntime/Handlers/LoadsAndStores.swift')).read()
+for n in LOADS: assert re.search(rf'\bstatic func {n}\(', loads_text), f'no LoadSemantics.{n}'
+# The address forms: a slot; Indexed, an i32.add of two slots; PlusImm, an i32.add of a slot and the signed 16-bit
+# immediate in c.
+ADDRESSES = {'': ('SlotAddress(b: {b})', 'b'), 'Indexed': ('IndexedAddress(b: {b}, c: {c})', 'bc'),
+             'PlusImm': ('PlusImmediateAddress(b: {b})', 'b')}
+def load_body(n, form):
+    address, fields = ADDRESSES[form]
+    return Body(f'runLoad(&s, LoadSemantics.{n}, address: {address}, result: {{result}})', fields)
+def store_body(n, form):
+    address, fields = ADDRESSES[form]
+    return Body(f'runStore(&s, {store_type[n]}.self, a: {{a}}, address: {address})', 'a' + fields)
+for n in LOADS: bodies[n] = load_body(n, '')
+for names, _ in stores:
+    for n in names: bodies[n] = store_body(n, '')
+for n in INDEXED_LOADS:
+    for form in ('Indexed', 'PlusImm'): bodies[n + form] = load_body(n, form)
 for n in INDEXED_STORES:
-    width, T = store_width[n], store_type[n]
-    for form, address, length in (('Indexed', '(fp[w.b] &+ fp[w.c]) & 0xFFFF_FFFF', 2),
-                                  ('PlusImm', 'UInt64(UInt32(truncatingIfNeeded: fp[w.b]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.c))))', 3)):
-        gen.append(f"""            case .{n}{form}:
-                let ea = {address} &+ s.pc[1]
-                guard ea &+ {width} <= s.memorySize else {{ return s.stop(.outOfBoundsMemoryAccess) }}
-                (s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))).storeBytes(of: {T}(truncatingIfNeeded: fp[w.a]), as: {T}.self)
-                s.pc += {length}""")
-gen.append("""            case .memoryLoad:
-                try memoryLoad(w, s)
-                s.pc += 3
-            case .memoryStore:
-                try memoryStore(w, s)
-                s.pc += 3""")
-for ty, U, S in (('I32', 'UInt32', 'Int32'), ('I64', 'UInt64', 'Int64')):
-    ands = [('And', 'x & y != 0'), ('AndZero', 'x & y == 0')] if ty == 'I32' else []
-    for suffix, right, extra in (('', 'fp[w.b]', ands), ('Imm', IMMEDIATE[ty.lower()].format('w.b'), [])):
-        for n, cmp in int_compares(S) + extra:
-            gen.append(f"""            case .brIf{ty}{n}{suffix}:
-                let x = {U}(truncatingIfNeeded: fp[w.a]), y = {U}(truncatingIfNeeded: {right})
-""" + conditional_branch(cmp, 2))
-for t, conv in (('F32', 'Float(bitPattern: UInt32(truncatingIfNeeded: fp[w.{}]))'), ('F64', 'Double(bitPattern: fp[w.{}])')):
-    for n, op in (('Eq', '=='), ('Ne', '!='), ('Lt', '<'), ('Gt', '>'), ('Le', '<='), ('Ge', '>=')):
+    for form in ('Indexed', 'PlusImm'): bodies[n + form] = store_body(n, form)
+# Operations with an immediate operand b (sign-extended 16 bits), including i32.add/i64.add-immediate.
+IMMEDIATE = {'i32': 'FromImmediateI32()', 'i64': 'FromImmediateI64()'}
+for n in IMM_COMPARES + IMM_OPERATIONS + ['i32AddImm', 'i64AddImm']:
+    t, op = n[:3], n[3:-3]
+    bodies[n] = Body(f'runBinary(&s, NumericSemantics.{t}{op}, a: {{a}}, b: {IMMEDIATE[t]}, result: {{result}})', 'a')
+for ty, op1, op2 in PAIRS:
+    bodies[ty + op1 + op2] = Body(f'runFusedPair(&s, NumericSemantics.{ty}{op1}, NumericSemantics.{ty}{op2}, '
+                                  f'secondCommutes: {"true" if op2 in COMMUTATIVE else "false"}, a: {{a}}, b: {{b}}, '
+                                  'result: {result})', 'ab')
+# Compare-branches (CompareBranches.swift): on two operands or an operand and an immediate, and the
+# i32.add-immediate before one, on a slot or an immediate in word 1.
+for c in ADDIMM_BRANCHES:
+    for suffix, right in (('', 'FromSlot()'), ('Imm', 'FromImmediateI32()')):
+        bodies[f'i32AddImmBrIf{c}{suffix}'] = Body(
+            f'runAddImmediateCompareBranch(&s, NumericSemantics.i32{c}, a: {{a}}, right: {right})', 'a', jumps=True)
+def compare_branch_body(comparison, negated, right=None):
+    b = right or '{b}'
+    return Body(f'runCompareBranch(&s, NumericSemantics.{comparison}, negated: {"true" if negated else "false"}, '
+                f'a: {{a}}, b: {b})', 'a' if right else 'ab', jumps=True)
+for t in ('i32', 'i64'):
+    T = t.upper()
+    for c in INT_COMPARES:
+        bodies[f'brIf{T}{c}'] = compare_branch_body(t + c, False)
+        bodies[f'brIf{T}{c}Imm'] = compare_branch_body(t + c, False, IMMEDIATE[t])
+bodies['brIfI32And'] = compare_branch_body('i32And', False)
+bodies['brIfI32AndZero'] = compare_branch_body('i32And', True)
+FLOAT_TYPE = {'f32': 'Float', 'f64': 'Double'}
+for t in ('f32', 'f64'):
+    for c, op in (('Eq', '=='), ('Ne', '!='), ('Lt', '<'), ('Gt', '>'), ('Le', '<='), ('Ge', '>=')):
         for neg in ('', 'Not'):
-            cond = f'{conv.format("a")} {op} {conv.format("b")}'
-            if neg: cond = f'!({cond})'
-            gen.append(f"""            case .brIf{neg}{t}{n}:
-""" + conditional_branch(cond, 2))
-gen.append("""            case .i32AddImm:
-                fp[w.c] = UInt64(UInt32(truncatingIfNeeded: fp[w.a]) &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: w.b))))
-                s.pc += 1
-            case .i64AddImm:
-                fp[w.c] = fp[w.a] &+ UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: w.b)))
-                s.pc += 1""")
-# Each generated case becomes the body of an Executor method `run_<name>`, like the hand-written ones.
-groups = []  # (names, body lines)
-for line in '\n'.join(gen).split('\n'):
-    m = re.match(r'^            case (\.[\w`]+(?:, \.[\w`]+)*):\s*$', line)
-    if m:
-        groups.append(([n.strip().lstrip('.').strip('`') for n in m.group(1).split(',')], []))
-    elif line.strip() and not line.strip().startswith('//'):
-        assert groups and line.startswith(' ' * 16), line
-        groups[-1][1].append(line[8:])
-# Every opcode gets a handler of its own, even where several share a body: finished code names an instruction by
-# its handler (`HandlerSet`), so the handler is all that tells the opcode.
-groups = [([n], lines) for names, lines in groups for n in names]
-assert not any(names[0] in HAND_WRITTEN for names, _ in groups)
-# Producers also set their accumulator; then the accumulator variants of consumers.
-def set_accumulator(name, lines):
-    cls, field = PRODUCERS[name]
-    target = f'        fp[w.{field}] = '
-    hits = [i for i, l in enumerate(lines) if l.startswith(target)]
-    assert len(hits) == 1, (name, lines)
-    i = hits[0]
-    keep = {'int': 's.iacc = accValue', 'float': 's.facc = Double(bitPattern: accValue)',
-            'float32': 's.sacc = Float(bitPattern: UInt32(truncatingIfNeeded: accValue))'}[cls]
-    return lines[:i] + ['        let accValue = ' + lines[i][len(target):], f'        fp[w.{field}] = accValue',
-                        '        ' + keep] + lines[i + 1:]
-for g, (names, lines) in enumerate(groups):
-    if names[0] in PRODUCERS:
-        groups[g] = (names, set_accumulator(names[0], lines))
-body_of = {n: lines for names, lines in groups for n in names}
+            bodies[f'brIf{neg}{t.upper()}{c}'] = Body(
+                f'runFloatCompareBranch(&s, {FLOAT_TYPE[t]}.self, {op}, negated: {"true" if neg else "false"}, '
+                'a: {a}, b: {b})', 'ab', jumps=True)
+assert not (set(bodies) & set(HAND_WRITTEN))
 # Handlers made of other handlers' bodies (`glue`, their Swift bodies: calls of the `run_*` methods of their
 # `parts`): the accumulator variants of hand-written instructions, the sequences and the selects that keep the
-# accumulator. The variants of generated instructions are generated text, as their bases.
+# accumulator. The variants of generated instructions are their bases' calls with other operand sources.
+ACC_SOURCE = {'int': 'FromAccumulator', 'float': 'FromFloatAccumulator', 'float32': 'FromFloat32Accumulator'}
 glue, parts = {}, {}
 for base, which, cls in ACC_CONSUMERS:
     name = acc_variant_name(base, which)
@@ -504,13 +348,7 @@ for base, which, cls in ACC_CONSUMERS:
         arguments = ', '.join(f'{field}: FromAccumulator()' for field in which.lower())
         glue[name], parts[name] = [f'        run_{base}(&s, {arguments})'], [base]
         continue
-    acc = {'int': 's.iacc', 'float': 's.facc.bitPattern', 'float32': 'UInt64(s.sacc.bitPattern)'}[cls]
-    text = '\n'.join(body_of[base])
-    for field in which.lower():
-        assert f'fp[w.{field}]' in text, (base, which)
-        text = text.replace(f'fp[w.{field}]', acc)
-    groups.append(([name], text.split('\n')))
-    body_of[name] = text.split('\n')
+    bodies[name] = bodies[base].variant(which.lower(), ACC_SOURCE[cls])
 # The selects that keep the accumulator: the first instruction leaves its result (the condition) in the
 # integer accumulator, and the select reads the value the accumulator held before from `kept`.
 for a, b, arm in KEEP_SELECTS:
@@ -528,9 +366,7 @@ def goes_on_in_order(n):
     half must: its second half is the instruction after it."""
     n = base_of.get(n, n)
     if n in HAND_WRITTEN: return HAND_WRITTEN[n].family not in JUMPING_FAMILIES
-    lines = body_of[n]
-    return (re.fullmatch(r's\.pc \+= \d', lines[-1].strip()) is not None
-            and not any(re.search(r'\bbreak\b|s\.pc \+=', l) for l in lines[:-1]))
+    return not bodies[n].jumps
 for a, b in SEQUENCES + ACC_SEQUENCES:
     assert goes_on_in_order(a), a
     name = sequence_name(a, b)
@@ -538,44 +374,27 @@ for a, b in SEQUENCES + ACC_SEQUENCES:
     parts[name] = [a, b]
 opcodes = [n for n, _ in cases] + OTHER
 handler_of = {}
-for n in [names[0] for names, _ in groups] + list(HAND_WRITTEN) + list(glue):
+for n in list(bodies) + list(HAND_WRITTEN) + list(glue):
     assert n in opcodes and n not in handler_of, n
     handler_of[n] = n
 missing = [n for n in opcodes if n not in handler_of]
 if missing: sys.exit('no handler for ' + ', '.join(missing))
 # The generated bodies as Swift methods.
-generated_bodies = []
-for names, lines in groups:
-    h = names[0]
-    text = '\n'.join(lines).replace('break dispatch', 'return false')
-    throws = re.search(r'\b(try|throw)\b', text) is not None
-    pro = []
-    if re.search(r'\bw\b', text):
-        # Operand fields are read straight from the code (one narrow load each, no shifts); a body that needs
-        # the whole word says `w.word`.
-        text = re.sub(r'(?<!let )\bw\b(?![.:])', 'w.word', text)
-        pro.append('        let w = InstructionWord(s.pc)')
-    if re.search(r'\bfp\b', text): pro.append('        let fp = s.fp')
-    ends = '' if re.match(r'(throw|return) |break dispatch$', lines[-1].strip()) else '\n        return true'
-    if throws:
-        text = '\n'.join('    ' + l for l in text.split('\n'))
-        body = '\n'.join(pro) + '\n        do throws(Unwind) {\n' + text + '\n        } catch {\n            s.machine.pointee.unwind = error\n            return false\n        }' + ends
-    else:
-        body = '\n'.join(pro) + '\n' + text + ends
-    generated_bodies.append(f'    @inline(__always) func run_{h}(_ s: inout LoopState) -> Bool {{\n{body}\n    }}\n')
+body_text = {n: body.text(n) for n, body in bodies.items()}
+generated_bodies = [f'    @inline(__always) func run_{n}(_ s: inout LoopState) -> Bool {{\n        {text}\n    }}\n'
+                    for n, text in body_text.items()]
 # The layout of every instruction (Instructions/internal.txt): declared for the hand-written ones; by family for
 # the generated ones; a variant's is its base's, a sequence's its first instruction's (the second keeps its own
 # words). The length in words is the layout's.
 layout_of = {n: h.layout for n, h in HAND_WRITTEN.items()}
 for n in NUMERIC: layout_of[n] = 'binary' if n in binary_names else 'unary'
-for n, _, _, _ in loads: layout_of[n] = 'load'
-for names, _, _ in stores:
+for n in LOADS: layout_of[n] = 'load'
+for names, _ in stores:
     for n in names: layout_of[n] = 'store'
 for n in INDEXED_LOADS: layout_of[n + 'Indexed'], layout_of[n + 'PlusImm'] = 'loadIndexed', 'loadPlusImmediate'
 for n in INDEXED_STORES: layout_of[n + 'Indexed'], layout_of[n + 'PlusImm'] = 'storeIndexed', 'storePlusImmediate'
-layout_of['memoryLoad'], layout_of['memoryStore'] = 'memoryLoad', 'memoryStore'
-for t, S in (('I32', 'Int32'), ('I64', 'Int64')):
-    for c, _ in int_compares(S): layout_of[f'brIf{t}{c}'] = 'compareJump'
+for t in ('I32', 'I64'):
+    for c in INT_COMPARES: layout_of[f'brIf{t}{c}'] = 'compareJump'
 layout_of['brIfI32And'] = layout_of['brIfI32AndZero'] = 'compareJump'
 for t in ('F32', 'F64'):
     for c in FLOAT_COMPARES: layout_of[f'brIf{t}{c}'] = layout_of[f'brIfNot{t}{c}'] = 'compareJump'
@@ -651,7 +470,7 @@ lengths += switch_function(["The sequence of `first` and a select on its result 
 # result field; `writes` instructions only overwrite one slot; neutral ones touch no slot (stores, and
 # compare-branches: their taken side is a branch target, where no accumulator is assumed); any other
 # instruction may clobber them.
-store_names = [n for names, _, _ in stores for n in names] + [n + f for n in INDEXED_STORES for f in ('Indexed', 'PlusImm')]
+store_names = [n for names, _ in stores for n in names] + [n + f for n in INDEXED_STORES for f in ('Indexed', 'PlusImm')]
 WRITES = {'copy': 'a', 'const32': 'a', 'const64': 'a', 'globalGet': 'a'}
 WRITES.update({'i32AddImmBrIf' + c + imm: 'c' for c in ADDIMM_BRANCHES for imm in ('', 'Imm')})
 NEUTRAL = [n for n in opcodes if n in store_names or re.fullmatch(r'brIf(Not)?(I32|I64|F32|F64)?[A-Z]\w*|brIf(Not)?', n)
@@ -704,39 +523,18 @@ lengths += switch_function(['The indexed form of a load or store (address = fp[b
 lengths += switch_function(['The form of a load or store whose address is fp[b] plus the 16-bit immediate in c.'],
                            'var plusImmediate: Opcode?', 'self', [(f'.{n}', f'.{n}PlusImm') for n in INDEXED_LOADS + INDEXED_STORES])
 lengths[-1:] = ['}', '']
-slow = ['',
-        '    /// `memoryLoad`: a load from any memory (word 2 names the load\'s fast opcode).',
-        '    @inline(never)',
-        '    func memoryLoad(_ w: UInt64, _ s: LoopState) throws(Unwind) {',
-        '        let (base, size) = Self.memory(w.c, s)',
-        '        let address = s.fp[w.b], offset = s.pc[1]',
-        '        switch Opcode(unchecked: s.pc[2]) {']
-for n, width, T, conv in loads:
-    slow.append(f'        case .{n}:')
-    slow.append(f'            let v = try Self.address(base, size, address, offset, {width}).loadUnaligned(as: {T}.self)')
-    slow.append(f'            s.fp[w.a] = {conv}')
-slow += ['        default: throw .trap(.host("bad load"))', '        }', '    }', '',
-         '    /// `memoryStore`: a store to any memory (word 2 names the store\'s fast opcode).',
-         '    @inline(never)',
-         '    func memoryStore(_ w: UInt64, _ s: LoopState) throws(Unwind) {',
-         '        let (base, size) = Self.memory(w.c, s)',
-         '        let p = s.pc',
-         '        switch Opcode(unchecked: p[2]) {']
-for names, width, T in stores:
-    slow.append(f'        case {", ".join("." + x for x in names)}:')
-    slow.append(f'            try Self.address(base, size, s.fp[w.b], p[1], {width}).storeBytes(of: {T}(truncatingIfNeeded: s.fp[w.a]), as: {T}.self)')
-slow += ['        default: throw .trap(.host("bad store"))', '        }', '    }', '}', '']
 def write(path, text): open(os.path.join(root, path), 'w').write(text)
 write('Sources/WasmRuntime/Generated/Handlers.swift',
       '// Generated by Scripts/gen-numerics.py. DO NOT EDIT.\n'
       '//\n'
-      '// The bodies of the generated instructions (numeric, loads and stores, compare-branches, fused pairs,\n'
-      '// operations with an immediate, and their accumulator variants): `Executor` methods `run_<opcode>` as the\n'
-      '// hand-written ones in Sources/WasmRuntime/Handlers/, which their C handlers inline (Generated/DispatchLoop.swift).\n\n'
-      'extension Executor {\n' + '\n'.join(generated_bodies) + '\n'.join(slow))
+      '// The bodies of the instructions of the handler families (numeric, loads and stores, compare-branches, fused\n'
+      '// pairs, operations with an immediate, and their accumulator variants): `Executor` methods `run_<opcode>` as\n'
+      '// the hand-written ones, each a call of its family\'s generic body (Sources/WasmRuntime/Handlers/), which their\n'
+      '// C handlers inline (Generated/DispatchLoop.swift).\n\n'
+      'extension Executor {\n' + '\n'.join(generated_bodies) + '}\n')
 write('Sources/WasmRuntime/Generated/InstructionLayouts.swift', internal_table.layouts_swift(LAYOUTS))
 write('Sources/WasmRuntime/Generated/OpcodeTables.swift',
-      '// Generated by Scripts/gen-numerics.py. DO NOT EDIT.\n\n' + '\n'.join(lengths))
+      '// Generated by Scripts/gen-numerics.py. DO NOT EDIT.\n\nimport WasmCore\n\n' + '\n'.join(out + [''] + lengths))
 # The glue: the C handler tables, the bodies made of other bodies, and one `swasm_op_<opcode>` per opcode for its
 # C handler to inline. Only this file imports the C handlers' tables, so clang emits the handlers here, and the
 # `swasm_op_*` functions must be here too for LLVM to inline them; the `run_*` bodies they call may be in any
@@ -753,9 +551,9 @@ func swasm_op_{h}(_ s: UnsafeMutablePointer<LoopState>) -> UInt {{
 write('Sources/WasmRuntime/Generated/DispatchLoop.swift', '''// Generated by Scripts/gen-numerics.py. DO NOT EDIT.
 //
 // The Swift side of the instruction handlers: for every opcode a function `swasm_op_<opcode>` that runs its body
-// (`Executor.run_<opcode>`: hand-written in Sources/WasmRuntime/Handlers/, generated in Generated/Handlers.swift,
-// or below for handlers made of other handlers' bodies), which the opcode's C handler in
-// Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h inlines.
+// (`Executor.run_<opcode>`: hand-written in Sources/WasmRuntime/Handlers/, a call of a family body there in
+// Generated/Handlers.swift, or below for handlers made of other handlers' bodies), which the opcode's C handler
+// in Sources/WasmRuntimeDispatch/include/WasmRuntimeDispatch.h inlines.
 
 import WasmRuntimeDispatch
 
@@ -927,7 +725,6 @@ c.append('')
 # Handlers of bit counts (popcnt, clz, ctz, their variants and sequences) get a second copy compiled for
 # x86-64 CPUs with POPCNT, LZCNT and BMI1 (one instruction each instead of a bit-twiddling sequence or a bsr/bsf
 # with a zero fix-up), in a second table that `swasm_handler_table` picks at run time with cpuid.
-body_text = {names[0]: '\n'.join(lines) for names, lines in groups}
 def counts_bits(h):
     """Whether handler `h` runs a popcnt, clz or ctz body."""
     if h in glue: return any(counts_bits(p) for p in parts[h])

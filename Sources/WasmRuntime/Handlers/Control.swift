@@ -1,11 +1,12 @@
 // Control instructions: traps, branches and returns.
 //
 // Every instruction's body is an `Executor` method `run_<opcode>` (here and in the other files of this folder;
-// the numeric, load, store and fused ones are generated, Sources/WasmRuntime/Generated/Handlers.swift). Its C
-// handler inlines it through a `swasm_op_<opcode>` wrapper (Generated/DispatchLoop.swift). A body advances
-// `s.pc` and returns true to go on with the instruction there, or returns false to stop the machine: a trap
-// (`s.stop`), an unwind (`MachineState.unwind`), or a reason `Executor.loop` handles and then resumes. Its
-// length in words and what it reads and produces are declared in Scripts/gen-numerics.py (`HAND_WRITTEN`).
+// those of the numeric, load/store and compare-branch families are one-line calls of the family's generic body,
+// generated in Sources/WasmRuntime/Generated/Handlers.swift). Its C handler inlines it through a
+// `swasm_op_<opcode>` wrapper (Generated/DispatchLoop.swift). A body advances `s.pc` and returns true to go on
+// with the instruction there, or returns false to stop the machine: a trap (`s.stop`), an unwind
+// (`MachineState.unwind`), or a reason `Executor.loop` handles and then resumes. Its layout (hence its length in
+// words) and what it reads and produces are declared in Instructions/internal.txt.
 
 extension Executor {
     /// `unreachable`: traps.
@@ -42,7 +43,7 @@ extension Executor {
     }
 
     // The conditional branches are real branches, not a conditional move of the pc increment (see
-    // conditional_branch in Scripts/gen-numerics.py).
+    // `branchByWord1`, CompareBranches.swift).
 
     /// `br_if`: branches if the i32 in `a` is not zero.
     @inline(__always) func run_brIf<A: IntegerSource>(_ s: inout LoopState, a condition: A = FromSlot()) -> Bool {

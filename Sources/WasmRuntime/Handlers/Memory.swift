@@ -1,7 +1,7 @@
 import WasmCore
 
-// Memory instructions other than loads and stores (those are generated: Scripts/gen-numerics.py), and the
-// address computations the generated `memoryLoad`/`memoryStore` share.
+// Memory instructions other than loads and stores (those are in LoadsAndStores.swift), and the address
+// computations they share with `memoryLoad`/`memoryStore`.
 
 extension Executor {
     /// The host address of `width` bytes at `address + offset` in a memory of `size` bytes at `base`, or a trap.

@@ -146,7 +146,8 @@ extension Executor {
 
     /// Runs from `regs` until the entry frame returns, or throws. Each instruction is a handler in
     /// Sources/WasmRuntimeDispatch that runs the instruction's body (a `run_*` method: Sources/WasmRuntime/Handlers/,
-    /// or generated in Sources/WasmRuntime/Generated/) and tail-calls the next instruction's handler.
+    /// or a generated call of a family body there, Sources/WasmRuntime/Generated/) and tail-calls the next
+    /// instruction's handler.
     func loop(_ regs: inout Registers) throws(Unwind) {
         let context = regs.context
         var machine = MachineState(context: context, functions: context.pointee.functions, frameTop: frames + depth, ticks: 0,
