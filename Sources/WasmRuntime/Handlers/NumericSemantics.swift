@@ -301,19 +301,20 @@ enum NumericSemantics {
         UInt64(UInt32(truncatingIfNeeded: a) ^ 0x8000_0000)
     }
     @inline(__always) static func f32Ceil(_ a: UInt64) -> UInt64 {
-        UInt64((Float(bitPattern: UInt32(truncatingIfNeeded: a)).rounded(.up)).bitPattern)
+        UInt64(Float(bitPattern: UInt32(truncatingIfNeeded: a)).rounded(.up).bitPattern)
     }
     @inline(__always) static func f32Floor(_ a: UInt64) -> UInt64 {
-        UInt64((Float(bitPattern: UInt32(truncatingIfNeeded: a)).rounded(.down)).bitPattern)
+        UInt64(Float(bitPattern: UInt32(truncatingIfNeeded: a)).rounded(.down).bitPattern)
     }
     @inline(__always) static func f32Trunc(_ a: UInt64) -> UInt64 {
-        UInt64((Float(bitPattern: UInt32(truncatingIfNeeded: a)).rounded(.towardZero)).bitPattern)
+        UInt64(Float(bitPattern: UInt32(truncatingIfNeeded: a)).rounded(.towardZero).bitPattern)
     }
     @inline(__always) static func f32Nearest(_ a: UInt64) -> UInt64 {
-        UInt64((Float(bitPattern: UInt32(truncatingIfNeeded: a)).rounded(.toNearestOrEven)).bitPattern)
+        UInt64(Float(bitPattern: UInt32(truncatingIfNeeded: a)).rounded(.toNearestOrEven).bitPattern)
     }
+    /// `swasm_sqrt_*` is a square root that never sets errno: one instruction, where `squareRoot()` may call libm.
     @inline(__always) static func f32Sqrt(_ a: UInt64) -> UInt64 {
-        UInt64((swasm_sqrt_f32(Float(bitPattern: UInt32(truncatingIfNeeded: a)))).bitPattern)
+        UInt64(swasm_sqrt_f32(Float(bitPattern: UInt32(truncatingIfNeeded: a))).bitPattern)
     }
     @inline(__always) static func f32Add(_ a: UInt64, _ b: UInt64) -> UInt64 {
         UInt64((Float(bitPattern: UInt32(truncatingIfNeeded: a)) + Float(bitPattern: UInt32(truncatingIfNeeded: b))).bitPattern)
@@ -352,19 +353,19 @@ enum NumericSemantics {
         a ^ 0x8000_0000_0000_0000
     }
     @inline(__always) static func f64Ceil(_ a: UInt64) -> UInt64 {
-        (Double(bitPattern: a).rounded(.up)).bitPattern
+        Double(bitPattern: a).rounded(.up).bitPattern
     }
     @inline(__always) static func f64Floor(_ a: UInt64) -> UInt64 {
-        (Double(bitPattern: a).rounded(.down)).bitPattern
+        Double(bitPattern: a).rounded(.down).bitPattern
     }
     @inline(__always) static func f64Trunc(_ a: UInt64) -> UInt64 {
-        (Double(bitPattern: a).rounded(.towardZero)).bitPattern
+        Double(bitPattern: a).rounded(.towardZero).bitPattern
     }
     @inline(__always) static func f64Nearest(_ a: UInt64) -> UInt64 {
-        (Double(bitPattern: a).rounded(.toNearestOrEven)).bitPattern
+        Double(bitPattern: a).rounded(.toNearestOrEven).bitPattern
     }
     @inline(__always) static func f64Sqrt(_ a: UInt64) -> UInt64 {
-        (swasm_sqrt_f64(Double(bitPattern: a))).bitPattern
+        swasm_sqrt_f64(Double(bitPattern: a)).bitPattern
     }
     @inline(__always) static func f64Add(_ a: UInt64, _ b: UInt64) -> UInt64 {
         (Double(bitPattern: a) + Double(bitPattern: b)).bitPattern
@@ -454,34 +455,34 @@ enum NumericSemantics {
         return UInt64(d)
     }
     @inline(__always) static func f32ConvertI32S(_ a: UInt64) -> UInt64 {
-        UInt64((Float(Int32(bitPattern: UInt32(truncatingIfNeeded: a)))).bitPattern)
+        UInt64(Float(Int32(bitPattern: UInt32(truncatingIfNeeded: a))).bitPattern)
     }
     @inline(__always) static func f32ConvertI32U(_ a: UInt64) -> UInt64 {
-        UInt64((Float(UInt32(truncatingIfNeeded: a))).bitPattern)
+        UInt64(Float(UInt32(truncatingIfNeeded: a)).bitPattern)
     }
     @inline(__always) static func f32ConvertI64S(_ a: UInt64) -> UInt64 {
-        UInt64((Float(Int64(bitPattern: a))).bitPattern)
+        UInt64(Float(Int64(bitPattern: a)).bitPattern)
     }
     @inline(__always) static func f32ConvertI64U(_ a: UInt64) -> UInt64 {
-        UInt64((Float(a)).bitPattern)
+        UInt64(Float(a).bitPattern)
     }
     @inline(__always) static func f32DemoteF64(_ a: UInt64) -> UInt64 {
-        UInt64((Float(Double(bitPattern: a))).bitPattern)
+        UInt64(Float(Double(bitPattern: a)).bitPattern)
     }
     @inline(__always) static func f64ConvertI32S(_ a: UInt64) -> UInt64 {
-        (Double(Int32(bitPattern: UInt32(truncatingIfNeeded: a)))).bitPattern
+        Double(Int32(bitPattern: UInt32(truncatingIfNeeded: a))).bitPattern
     }
     @inline(__always) static func f64ConvertI32U(_ a: UInt64) -> UInt64 {
-        (Double(UInt32(truncatingIfNeeded: a))).bitPattern
+        Double(UInt32(truncatingIfNeeded: a)).bitPattern
     }
     @inline(__always) static func f64ConvertI64S(_ a: UInt64) -> UInt64 {
-        (Double(Int64(bitPattern: a))).bitPattern
+        Double(Int64(bitPattern: a)).bitPattern
     }
     @inline(__always) static func f64ConvertI64U(_ a: UInt64) -> UInt64 {
-        (Double(a)).bitPattern
+        Double(a).bitPattern
     }
     @inline(__always) static func f64PromoteF32(_ a: UInt64) -> UInt64 {
-        (Double(Float(bitPattern: UInt32(truncatingIfNeeded: a)))).bitPattern
+        Double(Float(bitPattern: UInt32(truncatingIfNeeded: a))).bitPattern
     }
     @inline(__always) static func i32ReinterpretF32(_ a: UInt64) -> UInt64 {
         a
