@@ -725,10 +725,11 @@ c.append('')
 # Handlers of bit counts (popcnt, clz, ctz, their variants and sequences) get a second copy compiled for
 # x86-64 CPUs with POPCNT, LZCNT and BMI1 (one instruction each instead of a bit-twiddling sequence or a bsr/bsf
 # with a zero fix-up), in a second table that `swasm_handler_table` picks at run time with cpuid.
+BIT_COUNTS = {t + op for t in ('i32', 'i64') for op in ('Popcnt', 'Clz', 'Ctz')}
 def counts_bits(h):
-    """Whether handler `h` runs a popcnt, clz or ctz body."""
+    """Whether handler `h` runs a popcnt, clz or ctz body (the instruction, a variant, or a sequence of one)."""
     if h in glue: return any(counts_bits(p) for p in parts[h])
-    return h in body_text and re.search(r'NumericSemantics\.i(32|64)(Popcnt|Clz|Ctz)\b', body_text[h]) is not None
+    return base_of.get(h, h) in BIT_COUNTS
 bit_handlers = [h for h in hs if counts_bits(h)]
 assert bit_handlers
 c.append('#if defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)')
