@@ -27,6 +27,13 @@ public struct InstructionReader {
     /// True when every byte has been consumed.
     public var isAtEnd: Bool { reader.isAtEnd }
 
+    /// Index of the next byte in the bytes read (0 at the start, unlike the absolute `offset`); setting it
+    /// moves the reader (clamped to the bytes), so that a caller that skipped instructions itself can resume.
+    package var position: Int {
+        get { reader.pos }
+        set { reader.pos = Swift.min(Swift.max(newValue, 0), reader.end) }
+    }
+
     /// Decodes the next instruction.
     public mutating func read() throws(DecodeError) -> Instruction {
         try reader.readInstruction()

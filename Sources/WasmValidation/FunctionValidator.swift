@@ -18,9 +18,26 @@ public struct ControlFrame: Sendable {
     public var isUnreachable: Bool
     /// Height of the local-initialisation log at block entry.
     var initHeight: Int
+    /// `startTypes` and `endTypes` summarised for the validator's fast path (`fastShape`).
+    let startShape: UInt8
+    let endShape: UInt8
+
+    init(kind: ControlKind, startTypes: [ValueType], endTypes: [ValueType], height: Int, isUnreachable: Bool,
+         initHeight: Int) {
+        self.kind = kind
+        self.startTypes = startTypes
+        self.endTypes = endTypes
+        self.height = height
+        self.isUnreachable = isUnreachable
+        self.initHeight = initHeight
+        self.startShape = fastShape(startTypes)
+        self.endShape = fastShape(endTypes)
+    }
 
     /// The types a branch to this frame's label carries.
     public var labelTypes: [ValueType] { kind == .loop ? startTypes : endTypes }
+    /// `labelTypes` summarised for the fast path.
+    var labelShape: UInt8 { kind == .loop ? startShape : endShape }
 }
 
 /// Validates one function body, one instruction at a time (spec validation algorithm).
@@ -29,7 +46,7 @@ public struct ControlFrame: Sendable {
 /// `finish(at:)`. Between calls the operand and control stacks can be inspected.
 public struct FunctionValidator {
     /// The module-level context (boxed so the validator itself stays small and cheap to access).
-    private let box: ContextBox
+    let box: ContextBox
     /// The module-level context.
     public var context: ValidationContext { box.context }
     /// Parameters, then declared locals.
@@ -38,12 +55,12 @@ public struct FunctionValidator {
     public let type: FunctionType
 
     /// Operand types; nil is an unknown (bottom) type from unreachable code.
-    private var values: [ValueType?] = []
-    private var frames: [ControlFrame] = []
+    var values: [ValueType?] = []
+    var frames: [ControlFrame] = []
     /// Initialisation state of each local (only consulted for non-defaultable locals).
-    private var initialized: [Bool]
+    var initialized: [Bool]
     /// Locals initialised since the start of each open block (reset when the block ends).
-    private var initLog: [Int] = []
+    var initLog: [Int] = []
     /// Offset of the instruction being validated (for errors).
     private var offset: Int = 0
 
@@ -223,7 +240,7 @@ public struct FunctionValidator {
         return frame
     }
 
-    private mutating func setUnreachable() {
+    mutating func setUnreachable() {
         let i = frames.count - 1
         values.removeLast(values.count - frames[i].height)
         frames[i].isUnreachable = true
@@ -684,7 +701,7 @@ public struct FunctionValidator {
         return ft
     }
 
-    @inline(__always) private mutating func markInitialized(_ i: Int) {
+    @inline(__always) mutating func markInitialized(_ i: Int) {
         if !initialized[i] {
             initialized[i] = true
             initLog.append(i)

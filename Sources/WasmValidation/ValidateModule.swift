@@ -17,15 +17,7 @@ public func validateFunctionBody(context: ValidationContext,
     var validator = try FunctionValidator(context: context, definedFunctionIndex: definedFunctionIndex)
     let body = context.module.bodies[definedFunctionIndex]
     var reader = InstructionReader(body: body)
-    var maxOperandHeight = 0
-    while validator.controlDepth > 0 {
-        if reader.isAtEnd { throw ValidationError("END opcode expected", offset: reader.offset) }
-        let offset = reader.offset
-        let instruction: Instruction
-        do { instruction = try reader.read() } catch { throw ValidationError(error.message, offset: error.offset) }
-        try validator.validate(instruction, at: offset)
-        maxOperandHeight = max(maxOperandHeight, validator.operandCount)
-    }
+    let maxOperandHeight = try validator.validateBody(body.code, reader: &reader)
     if !reader.isAtEnd {
         throw ValidationError("section size mismatch: bytes after the function's final end", offset: reader.offset)
     }

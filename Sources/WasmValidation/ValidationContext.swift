@@ -26,12 +26,19 @@ public struct ValidationContext: Sendable {
     private(set) var declaredFunctions: [Bool]
     /// The function type at each type index (nil for struct/array types).
     let functionTypes: [FunctionType?]
+    /// The function type at each type index summarised for the validator's fast path (`fastSignature`).
+    let fastTypeSignatures: [UInt64]
+    /// The type of each function (function index space) summarised for the fast path.
+    let fastFunctionSignatures: [UInt64]
 
     public init(module: Module) throws(ValidationError) {
         self.module = module
         let table = try TypeTable(types: module.types, recursionGroups: module.recursionGroups)
         self.typeTable = table
-        self.functionTypes = module.types.map(\.functionType)
+        let functionTypes = module.types.map(\.functionType)
+        self.functionTypes = functionTypes
+        let typeSignatures = functionTypes.map(fastSignature)
+        self.fastTypeSignatures = typeSignatures
 
         // Imports.
         var funcs: [UInt32] = []
@@ -74,6 +81,7 @@ public struct ValidationContext: Sendable {
         for g in module.globals { globals.append(g.type) }
         for t in module.tags { tags.append(t) }
         self.functionTypeIndices = funcs
+        self.fastFunctionSignatures = funcs.map { Int($0) < typeSignatures.count ? typeSignatures[Int($0)] : noFastSignature }
         self.tables = tables
         self.memories = memories
         self.globals = globals
