@@ -207,6 +207,8 @@ extension ModuleDecoder {
         var depth = 1
         let hasDataCount = module.dataCount != nil
         while true {
+            // Most instructions are skipped without being decoded.
+            if r.skipCommonInstruction(depth: &depth) { continue }
             let p = r.pos
             let ins: Instruction
             do throws(DecodeError) {
@@ -239,6 +241,87 @@ extension ModuleDecoder {
 }
 
 extension BinaryReader {
+    /// Skips the instruction at `pos` if it is a common one in its usual encoding: one that `readInstruction`
+    /// reads without error, and that `scanBody` only counts (blocks with an empty or one-value type raise
+    /// `depth`, an `end` that is not the body's last lowers it). Returns false, moving nothing, for any other.
+    @inline(__always)
+    mutating func skipCommonInstruction(depth: inout Int) -> Bool {
+        guard pos < end else { return false }
+        var q = pos &+ 1
+        switch bytes[pos] {
+        case 0x00, 0x01, 0x0F, 0x1A, 0x1B, 0x45 ... 0xC4:
+            break
+        case 0x0B:
+            guard depth > 1 else { return false }
+            depth &-= 1
+        case 0x02, 0x03, 0x04:
+            guard q < end else { return false }
+            switch bytes[q] {
+            case 0x40, 0x7C ... 0x7F: q &+= 1
+            default: return false
+            }
+            depth &+= 1
+        case 0x0C, 0x0D, 0x10, 0x20 ... 0x24:
+            guard skipShortLEB(&q, maxBytes: 4) else { return false }
+        case 0x11:
+            guard skipShortLEB(&q, maxBytes: 4), skipShortLEB(&q, maxBytes: 4) else { return false }
+        case 0x0E:
+            // The count's LEB has at most 4 bytes; each label, at least 1, must fit in what remains.
+            let countStart = q
+            guard skipShortLEB(&q, maxBytes: 4) else { return false }
+            var count = 0
+            var shift = 0
+            for i in countStart ..< q {
+                count |= Int(bytes[i] & 0x7F) &<< shift
+                shift &+= 7
+            }
+            guard count < end &- q else { return false }
+            for _ in 0 ... count {
+                guard skipShortLEB(&q, maxBytes: 4) else { return false }
+            }
+        case 0x28 ... 0x3E:
+            // Alignment flags in one byte without a memory index, and an offset of at most 9 bytes.
+            guard q < end, bytes[q] < 0x40 else { return false }
+            q &+= 1
+            guard skipShortLEB(&q, maxBytes: 9) else { return false }
+        case 0x41:
+            guard skipShortLEB(&q, maxBytes: 4) else { return false }
+        case 0x42:
+            guard skipShortLEB(&q, maxBytes: 9) else { return false }
+        case 0x43:
+            guard end &- q >= 4 else { return false }
+            q &+= 4
+        case 0x44:
+            guard end &- q >= 8 else { return false }
+            q &+= 8
+        case 0xFC:
+            // The saturating truncations (sub-opcodes 0 to 7, no immediates).
+            guard q < end, bytes[q] < 8 else { return false }
+            q &+= 1
+        default:
+            return false
+        }
+        pos = q
+        return true
+    }
+
+    /// Skips a LEB128 integer of at most `maxBytes` bytes at `q` (few enough that it is within range of the
+    /// integer type read there); false, with `q` unchanged, if it is longer or runs past the end.
+    @inline(__always)
+    func skipShortLEB(_ q: inout Int, maxBytes: Int) -> Bool {
+        var i = q
+        let limit = Swift.min(end, q &+ maxBytes)
+        while i < limit {
+            let b = bytes[i]
+            i &+= 1
+            if b < 0x80 {
+                q = i
+                return true
+            }
+        }
+        return false
+    }
+
     mutating func readMutability() throws(DecodeError) -> Bool {
         let p = pos
         switch try readByte() {

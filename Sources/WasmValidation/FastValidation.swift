@@ -142,7 +142,7 @@ extension FunctionValidator {
     /// else 0.
     @inline(__always) private func codeBelowTop(_ depth: Int) -> UInt8 {
         let i = values.count &- 1 &- depth
-        guard i >= frames[frames.count &- 1].height else { return 0 }
+        guard i >= states[states.count &- 1].height else { return 0 }
         return numericCode(values[i])
     }
 
@@ -160,7 +160,7 @@ extension FunctionValidator {
         guard signature != noFastSignature else { return false }
         let parameterCount = Int(signature & 0xF)
         let n = values.count &- depth
-        guard n &- frames[frames.count &- 1].height >= parameterCount else { return false }
+        guard n &- states[states.count &- 1].height >= parameterCount else { return false }
         var codes = signature >> 8
         var k = n &- parameterCount
         while k < n {
@@ -180,7 +180,6 @@ extension FunctionValidator {
     /// function's final `end`; leaves `reader` after it. Returns the greatest operand stack height reached.
     mutating func validateBody(_ code: [UInt8], reader: inout InstructionReader) throws(ValidationError) -> Int {
         let shapes = fastOpcodeShapes
-        let context = box.context
         let globals = context.globals
         let functionSignatures = context.fastFunctionSignatures
         let typeSignatures = context.fastTypeSignatures
@@ -188,14 +187,14 @@ extension FunctionValidator {
         var maxOperandHeight = 0
         var p = 0
         defer { reader.position = p }
-        while !frames.isEmpty {
+        while !states.isEmpty {
             guard p < code.count else {
                 reader.position = p
                 throw ValidationError("END opcode expected", offset: reader.offset)
             }
             let op = code[p]
             var q = p &+ 1
-            let top = frames.count &- 1
+            let top = states.count &- 1
             fast: do {
             switch op {
             case 0x45 ... 0xC4, 0xFC:
@@ -228,7 +227,7 @@ extension FunctionValidator {
                 let value = UInt8(shape & 0xF)
                 let n = values.count
                 if shape >> 12 == 4 {
-                    guard n > frames[top].height, let a = values[n &- 1], a == address else { break fast }
+                    guard n > states[top].height, let a = values[n &- 1], a == address else { break fast }
                     values[n &- 1] = numericType(value)
                 } else {
                     guard codeBelowTop(0) == value, codeBelowTop(1) != 0, let a = values[n &- 2], a == address else {
@@ -245,7 +244,7 @@ extension FunctionValidator {
                 guard let x = fastU32(code, &q) else { break fast }
                 let i = Int(x)
                 let n = values.count
-                guard i < locals.count, n > frames[top].height, let v = values[n &- 1], v == locals[i] else { break fast }
+                guard i < locals.count, n > states[top].height, let v = values[n &- 1], v == locals[i] else { break fast }
                 if op == 0x21 { values.removeLast() }
                 markInitialized(i)
             case 0x23:  // global.get
@@ -255,7 +254,7 @@ extension FunctionValidator {
                 guard let x = fastU32(code, &q), Int(x) < globals.count else { break fast }
                 let g = globals[Int(x)]
                 let n = values.count
-                guard g.isMutable, n > frames[top].height, let v = values[n &- 1], v == g.valueType else { break fast }
+                guard g.isMutable, n > states[top].height, let v = values[n &- 1], v == g.valueType else { break fast }
                 values.removeLast()
             case 0x41:  // i32.const
                 guard fastSkipLEB(code, &q, maxBytes: 4) else { break fast }
@@ -291,46 +290,45 @@ extension FunctionValidator {
                 } else {
                     kind = op == 0x02 ? .block : .loop
                 }
-                frames.append(ControlFrame(kind: kind, startTypes: [], endTypes: results, height: values.count,
-                                           isUnreachable: false, initHeight: initLog.count))
+                appendFrame(ControlFrame(kind: kind, startTypes: [], endTypes: results, height: values.count,
+                                         isUnreachable: false, initHeight: initLog.count))
             case 0x05:  // else of an `if` without parameters, its results on the stack
-                let shape = frames[top].endShape
-                guard frames[top].kind == .if, frames[top].startShape == 0,
-                      values.count &- frames[top].height == (shape == 0 ? 0 : 1), fits(shape, below: 0) else {
+                let shape = states[top].endShape
+                guard states[top].kind == .if, states[top].startShape == 0,
+                      values.count &- states[top].height == (shape == 0 ? 0 : 1), fits(shape, below: 0) else {
                     break fast
                 }
                 if shape != 0 { values.removeLast() }
-                resetInitialized(downTo: frames[top].initHeight)
-                frames[top].kind = .else
-                frames[top].isUnreachable = false
+                resetInitialized(downTo: states[top].initHeight)
+                turnIfIntoElse()
             case 0x0B:  // end, the block's results on the stack
-                let shape = frames[top].endShape
-                guard values.count &- frames[top].height == (shape == 0 ? 0 : 1), fits(shape, below: 0),
-                      frames[top].kind != .if || (shape == 0 && frames[top].startShape == 0) else { break fast }
-                let initHeight = frames[top].initHeight
-                frames.removeLast()
+                let shape = states[top].endShape
+                guard values.count &- states[top].height == (shape == 0 ? 0 : 1), fits(shape, below: 0),
+                      states[top].kind != .if || (shape == 0 && states[top].startShape == 0) else { break fast }
+                let initHeight = states[top].initHeight
+                removeLastFrame()
                 resetInitialized(downTo: initHeight)
             case 0x0C:  // br
-                guard let l = fastU32(code, &q), Int(l) < frames.count,
-                      fits(frames[top &- Int(l)].labelShape, below: 0) else { break fast }
+                guard let l = fastU32(code, &q), Int(l) < states.count,
+                      fits(states[top &- Int(l)].labelShape, below: 0) else { break fast }
                 setUnreachable()
             case 0x0D:  // br_if
-                guard let l = fastU32(code, &q), Int(l) < frames.count, codeBelowTop(0) == 1,
-                      fits(frames[top &- Int(l)].labelShape, below: 1) else { break fast }
+                guard let l = fastU32(code, &q), Int(l) < states.count, codeBelowTop(0) == 1,
+                      fits(states[top &- Int(l)].labelShape, below: 1) else { break fast }
                 values.removeLast()
             case 0x0E:  // br_table whose targets all take no operands
                 guard let count = fastU32(code, &q), Int(count) < code.count &- q, codeBelowTop(0) == 1 else {
                     break fast
                 }
                 for _ in 0 ... count {
-                    guard let l = fastU32(code, &q), Int(l) < frames.count, frames[top &- Int(l)].labelShape == 0 else {
+                    guard let l = fastU32(code, &q), Int(l) < states.count, states[top &- Int(l)].labelShape == 0 else {
                         break fast
                     }
                 }
                 values.removeLast()
                 setUnreachable()
             case 0x0F:  // return
-                guard fits(frames[0].endShape, below: 0) else { break fast }
+                guard fits(states[0].endShape, below: 0) else { break fast }
                 setUnreachable()
             case 0x10:  // call
                 guard let f = fastU32(code, &q), Int(f) < functionSignatures.count,
@@ -342,7 +340,7 @@ extension FunctionValidator {
                 guard table.elementType == .funcref, table.addressType == .i32, codeBelowTop(0) == 1,
                       applyCall(typeSignatures[Int(ti)], below: 1) else { break fast }
             case 0x1A:  // drop
-                guard values.count > frames[top].height else { break fast }
+                guard values.count > states[top].height else { break fast }
                 values.removeLast()
             case 0x1B:  // select of two numeric operands of the same type
                 let t = codeBelowTop(1)
@@ -360,15 +358,21 @@ extension FunctionValidator {
             continue
             }
             // Any other instruction, or an unusual form: decoded and validated the general way.
-            reader.position = p
-            let offset = reader.offset
-            let instruction: Instruction
-            do { instruction = try reader.read() } catch { throw ValidationError(error.message, offset: error.offset) }
-            try validate(instruction, at: offset)
+            p = try validateGeneral(at: p, reader: &reader)
             if values.count > maxOperandHeight { maxOperandHeight = values.count }
-            p = reader.position
         }
         return maxOperandHeight
+    }
+
+    /// Decodes the instruction at `position` with `reader` and validates it; returns the position after it.
+    @inline(never)
+    private mutating func validateGeneral(at position: Int, reader: inout InstructionReader) throws(ValidationError) -> Int {
+        reader.position = position
+        let offset = reader.offset
+        let instruction: Instruction
+        do { instruction = try reader.read() } catch { throw ValidationError(error.message, offset: error.offset) }
+        try validate(instruction, at: offset)
+        return reader.position
     }
 
     /// Marks uninitialised again the locals initialised since the local-initialisation log had `height` entries.

@@ -18,24 +18,31 @@ public struct ControlFrame: Sendable {
     public var isUnreachable: Bool
     /// Height of the local-initialisation log at block entry.
     var initHeight: Int
-    /// `startTypes` and `endTypes` summarised for the validator's fast path (`fastShape`).
-    let startShape: UInt8
-    let endShape: UInt8
-
-    init(kind: ControlKind, startTypes: [ValueType], endTypes: [ValueType], height: Int, isUnreachable: Bool,
-         initHeight: Int) {
-        self.kind = kind
-        self.startTypes = startTypes
-        self.endTypes = endTypes
-        self.height = height
-        self.isUnreachable = isUnreachable
-        self.initHeight = initHeight
-        self.startShape = fastShape(startTypes)
-        self.endShape = fastShape(endTypes)
-    }
 
     /// The types a branch to this frame's label carries.
     public var labelTypes: [ValueType] { kind == .loop ? startTypes : endTypes }
+}
+
+/// What the validator consults of a control frame on most instructions, without its type lists: reading it
+/// copies no array (the frame stack keeps one for each `ControlFrame`).
+struct FrameState {
+    var kind: ControlKind
+    var height: Int
+    var isUnreachable: Bool
+    var initHeight: Int
+    /// `startTypes` and `endTypes` summarised for the fast path (`fastShape`).
+    var startShape: UInt8
+    var endShape: UInt8
+
+    init(_ frame: ControlFrame) {
+        kind = frame.kind
+        height = frame.height
+        isUnreachable = frame.isUnreachable
+        initHeight = frame.initHeight
+        startShape = fastShape(frame.startTypes)
+        endShape = fastShape(frame.endTypes)
+    }
+
     /// `labelTypes` summarised for the fast path.
     var labelShape: UInt8 { kind == .loop ? startShape : endShape }
 }
@@ -45,10 +52,8 @@ public struct ControlFrame: Sendable {
 /// Feed every instruction of the body, including the final `end`, to `validate(_:at:)`, then call
 /// `finish(at:)`. Between calls the operand and control stacks can be inspected.
 public struct FunctionValidator {
-    /// The module-level context (boxed so the validator itself stays small and cheap to access).
-    let box: ContextBox
     /// The module-level context.
-    public var context: ValidationContext { box.context }
+    public let context: ValidationContext
     /// Parameters, then declared locals.
     public let locals: [ValueType]
     /// The function's type.
@@ -56,7 +61,11 @@ public struct FunctionValidator {
 
     /// Operand types; nil is an unknown (bottom) type from unreachable code.
     var values: [ValueType?] = []
-    var frames: [ControlFrame] = []
+    /// The control stack. Change it only through `appendFrame`, `removeLastFrame` and `setUnreachable`, which
+    /// keep `states` in step.
+    private(set) var frames: [ControlFrame] = []
+    /// `FrameState(frames[i])` for each frame.
+    var states: [FrameState] = []
     /// Initialisation state of each local (only consulted for non-defaultable locals).
     var initialized: [Bool]
     /// Locals initialised since the start of each open block (reset when the block ends).
@@ -88,15 +97,16 @@ public struct FunctionValidator {
                 locals.append(d.type)
             }
         }
-        self.box = ContextBox(context)
+        self.context = context
         self.type = ft
         self.locals = locals
         self.initialized = initialized
         self.offset = body.codeOffset
         values.reserveCapacity(64)
         frames.reserveCapacity(16)
-        frames.append(ControlFrame(kind: .function, startTypes: [], endTypes: ft.results, height: 0,
-                                   isUnreachable: false, initHeight: 0))
+        states.reserveCapacity(16)
+        appendFrame(ControlFrame(kind: .function, startTypes: [], endTypes: ft.results, height: 0,
+                                 isUnreachable: false, initHeight: 0))
     }
 
     // MARK: State
@@ -159,8 +169,8 @@ public struct FunctionValidator {
     /// Pops any operand (nil if unknown).
     @inline(__always) mutating func pop() throws(ValidationError) -> ValueType? {
         let top = frames.count - 1
-        if values.count == frames[top].height {
-            if frames[top].isUnreachable { return nil }
+        if values.count == states[top].height {
+            if states[top].isUnreachable { return nil }
             throw error("type mismatch: instruction requires an operand but stack is empty")
         }
         return values.removeLast()
@@ -170,12 +180,12 @@ public struct FunctionValidator {
     @inline(__always) @discardableResult
     mutating func pop(_ expected: ValueType) throws(ValidationError) -> ValueType? {
         let top = frames.count - 1
-        if values.count == frames[top].height {
-            if frames[top].isUnreachable { return nil }
+        if values.count == states[top].height {
+            if states[top].isUnreachable { return nil }
             throw mismatch(requires: expected)
         }
         let actual = values[values.count - 1]
-        if let a = actual, a != expected, !box.context.typeTable.isSubtype(a, of: expected) {
+        if let a = actual, a != expected, !context.typeTable.isSubtype(a, of: expected) {
             throw mismatch(requires: expected)
         }
         values.removeLast()
@@ -186,13 +196,13 @@ public struct FunctionValidator {
     private mutating func pop(_ types: [ValueType]) throws(ValidationError) {
         if types.isEmpty { return }
         let top = frames.count - 1
-        let available = values.count - frames[top].height
+        let available = values.count - states[top].height
         let n = types.count
-        if available < n && !frames[top].isUnreachable { throw mismatch(requires: types) }
+        if available < n && !states[top].isUnreachable { throw mismatch(requires: types) }
         for i in 0 ..< n {
             let depth = n - 1 - i
             guard depth < available else { continue }
-            if let a = values[values.count - 1 - depth], a != types[i], !box.context.typeTable.isSubtype(a, of: types[i]) {
+            if let a = values[values.count - 1 - depth], a != types[i], !context.typeTable.isSubtype(a, of: types[i]) {
                 throw mismatch(requires: types)
             }
         }
@@ -202,8 +212,8 @@ public struct FunctionValidator {
     /// Pops a reference operand (nil if unknown).
     private mutating func popReference() throws(ValidationError) -> RefType? {
         let top = frames.count - 1
-        if values.count == frames[top].height {
-            if frames[top].isUnreachable { return nil }
+        if values.count == states[top].height {
+            if states[top].isUnreachable { return nil }
             throw error("type mismatch: instruction requires a reference but stack is empty")
         }
         guard let t = values[values.count - 1] else {
@@ -220,8 +230,8 @@ public struct FunctionValidator {
     // MARK: Control stack
 
     private mutating func pushFrame(_ kind: ControlKind, start: [ValueType], end: [ValueType]) {
-        frames.append(ControlFrame(kind: kind, startTypes: start, endTypes: end, height: values.count,
-                                   isUnreachable: false, initHeight: initLog.count))
+        appendFrame(ControlFrame(kind: kind, startTypes: start, endTypes: end, height: values.count,
+                                 isUnreachable: false, initHeight: initLog.count))
         push(start)
     }
 
@@ -233,7 +243,7 @@ public struct FunctionValidator {
             let extra = describeTypes(values[frame.height...])
             throw error("type mismatch: block requires \(describeTypes(frame.endTypes)) but stack has \(extra)")
         }
-        frames.removeLast()
+        removeLastFrame()
         while initLog.count > frame.initHeight {
             initialized[initLog.removeLast()] = false
         }
@@ -241,9 +251,31 @@ public struct FunctionValidator {
     }
 
     mutating func setUnreachable() {
-        let i = frames.count - 1
-        values.removeLast(values.count - frames[i].height)
+        let i = states.count - 1
+        values.removeLast(values.count - states[i].height)
         frames[i].isUnreachable = true
+        states[i].isUnreachable = true
+    }
+
+    /// Pushes a control frame.
+    mutating func appendFrame(_ frame: ControlFrame) {
+        frames.append(frame)
+        states.append(FrameState(frame))
+    }
+
+    /// Pops the innermost control frame.
+    mutating func removeLastFrame() {
+        frames.removeLast()
+        states.removeLast()
+    }
+
+    /// Turns the innermost frame, an `if`, into its `else` (the fast path's `else`, which keeps its height).
+    mutating func turnIfIntoElse() {
+        let i = states.count - 1
+        frames[i].kind = .else
+        frames[i].isUnreachable = false
+        states[i].kind = .else
+        states[i].isUnreachable = false
     }
 
     private func labelTypes(_ depth: UInt32) throws(ValidationError) -> [ValueType] {
@@ -254,38 +286,38 @@ public struct FunctionValidator {
     // MARK: Lookups
 
     private func functionType(ofTypeIndex i: UInt32) throws(ValidationError) -> FunctionType {
-        guard let f = box.context.functionType(atTypeIndex: i) else {
-            throw error(Int(i) < box.context.typeTable.types.count ? "type mismatch: type \(i) is not a function type" : "unknown type \(i)")
+        guard let f = context.functionType(atTypeIndex: i) else {
+            throw error(Int(i) < context.typeTable.types.count ? "type mismatch: type \(i) is not a function type" : "unknown type \(i)")
         }
         return f
     }
 
     private func blockSignature(_ bt: BlockType) throws(ValidationError) -> FunctionType {
-        do { return try box.context.blockSignature(bt) } catch { throw self.error(error.message) }
+        do { return try context.blockSignature(bt) } catch { throw self.error(error.message) }
     }
 
     func table(_ i: UInt32) throws(ValidationError) -> TableType {
-        guard Int(i) < box.context.tables.count else { throw error("unknown table \(i)") }
-        return box.context.tables[Int(i)]
+        guard Int(i) < context.tables.count else { throw error("unknown table \(i)") }
+        return context.tables[Int(i)]
     }
 
     func memory(_ i: UInt32) throws(ValidationError) -> MemoryType {
-        guard Int(i) < box.context.memories.count else { throw error("unknown memory \(i)") }
-        return box.context.memories[Int(i)]
+        guard Int(i) < context.memories.count else { throw error("unknown memory \(i)") }
+        return context.memories[Int(i)]
     }
 
     private func tagType(_ i: UInt32) throws(ValidationError) -> FunctionType {
-        guard Int(i) < box.context.tags.count else { throw error("unknown tag \(i)") }
-        return try functionType(ofTypeIndex: box.context.tags[Int(i)].typeIndex)
+        guard Int(i) < context.tags.count else { throw error("unknown tag \(i)") }
+        return try functionType(ofTypeIndex: context.tags[Int(i)].typeIndex)
     }
 
     func checkElementSegment(_ i: UInt32) throws(ValidationError) -> RefType {
-        guard Int(i) < box.context.elementTypes.count else { throw error("unknown elem segment \(i)") }
-        return box.context.elementTypes[Int(i)]
+        guard Int(i) < context.elementTypes.count else { throw error("unknown elem segment \(i)") }
+        return context.elementTypes[Int(i)]
     }
 
     func checkDataSegment(_ i: UInt32) throws(ValidationError) {
-        guard let n = box.context.module.dataCount else { throw error("data count section required") }
+        guard let n = context.module.dataCount else { throw error("data count section required") }
         guard i < n else { throw error("unknown data segment \(i)") }
     }
 
@@ -306,7 +338,7 @@ public struct FunctionValidator {
         guard callee.results.count == mine.count else {
             throw error("type mismatch: tail call results \(describeTypes(callee.results)) do not match function results \(describeTypes(mine))")
         }
-        for (a, b) in zip(callee.results, mine) where !box.context.typeTable.isSubtype(a, of: b) {
+        for (a, b) in zip(callee.results, mine) where !context.typeTable.isSubtype(a, of: b) {
             throw error("type mismatch: tail call results \(describeTypes(callee.results)) do not match function results \(describeTypes(mine))")
         }
     }
@@ -315,7 +347,7 @@ public struct FunctionValidator {
         guard types.count == label.count else {
             throw error("type mismatch: \(what) \(describeTypes(types)) does not match label \(describeTypes(label))")
         }
-        for (a, b) in zip(types, label) where !box.context.typeTable.isSubtype(a, of: b) {
+        for (a, b) in zip(types, label) where !context.typeTable.isSubtype(a, of: b) {
             throw error("type mismatch: \(what) \(describeTypes(types)) does not match label \(describeTypes(label))")
         }
     }
@@ -339,7 +371,7 @@ public struct FunctionValidator {
     @inline(__always)
     mutating func pop(_ operand: ValueType, push result: ValueType) throws(ValidationError) {
         let n = values.count
-        if n > frames[frames.count - 1].height, values[n - 1] == operand {
+        if n > states[states.count - 1].height, values[n - 1] == operand {
             values[n - 1] = result
             return
         }
@@ -351,7 +383,7 @@ public struct FunctionValidator {
     @inline(__always)
     mutating func pop(_ first: ValueType, _ second: ValueType, push result: ValueType) throws(ValidationError) {
         let n = values.count
-        if n - frames[frames.count - 1].height >= 2, values[n - 1] == second, values[n - 2] == first {
+        if n - states[states.count - 1].height >= 2, values[n - 1] == second, values[n - 2] == first {
             values.removeLast()
             values[n - 2] = result
             return
@@ -373,7 +405,7 @@ public struct FunctionValidator {
         if let types {
             guard types.count == 1 else { throw error("invalid result arity") }
             let t = types[0]
-            do { try box.context.typeTable.check(t) } catch { throw self.error(error.message) }
+            do { try context.typeTable.check(t) } catch { throw self.error(error.message) }
             try pop(.i32)
             try pop(t)
             try pop(t)
@@ -414,13 +446,13 @@ public struct FunctionValidator {
     }
 
     mutating func validateGlobalGet(_ x: UInt32) throws(ValidationError) {
-        guard Int(x) < box.context.globals.count else { throw error("unknown global \(x)") }
-        push(box.context.globals[Int(x)].valueType)
+        guard Int(x) < context.globals.count else { throw error("unknown global \(x)") }
+        push(context.globals[Int(x)].valueType)
     }
 
     mutating func validateGlobalSet(_ x: UInt32) throws(ValidationError) {
-        guard Int(x) < box.context.globals.count else { throw error("unknown global \(x)") }
-        let g = box.context.globals[Int(x)]
+        guard Int(x) < context.globals.count else { throw error("unknown global \(x)") }
+        let g = context.globals[Int(x)]
         guard g.isMutable else { throw error("immutable global \(x): global is immutable") }
         try pop(g.valueType)
     }
@@ -476,8 +508,8 @@ public struct FunctionValidator {
         let defaultTypes = try labelTypes(defaultLabel)
         let arity = defaultTypes.count
         let top = frames.count - 1
-        let available = values.count - frames[top].height
-        let unreachable = frames[top].isUnreachable
+        let available = values.count - states[top].height
+        let unreachable = states[top].isUnreachable
         for l in labels {
             let types = try labelTypes(l)
             guard types.count == arity else {
@@ -487,7 +519,7 @@ public struct FunctionValidator {
             for i in 0 ..< arity {
                 let depth = arity - 1 - i
                 guard depth < available else { continue }
-                if let a = values[values.count - 1 - depth], !box.context.typeTable.isSubtype(a, of: types[i]) {
+                if let a = values[values.count - 1 - depth], !context.typeTable.isSubtype(a, of: types[i]) {
                     throw mismatch(requires: types)
                 }
             }
@@ -502,13 +534,13 @@ public struct FunctionValidator {
     }
 
     mutating func validateCall(_ f: UInt32) throws(ValidationError) {
-        guard let ft = box.context.functionType(ofFunction: f) else { throw error("unknown function \(f)") }
+        guard let ft = context.functionType(ofFunction: f) else { throw error("unknown function \(f)") }
         try pop(ft.parameters)
         push(ft.results)
     }
 
     mutating func validateReturnCall(_ f: UInt32) throws(ValidationError) {
-        guard let ft = box.context.functionType(ofFunction: f) else { throw error("unknown function \(f)") }
+        guard let ft = context.functionType(ofFunction: f) else { throw error("unknown function \(f)") }
         try checkTailCallResults(ft)
         try pop(ft.parameters)
         setUnreachable()
@@ -516,7 +548,7 @@ public struct FunctionValidator {
 
     mutating func validateCallIndirect(typeIndex ti: UInt32, tableIndex tab: UInt32) throws(ValidationError) {
         let ft = try callIndirectType(typeIndex: ti, table: tab)
-        try pop(box.context.tables[Int(tab)].addressType.valueType)
+        try pop(context.tables[Int(tab)].addressType.valueType)
         try pop(ft.parameters)
         push(ft.results)
     }
@@ -524,7 +556,7 @@ public struct FunctionValidator {
     mutating func validateReturnCallIndirect(typeIndex ti: UInt32, tableIndex tab: UInt32) throws(ValidationError) {
         let ft = try callIndirectType(typeIndex: ti, table: tab)
         try checkTailCallResults(ft)
-        try pop(box.context.tables[Int(tab)].addressType.valueType)
+        try pop(context.tables[Int(tab)].addressType.valueType)
         try pop(ft.parameters)
         setUnreachable()
     }
@@ -587,8 +619,8 @@ public struct FunctionValidator {
         }
         let tt = try tagType(tag)
         let frame = try popFrame()
-        frames.append(ControlFrame(kind: .catch, startTypes: tt.parameters, endTypes: frame.endTypes,
-                                   height: values.count, isUnreachable: false, initHeight: initLog.count))
+        appendFrame(ControlFrame(kind: .catch, startTypes: tt.parameters, endTypes: frame.endTypes,
+                                 height: values.count, isUnreachable: false, initHeight: initLog.count))
         push(tt.parameters)
     }
 
@@ -617,7 +649,7 @@ public struct FunctionValidator {
     mutating func validateTableCopy(destination d: UInt32, source s: UInt32) throws(ValidationError) {
         let dt = try table(d)
         let st = try table(s)
-        guard box.context.typeTable.isSubtype(st.elementType, of: dt.elementType) else {
+        guard context.typeTable.isSubtype(st.elementType, of: dt.elementType) else {
             throw error("type mismatch: table.copy from \(ValueType.ref(st.elementType).validationDescription) to \(ValueType.ref(dt.elementType).validationDescription)")
         }
         let n: ValueType = (dt.addressType == .i64 && st.addressType == .i64) ? .i64 : .i32
@@ -629,7 +661,7 @@ public struct FunctionValidator {
     mutating func validateTableInit(elementIndex e: UInt32, tableIndex x: UInt32) throws(ValidationError) {
         let t = try table(x)
         let et = try checkElementSegment(e)
-        guard box.context.typeTable.isSubtype(et, of: t.elementType) else {
+        guard context.typeTable.isSubtype(et, of: t.elementType) else {
             throw error("type mismatch: table.init of \(ValueType.ref(et).validationDescription) into table of \(ValueType.ref(t.elementType).validationDescription)")
         }
         try pop(.i32)
@@ -647,7 +679,7 @@ public struct FunctionValidator {
     }
 
     mutating func validateRefNull(_ h: HeapType) throws(ValidationError) {
-        do { try box.context.typeTable.check(h) } catch { throw self.error(error.message) }
+        do { try context.typeTable.check(h) } catch { throw self.error(error.message) }
         push(.ref(RefType(nullable: true, h)))
     }
 
@@ -657,9 +689,9 @@ public struct FunctionValidator {
     }
 
     mutating func validateRefFunc(_ f: UInt32) throws(ValidationError) {
-        guard Int(f) < box.context.functionTypeIndices.count else { throw error("unknown function \(f)") }
-        guard box.context.isDeclaredFunctionReference(f) else { throw error("undeclared function reference \(f)") }
-        push(.ref(RefType(nullable: false, .concrete(box.context.functionTypeIndices[Int(f)]))))
+        guard Int(f) < context.functionTypeIndices.count else { throw error("unknown function \(f)") }
+        guard context.isDeclaredFunctionReference(f) else { throw error("undeclared function reference \(f)") }
+        push(.ref(RefType(nullable: false, .concrete(context.functionTypeIndices[Int(f)]))))
     }
 
     mutating func validateRefAsNonNull() throws(ValidationError) {
@@ -684,7 +716,7 @@ public struct FunctionValidator {
             throw error("type mismatch: br_on_non_null target \(describeTypes(types)) must end in a reference type")
         }
         let r = try popReference()
-        if let r, !box.context.typeTable.isSubtype(.ref(RefType(nullable: false, r.heapType)), of: last) {
+        if let r, !context.typeTable.isSubtype(.ref(RefType(nullable: false, r.heapType)), of: last) {
             throw error("type mismatch: br_on_non_null operand \(ValueType.ref(r).validationDescription) does not match label \(describeTypes(types))")
         }
         let rest = Array(types.dropLast())
@@ -694,7 +726,7 @@ public struct FunctionValidator {
 
     private func callIndirectType(typeIndex ti: UInt32, table tab: UInt32) throws(ValidationError) -> FunctionType {
         let t = try table(tab)
-        guard box.context.typeTable.isSubtype(t.elementType, of: .funcref) else {
+        guard context.typeTable.isSubtype(t.elementType, of: .funcref) else {
             throw error("type mismatch: call_indirect on table of \(ValueType.ref(t.elementType).validationDescription)")
         }
         let ft = try functionType(ofTypeIndex: ti)
@@ -707,10 +739,4 @@ public struct FunctionValidator {
             initLog.append(i)
         }
     }
-}
-
-/// Reference wrapper so that `FunctionValidator` does not copy the whole context.
-final class ContextBox: Sendable {
-    let context: ValidationContext
-    init(_ context: ValidationContext) { self.context = context }
 }

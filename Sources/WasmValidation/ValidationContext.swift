@@ -4,41 +4,41 @@ import WasmCore
 ///
 /// Building it validates everything in the module except function bodies.
 public struct ValidationContext: Sendable {
+    /// The facts, in one shared object: a copy of the context (each function validator keeps one) is one
+    /// reference.
+    let storage: ValidationContextStorage
+
     /// The module being validated.
-    public let module: Module
+    public var module: Module { storage.module }
     /// The defined types with canonical identities and subtyping.
-    public let typeTable: TypeTable
+    public var typeTable: TypeTable { storage.typeTable }
     /// Type index of every function (function index space: imports first).
-    public let functionTypeIndices: [UInt32]
+    public var functionTypeIndices: [UInt32] { storage.functionTypeIndices }
     /// Every table type (table index space).
-    public let tables: [TableType]
+    public var tables: [TableType] { storage.tables }
     /// Every memory type (memory index space).
-    public let memories: [MemoryType]
+    public var memories: [MemoryType] { storage.memories }
     /// Every global type (global index space).
-    public let globals: [GlobalType]
+    public var globals: [GlobalType] { storage.globals }
     /// Every tag type (tag index space).
-    public let tags: [TagType]
+    public var tags: [TagType] { storage.tags }
     /// The reference type of each element segment.
-    public let elementTypes: [RefType]
+    public var elementTypes: [RefType] { storage.elementTypes }
     /// Number of imported functions.
-    public let importedFunctionCount: Int
+    public var importedFunctionCount: Int { storage.importedFunctionCount }
     /// `declaredFunctions[i]`: function `i` may be named by `ref.func` inside a function body.
-    private(set) var declaredFunctions: [Bool]
+    var declaredFunctions: [Bool] { storage.declaredFunctions }
     /// The function type at each type index (nil for struct/array types).
-    let functionTypes: [FunctionType?]
+    var functionTypes: [FunctionType?] { storage.functionTypes }
     /// The function type at each type index summarised for the validator's fast path (`fastSignature`).
-    let fastTypeSignatures: [UInt64]
+    var fastTypeSignatures: [UInt64] { storage.fastTypeSignatures }
     /// The type of each function (function index space) summarised for the fast path.
-    let fastFunctionSignatures: [UInt64]
+    var fastFunctionSignatures: [UInt64] { storage.fastFunctionSignatures }
 
     public init(module: Module) throws(ValidationError) {
-        self.module = module
         let table = try TypeTable(types: module.types, recursionGroups: module.recursionGroups)
-        self.typeTable = table
         let functionTypes = module.types.map(\.functionType)
-        self.functionTypes = functionTypes
         let typeSignatures = functionTypes.map(fastSignature)
-        self.fastTypeSignatures = typeSignatures
 
         // Imports.
         var funcs: [UInt32] = []
@@ -66,7 +66,7 @@ public struct ValidationContext: Sendable {
             }
         }
         let importedGlobals = globals.count
-        self.importedFunctionCount = funcs.count
+        let importedFunctionCount = funcs.count
 
         // Functions.
         for t in module.functions {
@@ -80,14 +80,10 @@ public struct ValidationContext: Sendable {
         for m in module.memories { memories.append(m) }
         for g in module.globals { globals.append(g.type) }
         for t in module.tags { tags.append(t) }
-        self.functionTypeIndices = funcs
-        self.fastFunctionSignatures = funcs.map { Int($0) < typeSignatures.count ? typeSignatures[Int($0)] : noFastSignature }
-        self.tables = tables
-        self.memories = memories
-        self.globals = globals
-        self.tags = tags
-        self.elementTypes = module.elements.map(\.type)
-        self.declaredFunctions = []
+        func validateConstant(_ e: ConstantExpression, expected: ValueType, globalCount: Int) throws(ValidationError) {
+            try Self.validateConstant(e, expected: expected, globalCount: globalCount, typeTable: table,
+                                      functionTypeIndices: funcs, globals: globals)
+        }
 
         // Tables: initializers may read imported globals only.
         for def in module.tables {
@@ -176,7 +172,12 @@ public struct ValidationContext: Sendable {
             if case .active(_, let o) = seg.mode { mark(o) }
         }
         for seg in module.data { if case .active(_, let o) = seg.mode { mark(o) } }
-        self.declaredFunctions = declared
+        storage = ValidationContextStorage(
+            module: module, typeTable: table, functionTypeIndices: funcs, tables: tables, memories: memories,
+            globals: globals, tags: tags, elementTypes: module.elements.map(\.type),
+            importedFunctionCount: importedFunctionCount, declaredFunctions: declared, functionTypes: functionTypes,
+            fastTypeSignatures: typeSignatures,
+            fastFunctionSignatures: funcs.map { Int($0) < typeSignatures.count ? typeSignatures[Int($0)] : noFastSignature })
     }
 
     // MARK: Public queries
@@ -301,7 +302,8 @@ public struct ValidationContext: Sendable {
     // MARK: Constant expressions
 
     /// Validates a constant expression producing `expected`; `global.get` may name globals `0..<globalCount`.
-    func validateConstant(_ e: ConstantExpression, expected: ValueType, globalCount: Int) throws(ValidationError) {
+    static func validateConstant(_ e: ConstantExpression, expected: ValueType, globalCount: Int, typeTable: TypeTable,
+                                 functionTypeIndices: [UInt32], globals: [GlobalType]) throws(ValidationError) {
         var stack: [ValueType] = []
         stack.reserveCapacity(4)
         func fail(_ m: String) -> ValidationError { ValidationError(m, offset: e.offset) }
@@ -338,8 +340,44 @@ public struct ValidationContext: Sendable {
                 throw fail("constant expression required")
             }
         }
-        guard stack.count == 1, isSubtype(stack[0], of: expected) else {
+        guard stack.count == 1, typeTable.isSubtype(stack[0], of: expected) else {
             throw fail("type mismatch: constant expression requires [\(expected.validationDescription)] but has \(describeTypes(stack))")
         }
+    }
+}
+
+/// The storage of a `ValidationContext` (see there).
+final class ValidationContextStorage: Sendable {
+    let module: Module
+    let typeTable: TypeTable
+    let functionTypeIndices: [UInt32]
+    let tables: [TableType]
+    let memories: [MemoryType]
+    let globals: [GlobalType]
+    let tags: [TagType]
+    let elementTypes: [RefType]
+    let importedFunctionCount: Int
+    let declaredFunctions: [Bool]
+    let functionTypes: [FunctionType?]
+    let fastTypeSignatures: [UInt64]
+    let fastFunctionSignatures: [UInt64]
+
+    init(module: Module, typeTable: TypeTable, functionTypeIndices: [UInt32], tables: [TableType],
+         memories: [MemoryType], globals: [GlobalType], tags: [TagType], elementTypes: [RefType],
+         importedFunctionCount: Int, declaredFunctions: [Bool], functionTypes: [FunctionType?],
+         fastTypeSignatures: [UInt64], fastFunctionSignatures: [UInt64]) {
+        self.module = module
+        self.typeTable = typeTable
+        self.functionTypeIndices = functionTypeIndices
+        self.tables = tables
+        self.memories = memories
+        self.globals = globals
+        self.tags = tags
+        self.elementTypes = elementTypes
+        self.importedFunctionCount = importedFunctionCount
+        self.declaredFunctions = declaredFunctions
+        self.functionTypes = functionTypes
+        self.fastTypeSignatures = fastTypeSignatures
+        self.fastFunctionSignatures = fastFunctionSignatures
     }
 }
