@@ -168,7 +168,7 @@ extension FunctionValidator {
             codes >>= 3
             k &+= 1
         }
-        values.removeLast(parameterCount &+ depth)
+        dropOperands(downTo: values.count &- parameterCount &- depth)
         for _ in 0 ..< (signature >> 4) & 0xF {
             values.append(numericType(UInt8(codes & 7)))
             codes >>= 3
@@ -178,11 +178,11 @@ extension FunctionValidator {
 
     /// Validates the instructions of `code` (read also by `reader`, which must be at its start) up to the
     /// function's final `end`; leaves `reader` after it. Returns the greatest operand stack height reached.
+    ///
+    /// Each fast-path step is a small function of its own (the whole would be too large for the compiler to
+    /// inline the array operations); each returns false, changing nothing, for what it does not handle.
     mutating func validateBody(_ code: [UInt8], reader: inout InstructionReader) throws(ValidationError) -> Int {
         let shapes = fastOpcodeShapes
-        let globals = context.globals
-        let functionSignatures = context.fastFunctionSignatures
-        let typeSignatures = context.fastTypeSignatures
         let memory0: ValueType? = context.memories.isEmpty ? nil : context.memories[0].addressType.valueType
         var maxOperandHeight = 0
         var p = 0
@@ -194,174 +194,276 @@ extension FunctionValidator {
             }
             let op = code[p]
             var q = p &+ 1
-            let top = states.count &- 1
-            fast: do {
+            let handled: Bool
             switch op {
-            case 0x45 ... 0xC4, 0xFC:
-                var index = Int(op)
-                if op == 0xFC {
-                    guard q < code.count, code[q] < 8 else { break fast }
-                    index = 256 &+ Int(code[q])
-                    q &+= 1
-                }
-                let shape = shapes[index]
-                guard shape != 0 else { break fast }
-                let n = values.count
-                let first = UInt8((shape >> 4) & 0xF)
-                if shape >> 12 == 1 {
-                    guard codeBelowTop(0) == first else { break fast }
-                    values[n &- 1] = numericType(UInt8(shape & 0xF))
-                } else {
-                    guard codeBelowTop(0) == UInt8((shape >> 8) & 0xF), codeBelowTop(1) == first else { break fast }
-                    values.removeLast()
-                    values[n &- 2] = numericType(UInt8(shape & 0xF))
-                }
-            case 0x28 ... 0x3E:
-                // Loads and stores of memory 0, with a one-byte alignment and an offset below 2^28.
-                guard let address = memory0, q < code.count else { break fast }
-                let align = code[q]
-                let shape = shapes[Int(op)]
-                guard align <= UInt8((shape >> 4) & 0xF) else { break fast }
-                q &+= 1
-                guard fastSkipLEB(code, &q, maxBytes: 4) else { break fast }
-                let value = UInt8(shape & 0xF)
-                let n = values.count
-                if shape >> 12 == 4 {
-                    guard n > states[top].height, let a = values[n &- 1], a == address else { break fast }
-                    values[n &- 1] = numericType(value)
-                } else {
-                    guard codeBelowTop(0) == value, codeBelowTop(1) != 0, let a = values[n &- 2], a == address else {
-                        break fast
-                    }
-                    values.removeLast(2)
-                }
-            case 0x20:  // local.get
-                guard let x = fastU32(code, &q) else { break fast }
-                let i = Int(x)
-                guard i < locals.count, initialized[i] else { break fast }
-                values.append(locals[i])
-            case 0x21, 0x22:  // local.set, local.tee
-                guard let x = fastU32(code, &q) else { break fast }
-                let i = Int(x)
-                let n = values.count
-                guard i < locals.count, n > states[top].height, let v = values[n &- 1], v == locals[i] else { break fast }
-                if op == 0x21 { values.removeLast() }
-                markInitialized(i)
-            case 0x23:  // global.get
-                guard let x = fastU32(code, &q), Int(x) < globals.count else { break fast }
-                values.append(globals[Int(x)].valueType)
-            case 0x24:  // global.set
-                guard let x = fastU32(code, &q), Int(x) < globals.count else { break fast }
-                let g = globals[Int(x)]
-                let n = values.count
-                guard g.isMutable, n > states[top].height, let v = values[n &- 1], v == g.valueType else { break fast }
-                values.removeLast()
-            case 0x41:  // i32.const
-                guard fastSkipLEB(code, &q, maxBytes: 4) else { break fast }
-                values.append(.i32)
-            case 0x42:  // i64.const
-                guard fastSkipLEB(code, &q, maxBytes: 9) else { break fast }
-                values.append(.i64)
-            case 0x43:  // f32.const
-                guard code.count &- q >= 4 else { break fast }
-                q &+= 4
-                values.append(.f32)
-            case 0x44:  // f64.const
-                guard code.count &- q >= 8 else { break fast }
-                q &+= 8
-                values.append(.f64)
-            case 0x02, 0x03, 0x04:  // block, loop, if with an empty or one-value block type
-                guard q < code.count else { break fast }
-                let results: [ValueType]
-                switch code[q] {
-                case 0x40: results = []
-                case 0x7F: results = ValidationContext.i32List
-                case 0x7E: results = ValidationContext.i64List
-                case 0x7D: results = ValidationContext.f32List
-                case 0x7C: results = ValidationContext.f64List
-                default: break fast
-                }
-                q &+= 1
-                let kind: ControlKind
-                if op == 0x04 {
-                    guard codeBelowTop(0) == 1 else { break fast }
-                    values.removeLast()
-                    kind = .if
-                } else {
-                    kind = op == 0x02 ? .block : .loop
-                }
-                appendFrame(ControlFrame(kind: kind, startTypes: [], endTypes: results, height: values.count,
-                                         isUnreachable: false, initHeight: initLog.count))
-            case 0x05:  // else of an `if` without parameters, its results on the stack
-                let shape = states[top].endShape
-                guard states[top].kind == .if, states[top].startShape == 0,
-                      values.count &- states[top].height == (shape == 0 ? 0 : 1), fits(shape, below: 0) else {
-                    break fast
-                }
-                if shape != 0 { values.removeLast() }
-                resetInitialized(downTo: states[top].initHeight)
-                turnIfIntoElse()
-            case 0x0B:  // end, the block's results on the stack
-                let shape = states[top].endShape
-                guard values.count &- states[top].height == (shape == 0 ? 0 : 1), fits(shape, below: 0),
-                      states[top].kind != .if || (shape == 0 && states[top].startShape == 0) else { break fast }
-                let initHeight = states[top].initHeight
-                removeLastFrame()
-                resetInitialized(downTo: initHeight)
-            case 0x0C:  // br
-                guard let l = fastU32(code, &q), Int(l) < states.count,
-                      fits(states[top &- Int(l)].labelShape, below: 0) else { break fast }
-                setUnreachable()
-            case 0x0D:  // br_if
-                guard let l = fastU32(code, &q), Int(l) < states.count, codeBelowTop(0) == 1,
-                      fits(states[top &- Int(l)].labelShape, below: 1) else { break fast }
-                values.removeLast()
-            case 0x0E:  // br_table whose targets all take no operands
-                guard let count = fastU32(code, &q), Int(count) < code.count &- q, codeBelowTop(0) == 1 else {
-                    break fast
-                }
-                for _ in 0 ... count {
-                    guard let l = fastU32(code, &q), Int(l) < states.count, states[top &- Int(l)].labelShape == 0 else {
-                        break fast
-                    }
-                }
-                values.removeLast()
-                setUnreachable()
-            case 0x0F:  // return
-                guard fits(states[0].endShape, below: 0) else { break fast }
-                setUnreachable()
-            case 0x10:  // call
-                guard let f = fastU32(code, &q), Int(f) < functionSignatures.count,
-                      applyCall(functionSignatures[Int(f)], below: 0) else { break fast }
-            case 0x11:  // call_indirect through a funcref table of 32-bit addresses
-                guard let ti = fastU32(code, &q), let tab = fastU32(code, &q), Int(tab) < context.tables.count,
-                      Int(ti) < typeSignatures.count else { break fast }
-                let table = context.tables[Int(tab)]
-                guard table.elementType == .funcref, table.addressType == .i32, codeBelowTop(0) == 1,
-                      applyCall(typeSignatures[Int(ti)], below: 1) else { break fast }
-            case 0x1A:  // drop
-                guard values.count > states[top].height else { break fast }
-                values.removeLast()
-            case 0x1B:  // select of two numeric operands of the same type
-                let t = codeBelowTop(1)
-                guard codeBelowTop(0) == 1, t != 0, codeBelowTop(2) == t else { break fast }
-                values.removeLast(2)
-            case 0x00:  // unreachable
-                setUnreachable()
-            case 0x01:  // nop
-                break
-            default:
-                break fast
+            case 0x45 ... 0xC4, 0xFC: handled = fastNumeric(op, code, &q, shapes)
+            case 0x28 ... 0x3E: handled = fastMemoryAccess(op, code, &q, shapes, memory0)
+            case 0x20: handled = fastLocalGet(code, &q)
+            case 0x21, 0x22: handled = fastLocalSet(op, code, &q)
+            case 0x23, 0x24: handled = fastGlobal(op, code, &q)
+            case 0x41 ... 0x44: handled = fastConstant(op, code, &q)
+            case 0x02, 0x03, 0x04: handled = fastBlock(op, code, &q)
+            case 0x05, 0x0B: handled = fastElseOrEnd(op)
+            case 0x0C, 0x0D, 0x0E, 0x0F: handled = fastBranch(op, code, &q)
+            case 0x10, 0x11: handled = fastCall(op, code, &q)
+            case 0x00, 0x01, 0x1A, 0x1B: handled = fastParametric(op)
+            default: handled = false
             }
-            p = q
-            if values.count > maxOperandHeight { maxOperandHeight = values.count }
-            continue
+            if handled {
+                p = q
+            } else {
+                // Any other instruction, or an unusual form: decoded and validated the general way.
+                p = try validateGeneral(at: p, reader: &reader)
             }
-            // Any other instruction, or an unusual form: decoded and validated the general way.
-            p = try validateGeneral(at: p, reader: &reader)
             if values.count > maxOperandHeight { maxOperandHeight = values.count }
         }
         return maxOperandHeight
+    }
+
+    /// Numeric instructions (the table's), with their operands exactly typed on the stack.
+    @inline(never)
+    private mutating func fastNumeric(_ op: UInt8, _ code: [UInt8], _ q: inout Int, _ shapes: [UInt16]) -> Bool {
+        var index = Int(op)
+        var next = q
+        if op == 0xFC {
+            guard next < code.count, code[next] < 8 else { return false }
+            index = 256 &+ Int(code[next])
+            next &+= 1
+        }
+        let shape = shapes[index]
+        guard shape != 0 else { return false }
+        let n = values.count
+        let first = UInt8((shape >> 4) & 0xF)
+        if shape >> 12 == 1 {
+            guard codeBelowTop(0) == first else { return false }
+            values[n &- 1] = numericType(UInt8(shape & 0xF))
+        } else {
+            guard codeBelowTop(0) == UInt8((shape >> 8) & 0xF), codeBelowTop(1) == first else { return false }
+            values.removeLast()
+            values[n &- 2] = numericType(UInt8(shape & 0xF))
+        }
+        q = next
+        return true
+    }
+
+    /// Loads and stores of memory 0, with a one-byte alignment and an offset below 2^28.
+    @inline(never)
+    private mutating func fastMemoryAccess(_ op: UInt8, _ code: [UInt8], _ q: inout Int, _ shapes: [UInt16],
+                                           _ memory0: ValueType?) -> Bool {
+        guard let address = memory0, q < code.count else { return false }
+        let shape = shapes[Int(op)]
+        guard code[q] <= UInt8((shape >> 4) & 0xF) else { return false }
+        var next = q &+ 1
+        guard fastSkipLEB(code, &next, maxBytes: 4) else { return false }
+        let value = UInt8(shape & 0xF)
+        let n = values.count
+        if shape >> 12 == 4 {
+            guard n > states[states.count &- 1].height, let a = values[n &- 1], a == address else { return false }
+            values[n &- 1] = numericType(value)
+        } else {
+            guard codeBelowTop(0) == value, codeBelowTop(1) != 0, let a = values[n &- 2], a == address else {
+                return false
+            }
+            values.removeLast()
+            values.removeLast()
+        }
+        q = next
+        return true
+    }
+
+    /// `local.get` of an initialised local.
+    @inline(never)
+    private mutating func fastLocalGet(_ code: [UInt8], _ q: inout Int) -> Bool {
+        var next = q
+        guard let x = fastU32(code, &next) else { return false }
+        let i = Int(x)
+        guard i < locals.count, initialized[i] else { return false }
+        values.append(locals[i])
+        q = next
+        return true
+    }
+
+    /// `local.set` and `local.tee` of an operand of exactly the local's type.
+    @inline(never)
+    private mutating func fastLocalSet(_ op: UInt8, _ code: [UInt8], _ q: inout Int) -> Bool {
+        var next = q
+        guard let x = fastU32(code, &next) else { return false }
+        let i = Int(x)
+        let n = values.count
+        guard i < locals.count, n > states[states.count &- 1].height, let v = values[n &- 1], v == locals[i] else {
+            return false
+        }
+        if op == 0x21 { values.removeLast() }
+        markInitialized(i)
+        q = next
+        return true
+    }
+
+    /// `global.get`, and `global.set` of a mutable global with an operand of exactly its type.
+    @inline(never)
+    private mutating func fastGlobal(_ op: UInt8, _ code: [UInt8], _ q: inout Int) -> Bool {
+        var next = q
+        let globals = context.globals
+        guard let x = fastU32(code, &next), Int(x) < globals.count else { return false }
+        let g = globals[Int(x)]
+        if op == 0x23 {
+            values.append(g.valueType)
+        } else {
+            let n = values.count
+            guard g.isMutable, n > states[states.count &- 1].height, let v = values[n &- 1], v == g.valueType else {
+                return false
+            }
+            values.removeLast()
+        }
+        q = next
+        return true
+    }
+
+    /// The constants, integers in a LEB128 short enough to be in range.
+    @inline(never)
+    private mutating func fastConstant(_ op: UInt8, _ code: [UInt8], _ q: inout Int) -> Bool {
+        var next = q
+        switch op {
+        case 0x41:
+            guard fastSkipLEB(code, &next, maxBytes: 4) else { return false }
+            values.append(.i32)
+        case 0x42:
+            guard fastSkipLEB(code, &next, maxBytes: 9) else { return false }
+            values.append(.i64)
+        case 0x43:
+            guard code.count &- next >= 4 else { return false }
+            next &+= 4
+            values.append(.f32)
+        default:
+            guard code.count &- next >= 8 else { return false }
+            next &+= 8
+            values.append(.f64)
+        }
+        q = next
+        return true
+    }
+
+    /// `block`, `loop` and `if` with an empty or one-value block type.
+    @inline(never)
+    private mutating func fastBlock(_ op: UInt8, _ code: [UInt8], _ q: inout Int) -> Bool {
+        guard q < code.count else { return false }
+        let results: [ValueType]
+        switch code[q] {
+        case 0x40: results = []
+        case 0x7F: results = ValidationContext.i32List
+        case 0x7E: results = ValidationContext.i64List
+        case 0x7D: results = ValidationContext.f32List
+        case 0x7C: results = ValidationContext.f64List
+        default: return false
+        }
+        let kind: ControlKind
+        if op == 0x04 {
+            guard codeBelowTop(0) == 1 else { return false }
+            values.removeLast()
+            kind = .if
+        } else {
+            kind = op == 0x02 ? .block : .loop
+        }
+        appendFrame(ControlFrame(kind: kind, startTypes: [], endTypes: results, height: values.count,
+                                 isUnreachable: false, initHeight: initLog.count))
+        q &+= 1
+        return true
+    }
+
+    /// `else` of an `if` without parameters, and `end`, with the block's results exactly on the stack.
+    @inline(never)
+    private mutating func fastElseOrEnd(_ op: UInt8) -> Bool {
+        let top = states.count &- 1
+        let state = states[top]
+        let shape = state.endShape
+        guard values.count &- state.height == (shape == 0 ? 0 : 1), fits(shape, below: 0) else { return false }
+        if op == 0x05 {
+            guard state.kind == .if, state.startShape == 0 else { return false }
+            if shape != 0 { values.removeLast() }
+            resetInitialized(downTo: state.initHeight)
+            turnIfIntoElse()
+        } else {
+            guard state.kind != .if || (shape == 0 && state.startShape == 0) else { return false }
+            removeLastFrame()
+            resetInitialized(downTo: state.initHeight)
+        }
+        return true
+    }
+
+    /// `br`, `br_if` and `return` with the label's operands exactly on the stack; `br_table` whose targets all
+    /// take no operands.
+    @inline(never)
+    private mutating func fastBranch(_ op: UInt8, _ code: [UInt8], _ q: inout Int) -> Bool {
+        var next = q
+        let top = states.count &- 1
+        switch op {
+        case 0x0C:
+            guard let l = fastU32(code, &next), Int(l) < states.count, fits(states[top &- Int(l)].labelShape, below: 0)
+            else { return false }
+            setUnreachable()
+        case 0x0D:
+            guard let l = fastU32(code, &next), Int(l) < states.count, codeBelowTop(0) == 1,
+                  fits(states[top &- Int(l)].labelShape, below: 1) else { return false }
+            values.removeLast()
+        case 0x0E:
+            guard let count = fastU32(code, &next), Int(count) < code.count &- next, codeBelowTop(0) == 1 else {
+                return false
+            }
+            for _ in 0 ... count {
+                guard let l = fastU32(code, &next), Int(l) < states.count, states[top &- Int(l)].labelShape == 0 else {
+                    return false
+                }
+            }
+            values.removeLast()
+            setUnreachable()
+        default:
+            guard fits(states[0].endShape, below: 0) else { return false }
+            setUnreachable()
+        }
+        q = next
+        return true
+    }
+
+    /// `call`, and `call_indirect` through a funcref table of 32-bit addresses, of a function type the fast path
+    /// summarises, with the arguments exactly on the stack.
+    @inline(never)
+    private mutating func fastCall(_ op: UInt8, _ code: [UInt8], _ q: inout Int) -> Bool {
+        var next = q
+        if op == 0x10 {
+            let signatures = context.fastFunctionSignatures
+            guard let f = fastU32(code, &next), Int(f) < signatures.count, applyCall(signatures[Int(f)], below: 0)
+            else { return false }
+        } else {
+            let signatures = context.fastTypeSignatures
+            let tables = context.tables
+            guard let ti = fastU32(code, &next), let tab = fastU32(code, &next), Int(tab) < tables.count,
+                  Int(ti) < signatures.count else { return false }
+            let table = tables[Int(tab)]
+            guard table.elementType == .funcref, table.addressType == .i32, codeBelowTop(0) == 1,
+                  applyCall(signatures[Int(ti)], below: 1) else { return false }
+        }
+        q = next
+        return true
+    }
+
+    /// `unreachable`, `nop`, `drop`, and `select` of two numeric operands of the same type.
+    @inline(never)
+    private mutating func fastParametric(_ op: UInt8) -> Bool {
+        switch op {
+        case 0x00:
+            setUnreachable()
+        case 0x01:
+            break
+        case 0x1A:
+            guard values.count > states[states.count &- 1].height else { return false }
+            values.removeLast()
+        default:
+            let t = codeBelowTop(1)
+            guard codeBelowTop(0) == 1, t != 0, codeBelowTop(2) == t else { return false }
+            values.removeLast()
+            values.removeLast()
+        }
+        return true
     }
 
     /// Decodes the instruction at `position` with `reader` and validates it; returns the position after it.

@@ -75,13 +75,14 @@ public struct FunctionValidator {
 
     /// Prepares validation of defined function `definedFunctionIndex` (0 = first non-imported function).
     public init(context: ValidationContext, definedFunctionIndex: Int) throws(ValidationError) {
-        let module = context.module
-        guard definedFunctionIndex >= 0, definedFunctionIndex < module.functions.count,
-              definedFunctionIndex < module.bodies.count
+        // The module's arrays read where they are, without copying the module.
+        let functions = context.storage.module.functions
+        let bodies = context.storage.module.bodies
+        guard definedFunctionIndex >= 0, definedFunctionIndex < functions.count, definedFunctionIndex < bodies.count
         else { throw ValidationError("unknown function \(definedFunctionIndex)") }
-        let body = module.bodies[definedFunctionIndex]
-        guard let ft = context.functionType(atTypeIndex: module.functions[definedFunctionIndex]) else {
-            throw ValidationError("unknown type \(module.functions[definedFunctionIndex])", offset: body.codeOffset)
+        let body = bodies[definedFunctionIndex]
+        guard let ft = context.functionType(atTypeIndex: functions[definedFunctionIndex]) else {
+            throw ValidationError("unknown type \(functions[definedFunctionIndex])", offset: body.codeOffset)
         }
         guard let total = body.localCount(parameterCount: ft.parameters.count) else {
             throw ValidationError("too many locals", offset: body.codeOffset)
@@ -252,9 +253,14 @@ public struct FunctionValidator {
 
     mutating func setUnreachable() {
         let i = states.count - 1
-        values.removeLast(values.count - states[i].height)
+        dropOperands(downTo: states[i].height)
         frames[i].isUnreachable = true
         states[i].isUnreachable = true
+    }
+
+    /// Pops operands until `height` remain (one at a time: cheaper than a range removal for the few there are).
+    @inline(__always) mutating func dropOperands(downTo height: Int) {
+        while values.count > height { values.removeLast() }
     }
 
     /// Pushes a control frame.

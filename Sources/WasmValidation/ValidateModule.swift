@@ -15,7 +15,7 @@ public func validateModule(_ module: Module) throws(ValidationError) {
 public func validateFunctionBody(context: ValidationContext,
                                  definedFunctionIndex: Int) throws(ValidationError) -> (localCount: Int, maxOperandHeight: Int) {
     var validator = try FunctionValidator(context: context, definedFunctionIndex: definedFunctionIndex)
-    let body = context.module.bodies[definedFunctionIndex]
+    let body = context.storage.module.bodies[definedFunctionIndex]
     var reader = InstructionReader(body: body)
     let maxOperandHeight = try validator.validateBody(body.code, reader: &reader)
     if !reader.isAtEnd {
