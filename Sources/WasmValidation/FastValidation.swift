@@ -183,7 +183,7 @@ extension FunctionValidator {
     /// inline the array operations); each returns false, changing nothing, for what it does not handle.
     mutating func validateBody(_ code: [UInt8], reader: inout InstructionReader) throws(ValidationError) -> Int {
         let shapes = fastOpcodeShapes
-        let memory0: ValueType? = context.memories.isEmpty ? nil : context.memories[0].addressType.valueType
+        let memory0 = context.memories.isEmpty ? 0 : numericCode(context.memories[0].addressType.valueType)
         var maxOperandHeight = 0
         var p = 0
         defer { reader.position = p }
@@ -246,24 +246,22 @@ extension FunctionValidator {
         return true
     }
 
-    /// Loads and stores of memory 0, with a one-byte alignment and an offset below 2^28.
+    /// Loads and stores of memory 0 (`address`: the `numericCode` of its address type, 0 if there is none), with a
+    /// one-byte alignment and an offset below 2^28.
     @inline(never)
     private mutating func fastMemoryAccess(_ op: UInt8, _ code: [UInt8], _ q: inout Int, _ shapes: [UInt16],
-                                           _ memory0: ValueType?) -> Bool {
-        guard let address = memory0, q < code.count else { return false }
+                                           _ address: UInt8) -> Bool {
+        guard address != 0, q < code.count else { return false }
         let shape = shapes[Int(op)]
         guard code[q] <= UInt8((shape >> 4) & 0xF) else { return false }
         var next = q &+ 1
         guard fastSkipLEB(code, &next, maxBytes: 4) else { return false }
         let value = UInt8(shape & 0xF)
-        let n = values.count
         if shape >> 12 == 4 {
-            guard n > states[states.count &- 1].height, let a = values[n &- 1], a == address else { return false }
-            values[n &- 1] = numericType(value)
+            guard codeBelowTop(0) == address else { return false }
+            values[values.count &- 1] = numericType(value)
         } else {
-            guard codeBelowTop(0) == value, codeBelowTop(1) != 0, let a = values[n &- 2], a == address else {
-                return false
-            }
+            guard codeBelowTop(0) == value, codeBelowTop(1) == address else { return false }
             values.removeLast()
             values.removeLast()
         }
@@ -283,23 +281,22 @@ extension FunctionValidator {
         return true
     }
 
-    /// `local.set` and `local.tee` of an operand of exactly the local's type.
+    /// `local.set` and `local.tee` of a numeric local, with an operand of exactly its type.
     @inline(never)
     private mutating func fastLocalSet(_ op: UInt8, _ code: [UInt8], _ q: inout Int) -> Bool {
         var next = q
         guard let x = fastU32(code, &next) else { return false }
         let i = Int(x)
-        let n = values.count
-        guard i < locals.count, n > states[states.count &- 1].height, let v = values[n &- 1], v == locals[i] else {
-            return false
-        }
+        guard i < locals.count else { return false }
+        let type = numericCode(locals[i])
+        guard type != 0, codeBelowTop(0) == type else { return false }
         if op == 0x21 { values.removeLast() }
         markInitialized(i)
         q = next
         return true
     }
 
-    /// `global.get`, and `global.set` of a mutable global with an operand of exactly its type.
+    /// `global.get`, and `global.set` of a mutable numeric global with an operand of exactly its type.
     @inline(never)
     private mutating func fastGlobal(_ op: UInt8, _ code: [UInt8], _ q: inout Int) -> Bool {
         var next = q
@@ -309,10 +306,8 @@ extension FunctionValidator {
         if op == 0x23 {
             values.append(g.valueType)
         } else {
-            let n = values.count
-            guard g.isMutable, n > states[states.count &- 1].height, let v = values[n &- 1], v == g.valueType else {
-                return false
-            }
+            let type = numericCode(g.valueType)
+            guard g.isMutable, type != 0, codeBelowTop(0) == type else { return false }
             values.removeLast()
         }
         q = next
