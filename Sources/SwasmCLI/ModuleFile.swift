@@ -6,8 +6,12 @@ import Foundation
 #endif
 import WasmBinary
 import WasmCore
+import WasmPlatform
 import WasmText
 import WasmValidation
+
+/// read(2), under a name `ModuleFile.read` cannot hide.
+private func readFile(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }
 
 /// A failure reported to the user as one `error:` line (plus, for traps, the backtrace) and an exit code.
 struct CLIFailure: Error, CustomStringConvertible {
@@ -48,10 +52,50 @@ struct ModuleFile {
             throw CLIFailure(message: "\(path): no such file")
         }
         guard !kind.isDirectory else { throw CLIFailure(message: "\(path): is a directory, not a module") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = contents(path) else {
             throw CLIFailure(message: "\(path): cannot read the file (permission denied?)")
         }
-        return [UInt8](data)
+        return bytes
+    }
+
+    /// The bytes of a regular file, read straight into the array (a module can be large: no intermediate copy),
+    /// or nil if it is not a regular file or cannot be opened or read.
+    static func contents(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { Platform.close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let size = Swift.max(Int(info.st_size), 0)
+        var failed = false
+        // As many bytes as the file has, then whatever follows (a file that grew, or one whose size is not known).
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            guard let base = buffer.baseAddress else { return }
+            while count < size {
+                let n = readFile(fd, base + count, size - count)
+                if n > 0 {
+                    count += n
+                } else if n == 0 {
+                    return
+                } else if errno != EINTR {
+                    failed = true
+                    return
+                }
+            }
+        }
+        guard !failed else { return nil }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { readFile(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                bytes.append(contentsOf: chunk[0 ..< n])
+            } else if n == 0 {
+                return bytes
+            } else if errno != EINTR {
+                return nil
+            }
+        }
     }
 
     static func hasWasmMagic(_ bytes: [UInt8]) -> Bool {

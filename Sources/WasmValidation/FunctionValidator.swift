@@ -91,7 +91,9 @@ public struct FunctionValidator {
         locals.reserveCapacity(total)
         var initialized = [Bool](repeating: true, count: total)
         for d in body.locals {
-            do { try context.typeTable.check(d.type) } catch { throw ValidationError(error.message, offset: body.codeOffset) }
+            if d.type.isReference {
+                do { try context.typeTable.check(d.type) } catch { throw ValidationError(error.message, offset: body.codeOffset) }
+            }
             let defaultable = d.type.isDefaultable
             for _ in 0 ..< d.count {
                 if !defaultable { initialized[locals.count] = false }
