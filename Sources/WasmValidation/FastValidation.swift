@@ -275,7 +275,7 @@ extension FunctionValidator {
         var next = q
         guard let x = fastU32(code, &next) else { return false }
         let i = Int(x)
-        guard i < locals.count, initialized[i] else { return false }
+        guard i < locals.count, initialized.isEmpty || initialized[i] else { return false }
         values.append(locals[i])
         q = next
         return true

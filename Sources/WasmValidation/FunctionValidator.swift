@@ -66,7 +66,8 @@ public struct FunctionValidator {
     private(set) var frames: [ControlFrame] = []
     /// `FrameState(frames[i])` for each frame.
     var states: [FrameState] = []
-    /// Initialisation state of each local (only consulted for non-defaultable locals).
+    /// Initialisation state of each local (only consulted for non-defaultable locals); empty when every local
+    /// is defaultable, so always initialised.
     var initialized: [Bool]
     /// Locals initialised since the start of each open block (reset when the block ends).
     var initLog: [Int] = []
@@ -74,6 +75,7 @@ public struct FunctionValidator {
     private var offset: Int = 0
 
     /// Prepares validation of defined function `definedFunctionIndex` (0 = first non-imported function).
+    @inline(__always)
     public init(context: ValidationContext, definedFunctionIndex: Int) throws(ValidationError) {
         // The module's arrays read where they are, without copying the module.
         let functions = context.storage.module.functions
@@ -88,15 +90,18 @@ public struct FunctionValidator {
             throw ValidationError("too many locals", offset: body.codeOffset)
         }
         var locals = ft.parameters
-        locals.reserveCapacity(total)
-        var initialized = [Bool](repeating: true, count: total)
+        if !body.locals.isEmpty { locals.reserveCapacity(total) }
+        var initialized: [Bool] = []
         for d in body.locals {
             if d.type.isReference {
                 do { try context.typeTable.check(d.type) } catch { throw ValidationError(error.message, offset: body.codeOffset) }
             }
             let defaultable = d.type.isDefaultable
             for _ in 0 ..< d.count {
-                if !defaultable { initialized[locals.count] = false }
+                if !defaultable {
+                    if initialized.isEmpty { initialized = [Bool](repeating: true, count: total) }
+                    initialized[locals.count] = false
+                }
                 locals.append(d.type)
             }
         }
@@ -434,7 +439,7 @@ public struct FunctionValidator {
     mutating func validateLocalGet(_ x: UInt32) throws(ValidationError) {
         let i = Int(x)
         guard i < locals.count else { throw error("unknown local \(x)") }
-        guard initialized[i] else { throw error("uninitialized local \(x)") }
+        guard initialized.isEmpty || initialized[i] else { throw error("uninitialized local \(x)") }
         push(locals[i])
     }
 
@@ -742,7 +747,7 @@ public struct FunctionValidator {
     }
 
     @inline(__always) mutating func markInitialized(_ i: Int) {
-        if !initialized[i] {
+        if !initialized.isEmpty && !initialized[i] {
             initialized[i] = true
             initLog.append(i)
         }
