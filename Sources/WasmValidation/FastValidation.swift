@@ -180,7 +180,8 @@ extension FunctionValidator {
     /// function's final `end`; leaves `reader` after it. Returns the greatest operand stack height reached.
     ///
     /// Each fast-path step is a small function of its own (the whole would be too large for the compiler to
-    /// inline the array operations); each returns false, changing nothing, for what it does not handle.
+    /// inline the array operations; only the smallest and most frequent, `local.get`, is inlined here); each
+    /// returns false, changing nothing, for what it does not handle.
     mutating func validateBody(_ code: [UInt8], reader: inout InstructionReader) throws(ValidationError) -> Int {
         let shapes = fastOpcodeShapes
         let memory0 = context.memories.isEmpty ? 0 : numericCode(context.memories[0].addressType.valueType)
@@ -270,7 +271,7 @@ extension FunctionValidator {
     }
 
     /// `local.get` of an initialised local.
-    @inline(never)
+    @inline(__always)
     private mutating func fastLocalGet(_ code: [UInt8], _ q: inout Int) -> Bool {
         var next = q
         guard let x = fastU32(code, &next) else { return false }
