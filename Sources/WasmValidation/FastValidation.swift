@@ -33,8 +33,8 @@ import WasmCore
 /// opcodes, by 256 + sub-opcode for those of prefix 0xFC with a sub-opcode below 8 (0: not in the table).
 ///
 /// Numeric instructions (`NumericOp`): `result | first << 4 | second << 8 | arity << 12` (operand codes, the
-/// first one deepest; `second` is 0 for unary ones). Loads and stores (`LoadOp`, `StoreOp`): `value | log2(width)
-/// << 4 | kind << 12`, kind 4 for loads and 5 for stores.
+/// first one deepest; `second` is 0 for unary ones). Loads and stores (`LoadOp`, `StoreOp`):
+/// `value | log2(width) << 4 | kind << 12`, kind 4 for loads and 5 for stores.
 let fastOpcodeShapes: [UInt16] = {
     var shapes = [UInt16](repeating: 0, count: 256 + 8)
     for op in NumericOp.allCases {
