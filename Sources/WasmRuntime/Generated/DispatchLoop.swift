@@ -2455,6 +2455,160 @@ func swasm_op_globalSet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     return 0
 }
 
+@_silgen_name("swasm_op_memorySize") @inline(__always)
+func swasm_op_memorySize(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memorySize(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_memoryGrow") @inline(__always)
+func swasm_op_memoryGrow(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryGrow(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_memoryFill") @inline(__always)
+func swasm_op_memoryFill(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryFill(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_memoryCopy") @inline(__always)
+func swasm_op_memoryCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryCopy(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_memoryInit") @inline(__always)
+func swasm_op_memoryInit(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryInit(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_dataDrop") @inline(__always)
+func swasm_op_dataDrop(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_dataDrop(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_tableGet") @inline(__always)
+func swasm_op_tableGet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableGet(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_tableSet") @inline(__always)
+func swasm_op_tableSet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableSet(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_tableSize") @inline(__always)
+func swasm_op_tableSize(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableSize(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_tableGrow") @inline(__always)
+func swasm_op_tableGrow(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableGrow(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_tableFill") @inline(__always)
+func swasm_op_tableFill(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableFill(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_tableCopy") @inline(__always)
+func swasm_op_tableCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableCopy(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_tableInit") @inline(__always)
+func swasm_op_tableInit(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableInit(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_elemDrop") @inline(__always)
+func swasm_op_elemDrop(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_elemDrop(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_refIsNull") @inline(__always)
+func swasm_op_refIsNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_refIsNull(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_refFunc") @inline(__always)
+func swasm_op_refFunc(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_refFunc(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_refAsNonNull") @inline(__always)
+func swasm_op_refAsNonNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_refAsNonNull(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_throw") @inline(__always)
+func swasm_op_throw(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_throw(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_throwRef") @inline(__always)
+func swasm_op_throwRef(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_throwRef(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_rethrow") @inline(__always)
+func swasm_op_rethrow(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_rethrow(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_memoryLoad") @inline(__always)
+func swasm_op_memoryLoad(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryLoad(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_memoryStore") @inline(__always)
+func swasm_op_memoryStore(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryStore(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
 @_silgen_name("swasm_op_i32Load") @inline(__always)
 func swasm_op_i32Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32Load(&s.pointee) }) { return 1 }
@@ -2612,160 +2766,6 @@ func swasm_op_i64Store16(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 @_silgen_name("swasm_op_i64Store32") @inline(__always)
 func swasm_op_i64Store32(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64Store32(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_memorySize") @inline(__always)
-func swasm_op_memorySize(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memorySize(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_memoryGrow") @inline(__always)
-func swasm_op_memoryGrow(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryGrow(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_memoryFill") @inline(__always)
-func swasm_op_memoryFill(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryFill(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_memoryCopy") @inline(__always)
-func swasm_op_memoryCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryCopy(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_memoryInit") @inline(__always)
-func swasm_op_memoryInit(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryInit(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_dataDrop") @inline(__always)
-func swasm_op_dataDrop(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_dataDrop(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_tableGet") @inline(__always)
-func swasm_op_tableGet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableGet(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_tableSet") @inline(__always)
-func swasm_op_tableSet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableSet(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_tableSize") @inline(__always)
-func swasm_op_tableSize(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableSize(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_tableGrow") @inline(__always)
-func swasm_op_tableGrow(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableGrow(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_tableFill") @inline(__always)
-func swasm_op_tableFill(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableFill(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_tableCopy") @inline(__always)
-func swasm_op_tableCopy(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableCopy(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_tableInit") @inline(__always)
-func swasm_op_tableInit(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_tableInit(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_elemDrop") @inline(__always)
-func swasm_op_elemDrop(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_elemDrop(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_refIsNull") @inline(__always)
-func swasm_op_refIsNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_refIsNull(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_refFunc") @inline(__always)
-func swasm_op_refFunc(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_refFunc(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_refAsNonNull") @inline(__always)
-func swasm_op_refAsNonNull(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_refAsNonNull(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_throw") @inline(__always)
-func swasm_op_throw(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_throw(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_throwRef") @inline(__always)
-func swasm_op_throwRef(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_throwRef(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_rethrow") @inline(__always)
-func swasm_op_rethrow(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_rethrow(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_memoryLoad") @inline(__always)
-func swasm_op_memoryLoad(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryLoad(&s.pointee) }) { return 1 }
-    s.pointee.save()
-    return 0
-}
-
-@_silgen_name("swasm_op_memoryStore") @inline(__always)
-func swasm_op_memoryStore(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
-    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memoryStore(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }

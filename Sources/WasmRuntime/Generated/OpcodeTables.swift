@@ -317,6 +317,28 @@ enum Opcode: UInt16 {
     case select64
     case globalGet
     case globalSet
+    case memorySize
+    case memoryGrow
+    case memoryFill
+    case memoryCopy
+    case memoryInit
+    case dataDrop
+    case tableGet
+    case tableSet
+    case tableSize
+    case tableGrow
+    case tableFill
+    case tableCopy
+    case tableInit
+    case elemDrop
+    case refIsNull
+    case refFunc
+    case refAsNonNull
+    case `throw`
+    case throwRef
+    case `rethrow`
+    case memoryLoad
+    case memoryStore
     case i32Load
     case i64Load
     case f32Load
@@ -340,28 +362,6 @@ enum Opcode: UInt16 {
     case i64Store8
     case i64Store16
     case i64Store32
-    case memorySize
-    case memoryGrow
-    case memoryFill
-    case memoryCopy
-    case memoryInit
-    case dataDrop
-    case tableGet
-    case tableSet
-    case tableSize
-    case tableGrow
-    case tableFill
-    case tableCopy
-    case tableInit
-    case elemDrop
-    case refIsNull
-    case refFunc
-    case refAsNonNull
-    case `throw`
-    case throwRef
-    case `rethrow`
-    case memoryLoad
-    case memoryStore
     case i32LoadIndexed
     case i32Load8UIndexed
     case i32StoreIndexed
@@ -1129,6 +1129,15 @@ extension Opcode {
         case .returnCallRef: 2
         case .select: 2
         case .select64: 2
+        case .memoryFill: 2
+        case .memoryCopy: 2
+        case .memoryInit: 2
+        case .tableGrow: 2
+        case .tableFill: 2
+        case .tableCopy: 2
+        case .tableInit: 2
+        case .memoryLoad: 3
+        case .memoryStore: 3
         case .i32Load: 2
         case .i64Load: 2
         case .f32Load: 2
@@ -1152,15 +1161,6 @@ extension Opcode {
         case .i64Store8: 2
         case .i64Store16: 2
         case .i64Store32: 2
-        case .memoryFill: 2
-        case .memoryCopy: 2
-        case .memoryInit: 2
-        case .tableGrow: 2
-        case .tableFill: 2
-        case .tableCopy: 2
-        case .tableInit: 2
-        case .memoryLoad: 3
-        case .memoryStore: 3
         case .i32LoadIndexed: 2
         case .i32Load8UIndexed: 2
         case .i32StoreIndexed: 2

@@ -297,6 +297,28 @@ SWASM_HANDLER(select);
 SWASM_HANDLER(select64);
 SWASM_HANDLER(globalGet);
 SWASM_HANDLER(globalSet);
+SWASM_HANDLER(memorySize);
+SWASM_HANDLER(memoryGrow);
+SWASM_HANDLER(memoryFill);
+SWASM_HANDLER(memoryCopy);
+SWASM_HANDLER(memoryInit);
+SWASM_HANDLER(dataDrop);
+SWASM_HANDLER(tableGet);
+SWASM_HANDLER(tableSet);
+SWASM_HANDLER(tableSize);
+SWASM_HANDLER(tableGrow);
+SWASM_HANDLER(tableFill);
+SWASM_HANDLER(tableCopy);
+SWASM_HANDLER(tableInit);
+SWASM_HANDLER(elemDrop);
+SWASM_HANDLER(refIsNull);
+SWASM_HANDLER(refFunc);
+SWASM_HANDLER(refAsNonNull);
+SWASM_HANDLER(throw);
+SWASM_HANDLER(throwRef);
+SWASM_HANDLER(rethrow);
+SWASM_HANDLER(memoryLoad);
+SWASM_HANDLER(memoryStore);
 SWASM_HANDLER(i32Load);
 SWASM_HANDLER(i64Load);
 SWASM_HANDLER(f32Load);
@@ -320,28 +342,6 @@ SWASM_HANDLER(i32Store16);
 SWASM_HANDLER(i64Store8);
 SWASM_HANDLER(i64Store16);
 SWASM_HANDLER(i64Store32);
-SWASM_HANDLER(memorySize);
-SWASM_HANDLER(memoryGrow);
-SWASM_HANDLER(memoryFill);
-SWASM_HANDLER(memoryCopy);
-SWASM_HANDLER(memoryInit);
-SWASM_HANDLER(dataDrop);
-SWASM_HANDLER(tableGet);
-SWASM_HANDLER(tableSet);
-SWASM_HANDLER(tableSize);
-SWASM_HANDLER(tableGrow);
-SWASM_HANDLER(tableFill);
-SWASM_HANDLER(tableCopy);
-SWASM_HANDLER(tableInit);
-SWASM_HANDLER(elemDrop);
-SWASM_HANDLER(refIsNull);
-SWASM_HANDLER(refFunc);
-SWASM_HANDLER(refAsNonNull);
-SWASM_HANDLER(throw);
-SWASM_HANDLER(throwRef);
-SWASM_HANDLER(rethrow);
-SWASM_HANDLER(memoryLoad);
-SWASM_HANDLER(memoryStore);
 SWASM_HANDLER(i32LoadIndexed);
 SWASM_HANDLER(i32Load8UIndexed);
 SWASM_HANDLER(i32StoreIndexed);
@@ -1259,6 +1259,28 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_select64,
     swasm_h_globalGet,
     swasm_h_globalSet,
+    swasm_h_memorySize,
+    swasm_h_memoryGrow,
+    swasm_h_memoryFill,
+    swasm_h_memoryCopy,
+    swasm_h_memoryInit,
+    swasm_h_dataDrop,
+    swasm_h_tableGet,
+    swasm_h_tableSet,
+    swasm_h_tableSize,
+    swasm_h_tableGrow,
+    swasm_h_tableFill,
+    swasm_h_tableCopy,
+    swasm_h_tableInit,
+    swasm_h_elemDrop,
+    swasm_h_refIsNull,
+    swasm_h_refFunc,
+    swasm_h_refAsNonNull,
+    swasm_h_throw,
+    swasm_h_throwRef,
+    swasm_h_rethrow,
+    swasm_h_memoryLoad,
+    swasm_h_memoryStore,
     swasm_h_i32Load,
     swasm_h_i64Load,
     swasm_h_f32Load,
@@ -1282,28 +1304,6 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_i64Store8,
     swasm_h_i64Store16,
     swasm_h_i64Store32,
-    swasm_h_memorySize,
-    swasm_h_memoryGrow,
-    swasm_h_memoryFill,
-    swasm_h_memoryCopy,
-    swasm_h_memoryInit,
-    swasm_h_dataDrop,
-    swasm_h_tableGet,
-    swasm_h_tableSet,
-    swasm_h_tableSize,
-    swasm_h_tableGrow,
-    swasm_h_tableFill,
-    swasm_h_tableCopy,
-    swasm_h_tableInit,
-    swasm_h_elemDrop,
-    swasm_h_refIsNull,
-    swasm_h_refFunc,
-    swasm_h_refAsNonNull,
-    swasm_h_throw,
-    swasm_h_throwRef,
-    swasm_h_rethrow,
-    swasm_h_memoryLoad,
-    swasm_h_memoryStore,
     swasm_h_i32LoadIndexed,
     swasm_h_i32Load8UIndexed,
     swasm_h_i32StoreIndexed,
@@ -5373,6 +5373,28 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_select64,
     swasm_h_globalGet,
     swasm_h_globalSet,
+    swasm_h_memorySize,
+    swasm_h_memoryGrow,
+    swasm_h_memoryFill,
+    swasm_h_memoryCopy,
+    swasm_h_memoryInit,
+    swasm_h_dataDrop,
+    swasm_h_tableGet,
+    swasm_h_tableSet,
+    swasm_h_tableSize,
+    swasm_h_tableGrow,
+    swasm_h_tableFill,
+    swasm_h_tableCopy,
+    swasm_h_tableInit,
+    swasm_h_elemDrop,
+    swasm_h_refIsNull,
+    swasm_h_refFunc,
+    swasm_h_refAsNonNull,
+    swasm_h_throw,
+    swasm_h_throwRef,
+    swasm_h_rethrow,
+    swasm_h_memoryLoad,
+    swasm_h_memoryStore,
     swasm_h_i32Load,
     swasm_h_i64Load,
     swasm_h_f32Load,
@@ -5396,28 +5418,6 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_i64Store8,
     swasm_h_i64Store16,
     swasm_h_i64Store32,
-    swasm_h_memorySize,
-    swasm_h_memoryGrow,
-    swasm_h_memoryFill,
-    swasm_h_memoryCopy,
-    swasm_h_memoryInit,
-    swasm_h_dataDrop,
-    swasm_h_tableGet,
-    swasm_h_tableSet,
-    swasm_h_tableSize,
-    swasm_h_tableGrow,
-    swasm_h_tableFill,
-    swasm_h_tableCopy,
-    swasm_h_tableInit,
-    swasm_h_elemDrop,
-    swasm_h_refIsNull,
-    swasm_h_refFunc,
-    swasm_h_refAsNonNull,
-    swasm_h_throw,
-    swasm_h_throwRef,
-    swasm_h_rethrow,
-    swasm_h_memoryLoad,
-    swasm_h_memoryStore,
     swasm_h_i32LoadIndexed,
     swasm_h_i32Load8UIndexed,
     swasm_h_i32StoreIndexed,
@@ -9551,6 +9551,28 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(select64) { SWASM_DISTINCT(select64) SWASM_BODY(select64) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(globalGet) { SWASM_DISTINCT(globalGet) SWASM_BODY(globalGet) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(globalSet) { SWASM_DISTINCT(globalSet) SWASM_BODY(globalSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memorySize) { SWASM_DISTINCT(memorySize) SWASM_BODY(memorySize) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryGrow) { SWASM_DISTINCT(memoryGrow) SWASM_BODY(memoryGrow) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryFill) { SWASM_DISTINCT(memoryFill) SWASM_BODY(memoryFill) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryCopy) { SWASM_DISTINCT(memoryCopy) SWASM_BODY(memoryCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryInit) { SWASM_DISTINCT(memoryInit) SWASM_BODY(memoryInit) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(dataDrop) { SWASM_DISTINCT(dataDrop) SWASM_BODY(dataDrop) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableGet) { SWASM_DISTINCT(tableGet) SWASM_BODY(tableGet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableSet) { SWASM_DISTINCT(tableSet) SWASM_BODY(tableSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableSize) { SWASM_DISTINCT(tableSize) SWASM_BODY(tableSize) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableGrow) { SWASM_DISTINCT(tableGrow) SWASM_BODY(tableGrow) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableFill) { SWASM_DISTINCT(tableFill) SWASM_BODY(tableFill) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableCopy) { SWASM_DISTINCT(tableCopy) SWASM_BODY(tableCopy) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableInit) { SWASM_DISTINCT(tableInit) SWASM_BODY(tableInit) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(elemDrop) { SWASM_DISTINCT(elemDrop) SWASM_BODY(elemDrop) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(refIsNull) { SWASM_DISTINCT(refIsNull) SWASM_BODY(refIsNull) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(refFunc) { SWASM_DISTINCT(refFunc) SWASM_BODY(refFunc) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(refAsNonNull) { SWASM_DISTINCT(refAsNonNull) SWASM_BODY(refAsNonNull) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(throw) { SWASM_DISTINCT(throw) SWASM_BODY(throw) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(throwRef) { SWASM_DISTINCT(throwRef) SWASM_BODY(throwRef) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(rethrow) { SWASM_DISTINCT(rethrow) SWASM_BODY(rethrow) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryLoad) { SWASM_DISTINCT(memoryLoad) SWASM_BODY(memoryLoad) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryStore) { SWASM_DISTINCT(memoryStore) SWASM_BODY(memoryStore) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load) { SWASM_DISTINCT(i32Load) SWASM_BODY(i32Load) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Load) { SWASM_DISTINCT(i64Load) SWASM_BODY(i64Load) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32Load) { SWASM_DISTINCT(f32Load) SWASM_BODY(f32Load) }
@@ -9574,28 +9596,6 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Store8) { SWASM_DISTINCT(i64Store8) SWASM_BODY(i64Store8) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Store16) { SWASM_DISTINCT(i64Store16) SWASM_BODY(i64Store16) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64Store32) { SWASM_DISTINCT(i64Store32) SWASM_BODY(i64Store32) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memorySize) { SWASM_DISTINCT(memorySize) SWASM_BODY(memorySize) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryGrow) { SWASM_DISTINCT(memoryGrow) SWASM_BODY(memoryGrow) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryFill) { SWASM_DISTINCT(memoryFill) SWASM_BODY(memoryFill) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryCopy) { SWASM_DISTINCT(memoryCopy) SWASM_BODY(memoryCopy) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryInit) { SWASM_DISTINCT(memoryInit) SWASM_BODY(memoryInit) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(dataDrop) { SWASM_DISTINCT(dataDrop) SWASM_BODY(dataDrop) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableGet) { SWASM_DISTINCT(tableGet) SWASM_BODY(tableGet) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableSet) { SWASM_DISTINCT(tableSet) SWASM_BODY(tableSet) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableSize) { SWASM_DISTINCT(tableSize) SWASM_BODY(tableSize) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableGrow) { SWASM_DISTINCT(tableGrow) SWASM_BODY(tableGrow) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableFill) { SWASM_DISTINCT(tableFill) SWASM_BODY(tableFill) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableCopy) { SWASM_DISTINCT(tableCopy) SWASM_BODY(tableCopy) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(tableInit) { SWASM_DISTINCT(tableInit) SWASM_BODY(tableInit) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(elemDrop) { SWASM_DISTINCT(elemDrop) SWASM_BODY(elemDrop) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(refIsNull) { SWASM_DISTINCT(refIsNull) SWASM_BODY(refIsNull) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(refFunc) { SWASM_DISTINCT(refFunc) SWASM_BODY(refFunc) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(refAsNonNull) { SWASM_DISTINCT(refAsNonNull) SWASM_BODY(refAsNonNull) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(throw) { SWASM_DISTINCT(throw) SWASM_BODY(throw) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(throwRef) { SWASM_DISTINCT(throwRef) SWASM_BODY(throwRef) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(rethrow) { SWASM_DISTINCT(rethrow) SWASM_BODY(rethrow) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryLoad) { SWASM_DISTINCT(memoryLoad) SWASM_BODY(memoryLoad) }
-__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryStore) { SWASM_DISTINCT(memoryStore) SWASM_BODY(memoryStore) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32LoadIndexed) { SWASM_DISTINCT(i32LoadIndexed) SWASM_BODY(i32LoadIndexed) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32Load8UIndexed) { SWASM_DISTINCT(i32Load8UIndexed) SWASM_BODY(i32Load8UIndexed) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32StoreIndexed) { SWASM_DISTINCT(i32StoreIndexed) SWASM_BODY(i32StoreIndexed) }
