@@ -18,21 +18,45 @@ struct ValidateCommand: StreamingCommand {
         Prints "FILE: valid" for each module, or one error line with the byte offset (malformed or invalid
         binary) or line:column (text) of the problem. Exits non-zero if any module is not valid.
 
+        --stats adds the time of each phase, and the validation phase's speed in megabytes (10^6 bytes) of
+        code section per second:
+          decode: D s
+          validate: V s (code section: N bytes, R MB/s)
+
         Examples:
           swasm validate program.wasm
           swasm validate a.wat b.wasm
+          swasm validate --stats program.wasm
         """
     )
 
     @Argument(help: "Modules (.wasm or .wat).")
     var files: [String]
 
+    @Flag(help: "Print the decoding and validation times and the validation speed.")
+    var stats = false
+
     func execute(_ io: StandardStreams) throws(CLIFailure) {
         var failed = false
         for file in files {
-            do {
-                let module = try ModuleFile(file).validate()
+            do throws(CLIFailure) {
+                let input = try ModuleFile(file)
+                let clock = ContinuousClock()
+                let t0 = clock.now
+                let module = try input.decode()
+                let t1 = clock.now
+                do throws(WasmValidation.ValidationError) { try validateModule(module) } catch {
+                    throw CLIFailure(message: "\(file): \(error)")
+                }
+                let t2 = clock.now
                 io.write(io.stdout, "\(file): valid (\(module.functionTypeIndices.count) functions, \(module.exports.count) exports)\n")
+                if stats {
+                    let code = InspectCommand.sections(input.bytes).filter { $0.id == 10 }.reduce(0) { $0 + $1.size }
+                    let seconds = (t2 - t1) / .seconds(1)
+                    let speed = seconds > 0 ? CompileCommand.fixed(Double(code) / seconds / 1e6, 1) : "n/a"
+                    io.write(io.stdout, "  decode: \(CompileCommand.fixed((t1 - t0) / .seconds(1), 4)) s\n"
+                             + "  validate: \(CompileCommand.fixed(seconds, 4)) s (code section: \(code) bytes, \(speed) MB/s)\n")
+                }
             } catch {
                 io.error(error.message)
                 failed = true

@@ -214,7 +214,7 @@ let calculator = """
         #expect(throws: ValidationError.self) { try WastCommand.collect([s.path + "/missing"]) }
     }
 
-    @Test func validate() {
+    @Test func validate() throws {
         let s = Scratch()
         let good = s.write("good.wat", calculator)
         let bad = s.write("bad.wat", "(module (func (result i32)))")
@@ -223,6 +223,18 @@ let calculator = """
         let both = swasm(["validate", good, bad])
         #expect(both.code == 1)
         #expect(both.stderr.hasPrefix("error: \(bad): invalid module at byte 0x"))
+        // --stats: the phase times and the validation speed over the code section's size.
+        let stats = swasm(["validate", "--stats", good])
+        let lines = stats.stdout.split(separator: "\n").map(String.init)
+        #expect(stats.code == 0 && lines.count == 3, "\(stats.stdout)")
+        #expect(lines.first == "\(good): valid (8 functions, 7 exports)")
+        #expect(lines.contains { $0.hasPrefix("  decode: ") && $0.hasSuffix(" s") })
+        let codeSize = InspectCommand.sections(try ModuleFile(good).bytes).filter { $0.id == 10 }.reduce(0) { $0 + $1.size }
+        #expect(codeSize > 0)
+        let validation = lines.first { $0.hasPrefix("  validate: ") } ?? ""
+        #expect(validation.contains(" s (code section: \(codeSize) bytes, ") && validation.hasSuffix(" MB/s)"), "\(validation)")
+        let invalidStats = swasm(["validate", "--stats", bad])
+        #expect(invalidStats.code == 1 && invalidStats.stdout.isEmpty)
     }
 
     @Test func compile() {
