@@ -22,8 +22,8 @@ let module = try WebAssembly.Module(wat: """
 
 let instance = try WebAssembly.Instance(module: module, imports: [
     "env": [
-        // The first parameter may be the Caller: it gives access to the calling instance's memory.
-        "print": .function { (caller: WebAssembly.Caller, pointer: Int32, length: Int32) in
+        // functionWithCaller: the first parameter is the Caller, which gives access to the calling instance's memory.
+        "print": .functionWithCaller { (caller: WebAssembly.Caller, pointer: Int32, length: Int32) in
             guard let memory = caller.memory else { return }
             print(try memory.readString(at: Int(pointer), length: Int(length)))
         },

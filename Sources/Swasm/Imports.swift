@@ -152,12 +152,12 @@ extension WebAssembly {
         /// A host function from a typed closure that also gets the ``Caller`` (for its memory and exports).
         ///
         /// ```swift
-        /// "print": .function { (caller: WebAssembly.Caller, ptr: Int32, len: Int32) in
+        /// "print": .functionWithCaller { (caller: WebAssembly.Caller, ptr: Int32, len: Int32) in
         ///     print(try caller.memory?.readString(at: Int(ptr), length: Int(len)) ?? "")
         /// }
         /// ```
         @inlinable
-        public static func function<each P: ValueConvertible>(_ body: @escaping (Caller, repeat each P) throws -> Void) -> Extern {
+        public static func functionWithCaller<each P: ValueConvertible>(_ body: @escaping (Caller, repeat each P) throws -> Void) -> Extern {
             .hostFunction(HostFunction(parameters: Signature(repeat (each P).self), results: Signature()) { site in
                 let arguments = CellConversion.parameters(site, repeat (each P).self)
                 return { [context = site.context] call in
@@ -173,7 +173,7 @@ extension WebAssembly {
 
         /// A host function from a typed closure that gets the ``Caller`` and returns one value.
         @inlinable
-        public static func function<each P: ValueConvertible, R: ValueConvertible>(
+        public static func functionWithCaller<each P: ValueConvertible, R: ValueConvertible>(
             _ body: @escaping (Caller, repeat each P) throws -> R
         ) -> Extern {
             .hostFunction(HostFunction(parameters: Signature(repeat (each P).self), results: Signature(R.self)) { site in
@@ -193,7 +193,7 @@ extension WebAssembly {
 
         /// A host function from a typed closure that gets the ``Caller`` and returns several values.
         @inlinable
-        public static func function<each P: ValueConvertible, R1: ValueConvertible, R2: ValueConvertible, each R: ValueConvertible>(
+        public static func functionWithCaller<each P: ValueConvertible, R1: ValueConvertible, R2: ValueConvertible, each R: ValueConvertible>(
             _ body: @escaping (Caller, repeat each P) throws -> (R1, R2, repeat each R)
         ) -> Extern {
             .hostFunction(HostFunction(parameters: Signature(repeat (each P).self),

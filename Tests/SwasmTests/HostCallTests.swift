@@ -121,7 +121,7 @@ struct Celsius: WebAssembly.ValueConvertible, Equatable {
                 },
                 // A one-byte value, then a nine-byte enum, then four bytes: elements at offsets 0, 8 and 20.
                 "narrow": .function { (x: Int32) in (x > 0, WebAssembly.Value.i64(-9), Celsius(x)) },
-                "caller": .function { (caller: WebAssembly.Caller) throws in
+                "caller": .functionWithCaller { (caller: WebAssembly.Caller) throws in
                     (Int32(try caller.memory?.load(UInt8.self, at: 0) ?? 0), caller.exports == nil)
                 },
             ],
@@ -146,7 +146,7 @@ struct Celsius: WebAssembly.ValueConvertible, Equatable {
             """)
         var depth = 0
         let instance = try WebAssembly.Instance(module: module, imports: [
-            "h": ["down": .function { (caller: WebAssembly.Caller, n: Int32, acc: Int64) throws -> Int64 in
+            "h": ["down": .functionWithCaller { (caller: WebAssembly.Caller, n: Int32, acc: Int64) throws -> Int64 in
                 depth = max(depth, Int(n))
                 guard n > 0, let run = caller.exports?.run.function else { return acc }
                 let inner: Int64 = try run(n - 1, acc * 2)
@@ -170,7 +170,7 @@ struct Celsius: WebAssembly.ValueConvertible, Equatable {
             """)
         let instance = try WebAssembly.Instance(module: module, imports: [
             "h": [
-                "f": .function { (caller: WebAssembly.Caller, x: Int32) in caller.memory == nil ? x + 1 : -1 },
+                "f": .functionWithCaller { (caller: WebAssembly.Caller, x: Int32) in caller.memory == nil ? x + 1 : -1 },
                 "g": .function(type: .init(parameters: [.i32], results: [.i32])) { _, args in [.i32(args.count == 1 ? 9 : 0)] },
             ],
         ])

@@ -51,7 +51,7 @@ import Swasm
             """)
         var seen = ""
         let instance = try WebAssembly.Instance(module: module, imports: [
-            "env": ["upper": .function { (caller: WebAssembly.Caller, p: Int32, n: Int32) in
+            "env": ["upper": .functionWithCaller { (caller: WebAssembly.Caller, p: Int32, n: Int32) in
                 guard let memory = caller.memory else { throw HostFailure(code: 1) }
                 seen = try memory.readString(at: Int(p), length: Int(n))
                 try memory.writeString(seen.uppercased(), at: Int(p))
@@ -62,6 +62,38 @@ import Swasm
         #expect(seen == "hello")
         let memory: WebAssembly.Memory? = instance.exports.memory
         #expect(try memory?.readString(at: 100, length: 5) == "HELLO")
+    }
+
+    @Test func aPlainClosureNeverBindsTheCaller() throws {
+        // `function` binds the closure's parameters to the import's, only; the caller comes only through
+        // `functionWithCaller`. (Before the two had the same name, and an unannotated one-parameter closure bound
+        // its parameter to the Caller.)
+        let module = try wat("""
+            (module
+              (import "env" "none" (func $none))
+              (import "env" "one" (func $one (param i32)))
+              (func (export "run") (call $none) (call $one (i32.const 42))))
+            """)
+        var calls: [String] = []
+        let instance = try WebAssembly.Instance(module: module, imports: [
+            "env": [
+                "none": .function { calls.append("none") },
+                "one": .function { (x: Int32) in calls.append("one \(x)") },
+            ],
+        ])
+        try instance.exports.run()
+        #expect(calls == ["none", "one 42"])
+        // A closure taking the caller cannot be linked to an import without parameters by mistake: it is a
+        // `functionWithCaller` of zero parameters, which links to `()` and receives the caller.
+        var sawCaller = false
+        let withCaller = try WebAssembly.Instance(module: module, imports: [
+            "env": [
+                "none": .functionWithCaller { (caller: WebAssembly.Caller) in sawCaller = caller.exports != nil },
+                "one": .function { (_: Int32) in },
+            ],
+        ])
+        try withCaller.exports.run()
+        #expect(sawCaller)
     }
 
     @Test func hostErrorsReachTheCallerUnchanged() throws {

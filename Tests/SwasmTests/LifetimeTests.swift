@@ -50,7 +50,7 @@ import Swasm
         let freed = try storeIsFreed { token in
             let instance = try WebAssembly.Instance(module: module, imports: ["env": [
                 "inc": .function { (x: Int32) in x + 1 },
-                "peek": .function { (caller: WebAssembly.Caller, x: Int32) in x + Int32(caller.memory?.pageCount ?? 0) },
+                "peek": .functionWithCaller { (caller: WebAssembly.Caller, x: Int32) in x + Int32(caller.memory?.pageCount ?? 0) },
             ]])
             try instance.exports.keep(WebAssembly.ExternRef(token))
             #expect(try instance.exports.run(1) as Int32 == 3)

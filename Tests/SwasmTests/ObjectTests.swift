@@ -167,7 +167,7 @@ extension ExceptionTests {
             """), imports: ["env": [
                 "t": try #require(inner.exports["t"]),
                 "fail": try #require(inner.exports["fail"]),
-                "relay": .function { (caller: WebAssembly.Caller, x: Int32) in
+                "relay": .functionWithCaller { (caller: WebAssembly.Caller, x: Int32) in
                     _ = try #require(caller.exports).fail(x + 1)
                 },
             ]])
