@@ -64,6 +64,39 @@ extension WebAssembly {
         /// A Swift closure, made into a wasm function when an instance imports it.
         case hostFunction(HostFunction)
 
+        /// The function, if this is a wasm function or a host function bound to a store.
+        public var function: Function? { if case .function(let f) = self { f } else { nil } }
+        /// The memory, if this is one.
+        public var memory: Memory? { if case .memory(let m) = self { m } else { nil } }
+        /// The table, if this is one.
+        public var table: Table? { if case .table(let t) = self { t } else { nil } }
+        /// The global, if this is one.
+        public var global: Global? { if case .global(let g) = self { g } else { nil } }
+        /// The tag, if this is one.
+        public var tag: Tag? { if case .tag(let t) = self { t } else { nil } }
+
+        func requireFunction() throws(TypeError) -> Function {
+            guard let function else {
+                throw TypeError(kind == .function ? "a host function is callable once an instance imports it"
+                                                  : "a \(kind) is not a function")
+            }
+            return function
+        }
+
+        /// Calls the function (`try instance.exports["add"]?(2, 3)`); results untyped (see ``Function``).
+        /// - Throws: ``TypeError`` if this is not a function; what the call throws.
+        @discardableResult
+        public func callAsFunction(_ arguments: any ValueConvertible...) throws -> Results {
+            let f = try requireFunction()
+            return Results(try f.call(f.convert(arguments)))
+        }
+
+        /// Calls the function; its result is converted to the type the context asks for.
+        public func callAsFunction<R: ValueConvertible>(_ arguments: any ValueConvertible...) throws -> R {
+            let f = try requireFunction()
+            return try f.single(f.call(f.convert(arguments)))
+        }
+
         /// The kind of value.
         public var kind: ExternKind {
             switch self {

@@ -105,6 +105,10 @@ extension WebAssembly {
         /// Wraps `object` (nil for the null reference).
         public init(_ object: AnyObject?) { self.object = object }
 
+        /// The object as `T`, or nil if there is none or it is of another class
+        /// (`ref.object(as: Session.self)`).
+        public func object<T: AnyObject>(as type: T.Type = T.self) -> T? { object as? T }
+
         /// Accepts `externref` (and the other extern reference types).
         public static func accepts(_ type: ValueType) -> Bool {
             if case .ref(let r) = type { return r.heapType.family == .extern }

@@ -42,6 +42,37 @@ import Swasm
         #expect(same(o, token))
     }
 
+    @Test func externValuesAreCallableAndNamedByKind() throws {
+        let module = try wat("""
+            (module
+              (memory (export "memory") 1)
+              (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
+            """)
+        let instance = try WebAssembly.Instance(module: module)
+        let sum: Int32? = try instance.exports["add"]?(2, 3)
+        #expect(sum == 5)
+        #expect(try instance.exports["add"]?(40, 2).first == .i32(42))
+        #expect(instance.exports["add"]?.function != nil && instance.exports["add"]?.memory == nil)
+        #expect(instance.exports["memory"]?.memory?.pageCount == 1)
+        #expect(throws: WebAssembly.TypeError("a memory is not a function")) { try instance.exports["memory"]?(1) }
+        let host = WebAssembly.Extern.function { (x: Int32) in x }
+        #expect(throws: WebAssembly.TypeError("a host function is callable once an instance imports it")) {
+            try host(1)
+        }
+    }
+
+    @Test func externrefObjectsComeBackTyped() {
+        final class Session {}
+        final class Other {}
+        let session = Session()
+        let ref = WebAssembly.ExternRef(session)
+        #expect(ref.object(as: Session.self) === session)
+        #expect(ref.object(as: Other.self) == nil)
+        let typed: Session? = ref.object()
+        #expect(typed === session)
+        #expect(WebAssembly.ExternRef(nil).object(as: Session.self) == nil)
+    }
+
     @Test func globalsEnforceMutability() throws {
         let counter = try WebAssembly.Global(.i32, mutable: true, value: 10)
         let constant = try WebAssembly.Global(.f64, value: 2.5)
