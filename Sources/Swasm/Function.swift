@@ -93,7 +93,7 @@ extension WebAssembly {
             let context = self.context
             return { (arguments: repeat each P) throws -> (R1, R2, repeat each R) in
                 let out = try invoke(repeat each arguments)
-                var reader = ArgumentReader(values: zip(out, types).map { context.value($0, $1) })
+                var reader = ValueListReader(values: zip(out, types).map { context.value($0, $1) })
                 return (try reader.next(R1.self), try reader.next(R2.self), repeat try reader.next((each R).self))
             }
         }
@@ -129,7 +129,7 @@ extension WebAssembly {
 
         func tuple<R1: ValueConvertible, R2: ValueConvertible, each R: ValueConvertible>(_ results: [Value]) throws
             -> (R1, R2, repeat each R) {
-            var reader = ArgumentReader(values: results)
+            var reader = ValueListReader(values: results)
             let t = (try reader.next(R1.self), try reader.next(R2.self), repeat try reader.next((each R).self))
             guard reader.index == results.count else {
                 throw TypeError("\(context.describe(handle)) returns \(results.count) values, more than the tuple holds")

@@ -348,12 +348,14 @@ struct Signature {
     }
 }
 
-/// Reads typed closure arguments one after another.
-struct ArgumentReader {
+/// Reads a list of values (a function's results) one after another as Swift types.
+struct ValueListReader {
     let values: [WebAssembly.Value]
     var index = 0
     mutating func next<T: WebAssembly.ValueConvertible>(_: T.Type) throws -> T {
-        guard index < values.count else { throw WebAssembly.TypeError("missing argument \(index)") }
+        guard index < values.count else {
+            throw WebAssembly.TypeError("missing result \(index + 1): the function returns \(values.count) value(s)")
+        }
         defer { index += 1 }
         return try T(wasmValue: values[index])
     }

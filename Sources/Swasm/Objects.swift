@@ -82,11 +82,24 @@ extension WebAssembly {
             return context.value(cell, elementType)
         }
 
-        /// Sets the element at `index` (`table.set(index, value)`).
+        /// The element at `index`, converted to `T` (`let f: WebAssembly.Function? = try table.get(0)`).
+        public func get<T: ValueConvertible>(_ index: Int, as type: T.Type = T.self) throws -> T {
+            try T(wasmValue: get(index))
+        }
+
+        /// Sets the element at `index` (`table.set(index, .funcref(f))`).
         public func set(_ index: Int, _ value: Value) throws {
             guard index >= 0, index < handle.elements.count else { throw RangeError("table index \(index) is out of bounds") }
             let context = try bind(value.storeContext)
             handle.elements[index] = try context.cell(value, elementType)
+        }
+
+        /// Sets the element at `index` to a Swift value that converts to the element type (a ``Function``, an
+        /// ``ExternRef``): `table.set(index, f)`.
+        /// - Throws: ``RangeError`` if `index` is out of bounds; ``TypeError`` if `value` does not fit.
+        public func set(_ index: Int, _ value: some ValueConvertible) throws {
+            guard index >= 0, index < handle.elements.count else { throw RangeError("table index \(index) is out of bounds") }
+            try set(index, value.wasmValue(as: elementType))
         }
 
         /// Grows the table by `delta` elements set to `value` (null by default); returns the previous length

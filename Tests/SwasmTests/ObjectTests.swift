@@ -61,6 +61,37 @@ import Swasm
         }
     }
 
+    @Test func tablesTakeAndGiveSwiftValues() throws {
+        final class Token {}
+        let module = try wat("""
+            (module
+              (table (export "funcs") 2 funcref)
+              (table (export "refs") 1 externref)
+              (type $t (func (result i32)))
+              (func (export "seven") (result i32) (i32.const 7))
+              (func (export "callFirst") (result i32) (call_indirect (type $t) (i32.const 0))))
+            """)
+        let instance = try WebAssembly.Instance(module: module)
+        let funcs = try #require(instance.exports["funcs"]?.table)
+        let seven = try #require(instance.exports["seven"]?.function)
+        try funcs.set(0, seven)
+        #expect(try instance.exports.callFirst() as Int32 == 7)
+        let back: WebAssembly.Function = try funcs.get(0)
+        #expect(try back() as Int32 == 7)
+        let refs = try #require(instance.exports["refs"]?.table)
+        let token = Token()
+        try refs.set(0, WebAssembly.ExternRef(token))
+        #expect(try refs.get(0, as: WebAssembly.ExternRef.self).object(as: Token.self) === token)
+        #expect(throws: WebAssembly.TypeError.self) { try funcs.set(1, WebAssembly.ExternRef(token)) }
+    }
+
+    @Test func tooManyResultsAskedForAreNamedAsResults() throws {
+        let module = try wat("(module (func (export \"two\") (result i32 i32) (i32.const 1) (i32.const 2)))")
+        let instance = try WebAssembly.Instance(module: module)
+        let two: (Int32, Int32) throws -> (Int32, Int32, Int32) = { _, _ in try instance.exports.two() }
+        #expect(throws: WebAssembly.TypeError("missing result 3: the function returns 2 value(s)")) { try two(0, 0) }
+    }
+
     @Test func externrefObjectsComeBackTyped() {
         final class Session {}
         final class Other {}
