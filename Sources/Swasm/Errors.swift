@@ -111,8 +111,10 @@ extension WebAssembly {
             case callStackExhausted
             /// The fuel budget is used up (``Limits/fuel``).
             case outOfFuel
-            /// Stopped by an ``InterruptHandle`` or because the deadline passed.
+            /// Stopped by an ``InterruptHandle``.
             case interrupted
+            /// Stopped because the deadline passed (``Instance/deadline``).
+            case deadlineExceeded
             /// Any other trap, with its message.
             case other(String)
 
@@ -134,6 +136,7 @@ extension WebAssembly {
                 case .callStackExhausted: "call stack exhausted"
                 case .outOfFuel: "all fuel consumed"
                 case .interrupted: "interrupted"
+                case .deadlineExceeded: "deadline exceeded"
                 case .other(let m): m
                 }
             }
@@ -176,6 +179,7 @@ extension WebAssembly {
             case .callStackExhausted: kind = .callStackExhausted
             case .outOfFuel: kind = .outOfFuel
             case .interrupted: kind = .interrupted
+            case .deadlineExceeded: kind = .deadlineExceeded
             default: kind = .other(trap.description)
             }
             self.init(kind: kind, message: trap.description, backtrace: backtrace)

@@ -306,10 +306,13 @@ struct RunCommand: ParsableCommand {
         switch e {
         case .trap(let trap, let backtrace):
             let lines = formatBacktrace(backtrace).map { "\n  \($0)" }.joined()
-            var message = "wasm trap: \(trap)"
-            switch trap {
+            // --timeout sets a deadline and, for code that does not reach a deadline check, a watchdog interrupt:
+            // whichever stops the run first, it is the deadline.
+            let shown = trap == .interrupted ? Trap.deadlineExceeded : trap
+            var message = "wasm trap: \(shown)"
+            switch shown {
             case .outOfFuel: message += " (the --fuel limit was reached)"
-            case .interrupted: message += " (the --timeout limit was reached)"
+            case .deadlineExceeded: message += " (the --timeout limit was reached)"
             case .callStackExhausted:
                 if case .valueStack(let depth)? = stack {
                     message += " (the value stack of \(limits.valueStackSlots) slots filled up at \(depth) nested calls,"

@@ -35,7 +35,7 @@ extension WASI {
 
     /// The one place where WASI waits: polls `fds` (or sleeps, when there are none) until one of them has
     /// events or `until` (CLOCK_MONOTONIC nanoseconds; nil: no limit) passes. Before each slice of the wait it
-    /// checks the run's deadline and interrupt handle and throws `Trap.interrupted` when either says stop, so a
+    /// checks the run's deadline and interrupt handle and throws `Trap.deadlineExceeded` or `Trap.interrupted`, so a
     /// wait that is already over (`until` now, or a ready descriptor) still honours them.
     func wait(_ fds: UnsafeMutableBufferPointer<pollfd>, until: UInt64?) throws(Trap) -> WaitResult {
         let stop = WASIConfiguration.monotonicNanoseconds(at: stopDeadline)
@@ -43,7 +43,7 @@ extension WASI {
         let sliced = stop != nil || handle != nil
         while true {
             let current = Self.monotonicNow()
-            if let stop, current >= stop { throw Trap.interrupted }
+            if let stop, current >= stop { throw Trap.deadlineExceeded }
             if handle?.isInterrupted == true { throw Trap.interrupted }
             var remaining: UInt64? = sliced ? Self.waitSlice : nil
             if let w = until { remaining = min(remaining ?? .max, w > current ? w - current : 0) }
@@ -69,7 +69,7 @@ extension WASI {
     /// Called right before a read (`events` POLLIN) or write (POLLOUT) on `d` that could block in the kernel.
     /// Returns at once for descriptors that never block (regular files, directories), for descriptors the
     /// guest made non-blocking, and when nothing can stop the guest. Otherwise it waits until the host
-    /// descriptor is ready, throwing `Trap.interrupted` on the run's deadline or an interrupt.
+    /// descriptor is ready, throwing `Trap.deadlineExceeded` on the run's deadline, `Trap.interrupted` on an interrupt.
     ///
     /// With `block` false (a read or write that has already moved some bytes) it does not wait: it says whether
     /// the descriptor is ready now, so `fd_read` returns what it has instead of blocking for more, as readv does.

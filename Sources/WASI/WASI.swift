@@ -199,8 +199,8 @@ package final class WASI {
             }
             result[name] = .function(f)
         }
-        // A call that can wait (Blocking.swift): besides an errno it may throw `Trap.interrupted`, which stops
-        // the guest.
+        // A call that can wait (Blocking.swift): besides an errno it may throw `Trap.deadlineExceeded` or
+        // `Trap.interrupted`, which stop the guest.
         func addBlocking(_ name: String, _ params: [ValueType], _ body: @escaping (HostArgs) throws -> Void) {
             let type = FunctionType(parameters: params, results: [.i32])
             let f = store.makeHostFunction(type: type, name: "\(Self.moduleName).\(name)") { call in

@@ -18,7 +18,10 @@ package enum Trap: Error, Hashable, Sendable, CustomStringConvertible {
     case nullExceptionReference
     case callStackExhausted
     case outOfFuel
+    /// Stopped by the store's interrupt handle.
     case interrupted
+    /// Stopped because the store's deadline passed.
+    case deadlineExceeded
     /// A trap raised by a host function or the embedding, with its message.
     case host(String)
 
@@ -40,6 +43,7 @@ package enum Trap: Error, Hashable, Sendable, CustomStringConvertible {
         case .callStackExhausted: "call stack exhausted"
         case .outOfFuel: "all fuel consumed"
         case .interrupted: "interrupted"
+        case .deadlineExceeded: "deadline exceeded"
         case .host(let m): m
         }
     }

@@ -176,7 +176,7 @@ func kind(of trap: Trap) -> String {
     case .nullFunctionReference, .nullReference, .nullExceptionReference: "null_reference"
     case .callStackExhausted: "stack_exhausted"
     case .outOfFuel: "out_of_fuel"
-    case .interrupted: "timeout"
+    case .interrupted, .deadlineExceeded: "timeout"
     case .host: "host"
     }
 }

@@ -73,7 +73,7 @@ import Testing
             backtrace: divide (func 0) <- compute (func 1)
             still usable: compute(4) = 25
             metered: all fuel consumed
-            timed: interrupted
+            timed: deadline exceeded
 
             """)
     }

@@ -98,7 +98,7 @@ import Swasm
         let wasi = try WebAssembly.WASI(stdin: fds[0])
         let instance = try WebAssembly.Instance(module: module, imports: wasi.importObject)
         instance.deadline = .now + .milliseconds(100)
-        #expect { try wasi.start(instance) } throws: { ($0 as? WebAssembly.RuntimeError)?.kind == .interrupted }
+        #expect { try wasi.start(instance) } throws: { ($0 as? WebAssembly.RuntimeError)?.kind == .deadlineExceeded }
 
         let second = try WebAssembly.Instance(module: module, imports: wasi.importObject)
         let handle = second.interruptHandle

@@ -132,7 +132,7 @@ extension Executor {
     /// Fuel, deadline and interrupt checks, run when the tick budget is used up; returns the next budget.
     func checkpoint() throws(Unwind) -> Int {
         if store.interruptHandle.isInterrupted { throw .trap(.interrupted) }
-        if let deadline = store.deadline, ContinuousClock.now >= deadline { throw .trap(.interrupted) }
+        if let deadline = store.deadline, ContinuousClock.now >= deadline { throw .trap(.deadlineExceeded) }
         let chunk = 10_000
         if let fuel = store.fuel {
             // Ticks used since the last refill were already charged when handed out.
