@@ -223,6 +223,13 @@ extension Store {
         return true
     }
 
+    /// "i32 memory of at least 2 pages, at most 10" (a type wanted) or "i32 memory of 1 pages, no maximum" (what
+    /// an import is: `limits.min` is its current size).
+    private func sizes(_ address: AddressType, _ limits: Limits, _ what: String, _ unit: String, wanted: Bool) -> String {
+        "\(address) \(what) of \(wanted ? "at least " : "")\(limits.min) \(unit), "
+            + (limits.max.map { "at most \($0)" } ?? "no maximum")
+    }
+
     func checkImport(_ imp: Import, _ value: ExternalValue, _ instance: ModuleInstance) throws(LinkError) {
         let what = "\"\(imp.module)\" \"\(imp.name)\""
         func incompatible(_ why: String) -> LinkError { LinkError("incompatible import type for \(what): \(why)") }
@@ -236,7 +243,10 @@ extension Store {
             guard t.type.addressType == expected.addressType,
                   t.type.elementType == canonical(expected.elementType, instance),
                   limitsMatch(t.type.limits, current: UInt64(t.elements.count), expected.limits) else {
-                throw incompatible("table type mismatch")
+                throw incompatible("table type mismatch: the module needs "
+                    + sizes(expected.addressType, expected.limits, "\(expected.elementType) table", "elements", wanted: true)
+                    + ", the import is " + sizes(t.type.addressType, Limits(min: UInt64(t.elements.count), max: t.type.limits.max),
+                                                 "\(t.type.elementType) table", "elements", wanted: false))
             }
             if expected.limits.max != nil, t.maxElements > (expected.limits.max ?? 0), t.type.limits.max == nil {
                 throw incompatible("table maximum mismatch")
@@ -245,7 +255,13 @@ extension Store {
             guard mem.type.addressType == expected.addressType, mem.type.isShared == expected.isShared,
                   mem.type.pageSizeLog2 == expected.pageSizeLog2,
                   limitsMatch(mem.type.limits, current: mem.pageCount, expected.limits) else {
-                throw incompatible("memory type mismatch")
+                func kind(_ t: MemoryType) -> String {
+                    (t.isShared ? "shared " : "") + (t.pageSizeLog2 == 16 ? "" : "\(1 << t.pageSizeLog2)-byte-page ")
+                }
+                throw incompatible("memory type mismatch: the module needs "
+                    + sizes(expected.addressType, expected.limits, kind(expected) + "memory", "pages", wanted: true)
+                    + ", the import is " + sizes(mem.type.addressType, Limits(min: mem.pageCount, max: mem.type.limits.max),
+                                                 kind(mem.type) + "memory", "pages", wanted: false))
             }
         case (.global(let expected), .global(let g)):
             let e = canonical(expected, instance)

@@ -163,7 +163,8 @@ import Swasm
             Issue.record("expected a link error")
         } catch let e as WebAssembly.LinkError {
             #expect(e.module == "env" && e.name == "mem")
-            #expect(e.message.contains("incompatible import type"))
+            #expect(e.message == "incompatible import type for \"env\" \"mem\": memory type mismatch: the module needs"
+                    + " i32 memory of at least 2 pages, no maximum, the import is i32 memory of 1 pages, no maximum")
         }
         do {
             _ = try WebAssembly.Instance(module: module, imports: ["env": [
