@@ -346,3 +346,36 @@ extension StoreContext {
         }
     }
 }
+
+// Descriptions for `print` and debuggers: what the object is and its current state, not its internals.
+
+extension WebAssembly.Module: CustomStringConvertible {
+    /// "Module(2 imports, 3 exports: add, memory, run)".
+    public var description: String {
+        let names = exports.map(\.name)
+        return "Module(\(imports.count) import\(imports.count == 1 ? "" : "s"), \(names.count) export\(names.count == 1 ? "" : "s")"
+            + (names.isEmpty ? ")" : ": " + names.joined(separator: ", ") + ")")
+    }
+}
+
+extension WebAssembly.Instance: CustomStringConvertible {
+    /// "Instance(exports: add, memory, run)".
+    public var description: String { "Instance(exports: " + exports.names.joined(separator: ", ") + ")" }
+}
+
+extension WebAssembly.Memory: CustomStringConvertible {
+    /// "Memory(1 page, 65536 bytes; memory 1 10)": the current size, then the type.
+    public var description: String {
+        "Memory(\(pageCount) page\(pageCount == 1 ? "" : "s"), \(byteCount) bytes; \(type))"
+    }
+}
+
+extension WebAssembly.Table: CustomStringConvertible {
+    /// "Table(2 elements; table 2 funcref)": the current length, then the type.
+    public var description: String { "Table(\(length) element\(length == 1 ? "" : "s"); \(type))" }
+}
+
+extension WebAssembly.Global: CustomStringConvertible {
+    /// "Global(i32.const 5; global (mut i32))": the current value, then the type.
+    public var description: String { "Global(\(value); \(type))" }
+}

@@ -92,6 +92,26 @@ import Swasm
         #expect(throws: WebAssembly.TypeError("missing result 3: the function returns 2 value(s)")) { try two(0, 0) }
     }
 
+    @Test func objectsDescribeThemselves() throws {
+        let module = try wat("""
+            (module
+              (import "env" "f" (func))
+              (memory (export "memory") 1 10)
+              (table (export "table") 2 funcref)
+              (global (export "counter") (mut i32) (i32.const 5))
+              (func (export "run")))
+            """)
+        #expect("\(module)" == "Module(1 import, 4 exports: memory, table, counter, run)")
+        let instance = try WebAssembly.Instance(module: module, imports: ["env": ["f": .function {}]])
+        #expect("\(instance)" == "Instance(exports: memory, table, counter, run)")
+        let memory = try #require(instance.exports["memory"]?.memory)
+        #expect("\(memory)" == "Memory(1 page, 65536 bytes; \(memory.type))")
+        let table = try #require(instance.exports["table"]?.table)
+        #expect("\(table)" == "Table(2 elements; \(table.type))")
+        let counter = try #require(instance.exports["counter"]?.global)
+        #expect("\(counter)" == "Global(\(WebAssembly.Value.i32(5)); \(counter.type))")
+    }
+
     @Test func externrefObjectsComeBackTyped() {
         final class Session {}
         final class Other {}
