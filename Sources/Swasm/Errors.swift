@@ -156,9 +156,10 @@ extension WebAssembly {
             self.backtrace = backtrace
         }
 
-        /// The message, then one "  at function" line per backtrace entry.
+        /// The message, then the backtrace, one "  at function" line per frame; runs of the same function (deep
+        /// recursion) are folded into one line, and a very deep stack shows its innermost and outermost frames.
         public var description: String {
-            ([message] + backtrace.map { "  at \($0)" }).joined(separator: "\n")
+            ([message] + backtraceLines(backtrace).map { "  \($0)" }).joined(separator: "\n")
         }
 
         init(_ trap: Trap, backtrace: [String]) {

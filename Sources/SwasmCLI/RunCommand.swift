@@ -305,7 +305,7 @@ struct RunCommand: ParsableCommand {
     static func failure(_ e: ExecutionError, limits: StoreLimits, stack: StackExhaustion?) -> CLIFailure {
         switch e {
         case .trap(let trap, let backtrace):
-            let lines = formatBacktrace(backtrace).map { "\n  \($0)" }.joined()
+            let lines = backtraceLines(backtrace).map { "\n  \($0)" }.joined()
             // --timeout sets a deadline and, for code that does not reach a deadline check, a watchdog interrupt:
             // whichever stops the run first, it is the deadline.
             let shown = trap == .interrupted ? Trap.deadlineExceeded : trap
@@ -330,22 +330,6 @@ struct RunCommand: ParsableCommand {
             return CLIFailure(message: "\(inner)")
         }
     }
-
-    /// Backtrace lines, innermost first: runs of the same function are folded into one line, and a very deep
-    /// stack shows its innermost and outermost frames.
-    static func formatBacktrace(_ frames: [String]) -> [String] {
-        var groups: [(name: String, count: Int)] = []
-        for f in frames {
-            if let last = groups.last, last.name == f { groups[groups.count - 1].count += 1 } else { groups.append((f, 1)) }
-        }
-        var lines = groups.map { $0.count == 1 ? "at \($0.name)" : "at \($0.name)  (\($0.count) nested calls)" }
-        if lines.count > 30 {
-            let hidden = lines.count - 25
-            lines = Array(lines.prefix(20)) + ["... \(hidden) more frames ..."] + Array(lines.suffix(5))
-        }
-        return lines
-    }
-
     func invokeExport(_ name: String, instance: ModuleInstance, store: Store, io: StandardStreams) throws {
         guard case .function(let f)? = instance.export(name) else {
             let functions = instance.exports.compactMap { e -> String? in

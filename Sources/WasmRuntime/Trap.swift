@@ -99,3 +99,18 @@ package struct LinkError: Error, CustomStringConvertible {
     package init(_ message: String) { self.message = message }
     package var description: String { message }
 }
+
+/// Backtrace lines, innermost first: runs of the same function are folded into one line ("at f (func 3)  (19998
+/// nested calls)"), and a stack of more than 30 such lines shows its innermost 20 and outermost 5.
+package func backtraceLines(_ frames: [String]) -> [String] {
+    var groups: [(name: String, count: Int)] = []
+    for f in frames {
+        if let last = groups.last, last.name == f { groups[groups.count - 1].count += 1 } else { groups.append((f, 1)) }
+    }
+    var lines = groups.map { $0.count == 1 ? "at \($0.name)" : "at \($0.name)  (\($0.count) nested calls)" }
+    if lines.count > 30 {
+        let hidden = lines.count - 25
+        lines = Array(lines.prefix(20)) + ["... \(hidden) more frames ..."] + Array(lines.suffix(5))
+    }
+    return lines
+}

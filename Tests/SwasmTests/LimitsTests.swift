@@ -91,6 +91,23 @@ import Swasm
         #expect(try instance.exports.count(100) as Int32 == 100)
     }
 
+    @Test func deepRecursionGivesAShortDescription() throws {
+        let instance = try WebAssembly.Instance(module: wat("""
+            (module (func $down (export "down") (param i32) (call $down (i32.add (local.get 0) (i32.const 1)))))
+            """))
+        do {
+            try instance.exports.down(0)
+            Issue.record("expected call stack exhaustion")
+        } catch let error as WebAssembly.RuntimeError {
+            #expect(error.kind == .callStackExhausted)
+            #expect(error.backtrace.count > 1000)
+            // Every frame is `$down`: the description folds them into one line.
+            let lines = error.description.split(separator: "\n")
+            #expect(lines.count == 2, "\(error.description.prefix(500))")
+            #expect(lines.last?.hasPrefix("  at down (func 0)  (") == true && lines.last?.hasSuffix(" nested calls)") == true)
+        }
+    }
+
     @Test func deadline() throws {
         let instance = try WebAssembly.Instance(module: wat(Self.spin))
         instance.deadline = .now + .milliseconds(30)
