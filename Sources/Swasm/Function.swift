@@ -45,13 +45,23 @@ extension WebAssembly {
         /// Numbers convert to the parameter types when the conversion is exact (`10` for an `i32`).
         @discardableResult
         public func callAsFunction(_ arguments: any ValueConvertible...) throws -> Results {
+            try results(arguments)
+        }
+
+        /// Calls with Swift values; the results untyped (the body of every untyped `callAsFunction`).
+        func results(_ arguments: [any ValueConvertible]) throws -> Results {
             Results(try call(convert(arguments)))
+        }
+
+        /// Calls with Swift values; the one result as `R` (the body of every `callAsFunction` with one result).
+        func result<R: ValueConvertible>(_ arguments: [any ValueConvertible]) throws -> R {
+            try single(call(convert(arguments)))
         }
 
         /// Calls the function; its one result is converted to the type the context asks for
         /// (`let x: Int32 = try f(1)`).
         public func callAsFunction<R: ValueConvertible>(_ arguments: any ValueConvertible...) throws -> R {
-            try single(call(convert(arguments)))
+            try result(arguments)
         }
 
         /// Calls the function; its results are converted to the tuple type the context asks for

@@ -87,14 +87,12 @@ extension WebAssembly {
         /// - Throws: ``TypeError`` if this is not a function; what the call throws.
         @discardableResult
         public func callAsFunction(_ arguments: any ValueConvertible...) throws -> Results {
-            let f = try requireFunction()
-            return Results(try f.call(f.convert(arguments)))
+            try requireFunction().results(arguments)
         }
 
         /// Calls the function; its result is converted to the type the context asks for.
         public func callAsFunction<R: ValueConvertible>(_ arguments: any ValueConvertible...) throws -> R {
-            let f = try requireFunction()
-            return try f.single(f.call(f.convert(arguments)))
+            try requireFunction().result(arguments)
         }
 
         /// The kind of value.

@@ -208,14 +208,12 @@ extension WebAssembly {
         /// Calls the exported function; results untyped (see ``Function``).
         @discardableResult
         public func callAsFunction(_ arguments: any ValueConvertible...) throws -> Results {
-            let f = try requireFunction()
-            return Results(try f.call(f.convert(arguments)))
+            try requireFunction().results(arguments)
         }
 
         /// Calls the exported function; its result is converted to the type the context asks for.
         public func callAsFunction<R: ValueConvertible>(_ arguments: any ValueConvertible...) throws -> R {
-            let f = try requireFunction()
-            return try f.single(f.call(f.convert(arguments)))
+            try requireFunction().result(arguments)
         }
 
         /// Calls the exported function; its results are converted to the tuple type the context asks for.
