@@ -28,17 +28,22 @@ extension Translator {
     mutating func emitBranch(_ w: UInt64, toFrame frameIndex: Int) {
         let index = code.count
         if frames[frameIndex].kind == .loop {
-            let rel = frames[frameIndex].loopStart - index
-            append(w | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: rel))) << 32)
+            append(w)
+            patch(index, to: frames[frameIndex].loopStart)
         } else {
             append(w)
             frames[frameIndex].forwardBranches.append(index)
         }
     }
 
+    /// Points the offset in bits 32-63 of `code[index]` at `target`, relative to `index`.
     mutating func patch(_ index: Int, to target: Int) {
-        let rel = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: target - index)))
-        code[index] = (code[index] & 0xFFFF_FFFF) | rel << 32
+        Self.setOffset(in: &code, at: index, from: index, to: target)
+    }
+
+    /// Writes `target - base` into bits 32-63 of `code[index]` (a branch offset), keeping the low half.
+    static func setOffset(in code: inout [UInt64], at index: Int, from base: Int, to target: Int) {
+        code[index] = code[index] & 0xFFFF_FFFF | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: target - base))) << 32
     }
 
     /// The code indices the instruction at `code[i]` may jump to (its branch offsets, `Opcode.branchOffset`).
@@ -54,13 +59,10 @@ extension Translator {
 
     /// Points the branch offsets of the instruction at `code[i]` at `targets` (as many as `jumpTargets` gives).
     static func setJumpTargets(_ targets: [Int], in code: inout [UInt64], at i: Int) {
-        func set(_ k: Int, from base: Int, to target: Int) {
-            code[k] = code[k] & 0xFFFF_FFFF | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: target - base))) << 32
-        }
         switch Opcode(unchecked: code[i]).branchOffset {
-        case .word0: set(i, from: i, to: targets[0])
-        case .word1: set(i + 1, from: i + 1, to: targets[0])
-        case .table: for (k, t) in targets.enumerated() { set(i + 1 + k, from: i, to: t) }
+        case .word0: setOffset(in: &code, at: i, from: i, to: targets[0])
+        case .word1: setOffset(in: &code, at: i + 1, from: i + 1, to: targets[0])
+        case .table: for (k, t) in targets.enumerated() { setOffset(in: &code, at: i + 1 + k, from: i, to: t) }
         case nil: break
         }
     }

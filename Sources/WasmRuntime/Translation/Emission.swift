@@ -391,11 +391,14 @@ extension Translator {
             push()
             append(TableGrowInstruction(.tableGrow, result: slot(stack.count - 1), value: v, table: Int(t), delta: n))
         case .tableFill(let t):
-            emitFill(.tableFill, t)
+            let (d, v, n) = takeBulkOperands()
+            append(TableFillInstruction(.tableFill, index: d, value: v, table: Int(t), count: n))
         case .tableCopy(let dst, let src):
-            emitBulkTransfer(.tableCopy, dst, src)
+            let (d, s, n) = takeBulkOperands()
+            append(TableCopyInstruction(.tableCopy, destination: d, source: s, count: n, destinationTable: dst, sourceTable: src))
         case .tableInit(let elem, let t):
-            emitBulkTransfer(.tableInit, elem, t)
+            let (d, s, n) = takeBulkOperands()
+            append(TableInitInstruction(.tableInit, destination: d, source: s, count: n, segment: elem, table: t))
         case .elemDrop(let e):
             append(SegmentDropInstruction(.elemDrop, segment: e))
         case .load(let op, let memarg):
@@ -453,11 +456,14 @@ extension Translator {
             push()
             emitProducer(MemoryGrowInstruction(.memoryGrow, result: slot(stack.count - 1), delta: d, memory: Int(m)))
         case .memoryFill(let m):
-            emitFill(.memoryFill, m)
+            let (d, v, n) = takeBulkOperands()
+            append(MemoryFillInstruction(.memoryFill, destination: d, value: v, memory: Int(m), length: n))
         case .memoryCopy(let dst, let src):
-            emitBulkTransfer(.memoryCopy, dst, src)
+            let (d, s, n) = takeBulkOperands()
+            append(MemoryCopyInstruction(.memoryCopy, destination: d, source: s, length: n, destinationMemory: dst, sourceMemory: src))
         case .memoryInit(let data, let m):
-            emitBulkTransfer(.memoryInit, data, m)
+            let (d, s, n) = takeBulkOperands()
+            append(MemoryInitInstruction(.memoryInit, destination: d, source: s, length: n, segment: data, memory: m))
         case .dataDrop(let d):
             append(SegmentDropInstruction(.dataDrop, segment: d))
         case .i32Const(let v):
@@ -535,32 +541,11 @@ extension Translator {
         for _ in 0..<resultCount { push() }
     }
 
-    /// table/memory copy and init: destination, source and length come from the stack; word 1 holds the
-    /// two immediates (destination and source index, or segment and target index).
-    mutating func emitBulkTransfer(_ op: Opcode, _ first: UInt32, _ second: UInt32) {
-        let n = useTop(0), s = useTop(1), d = useTop(2)
+    /// The three operands of a bulk memory or table instruction (fill, copy, init), deepest first, popped.
+    mutating func takeBulkOperands() -> (Int, Int, Int) {
+        let third = useTop(0), second = useTop(1), first = useTop(2)
         pop(3)
-        switch op {
-        case .memoryCopy:
-            append(MemoryCopyInstruction(op, destination: d, source: s, length: n, destinationMemory: first, sourceMemory: second))
-        case .memoryInit:
-            append(MemoryInitInstruction(op, destination: d, source: s, length: n, segment: first, memory: second))
-        case .tableCopy:
-            append(TableCopyInstruction(op, destination: d, source: s, count: n, destinationTable: first, sourceTable: second))
-        default:
-            append(TableInitInstruction(op, destination: d, source: s, count: n, segment: first, table: second))
-        }
-    }
-
-    /// table/memory fill: destination, value and length come from the stack; `index` names the table or memory.
-    mutating func emitFill(_ op: Opcode, _ index: UInt32) {
-        let n = useTop(0), v = useTop(1), d = useTop(2)
-        pop(3)
-        if op == .memoryFill {
-            append(MemoryFillInstruction(op, destination: d, value: v, memory: Int(index), length: n))
-        } else {
-            append(TableFillInstruction(op, index: d, value: v, table: Int(index), count: n))
-        }
+        return (first, second, third)
     }
 
     /// `x + c` / `x - c` with a small constant `c` on top of the stack: the add-immediate opcode and `±c`.
