@@ -64,8 +64,7 @@ struct CompileCommand: StreamingCommand {
         let t2 = clock.now
         var out = "\(file): compiled (\(module.bodies.count) functions)\n"
         guard stats else { return out }
-        var codeSection = 0
-        for section in InspectCommand.sections(input.bytes) where section.id == 10 { codeSection = section.size }
+        let codeSection = InspectCommand.codeSectionSize(input.bytes)
         let ratio = codeSection > 0 ? Self.fixed(Double(compiled.codeByteCount) / Double(codeSection)) + "x" : "n/a"
         out += "  decode: \(Self.fixed((t1 - t0) / .seconds(1), 4)) s\n"
         out += "  validate + translate: \(Self.fixed((t2 - t1) / .seconds(1), 4)) s\n"

@@ -79,6 +79,11 @@ struct InspectCommand: StreamingCommand {
         return nil
     }
 
+    /// The size in bytes of the code section of a binary that has already decoded (0 without one).
+    static func codeSectionSize(_ b: [UInt8]) -> Int {
+        sections(b).first { $0.id == 10 }?.size ?? 0
+    }
+
     /// The sections of a binary that has already decoded (so sizes are consistent).
     static func sections(_ b: [UInt8]) -> [SectionInfo] {
         var out: [SectionInfo] = []

@@ -51,7 +51,7 @@ struct ValidateCommand: StreamingCommand {
                 let t2 = clock.now
                 io.write(io.stdout, "\(file): valid (\(module.functionTypeIndices.count) functions, \(module.exports.count) exports)\n")
                 if stats {
-                    let code = InspectCommand.sections(input.bytes).filter { $0.id == 10 }.reduce(0) { $0 + $1.size }
+                    let code = InspectCommand.codeSectionSize(input.bytes)
                     let seconds = (t2 - t1) / .seconds(1)
                     let speed = seconds > 0 ? CompileCommand.fixed(Double(code) / seconds / 1e6, 1) : "n/a"
                     io.write(io.stdout, "  decode: \(CompileCommand.fixed((t1 - t0) / .seconds(1), 4)) s\n"
