@@ -93,6 +93,15 @@ public enum ValueType: Hashable, Sendable {
         if case .ref = self { return true }
         return false
     }
+
+    /// The 64-bit cells a value of this type takes in a frame, a global or a payload: 2 for v128 (its bytes 0-7,
+    /// then 8-15), 1 for every other type.
+    public var cellCount: Int { self == .v128 ? 2 : 1 }
+}
+
+extension Collection<ValueType> {
+    /// The 64-bit cells a sequence of values of these types takes (`ValueType.cellCount` each).
+    public var cellCount: Int { reduce(0) { $0 + $1.cellCount } }
 }
 
 /// The storage type of a struct field or array element: a value type or a packed integer.

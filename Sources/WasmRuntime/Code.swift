@@ -287,7 +287,7 @@ package final class CompiledModule: @unchecked Sendable {
         stubs = .allocate(capacity: 2 * max(definedCount, 1))
         for i in 0..<definedCount {
             let typeIndex = module.functions[i]
-            let paramCount = Int(typeIndex) < typeFunctions.count ? typeFunctions[Int(typeIndex)]?.parameters.count ?? 0 : 0
+            let paramCount = Int(typeIndex) < typeFunctions.count ? typeFunctions[Int(typeIndex)]?.parameters.cellCount ?? 0 : 0
             (stubs + 2 * i).initialize(to: UInt64(paramCount))
             (stubs + 2 * i + 1).initialize(to: word(.enterLazily, hi: UInt32(i)) & ~0xFFFF
                                                 | UInt64(handlers.reference(.enterLazily)))

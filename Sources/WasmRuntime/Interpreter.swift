@@ -78,11 +78,11 @@ final class Executor {
         frames.deallocate()
     }
 
-    /// Calls `function` with argument cells; returns result cells.
+    /// Calls `function` with argument cells; returns result cells (`ValueType.cellCount` each: two for a v128).
     func invoke(_ function: FunctionInstance, arguments: [UInt64]) throws(ExecutionError) -> [UInt64] {
         let fp = stackTop
         let header = function.header
-        let needed = max(header.pointee.frameSize, arguments.count, function.type.results.count)
+        let needed = max(header.pointee.frameSize, arguments.count, function.type.results.cellCount)
         guard stackEnd - fp > needed, depth < maxDepth else {
             noteStackExhaustion(depth: depth)
             throw .trap(.callStackExhausted, backtrace: [])
@@ -107,7 +107,7 @@ final class Executor {
             var regs = Registers(pc: code, fp: fp, context: context)
             try run(&regs, entryDepth: savedDepth)
         }
-        return (0..<function.type.results.count).map { fp[$0] }
+        return (0..<function.type.results.cellCount).map { fp[$0] }
     }
 
     static func executionError(_ error: any Error) -> ExecutionError {

@@ -253,7 +253,7 @@ package final class FunctionInstance {
         self.functionIndex = nil
         self.instance = nil
         self.host = host
-        let frameSize = max(type.parameters.count, type.results.count)
+        let frameSize = max(type.parameters.cellCount, type.results.cellCount)
         header = .allocate(capacity: 1)
         header.initialize(to: FunctionHeader(code: nil, frameSize: frameSize, typeID: typeID, context: nil,
                                              object: Unmanaged.passUnretained(self)))
@@ -327,6 +327,12 @@ package final class GlobalInstance {
     package var value: UInt64 {
         get { cell.pointee }
         set { cell.pointee = newValue }
+    }
+
+    /// The value's cells: one, or two for a v128 (bytes 0-7, then 8-15).
+    package var cells: [UInt64] {
+        get { Array(UnsafeBufferPointer(start: cell, count: type.valueType.cellCount)) }
+        set { for (i, c) in newValue.prefix(type.valueType.cellCount).enumerated() { cell[i] = c } }
     }
 }
 

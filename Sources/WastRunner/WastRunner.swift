@@ -258,8 +258,8 @@ struct Session {
             guard case .function(let f)? = instance.export(name) else { return .failure(.missing("no function export \"\(name)\"")) }
             var cells: [UInt64] = []
             for a in arguments {
-                guard let c = cell(a) else { return .failure(.unsupported("unsupported argument \(a)")) }
-                cells.append(c)
+                guard let c = self.cells(a) else { return .failure(.unsupported("unsupported argument \(a)")) }
+                cells += c
             }
             do {
                 let results = try store.invoke(f, arguments: cells)
@@ -270,7 +270,7 @@ struct Session {
         case .get(let module, let name):
             guard let instance = module.map({ named[$0] }) ?? current else { return .failure(.missing("no module")) }
             guard case .global(let g)? = instance.export(name) else { return .failure(.missing("no global export \"\(name)\"")) }
-            return .success(([g.value], [g.type.valueType]))
+            return .success((g.cells, [g.type.valueType]))
         }
     }
 
@@ -281,16 +281,22 @@ struct Session {
         return e
     }
 
-    mutating func cell(_ v: WastValue) -> UInt64? {
+    /// The cells of an argument: one, or two for a v128 (bytes 0-7, then 8-15).
+    mutating func cells(_ v: WastValue) -> [UInt64]? {
         switch v {
-        case .i32(let x): UInt64(x)
-        case .i64(let x): x
-        case .f32(let x): UInt64(x)
-        case .f64(let x): x
-        case .v128: nil
-        case .refNull: 0
-        case .refExtern(let n), .refHost(let n): extern(n).cellValue
+        case .i32(let x): [UInt64(x)]
+        case .i64(let x): [x]
+        case .f32(let x): [UInt64(x)]
+        case .f64(let x): [x]
+        case .v128(let bytes):
+            bytes.count == 16 ? [Self.littleEndianWord(bytes[0..<8]), Self.littleEndianWord(bytes[8..<16])] : nil
+        case .refNull: [0]
+        case .refExtern(let n), .refHost(let n): [extern(n).cellValue]
         }
+    }
+
+    static func littleEndianWord(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     func expectTrap(_ result: Result<([UInt64], [ValueType]), ActionFailure>, _ message: String) -> String? {
@@ -302,15 +308,29 @@ struct Session {
         }
     }
 
-    func check(_ values: [UInt64], _ types: [ValueType], _ expected: [WastExpected]) -> String? {
-        guard values.count == expected.count else { return "expected \(expected.count) results, got \(values.count)" }
-        for i in values.indices where !matches(values[i], expected[i]) {
-            return "result \(i): expected \(expected[i]), got \(describe(values[i], types[i]))"
+    func check(_ cells: [UInt64], _ types: [ValueType], _ expected: [WastExpected]) -> String? {
+        guard types.count == expected.count, cells.count == types.cellCount else {
+            return "expected \(expected.count) results, got \(types.count)"
+        }
+        var next = 0
+        for (i, t) in types.enumerated() {
+            let value = Array(cells[next..<next + t.cellCount])
+            next += t.cellCount
+            if !matches(value, expected[i]) {
+                return "result \(i): expected \(expected[i]), got \(describe(value, t))"
+            }
         }
         return nil
     }
 
-    func matches(_ v: UInt64, _ e: WastExpected) -> Bool {
+    /// Whether a result's cells (two for a v128) match the expectation.
+    func matches(_ cells: [UInt64], _ e: WastExpected) -> Bool {
+        if case .v128(let shape, let lanes) = e { return cells.count == 2 && Self.matches(cells, shape: shape, lanes) }
+        if case .value(.v128(let bytes)) = e {
+            return bytes.count == 16 && cells == [Self.littleEndianWord(bytes[0..<8]), Self.littleEndianWord(bytes[8..<16])]
+        }
+        guard cells.count == 1 else { return false }
+        let v = cells[0]
         switch e {
         case .value(let x):
             switch x {
@@ -323,6 +343,34 @@ struct Session {
             case .refExtern(let n), .refHost(let n):
                 return (externs[n].map { $0.cellValue == v }) ?? false
             }
+        case .f32NaN, .f64NaN: return Self.matchesNaN(v, e)
+        case .v128: return false
+        case .anyNull: return v == 0
+        case .anyExtern, .anyFunc, .anyRef: return v != 0
+        case .either(let options): return options.contains { matches(cells, $0) }
+        }
+    }
+
+    /// Whether a v128's lanes (of `shape`: i8, i16, i32, i64, f32 or f64) match their patterns.
+    static func matches(_ cells: [UInt64], shape: String, _ lanes: [WastLanePattern]) -> Bool {
+        let bits = [8: 8, 16: 16, 32: 32, 64: 64][Int(shape.dropFirst()) ?? 0] ?? 0
+        guard bits > 0, lanes.count * bits == 128 else { return false }
+        let mask: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
+        for (k, pattern) in lanes.enumerated() {
+            let bitOffset = k * bits
+            let lane = cells[bitOffset / 64] >> UInt64(bitOffset % 64) & mask
+            switch pattern {
+            case .bits(let x): if lane != x & mask { return false }
+            case .nan(let kind):
+                let nan: WastExpected = bits == 32 ? .f32NaN(kind) : .f64NaN(kind)
+                guard shape.hasPrefix("f"), matchesNaN(lane, nan) else { return false }
+            }
+        }
+        return true
+    }
+
+    static func matchesNaN(_ v: UInt64, _ e: WastExpected) -> Bool {
+        switch e {
         case .f32NaN(let kind):
             let bits = UInt32(truncatingIfNeeded: v)
             return kind == .canonical ? bits & 0x7FFF_FFFF == 0x7FC0_0000
@@ -330,20 +378,18 @@ struct Session {
         case .f64NaN(let kind):
             return kind == .canonical ? v & 0x7FFF_FFFF_FFFF_FFFF == 0x7FF8_0000_0000_0000
                 : (v & 0x7FF0_0000_0000_0000 == 0x7FF0_0000_0000_0000 && v & 0x0008_0000_0000_0000 != 0)
-        case .v128: return false
-        case .anyNull: return v == 0
-        case .anyExtern, .anyFunc, .anyRef: return v != 0
-        case .either(let options): return options.contains { matches(v, $0) }
+        default: return false
         }
     }
 
-    func describe(_ v: UInt64, _ t: ValueType) -> String {
-        switch t {
+    func describe(_ cells: [UInt64], _ t: ValueType) -> String {
+        let v = cells.first ?? 0
+        return switch t {
         case .i32: "i32 \(Int32(bitPattern: UInt32(truncatingIfNeeded: v)))"
         case .i64: "i64 \(Int64(bitPattern: v))"
         case .f32: "f32 \(Float(bitPattern: UInt32(truncatingIfNeeded: v))) (0x\(String(v, radix: 16)))"
         case .f64: "f64 \(Double(bitPattern: v)) (0x\(String(v, radix: 16)))"
-        case .v128: "v128"
+        case .v128: "v128 i64x2 0x\(String(v, radix: 16)) 0x\(String(cells.last ?? 0, radix: 16))"
         case .ref: v == 0 ? "null" : "ref 0x\(String(v, radix: 16))"
         }
     }

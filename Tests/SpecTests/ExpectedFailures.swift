@@ -25,7 +25,7 @@ enum ExpectedFailures {
             "simd_i64x2_cmp", "simd_i64x2_extmul_i32x4", "simd_i8x16_arith", "simd_i8x16_arith2", "simd_i8x16_cmp",
             "simd_i8x16_sat_arith", "simd_int_to_int_extend", "simd_lane", "simd_linking", "simd_load",
             "simd_load16_lane", "simd_load32_lane", "simd_load64_lane", "simd_load8_lane", "simd_load_extend",
-            "simd_load_splat", "simd_load_zero", "simd_memory-multi", "simd_select", "simd_splat", "simd_store",
+            "simd_load_splat", "simd_load_zero", "simd_memory-multi", "simd_splat", "simd_store",
             "simd_store16_lane", "simd_store32_lane", "simd_store64_lane", "simd_store8_lane",
             "relaxed_dot_product", "relaxed_laneselect", "relaxed_madd_nmadd", "relaxed_min_max",
             "i8x16_relaxed_swizzle", "i16x8_relaxed_q15mulr_s", "i32x4_relaxed_trunc",

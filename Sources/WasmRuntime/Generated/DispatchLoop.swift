@@ -2455,6 +2455,34 @@ func swasm_op_globalSet(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     return 0
 }
 
+@_silgen_name("swasm_op_selectVector") @inline(__always)
+func swasm_op_selectVector(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_selectVector(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_globalGetVector") @inline(__always)
+func swasm_op_globalGetVector(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_globalGetVector(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_globalSetVector") @inline(__always)
+func swasm_op_globalSetVector(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_globalSetVector(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_vectorConst") @inline(__always)
+func swasm_op_vectorConst(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_vectorConst(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
 @_silgen_name("swasm_op_memorySize") @inline(__always)
 func swasm_op_memorySize(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_memorySize(&s.pointee) }) { return 1 }

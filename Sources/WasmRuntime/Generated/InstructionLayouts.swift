@@ -55,6 +55,7 @@ enum InstructionLayout: CaseIterable {
     case throwTag
     case throwReference
     case enterLazily
+    case vectorConst
 
     /// Words an instruction of this layout occupies (`jumpTable`: without its offset table).
     var wordCount: Int {
@@ -111,6 +112,7 @@ enum InstructionLayout: CaseIterable {
         case .throwTag: 1
         case .throwReference: 1
         case .enterLazily: 1
+        case .vectorConst: 3
         }
     }
 }
@@ -1400,6 +1402,31 @@ struct EnterLazilyInstruction: InstructionView {
     }
 }
 
+/// An instruction of layout `vectorConst` (3 words): destination, low, high.
+struct VectorConstInstruction: InstructionView {
+    static let wordCount = 3
+    var words: InstructionWords
+    init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode, destination: Int, low: UInt64, high: UInt64) {
+        words = InstructionWords(opcode)
+        self.destination = destination
+        self.low = low
+        self.high = high
+    }
+    var destination: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 16, 16)) }
+        set { words.setBits(0, 16, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var low: UInt64 {
+        get { words.bits(1, 0, 64) }
+        set { words.setBits(1, 0, 64, newValue) }
+    }
+    var high: UInt64 {
+        get { words.bits(2, 0, 64) }
+        set { words.setBits(2, 0, 64, newValue) }
+    }
+}
+
 extension InstructionLayout {
     /// The field of word 0 naming the slot an instruction of this layout writes (kind `out`), if any.
     var resultField: OperandField? {
@@ -1426,6 +1453,7 @@ extension InstructionLayout {
         case .tableGrow: .a
         case .referenceTest: .a
         case .referenceFunction: .a
+        case .vectorConst: .a
         default: nil
         }
     }
@@ -1598,6 +1626,9 @@ extension InstructionLayout {
         case .enterLazily:
             let v = EnterLazilyInstruction(code + index)
             return "function=" + "\(v.function)"
+        case .vectorConst:
+            let v = VectorConstInstruction(code + index)
+            return "destination=" + "s\(v.destination)" + " " + "low=" + "\(v.low)" + " " + "high=" + "\(v.high)"
         }
     }
 }

@@ -317,6 +317,10 @@ enum Opcode: UInt16 {
     case select64
     case globalGet
     case globalSet
+    case selectVector
+    case globalGetVector
+    case globalSetVector
+    case vectorConst
     case memorySize
     case memoryGrow
     case memoryFill
@@ -1114,7 +1118,7 @@ enum Opcode: UInt16 {
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 953
+    static let caseCount = 957
 }
 
 extension Opcode {
@@ -1129,6 +1133,8 @@ extension Opcode {
         case .returnCallRef: 2
         case .select: 2
         case .select64: 2
+        case .selectVector: 2
+        case .vectorConst: 3
         case .memoryFill: 2
         case .memoryCopy: 2
         case .memoryInit: 2
@@ -2301,9 +2307,9 @@ extension Opcode {
         case .returnCall: .returnCall
         case .returnCallIndirect: .returnCallIndirect
         case .returnCallRef: .returnCallRef
-        case .select, .select64, .selectAccC, .select64AccC: .select
-        case .globalGet: .globalGet
-        case .globalSet: .globalSet
+        case .select, .select64, .selectVector, .selectAccC, .select64AccC: .select
+        case .globalGet, .globalGetVector: .globalGet
+        case .globalSet, .globalSetVector: .globalSet
         case .i32Load, .i64Load, .f32Load, .f64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32LoadThenI32Load8U, .i32LoadThenI32Load, .i32LoadThenI32ShrU, .i32LoadThenBrIf, .i32LoadThenBrIfNot, .f64LoadThenF64Load, .f64LoadThenF64Add, .f64LoadThenF64Mul, .f32LoadThenF32Add, .f32LoadThenF32Mul, .i32LoadThenReturnValue, .i32Load8UThenBrTable, .i32LoadThenBrTable, .i32LoadAccB, .i64LoadAccB, .f64LoadAccB, .f32LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadThenI32Load8UAccB, .i32LoadAccBThenI32Load8U, .i32LoadAccBThenI32Load8UAccB, .i32LoadThenI32LoadAccB, .i32LoadAccBThenI32Load, .i32LoadAccBThenI32LoadAccB, .i32LoadThenI32ShrUAccA, .i32LoadThenI32ShrUAccB, .i32LoadAccBThenI32ShrU, .i32LoadAccBThenI32ShrUAccA, .i32LoadAccBThenI32ShrUAccB, .i32LoadThenBrIfAccA, .i32LoadAccBThenBrIf, .i32LoadAccBThenBrIfAccA, .i32LoadThenBrIfNotAccA, .i32LoadAccBThenBrIfNot, .i32LoadAccBThenBrIfNotAccA, .f64LoadAccBThenF64Load, .f64LoadThenF64AddAccA, .f64LoadThenF64AddAccB, .f64LoadThenF64AddAccAB, .f64LoadAccBThenF64Add, .f64LoadAccBThenF64AddAccA, .f64LoadAccBThenF64AddAccB, .f64LoadAccBThenF64AddAccAB, .f64LoadThenF64MulAccA, .f64LoadThenF64MulAccB, .f64LoadThenF64MulAccAB, .f64LoadAccBThenF64Mul, .f64LoadAccBThenF64MulAccA, .f64LoadAccBThenF64MulAccB, .f64LoadAccBThenF64MulAccAB, .f32LoadThenF32AddAccA, .f32LoadThenF32AddAccB, .f32LoadThenF32AddAccAB, .f32LoadAccBThenF32Add, .f32LoadAccBThenF32AddAccA, .f32LoadAccBThenF32AddAccB, .f32LoadAccBThenF32AddAccAB, .f32LoadThenF32MulAccA, .f32LoadThenF32MulAccB, .f32LoadThenF32MulAccAB, .f32LoadAccBThenF32Mul, .f32LoadAccBThenF32MulAccA, .f32LoadAccBThenF32MulAccB, .f32LoadAccBThenF32MulAccAB, .i32LoadAccBThenReturnValue, .i32Load8UThenBrTableAccA, .i32Load8UAccBThenBrTable, .i32Load8UAccBThenBrTableAccA, .i32LoadThenBrTableAccA, .i32LoadAccBThenBrTable, .i32LoadAccBThenBrTableAccA: .load
         case .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreThenBr, .i32StoreThenI32Store, .i32StoreThenI32AddImm, .i32StoreThenI32Load, .f64StoreThenF64Load, .f64StoreThenI32AddImm, .f32StoreThenI32AddImm, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB, .i32StoreAccAThenBr, .i32StoreAccBThenBr, .i32StoreAccAThenI32Store, .i32StoreAccBThenI32Store, .i32StoreAccAThenI32AddImm, .i32StoreAccBThenI32AddImm, .i32StoreAccAThenI32Load, .i32StoreAccBThenI32Load, .f64StoreAccAThenF64Load, .f64StoreAccBThenF64Load, .f64StoreAccAThenI32AddImm, .f64StoreAccBThenI32AddImm, .f32StoreAccAThenI32AddImm, .f32StoreAccBThenI32AddImm: .store
         case .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .f32LoadIndexed, .f64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32Load8UIndexedThenI32Load8UIndexed, .i64Load8UIndexedThenI64Load8UIndexed, .i32LoadIndexedAccC, .i64LoadIndexedAccC, .f32LoadIndexedAccC, .f64LoadIndexedAccC, .i32Load8UIndexedAccC, .i32Load8SIndexedAccC, .i32Load16UIndexedAccC, .i64Load8UIndexedAccC, .i64Load32UIndexedAccC, .i32Load8UIndexedThenI32Load8UIndexedAccC, .i32Load8UIndexedAccCThenI32Load8UIndexed, .i32Load8UIndexedAccCThenI32Load8UIndexedAccC, .i64Load8UIndexedThenI64Load8UIndexedAccC, .i64Load8UIndexedAccCThenI64Load8UIndexed, .i64Load8UIndexedAccCThenI64Load8UIndexedAccC: .loadIndexed
@@ -2330,6 +2336,7 @@ extension Opcode {
         case .`throw`: .throwTag
         case .throwRef, .`rethrow`: .throwReference
         case .enterLazily: .enterLazily
+        case .vectorConst: .vectorConst
         }
     }
 

@@ -37,7 +37,7 @@ extension Executor {
     /// A new exception of tag `index` of the current instance, with the tag's payload read from `payload`.
     func makeException(tag index: Int, payload: UnsafeMutablePointer<UInt64>, _ s: LoopState) -> ExceptionInstance {
         let tag = s.context.pointee.instance.takeUnretainedValue().tags[index]
-        let values = (0..<tag.type.parameters.count).map { payload[$0] }
+        let values = (0..<tag.type.parameters.cellCount).map { payload[$0] }
         return store.makeException(tag: tag, payload: values)
     }
 }

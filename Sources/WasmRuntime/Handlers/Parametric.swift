@@ -34,4 +34,17 @@ extension Executor {
         s.pc += 2
         return true
     }
+
+    /// `select` of a v128: fp[a...a+1] = the i32 in `c` != 0 ? first : second (two slots each).
+    @inline(__always) func run_selectVector(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let first = fp + Int(truncatingIfNeeded: s.pc[1]), second = fp + w.b
+        let low = swasm_choose(fp[w.c] & 0xFFFF_FFFF != 0, first[0], second[0])
+        let high = swasm_choose(fp[w.c] & 0xFFFF_FFFF != 0, first[1], second[1])
+        fp[w.a] = low
+        fp[w.a + 1] = high
+        s.pc += 2
+        return true
+    }
 }

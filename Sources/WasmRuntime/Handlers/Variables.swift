@@ -46,4 +46,36 @@ extension Executor {
         s.pc += 1
         return true
     }
+
+    /// `global.get` of the v128 global hi32 into `a`, `a + 1`.
+    @inline(__always) func run_globalGetVector(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let cell = s.context.pointee.globals[Int(w.hi32)]
+        fp[w.a] = cell[0]
+        fp[w.a + 1] = cell[1]
+        s.pc += 1
+        return true
+    }
+
+    /// `global.set` of the v128 global hi32 from `a`, `a + 1`.
+    @inline(__always) func run_globalSetVector(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let cell = s.context.pointee.globals[Int(w.hi32)]
+        cell[0] = fp[w.a]
+        cell[1] = fp[w.a + 1]
+        s.pc += 1
+        return true
+    }
+
+    /// fp[a] = word 1, fp[a + 1] = word 2: a v128 constant.
+    @inline(__always) func run_vectorConst(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        fp[w.a] = s.pc[1]
+        fp[w.a + 1] = s.pc[2]
+        s.pc += 3
+        return true
+    }
 }

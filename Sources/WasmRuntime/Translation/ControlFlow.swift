@@ -249,15 +249,16 @@ extension Translator {
     mutating func openBlock(_ kind: FrameKind, _ bt: BlockType) throws(CompileError) {
         let sig = try blockSignature(bt)
         if !reachable {
-            var f = Frame(kind: .dead, height: stack.count, paramCount: sig.parameters.count, resultCount: sig.results.count)
+            var f = Frame(kind: .dead, height: stack.count, paramCount: sig.parameters.cellCount,
+                          resultCount: sig.results.cellCount)
             f.enteredReachable = false
             frames.append(f)
             return
         }
         materializeAll()
         lastProducer = nil
-        var f = Frame(kind: kind, height: stack.count - sig.parameters.count,
-                      paramCount: sig.parameters.count, resultCount: sig.results.count)
+        var f = Frame(kind: kind, height: stack.count - sig.parameters.cellCount,
+                      paramCount: sig.parameters.cellCount, resultCount: sig.results.cellCount)
         f.loopStart = code.count
         f.tryStart = code.count
         frames.append(f)

@@ -92,6 +92,26 @@ extension Translator {
         }
     }
 
+    /// `local.set`/`local.tee` of a v128 local whose first slot is `l`: store the top two cells into `l`, `l + 1`
+    /// (the instruction that just computed the value writes them directly, if no stack entry still reads them).
+    mutating func setVectorLocal(_ l: Int) {
+        let top = stack.count - 2
+        let aliased = stack[0..<top].contains { $0 == .local(l) || $0 == .local(l + 1) }
+        if !aliased, stack[top] == .temp, stack[top + 1] == .temp, let p = lastProducer, p.position == top,
+           p.end == code.count {
+            redirect(p, to: l)
+            lastProducer = nil
+            return
+        }
+        // Each half is a cell: the scalar path moves it (materialising readers of the old value first). The
+        // producer of a temp writes both halves: it is not redirected to one.
+        lastProducer = nil
+        let high = stack.removeLast()
+        setLocal(l)
+        stack.append(high)
+        setLocal(l + 1)
+    }
+
     /// `local.set`/`local.tee`: store the top value into local `i`.
     mutating func setLocal(_ i: Int) {
         let top = stack.count - 1

@@ -143,7 +143,7 @@ extension Translator {
         guard let h = f.handlerIndex else { return }
         if f.kind == .try { handlers[h].end = code.count }
         f.kind = .catch
-        let payloadCount = tag.map { tagType($0).parameters.count } ?? 0
+        let payloadCount = tag.map { tagType($0).parameters.cellCount } ?? 0
         stack.removeLast(max(0, stack.count - f.height))
         let hidden = slot(f.height)
         push()  // the hidden exception slot
@@ -265,25 +265,25 @@ extension Translator {
             // A function the module defines runs wasm code in this instance: its call skips the host and
             // instance-switch checks.
             let op: Opcode = Int(f) >= context.importedFunctionCount ? .callInternal : .call
-            emitCall(word(op, a: 0, hi: f), argumentCount: type.parameters.count, resultCount: type.results.count,
+            emitCall(word(op, a: 0, hi: f), argumentCount: type.parameters.cellCount, resultCount: type.results.cellCount,
                      extra: op == .callInternal ? 0 : nil)
         case .callIndirect(let typeIndex, let table):
             let type = typeFunction(typeIndex)
             let index = stack.count - 1
             materialize(index)
             pop()
-            emitCall(word(.callIndirect, a: 0, b: slot(index), c: Int(table)), argumentCount: type.parameters.count,
-                     resultCount: type.results.count, extra: UInt64(typeIndex))
+            emitCall(word(.callIndirect, a: 0, b: slot(index), c: Int(table)), argumentCount: type.parameters.cellCount,
+                     resultCount: type.results.cellCount, extra: UInt64(typeIndex))
         case .callRef(let typeIndex):
             let type = typeFunction(typeIndex)
             let ref = stack.count - 1
             materialize(ref)
             pop()
-            emitCall(word(.callRef, a: 0, b: slot(ref)), argumentCount: type.parameters.count,
-                     resultCount: type.results.count, extra: UInt64(typeIndex))
+            emitCall(word(.callRef, a: 0, b: slot(ref)), argumentCount: type.parameters.cellCount,
+                     resultCount: type.results.cellCount, extra: UInt64(typeIndex))
         case .returnCall(let f):
             let type = functionType(f)
-            moveArgumentsToFrameBase(type.parameters.count)
+            moveArgumentsToFrameBase(type.parameters.cellCount)
             append(word(.returnCall, a: 0, hi: f))
             markUnreachable()
         case .returnCallIndirect(let typeIndex, let table):
@@ -291,7 +291,7 @@ extension Translator {
             let index = stack.count - 1
             materialize(index)
             pop()
-            moveArgumentsToFrameBase(type.parameters.count)
+            moveArgumentsToFrameBase(type.parameters.cellCount)
             append(word(.returnCallIndirect, a: 0, b: slot(index), c: Int(table)))
             append(UInt64(typeIndex))
             markUnreachable()
@@ -300,12 +300,12 @@ extension Translator {
             let ref = stack.count - 1
             materialize(ref)
             pop()
-            moveArgumentsToFrameBase(type.parameters.count)
+            moveArgumentsToFrameBase(type.parameters.cellCount)
             append(word(.returnCallRef, a: 0, b: slot(ref)))
             append(UInt64(typeIndex))
             markUnreachable()
         case .throw(let tag):
-            let n = tagType(tag).parameters.count
+            let n = tagType(tag).parameters.cellCount
             materializeTop(n)
             append(ThrowTagInstruction(.throw, payload: slot(stack.count - n), tag: tag))
             markUnreachable()
@@ -318,7 +318,14 @@ extension Translator {
             append(ThrowReferenceInstruction(.rethrow, exception: slot(f.height)))
             markUnreachable()
         case .drop:
-            pop()
+            pop(droppedCells)
+        case .select(let types) where (types?.first ?? validator.operandType(fromTop: 0)) == .v128:
+            let cond = useTop(0), b = useTopVector(0, above: 1), a = useTopVector(1, above: 1)
+            pop(5)
+            push()
+            push()
+            emitProducer(SelectInstruction(.selectVector, result: slot(stack.count - 2), ifFalse: b, condition: cond,
+                                           ifTrue: a))
         case .select:
             // select(a, b, eqz(x)) is select(b, a, x): the eqz just computed is dropped (x tested on 32 bits for
             // i32.eqz, on 64 bits for i64.eqz).
@@ -335,8 +342,20 @@ extension Translator {
                 push()
                 emitProducer(SelectInstruction(.select, result: slot(stack.count - 1), ifFalse: b, condition: cond, ifTrue: a))
             }
+        case .localGet(let i) where localTypes[Int(i)] == .v128:
+            let l = localSlots[Int(i)]
+            push(.local(l))
+            push(.local(l + 1))
+        case .localSet(let i) where localTypes[Int(i)] == .v128:
+            setVectorLocal(localSlots[Int(i)])
+            pop(2)
+        case .localTee(let i) where localTypes[Int(i)] == .v128:
+            let l = localSlots[Int(i)]
+            setVectorLocal(l)
+            stack[stack.count - 2] = .local(l)
+            stack[stack.count - 1] = .local(l + 1)
         case .localGet(let i):
-            let l = Int(i)
+            let l = localSlots[Int(i)]
             if let pending = pendingSet, pending.local == l {
                 if stack.count == pending.producer.position && code.count == pending.producer.end {
                     // Nothing was emitted since the set: the temp is still in its slot.
@@ -349,7 +368,7 @@ extension Translator {
             }
             push(deferred[l] ?? .local(l))
         case .localSet(let i):
-            let l = Int(i)
+            let l = localSlots[Int(i)]
             writeDeferred { $0 == .local(l) }
             if let reads = deferrable[l], let value = stack.last, value != .temp, reads <= 1 || !needsMaterializing(value) {
                 deferred[l] = value
@@ -363,9 +382,18 @@ extension Translator {
             }
             pop()
         case .localTee(let i):
-            writeDeferred { $0 == .local(Int(i)) }
-            setLocal(Int(i))
-            stack[stack.count - 1] = .local(Int(i))
+            let l = localSlots[Int(i)]
+            writeDeferred { $0 == .local(l) }
+            setLocal(l)
+            stack[stack.count - 1] = .local(l)
+        case .globalGet(let g) where context.globals[Int(g)].valueType == .v128:
+            push()
+            push()
+            emitProducer(GlobalGetInstruction(.globalGetVector, result: slot(stack.count - 2), global: g))
+        case .globalSet(let g) where context.globals[Int(g)].valueType == .v128:
+            let v = useTopVector()
+            pop(2)
+            append(GlobalSetInstruction(.globalSetVector, value: v, global: g))
         case .globalGet(let g):
             push()
             emitProducer(GlobalGetInstruction(.globalGet, result: slot(stack.count - 1), global: g))

@@ -55,9 +55,10 @@ package func compileModule(_ module: Module, handlers: HandlerSet = .native,
         for i in module.bodies.indices {
             let shape: (localCount: Int, maxOperandHeight: Int)
             do { shape = try validateFunctionBody(context: context, definedFunctionIndex: i) } catch { throw .invalid(error) }
-            // A frame is locals, constant slots, operand positions and a few hidden slots: a function that may
-            // need more slots than the interpreter has is translated now, so that the module is refused here.
-            if shape.localCount + shape.maxOperandHeight + Translator.maxConstantSlots + 1_024 > Translator.maxFrameSlots {
+            // A frame is locals, constant slots, operand positions and a few hidden slots (two slots for a
+            // v128, so twice the counts at worst): a function that may need more slots than the interpreter has
+            // is translated now, so that the module is refused here.
+            if 2 * (shape.localCount + shape.maxOperandHeight) + Translator.maxConstantSlots + 1_024 > Translator.maxFrameSlots {
                 _ = try compiled.translated(i)
             }
         }

@@ -66,6 +66,42 @@ extension Translator {
         }
     }
 
+    /// Returns the first of two adjacent slots holding the v128 at positions `position` and `position + 1`:
+    /// a local's, a constant's (two constant slots), or its positions' own (materialising its halves there).
+    mutating func useVector(_ position: Int) -> Int {
+        switch (stack[position], stack[position + 1]) {
+        case (.temp, .temp): return slot(position)
+        case (.local(let l), .local(let h)) where h == l + 1: return l
+        case (.const(let low), .const(let high)):
+            if let s = vectorConstantSlot(SIMD2(low, high)) { return s }
+            append(VectorConstInstruction(.vectorConst, destination: slot(position), low: low, high: high))
+            stack[position] = .temp
+            stack[position + 1] = .temp
+            return slot(position)
+        default: break
+        }
+        materialize(position)
+        materialize(position + 1)
+        return slot(position)
+    }
+
+    /// The first of two adjacent constant slots holding v128 constant `v` (low, high), if there is room.
+    mutating func vectorConstantSlot(_ v: SIMD2<UInt64>) -> Int? {
+        if let s = vectorConstantSlots[v] { return s }
+        guard slotConstants == nil, constants.count + 2 <= constantCapacity else { return nil }
+        let s = localCount + constants.count
+        constants.append(v[0])
+        constants.append(v[1])
+        vectorConstantSlots[v] = s
+        return s
+    }
+
+    /// The first slot of the v128 on top of the stack minus `depth` values (each taking two positions) and
+    /// `scalars` scalar values above them.
+    mutating func useTopVector(_ depth: Int = 0, above scalars: Int = 0) -> Int {
+        useVector(stack.count - 2 - 2 * depth - scalars)
+    }
+
     /// Slot of the top-of-stack value minus `depth`.
     mutating func useTop(_ depth: Int = 0) -> Int { use(stack.count - 1 - depth) }
 

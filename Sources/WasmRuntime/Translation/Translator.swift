@@ -4,7 +4,10 @@ import WasmValidation
 
 /// Translates one function body to internal code while validating it.
 ///
-/// Register allocation: every operand-stack position `p` has its own frame slot `localCount + p`.
+/// Register allocation: every operand-stack position `p` has its own frame slot `localCount + p`. A v128 value
+/// takes two adjacent positions (and slots): its low 8 bytes, then its high 8 bytes; each half moves like any
+/// other cell, and an instruction reading a v128 gets the first of two adjacent slots (`useVector`). Locals
+/// are numbered by slot too (`localSlots`).
 /// `local.get` and constants are not copied: the stack entry remembers the local or the constant
 /// and the consuming instruction reads the local's slot directly (constants are materialised into
 /// their position slot when consumed). A `local.set` right after the instruction producing its value
@@ -25,6 +28,7 @@ struct Translator {
         var kind: FrameKind
         /// Stack position where the block's parameters start (operands below belong to outer blocks).
         var height: Int
+        /// Cells (stack positions) of the block's parameters and results: a v128 counts two.
         var paramCount: Int
         var resultCount: Int
         /// Code index of the loop header.
@@ -50,7 +54,13 @@ struct Translator {
     var validator: FunctionValidator
     let body: FunctionBody
     let functionIndex: Int
+    /// Frame slots of the parameters and declared locals (a v128 local takes two).
     let localCount: Int
+    /// The first slot of each local, by local index.
+    let localSlots: [Int]
+    /// The type of each local, by local index.
+    let localTypes: [ValueType]
+    /// Slots of the function's results.
     let resultCount: Int
 
     var code: [UInt64] = []
@@ -64,8 +74,8 @@ struct Translator {
     typealias Producer = (index: Int, position: Int, end: Int)
     /// The last instruction, if it produced a temp. A following local.set may redirect it (`redirect`).
     var lastProducer: Producer? = nil
-    /// For each local set once and read only later in the same straight-line code, its number of reads
-    /// (`deferrableLocals`).
+    /// By slot: for each (non-vector) local set once and read only later in the same straight-line code, its
+    /// number of reads (`deferrableLocals`).
     let deferrable: [Int?]
     /// Deferred writes: `local.set` of such a local to a constant or another local emits nothing, and its reads
     /// take the value itself. Dropped at the end of the straight-line run; written out only when the local
@@ -88,6 +98,10 @@ struct Translator {
     var slotConstants: Set<UInt64>? = nil
     /// Every constant that asked for a slot, with the loop nesting depth of the request.
     var slotRequests: [(value: UInt64, loopDepth: Int)] = []
+    /// The cells of the value the current `drop` removes (2 for a v128).
+    var droppedCells = 1
+    /// v128 constants that have two adjacent constant slots: the first slot, by value.
+    var vectorConstantSlots: [SIMD2<UInt64>: Int] = [:]
     /// Whether a constant used inside a loop got no slot (it is then materialised on every iteration).
     var refusedInLoop = false
 
@@ -105,11 +119,23 @@ struct Translator {
         } catch { throw .invalid(error) }
         body = module.bodies[definedFunctionIndex]
         functionIndex = context.importedFunctionCount + definedFunctionIndex
-        localCount = validator.locals.count
-        resultCount = validator.type.results.count
+        localTypes = validator.locals
+        var slots: [Int] = [], next = 0
+        slots.reserveCapacity(localTypes.count)
+        for t in localTypes {
+            slots.append(next)
+            next += t.cellCount
+        }
+        localSlots = slots
+        localCount = next
+        resultCount = validator.type.results.cellCount
         // Every constant instruction takes at least two bytes; small bodies need few constant slots.
         constantCapacity = min(body.code.count / 2, Self.maxConstantSlots)
-        deferrable = Self.deferrableLocals(body, localCount: localCount)
+        var bySlot = [Int?](repeating: nil, count: next)
+        for (i, reads) in Self.deferrableLocals(body, localCount: localTypes.count).enumerated() where localTypes[i] != .v128 {
+            bySlot[slots[i]] = reads
+        }
+        deferrable = bySlot
         frames.append(Frame(kind: .function, height: 0, paramCount: 0, resultCount: resultCount))
     }
 
@@ -121,6 +147,8 @@ struct Translator {
             let instruction: Instruction
             do { instruction = try reader.read() } catch { throw .malformed(error) }
             let labelFrames = resolveHandlerLabels(instruction)
+            // `drop` does not name its operand's type: take it from the validator before it pops it.
+            if case .drop = instruction { droppedCells = validator.operandType(fromTop: 0)?.cellCount ?? 1 }
             do { try validator.validate(instruction, at: offset) } catch { throw .invalid(error) }
             // Deferred locals are dead once their straight-line run ends (`deferrableLocals`).
             if Self.endsStraightLineCode(instruction) {
@@ -139,7 +167,7 @@ struct Translator {
         guard frameSize <= Self.maxFrameSlots else {
             throw .unsupported("function \(functionIndex) needs \(frameSize) value slots; the interpreter supports at most \(Self.maxFrameSlots)")
         }
-        return CompiledFunction(code: code, paramCount: validator.type.parameters.count, localCount: localCount,
+        return CompiledFunction(code: code, paramCount: validator.type.parameters.cellCount, localCount: localCount,
                                 constants: constants, frameSize: frameSize,
                                 handlers: handlers, functionIndex: functionIndex)
     }

@@ -297,6 +297,10 @@ SWASM_HANDLER(select);
 SWASM_HANDLER(select64);
 SWASM_HANDLER(globalGet);
 SWASM_HANDLER(globalSet);
+SWASM_HANDLER(selectVector);
+SWASM_HANDLER(globalGetVector);
+SWASM_HANDLER(globalSetVector);
+SWASM_HANDLER(vectorConst);
 SWASM_HANDLER(memorySize);
 SWASM_HANDLER(memoryGrow);
 SWASM_HANDLER(memoryFill);
@@ -1259,6 +1263,10 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_select64,
     swasm_h_globalGet,
     swasm_h_globalSet,
+    swasm_h_selectVector,
+    swasm_h_globalGetVector,
+    swasm_h_globalSetVector,
+    swasm_h_vectorConst,
     swasm_h_memorySize,
     swasm_h_memoryGrow,
     swasm_h_memoryFill,
@@ -5191,10 +5199,6 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 
 #if defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)
@@ -5373,6 +5377,10 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_select64,
     swasm_h_globalGet,
     swasm_h_globalSet,
+    swasm_h_selectVector,
+    swasm_h_globalGetVector,
+    swasm_h_globalSetVector,
+    swasm_h_vectorConst,
     swasm_h_memorySize,
     swasm_h_memoryGrow,
     swasm_h_memoryFill,
@@ -9305,10 +9313,6 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 #endif
 
@@ -9551,6 +9555,10 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(select64) { SWASM_DISTINCT(select64) SWASM_BODY(select64) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(globalGet) { SWASM_DISTINCT(globalGet) SWASM_BODY(globalGet) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(globalSet) { SWASM_DISTINCT(globalSet) SWASM_BODY(globalSet) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(selectVector) { SWASM_DISTINCT(selectVector) SWASM_BODY(selectVector) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(globalGetVector) { SWASM_DISTINCT(globalGetVector) SWASM_BODY(globalGetVector) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(globalSetVector) { SWASM_DISTINCT(globalSetVector) SWASM_BODY(globalSetVector) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(vectorConst) { SWASM_DISTINCT(vectorConst) SWASM_BODY(vectorConst) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memorySize) { SWASM_DISTINCT(memorySize) SWASM_BODY(memorySize) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryGrow) { SWASM_DISTINCT(memoryGrow) SWASM_BODY(memoryGrow) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(memoryFill) { SWASM_DISTINCT(memoryFill) SWASM_BODY(memoryFill) }
