@@ -76,6 +76,73 @@ i32LoadIndexed i32Load8UIndexed i32StoreIndexed i32Store8Indexed
 brIfI32Eq brIfI32Ne brIfI32LtS brIfI32LtU brIfI32GtS brIfI32GtU brIfI32LeS brIfI32LeU brIfI32GeS brIfI32GeU brIfI32And brIfI32AndZero i32AddImm i64AddImm
 brIfI64Eq brIfI64Ne brIfI64LtS brIfI64LtU brIfI64GtS brIfI64GtU brIfI64LeS brIfI64LeU brIfI64GeS brIfI64GeU
 brIfF32Eq brIfNotF32Eq brIfF32Ne brIfNotF32Ne brIfF32Lt brIfNotF32Lt brIfF32Gt brIfNotF32Gt brIfF32Le brIfNotF32Le brIfF32Ge brIfNotF32Ge brIfF64Eq brIfNotF64Eq brIfF64Ne brIfNotF64Ne brIfF64Lt brIfNotF64Lt brIfF64Gt brIfNotF64Gt brIfF64Le brIfNotF64Le brIfF64Ge brIfNotF64Ge""".split()
+# SIMD (Sources/WasmRuntime/Handlers/Vector.swift): one instruction per SIMD instruction of the table (the groups
+# SIMDOp, SIMDLane, SIMDLoadOp, SIMDMemoryLaneOp and the cases v128.store and i8x16.shuffle; v128.const is
+# `vectorConst` or constant slots), named as its case; loads and v128.store also have an `...AnyMemory` form for
+# other memories and 64-bit addresses. The semantics are C functions, `swasm_simd_<mnemonic>` in
+# Sources/WasmRuntimeDispatch/include/SIMDSemantics.h; the body passes one, in a closure, to the family body its
+# signature selects (SIMD_FAMILY).
+TABLE = instruction_table.Table()
+SIMD_ROWS = {g: TABLE.groups().get(g, []) for g in ('SIMDOp', 'SIMDLaneOp', 'SIMDLoadOp', 'SIMDMemoryLaneOp')}
+SIMD_ROWS['v128Store'] = [r for r in TABLE.rows if r.name == 'v128.store']
+SIMD_ROWS['i8x16Shuffle'] = [r for r in TABLE.rows if r.name == 'i8x16.shuffle']
+def c_semantics(row): return 'swasm_simd_' + row.name.replace('.', '_')
+def memory_width(row): return next(i.width for i in row.immediates if i.kind == 'memarg')
+SIMD = {}  # opcode name -> (family body call, layout)
+def simd_instruction(row):
+    """The opcode names, family body calls and layouts of the interpreter instructions for a SIMD row."""
+    n, f = instruction_table.camel(row.name), c_semantics(row)
+    params, results = row.signature
+    def closure(arguments): return '{{ ' + arguments.format(f=f) + ' }}'
+    if row.name == 'v128.store':
+        call = f'(&s, width: 16) ' + closure('{f}($0, $1)')
+        return [(n, 'runVectorStore' + call, 'store'), (n + 'AnyMemory', 'runVectorMemoryStore' + call, 'vectorMemoryStore')]
+    if row.name == 'i8x16.shuffle':
+        return [(n, 'runVectorShuffle(&s) ' + closure('{f}($0, $1, $2, $3)'), 'shuffle')]
+    if row.case.group == 'SIMDLoadOp':
+        call = f'(&s, width: {memory_width(row)}) ' + closure('{f}($0, $1)')
+        return [(n, 'runVectorLoad' + call, 'load'), (n + 'AnyMemory', 'runVectorMemoryLoad' + call, 'vectorMemoryLoad')]
+    if row.case.group == 'SIMDMemoryLaneOp':
+        if results:
+            return [(n, f'runVectorLoadLane(&s, width: {memory_width(row)}) ' + closure('{f}($0, $1, $2, $3)'), 'laneLoad')]
+        return [(n, f'runVectorStoreLane(&s, width: {memory_width(row)}) ' + closure('{f}($0, $1, $2)'), 'laneStore')]
+    if row.case.group == 'SIMDLaneOp':
+        if results == ['v128']:
+            return [(n, 'runVectorReplaceLane(&s) ' + closure('{f}($0, $1, $2, $3)'), 'laneReplace')]
+        return [(n, 'runVectorExtractLane(&s) ' + closure('{f}($0, $1)'), 'laneExtract')]
+    forms = {
+        ('v128',): ('runVectorUnary', '{f}($0, $1)', 'unary'),
+        ('v128', 'v128'): ('runVectorBinary', '{f}($0, $1, $2)', 'binary'),
+        ('v128', 'i32'): ('runVectorBinary', '{f}($0, $1, UInt32(truncatingIfNeeded: $2.pointee))', 'binary'),
+        ('v128', 'v128', 'v128'): ('runVectorTernary', '{f}($0, $1, $2, $3)', 'ternary'),
+    }
+    if results == ['v128'] and tuple(params) in forms:
+        body, arguments, layout = forms[tuple(params)]
+    elif results == ['v128'] and len(params) == 1:  # splat of a scalar cell
+        body, arguments, layout = 'runVectorUnary', '{f}($0, $1.pointee)', 'unary'
+    elif params == ['v128'] and results == ['i32']:  # any_true, all_true, bitmask
+        body, arguments, layout = 'runVectorUnary', '$0.pointee = UInt64({f}($1))', 'unary'
+    else:
+        sys.exit(f'no SIMD family for {row.name} {params}->{results}')
+    return [(n, f'{body}(&s) ' + closure(arguments), layout)]
+for rows in SIMD_ROWS.values():
+    for row in rows:
+        for n, call, layout in simd_instruction(row): SIMD[n] = (call, layout)
+simd_header = open(os.path.join(root, 'Sources/WasmRuntimeDispatch/include/SIMDSemantics.h')).read() \
+    if os.path.exists(os.path.join(root, 'Sources/WasmRuntimeDispatch/include/SIMDSemantics.h')) else ''
+for rows in SIMD_ROWS.values():
+    for row in rows:
+        assert re.search(rf'\b{c_semantics(row)}\(', simd_header), f'no {c_semantics(row)} in SIMDSemantics.h'
+OTHER += list(SIMD)
+for group in ('SIMDOp', 'SIMDLaneOp', 'SIMDLoadOp', 'SIMDMemoryLaneOp'):
+    if not SIMD_ROWS[group]: continue
+    names = [instruction_table.camel(r.name) for r in SIMD_ROWS[group]]
+    out += [f'extension {group} {{', '    /// The interpreter opcode that implements this instruction (memory 0 with 32-bit addresses, for loads).',
+            '    var opcode: Opcode {', '        switch self {'] + [f'        case .{n}: .{n}' for n in names] + ['        }', '    }']
+    if group == 'SIMDLoadOp':
+        out += ['', '    /// The interpreter opcode for other memories and 64-bit addresses.', '    var anyMemoryOpcode: Opcode {',
+                '        switch self {'] + [f'        case .{n}: .{n}AnyMemory' for n in names] + ['        }', '    }']
+    out += ['}', '']
 # Families whose instructions may jump (or stop): never the first half of a sequence.
 JUMPING_FAMILIES = ('Control', 'Calls', 'Exceptions')
 # Fused adjacent pairs (Translator.fuseAdjacentPairs): i32.add-immediate then a compare-branch on its result,
@@ -329,6 +396,7 @@ for t in ('f32', 'f64'):
             bodies[f'brIf{neg}{t.upper()}{c}'] = Body(
                 f'runFloatCompareBranch(&s, {FLOAT_TYPE[t]}.self, {op}, negated: {"true" if neg else "false"}, '
                 'a: {a}, b: {b})', 'ab', jumps=True)
+for n, (call, _) in SIMD.items(): bodies[n] = Body(call, '')
 assert not (set(bodies) & set(HAND_WRITTEN))
 # Handlers made of other handlers' bodies (`glue`, their Swift bodies: calls of the `run_*` methods of their
 # `parts`): the accumulator variants of hand-written instructions, the sequences and the selects that keep the
@@ -401,6 +469,7 @@ for t, a, b in PAIRS: layout_of[t + a + b] = 'fusedPair'
 for base, which, _ in ACC_CONSUMERS: layout_of[acc_variant_name(base, which)] = layout_of[base]
 for a, b in SEQUENCES + ACC_SEQUENCES: layout_of[sequence_name(a, b)] = layout_of[a]
 for a, b, arm in KEEP_SELECTS: layout_of[keep_select_name(a, b, arm)] = layout_of[a]
+for n, (_, layout) in SIMD.items(): layout_of[n] = layout
 assert set(layout_of) == set(opcodes) and set(layout_of.values()) <= set(LAYOUTS), set(opcodes) ^ set(layout_of)
 length_of = {n: LAYOUTS[layout].words for n, layout in layout_of.items()}
 def offset_place(n):

@@ -11,7 +11,8 @@ PATH = os.path.join(root, 'Instructions', 'internal.txt')
 
 # place -> (word, shift, width)
 PLACES = {'a': (0, 16, 16), 'b': (0, 32, 16), 'c': (0, 48, 16), 'hi': (0, 32, 32), 'w1': (1, 0, 64), 'w2': (2, 0, 64),
-          'w1lo16': (1, 0, 16), 'w1lo32': (1, 0, 32), 'w1hi': (1, 32, 32), 'w1bit16': (1, 16, 1)}
+          'w1lo16': (1, 0, 16), 'w1lo32': (1, 0, 32), 'w1hi': (1, 32, 32), 'w1bit16': (1, 16, 1),
+          'w2lo16': (2, 0, 16), 'w2hi': (2, 32, 32)}
 KINDS = {'slot', 'out', 'imm16', 'index', 'u32', 'u64', 'offset', 'flag', 'opcode', 'link'}
 # The Swift type of a field of each kind.
 SWIFT_TYPE = {'slot': 'Int', 'out': 'Int', 'imm16': 'Int', 'index': 'Int', 'u32': 'UInt32', 'u64': 'UInt64', 'offset': 'Int',

@@ -56,6 +56,14 @@ enum InstructionLayout: CaseIterable {
     case throwReference
     case enterLazily
     case vectorConst
+    case ternary
+    case laneExtract
+    case laneReplace
+    case shuffle
+    case vectorMemoryLoad
+    case vectorMemoryStore
+    case laneLoad
+    case laneStore
 
     /// Words an instruction of this layout occupies (`jumpTable`: without its offset table).
     var wordCount: Int {
@@ -113,6 +121,14 @@ enum InstructionLayout: CaseIterable {
         case .throwReference: 1
         case .enterLazily: 1
         case .vectorConst: 3
+        case .ternary: 2
+        case .laneExtract: 1
+        case .laneReplace: 2
+        case .shuffle: 3
+        case .vectorMemoryLoad: 2
+        case .vectorMemoryStore: 2
+        case .laneLoad: 3
+        case .laneStore: 3
         }
     }
 }
@@ -1427,6 +1443,261 @@ struct VectorConstInstruction: InstructionView {
     }
 }
 
+/// An instruction of layout `ternary` (2 words): result, first, second, third.
+struct TernaryInstruction: InstructionView {
+    static let wordCount = 2
+    var words: InstructionWords
+    init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode, result: Int, first: Int, second: Int, third: Int) {
+        words = InstructionWords(opcode)
+        self.result = result
+        self.first = first
+        self.second = second
+        self.third = third
+    }
+    var result: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 16, 16)) }
+        set { words.setBits(0, 16, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var first: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 32, 16)) }
+        set { words.setBits(0, 32, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var second: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 48, 16)) }
+        set { words.setBits(0, 48, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var third: Int {
+        get { Int(truncatingIfNeeded: words.bits(1, 0, 16)) }
+        set { words.setBits(1, 0, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+}
+
+/// An instruction of layout `laneExtract` (1 word): result, vector, lane.
+struct LaneExtractInstruction: InstructionView {
+    static let wordCount = 1
+    var words: InstructionWords
+    init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode, result: Int, vector: Int, lane: Int) {
+        words = InstructionWords(opcode)
+        self.result = result
+        self.vector = vector
+        self.lane = lane
+    }
+    var result: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 16, 16)) }
+        set { words.setBits(0, 16, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var vector: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 32, 16)) }
+        set { words.setBits(0, 32, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var lane: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 48, 16)) }
+        set { words.setBits(0, 48, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+}
+
+/// An instruction of layout `laneReplace` (2 words): result, vector, scalar, lane.
+struct LaneReplaceInstruction: InstructionView {
+    static let wordCount = 2
+    var words: InstructionWords
+    init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode, result: Int, vector: Int, scalar: Int, lane: Int) {
+        words = InstructionWords(opcode)
+        self.result = result
+        self.vector = vector
+        self.scalar = scalar
+        self.lane = lane
+    }
+    var result: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 16, 16)) }
+        set { words.setBits(0, 16, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var vector: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 32, 16)) }
+        set { words.setBits(0, 32, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var scalar: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 48, 16)) }
+        set { words.setBits(0, 48, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var lane: Int {
+        get { Int(truncatingIfNeeded: words.bits(1, 0, 16)) }
+        set { words.setBits(1, 0, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+}
+
+/// An instruction of layout `shuffle` (3 words): result, first, second, lanesLow, lanesHigh.
+struct ShuffleInstruction: InstructionView {
+    static let wordCount = 3
+    var words: InstructionWords
+    init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode, result: Int, first: Int, second: Int, lanesLow: UInt64, lanesHigh: UInt64) {
+        words = InstructionWords(opcode)
+        self.result = result
+        self.first = first
+        self.second = second
+        self.lanesLow = lanesLow
+        self.lanesHigh = lanesHigh
+    }
+    var result: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 16, 16)) }
+        set { words.setBits(0, 16, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var first: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 32, 16)) }
+        set { words.setBits(0, 32, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var second: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 48, 16)) }
+        set { words.setBits(0, 48, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var lanesLow: UInt64 {
+        get { words.bits(1, 0, 64) }
+        set { words.setBits(1, 0, 64, newValue) }
+    }
+    var lanesHigh: UInt64 {
+        get { words.bits(2, 0, 64) }
+        set { words.setBits(2, 0, 64, newValue) }
+    }
+}
+
+/// An instruction of layout `vectorMemoryLoad` (2 words): result, address, memory, offset.
+struct VectorMemoryLoadInstruction: InstructionView {
+    static let wordCount = 2
+    var words: InstructionWords
+    init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode, result: Int, address: Int, memory: Int, offset: UInt64) {
+        words = InstructionWords(opcode)
+        self.result = result
+        self.address = address
+        self.memory = memory
+        self.offset = offset
+    }
+    var result: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 16, 16)) }
+        set { words.setBits(0, 16, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var address: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 32, 16)) }
+        set { words.setBits(0, 32, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var memory: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 48, 16)) }
+        set { words.setBits(0, 48, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var offset: UInt64 {
+        get { words.bits(1, 0, 64) }
+        set { words.setBits(1, 0, 64, newValue) }
+    }
+}
+
+/// An instruction of layout `vectorMemoryStore` (2 words): value, address, memory, offset.
+struct VectorMemoryStoreInstruction: InstructionView {
+    static let wordCount = 2
+    var words: InstructionWords
+    init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode, value: Int, address: Int, memory: Int, offset: UInt64) {
+        words = InstructionWords(opcode)
+        self.value = value
+        self.address = address
+        self.memory = memory
+        self.offset = offset
+    }
+    var value: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 16, 16)) }
+        set { words.setBits(0, 16, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var address: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 32, 16)) }
+        set { words.setBits(0, 32, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var memory: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 48, 16)) }
+        set { words.setBits(0, 48, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var offset: UInt64 {
+        get { words.bits(1, 0, 64) }
+        set { words.setBits(1, 0, 64, newValue) }
+    }
+}
+
+/// An instruction of layout `laneLoad` (3 words): result, address, vector, offset, lane, memory.
+struct LaneLoadInstruction: InstructionView {
+    static let wordCount = 3
+    var words: InstructionWords
+    init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode, result: Int, address: Int, vector: Int, offset: UInt64, lane: Int, memory: UInt32) {
+        words = InstructionWords(opcode)
+        self.result = result
+        self.address = address
+        self.vector = vector
+        self.offset = offset
+        self.lane = lane
+        self.memory = memory
+    }
+    var result: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 16, 16)) }
+        set { words.setBits(0, 16, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var address: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 32, 16)) }
+        set { words.setBits(0, 32, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var vector: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 48, 16)) }
+        set { words.setBits(0, 48, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var offset: UInt64 {
+        get { words.bits(1, 0, 64) }
+        set { words.setBits(1, 0, 64, newValue) }
+    }
+    var lane: Int {
+        get { Int(truncatingIfNeeded: words.bits(2, 0, 16)) }
+        set { words.setBits(2, 0, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var memory: UInt32 {
+        get { UInt32(truncatingIfNeeded: words.bits(2, 32, 32)) }
+        set { words.setBits(2, 32, 32, UInt64(newValue)) }
+    }
+}
+
+/// An instruction of layout `laneStore` (3 words): value, address, offset, lane, memory.
+struct LaneStoreInstruction: InstructionView {
+    static let wordCount = 3
+    var words: InstructionWords
+    init(words: InstructionWords) { self.words = words }
+    init(_ opcode: Opcode, value: Int, address: Int, offset: UInt64, lane: Int, memory: UInt32) {
+        words = InstructionWords(opcode)
+        self.value = value
+        self.address = address
+        self.offset = offset
+        self.lane = lane
+        self.memory = memory
+    }
+    var value: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 16, 16)) }
+        set { words.setBits(0, 16, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var address: Int {
+        get { Int(truncatingIfNeeded: words.bits(0, 32, 16)) }
+        set { words.setBits(0, 32, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var offset: UInt64 {
+        get { words.bits(1, 0, 64) }
+        set { words.setBits(1, 0, 64, newValue) }
+    }
+    var lane: Int {
+        get { Int(truncatingIfNeeded: words.bits(2, 0, 16)) }
+        set { words.setBits(2, 0, 16, UInt64(truncatingIfNeeded: newValue)) }
+    }
+    var memory: UInt32 {
+        get { UInt32(truncatingIfNeeded: words.bits(2, 32, 32)) }
+        set { words.setBits(2, 32, 32, UInt64(newValue)) }
+    }
+}
+
 extension InstructionLayout {
     /// The field of word 0 naming the slot an instruction of this layout writes (kind `out`), if any.
     var resultField: OperandField? {
@@ -1454,6 +1725,12 @@ extension InstructionLayout {
         case .referenceTest: .a
         case .referenceFunction: .a
         case .vectorConst: .a
+        case .ternary: .a
+        case .laneExtract: .a
+        case .laneReplace: .a
+        case .shuffle: .a
+        case .vectorMemoryLoad: .a
+        case .laneLoad: .a
         default: nil
         }
     }
@@ -1629,6 +1906,30 @@ extension InstructionLayout {
         case .vectorConst:
             let v = VectorConstInstruction(code + index)
             return "destination=" + "s\(v.destination)" + " " + "low=" + "\(v.low)" + " " + "high=" + "\(v.high)"
+        case .ternary:
+            let v = TernaryInstruction(code + index)
+            return "result=" + "s\(v.result)" + " " + "first=" + "s\(v.first)" + " " + "second=" + "s\(v.second)" + " " + "third=" + "s\(v.third)"
+        case .laneExtract:
+            let v = LaneExtractInstruction(code + index)
+            return "result=" + "s\(v.result)" + " " + "vector=" + "s\(v.vector)" + " " + "lane=" + "\(v.lane)"
+        case .laneReplace:
+            let v = LaneReplaceInstruction(code + index)
+            return "result=" + "s\(v.result)" + " " + "vector=" + "s\(v.vector)" + " " + "scalar=" + "s\(v.scalar)" + " " + "lane=" + "\(v.lane)"
+        case .shuffle:
+            let v = ShuffleInstruction(code + index)
+            return "result=" + "s\(v.result)" + " " + "first=" + "s\(v.first)" + " " + "second=" + "s\(v.second)" + " " + "lanesLow=" + "\(v.lanesLow)" + " " + "lanesHigh=" + "\(v.lanesHigh)"
+        case .vectorMemoryLoad:
+            let v = VectorMemoryLoadInstruction(code + index)
+            return "result=" + "s\(v.result)" + " " + "address=" + "s\(v.address)" + " " + "memory=" + "\(v.memory)" + " " + "offset=" + "\(v.offset)"
+        case .vectorMemoryStore:
+            let v = VectorMemoryStoreInstruction(code + index)
+            return "value=" + "s\(v.value)" + " " + "address=" + "s\(v.address)" + " " + "memory=" + "\(v.memory)" + " " + "offset=" + "\(v.offset)"
+        case .laneLoad:
+            let v = LaneLoadInstruction(code + index)
+            return "result=" + "s\(v.result)" + " " + "address=" + "s\(v.address)" + " " + "vector=" + "s\(v.vector)" + " " + "offset=" + "\(v.offset)" + " " + "lane=" + "\(v.lane)" + " " + "memory=" + "\(v.memory)"
+        case .laneStore:
+            let v = LaneStoreInstruction(code + index)
+            return "value=" + "s\(v.value)" + " " + "address=" + "s\(v.address)" + " " + "offset=" + "\(v.offset)" + " " + "lane=" + "\(v.lane)" + " " + "memory=" + "\(v.memory)"
         }
     }
 }

@@ -8,8 +8,17 @@ extension Executor {
     @inline(__always)
     static func address(_ base: UnsafeMutableRawPointer?, _ size: UInt64, _ address: UInt64, _ offset: UInt64,
                         _ width: UInt64) throws(Unwind) -> UnsafeMutableRawPointer {
+        guard let p = checkedAddress(base, size, address, offset, width) else { throw .trap(.outOfBoundsMemoryAccess) }
+        return p
+    }
+
+    /// The host address of `width` bytes at `address + offset` in a memory of `size` bytes at `base`, or nil if
+    /// they are out of bounds (64-bit arithmetic, checked).
+    @inline(__always)
+    static func checkedAddress(_ base: UnsafeMutableRawPointer?, _ size: UInt64, _ address: UInt64, _ offset: UInt64,
+                               _ width: UInt64) -> UnsafeMutableRawPointer? {
         let (ea, overflow) = address.addingReportingOverflow(offset)
-        guard !overflow, width <= size, ea <= size &- width, let base else { throw .trap(.outOfBoundsMemoryAccess) }
+        guard !overflow, width <= size, ea <= size &- width, let base else { return nil }
         return base + Int(truncatingIfNeeded: ea)
     }
 

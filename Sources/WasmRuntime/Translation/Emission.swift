@@ -325,7 +325,7 @@ extension Translator {
             push()
             push()
             emitProducer(SelectInstruction(.selectVector, result: slot(stack.count - 2), ifFalse: b, condition: cond,
-                                           ifTrue: a))
+                                           ifTrue: a), cells: 2)
         case .select:
             // select(a, b, eqz(x)) is select(b, a, x): the eqz just computed is dropped (x tested on 32 bits for
             // i32.eqz, on 64 bits for i64.eqz).
@@ -389,7 +389,7 @@ extension Translator {
         case .globalGet(let g) where context.globals[Int(g)].valueType == .v128:
             push()
             push()
-            emitProducer(GlobalGetInstruction(.globalGetVector, result: slot(stack.count - 2), global: g))
+            emitProducer(GlobalGetInstruction(.globalGetVector, result: slot(stack.count - 2), global: g), cells: 2)
         case .globalSet(let g) where context.globals[Int(g)].valueType == .v128:
             let v = useTopVector()
             pop(2)

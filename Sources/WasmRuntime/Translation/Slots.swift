@@ -148,12 +148,13 @@ extension Translator {
         lastProducer = nil
     }
 
-    /// Emits an instruction that writes a fresh temp at the (already pushed) top position, in the field of word 0
-    /// its layout declares written (`InstructionLayout.resultField`): a following `local.set` may redirect it.
-    mutating func emitProducer<View: InstructionView>(_ instruction: View) {
+    /// Emits an instruction that writes a fresh temp at the (already pushed) top position (the top two for a
+    /// v128, `cells` 2), in the field of word 0 its layout declares written (`InstructionLayout.resultField`): a
+    /// following `local.set` may redirect it.
+    mutating func emitProducer<View: InstructionView>(_ instruction: View, cells: Int = 1) {
         commitPendingSet()
         let index = code.count
         for k in 0..<View.wordCount { code.append(instruction.words[k]) }
-        lastProducer = (index, stack.count - 1, code.count)
+        lastProducer = (index, stack.count - cells, code.count)
     }
 }
