@@ -2,8 +2,8 @@
 """Generates the code of every WebAssembly instruction from Instructions/wasm.txt (the instruction table):
 
 - Sources/WasmCore/Generated/Instruction.swift: `Instruction`, one case per table case;
-- Sources/WasmCore/Generated/InstructionGroups.swift: `NumericOp`, `LoadOp`, `StoreOp` (the table's groups)
-  with their names, access widths and types;
+- Sources/WasmCore/Generated/InstructionGroups.swift: `NumericOp`, `LoadOp`, `SIMDOp`, ... (the table's groups)
+  with their names, access widths, lane counts and types;
 - Sources/WasmBinary/Generated/ReadInstruction.swift: the decoder's dispatch (`BinaryReader.readInstruction`);
 - Sources/WasmText/Generated/TextInstructions.swift: the WAT parser's table (mnemonic -> immediates to parse and
   bytes to write) and every instruction's `Opcode`;
@@ -77,6 +77,9 @@ KINDS = {
                     present='c.peekHead == "result"', parse_vector='resultTypes(&c)', show_vector='resultTypes({v})'),
     'catch': Kind('CatchClause', 'readCatchClause()', None, 'writeCatchClause({v}, &w)', None,
                   show_vector='catchClauses({v})', min_size=2),
+    'v128': Kind('V128', 'readV128()', 'v128Literal(&c)', 'w.v128({v})', 'v128Constant({v})'),
+    'lane': Kind('UInt8', 'readByte()', 'laneIndex(&c)', 'w.byte({v})', 'integer({v})'),
+    'shuffle': Kind('V128', 'readV128()', 'shuffleLanes(&c)', 'w.v128({v})', 'shuffleLanes({v})'),
 }
 
 # Swift values of the types the `type` column names.
@@ -92,8 +95,10 @@ def swift_type(imm):
 
 
 def width_expr(imm, grouped):
-    """The memarg access width: the op's `byteWidth` in a group, the literal elsewhere."""
-    return 'op.byteWidth' if grouped else str(imm.width)
+    """The memarg access width (the op's `byteWidth` in a group) or the lane count (`laneCount`); else the literal."""
+    if grouped:
+        return 'op.laneCount' if imm.kind == 'lane' else 'op.byteWidth'
+    return str(imm.width)
 
 
 def text_syntax(row):
@@ -142,11 +147,11 @@ def case_doc(rows):
 def gen_instruction(table):
     out = [HEADER, '',
            '/// One WebAssembly instruction, as decoded from a function body or a constant expression: one case per',
-           '/// instruction (or group of instructions) of Instructions/wasm.txt, its immediates as payload.',
-           '///',
-           '/// GC (struct/array/i31/cast) and SIMD (v128) instructions are not represented yet; the decoder',
-           '/// reports them as unsupported.',
-           'public enum Instruction: Hashable, Sendable {']
+           '/// instruction (or group of instructions) of Instructions/wasm.txt, its immediates as payload.']
+    if table.unsupported:
+        what = ', '.join(f'{u.what} (prefix 0x{u.prefix:02X})' for u in table.unsupported)
+        out += ['///', f'/// Not represented yet, and reported as unsupported by the decoder: {what}.']
+    out.append('public enum Instruction: Hashable, Sendable {')
     for name, rows in table.cases().items():
         out.append('    ' + case_doc(rows))
         out.append(f'    case {ident(name)}{payload_declaration(rows)}')
@@ -179,6 +184,13 @@ def gen_groups(table):
                     '    public var byteWidth: Int {', '        switch self {']
             out += grouped_switch(rows, lambda r: str(r.immediates[k].width))
             out += ['        }', '    }']
+        lanes = [i for i in rows[0].immediates if i.kind == 'lane']
+        if lanes:
+            k = rows[0].immediates.index(lanes[0])
+            out += ['', '    /// The number of lanes of the shape, which bounds the lane index.',
+                    '    public var laneCount: Int {', '        switch self {']
+            out += grouped_switch(rows, lambda r: str(r.immediates[k].width))
+            out += ['        }', '    }']
         signatures = [r.signature for r in rows]
         if all(s is not None for s in signatures):
             params = [s[0] for s in signatures]
@@ -189,13 +201,19 @@ def gen_groups(table):
                 out += grouped_switch(rows, lambda r: '[' + ', '.join(VALUE_TYPES[t] for t in r.signature[0]) + ']')
                 out += ['        }', '    }']
             elif all(len(p) == 2 and p[0] == 'addr' and p[1] in VALUE_TYPES for p in params):
-                out += ['', '    /// The type of the operand after the address (the value stored).',
+                what = 'the value stored' if all(not r for r in results) else 'a value stored or a vector loaded into'
+                out += ['', f'    /// The type of the operand after the address ({what}).',
                         '    public var valueType: ValueType {', '        switch self {']
                 out += grouped_switch(rows, lambda r: VALUE_TYPES[r.signature[0][1]])
                 out += ['        }', '    }']
             if all(len(r) == 1 and r[0] in VALUE_TYPES for r in results):
                 out += ['', '    /// The result type.', '    public var resultType: ValueType {', '        switch self {']
                 out += grouped_switch(rows, lambda r: VALUE_TYPES[r.signature[1][0]])
+                out += ['        }', '    }']
+            elif len({len(r) for r in results}) > 1 and all(all(t in VALUE_TYPES for t in r) for r in results):
+                out += ['', '    /// The result types (none for a store).', '    public var resultTypes: [ValueType] {',
+                        '        switch self {']
+                out += grouped_switch(rows, lambda r: '[' + ', '.join(VALUE_TYPES[t] for t in r.signature[1]) + ']')
                 out += ['        }', '    }']
         out += ['', '    /// Looks up an instruction by its text-format mnemonic.',
                 '    public init?(name: String) {',
@@ -238,12 +256,13 @@ def read_lines(row, indent):
 def construct(row):
     """The `Instruction` the decoder returns for a row, from v0, v1, ..."""
     case = '.' + row.case.name
+    labelled = [f'{i.label}: v{k}' if i.label else f'v{k}' for k, i in enumerate(row.immediates)]
     if row.case.group:
-        args = ['.' + camel(row.name)] + [f'v{k}' for k in range(len(row.immediates))]
+        args = ['.' + camel(row.name)] + labelled
     elif row.case.is_optional:
         args = ['v0'] if row.immediates else ['nil']
     else:
-        args = [f'{i.label}: v{k}' if i.label else f'v{k}' for k, i in enumerate(row.immediates)]
+        args = labelled
     return case + ('(' + ', '.join(args) + ')' if args else '')
 
 
@@ -318,7 +337,11 @@ def parse_lines(row, opcode, indent):
         kind = KINDS[imm.kind]
         if kind.parse is None:
             raise TableError(f'line {row.line}: {imm.kind} immediates have no plain text form')
-        return 'try ' + kind.parse.replace('{n}', str(imm.width))
+        parse = kind.parse
+        if imm.kind == 'memarg' and any(i.kind == 'lane' for i in imms):
+            # `memidx? offset=? align=? lane`: a lone number is the lane, not the memory.
+            parse = parse.replace('natural: {n})', 'natural: {n}, laneFollows: true)')
+        return 'try ' + parse.replace('{n}', str(imm.width))
 
     if optional:
         for i in optional:
@@ -458,8 +481,8 @@ def gen_printer(table):
 
 
 def lookups(row, grouped):
-    """Statements looking up the row's memory/table/segment immediates (text order); and the Swift values of
-    `addr` and `elem`."""
+    """Statements looking up the row's memory/table/segment immediates and checking its lane indices (text
+    order); and the Swift values of `addr` and `elem`."""
     out = []
     env = {}
     for imm in row.text_order:
@@ -478,6 +501,10 @@ def lookups(row, grouped):
             out.append(f'try checkDataSegment({v})')
         elif imm.kind == 'elem':
             out.append(f'_ = try checkElementSegment({v})')
+        elif imm.kind == 'lane':
+            out.append(f'try checkLane({v}, count: {width_expr(imm, grouped)})')
+        elif imm.kind == 'shuffle':
+            out.append(f'try checkShuffle({v})')
     return out, env
 
 
@@ -624,6 +651,13 @@ def sample_immediate(imm, counter):
     if imm.kind == 'catch':
         return ('(catch 1 0) (catch_ref 1 0) (catch_all 0) (catch_all_ref 0)',
                 uleb(4) + [0, 1, 0, 1, 1, 0, 2, 0, 3, 0])
+    if imm.kind == 'v128':
+        return 'i32x4 1 -2 0x7fffffff 0x80000000', list(struct.pack('<iiiI', 1, -2, 0x7FFFFFFF, 0x80000000))
+    if imm.kind == 'lane':
+        return str(imm.width - 1), [imm.width - 1]  # the last lane
+    if imm.kind == 'shuffle':
+        lanes = [k if k % 2 == 0 else 31 - k for k in range(16)]  # both operands, in a recognisable order
+        return ' '.join(map(str, lanes)), lanes
     raise TableError(f'no sample for kind {imm.kind}')
 
 

@@ -10,7 +10,12 @@ TABLE = os.path.join(ROOT, 'Instructions', 'wasm.txt')
 
 # Immediate kinds whose binary form is a u32 index and whose text form is an index or `$id`.
 INDEX_KINDS = ('label', 'func', 'type', 'table', 'memory', 'global', 'local', 'tag', 'elem', 'data')
-KINDS = INDEX_KINDS + ('typeuse', 'blocktype', 'memarg', 'i32', 'i64', 'f32', 'f64', 'heaptype', 'valtype', 'catch')
+KINDS = INDEX_KINDS + ('typeuse', 'blocktype', 'memarg', 'i32', 'i64', 'f32', 'f64', 'heaptype', 'valtype', 'catch',
+                       'v128', 'lane', 'shuffle')
+# Kinds that take a number in the table: memarg(N), N the access width; lane(N), N the lane count.
+SIZED_KINDS = ('memarg', 'lane')
+# Kinds a row with a regular type may have: the validator's generated code looks up or checks each.
+REGULAR_KINDS = ('memory', 'table', 'memarg', 'data', 'elem', 'i32', 'i64', 'f32', 'f64', 'v128', 'lane', 'shuffle')
 # Types the `type` column may name: value types, and the memory's/table's types of the row's immediate.
 VALUE_TYPES = ('i32', 'i64', 'f32', 'f64', 'v128', 'funcref', 'externref', 'exnref', 'anyref', 'eqref')
 TYPE_VARIABLES = ('addr', 'elem')
@@ -31,11 +36,14 @@ class Immediate:
         self.label, self.kind, width, marker = m.group(1), m.group(2), m.group(3), m.group(4)
         if self.kind not in KINDS:
             raise TableError(f'{where}: unknown immediate kind {self.kind!r}')
-        if (self.kind == 'memarg') != (width is not None):
-            raise TableError(f'{where}: memarg takes its access width, memarg(N), and only it')
+        if (self.kind in SIZED_KINDS) != (width is not None):
+            raise TableError(f'{where}: memarg and lane take a number, memarg(N) and lane(N), and only they')
+        # memarg(N): the access width in bytes; lane(N): the number of lanes (the index is checked < N).
         self.width = int(width) if width else None
-        if self.width is not None and self.width not in (1, 2, 4, 8, 16):
+        if self.kind == 'memarg' and self.width not in (1, 2, 4, 8, 16):
             raise TableError(f'{where}: memarg width {self.width} is not a power of two up to 16')
+        if self.kind == 'lane' and self.width not in (2, 4, 8, 16):
+            raise TableError(f'{where}: lane count {self.width} is not 2, 4, 8 or 16')
         self.is_vector = marker == '*'
         self.is_optional = marker == '?'
         if self.is_optional and self.kind not in INDEX_KINDS:
@@ -47,7 +55,7 @@ class Immediate:
         return self.kind in INDEX_KINDS and not self.is_vector
 
     def shape(self):
-        """The immediate without its label and memarg width (rows of one group share shapes)."""
+        """The immediate without its label and number (rows of one group share shapes)."""
         return (self.kind, self.is_vector, self.is_optional)
 
     def __repr__(self):
@@ -100,7 +108,7 @@ class Row:
             if 'elem' in uses and resources[0].kind != 'table':
                 raise TableError(f'{where}: elem is the element type of a table immediate')
             for i in self.immediates:
-                if i.kind not in ('memory', 'table', 'memarg', 'data', 'elem', 'i32', 'i64', 'f32', 'f64'):
+                if i.kind not in REGULAR_KINDS:
                     raise TableError(f'{where}: a row with a regular type cannot have a {i.kind} immediate '
                                      '(the validator would need to look it up): make it special')
 

@@ -3,8 +3,7 @@
 /// One WebAssembly instruction, as decoded from a function body or a constant expression: one case per
 /// instruction (or group of instructions) of Instructions/wasm.txt, its immediates as payload.
 ///
-/// GC (struct/array/i31/cast) and SIMD (v128) instructions are not represented yet; the decoder
-/// reports them as unsupported.
+/// Not represented yet, and reported as unsupported by the decoder: GC (prefix 0xFB), SIMD (prefix 0xFD).
 public enum Instruction: Hashable, Sendable {
     /// `unreachable` (0x00).
     case unreachable
