@@ -165,6 +165,13 @@ struct BinaryReader {
         return v
     }
 
+    /// 16 raw bytes: the immediate of `v128.const` and the lane indices of `i8x16.shuffle`.
+    mutating func readV128() throws(DecodeError) -> V128 {
+        guard remaining >= 16 else { pos = end; throw error(unexpectedEndMessage) }
+        let low = try readFixedU64()
+        return V128(low: low, high: try readFixedU64())
+    }
+
     /// A vector length; each element takes at least `minElementSize` bytes, so larger counts
     /// cannot fit in what remains (reported as running out of input, as the reference decoder does).
     mutating func readCount(minElementSize: Int = 1) throws(DecodeError) -> Int {

@@ -104,6 +104,40 @@ extension Collection<ValueType> {
     public var cellCount: Int { reduce(0) { $0 + $1.cellCount } }
 }
 
+/// A 128-bit vector (`v128`): the immediate of `v128.const` and `i8x16.shuffle`, and a SIMD value.
+///
+/// Bytes 0 ... 7 are `low` and bytes 8 ... 15 `high`, each little-endian: byte `k` of the vector (lane `k` of
+/// `i8x16`) is bits `8k ..< 8k+8` of the 128-bit number `high << 64 | low`.
+public struct V128: Hashable, Sendable {
+    /// Bytes 0 ... 7, little-endian.
+    public var low: UInt64
+    /// Bytes 8 ... 15, little-endian.
+    public var high: UInt64
+
+    public init(low: UInt64, high: UInt64) {
+        self.low = low
+        self.high = high
+    }
+
+    /// The vector of these 16 bytes, in memory order. A shorter collection leaves the remaining bytes zero and
+    /// bytes after the 16th are ignored.
+    public init(bytes: some Collection<UInt8>) {
+        var low: UInt64 = 0, high: UInt64 = 0
+        for (k, b) in bytes.prefix(16).enumerated() {
+            if k < 8 { low |= UInt64(b) << UInt64(8 * k) } else { high |= UInt64(b) << UInt64(8 * (k - 8)) }
+        }
+        self.init(low: low, high: high)
+    }
+
+    /// The 16 bytes, in memory order.
+    public var bytes: [UInt8] {
+        (0..<16).map { k in UInt8(truncatingIfNeeded: (k < 8 ? low : high) >> UInt64(8 * (k % 8))) }
+    }
+
+    /// The all-zero vector.
+    public static let zero = V128(low: 0, high: 0)
+}
+
 /// The storage type of a struct field or array element: a value type or a packed integer.
 public enum StorageType: Hashable, Sendable {
     case value(ValueType)

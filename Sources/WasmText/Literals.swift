@@ -205,4 +205,9 @@ struct ByteWriter {
     mutating func f64(_ bits: UInt64) {
         for k in 0..<8 { bytes.append(UInt8((bits >> (8 * UInt64(k))) & 0xFF)) }
     }
+    /// The 16 bytes of a vector, in memory order.
+    mutating func v128(_ v: V128) {
+        f64(v.low)
+        f64(v.high)
+    }
 }

@@ -375,6 +375,17 @@ package struct Printer {
 
     static func heapTypeImmediate(_ h: HeapType) -> String { " " + heapType(h) }
 
+    /// A `v128.const` immediate as four 32-bit lanes in hex: ` i32x4 0x03020100 ...`.
+    static func v128Constant(_ v: V128) -> String {
+        let lanes = [v.low & 0xFFFF_FFFF, v.low >> 32, v.high & 0xFFFF_FFFF, v.high >> 32]
+        return " i32x4" + lanes.map { " 0x" + String($0, radix: 16) }.joined()
+    }
+
+    /// The 16 lane indices of `i8x16.shuffle`.
+    static func shuffleLanes(_ v: V128) -> String {
+        v.bytes.map { " \($0)" }.joined()
+    }
+
     /// The types of a typed `select`.
     static func resultTypes(_ types: [ValueType]) -> String {
         " (result" + types.map { " " + valueType($0) }.joined() + ")"

@@ -286,10 +286,14 @@ extension WatModuleParser {
         }
     }
 
-    /// A memarg: `memidx? offset=n? align=n?`, with `natural` as the default alignment.
-    func memArg(_ c: inout Cursor, natural: Int) throws(TextError) -> MemArg {
+    /// A memarg: `memidx? offset=n? align=n?`, with `natural` as the default alignment. When a lane index
+    /// follows (`v128.load8_lane memidx? offset=n? align=n? lane`), a number is the memory only if another
+    /// number, `offset=` or `align=` comes after it.
+    func memArg(_ c: inout Cursor, natural: Int, laneFollows: Bool = false) throws(TextError) -> MemArg {
         var mem: UInt32 = 0
-        if c.peekIsIndex { mem = try index(&c, mems, "memory") }
+        if c.peekIsIndex && (!laneFollows || c.peek?.token?.kind == .id || Self.memargOrIndexFollows(c)) {
+            mem = try index(&c, mems, "memory")
+        }
         var offset: UInt64 = 0
         var align = UInt64(natural)
         if let t = c.peek?.token, t.kind == .keyword, t.text.hasPrefix("offset=") {
@@ -305,6 +309,15 @@ extension WatModuleParser {
             align = v.value
         }
         return MemArg(alignLog2: UInt32(align.trailingZeroBitCount), memoryIndex: mem, offset: offset)
+    }
+
+    /// True when the node after the next one is an index, `offset=...` or `align=...`.
+    static func memargOrIndexFollows(_ c: Cursor) -> Bool {
+        var probe = c
+        probe.i += 1
+        if probe.peekIsIndex { return true }
+        guard let t = probe.peek?.token, t.kind == .keyword else { return false }
+        return t.text.hasPrefix("offset=") || t.text.hasPrefix("align=")
     }
 
     /// The binary memarg: the alignment exponent, with bit 6 set and the memory index after it for a memory
@@ -387,6 +400,94 @@ extension WatModuleParser {
     func f64Literal(_ c: inout Cursor) throws(TextError) -> UInt64 {
         try floatLiteral(try literalToken(&c), bits: 64)
     }
+
+    // MARK: Vectors
+
+    /// The literal tokens that follow (the lanes of `v128.const`, the indices of `i8x16.shuffle`): keywords that
+    /// cannot be an instruction, so that flat code after them is not taken, and malformed numbers are reported
+    /// by the lane's parser rather than as a wrong lane count.
+    func laneTokens(_ c: inout Cursor) -> [Token] {
+        var tokens: [Token] = []
+        while let t = c.peek?.token, t.kind == .keyword, Self.isLaneLiteral(t.text) {
+            tokens.append(t)
+            c.i += 1
+        }
+        return tokens
+    }
+
+    /// True for a keyword that is not an instruction name: a number (well-formed or not), `inf` or `nan...`.
+    static func isLaneLiteral(_ text: String) -> Bool {
+        guard let f = text.utf8.first else { return false }
+        if f < UInt8(ascii: "a") || f > UInt8(ascii: "z") { return true }
+        return text == "inf" || text == "nan" || text.hasPrefix("nan:")
+    }
+
+    /// A `v128.const` immediate: a shape, then one literal per lane (`i8x16` 16 integers, `i16x8` 8, `i32x4` 4,
+    /// `i64x2` 2, `f32x4` 4 floats, `f64x2` 2), each lane in range of its type (signed or unsigned for integers).
+    func v128Literal(_ c: inout Cursor) throws(TextError) -> V128 {
+        guard let s = c.peek?.token, s.kind == .keyword, let shape = VectorShape(rawValue: s.text) else {
+            throw err("unexpected token", c.peekOffset)
+        }
+        c.i += 1
+        let tokens = laneTokens(&c)
+        guard tokens.count == shape.laneCount else {
+            let at = tokens.count > shape.laneCount ? tokens[shape.laneCount].offset : c.peekOffset
+            throw err("wrong number of lane literals", at)
+        }
+        let bits = 128 / shape.laneCount
+        var low: UInt64 = 0, high: UInt64 = 0
+        for (k, t) in tokens.enumerated() {
+            let lane = shape.isFloat ? try floatLiteral(t, bits: bits) : try intLiteral(t, bits: bits)
+            let shift = (k * bits) % 64
+            if k * bits < 64 { low |= lane << UInt64(shift) } else { high |= lane << UInt64(shift) }
+        }
+        return V128(low: low, high: high)
+    }
+
+    /// A lane index: a natural number below 256 (the validator checks it against the shape's lane count).
+    func laneIndex(_ c: inout Cursor) throws(TextError) -> UInt8 {
+        guard let t = c.peek?.token, t.kind == .keyword, let f = t.text.utf8.first, f >= 48, f <= 57,
+              let (v, overflow) = Literals.parseNat(Substring(t.text)) else {
+            throw err("unexpected token", c.peekOffset)
+        }
+        c.i += 1
+        guard !overflow, v <= 255 else { throw err("i8 constant out of range", t.offset) }
+        return UInt8(v)
+    }
+
+    /// The 16 lane indices of `i8x16.shuffle`, each a natural number below 256 (the validator checks < 32).
+    func shuffleLanes(_ c: inout Cursor) throws(TextError) -> V128 {
+        let start = c.peekOffset
+        let tokens = laneTokens(&c)
+        guard tokens.count == 16 else {
+            throw err("invalid lane length", tokens.count > 16 ? tokens[16].offset : start)
+        }
+        var bytes: [UInt8] = []
+        for t in tokens {
+            guard let f = t.text.utf8.first, f >= 48, f <= 57, let (v, overflow) = Literals.parseNat(Substring(t.text)),
+                  !overflow, v <= 255 else {
+                throw err("i8 constant out of range", t.offset)
+            }
+            bytes.append(UInt8(v))
+        }
+        return V128(bytes: bytes)
+    }
+}
+
+/// The shape of a `v128.const` in text: how its lanes are written.
+enum VectorShape: String {
+    case i8x16, i16x8, i32x4, i64x2, f32x4, f64x2
+
+    var laneCount: Int {
+        switch self {
+        case .i8x16: 16
+        case .i16x8: 8
+        case .i32x4, .f32x4: 4
+        case .i64x2, .f64x2: 2
+        }
+    }
+
+    var isFloat: Bool { self == .f32x4 || self == .f64x2 }
 }
 
 /// An instruction's binary opcode: one byte, or a prefix byte and a LEB128 sub-opcode.

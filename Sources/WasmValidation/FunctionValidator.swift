@@ -345,6 +345,18 @@ public struct FunctionValidator {
         return mem.addressType.valueType
     }
 
+    /// Checks a lane index against the number of lanes of the instruction's shape.
+    func checkLane(_ lane: UInt8, count: Int) throws(ValidationError) {
+        if Int(lane) >= count { throw error("invalid lane index \(lane): the shape has \(count) lanes") }
+    }
+
+    /// Checks the 16 lane indices of `i8x16.shuffle`: each selects one of the 32 bytes of its two operands.
+    func checkShuffle(_ lanes: V128) throws(ValidationError) {
+        if let bad = lanes.bytes.first(where: { $0 >= 32 }) {
+            throw error("invalid lane index \(bad): i8x16.shuffle selects among 32 lanes")
+        }
+    }
+
     /// Checks that `callee` results can be returned as the caller's results (tail calls).
     private func checkTailCallResults(_ callee: FunctionType) throws(ValidationError) {
         let mine = type.results
