@@ -313,6 +313,7 @@ public struct ValidationContext: Sendable {
             case .i64Const: stack.append(.i64)
             case .f32Const: stack.append(.f32)
             case .f64Const: stack.append(.f64)
+            case .v128Const: stack.append(.v128)
             case .refNull(let h):
                 do { try typeTable.check(h) } catch { throw fail(error.message) }
                 stack.append(.ref(RefType(nullable: true, h)))

@@ -176,7 +176,8 @@ private func decodeError(_ bytes: [UInt8], base: Int = 0) -> DecodeError? {
 
     @Test func unsupportedAndIllegal() throws {
         #expect(decodeError([0xFB, 0x00])?.message == "unsupported GC instruction")
-        #expect(decodeError([0xFD, 0x00])?.message == "unsupported SIMD instruction")
+        #expect(decodeError([0xFD, 0x9A, 0x01])?.message == "illegal opcode fd 154")
+        #expect(decodeError([0xFD, 0x94, 0x02])?.message == "illegal opcode fd 276")
         #expect(decodeError([0xFF])?.message == "illegal opcode ff")
         #expect(decodeError([0x27])?.message == "illegal opcode 27")
         #expect(decodeError([0xC5])?.message == "illegal opcode c5")

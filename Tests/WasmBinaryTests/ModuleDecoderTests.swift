@@ -159,10 +159,10 @@ func decodeMessage(_ bytes: [UInt8]) -> String? {
                                      section(5, [0x01, 0x00, 0x01]),
                                      section(10, [0x01] + uleb(UInt64(mi.count)) + mi),
                                      section(11, [0x01, 0x01, 0x00]))) == "data count section required")
-        // Bodies with GC/SIMD instructions still decode (they are read lazily).
-        let simd: [UInt8] = [0x00, 0xFD, 0x0C] + [UInt8](repeating: 0, count: 16) + [0x1A, 0x0B]
+        // Bodies with unsupported (GC) instructions still decode (they are read lazily).
+        let gc: [UInt8] = [0x00, 0xFB, 0x00, 0x00, 0x1A, 0x0B]
         #expect(decodeMessage(module(section(1, [0x01, 0x60, 0x00, 0x00]), section(3, [0x01, 0x00]),
-                                     section(10, [0x01] + uleb(UInt64(simd.count)) + simd))) == nil)
+                                     section(10, [0x01] + uleb(UInt64(gc.count)) + gc))) == nil)
     }
 
     @Test func tagsStartAndOrdering() throws {

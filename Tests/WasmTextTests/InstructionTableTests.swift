@@ -75,7 +75,6 @@ struct InstructionSample: Sendable, CustomTestStringConvertible {
             do { _ = try WAT.encode("(module (func \(text)))") } catch { return error.message }
             return nil
         }
-        #expect(message("i32x4.add") == "unsupported instruction: i32x4.add")
         #expect(message("struct.new 0") == "unsupported instruction: struct.new")
         #expect(message("i32.frobnicate") == "unknown operator")
         #expect(message("(br_table)") == "unexpected token")

@@ -88,7 +88,7 @@ struct NormalizedModule: Equatable {
         #expect(Printer.float(0x7FF8_0000_0000_0001, exponentBits: 11, fractionBits: 52) == "nan:0x8000000000001")
     }
 
-    /// Every module of the testsuite that decodes (GC and SIMD ones do not yet) prints to text that encodes
+    /// Every module of the testsuite that decodes (GC ones do not yet) prints to text that encodes
     /// and decodes back to an equal module.
     @Test func roundTripsTheTestsuite() throws {
         guard let root = testsuiteDirectory() else { return }

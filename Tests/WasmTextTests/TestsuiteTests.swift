@@ -2,16 +2,15 @@ import Foundation
 import Testing
 @testable import WasmText
 
-/// Files that use GC or SIMD instructions, which the text encoder does not support yet.
+/// Files that use GC instructions, which the text encoder does not support yet.
 let expectedTextErrorFiles: Set<String> = [
     "array", "array_copy", "array_fill", "array_init_data", "array_init_elem", "array_new_data", "array_new_elem",
     "struct", "i31", "ref_cast", "ref_test", "ref_eq", "br_on_cast", "br_on_cast_fail", "extern",
-    "type-canon", "type-equivalence", "type-rec", "type-subtyping", "binary-gc",
-    "i8x16_relaxed_swizzle", "table_init", "table_init64", "i16x8_relaxed_q15mulr_s", "i32x4_relaxed_trunc",
+    "type-canon", "type-equivalence", "type-rec", "type-subtyping", "binary-gc", "table_init", "table_init64",
 ]
 
 func isExpectedTextErrorFile(_ name: String) -> Bool {
-    expectedTextErrorFiles.contains(name) || name.hasPrefix("simd_") || name.hasPrefix("relaxed_")
+    expectedTextErrorFiles.contains(name)
 }
 
 func testsuiteDirectory() -> String? {

@@ -280,7 +280,6 @@ private func sections(_ b: [UInt8]) -> [(UInt8, [UInt8])] {
         } catch {
             #expect(error.message == "unsupported instruction: struct.new")
         }
-        #expect(throws: TextError.self) { _ = try wat("(func (drop (v128.const i32x4 0 0 0 0)))") }
     }
 
     @Test func customSections() throws {

@@ -7,7 +7,7 @@ import WasmValidation
 
 /// Runs the testsuite's `assert_invalid` modules and its valid modules through decode + validate.
 ///
-/// Modules using instructions the decoder does not represent yet (GC, SIMD) are skipped, as are text
+/// Modules using instructions the decoder does not represent yet (GC) are skipped, as are text
 /// modules the text encoder rejects (those are the text parser's business).
 struct SpecCorpusTests {
     static let testsuite: String = {
@@ -24,7 +24,7 @@ struct SpecCorpusTests {
         for sub in ["", "legacy"] {
             let dir = sub.isEmpty ? testsuite : "\(testsuite)/\(sub)"
             guard let names = try? fm.contentsOfDirectory(atPath: dir) else { continue }
-            for n in names.sorted() where n.hasSuffix(".wast") && !n.hasPrefix("simd_") {
+            for n in names.sorted() where n.hasSuffix(".wast") {
                 result.append(sub.isEmpty ? n : "\(sub)/\(n)")
             }
         }
@@ -120,6 +120,6 @@ struct SpecCorpusTests {
             total.failures += t.failures
         }
         for f in total.failures { Issue.record(Comment(rawValue: f)) }
-        print("validation corpus: assert_invalid passed \(total.invalidPassed), valid modules passed \(total.validPassed), skipped (GC/SIMD) \(total.skipped), skipped (text encoder) \(total.skippedText), failures \(total.failures.count)")
+        print("validation corpus: assert_invalid passed \(total.invalidPassed), valid modules passed \(total.validPassed), skipped (GC) \(total.skipped), skipped (text encoder) \(total.skippedText), failures \(total.failures.count)")
     }
 }

@@ -3,7 +3,7 @@
 /// One WebAssembly instruction, as decoded from a function body or a constant expression: one case per
 /// instruction (or group of instructions) of Instructions/wasm.txt, its immediates as payload.
 ///
-/// Not represented yet, and reported as unsupported by the decoder: GC (prefix 0xFB), SIMD (prefix 0xFD).
+/// Not represented yet, and reported as unsupported by the decoder: GC (prefix 0xFB).
 public enum Instruction: Hashable, Sendable {
     /// `unreachable` (0x00).
     case unreachable
@@ -125,4 +125,18 @@ public enum Instruction: Hashable, Sendable {
     case brOnNull(UInt32)
     /// `br_on_non_null label` (0xD6).
     case brOnNonNull(UInt32)
+    /// An instruction of `SIMDLoadOp` (13 instructions, `v128.load` ... `v128.load64_zero`).
+    case simdLoad(SIMDLoadOp, MemArg)
+    /// `v128.store memarg` (0xFD 11).
+    case v128Store(MemArg)
+    /// An instruction of `SIMDMemoryLaneOp` (8 instructions, `v128.load8_lane` ... `v128.store64_lane`).
+    case simdMemoryLane(SIMDMemoryLaneOp, MemArg, lane: UInt8)
+    /// `v128.const v128` (0xFD 12).
+    case v128Const(V128)
+    /// `i8x16.shuffle shuffle` (0xFD 13).
+    case i8x16Shuffle(V128)
+    /// An instruction of `SIMDOp` (218 instructions, `i8x16.swizzle` ... `i32x4.relaxed_dot_i8x16_i7x16_add_s`).
+    case simd(SIMDOp)
+    /// An instruction of `SIMDLaneOp` (14 instructions, `i8x16.extract_lane_s` ... `f64x2.replace_lane`).
+    case simdLane(SIMDLaneOp, lane: UInt8)
 }

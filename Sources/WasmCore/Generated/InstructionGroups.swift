@@ -435,3 +435,688 @@ public enum NumericOp: UInt16, Hashable, Sendable, CaseIterable {
 
     private static let byName: [String: NumericOp] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
 }
+
+/// The instructions of `Instruction.simdLoad`. The raw value is the opcode. A prefixed opcode is `prefix << 8 | subopcode`.
+public enum SIMDLoadOp: UInt16, Hashable, Sendable, CaseIterable {
+    case v128Load = 0xFD00
+    case v128Load8x8S = 0xFD01
+    case v128Load8x8U = 0xFD02
+    case v128Load16x4S = 0xFD03
+    case v128Load16x4U = 0xFD04
+    case v128Load32x2S = 0xFD05
+    case v128Load32x2U = 0xFD06
+    case v128Load8Splat = 0xFD07
+    case v128Load16Splat = 0xFD08
+    case v128Load32Splat = 0xFD09
+    case v128Load64Splat = 0xFD0A
+    case v128Load32Zero = 0xFD5C
+    case v128Load64Zero = 0xFD5D
+
+    /// The text-format mnemonic, e.g. `v128.load`.
+    public var name: String {
+        switch self {
+        case .v128Load: "v128.load"
+        case .v128Load8x8S: "v128.load8x8_s"
+        case .v128Load8x8U: "v128.load8x8_u"
+        case .v128Load16x4S: "v128.load16x4_s"
+        case .v128Load16x4U: "v128.load16x4_u"
+        case .v128Load32x2S: "v128.load32x2_s"
+        case .v128Load32x2U: "v128.load32x2_u"
+        case .v128Load8Splat: "v128.load8_splat"
+        case .v128Load16Splat: "v128.load16_splat"
+        case .v128Load32Splat: "v128.load32_splat"
+        case .v128Load64Splat: "v128.load64_splat"
+        case .v128Load32Zero: "v128.load32_zero"
+        case .v128Load64Zero: "v128.load64_zero"
+        }
+    }
+
+    /// The number of bytes accessed, which is also the natural alignment.
+    public var byteWidth: Int {
+        switch self {
+        case .v128Load: 16
+        case .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U, .v128Load64Splat, .v128Load64Zero: 8
+        case .v128Load8Splat: 1
+        case .v128Load16Splat: 2
+        case .v128Load32Splat, .v128Load32Zero: 4
+        }
+    }
+
+    /// The result type.
+    public var resultType: ValueType {
+        switch self {
+        case .v128Load, .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U, .v128Load8Splat, .v128Load16Splat, .v128Load32Splat, .v128Load64Splat, .v128Load32Zero, .v128Load64Zero: .v128
+        }
+    }
+
+    /// Looks up an instruction by its text-format mnemonic.
+    public init?(name: String) {
+        guard let op = SIMDLoadOp.byName[name] else { return nil }
+        self = op
+    }
+
+    private static let byName: [String: SIMDLoadOp] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
+}
+
+/// The instructions of `Instruction.simdMemoryLane`. The raw value is the opcode. A prefixed opcode is `prefix << 8 | subopcode`.
+public enum SIMDMemoryLaneOp: UInt16, Hashable, Sendable, CaseIterable {
+    case v128Load8Lane = 0xFD54
+    case v128Load16Lane = 0xFD55
+    case v128Load32Lane = 0xFD56
+    case v128Load64Lane = 0xFD57
+    case v128Store8Lane = 0xFD58
+    case v128Store16Lane = 0xFD59
+    case v128Store32Lane = 0xFD5A
+    case v128Store64Lane = 0xFD5B
+
+    /// The text-format mnemonic, e.g. `v128.load8_lane`.
+    public var name: String {
+        switch self {
+        case .v128Load8Lane: "v128.load8_lane"
+        case .v128Load16Lane: "v128.load16_lane"
+        case .v128Load32Lane: "v128.load32_lane"
+        case .v128Load64Lane: "v128.load64_lane"
+        case .v128Store8Lane: "v128.store8_lane"
+        case .v128Store16Lane: "v128.store16_lane"
+        case .v128Store32Lane: "v128.store32_lane"
+        case .v128Store64Lane: "v128.store64_lane"
+        }
+    }
+
+    /// The number of bytes accessed, which is also the natural alignment.
+    public var byteWidth: Int {
+        switch self {
+        case .v128Load8Lane, .v128Store8Lane: 1
+        case .v128Load16Lane, .v128Store16Lane: 2
+        case .v128Load32Lane, .v128Store32Lane: 4
+        case .v128Load64Lane, .v128Store64Lane: 8
+        }
+    }
+
+    /// The number of lanes of the shape, which bounds the lane index.
+    public var laneCount: Int {
+        switch self {
+        case .v128Load8Lane, .v128Store8Lane: 16
+        case .v128Load16Lane, .v128Store16Lane: 8
+        case .v128Load32Lane, .v128Store32Lane: 4
+        case .v128Load64Lane, .v128Store64Lane: 2
+        }
+    }
+
+    /// The type of the operand after the address (a value stored or a vector loaded into).
+    public var valueType: ValueType {
+        switch self {
+        case .v128Load8Lane, .v128Load16Lane, .v128Load32Lane, .v128Load64Lane, .v128Store8Lane, .v128Store16Lane, .v128Store32Lane, .v128Store64Lane: .v128
+        }
+    }
+
+    /// The result types (none for a store).
+    public var resultTypes: [ValueType] {
+        switch self {
+        case .v128Load8Lane, .v128Load16Lane, .v128Load32Lane, .v128Load64Lane: [.v128]
+        case .v128Store8Lane, .v128Store16Lane, .v128Store32Lane, .v128Store64Lane: []
+        }
+    }
+
+    /// Looks up an instruction by its text-format mnemonic.
+    public init?(name: String) {
+        guard let op = SIMDMemoryLaneOp.byName[name] else { return nil }
+        self = op
+    }
+
+    private static let byName: [String: SIMDMemoryLaneOp] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
+}
+
+/// The instructions of `Instruction.simd`. The raw value is the opcode. A prefixed opcode is `prefix << 16 | subopcode`.
+public enum SIMDOp: UInt32, Hashable, Sendable, CaseIterable {
+    case i8x16Swizzle = 0xFD000E
+    case i8x16Splat = 0xFD000F
+    case i16x8Splat = 0xFD0010
+    case i32x4Splat = 0xFD0011
+    case i64x2Splat = 0xFD0012
+    case f32x4Splat = 0xFD0013
+    case f64x2Splat = 0xFD0014
+    case i8x16Eq = 0xFD0023
+    case i8x16Ne = 0xFD0024
+    case i8x16LtS = 0xFD0025
+    case i8x16LtU = 0xFD0026
+    case i8x16GtS = 0xFD0027
+    case i8x16GtU = 0xFD0028
+    case i8x16LeS = 0xFD0029
+    case i8x16LeU = 0xFD002A
+    case i8x16GeS = 0xFD002B
+    case i8x16GeU = 0xFD002C
+    case i16x8Eq = 0xFD002D
+    case i16x8Ne = 0xFD002E
+    case i16x8LtS = 0xFD002F
+    case i16x8LtU = 0xFD0030
+    case i16x8GtS = 0xFD0031
+    case i16x8GtU = 0xFD0032
+    case i16x8LeS = 0xFD0033
+    case i16x8LeU = 0xFD0034
+    case i16x8GeS = 0xFD0035
+    case i16x8GeU = 0xFD0036
+    case i32x4Eq = 0xFD0037
+    case i32x4Ne = 0xFD0038
+    case i32x4LtS = 0xFD0039
+    case i32x4LtU = 0xFD003A
+    case i32x4GtS = 0xFD003B
+    case i32x4GtU = 0xFD003C
+    case i32x4LeS = 0xFD003D
+    case i32x4LeU = 0xFD003E
+    case i32x4GeS = 0xFD003F
+    case i32x4GeU = 0xFD0040
+    case f32x4Eq = 0xFD0041
+    case f32x4Ne = 0xFD0042
+    case f32x4Lt = 0xFD0043
+    case f32x4Gt = 0xFD0044
+    case f32x4Le = 0xFD0045
+    case f32x4Ge = 0xFD0046
+    case f64x2Eq = 0xFD0047
+    case f64x2Ne = 0xFD0048
+    case f64x2Lt = 0xFD0049
+    case f64x2Gt = 0xFD004A
+    case f64x2Le = 0xFD004B
+    case f64x2Ge = 0xFD004C
+    case i64x2Eq = 0xFD00D6
+    case i64x2Ne = 0xFD00D7
+    case i64x2LtS = 0xFD00D8
+    case i64x2GtS = 0xFD00D9
+    case i64x2LeS = 0xFD00DA
+    case i64x2GeS = 0xFD00DB
+    case v128Not = 0xFD004D
+    case v128And = 0xFD004E
+    case v128Andnot = 0xFD004F
+    case v128Or = 0xFD0050
+    case v128Xor = 0xFD0051
+    case v128Bitselect = 0xFD0052
+    case v128AnyTrue = 0xFD0053
+    case i8x16Abs = 0xFD0060
+    case i8x16Neg = 0xFD0061
+    case i8x16Popcnt = 0xFD0062
+    case i8x16AllTrue = 0xFD0063
+    case i8x16Bitmask = 0xFD0064
+    case i8x16NarrowI16x8S = 0xFD0065
+    case i8x16NarrowI16x8U = 0xFD0066
+    case i8x16Shl = 0xFD006B
+    case i8x16ShrS = 0xFD006C
+    case i8x16ShrU = 0xFD006D
+    case i8x16Add = 0xFD006E
+    case i8x16AddSatS = 0xFD006F
+    case i8x16AddSatU = 0xFD0070
+    case i8x16Sub = 0xFD0071
+    case i8x16SubSatS = 0xFD0072
+    case i8x16SubSatU = 0xFD0073
+    case i8x16MinS = 0xFD0076
+    case i8x16MinU = 0xFD0077
+    case i8x16MaxS = 0xFD0078
+    case i8x16MaxU = 0xFD0079
+    case i8x16AvgrU = 0xFD007B
+    case i16x8ExtaddPairwiseI8x16S = 0xFD007C
+    case i16x8ExtaddPairwiseI8x16U = 0xFD007D
+    case i32x4ExtaddPairwiseI16x8S = 0xFD007E
+    case i32x4ExtaddPairwiseI16x8U = 0xFD007F
+    case i16x8Abs = 0xFD0080
+    case i16x8Neg = 0xFD0081
+    case i16x8Q15mulrSatS = 0xFD0082
+    case i16x8AllTrue = 0xFD0083
+    case i16x8Bitmask = 0xFD0084
+    case i16x8NarrowI32x4S = 0xFD0085
+    case i16x8NarrowI32x4U = 0xFD0086
+    case i16x8ExtendLowI8x16S = 0xFD0087
+    case i16x8ExtendHighI8x16S = 0xFD0088
+    case i16x8ExtendLowI8x16U = 0xFD0089
+    case i16x8ExtendHighI8x16U = 0xFD008A
+    case i16x8Shl = 0xFD008B
+    case i16x8ShrS = 0xFD008C
+    case i16x8ShrU = 0xFD008D
+    case i16x8Add = 0xFD008E
+    case i16x8AddSatS = 0xFD008F
+    case i16x8AddSatU = 0xFD0090
+    case i16x8Sub = 0xFD0091
+    case i16x8SubSatS = 0xFD0092
+    case i16x8SubSatU = 0xFD0093
+    case i16x8Mul = 0xFD0095
+    case i16x8MinS = 0xFD0096
+    case i16x8MinU = 0xFD0097
+    case i16x8MaxS = 0xFD0098
+    case i16x8MaxU = 0xFD0099
+    case i16x8AvgrU = 0xFD009B
+    case i16x8ExtmulLowI8x16S = 0xFD009C
+    case i16x8ExtmulHighI8x16S = 0xFD009D
+    case i16x8ExtmulLowI8x16U = 0xFD009E
+    case i16x8ExtmulHighI8x16U = 0xFD009F
+    case i32x4Abs = 0xFD00A0
+    case i32x4Neg = 0xFD00A1
+    case i32x4AllTrue = 0xFD00A3
+    case i32x4Bitmask = 0xFD00A4
+    case i32x4ExtendLowI16x8S = 0xFD00A7
+    case i32x4ExtendHighI16x8S = 0xFD00A8
+    case i32x4ExtendLowI16x8U = 0xFD00A9
+    case i32x4ExtendHighI16x8U = 0xFD00AA
+    case i32x4Shl = 0xFD00AB
+    case i32x4ShrS = 0xFD00AC
+    case i32x4ShrU = 0xFD00AD
+    case i32x4Add = 0xFD00AE
+    case i32x4Sub = 0xFD00B1
+    case i32x4Mul = 0xFD00B5
+    case i32x4MinS = 0xFD00B6
+    case i32x4MinU = 0xFD00B7
+    case i32x4MaxS = 0xFD00B8
+    case i32x4MaxU = 0xFD00B9
+    case i32x4DotI16x8S = 0xFD00BA
+    case i32x4ExtmulLowI16x8S = 0xFD00BC
+    case i32x4ExtmulHighI16x8S = 0xFD00BD
+    case i32x4ExtmulLowI16x8U = 0xFD00BE
+    case i32x4ExtmulHighI16x8U = 0xFD00BF
+    case i64x2Abs = 0xFD00C0
+    case i64x2Neg = 0xFD00C1
+    case i64x2AllTrue = 0xFD00C3
+    case i64x2Bitmask = 0xFD00C4
+    case i64x2ExtendLowI32x4S = 0xFD00C7
+    case i64x2ExtendHighI32x4S = 0xFD00C8
+    case i64x2ExtendLowI32x4U = 0xFD00C9
+    case i64x2ExtendHighI32x4U = 0xFD00CA
+    case i64x2Shl = 0xFD00CB
+    case i64x2ShrS = 0xFD00CC
+    case i64x2ShrU = 0xFD00CD
+    case i64x2Add = 0xFD00CE
+    case i64x2Sub = 0xFD00D1
+    case i64x2Mul = 0xFD00D5
+    case i64x2ExtmulLowI32x4S = 0xFD00DC
+    case i64x2ExtmulHighI32x4S = 0xFD00DD
+    case i64x2ExtmulLowI32x4U = 0xFD00DE
+    case i64x2ExtmulHighI32x4U = 0xFD00DF
+    case f32x4Ceil = 0xFD0067
+    case f32x4Floor = 0xFD0068
+    case f32x4Trunc = 0xFD0069
+    case f32x4Nearest = 0xFD006A
+    case f64x2Ceil = 0xFD0074
+    case f64x2Floor = 0xFD0075
+    case f64x2Trunc = 0xFD007A
+    case f64x2Nearest = 0xFD0094
+    case f32x4Abs = 0xFD00E0
+    case f32x4Neg = 0xFD00E1
+    case f32x4Sqrt = 0xFD00E3
+    case f32x4Add = 0xFD00E4
+    case f32x4Sub = 0xFD00E5
+    case f32x4Mul = 0xFD00E6
+    case f32x4Div = 0xFD00E7
+    case f32x4Min = 0xFD00E8
+    case f32x4Max = 0xFD00E9
+    case f32x4Pmin = 0xFD00EA
+    case f32x4Pmax = 0xFD00EB
+    case f64x2Abs = 0xFD00EC
+    case f64x2Neg = 0xFD00ED
+    case f64x2Sqrt = 0xFD00EF
+    case f64x2Add = 0xFD00F0
+    case f64x2Sub = 0xFD00F1
+    case f64x2Mul = 0xFD00F2
+    case f64x2Div = 0xFD00F3
+    case f64x2Min = 0xFD00F4
+    case f64x2Max = 0xFD00F5
+    case f64x2Pmin = 0xFD00F6
+    case f64x2Pmax = 0xFD00F7
+    case f32x4DemoteF64x2Zero = 0xFD005E
+    case f64x2PromoteLowF32x4 = 0xFD005F
+    case i32x4TruncSatF32x4S = 0xFD00F8
+    case i32x4TruncSatF32x4U = 0xFD00F9
+    case f32x4ConvertI32x4S = 0xFD00FA
+    case f32x4ConvertI32x4U = 0xFD00FB
+    case i32x4TruncSatF64x2SZero = 0xFD00FC
+    case i32x4TruncSatF64x2UZero = 0xFD00FD
+    case f64x2ConvertLowI32x4S = 0xFD00FE
+    case f64x2ConvertLowI32x4U = 0xFD00FF
+    case i8x16RelaxedSwizzle = 0xFD0100
+    case i32x4RelaxedTruncF32x4S = 0xFD0101
+    case i32x4RelaxedTruncF32x4U = 0xFD0102
+    case i32x4RelaxedTruncF64x2SZero = 0xFD0103
+    case i32x4RelaxedTruncF64x2UZero = 0xFD0104
+    case f32x4RelaxedMadd = 0xFD0105
+    case f32x4RelaxedNmadd = 0xFD0106
+    case f64x2RelaxedMadd = 0xFD0107
+    case f64x2RelaxedNmadd = 0xFD0108
+    case i8x16RelaxedLaneselect = 0xFD0109
+    case i16x8RelaxedLaneselect = 0xFD010A
+    case i32x4RelaxedLaneselect = 0xFD010B
+    case i64x2RelaxedLaneselect = 0xFD010C
+    case f32x4RelaxedMin = 0xFD010D
+    case f32x4RelaxedMax = 0xFD010E
+    case f64x2RelaxedMin = 0xFD010F
+    case f64x2RelaxedMax = 0xFD0110
+    case i16x8RelaxedQ15mulrS = 0xFD0111
+    case i16x8RelaxedDotI8x16I7x16S = 0xFD0112
+    case i32x4RelaxedDotI8x16I7x16AddS = 0xFD0113
+
+    /// The text-format mnemonic, e.g. `i8x16.swizzle`.
+    public var name: String {
+        switch self {
+        case .i8x16Swizzle: "i8x16.swizzle"
+        case .i8x16Splat: "i8x16.splat"
+        case .i16x8Splat: "i16x8.splat"
+        case .i32x4Splat: "i32x4.splat"
+        case .i64x2Splat: "i64x2.splat"
+        case .f32x4Splat: "f32x4.splat"
+        case .f64x2Splat: "f64x2.splat"
+        case .i8x16Eq: "i8x16.eq"
+        case .i8x16Ne: "i8x16.ne"
+        case .i8x16LtS: "i8x16.lt_s"
+        case .i8x16LtU: "i8x16.lt_u"
+        case .i8x16GtS: "i8x16.gt_s"
+        case .i8x16GtU: "i8x16.gt_u"
+        case .i8x16LeS: "i8x16.le_s"
+        case .i8x16LeU: "i8x16.le_u"
+        case .i8x16GeS: "i8x16.ge_s"
+        case .i8x16GeU: "i8x16.ge_u"
+        case .i16x8Eq: "i16x8.eq"
+        case .i16x8Ne: "i16x8.ne"
+        case .i16x8LtS: "i16x8.lt_s"
+        case .i16x8LtU: "i16x8.lt_u"
+        case .i16x8GtS: "i16x8.gt_s"
+        case .i16x8GtU: "i16x8.gt_u"
+        case .i16x8LeS: "i16x8.le_s"
+        case .i16x8LeU: "i16x8.le_u"
+        case .i16x8GeS: "i16x8.ge_s"
+        case .i16x8GeU: "i16x8.ge_u"
+        case .i32x4Eq: "i32x4.eq"
+        case .i32x4Ne: "i32x4.ne"
+        case .i32x4LtS: "i32x4.lt_s"
+        case .i32x4LtU: "i32x4.lt_u"
+        case .i32x4GtS: "i32x4.gt_s"
+        case .i32x4GtU: "i32x4.gt_u"
+        case .i32x4LeS: "i32x4.le_s"
+        case .i32x4LeU: "i32x4.le_u"
+        case .i32x4GeS: "i32x4.ge_s"
+        case .i32x4GeU: "i32x4.ge_u"
+        case .f32x4Eq: "f32x4.eq"
+        case .f32x4Ne: "f32x4.ne"
+        case .f32x4Lt: "f32x4.lt"
+        case .f32x4Gt: "f32x4.gt"
+        case .f32x4Le: "f32x4.le"
+        case .f32x4Ge: "f32x4.ge"
+        case .f64x2Eq: "f64x2.eq"
+        case .f64x2Ne: "f64x2.ne"
+        case .f64x2Lt: "f64x2.lt"
+        case .f64x2Gt: "f64x2.gt"
+        case .f64x2Le: "f64x2.le"
+        case .f64x2Ge: "f64x2.ge"
+        case .i64x2Eq: "i64x2.eq"
+        case .i64x2Ne: "i64x2.ne"
+        case .i64x2LtS: "i64x2.lt_s"
+        case .i64x2GtS: "i64x2.gt_s"
+        case .i64x2LeS: "i64x2.le_s"
+        case .i64x2GeS: "i64x2.ge_s"
+        case .v128Not: "v128.not"
+        case .v128And: "v128.and"
+        case .v128Andnot: "v128.andnot"
+        case .v128Or: "v128.or"
+        case .v128Xor: "v128.xor"
+        case .v128Bitselect: "v128.bitselect"
+        case .v128AnyTrue: "v128.any_true"
+        case .i8x16Abs: "i8x16.abs"
+        case .i8x16Neg: "i8x16.neg"
+        case .i8x16Popcnt: "i8x16.popcnt"
+        case .i8x16AllTrue: "i8x16.all_true"
+        case .i8x16Bitmask: "i8x16.bitmask"
+        case .i8x16NarrowI16x8S: "i8x16.narrow_i16x8_s"
+        case .i8x16NarrowI16x8U: "i8x16.narrow_i16x8_u"
+        case .i8x16Shl: "i8x16.shl"
+        case .i8x16ShrS: "i8x16.shr_s"
+        case .i8x16ShrU: "i8x16.shr_u"
+        case .i8x16Add: "i8x16.add"
+        case .i8x16AddSatS: "i8x16.add_sat_s"
+        case .i8x16AddSatU: "i8x16.add_sat_u"
+        case .i8x16Sub: "i8x16.sub"
+        case .i8x16SubSatS: "i8x16.sub_sat_s"
+        case .i8x16SubSatU: "i8x16.sub_sat_u"
+        case .i8x16MinS: "i8x16.min_s"
+        case .i8x16MinU: "i8x16.min_u"
+        case .i8x16MaxS: "i8x16.max_s"
+        case .i8x16MaxU: "i8x16.max_u"
+        case .i8x16AvgrU: "i8x16.avgr_u"
+        case .i16x8ExtaddPairwiseI8x16S: "i16x8.extadd_pairwise_i8x16_s"
+        case .i16x8ExtaddPairwiseI8x16U: "i16x8.extadd_pairwise_i8x16_u"
+        case .i32x4ExtaddPairwiseI16x8S: "i32x4.extadd_pairwise_i16x8_s"
+        case .i32x4ExtaddPairwiseI16x8U: "i32x4.extadd_pairwise_i16x8_u"
+        case .i16x8Abs: "i16x8.abs"
+        case .i16x8Neg: "i16x8.neg"
+        case .i16x8Q15mulrSatS: "i16x8.q15mulr_sat_s"
+        case .i16x8AllTrue: "i16x8.all_true"
+        case .i16x8Bitmask: "i16x8.bitmask"
+        case .i16x8NarrowI32x4S: "i16x8.narrow_i32x4_s"
+        case .i16x8NarrowI32x4U: "i16x8.narrow_i32x4_u"
+        case .i16x8ExtendLowI8x16S: "i16x8.extend_low_i8x16_s"
+        case .i16x8ExtendHighI8x16S: "i16x8.extend_high_i8x16_s"
+        case .i16x8ExtendLowI8x16U: "i16x8.extend_low_i8x16_u"
+        case .i16x8ExtendHighI8x16U: "i16x8.extend_high_i8x16_u"
+        case .i16x8Shl: "i16x8.shl"
+        case .i16x8ShrS: "i16x8.shr_s"
+        case .i16x8ShrU: "i16x8.shr_u"
+        case .i16x8Add: "i16x8.add"
+        case .i16x8AddSatS: "i16x8.add_sat_s"
+        case .i16x8AddSatU: "i16x8.add_sat_u"
+        case .i16x8Sub: "i16x8.sub"
+        case .i16x8SubSatS: "i16x8.sub_sat_s"
+        case .i16x8SubSatU: "i16x8.sub_sat_u"
+        case .i16x8Mul: "i16x8.mul"
+        case .i16x8MinS: "i16x8.min_s"
+        case .i16x8MinU: "i16x8.min_u"
+        case .i16x8MaxS: "i16x8.max_s"
+        case .i16x8MaxU: "i16x8.max_u"
+        case .i16x8AvgrU: "i16x8.avgr_u"
+        case .i16x8ExtmulLowI8x16S: "i16x8.extmul_low_i8x16_s"
+        case .i16x8ExtmulHighI8x16S: "i16x8.extmul_high_i8x16_s"
+        case .i16x8ExtmulLowI8x16U: "i16x8.extmul_low_i8x16_u"
+        case .i16x8ExtmulHighI8x16U: "i16x8.extmul_high_i8x16_u"
+        case .i32x4Abs: "i32x4.abs"
+        case .i32x4Neg: "i32x4.neg"
+        case .i32x4AllTrue: "i32x4.all_true"
+        case .i32x4Bitmask: "i32x4.bitmask"
+        case .i32x4ExtendLowI16x8S: "i32x4.extend_low_i16x8_s"
+        case .i32x4ExtendHighI16x8S: "i32x4.extend_high_i16x8_s"
+        case .i32x4ExtendLowI16x8U: "i32x4.extend_low_i16x8_u"
+        case .i32x4ExtendHighI16x8U: "i32x4.extend_high_i16x8_u"
+        case .i32x4Shl: "i32x4.shl"
+        case .i32x4ShrS: "i32x4.shr_s"
+        case .i32x4ShrU: "i32x4.shr_u"
+        case .i32x4Add: "i32x4.add"
+        case .i32x4Sub: "i32x4.sub"
+        case .i32x4Mul: "i32x4.mul"
+        case .i32x4MinS: "i32x4.min_s"
+        case .i32x4MinU: "i32x4.min_u"
+        case .i32x4MaxS: "i32x4.max_s"
+        case .i32x4MaxU: "i32x4.max_u"
+        case .i32x4DotI16x8S: "i32x4.dot_i16x8_s"
+        case .i32x4ExtmulLowI16x8S: "i32x4.extmul_low_i16x8_s"
+        case .i32x4ExtmulHighI16x8S: "i32x4.extmul_high_i16x8_s"
+        case .i32x4ExtmulLowI16x8U: "i32x4.extmul_low_i16x8_u"
+        case .i32x4ExtmulHighI16x8U: "i32x4.extmul_high_i16x8_u"
+        case .i64x2Abs: "i64x2.abs"
+        case .i64x2Neg: "i64x2.neg"
+        case .i64x2AllTrue: "i64x2.all_true"
+        case .i64x2Bitmask: "i64x2.bitmask"
+        case .i64x2ExtendLowI32x4S: "i64x2.extend_low_i32x4_s"
+        case .i64x2ExtendHighI32x4S: "i64x2.extend_high_i32x4_s"
+        case .i64x2ExtendLowI32x4U: "i64x2.extend_low_i32x4_u"
+        case .i64x2ExtendHighI32x4U: "i64x2.extend_high_i32x4_u"
+        case .i64x2Shl: "i64x2.shl"
+        case .i64x2ShrS: "i64x2.shr_s"
+        case .i64x2ShrU: "i64x2.shr_u"
+        case .i64x2Add: "i64x2.add"
+        case .i64x2Sub: "i64x2.sub"
+        case .i64x2Mul: "i64x2.mul"
+        case .i64x2ExtmulLowI32x4S: "i64x2.extmul_low_i32x4_s"
+        case .i64x2ExtmulHighI32x4S: "i64x2.extmul_high_i32x4_s"
+        case .i64x2ExtmulLowI32x4U: "i64x2.extmul_low_i32x4_u"
+        case .i64x2ExtmulHighI32x4U: "i64x2.extmul_high_i32x4_u"
+        case .f32x4Ceil: "f32x4.ceil"
+        case .f32x4Floor: "f32x4.floor"
+        case .f32x4Trunc: "f32x4.trunc"
+        case .f32x4Nearest: "f32x4.nearest"
+        case .f64x2Ceil: "f64x2.ceil"
+        case .f64x2Floor: "f64x2.floor"
+        case .f64x2Trunc: "f64x2.trunc"
+        case .f64x2Nearest: "f64x2.nearest"
+        case .f32x4Abs: "f32x4.abs"
+        case .f32x4Neg: "f32x4.neg"
+        case .f32x4Sqrt: "f32x4.sqrt"
+        case .f32x4Add: "f32x4.add"
+        case .f32x4Sub: "f32x4.sub"
+        case .f32x4Mul: "f32x4.mul"
+        case .f32x4Div: "f32x4.div"
+        case .f32x4Min: "f32x4.min"
+        case .f32x4Max: "f32x4.max"
+        case .f32x4Pmin: "f32x4.pmin"
+        case .f32x4Pmax: "f32x4.pmax"
+        case .f64x2Abs: "f64x2.abs"
+        case .f64x2Neg: "f64x2.neg"
+        case .f64x2Sqrt: "f64x2.sqrt"
+        case .f64x2Add: "f64x2.add"
+        case .f64x2Sub: "f64x2.sub"
+        case .f64x2Mul: "f64x2.mul"
+        case .f64x2Div: "f64x2.div"
+        case .f64x2Min: "f64x2.min"
+        case .f64x2Max: "f64x2.max"
+        case .f64x2Pmin: "f64x2.pmin"
+        case .f64x2Pmax: "f64x2.pmax"
+        case .f32x4DemoteF64x2Zero: "f32x4.demote_f64x2_zero"
+        case .f64x2PromoteLowF32x4: "f64x2.promote_low_f32x4"
+        case .i32x4TruncSatF32x4S: "i32x4.trunc_sat_f32x4_s"
+        case .i32x4TruncSatF32x4U: "i32x4.trunc_sat_f32x4_u"
+        case .f32x4ConvertI32x4S: "f32x4.convert_i32x4_s"
+        case .f32x4ConvertI32x4U: "f32x4.convert_i32x4_u"
+        case .i32x4TruncSatF64x2SZero: "i32x4.trunc_sat_f64x2_s_zero"
+        case .i32x4TruncSatF64x2UZero: "i32x4.trunc_sat_f64x2_u_zero"
+        case .f64x2ConvertLowI32x4S: "f64x2.convert_low_i32x4_s"
+        case .f64x2ConvertLowI32x4U: "f64x2.convert_low_i32x4_u"
+        case .i8x16RelaxedSwizzle: "i8x16.relaxed_swizzle"
+        case .i32x4RelaxedTruncF32x4S: "i32x4.relaxed_trunc_f32x4_s"
+        case .i32x4RelaxedTruncF32x4U: "i32x4.relaxed_trunc_f32x4_u"
+        case .i32x4RelaxedTruncF64x2SZero: "i32x4.relaxed_trunc_f64x2_s_zero"
+        case .i32x4RelaxedTruncF64x2UZero: "i32x4.relaxed_trunc_f64x2_u_zero"
+        case .f32x4RelaxedMadd: "f32x4.relaxed_madd"
+        case .f32x4RelaxedNmadd: "f32x4.relaxed_nmadd"
+        case .f64x2RelaxedMadd: "f64x2.relaxed_madd"
+        case .f64x2RelaxedNmadd: "f64x2.relaxed_nmadd"
+        case .i8x16RelaxedLaneselect: "i8x16.relaxed_laneselect"
+        case .i16x8RelaxedLaneselect: "i16x8.relaxed_laneselect"
+        case .i32x4RelaxedLaneselect: "i32x4.relaxed_laneselect"
+        case .i64x2RelaxedLaneselect: "i64x2.relaxed_laneselect"
+        case .f32x4RelaxedMin: "f32x4.relaxed_min"
+        case .f32x4RelaxedMax: "f32x4.relaxed_max"
+        case .f64x2RelaxedMin: "f64x2.relaxed_min"
+        case .f64x2RelaxedMax: "f64x2.relaxed_max"
+        case .i16x8RelaxedQ15mulrS: "i16x8.relaxed_q15mulr_s"
+        case .i16x8RelaxedDotI8x16I7x16S: "i16x8.relaxed_dot_i8x16_i7x16_s"
+        case .i32x4RelaxedDotI8x16I7x16AddS: "i32x4.relaxed_dot_i8x16_i7x16_add_s"
+        }
+    }
+
+    /// Operand types, bottom of stack first.
+    public var parameterTypes: [ValueType] {
+        switch self {
+        case .i8x16Swizzle, .i8x16Eq, .i8x16Ne, .i8x16LtS, .i8x16LtU, .i8x16GtS, .i8x16GtU, .i8x16LeS, .i8x16LeU, .i8x16GeS, .i8x16GeU, .i16x8Eq, .i16x8Ne, .i16x8LtS, .i16x8LtU, .i16x8GtS, .i16x8GtU, .i16x8LeS, .i16x8LeU, .i16x8GeS, .i16x8GeU, .i32x4Eq, .i32x4Ne, .i32x4LtS, .i32x4LtU, .i32x4GtS, .i32x4GtU, .i32x4LeS, .i32x4LeU, .i32x4GeS, .i32x4GeU, .f32x4Eq, .f32x4Ne, .f32x4Lt, .f32x4Gt, .f32x4Le, .f32x4Ge, .f64x2Eq, .f64x2Ne, .f64x2Lt, .f64x2Gt, .f64x2Le, .f64x2Ge, .i64x2Eq, .i64x2Ne, .i64x2LtS, .i64x2GtS, .i64x2LeS, .i64x2GeS, .v128And, .v128Andnot, .v128Or, .v128Xor, .i8x16NarrowI16x8S, .i8x16NarrowI16x8U, .i8x16Add, .i8x16AddSatS, .i8x16AddSatU, .i8x16Sub, .i8x16SubSatS, .i8x16SubSatU, .i8x16MinS, .i8x16MinU, .i8x16MaxS, .i8x16MaxU, .i8x16AvgrU, .i16x8Q15mulrSatS, .i16x8NarrowI32x4S, .i16x8NarrowI32x4U, .i16x8Add, .i16x8AddSatS, .i16x8AddSatU, .i16x8Sub, .i16x8SubSatS, .i16x8SubSatU, .i16x8Mul, .i16x8MinS, .i16x8MinU, .i16x8MaxS, .i16x8MaxU, .i16x8AvgrU, .i16x8ExtmulLowI8x16S, .i16x8ExtmulHighI8x16S, .i16x8ExtmulLowI8x16U, .i16x8ExtmulHighI8x16U, .i32x4Add, .i32x4Sub, .i32x4Mul, .i32x4MinS, .i32x4MinU, .i32x4MaxS, .i32x4MaxU, .i32x4DotI16x8S, .i32x4ExtmulLowI16x8S, .i32x4ExtmulHighI16x8S, .i32x4ExtmulLowI16x8U, .i32x4ExtmulHighI16x8U, .i64x2Add, .i64x2Sub, .i64x2Mul, .i64x2ExtmulLowI32x4S, .i64x2ExtmulHighI32x4S, .i64x2ExtmulLowI32x4U, .i64x2ExtmulHighI32x4U, .f32x4Add, .f32x4Sub, .f32x4Mul, .f32x4Div, .f32x4Min, .f32x4Max, .f32x4Pmin, .f32x4Pmax, .f64x2Add, .f64x2Sub, .f64x2Mul, .f64x2Div, .f64x2Min, .f64x2Max, .f64x2Pmin, .f64x2Pmax, .i8x16RelaxedSwizzle, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin, .f64x2RelaxedMax, .i16x8RelaxedQ15mulrS, .i16x8RelaxedDotI8x16I7x16S: [.v128, .v128]
+        case .i8x16Splat, .i16x8Splat, .i32x4Splat: [.i32]
+        case .i64x2Splat: [.i64]
+        case .f32x4Splat: [.f32]
+        case .f64x2Splat: [.f64]
+        case .v128Not, .v128AnyTrue, .i8x16Abs, .i8x16Neg, .i8x16Popcnt, .i8x16AllTrue, .i8x16Bitmask, .i16x8ExtaddPairwiseI8x16S, .i16x8ExtaddPairwiseI8x16U, .i32x4ExtaddPairwiseI16x8S, .i32x4ExtaddPairwiseI16x8U, .i16x8Abs, .i16x8Neg, .i16x8AllTrue, .i16x8Bitmask, .i16x8ExtendLowI8x16S, .i16x8ExtendHighI8x16S, .i16x8ExtendLowI8x16U, .i16x8ExtendHighI8x16U, .i32x4Abs, .i32x4Neg, .i32x4AllTrue, .i32x4Bitmask, .i32x4ExtendLowI16x8S, .i32x4ExtendHighI16x8S, .i32x4ExtendLowI16x8U, .i32x4ExtendHighI16x8U, .i64x2Abs, .i64x2Neg, .i64x2AllTrue, .i64x2Bitmask, .i64x2ExtendLowI32x4S, .i64x2ExtendHighI32x4S, .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U, .f32x4Ceil, .f32x4Floor, .f32x4Trunc, .f32x4Nearest, .f64x2Ceil, .f64x2Floor, .f64x2Trunc, .f64x2Nearest, .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f64x2Abs, .f64x2Neg, .f64x2Sqrt, .f32x4DemoteF64x2Zero, .f64x2PromoteLowF32x4, .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S, .f32x4ConvertI32x4U, .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero, .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U, .i32x4RelaxedTruncF32x4S, .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero: [.v128]
+        case .v128Bitselect, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .i32x4RelaxedDotI8x16I7x16AddS: [.v128, .v128, .v128]
+        case .i8x16Shl, .i8x16ShrS, .i8x16ShrU, .i16x8Shl, .i16x8ShrS, .i16x8ShrU, .i32x4Shl, .i32x4ShrS, .i32x4ShrU, .i64x2Shl, .i64x2ShrS, .i64x2ShrU: [.v128, .i32]
+        }
+    }
+
+    /// The result type.
+    public var resultType: ValueType {
+        switch self {
+        case .i8x16Swizzle, .i8x16Splat, .i16x8Splat, .i32x4Splat, .i64x2Splat, .f32x4Splat, .f64x2Splat, .i8x16Eq, .i8x16Ne, .i8x16LtS, .i8x16LtU, .i8x16GtS, .i8x16GtU, .i8x16LeS, .i8x16LeU, .i8x16GeS, .i8x16GeU, .i16x8Eq, .i16x8Ne, .i16x8LtS, .i16x8LtU, .i16x8GtS, .i16x8GtU, .i16x8LeS, .i16x8LeU, .i16x8GeS, .i16x8GeU, .i32x4Eq, .i32x4Ne, .i32x4LtS, .i32x4LtU, .i32x4GtS, .i32x4GtU, .i32x4LeS, .i32x4LeU, .i32x4GeS, .i32x4GeU, .f32x4Eq, .f32x4Ne, .f32x4Lt, .f32x4Gt, .f32x4Le, .f32x4Ge, .f64x2Eq, .f64x2Ne, .f64x2Lt, .f64x2Gt, .f64x2Le, .f64x2Ge, .i64x2Eq, .i64x2Ne, .i64x2LtS, .i64x2GtS, .i64x2LeS, .i64x2GeS, .v128Not, .v128And, .v128Andnot, .v128Or, .v128Xor, .v128Bitselect, .i8x16Abs, .i8x16Neg, .i8x16Popcnt, .i8x16NarrowI16x8S, .i8x16NarrowI16x8U, .i8x16Shl, .i8x16ShrS, .i8x16ShrU, .i8x16Add, .i8x16AddSatS, .i8x16AddSatU, .i8x16Sub, .i8x16SubSatS, .i8x16SubSatU, .i8x16MinS, .i8x16MinU, .i8x16MaxS, .i8x16MaxU, .i8x16AvgrU, .i16x8ExtaddPairwiseI8x16S, .i16x8ExtaddPairwiseI8x16U, .i32x4ExtaddPairwiseI16x8S, .i32x4ExtaddPairwiseI16x8U, .i16x8Abs, .i16x8Neg, .i16x8Q15mulrSatS, .i16x8NarrowI32x4S, .i16x8NarrowI32x4U, .i16x8ExtendLowI8x16S, .i16x8ExtendHighI8x16S, .i16x8ExtendLowI8x16U, .i16x8ExtendHighI8x16U, .i16x8Shl, .i16x8ShrS, .i16x8ShrU, .i16x8Add, .i16x8AddSatS, .i16x8AddSatU, .i16x8Sub, .i16x8SubSatS, .i16x8SubSatU, .i16x8Mul, .i16x8MinS, .i16x8MinU, .i16x8MaxS, .i16x8MaxU, .i16x8AvgrU, .i16x8ExtmulLowI8x16S, .i16x8ExtmulHighI8x16S, .i16x8ExtmulLowI8x16U, .i16x8ExtmulHighI8x16U, .i32x4Abs, .i32x4Neg, .i32x4ExtendLowI16x8S, .i32x4ExtendHighI16x8S, .i32x4ExtendLowI16x8U, .i32x4ExtendHighI16x8U, .i32x4Shl, .i32x4ShrS, .i32x4ShrU, .i32x4Add, .i32x4Sub, .i32x4Mul, .i32x4MinS, .i32x4MinU, .i32x4MaxS, .i32x4MaxU, .i32x4DotI16x8S, .i32x4ExtmulLowI16x8S, .i32x4ExtmulHighI16x8S, .i32x4ExtmulLowI16x8U, .i32x4ExtmulHighI16x8U, .i64x2Abs, .i64x2Neg, .i64x2ExtendLowI32x4S, .i64x2ExtendHighI32x4S, .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U, .i64x2Shl, .i64x2ShrS, .i64x2ShrU, .i64x2Add, .i64x2Sub, .i64x2Mul, .i64x2ExtmulLowI32x4S, .i64x2ExtmulHighI32x4S, .i64x2ExtmulLowI32x4U, .i64x2ExtmulHighI32x4U, .f32x4Ceil, .f32x4Floor, .f32x4Trunc, .f32x4Nearest, .f64x2Ceil, .f64x2Floor, .f64x2Trunc, .f64x2Nearest, .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f32x4Add, .f32x4Sub, .f32x4Mul, .f32x4Div, .f32x4Min, .f32x4Max, .f32x4Pmin, .f32x4Pmax, .f64x2Abs, .f64x2Neg, .f64x2Sqrt, .f64x2Add, .f64x2Sub, .f64x2Mul, .f64x2Div, .f64x2Min, .f64x2Max, .f64x2Pmin, .f64x2Pmax, .f32x4DemoteF64x2Zero, .f64x2PromoteLowF32x4, .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S, .f32x4ConvertI32x4U, .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero, .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U, .i8x16RelaxedSwizzle, .i32x4RelaxedTruncF32x4S, .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin, .f64x2RelaxedMax, .i16x8RelaxedQ15mulrS, .i16x8RelaxedDotI8x16I7x16S, .i32x4RelaxedDotI8x16I7x16AddS: .v128
+        case .v128AnyTrue, .i8x16AllTrue, .i8x16Bitmask, .i16x8AllTrue, .i16x8Bitmask, .i32x4AllTrue, .i32x4Bitmask, .i64x2AllTrue, .i64x2Bitmask: .i32
+        }
+    }
+
+    /// Looks up an instruction by its text-format mnemonic.
+    public init?(name: String) {
+        guard let op = SIMDOp.byName[name] else { return nil }
+        self = op
+    }
+
+    private static let byName: [String: SIMDOp] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
+}
+
+/// The instructions of `Instruction.simdLane`. The raw value is the opcode. A prefixed opcode is `prefix << 8 | subopcode`.
+public enum SIMDLaneOp: UInt16, Hashable, Sendable, CaseIterable {
+    case i8x16ExtractLaneS = 0xFD15
+    case i8x16ExtractLaneU = 0xFD16
+    case i8x16ReplaceLane = 0xFD17
+    case i16x8ExtractLaneS = 0xFD18
+    case i16x8ExtractLaneU = 0xFD19
+    case i16x8ReplaceLane = 0xFD1A
+    case i32x4ExtractLane = 0xFD1B
+    case i32x4ReplaceLane = 0xFD1C
+    case i64x2ExtractLane = 0xFD1D
+    case i64x2ReplaceLane = 0xFD1E
+    case f32x4ExtractLane = 0xFD1F
+    case f32x4ReplaceLane = 0xFD20
+    case f64x2ExtractLane = 0xFD21
+    case f64x2ReplaceLane = 0xFD22
+
+    /// The text-format mnemonic, e.g. `i8x16.extract_lane_s`.
+    public var name: String {
+        switch self {
+        case .i8x16ExtractLaneS: "i8x16.extract_lane_s"
+        case .i8x16ExtractLaneU: "i8x16.extract_lane_u"
+        case .i8x16ReplaceLane: "i8x16.replace_lane"
+        case .i16x8ExtractLaneS: "i16x8.extract_lane_s"
+        case .i16x8ExtractLaneU: "i16x8.extract_lane_u"
+        case .i16x8ReplaceLane: "i16x8.replace_lane"
+        case .i32x4ExtractLane: "i32x4.extract_lane"
+        case .i32x4ReplaceLane: "i32x4.replace_lane"
+        case .i64x2ExtractLane: "i64x2.extract_lane"
+        case .i64x2ReplaceLane: "i64x2.replace_lane"
+        case .f32x4ExtractLane: "f32x4.extract_lane"
+        case .f32x4ReplaceLane: "f32x4.replace_lane"
+        case .f64x2ExtractLane: "f64x2.extract_lane"
+        case .f64x2ReplaceLane: "f64x2.replace_lane"
+        }
+    }
+
+    /// The number of lanes of the shape, which bounds the lane index.
+    public var laneCount: Int {
+        switch self {
+        case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i8x16ReplaceLane: 16
+        case .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i16x8ReplaceLane: 8
+        case .i32x4ExtractLane, .i32x4ReplaceLane, .f32x4ExtractLane, .f32x4ReplaceLane: 4
+        case .i64x2ExtractLane, .i64x2ReplaceLane, .f64x2ExtractLane, .f64x2ReplaceLane: 2
+        }
+    }
+
+    /// Operand types, bottom of stack first.
+    public var parameterTypes: [ValueType] {
+        switch self {
+        case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i32x4ExtractLane, .i64x2ExtractLane, .f32x4ExtractLane, .f64x2ExtractLane: [.v128]
+        case .i8x16ReplaceLane, .i16x8ReplaceLane, .i32x4ReplaceLane: [.v128, .i32]
+        case .i64x2ReplaceLane: [.v128, .i64]
+        case .f32x4ReplaceLane: [.v128, .f32]
+        case .f64x2ReplaceLane: [.v128, .f64]
+        }
+    }
+
+    /// The result type.
+    public var resultType: ValueType {
+        switch self {
+        case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i32x4ExtractLane: .i32
+        case .i8x16ReplaceLane, .i16x8ReplaceLane, .i32x4ReplaceLane, .i64x2ReplaceLane, .f32x4ReplaceLane, .f64x2ReplaceLane: .v128
+        case .i64x2ExtractLane: .i64
+        case .f32x4ExtractLane: .f32
+        case .f64x2ExtractLane: .f64
+        }
+    }
+
+    /// Looks up an instruction by its text-format mnemonic.
+    public init?(name: String) {
+        guard let op = SIMDLaneOp.byName[name] else { return nil }
+        self = op
+    }
+
+    private static let byName: [String: SIMDLaneOp] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
+}

@@ -557,6 +557,8 @@ extension Translator {
             pop()
         case .block, .loop, .if, .else, .end, .tryTable, .try, .catch, .catchAll, .delegate:
             break  // handled in emit
+        case .v128Const, .i8x16Shuffle, .simd, .simdLoad, .v128Store, .simdLane, .simdMemoryLane:
+            throw .unsupported("SIMD is not supported by the interpreter yet")
         }
     }
 

@@ -68,6 +68,13 @@ extension Printer {
         case .refAsNonNull: return "ref.as_non_null"
         case .brOnNull(let v0): return "br_on_null" + index(v0)
         case .brOnNonNull(let v0): return "br_on_non_null" + index(v0)
+        case .simdLoad(let op, let v0): return op.name + memarg(v0, naturalAlignment: op.byteWidth)
+        case .v128Store(let v0): return "v128.store" + memarg(v0, naturalAlignment: 16)
+        case .simdMemoryLane(let op, let v0, let v1): return op.name + memarg(v0, naturalAlignment: op.byteWidth) + integer(v1)
+        case .v128Const(let v0): return "v128.const" + v128Constant(v0)
+        case .i8x16Shuffle(let v0): return "i8x16.shuffle" + shuffleLanes(v0)
+        case .simd(let op): return op.name
+        case .simdLane(let op, let v0): return op.name + integer(v0)
         }
     }
 }

@@ -217,12 +217,267 @@ extension WatModuleParser {
         "ref.as_non_null": PlainInstruction(opcode: Opcode(0xD4), form: 0),
         "br_on_null": PlainInstruction(opcode: Opcode(0xD5), form: 2),
         "br_on_non_null": PlainInstruction(opcode: Opcode(0xD6), form: 2),
+        "v128.load": PlainInstruction(opcode: Opcode(prefix: 0xFD, 0), form: 27),
+        "v128.load8x8_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 1), form: 15),
+        "v128.load8x8_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 2), form: 15),
+        "v128.load16x4_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 3), form: 15),
+        "v128.load16x4_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 4), form: 15),
+        "v128.load32x2_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 5), form: 15),
+        "v128.load32x2_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 6), form: 15),
+        "v128.load8_splat": PlainInstruction(opcode: Opcode(prefix: 0xFD, 7), form: 16),
+        "v128.load16_splat": PlainInstruction(opcode: Opcode(prefix: 0xFD, 8), form: 17),
+        "v128.load32_splat": PlainInstruction(opcode: Opcode(prefix: 0xFD, 9), form: 14),
+        "v128.load64_splat": PlainInstruction(opcode: Opcode(prefix: 0xFD, 10), form: 15),
+        "v128.store": PlainInstruction(opcode: Opcode(prefix: 0xFD, 11), form: 27),
+        "v128.load32_zero": PlainInstruction(opcode: Opcode(prefix: 0xFD, 92), form: 14),
+        "v128.load64_zero": PlainInstruction(opcode: Opcode(prefix: 0xFD, 93), form: 15),
+        "v128.load8_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 84), form: 28),
+        "v128.load16_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 85), form: 29),
+        "v128.load32_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 86), form: 30),
+        "v128.load64_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 87), form: 31),
+        "v128.store8_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 88), form: 28),
+        "v128.store16_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 89), form: 29),
+        "v128.store32_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 90), form: 30),
+        "v128.store64_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 91), form: 31),
+        "v128.const": PlainInstruction(opcode: Opcode(prefix: 0xFD, 12), form: 32),
+        "i8x16.shuffle": PlainInstruction(opcode: Opcode(prefix: 0xFD, 13), form: 33),
+        "i8x16.swizzle": PlainInstruction(opcode: Opcode(prefix: 0xFD, 14), form: 0),
+        "i8x16.splat": PlainInstruction(opcode: Opcode(prefix: 0xFD, 15), form: 0),
+        "i16x8.splat": PlainInstruction(opcode: Opcode(prefix: 0xFD, 16), form: 0),
+        "i32x4.splat": PlainInstruction(opcode: Opcode(prefix: 0xFD, 17), form: 0),
+        "i64x2.splat": PlainInstruction(opcode: Opcode(prefix: 0xFD, 18), form: 0),
+        "f32x4.splat": PlainInstruction(opcode: Opcode(prefix: 0xFD, 19), form: 0),
+        "f64x2.splat": PlainInstruction(opcode: Opcode(prefix: 0xFD, 20), form: 0),
+        "i8x16.extract_lane_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 21), form: 34),
+        "i8x16.extract_lane_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 22), form: 34),
+        "i8x16.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 23), form: 34),
+        "i16x8.extract_lane_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 24), form: 35),
+        "i16x8.extract_lane_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 25), form: 35),
+        "i16x8.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 26), form: 35),
+        "i32x4.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 27), form: 36),
+        "i32x4.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 28), form: 36),
+        "i64x2.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 29), form: 37),
+        "i64x2.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 30), form: 37),
+        "f32x4.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 31), form: 36),
+        "f32x4.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 32), form: 36),
+        "f64x2.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 33), form: 37),
+        "f64x2.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 34), form: 37),
+        "i8x16.eq": PlainInstruction(opcode: Opcode(prefix: 0xFD, 35), form: 0),
+        "i8x16.ne": PlainInstruction(opcode: Opcode(prefix: 0xFD, 36), form: 0),
+        "i8x16.lt_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 37), form: 0),
+        "i8x16.lt_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 38), form: 0),
+        "i8x16.gt_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 39), form: 0),
+        "i8x16.gt_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 40), form: 0),
+        "i8x16.le_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 41), form: 0),
+        "i8x16.le_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 42), form: 0),
+        "i8x16.ge_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 43), form: 0),
+        "i8x16.ge_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 44), form: 0),
+        "i16x8.eq": PlainInstruction(opcode: Opcode(prefix: 0xFD, 45), form: 0),
+        "i16x8.ne": PlainInstruction(opcode: Opcode(prefix: 0xFD, 46), form: 0),
+        "i16x8.lt_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 47), form: 0),
+        "i16x8.lt_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 48), form: 0),
+        "i16x8.gt_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 49), form: 0),
+        "i16x8.gt_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 50), form: 0),
+        "i16x8.le_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 51), form: 0),
+        "i16x8.le_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 52), form: 0),
+        "i16x8.ge_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 53), form: 0),
+        "i16x8.ge_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 54), form: 0),
+        "i32x4.eq": PlainInstruction(opcode: Opcode(prefix: 0xFD, 55), form: 0),
+        "i32x4.ne": PlainInstruction(opcode: Opcode(prefix: 0xFD, 56), form: 0),
+        "i32x4.lt_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 57), form: 0),
+        "i32x4.lt_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 58), form: 0),
+        "i32x4.gt_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 59), form: 0),
+        "i32x4.gt_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 60), form: 0),
+        "i32x4.le_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 61), form: 0),
+        "i32x4.le_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 62), form: 0),
+        "i32x4.ge_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 63), form: 0),
+        "i32x4.ge_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 64), form: 0),
+        "f32x4.eq": PlainInstruction(opcode: Opcode(prefix: 0xFD, 65), form: 0),
+        "f32x4.ne": PlainInstruction(opcode: Opcode(prefix: 0xFD, 66), form: 0),
+        "f32x4.lt": PlainInstruction(opcode: Opcode(prefix: 0xFD, 67), form: 0),
+        "f32x4.gt": PlainInstruction(opcode: Opcode(prefix: 0xFD, 68), form: 0),
+        "f32x4.le": PlainInstruction(opcode: Opcode(prefix: 0xFD, 69), form: 0),
+        "f32x4.ge": PlainInstruction(opcode: Opcode(prefix: 0xFD, 70), form: 0),
+        "f64x2.eq": PlainInstruction(opcode: Opcode(prefix: 0xFD, 71), form: 0),
+        "f64x2.ne": PlainInstruction(opcode: Opcode(prefix: 0xFD, 72), form: 0),
+        "f64x2.lt": PlainInstruction(opcode: Opcode(prefix: 0xFD, 73), form: 0),
+        "f64x2.gt": PlainInstruction(opcode: Opcode(prefix: 0xFD, 74), form: 0),
+        "f64x2.le": PlainInstruction(opcode: Opcode(prefix: 0xFD, 75), form: 0),
+        "f64x2.ge": PlainInstruction(opcode: Opcode(prefix: 0xFD, 76), form: 0),
+        "i64x2.eq": PlainInstruction(opcode: Opcode(prefix: 0xFD, 214), form: 0),
+        "i64x2.ne": PlainInstruction(opcode: Opcode(prefix: 0xFD, 215), form: 0),
+        "i64x2.lt_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 216), form: 0),
+        "i64x2.gt_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 217), form: 0),
+        "i64x2.le_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 218), form: 0),
+        "i64x2.ge_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 219), form: 0),
+        "v128.not": PlainInstruction(opcode: Opcode(prefix: 0xFD, 77), form: 0),
+        "v128.and": PlainInstruction(opcode: Opcode(prefix: 0xFD, 78), form: 0),
+        "v128.andnot": PlainInstruction(opcode: Opcode(prefix: 0xFD, 79), form: 0),
+        "v128.or": PlainInstruction(opcode: Opcode(prefix: 0xFD, 80), form: 0),
+        "v128.xor": PlainInstruction(opcode: Opcode(prefix: 0xFD, 81), form: 0),
+        "v128.bitselect": PlainInstruction(opcode: Opcode(prefix: 0xFD, 82), form: 0),
+        "v128.any_true": PlainInstruction(opcode: Opcode(prefix: 0xFD, 83), form: 0),
+        "i8x16.abs": PlainInstruction(opcode: Opcode(prefix: 0xFD, 96), form: 0),
+        "i8x16.neg": PlainInstruction(opcode: Opcode(prefix: 0xFD, 97), form: 0),
+        "i8x16.popcnt": PlainInstruction(opcode: Opcode(prefix: 0xFD, 98), form: 0),
+        "i8x16.all_true": PlainInstruction(opcode: Opcode(prefix: 0xFD, 99), form: 0),
+        "i8x16.bitmask": PlainInstruction(opcode: Opcode(prefix: 0xFD, 100), form: 0),
+        "i8x16.narrow_i16x8_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 101), form: 0),
+        "i8x16.narrow_i16x8_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 102), form: 0),
+        "i8x16.shl": PlainInstruction(opcode: Opcode(prefix: 0xFD, 107), form: 0),
+        "i8x16.shr_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 108), form: 0),
+        "i8x16.shr_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 109), form: 0),
+        "i8x16.add": PlainInstruction(opcode: Opcode(prefix: 0xFD, 110), form: 0),
+        "i8x16.add_sat_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 111), form: 0),
+        "i8x16.add_sat_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 112), form: 0),
+        "i8x16.sub": PlainInstruction(opcode: Opcode(prefix: 0xFD, 113), form: 0),
+        "i8x16.sub_sat_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 114), form: 0),
+        "i8x16.sub_sat_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 115), form: 0),
+        "i8x16.min_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 118), form: 0),
+        "i8x16.min_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 119), form: 0),
+        "i8x16.max_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 120), form: 0),
+        "i8x16.max_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 121), form: 0),
+        "i8x16.avgr_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 123), form: 0),
+        "i16x8.extadd_pairwise_i8x16_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 124), form: 0),
+        "i16x8.extadd_pairwise_i8x16_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 125), form: 0),
+        "i32x4.extadd_pairwise_i16x8_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 126), form: 0),
+        "i32x4.extadd_pairwise_i16x8_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 127), form: 0),
+        "i16x8.abs": PlainInstruction(opcode: Opcode(prefix: 0xFD, 128), form: 0),
+        "i16x8.neg": PlainInstruction(opcode: Opcode(prefix: 0xFD, 129), form: 0),
+        "i16x8.q15mulr_sat_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 130), form: 0),
+        "i16x8.all_true": PlainInstruction(opcode: Opcode(prefix: 0xFD, 131), form: 0),
+        "i16x8.bitmask": PlainInstruction(opcode: Opcode(prefix: 0xFD, 132), form: 0),
+        "i16x8.narrow_i32x4_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 133), form: 0),
+        "i16x8.narrow_i32x4_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 134), form: 0),
+        "i16x8.extend_low_i8x16_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 135), form: 0),
+        "i16x8.extend_high_i8x16_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 136), form: 0),
+        "i16x8.extend_low_i8x16_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 137), form: 0),
+        "i16x8.extend_high_i8x16_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 138), form: 0),
+        "i16x8.shl": PlainInstruction(opcode: Opcode(prefix: 0xFD, 139), form: 0),
+        "i16x8.shr_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 140), form: 0),
+        "i16x8.shr_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 141), form: 0),
+        "i16x8.add": PlainInstruction(opcode: Opcode(prefix: 0xFD, 142), form: 0),
+        "i16x8.add_sat_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 143), form: 0),
+        "i16x8.add_sat_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 144), form: 0),
+        "i16x8.sub": PlainInstruction(opcode: Opcode(prefix: 0xFD, 145), form: 0),
+        "i16x8.sub_sat_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 146), form: 0),
+        "i16x8.sub_sat_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 147), form: 0),
+        "i16x8.mul": PlainInstruction(opcode: Opcode(prefix: 0xFD, 149), form: 0),
+        "i16x8.min_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 150), form: 0),
+        "i16x8.min_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 151), form: 0),
+        "i16x8.max_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 152), form: 0),
+        "i16x8.max_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 153), form: 0),
+        "i16x8.avgr_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 155), form: 0),
+        "i16x8.extmul_low_i8x16_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 156), form: 0),
+        "i16x8.extmul_high_i8x16_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 157), form: 0),
+        "i16x8.extmul_low_i8x16_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 158), form: 0),
+        "i16x8.extmul_high_i8x16_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 159), form: 0),
+        "i32x4.abs": PlainInstruction(opcode: Opcode(prefix: 0xFD, 160), form: 0),
+        "i32x4.neg": PlainInstruction(opcode: Opcode(prefix: 0xFD, 161), form: 0),
+        "i32x4.all_true": PlainInstruction(opcode: Opcode(prefix: 0xFD, 163), form: 0),
+        "i32x4.bitmask": PlainInstruction(opcode: Opcode(prefix: 0xFD, 164), form: 0),
+        "i32x4.extend_low_i16x8_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 167), form: 0),
+        "i32x4.extend_high_i16x8_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 168), form: 0),
+        "i32x4.extend_low_i16x8_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 169), form: 0),
+        "i32x4.extend_high_i16x8_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 170), form: 0),
+        "i32x4.shl": PlainInstruction(opcode: Opcode(prefix: 0xFD, 171), form: 0),
+        "i32x4.shr_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 172), form: 0),
+        "i32x4.shr_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 173), form: 0),
+        "i32x4.add": PlainInstruction(opcode: Opcode(prefix: 0xFD, 174), form: 0),
+        "i32x4.sub": PlainInstruction(opcode: Opcode(prefix: 0xFD, 177), form: 0),
+        "i32x4.mul": PlainInstruction(opcode: Opcode(prefix: 0xFD, 181), form: 0),
+        "i32x4.min_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 182), form: 0),
+        "i32x4.min_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 183), form: 0),
+        "i32x4.max_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 184), form: 0),
+        "i32x4.max_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 185), form: 0),
+        "i32x4.dot_i16x8_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 186), form: 0),
+        "i32x4.extmul_low_i16x8_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 188), form: 0),
+        "i32x4.extmul_high_i16x8_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 189), form: 0),
+        "i32x4.extmul_low_i16x8_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 190), form: 0),
+        "i32x4.extmul_high_i16x8_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 191), form: 0),
+        "i64x2.abs": PlainInstruction(opcode: Opcode(prefix: 0xFD, 192), form: 0),
+        "i64x2.neg": PlainInstruction(opcode: Opcode(prefix: 0xFD, 193), form: 0),
+        "i64x2.all_true": PlainInstruction(opcode: Opcode(prefix: 0xFD, 195), form: 0),
+        "i64x2.bitmask": PlainInstruction(opcode: Opcode(prefix: 0xFD, 196), form: 0),
+        "i64x2.extend_low_i32x4_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 199), form: 0),
+        "i64x2.extend_high_i32x4_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 200), form: 0),
+        "i64x2.extend_low_i32x4_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 201), form: 0),
+        "i64x2.extend_high_i32x4_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 202), form: 0),
+        "i64x2.shl": PlainInstruction(opcode: Opcode(prefix: 0xFD, 203), form: 0),
+        "i64x2.shr_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 204), form: 0),
+        "i64x2.shr_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 205), form: 0),
+        "i64x2.add": PlainInstruction(opcode: Opcode(prefix: 0xFD, 206), form: 0),
+        "i64x2.sub": PlainInstruction(opcode: Opcode(prefix: 0xFD, 209), form: 0),
+        "i64x2.mul": PlainInstruction(opcode: Opcode(prefix: 0xFD, 213), form: 0),
+        "i64x2.extmul_low_i32x4_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 220), form: 0),
+        "i64x2.extmul_high_i32x4_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 221), form: 0),
+        "i64x2.extmul_low_i32x4_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 222), form: 0),
+        "i64x2.extmul_high_i32x4_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 223), form: 0),
+        "f32x4.ceil": PlainInstruction(opcode: Opcode(prefix: 0xFD, 103), form: 0),
+        "f32x4.floor": PlainInstruction(opcode: Opcode(prefix: 0xFD, 104), form: 0),
+        "f32x4.trunc": PlainInstruction(opcode: Opcode(prefix: 0xFD, 105), form: 0),
+        "f32x4.nearest": PlainInstruction(opcode: Opcode(prefix: 0xFD, 106), form: 0),
+        "f64x2.ceil": PlainInstruction(opcode: Opcode(prefix: 0xFD, 116), form: 0),
+        "f64x2.floor": PlainInstruction(opcode: Opcode(prefix: 0xFD, 117), form: 0),
+        "f64x2.trunc": PlainInstruction(opcode: Opcode(prefix: 0xFD, 122), form: 0),
+        "f64x2.nearest": PlainInstruction(opcode: Opcode(prefix: 0xFD, 148), form: 0),
+        "f32x4.abs": PlainInstruction(opcode: Opcode(prefix: 0xFD, 224), form: 0),
+        "f32x4.neg": PlainInstruction(opcode: Opcode(prefix: 0xFD, 225), form: 0),
+        "f32x4.sqrt": PlainInstruction(opcode: Opcode(prefix: 0xFD, 227), form: 0),
+        "f32x4.add": PlainInstruction(opcode: Opcode(prefix: 0xFD, 228), form: 0),
+        "f32x4.sub": PlainInstruction(opcode: Opcode(prefix: 0xFD, 229), form: 0),
+        "f32x4.mul": PlainInstruction(opcode: Opcode(prefix: 0xFD, 230), form: 0),
+        "f32x4.div": PlainInstruction(opcode: Opcode(prefix: 0xFD, 231), form: 0),
+        "f32x4.min": PlainInstruction(opcode: Opcode(prefix: 0xFD, 232), form: 0),
+        "f32x4.max": PlainInstruction(opcode: Opcode(prefix: 0xFD, 233), form: 0),
+        "f32x4.pmin": PlainInstruction(opcode: Opcode(prefix: 0xFD, 234), form: 0),
+        "f32x4.pmax": PlainInstruction(opcode: Opcode(prefix: 0xFD, 235), form: 0),
+        "f64x2.abs": PlainInstruction(opcode: Opcode(prefix: 0xFD, 236), form: 0),
+        "f64x2.neg": PlainInstruction(opcode: Opcode(prefix: 0xFD, 237), form: 0),
+        "f64x2.sqrt": PlainInstruction(opcode: Opcode(prefix: 0xFD, 239), form: 0),
+        "f64x2.add": PlainInstruction(opcode: Opcode(prefix: 0xFD, 240), form: 0),
+        "f64x2.sub": PlainInstruction(opcode: Opcode(prefix: 0xFD, 241), form: 0),
+        "f64x2.mul": PlainInstruction(opcode: Opcode(prefix: 0xFD, 242), form: 0),
+        "f64x2.div": PlainInstruction(opcode: Opcode(prefix: 0xFD, 243), form: 0),
+        "f64x2.min": PlainInstruction(opcode: Opcode(prefix: 0xFD, 244), form: 0),
+        "f64x2.max": PlainInstruction(opcode: Opcode(prefix: 0xFD, 245), form: 0),
+        "f64x2.pmin": PlainInstruction(opcode: Opcode(prefix: 0xFD, 246), form: 0),
+        "f64x2.pmax": PlainInstruction(opcode: Opcode(prefix: 0xFD, 247), form: 0),
+        "f32x4.demote_f64x2_zero": PlainInstruction(opcode: Opcode(prefix: 0xFD, 94), form: 0),
+        "f64x2.promote_low_f32x4": PlainInstruction(opcode: Opcode(prefix: 0xFD, 95), form: 0),
+        "i32x4.trunc_sat_f32x4_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 248), form: 0),
+        "i32x4.trunc_sat_f32x4_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 249), form: 0),
+        "f32x4.convert_i32x4_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 250), form: 0),
+        "f32x4.convert_i32x4_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 251), form: 0),
+        "i32x4.trunc_sat_f64x2_s_zero": PlainInstruction(opcode: Opcode(prefix: 0xFD, 252), form: 0),
+        "i32x4.trunc_sat_f64x2_u_zero": PlainInstruction(opcode: Opcode(prefix: 0xFD, 253), form: 0),
+        "f64x2.convert_low_i32x4_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 254), form: 0),
+        "f64x2.convert_low_i32x4_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 255), form: 0),
+        "i8x16.relaxed_swizzle": PlainInstruction(opcode: Opcode(prefix: 0xFD, 256), form: 0),
+        "i32x4.relaxed_trunc_f32x4_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 257), form: 0),
+        "i32x4.relaxed_trunc_f32x4_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 258), form: 0),
+        "i32x4.relaxed_trunc_f64x2_s_zero": PlainInstruction(opcode: Opcode(prefix: 0xFD, 259), form: 0),
+        "i32x4.relaxed_trunc_f64x2_u_zero": PlainInstruction(opcode: Opcode(prefix: 0xFD, 260), form: 0),
+        "f32x4.relaxed_madd": PlainInstruction(opcode: Opcode(prefix: 0xFD, 261), form: 0),
+        "f32x4.relaxed_nmadd": PlainInstruction(opcode: Opcode(prefix: 0xFD, 262), form: 0),
+        "f64x2.relaxed_madd": PlainInstruction(opcode: Opcode(prefix: 0xFD, 263), form: 0),
+        "f64x2.relaxed_nmadd": PlainInstruction(opcode: Opcode(prefix: 0xFD, 264), form: 0),
+        "i8x16.relaxed_laneselect": PlainInstruction(opcode: Opcode(prefix: 0xFD, 265), form: 0),
+        "i16x8.relaxed_laneselect": PlainInstruction(opcode: Opcode(prefix: 0xFD, 266), form: 0),
+        "i32x4.relaxed_laneselect": PlainInstruction(opcode: Opcode(prefix: 0xFD, 267), form: 0),
+        "i64x2.relaxed_laneselect": PlainInstruction(opcode: Opcode(prefix: 0xFD, 268), form: 0),
+        "f32x4.relaxed_min": PlainInstruction(opcode: Opcode(prefix: 0xFD, 269), form: 0),
+        "f32x4.relaxed_max": PlainInstruction(opcode: Opcode(prefix: 0xFD, 270), form: 0),
+        "f64x2.relaxed_min": PlainInstruction(opcode: Opcode(prefix: 0xFD, 271), form: 0),
+        "f64x2.relaxed_max": PlainInstruction(opcode: Opcode(prefix: 0xFD, 272), form: 0),
+        "i16x8.relaxed_q15mulr_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 273), form: 0),
+        "i16x8.relaxed_dot_i8x16_i7x16_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 274), form: 0),
+        "i32x4.relaxed_dot_i8x16_i7x16_add_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 275), form: 0),
     ]
 
     /// Mnemonics of instructions not supported yet (their names start with one of these).
     static let unsupportedPrefixes = [
         "struct.", "array.", "i31.", "ref.i31", "ref.test", "ref.cast", "br_on_cast", "any.convert_extern", "extern.convert_any",
-        "v128.", "i8x16.", "i16x8.", "i32x4.", "i64x2.", "f32x4.", "f64x2.",
     ]
 
     /// Parses the immediates of the plain instruction `name` (text order) and writes its encoding to `w`.
@@ -382,6 +637,58 @@ extension WatModuleParser {
             let v0 = try heapTypeImmediate(&c)
             w.opcode(instruction.opcode)
             writeHeapType(v0, &w)
+        case 27:  // memarg(16)
+            let v0 = try memArg(&c, natural: 16)
+            w.opcode(instruction.opcode)
+            writeMemArg(v0, &w)
+        case 28:  // memarg(1), lane:lane(16)
+            let v0 = try memArg(&c, natural: 1, laneFollows: true)
+            let v1 = try laneIndex(&c)
+            w.opcode(instruction.opcode)
+            writeMemArg(v0, &w)
+            w.byte(v1)
+        case 29:  // memarg(2), lane:lane(8)
+            let v0 = try memArg(&c, natural: 2, laneFollows: true)
+            let v1 = try laneIndex(&c)
+            w.opcode(instruction.opcode)
+            writeMemArg(v0, &w)
+            w.byte(v1)
+        case 30:  // memarg(4), lane:lane(4)
+            let v0 = try memArg(&c, natural: 4, laneFollows: true)
+            let v1 = try laneIndex(&c)
+            w.opcode(instruction.opcode)
+            writeMemArg(v0, &w)
+            w.byte(v1)
+        case 31:  // memarg(8), lane:lane(2)
+            let v0 = try memArg(&c, natural: 8, laneFollows: true)
+            let v1 = try laneIndex(&c)
+            w.opcode(instruction.opcode)
+            writeMemArg(v0, &w)
+            w.byte(v1)
+        case 32:  // v128
+            let v0 = try v128Literal(&c)
+            w.opcode(instruction.opcode)
+            w.v128(v0)
+        case 33:  // shuffle
+            let v0 = try shuffleLanes(&c)
+            w.opcode(instruction.opcode)
+            w.v128(v0)
+        case 34:  // lane:lane(16)
+            let v0 = try laneIndex(&c)
+            w.opcode(instruction.opcode)
+            w.byte(v0)
+        case 35:  // lane:lane(8)
+            let v0 = try laneIndex(&c)
+            w.opcode(instruction.opcode)
+            w.byte(v0)
+        case 36:  // lane:lane(4)
+            let v0 = try laneIndex(&c)
+            w.opcode(instruction.opcode)
+            w.byte(v0)
+        case 37:  // lane:lane(2)
+            let v0 = try laneIndex(&c)
+            w.opcode(instruction.opcode)
+            w.byte(v0)
         default:
             throw err("unknown operator", offset)
         }
@@ -605,4 +912,260 @@ extension Opcode {
     static let refAsNonNull = Opcode(0xD4)
     static let brOnNull = Opcode(0xD5)
     static let brOnNonNull = Opcode(0xD6)
+    static let v128Load = Opcode(prefix: 0xFD, 0)
+    static let v128Load8x8S = Opcode(prefix: 0xFD, 1)
+    static let v128Load8x8U = Opcode(prefix: 0xFD, 2)
+    static let v128Load16x4S = Opcode(prefix: 0xFD, 3)
+    static let v128Load16x4U = Opcode(prefix: 0xFD, 4)
+    static let v128Load32x2S = Opcode(prefix: 0xFD, 5)
+    static let v128Load32x2U = Opcode(prefix: 0xFD, 6)
+    static let v128Load8Splat = Opcode(prefix: 0xFD, 7)
+    static let v128Load16Splat = Opcode(prefix: 0xFD, 8)
+    static let v128Load32Splat = Opcode(prefix: 0xFD, 9)
+    static let v128Load64Splat = Opcode(prefix: 0xFD, 10)
+    static let v128Store = Opcode(prefix: 0xFD, 11)
+    static let v128Load32Zero = Opcode(prefix: 0xFD, 92)
+    static let v128Load64Zero = Opcode(prefix: 0xFD, 93)
+    static let v128Load8Lane = Opcode(prefix: 0xFD, 84)
+    static let v128Load16Lane = Opcode(prefix: 0xFD, 85)
+    static let v128Load32Lane = Opcode(prefix: 0xFD, 86)
+    static let v128Load64Lane = Opcode(prefix: 0xFD, 87)
+    static let v128Store8Lane = Opcode(prefix: 0xFD, 88)
+    static let v128Store16Lane = Opcode(prefix: 0xFD, 89)
+    static let v128Store32Lane = Opcode(prefix: 0xFD, 90)
+    static let v128Store64Lane = Opcode(prefix: 0xFD, 91)
+    static let v128Const = Opcode(prefix: 0xFD, 12)
+    static let i8x16Shuffle = Opcode(prefix: 0xFD, 13)
+    static let i8x16Swizzle = Opcode(prefix: 0xFD, 14)
+    static let i8x16Splat = Opcode(prefix: 0xFD, 15)
+    static let i16x8Splat = Opcode(prefix: 0xFD, 16)
+    static let i32x4Splat = Opcode(prefix: 0xFD, 17)
+    static let i64x2Splat = Opcode(prefix: 0xFD, 18)
+    static let f32x4Splat = Opcode(prefix: 0xFD, 19)
+    static let f64x2Splat = Opcode(prefix: 0xFD, 20)
+    static let i8x16ExtractLaneS = Opcode(prefix: 0xFD, 21)
+    static let i8x16ExtractLaneU = Opcode(prefix: 0xFD, 22)
+    static let i8x16ReplaceLane = Opcode(prefix: 0xFD, 23)
+    static let i16x8ExtractLaneS = Opcode(prefix: 0xFD, 24)
+    static let i16x8ExtractLaneU = Opcode(prefix: 0xFD, 25)
+    static let i16x8ReplaceLane = Opcode(prefix: 0xFD, 26)
+    static let i32x4ExtractLane = Opcode(prefix: 0xFD, 27)
+    static let i32x4ReplaceLane = Opcode(prefix: 0xFD, 28)
+    static let i64x2ExtractLane = Opcode(prefix: 0xFD, 29)
+    static let i64x2ReplaceLane = Opcode(prefix: 0xFD, 30)
+    static let f32x4ExtractLane = Opcode(prefix: 0xFD, 31)
+    static let f32x4ReplaceLane = Opcode(prefix: 0xFD, 32)
+    static let f64x2ExtractLane = Opcode(prefix: 0xFD, 33)
+    static let f64x2ReplaceLane = Opcode(prefix: 0xFD, 34)
+    static let i8x16Eq = Opcode(prefix: 0xFD, 35)
+    static let i8x16Ne = Opcode(prefix: 0xFD, 36)
+    static let i8x16LtS = Opcode(prefix: 0xFD, 37)
+    static let i8x16LtU = Opcode(prefix: 0xFD, 38)
+    static let i8x16GtS = Opcode(prefix: 0xFD, 39)
+    static let i8x16GtU = Opcode(prefix: 0xFD, 40)
+    static let i8x16LeS = Opcode(prefix: 0xFD, 41)
+    static let i8x16LeU = Opcode(prefix: 0xFD, 42)
+    static let i8x16GeS = Opcode(prefix: 0xFD, 43)
+    static let i8x16GeU = Opcode(prefix: 0xFD, 44)
+    static let i16x8Eq = Opcode(prefix: 0xFD, 45)
+    static let i16x8Ne = Opcode(prefix: 0xFD, 46)
+    static let i16x8LtS = Opcode(prefix: 0xFD, 47)
+    static let i16x8LtU = Opcode(prefix: 0xFD, 48)
+    static let i16x8GtS = Opcode(prefix: 0xFD, 49)
+    static let i16x8GtU = Opcode(prefix: 0xFD, 50)
+    static let i16x8LeS = Opcode(prefix: 0xFD, 51)
+    static let i16x8LeU = Opcode(prefix: 0xFD, 52)
+    static let i16x8GeS = Opcode(prefix: 0xFD, 53)
+    static let i16x8GeU = Opcode(prefix: 0xFD, 54)
+    static let i32x4Eq = Opcode(prefix: 0xFD, 55)
+    static let i32x4Ne = Opcode(prefix: 0xFD, 56)
+    static let i32x4LtS = Opcode(prefix: 0xFD, 57)
+    static let i32x4LtU = Opcode(prefix: 0xFD, 58)
+    static let i32x4GtS = Opcode(prefix: 0xFD, 59)
+    static let i32x4GtU = Opcode(prefix: 0xFD, 60)
+    static let i32x4LeS = Opcode(prefix: 0xFD, 61)
+    static let i32x4LeU = Opcode(prefix: 0xFD, 62)
+    static let i32x4GeS = Opcode(prefix: 0xFD, 63)
+    static let i32x4GeU = Opcode(prefix: 0xFD, 64)
+    static let f32x4Eq = Opcode(prefix: 0xFD, 65)
+    static let f32x4Ne = Opcode(prefix: 0xFD, 66)
+    static let f32x4Lt = Opcode(prefix: 0xFD, 67)
+    static let f32x4Gt = Opcode(prefix: 0xFD, 68)
+    static let f32x4Le = Opcode(prefix: 0xFD, 69)
+    static let f32x4Ge = Opcode(prefix: 0xFD, 70)
+    static let f64x2Eq = Opcode(prefix: 0xFD, 71)
+    static let f64x2Ne = Opcode(prefix: 0xFD, 72)
+    static let f64x2Lt = Opcode(prefix: 0xFD, 73)
+    static let f64x2Gt = Opcode(prefix: 0xFD, 74)
+    static let f64x2Le = Opcode(prefix: 0xFD, 75)
+    static let f64x2Ge = Opcode(prefix: 0xFD, 76)
+    static let i64x2Eq = Opcode(prefix: 0xFD, 214)
+    static let i64x2Ne = Opcode(prefix: 0xFD, 215)
+    static let i64x2LtS = Opcode(prefix: 0xFD, 216)
+    static let i64x2GtS = Opcode(prefix: 0xFD, 217)
+    static let i64x2LeS = Opcode(prefix: 0xFD, 218)
+    static let i64x2GeS = Opcode(prefix: 0xFD, 219)
+    static let v128Not = Opcode(prefix: 0xFD, 77)
+    static let v128And = Opcode(prefix: 0xFD, 78)
+    static let v128Andnot = Opcode(prefix: 0xFD, 79)
+    static let v128Or = Opcode(prefix: 0xFD, 80)
+    static let v128Xor = Opcode(prefix: 0xFD, 81)
+    static let v128Bitselect = Opcode(prefix: 0xFD, 82)
+    static let v128AnyTrue = Opcode(prefix: 0xFD, 83)
+    static let i8x16Abs = Opcode(prefix: 0xFD, 96)
+    static let i8x16Neg = Opcode(prefix: 0xFD, 97)
+    static let i8x16Popcnt = Opcode(prefix: 0xFD, 98)
+    static let i8x16AllTrue = Opcode(prefix: 0xFD, 99)
+    static let i8x16Bitmask = Opcode(prefix: 0xFD, 100)
+    static let i8x16NarrowI16x8S = Opcode(prefix: 0xFD, 101)
+    static let i8x16NarrowI16x8U = Opcode(prefix: 0xFD, 102)
+    static let i8x16Shl = Opcode(prefix: 0xFD, 107)
+    static let i8x16ShrS = Opcode(prefix: 0xFD, 108)
+    static let i8x16ShrU = Opcode(prefix: 0xFD, 109)
+    static let i8x16Add = Opcode(prefix: 0xFD, 110)
+    static let i8x16AddSatS = Opcode(prefix: 0xFD, 111)
+    static let i8x16AddSatU = Opcode(prefix: 0xFD, 112)
+    static let i8x16Sub = Opcode(prefix: 0xFD, 113)
+    static let i8x16SubSatS = Opcode(prefix: 0xFD, 114)
+    static let i8x16SubSatU = Opcode(prefix: 0xFD, 115)
+    static let i8x16MinS = Opcode(prefix: 0xFD, 118)
+    static let i8x16MinU = Opcode(prefix: 0xFD, 119)
+    static let i8x16MaxS = Opcode(prefix: 0xFD, 120)
+    static let i8x16MaxU = Opcode(prefix: 0xFD, 121)
+    static let i8x16AvgrU = Opcode(prefix: 0xFD, 123)
+    static let i16x8ExtaddPairwiseI8x16S = Opcode(prefix: 0xFD, 124)
+    static let i16x8ExtaddPairwiseI8x16U = Opcode(prefix: 0xFD, 125)
+    static let i32x4ExtaddPairwiseI16x8S = Opcode(prefix: 0xFD, 126)
+    static let i32x4ExtaddPairwiseI16x8U = Opcode(prefix: 0xFD, 127)
+    static let i16x8Abs = Opcode(prefix: 0xFD, 128)
+    static let i16x8Neg = Opcode(prefix: 0xFD, 129)
+    static let i16x8Q15mulrSatS = Opcode(prefix: 0xFD, 130)
+    static let i16x8AllTrue = Opcode(prefix: 0xFD, 131)
+    static let i16x8Bitmask = Opcode(prefix: 0xFD, 132)
+    static let i16x8NarrowI32x4S = Opcode(prefix: 0xFD, 133)
+    static let i16x8NarrowI32x4U = Opcode(prefix: 0xFD, 134)
+    static let i16x8ExtendLowI8x16S = Opcode(prefix: 0xFD, 135)
+    static let i16x8ExtendHighI8x16S = Opcode(prefix: 0xFD, 136)
+    static let i16x8ExtendLowI8x16U = Opcode(prefix: 0xFD, 137)
+    static let i16x8ExtendHighI8x16U = Opcode(prefix: 0xFD, 138)
+    static let i16x8Shl = Opcode(prefix: 0xFD, 139)
+    static let i16x8ShrS = Opcode(prefix: 0xFD, 140)
+    static let i16x8ShrU = Opcode(prefix: 0xFD, 141)
+    static let i16x8Add = Opcode(prefix: 0xFD, 142)
+    static let i16x8AddSatS = Opcode(prefix: 0xFD, 143)
+    static let i16x8AddSatU = Opcode(prefix: 0xFD, 144)
+    static let i16x8Sub = Opcode(prefix: 0xFD, 145)
+    static let i16x8SubSatS = Opcode(prefix: 0xFD, 146)
+    static let i16x8SubSatU = Opcode(prefix: 0xFD, 147)
+    static let i16x8Mul = Opcode(prefix: 0xFD, 149)
+    static let i16x8MinS = Opcode(prefix: 0xFD, 150)
+    static let i16x8MinU = Opcode(prefix: 0xFD, 151)
+    static let i16x8MaxS = Opcode(prefix: 0xFD, 152)
+    static let i16x8MaxU = Opcode(prefix: 0xFD, 153)
+    static let i16x8AvgrU = Opcode(prefix: 0xFD, 155)
+    static let i16x8ExtmulLowI8x16S = Opcode(prefix: 0xFD, 156)
+    static let i16x8ExtmulHighI8x16S = Opcode(prefix: 0xFD, 157)
+    static let i16x8ExtmulLowI8x16U = Opcode(prefix: 0xFD, 158)
+    static let i16x8ExtmulHighI8x16U = Opcode(prefix: 0xFD, 159)
+    static let i32x4Abs = Opcode(prefix: 0xFD, 160)
+    static let i32x4Neg = Opcode(prefix: 0xFD, 161)
+    static let i32x4AllTrue = Opcode(prefix: 0xFD, 163)
+    static let i32x4Bitmask = Opcode(prefix: 0xFD, 164)
+    static let i32x4ExtendLowI16x8S = Opcode(prefix: 0xFD, 167)
+    static let i32x4ExtendHighI16x8S = Opcode(prefix: 0xFD, 168)
+    static let i32x4ExtendLowI16x8U = Opcode(prefix: 0xFD, 169)
+    static let i32x4ExtendHighI16x8U = Opcode(prefix: 0xFD, 170)
+    static let i32x4Shl = Opcode(prefix: 0xFD, 171)
+    static let i32x4ShrS = Opcode(prefix: 0xFD, 172)
+    static let i32x4ShrU = Opcode(prefix: 0xFD, 173)
+    static let i32x4Add = Opcode(prefix: 0xFD, 174)
+    static let i32x4Sub = Opcode(prefix: 0xFD, 177)
+    static let i32x4Mul = Opcode(prefix: 0xFD, 181)
+    static let i32x4MinS = Opcode(prefix: 0xFD, 182)
+    static let i32x4MinU = Opcode(prefix: 0xFD, 183)
+    static let i32x4MaxS = Opcode(prefix: 0xFD, 184)
+    static let i32x4MaxU = Opcode(prefix: 0xFD, 185)
+    static let i32x4DotI16x8S = Opcode(prefix: 0xFD, 186)
+    static let i32x4ExtmulLowI16x8S = Opcode(prefix: 0xFD, 188)
+    static let i32x4ExtmulHighI16x8S = Opcode(prefix: 0xFD, 189)
+    static let i32x4ExtmulLowI16x8U = Opcode(prefix: 0xFD, 190)
+    static let i32x4ExtmulHighI16x8U = Opcode(prefix: 0xFD, 191)
+    static let i64x2Abs = Opcode(prefix: 0xFD, 192)
+    static let i64x2Neg = Opcode(prefix: 0xFD, 193)
+    static let i64x2AllTrue = Opcode(prefix: 0xFD, 195)
+    static let i64x2Bitmask = Opcode(prefix: 0xFD, 196)
+    static let i64x2ExtendLowI32x4S = Opcode(prefix: 0xFD, 199)
+    static let i64x2ExtendHighI32x4S = Opcode(prefix: 0xFD, 200)
+    static let i64x2ExtendLowI32x4U = Opcode(prefix: 0xFD, 201)
+    static let i64x2ExtendHighI32x4U = Opcode(prefix: 0xFD, 202)
+    static let i64x2Shl = Opcode(prefix: 0xFD, 203)
+    static let i64x2ShrS = Opcode(prefix: 0xFD, 204)
+    static let i64x2ShrU = Opcode(prefix: 0xFD, 205)
+    static let i64x2Add = Opcode(prefix: 0xFD, 206)
+    static let i64x2Sub = Opcode(prefix: 0xFD, 209)
+    static let i64x2Mul = Opcode(prefix: 0xFD, 213)
+    static let i64x2ExtmulLowI32x4S = Opcode(prefix: 0xFD, 220)
+    static let i64x2ExtmulHighI32x4S = Opcode(prefix: 0xFD, 221)
+    static let i64x2ExtmulLowI32x4U = Opcode(prefix: 0xFD, 222)
+    static let i64x2ExtmulHighI32x4U = Opcode(prefix: 0xFD, 223)
+    static let f32x4Ceil = Opcode(prefix: 0xFD, 103)
+    static let f32x4Floor = Opcode(prefix: 0xFD, 104)
+    static let f32x4Trunc = Opcode(prefix: 0xFD, 105)
+    static let f32x4Nearest = Opcode(prefix: 0xFD, 106)
+    static let f64x2Ceil = Opcode(prefix: 0xFD, 116)
+    static let f64x2Floor = Opcode(prefix: 0xFD, 117)
+    static let f64x2Trunc = Opcode(prefix: 0xFD, 122)
+    static let f64x2Nearest = Opcode(prefix: 0xFD, 148)
+    static let f32x4Abs = Opcode(prefix: 0xFD, 224)
+    static let f32x4Neg = Opcode(prefix: 0xFD, 225)
+    static let f32x4Sqrt = Opcode(prefix: 0xFD, 227)
+    static let f32x4Add = Opcode(prefix: 0xFD, 228)
+    static let f32x4Sub = Opcode(prefix: 0xFD, 229)
+    static let f32x4Mul = Opcode(prefix: 0xFD, 230)
+    static let f32x4Div = Opcode(prefix: 0xFD, 231)
+    static let f32x4Min = Opcode(prefix: 0xFD, 232)
+    static let f32x4Max = Opcode(prefix: 0xFD, 233)
+    static let f32x4Pmin = Opcode(prefix: 0xFD, 234)
+    static let f32x4Pmax = Opcode(prefix: 0xFD, 235)
+    static let f64x2Abs = Opcode(prefix: 0xFD, 236)
+    static let f64x2Neg = Opcode(prefix: 0xFD, 237)
+    static let f64x2Sqrt = Opcode(prefix: 0xFD, 239)
+    static let f64x2Add = Opcode(prefix: 0xFD, 240)
+    static let f64x2Sub = Opcode(prefix: 0xFD, 241)
+    static let f64x2Mul = Opcode(prefix: 0xFD, 242)
+    static let f64x2Div = Opcode(prefix: 0xFD, 243)
+    static let f64x2Min = Opcode(prefix: 0xFD, 244)
+    static let f64x2Max = Opcode(prefix: 0xFD, 245)
+    static let f64x2Pmin = Opcode(prefix: 0xFD, 246)
+    static let f64x2Pmax = Opcode(prefix: 0xFD, 247)
+    static let f32x4DemoteF64x2Zero = Opcode(prefix: 0xFD, 94)
+    static let f64x2PromoteLowF32x4 = Opcode(prefix: 0xFD, 95)
+    static let i32x4TruncSatF32x4S = Opcode(prefix: 0xFD, 248)
+    static let i32x4TruncSatF32x4U = Opcode(prefix: 0xFD, 249)
+    static let f32x4ConvertI32x4S = Opcode(prefix: 0xFD, 250)
+    static let f32x4ConvertI32x4U = Opcode(prefix: 0xFD, 251)
+    static let i32x4TruncSatF64x2SZero = Opcode(prefix: 0xFD, 252)
+    static let i32x4TruncSatF64x2UZero = Opcode(prefix: 0xFD, 253)
+    static let f64x2ConvertLowI32x4S = Opcode(prefix: 0xFD, 254)
+    static let f64x2ConvertLowI32x4U = Opcode(prefix: 0xFD, 255)
+    static let i8x16RelaxedSwizzle = Opcode(prefix: 0xFD, 256)
+    static let i32x4RelaxedTruncF32x4S = Opcode(prefix: 0xFD, 257)
+    static let i32x4RelaxedTruncF32x4U = Opcode(prefix: 0xFD, 258)
+    static let i32x4RelaxedTruncF64x2SZero = Opcode(prefix: 0xFD, 259)
+    static let i32x4RelaxedTruncF64x2UZero = Opcode(prefix: 0xFD, 260)
+    static let f32x4RelaxedMadd = Opcode(prefix: 0xFD, 261)
+    static let f32x4RelaxedNmadd = Opcode(prefix: 0xFD, 262)
+    static let f64x2RelaxedMadd = Opcode(prefix: 0xFD, 263)
+    static let f64x2RelaxedNmadd = Opcode(prefix: 0xFD, 264)
+    static let i8x16RelaxedLaneselect = Opcode(prefix: 0xFD, 265)
+    static let i16x8RelaxedLaneselect = Opcode(prefix: 0xFD, 266)
+    static let i32x4RelaxedLaneselect = Opcode(prefix: 0xFD, 267)
+    static let i64x2RelaxedLaneselect = Opcode(prefix: 0xFD, 268)
+    static let f32x4RelaxedMin = Opcode(prefix: 0xFD, 269)
+    static let f32x4RelaxedMax = Opcode(prefix: 0xFD, 270)
+    static let f64x2RelaxedMin = Opcode(prefix: 0xFD, 271)
+    static let f64x2RelaxedMax = Opcode(prefix: 0xFD, 272)
+    static let i16x8RelaxedQ15mulrS = Opcode(prefix: 0xFD, 273)
+    static let i16x8RelaxedDotI8x16I7x16S = Opcode(prefix: 0xFD, 274)
+    static let i32x4RelaxedDotI8x16I7x16AddS = Opcode(prefix: 0xFD, 275)
 }

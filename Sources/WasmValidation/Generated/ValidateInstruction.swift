@@ -141,6 +141,54 @@ extension FunctionValidator {
         case .refAsNonNull: try validateRefAsNonNull()
         case .brOnNull(let v0): try validateBrOnNull(v0)
         case .brOnNonNull(let v0): try validateBrOnNonNull(v0)
+        case .simdLoad(let op, let v0):
+            let addr = try checkMemArg(v0, width: op.byteWidth)
+            try pop(addr, push: .v128)
+        case .v128Store(let v0):
+            let addr = try checkMemArg(v0, width: 16)
+            try pop(.v128)
+            try pop(addr)
+        case .simdMemoryLane(let op, let v0, let v1):
+            let addr = try checkMemArg(v0, width: op.byteWidth)
+            try checkLane(v1, count: op.laneCount)
+            switch op {
+            case .v128Load8Lane, .v128Load16Lane, .v128Load32Lane, .v128Load64Lane: try pop(addr, .v128, push: .v128)
+            case .v128Store8Lane, .v128Store16Lane, .v128Store32Lane, .v128Store64Lane:
+                try pop(.v128)
+                try pop(addr)
+            }
+        case .v128Const: push(.v128)
+        case .i8x16Shuffle(let v0):
+            try checkShuffle(v0)
+            try pop(.v128, .v128, push: .v128)
+        case .simd(let op):
+            switch op {
+            case .i8x16Swizzle, .i8x16Eq, .i8x16Ne, .i8x16LtS, .i8x16LtU, .i8x16GtS, .i8x16GtU, .i8x16LeS, .i8x16LeU, .i8x16GeS, .i8x16GeU, .i16x8Eq, .i16x8Ne, .i16x8LtS, .i16x8LtU, .i16x8GtS, .i16x8GtU, .i16x8LeS, .i16x8LeU, .i16x8GeS, .i16x8GeU, .i32x4Eq, .i32x4Ne, .i32x4LtS, .i32x4LtU, .i32x4GtS, .i32x4GtU, .i32x4LeS, .i32x4LeU, .i32x4GeS, .i32x4GeU, .f32x4Eq, .f32x4Ne, .f32x4Lt, .f32x4Gt, .f32x4Le, .f32x4Ge, .f64x2Eq, .f64x2Ne, .f64x2Lt, .f64x2Gt, .f64x2Le, .f64x2Ge, .i64x2Eq, .i64x2Ne, .i64x2LtS, .i64x2GtS, .i64x2LeS, .i64x2GeS, .v128And, .v128Andnot, .v128Or, .v128Xor, .i8x16NarrowI16x8S, .i8x16NarrowI16x8U, .i8x16Add, .i8x16AddSatS, .i8x16AddSatU, .i8x16Sub, .i8x16SubSatS, .i8x16SubSatU, .i8x16MinS, .i8x16MinU, .i8x16MaxS, .i8x16MaxU, .i8x16AvgrU, .i16x8Q15mulrSatS, .i16x8NarrowI32x4S, .i16x8NarrowI32x4U, .i16x8Add, .i16x8AddSatS, .i16x8AddSatU, .i16x8Sub, .i16x8SubSatS, .i16x8SubSatU, .i16x8Mul, .i16x8MinS, .i16x8MinU, .i16x8MaxS, .i16x8MaxU, .i16x8AvgrU, .i16x8ExtmulLowI8x16S, .i16x8ExtmulHighI8x16S, .i16x8ExtmulLowI8x16U, .i16x8ExtmulHighI8x16U, .i32x4Add, .i32x4Sub, .i32x4Mul, .i32x4MinS, .i32x4MinU, .i32x4MaxS, .i32x4MaxU, .i32x4DotI16x8S, .i32x4ExtmulLowI16x8S, .i32x4ExtmulHighI16x8S, .i32x4ExtmulLowI16x8U, .i32x4ExtmulHighI16x8U, .i64x2Add, .i64x2Sub, .i64x2Mul, .i64x2ExtmulLowI32x4S, .i64x2ExtmulHighI32x4S, .i64x2ExtmulLowI32x4U, .i64x2ExtmulHighI32x4U, .f32x4Add, .f32x4Sub, .f32x4Mul, .f32x4Div, .f32x4Min, .f32x4Max, .f32x4Pmin, .f32x4Pmax, .f64x2Add, .f64x2Sub, .f64x2Mul, .f64x2Div, .f64x2Min, .f64x2Max, .f64x2Pmin, .f64x2Pmax, .i8x16RelaxedSwizzle, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin, .f64x2RelaxedMax, .i16x8RelaxedQ15mulrS, .i16x8RelaxedDotI8x16I7x16S: try pop(.v128, .v128, push: .v128)
+            case .i8x16Splat, .i16x8Splat, .i32x4Splat: try pop(.i32, push: .v128)
+            case .i64x2Splat: try pop(.i64, push: .v128)
+            case .f32x4Splat: try pop(.f32, push: .v128)
+            case .f64x2Splat: try pop(.f64, push: .v128)
+            case .v128Not, .i8x16Abs, .i8x16Neg, .i8x16Popcnt, .i16x8ExtaddPairwiseI8x16S, .i16x8ExtaddPairwiseI8x16U, .i32x4ExtaddPairwiseI16x8S, .i32x4ExtaddPairwiseI16x8U, .i16x8Abs, .i16x8Neg, .i16x8ExtendLowI8x16S, .i16x8ExtendHighI8x16S, .i16x8ExtendLowI8x16U, .i16x8ExtendHighI8x16U, .i32x4Abs, .i32x4Neg, .i32x4ExtendLowI16x8S, .i32x4ExtendHighI16x8S, .i32x4ExtendLowI16x8U, .i32x4ExtendHighI16x8U, .i64x2Abs, .i64x2Neg, .i64x2ExtendLowI32x4S, .i64x2ExtendHighI32x4S, .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U, .f32x4Ceil, .f32x4Floor, .f32x4Trunc, .f32x4Nearest, .f64x2Ceil, .f64x2Floor, .f64x2Trunc, .f64x2Nearest, .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f64x2Abs, .f64x2Neg, .f64x2Sqrt, .f32x4DemoteF64x2Zero, .f64x2PromoteLowF32x4, .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S, .f32x4ConvertI32x4U, .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero, .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U, .i32x4RelaxedTruncF32x4S, .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero: try pop(.v128, push: .v128)
+            case .v128Bitselect, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .i32x4RelaxedDotI8x16I7x16AddS:
+                try pop(.v128)
+                try pop(.v128)
+                try pop(.v128)
+                push(.v128)
+            case .v128AnyTrue, .i8x16AllTrue, .i8x16Bitmask, .i16x8AllTrue, .i16x8Bitmask, .i32x4AllTrue, .i32x4Bitmask, .i64x2AllTrue, .i64x2Bitmask: try pop(.v128, push: .i32)
+            case .i8x16Shl, .i8x16ShrS, .i8x16ShrU, .i16x8Shl, .i16x8ShrS, .i16x8ShrU, .i32x4Shl, .i32x4ShrS, .i32x4ShrU, .i64x2Shl, .i64x2ShrS, .i64x2ShrU: try pop(.v128, .i32, push: .v128)
+            }
+        case .simdLane(let op, let v0):
+            try checkLane(v0, count: op.laneCount)
+            switch op {
+            case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i32x4ExtractLane: try pop(.v128, push: .i32)
+            case .i8x16ReplaceLane, .i16x8ReplaceLane, .i32x4ReplaceLane: try pop(.v128, .i32, push: .v128)
+            case .i64x2ExtractLane: try pop(.v128, push: .i64)
+            case .i64x2ReplaceLane: try pop(.v128, .i64, push: .v128)
+            case .f32x4ExtractLane: try pop(.v128, push: .f32)
+            case .f32x4ReplaceLane: try pop(.v128, .f32, push: .v128)
+            case .f64x2ExtractLane: try pop(.v128, push: .f64)
+            case .f64x2ReplaceLane: try pop(.v128, .f64, push: .v128)
+            }
         }
     }
 }
