@@ -8,7 +8,13 @@ runtime's stdout against Benchmarks/expected/NAME.txt, and writes docs/performan
   python3 Benchmarks/harness.py --compile        # also time decode/validate/translate of a large module (+ peak RSS)
   python3 Benchmarks/harness.py --code-size      # also report translated code size vs code section size
   python3 Benchmarks/harness.py --micro          # also run the embedding-API micro benchmarks (ns per operation)
+  python3 Benchmarks/harness.py --simd-only      # only the SIMD table (simd_*: scalar and -msimd128 builds)
+  python3 Benchmarks/harness.py --no-simd        # everything but the SIMD table
   python3 Benchmarks/harness.py --update-expected  # regenerate expected/*.txt from wasmtime (after build.sh)
+
+The SIMD programs (programs/simd_*.c) are built twice, wasm/simd_X.wasm (-O3) and wasm/simd_X.simd.wasm (-O3
+-msimd128); the SIMD table shows every runtime on both builds and each runtime's SIMD / scalar time, apart from the
+main table and its geometric mean. A runtime that cannot run a build shows its failure in that cell.
 
 Timing: Swasm and WasmKit are timed as whole processes (process start to exit, stdout captured).
 wasmtime runs in a child Python process (so its stdout can be captured like the others); its time is measured
@@ -74,6 +80,19 @@ DESCRIPTIONS = {
     "held_shatok": "held out: SHA-256, base64, a tokenizer",
     "held_ray": "held out: f64 ray tracer",
 }
+# SIMD programs (simd_*.c) are built twice by build.sh: wasm/simd_X.wasm (-O3, scalar) and wasm/simd_X.simd.wasm
+# (-O3 -msimd128); both must print expected/simd_X.txt. They have a table of their own (each runtime on each build,
+# and the ratio SIMD / scalar), outside the main table and its geometric mean.
+DESCRIPTIONS.update({
+    "simd_blur": "u8/u16 image filter: 5-tap binomial and 3x3 box blur, unsharp mask (RGBA)",
+    "simd_dot": "f32 dot products (matrix-vector), f32 matrix multiply, f64 axpy",
+    "simd_scan": "byte scans: byte counts, memchr-style delimiter search and index, strlen",
+    "simd_hash": "multi-lane hashing: 8-lane xxhash32-style mixer, 4-lane FNV-1a",
+})
+SIMD_PREFIX = "simd_"
+SIMD_SUFFIX = ".simd"  # wasm/NAME.simd.wasm is NAME's -msimd128 build
+SIMD_BUILDS = (("scalar", ""), ("SIMD", SIMD_SUFFIX))  # (label, file suffix)
+
 # Programs named held_*: written after the interpreter's fusions were chosen from the suite's instruction counts,
 # reported in their own table with their own mean, so the report shows how Swasm does on code it was not tuned on.
 HELD_OUT_PREFIX = "held_"
@@ -335,56 +354,87 @@ def prepare_micro(args):
 # ---------------------------------------------------------------------------------------------------------
 # Benchmark runs
 
-def program_names(only):
-    names = sorted(f[:-5] for f in os.listdir(WASM_DIR) if f.endswith(".wasm"))
+def program_names(only, simd="yes"):
+    """(main programs, SIMD programs): names of wasm/NAME.wasm, the SIMD programs (simd_*) apart and without their
+    NAME.simd builds. `only` filters both; simd is "yes", "no" (no SIMD programs) or "only" (no main programs)."""
+    files = sorted(f[:-5] for f in os.listdir(WASM_DIR) if f.endswith(".wasm"))
+    names = [n for n in files if not n.startswith(SIMD_PREFIX)]
+    simd_names = [n for n in files if n.startswith(SIMD_PREFIX) and not n.endswith(SIMD_SUFFIX)]
     if only:
         wanted = [n for o in only for n in o.split(",") if n]
-        unknown = [n for n in wanted if n not in names]
+        unknown = [n for n in wanted if n not in names + simd_names]
         if unknown:
-            sys.exit(f"unknown program(s): {', '.join(unknown)}; known: {', '.join(names)}")
+            sys.exit(f"unknown program(s): {', '.join(unknown)}; known: {', '.join(names + simd_names)}")
         names = [n for n in names if n in wanted]
-    return names
+        simd_names = [n for n in simd_names if n in wanted]
+    if simd == "no":
+        simd_names = []
+    elif simd == "only":
+        names = []
+    return names, simd_names
 
 
 def describe_failure(code, err):
     if code is None:
         return "timeout"
     first = next((line for line in err.splitlines() if line.strip()), "")
+    first = first.replace(ROOT + os.sep, "")  # module paths relative to the repository, so the cause fits in the cell
     return f"failed (exit {code})" + (f": {first[:120]}" if first else "")
 
 
 def bench(names, runtimes, runs, timeout, metric):
     """results[name][runtime] = {"times": [...]} or {"error": text}."""
     results = {}
-    active = [rt for rt in runtimes if rt.status == "ok"]
     for name in names:
         wasm = os.path.join(WASM_DIR, name + ".wasm")
-        expected_path = os.path.join(EXPECTED_DIR, name + ".txt")
-        expected = open(expected_path, "rb").read() if os.path.exists(expected_path) else None
-        res = {rt.name: ({"times": []} if rt.status == "ok" else {"error": rt.status}) for rt in runtimes}
-        for i in range(runs):
-            order = active[i % len(active):] + active[:i % len(active)] if active else []
-            for rt in order:
-                r = res[rt.name]
-                if "error" in r:
-                    continue
-                secs, out, code, err = rt.run(wasm, timeout)
-                if code != 0:
-                    r.clear()
-                    r["error"] = describe_failure(code, err)
-                elif expected is None:
-                    r.clear()
-                    r["error"] = "no expected output"
-                elif out != expected:
-                    r.clear()
-                    r["error"] = "output mismatch"
-                    r["got"] = out.decode("utf-8", "replace")[:400]
-                else:
-                    r["times"].append(secs[metric])
-                    r.setdefault("other", []).append(secs["wall" if metric == "cpu" else "cpu"])
-        results[name] = res
-        log(f"{name:12s} " + "  ".join(f"{rt.name}={cell(res[rt.name])}" for rt in runtimes))
+        results[name] = bench_cells(name, [(rt.name, rt, wasm) for rt in runtimes], runs, timeout, metric)
     return results
+
+
+def simd_key(runtime_name, build):
+    return f"{runtime_name} {build}"
+
+
+def bench_simd(names, runtimes, runs, timeout, metric):
+    """The SIMD table: results[name]["RUNTIME BUILD"] (build "scalar" or "SIMD") = {"times": [...]} or
+    {"error": text}. Every runtime runs both builds of a program in each round, in a rotating order."""
+    results = {}
+    for name in names:
+        cells = [(simd_key(rt.name, build), rt, os.path.join(WASM_DIR, name + suffix + ".wasm"))
+                 for rt in runtimes for build, suffix in SIMD_BUILDS]
+        results[name] = bench_cells(name, cells, runs, timeout, metric)
+    return results
+
+
+def bench_cells(name, cells, runs, timeout, metric):
+    """Runs every (key, runtime, wasm) cell `runs` times, the order rotating each round, and checks each stdout
+    against expected/NAME.txt. Returns {key: {"times": [...], "other": [...]} or {"error": text}}."""
+    expected_path = os.path.join(EXPECTED_DIR, name + ".txt")
+    expected = open(expected_path, "rb").read() if os.path.exists(expected_path) else None
+    res = {key: ({"times": []} if rt.status == "ok" else {"error": rt.status}) for key, rt, _ in cells}
+    active = [c for c in cells if c[1].status == "ok"]
+    for i in range(runs):
+        order = active[i % len(active):] + active[:i % len(active)] if active else []
+        for key, rt, wasm in order:
+            r = res[key]
+            if "error" in r:
+                continue
+            secs, out, code, err = rt.run(wasm, timeout)
+            if code != 0:
+                r.clear()
+                r["error"] = describe_failure(code, err)
+            elif expected is None:
+                r.clear()
+                r["error"] = "no expected output"
+            elif out != expected:
+                r.clear()
+                r["error"] = "output mismatch"
+                r["got"] = out.decode("utf-8", "replace")[:400]
+            else:
+                r["times"].append(secs[metric])
+                r.setdefault("other", []).append(secs["wall" if metric == "cpu" else "cpu"])
+    log(f"{name:12s} " + "  ".join(f"{key}={cell(res[key])}" for key, _, _ in cells))
+    return res
 
 
 def median(r):
@@ -599,6 +649,39 @@ def git_info():
         return "unknown"
 
 
+def cpu_model():
+    """The CPU's model name as `lscpu` prints it, with its family/model/stepping numbers (a virtual machine may show
+    only a generic name such as "Intel(R) Xeon(R) Processor"); from /proc/cpuinfo if lscpu is missing."""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=30,
+                             env=dict(os.environ, LC_ALL="C")).stdout
+        fields = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines()) if v}
+        if "Model name" in fields:
+            ids = [f"{k.lower()} {fields[k]}" for k in ("CPU family", "Model", "Stepping") if k in fields]
+            return fields["Model name"] + (f" ({', '.join(ids)})" if ids else "")
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU model"
+
+
+def cpu_simd_flags():
+    """The x86 vector extensions the CPU reports (what a JIT such as Cranelift can lower wasm SIMD to)."""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                return [f for f in ("sse4_1", "sse4_2", "avx", "avx2", "avx512f") if f in flags]
+    except OSError:
+        pass
+    return []
+
+
 def binary_time(path):
     return datetime.datetime.fromtimestamp(os.path.getmtime(path)).strftime("%Y-%m-%d %H:%M")
 
@@ -629,28 +712,62 @@ def program_table(results, sp):
     return lines
 
 
-def write_markdown(path, results, runtimes, args, load_before, load_after, extra):
-    suite, held_out = split_held_out(results)
-    sp = speedups(suite)
-    lines = ["# Performance", "",
-             "Generated by `python3 Benchmarks/harness.py` — do not edit by hand; rerun the harness.", "",
-             f"- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}",
-             f"- Swasm commit: {git_info()} (at the time of the report); binary "
-             + (f"`{os.path.relpath(SWASM_BIN, ROOT)}` built {binary_time(SWASM_BIN)}" if os.path.exists(SWASM_BIN)
-                else "missing"),
-             f"- Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
-             f"load average {load_before:.2f} before, {load_after:.2f} after (a shared machine: expect noise)",
-             f"- Runs per runtime and program: {args.runs}, alternating runtimes; the median is shown, in seconds of "
-             + ("CPU time (user + system)" if args.metric == "cpu" else "wall-clock time")
-             + f" (`--metric {args.metric}`)",
-             "- Swasm and WasmKit 0.4.2 (`wasmkit-cli run`, release build): the whole process. "
-             "wasmtime (PyPI, Cranelift JIT, the reference): compile + instantiate + run, measured in-process.",
-             "- Speedup vs WasmKit = WasmKit time / Swasm time (above 1.0: Swasm is faster). "
-             "Outputs are checked against `Benchmarks/expected/`; a mismatch or failure is shown instead of a time.",
-             ]
-    if args.only:
-        lines.append(f"- Partial run: only {', '.join(results)}")
-    lines += [""] + program_table(suite, sp)
+def ratio(num, den):
+    """num median / den median, or None when either did not run correctly."""
+    a, b = median(num), median(den)
+    return a / b if a and b else None
+
+
+def fmt_ratio(x):
+    return f"{x:.2f}x" if x else "-"
+
+
+def simd_section(simd_results, runtimes, args):
+    """The SIMD table: every runtime on both builds of each simd_* program, and each runtime's SIMD / scalar."""
+    flags = cpu_simd_flags()
+    lines = ["## SIMD programs", "",
+             f"CPU: **{cpu_model()}** (`lscpu`)" + (f"; vector extensions: {', '.join(flags)}" if flags else "") + ". "
+             "Each program is built twice from the same C source by `Benchmarks/build.sh`: `wasm/NAME.wasm` with "
+             "`-O3` (scalar) and `wasm/NAME.simd.wasm` with `-O3 -msimd128` (clang's vectorized loops or "
+             "`wasm_simd128.h` intrinsics); both builds must print `expected/NAME.txt`. Same runs and method as above "
+             f"(median of {args.runs}, seconds of {'CPU time' if args.metric == 'cpu' else 'wall-clock time'}); "
+             "not in the geometric means above. **SIMD / scalar** is the SIMD build's time over the scalar build's "
+             "on the same runtime: below 1.0 the SIMD build is faster. Swasm's goal: at most 1.0.", "",
+             "| program | measures | Swasm scalar s | Swasm SIMD s | Swasm SIMD / scalar | WasmKit scalar s | "
+             "WasmKit SIMD s | WasmKit SIMD / scalar | wasmtime scalar s | wasmtime SIMD s | wasmtime SIMD / scalar |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    names = [rt.name for rt in runtimes]
+    ratios = {rt: [] for rt in names}
+    for name, res in simd_results.items():
+        cells = []
+        for rt in ("Swasm", "WasmKit", "wasmtime"):
+            if rt not in names:
+                cells += ["-", "-", "-"]
+                continue
+            sc, sd = res[simd_key(rt, "scalar")], res[simd_key(rt, "SIMD")]
+            x = ratio(sd, sc)
+            ratios[rt].append(x)
+            cells += [fmt_secs(sc), fmt_secs(sd), fmt_ratio(x)]
+        lines.append(f"| {name} | {description(name)} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for rt in names:
+        g = geomean(ratios[rt])
+        n = sum(1 for x in ratios[rt] if x)
+        lines.append(f"- {rt}: SIMD / scalar " + (f"{g:.2f}x (geometric mean over {n} of {len(simd_results)} programs)"
+                                                   if g else "n/a (no program ran correctly in both builds)"))
+    vs = {n: ratio(res[simd_key("WasmKit", "SIMD")], res[simd_key("Swasm", "SIMD")])
+          for n, res in simd_results.items()} if {"Swasm", "WasmKit"} <= set(names) else {}
+    g = geomean(vs.values())
+    lines += [f"- SIMD builds, speedup vs WasmKit (WasmKit SIMD / Swasm SIMD): "
+              + (f"{g:.2f}x (geometric mean over {sum(1 for v in vs.values() if v)} programs; "
+                 + ", ".join(f"{n} {fmt_ratio(v)}" for n, v in vs.items()) + ")" if g else "n/a (Swasm or WasmKit did not run them)"),
+              ""]
+    return lines
+
+
+def main_section(suite, sp):
+    """The main table, its geometric mean and spread, and the chart."""
+    lines = program_table(suite, sp)
     g = geomean(sp.values())
     n_both = sum(1 for v in sp.values() if v)
     gw = geomean([median(r["WasmKit"]) / median(r["wasmtime"]) for r in suite.values()
@@ -666,6 +783,35 @@ def write_markdown(path, results, runtimes, args, load_before, load_after, extra
                   f"({', '.join(f'{x:.3f}' for x in per_round)}).", ""]
     lines += [f"For scale: WasmKit takes {gw:.1f}x wasmtime's time (geometric mean)." if gw else "",
               "", "![speedup per program](performance.svg)", ""]
+    return lines
+
+
+def write_markdown(path, results, runtimes, args, load_before, load_after, extra, simd_results=None):
+    simd_results = simd_results or {}
+    suite, held_out = split_held_out(results)
+    sp = speedups(suite)
+    lines = ["# Performance", "",
+             "Generated by `python3 Benchmarks/harness.py` — do not edit by hand; rerun the harness.", "",
+             f"- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}",
+             f"- Swasm commit: {git_info()} (at the time of the report); binary "
+             + (f"`{os.path.relpath(SWASM_BIN, ROOT)}` built {binary_time(SWASM_BIN)}" if os.path.exists(SWASM_BIN)
+                else "missing"),
+             f"- Machine: {cpu_model()} ({platform.machine()}, `lscpu`), {os.cpu_count()} cores, "
+             f"{platform.system()} {platform.release()}; "
+             f"load average {load_before:.2f} before, {load_after:.2f} after (a shared machine: expect noise)",
+             f"- Runs per runtime and program: {args.runs}, alternating runtimes; the median is shown, in seconds of "
+             + ("CPU time (user + system)" if args.metric == "cpu" else "wall-clock time")
+             + f" (`--metric {args.metric}`)",
+             "- Swasm and WasmKit 0.4.2 (`wasmkit-cli run`, release build): the whole process. "
+             "wasmtime (PyPI, Cranelift JIT, the reference): compile + instantiate + run, measured in-process.",
+             "- Speedup vs WasmKit = WasmKit time / Swasm time (above 1.0: Swasm is faster). "
+             "Outputs are checked against `Benchmarks/expected/`; a mismatch or failure is shown instead of a time.",
+             ]
+    if args.only or args.simd != "yes":
+        lines.append(f"- Partial run: only {', '.join(list(results) + list(simd_results)) or 'no program'}")
+    lines.append("")
+    if suite:
+        lines += main_section(suite, sp)
     if held_out:
         hsp = speedups(held_out)
         hg = geomean(hsp.values())
@@ -674,8 +820,12 @@ def write_markdown(path, results, runtimes, args, load_before, load_after, extra
                   "programs above), and not used to choose them: how Swasm does on code it was not tuned on. Same runs "
                   "and method as above; not in the mean above.", ""] + program_table(held_out, hsp) + [
                   "", f"**Geometric mean speedup vs WasmKit on the held-out programs: {f'{hg:.3f}x' if hg else 'n/a'}**", ""]
+    if simd_results:
+        lines += simd_section(simd_results, runtimes, args)
     errors = [(n, rt.name, res[rt.name]) for n, res in results.items() for rt in runtimes
               if "got" in res[rt.name]]
+    errors += [(f"{n} ({build} build)", rt.name, res[simd_key(rt.name, build)]) for n, res in simd_results.items()
+               for rt in runtimes for build, _ in SIMD_BUILDS if "got" in res[simd_key(rt.name, build)]]
     if errors:
         lines += ["## Output mismatches", ""]
         for n, rt, r in errors:
@@ -689,6 +839,13 @@ def write_markdown(path, results, runtimes, args, load_before, load_after, extra
             if t:
                 lines.append(f"| {name} | {rt.name} | {' '.join(f'{x:.3f}' for x in t)} | "
                              f"{' '.join(f'{x:.3f}' for x in res[rt.name]['other'])} |")
+    for name, res in simd_results.items():
+        for rt in runtimes:
+            for build, suffix in SIMD_BUILDS:
+                r = res[simd_key(rt.name, build)]
+                if r.get("times"):
+                    lines.append(f"| {name}{suffix} | {rt.name} | {' '.join(f'{x:.3f}' for x in r['times'])} | "
+                                 f"{' '.join(f'{x:.3f}' for x in r['other'])} |")
     lines += ["", "</details>", ""]
     if "compile" in extra:
         lines += compile_section(extra["compile"], args)
@@ -872,16 +1029,27 @@ def write_svg(path, results):
 
 # ---------------------------------------------------------------------------------------------------------
 
-def update_expected(names, timeout):
+def update_expected(names, simd_names, timeout):
+    """expected/NAME.txt from wasmtime's run of wasm/NAME.wasm; for a SIMD program, from its scalar build, and its
+    SIMD build (wasm/NAME.simd.wasm) must print exactly the same (else this stops before writing it)."""
     os.makedirs(EXPECTED_DIR, exist_ok=True)
     rt = Runtime("wasmtime", lambda w: [sys.executable, os.path.abspath(__file__), "--wasmtime-child", w])
-    for name in names:
+    for name in names + simd_names:
         secs, out, code, err = rt.run(os.path.join(WASM_DIR, name + ".wasm"), timeout)
         if code != 0:
             sys.exit(f"{name}: wasmtime {describe_failure(code, err)}")
+        note = ""
+        if name in simd_names:
+            secs2, out2, code2, err2 = rt.run(os.path.join(WASM_DIR, name + SIMD_SUFFIX + ".wasm"), timeout)
+            if code2 != 0:
+                sys.exit(f"{name}{SIMD_SUFFIX}: wasmtime {describe_failure(code2, err2)}")
+            if out2 != out:
+                sys.exit(f"{name}: the SIMD build prints something else than the scalar build; not written\n"
+                         f"scalar:\n{out.decode('utf-8', 'replace')}SIMD:\n{out2.decode('utf-8', 'replace')}")
+            note = f"; the SIMD build prints the same ({secs2['cpu']:.3f} s)"
         with open(os.path.join(EXPECTED_DIR, name + ".txt"), "wb") as f:
             f.write(out)
-        log(f"{name}: expected/{name}.txt written ({secs['cpu']:.3f} s CPU on wasmtime)")
+        log(f"{name}: expected/{name}.txt written ({secs['cpu']:.3f} s CPU on wasmtime{note})")
 
 
 def main():
@@ -916,6 +1084,10 @@ def main():
     ap.add_argument("--metric", choices=["cpu", "wall"], default="cpu",
                     help="cpu: user+system CPU time (default; robust on a shared machine); wall: wall-clock time")
     ap.add_argument("--timeout", type=float, default=300, help="seconds before a single run is abandoned")
+    ap.add_argument("--no-simd", dest="simd", action="store_const", const="no", default="yes",
+                    help="skip the SIMD programs (simd_*: the table of scalar vs -msimd128 builds)")
+    ap.add_argument("--simd-only", dest="simd", action="store_const", const="only",
+                    help="run only the SIMD programs' table")
     ap.add_argument("--update-expected", action="store_true",
                     help="regenerate Benchmarks/expected/*.txt from wasmtime and exit")
     ap.add_argument("--out-dir", default=DOCS_DIR, help="where performance.md and .svg go (default docs/)")
@@ -935,15 +1107,16 @@ def main():
         WASMKIT_BIN = os.path.abspath(args.wasmkit)
     if args.wasmkit_micro:
         WASMKIT_MICRO_BIN = os.path.abspath(args.wasmkit_micro)
-    names = program_names(args.only)
+    names, simd_names = program_names(args.only, args.simd)
     if args.update_expected:
-        return update_expected(names, args.timeout)
+        return update_expected(names, simd_names, args.timeout)
 
     runtimes = make_runtimes(args)
     if args.micro:
         prepare_micro(args)
     load_before = os.getloadavg()[0]
     results = bench(names, runtimes, args.runs, args.timeout, args.metric)
+    simd_results = bench_simd(simd_names, runtimes, args.runs, args.timeout, args.metric)
     extra = {}
     if args.compile:
         extra["compile"] = compile_measurements(runtimes, args.runs, args.timeout, args.metric)
@@ -955,9 +1128,12 @@ def main():
 
     os.makedirs(args.out_dir, exist_ok=True)
     md, svg = os.path.join(args.out_dir, "performance.md"), os.path.join(args.out_dir, "performance.svg")
-    write_markdown(md, results, runtimes, args, load_before, load_after, extra)
-    write_svg(svg, results)
-    log(f"wrote {os.path.relpath(md, ROOT)} and {os.path.relpath(svg, ROOT)}")
+    write_markdown(md, results, runtimes, args, load_before, load_after, extra, simd_results)
+    if split_held_out(results)[0]:
+        write_svg(svg, results)
+        log(f"wrote {os.path.relpath(md, ROOT)} and {os.path.relpath(svg, ROOT)}")
+    else:
+        log(f"wrote {os.path.relpath(md, ROOT)} (no main-table programs: {os.path.relpath(svg, ROOT)} left as it was)")
     sys.stdout.write(open(md).read())
 
 
