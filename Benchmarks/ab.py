@@ -5,9 +5,15 @@ first. This is how the rows of docs/performance-log.md are measured (best of N, 
 
   python3 Benchmarks/ab.py --runs 5 /tmp/swasm_before /tmp/swasm_after
   python3 Benchmarks/ab.py --runs 9 --metric cpu /tmp/swasm_before /tmp/swasm_after fib bintrees
+  python3 Benchmarks/ab.py --simd /tmp/swasm_before /tmp/swasm_after     # also both builds of the simd_* programs
+  python3 Benchmarks/ab.py /tmp/swasm_before /tmp/swasm_after simd_dot simd_dot.simd
 
-Each binary's output is checked against Benchmarks/expected/NAME.txt. The default metric is user CPU seconds
-(what `/usr/bin/time -f %U` reports); `--metric cpu` adds system time. Only the Python standard library is used."""
+Without program names it runs the main and held-out programs but not the SIMD programs (simd_*: wasm/simd_X.wasm
+and its -msimd128 build wasm/simd_X.simd.wasm), so that its geometric mean stays comparable with the earlier rows of
+docs/performance-log.md; `--simd` adds both builds of every SIMD program, or name them (NAME.simd: the SIMD build).
+Each binary's output is checked against Benchmarks/expected/NAME.txt (NAME without .simd); a failure stops the run.
+The default metric is user CPU seconds (what `/usr/bin/time -f %U` reports); `--metric cpu` adds system time. Only
+the Python standard library is used."""
 import argparse
 import math
 import os
@@ -31,6 +37,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per binary and program (the best is kept)")
     parser.add_argument("--metric", choices=["user", "cpu"], default="user")
+    parser.add_argument("--simd", action="store_true",
+                        help="with the default programs, also run both builds of the SIMD programs (simd_*)")
     parser.add_argument("binaries", nargs="+", help="swasm binaries, then optionally program names")
     args = parser.parse_args()
     binaries = [b for b in args.binaries if os.path.sep in b or os.path.isfile(b)]
@@ -39,6 +47,8 @@ def main():
         sys.exit("give at least two swasm binaries (paths)")
     if not programs:
         programs = sorted(f[:-5] for f in os.listdir(os.path.join(HERE, "wasm")) if f.endswith(".wasm"))
+        if not args.simd:
+            programs = [p for p in programs if not p.startswith("simd_")]
     names = [os.path.basename(b) for b in binaries]
     if len(set(names)) < len(names):
         names = binaries
@@ -48,7 +58,8 @@ def main():
     ratios = {n: [] for n in names[1:]}
     for program in programs:
         wasm = os.path.join(HERE, "wasm", program + ".wasm")
-        expected = open(os.path.join(HERE, "expected", program + ".txt"), "rb").read()
+        base_name = program[:-len(".simd")] if program.endswith(".simd") else program
+        expected = open(os.path.join(HERE, "expected", base_name + ".txt"), "rb").read()
         best = {}
         for i in range(args.runs):
             # Alternate the order each round, so that load from other processes spreads over all binaries.
