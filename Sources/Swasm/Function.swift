@@ -91,7 +91,7 @@ extension WebAssembly {
             let context = self.context
             return { (arguments: repeat each P) throws -> R in
                 let out = try invoke(repeat each arguments)
-                return try R(wasmValue: context.value(out.first ?? 0, type))
+                return try R(wasmValue: context.value(out, at: 0, type))
             }
         }
 
@@ -103,7 +103,7 @@ extension WebAssembly {
             let context = self.context
             return { (arguments: repeat each P) throws -> (R1, R2, repeat each R) in
                 let out = try invoke(repeat each arguments)
-                var reader = ValueListReader(values: zip(out, types).map { context.value($0, $1) })
+                var reader = ValueListReader(values: context.values(out, types))
                 return (try reader.next(R1.self), try reader.next(R2.self), repeat try reader.next((each R).self))
             }
         }
@@ -119,12 +119,16 @@ extension WebAssembly {
             }
             let handle = self.handle
             let context = self.context
+            let cellCount = type.parameters.cellCount
             return { (arguments: repeat each P) throws -> [UInt64] in
                 var cells: [UInt64] = []
-                cells.reserveCapacity(params.count)
+                cells.reserveCapacity(cellCount)
+                var index = 0
                 for a in repeat each arguments {
-                    let t = params[cells.count]
-                    cells.append(try context.cell(a.wasmValue(as: t), t))
+                    // `fits` checked that there is one parameter type per argument.
+                    let t = params[index]
+                    index += 1
+                    try context.append(a.wasmValue(as: t), t, to: &cells)
                 }
                 return try context.invoke(handle, cells)
             }

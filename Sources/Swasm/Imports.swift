@@ -266,21 +266,28 @@ extension WebAssembly {
                     let slots = call.slots
                     var args: [Value] = []
                     args.reserveCapacity(parameters.count)
-                    for i in parameters.indices { args.append(context.value(slots[i], parameters[i])) }
+                    var offset = 0
+                    for t in parameters {
+                        args.append(context.value(at: slots + offset, t))
+                        offset += t.cellCount
+                    }
                     do {
                         let out = try body(Caller(instance: call.caller, context: context), args)
                         guard out.count == results.count else {
                             throw TypeError("host function \(name) returned \(out.count) value(s), expected \(results.count)")
                         }
+                        var offset = 0
                         for i in results.indices {
-                            // Numbers of the declared type inline; everything else (conversions, references) through `cell`.
+                            // Numbers of the declared type inline; everything else (conversions, vectors,
+                            // references) through `write`.
                             switch (out[i], results[i]) {
-                            case (.i32(let x), .i32): slots[i] = UInt64(UInt32(bitPattern: x))
-                            case (.i64(let x), .i64): slots[i] = UInt64(bitPattern: x)
-                            case (.f32(let x), .f32): slots[i] = UInt64(x.bitPattern)
-                            case (.f64(let x), .f64): slots[i] = x.bitPattern
-                            default: slots[i] = try context.cell(out[i], results[i])
+                            case (.i32(let x), .i32): slots[offset] = UInt64(UInt32(bitPattern: x))
+                            case (.i64(let x), .i64): slots[offset] = UInt64(bitPattern: x)
+                            case (.f32(let x), .f32): slots[offset] = UInt64(x.bitPattern)
+                            case (.f64(let x), .f64): slots[offset] = x.bitPattern
+                            default: try context.write(out[i], results[i], to: slots + offset)
                             }
+                            offset += results[i].cellCount
                         }
                     } catch {
                         try intoWasm(error, unmanaged)
@@ -406,8 +413,8 @@ enum CellConversion {
     case intFromInt32
     /// `Float` ↔ `f32`, `Double` ↔ `f64` (bit patterns, NaN payloads included).
     case float, double
-    /// Through ``WebAssembly/Value`` and the type's conformance: references, `Value`, conformances outside
-    /// the library, and conversions that may fail.
+    /// Through ``WebAssembly/Value`` and the type's conformance: references, vectors, `Value`, conformances
+    /// outside the library, and conversions that may fail.
     case value(WebAssembly.ValueType)
 
     /// For a closure argument of type `T` from a wasm value of `type`.
@@ -452,7 +459,7 @@ enum CellConversion {
         return ArgumentConversions(conversions)
     }
 
-    /// Writes `value` (of the type this conversion was made for) to `slot`.
+    /// Writes `value` (of the type this conversion was made for) to `slot` (and the next cell, for a `v128`).
     @inlinable
     func store<T: WebAssembly.ValueConvertible>(_ value: T, to slot: UnsafeMutablePointer<UInt64>,
                                                 _ context: Unmanaged<StoreContext>) throws {
@@ -467,7 +474,7 @@ enum CellConversion {
         case .double: slot.pointee = unsafeBitCast(value, to: Double.self).bitPattern
         case .intFromInt32, .value:
             let type = self.type
-            slot.pointee = try context.takeUnretainedValue().cell(value.wasmValue(as: type), type)
+            try context.takeUnretainedValue().write(value.wasmValue(as: type), type, to: slot)
         }
     }
 
@@ -508,7 +515,10 @@ struct CellReader {
     @usableFromInline let slots: UnsafeMutablePointer<UInt64>
     @usableFromInline let conversions: UnsafePointer<CellConversion>
     @usableFromInline let context: Unmanaged<StoreContext>
+    /// The next argument.
     @usableFromInline var index = 0
+    /// Its first cell (a `v128` argument takes two).
+    @usableFromInline var slot = 0
 
     @inlinable
     init(_ slots: UnsafeMutablePointer<UInt64>, _ conversions: UnsafePointer<CellConversion>,
@@ -520,9 +530,11 @@ struct CellReader {
 
     @inlinable
     mutating func next<T: WebAssembly.ValueConvertible>(_: T.Type) throws -> T {
-        let cell = slots[index]
+        let first = slots + slot
+        let cell = first.pointee
         let conversion = conversions[index]
         index &+= 1
+        slot &+= 1
         switch conversion {
         case .int32: return unsafeBitCast(Int32(truncatingIfNeeded: cell), to: T.self)
         case .uint32: return unsafeBitCast(UInt32(truncatingIfNeeded: cell), to: T.self)
@@ -533,7 +545,9 @@ struct CellReader {
         case .intFromInt32: return unsafeBitCast(Int(Int32(truncatingIfNeeded: cell)), to: T.self)
         case .float: return unsafeBitCast(Float(bitPattern: UInt32(truncatingIfNeeded: cell)), to: T.self)
         case .double: return unsafeBitCast(Double(bitPattern: cell), to: T.self)
-        case .value(let type): return try T(wasmValue: context.takeUnretainedValue().value(cell, type))
+        case .value(let type):
+            slot &+= type.cellCount &- 1
+            return try T(wasmValue: context.takeUnretainedValue().value(at: first, type))
         }
     }
 }
@@ -546,17 +560,21 @@ struct CellReader {
 /// crashes on it (and the `Mirror` it used instead cost microseconds per call).
 @usableFromInline
 struct TupleCells {
-    /// Each element's type, its offset in the tuple, and how it converts.
-    let elements: [(type: any WebAssembly.ValueConvertible.Type, offset: Int, conversion: CellConversion)]
+    /// Each element's type, its offset in the tuple, its first result cell (a `v128` takes two), and how it
+    /// converts.
+    let elements: [(type: any WebAssembly.ValueConvertible.Type, offset: Int, cell: Int, conversion: CellConversion)]
 
     @usableFromInline
     init<each R: WebAssembly.ValueConvertible>(_ site: HostSite, _ types: repeat (each R).Type) {
-        var elements: [(type: any WebAssembly.ValueConvertible.Type, offset: Int, conversion: CellConversion)] = []
+        var elements: [(type: any WebAssembly.ValueConvertible.Type, offset: Int, cell: Int, conversion: CellConversion)] = []
         var end = 0
+        var cell = 0
         for t in repeat each types {
             let (offset, size) = Self.place(t, after: end)
-            elements.append((t, offset, CellConversion(result: t, site.results[elements.count])))
+            let type = site.results[elements.count]
+            elements.append((t, offset, cell, CellConversion(result: t, type)))
             end = offset + size
+            cell += type.cellCount
         }
         precondition(end == MemoryLayout<(repeat each R)>.size, "unexpected tuple layout of \((repeat each R).self)")
         self.elements = elements
@@ -575,8 +593,8 @@ struct TupleCells {
     @usableFromInline
     func store<Tuple>(_ tuple: Tuple, to slots: UnsafeMutablePointer<UInt64>, _ context: Unmanaged<StoreContext>) throws {
         try withUnsafeBytes(of: tuple) { raw in
-            for (i, e) in elements.enumerated() {
-                try Self.store(e.type, from: raw.baseAddress! + e.offset, e.conversion, to: slots + i, context)
+            for e in elements {
+                try Self.store(e.type, from: raw.baseAddress! + e.offset, e.conversion, to: slots + e.cell, context)
             }
         }
     }

@@ -132,13 +132,16 @@ extension WebAssembly {
         ///
         /// ```swift
         /// let counter = try WebAssembly.Global(.i32, mutable: true, value: 0)
+        /// let scale = try WebAssembly.Global(.v128, mutable: true, value: SIMD4<Float>(1, 1, 1, 1))
         /// ```
         public convenience init(_ type: ValueType, mutable: Bool = false, value: some ValueConvertible) throws {
             let v = try value.wasmValue(as: type)
             let context = v.storeContext ?? (v.isNonNullReference ? StoreContext(limits: WebAssembly.Limits()) : nil)
-            let cell = try context?.cell(v, type) ?? StoreContext.numericCell(v)
-            self.init(handle: GlobalInstance.make(type: WasmCore.GlobalType(valueType: type.core, isMutable: mutable), value: cell),
-                      context: context)
+            let cells: [UInt64]
+            if let context { cells = try context.cells([v], [type]) } else { cells = StoreContext.numericCells(v) }
+            let handle = GlobalInstance.make(type: WasmCore.GlobalType(valueType: type.core, isMutable: mutable), value: 0)
+            handle.cells = cells
+            self.init(handle: handle, context: context)
         }
 
         /// The global's type.
@@ -149,9 +152,9 @@ extension WebAssembly {
             let t = ValueType(handle.type.valueType)
             guard let context else {
                 if case .ref = t { return .defaultValue(for: t) }
-                return StoreContext.numericValue(handle.value, t)
+                return StoreContext.numericValue(handle.cells, t)
             }
-            return context.value(handle.value, t)
+            return context.value(handle.cells, at: 0, t)
         }
 
         /// The current value, converted to `T`.
@@ -166,7 +169,7 @@ extension WebAssembly {
             if case .ref = t {
                 handle.value = try bind(v.storeContext).cell(v, t)
             } else {
-                handle.value = StoreContext.numericCell(v)
+                handle.cells = StoreContext.numericCells(v)
             }
         }
     }
@@ -255,7 +258,7 @@ extension WebAssembly {
         /// The payload values.
         public var payload: [Value] {
             guard let engine, let context else { return pending }
-            return zip(engine.payload, engine.tag.type.parameters).map { context.value($0, $1) }
+            return context.values(engine.payload, engine.tag.type.parameters)
         }
 
         /// Whether the exception has this tag (`exception.is(tag)`).
@@ -277,8 +280,8 @@ extension WebAssembly {
                 return engine
             }
             let t = try tag.instance(in: candidate)
-            var cells: [UInt64] = []
-            do { for (v, ty) in zip(pending, tag.parameters) { cells.append(try candidate.cell(v, ty)) } } catch {
+            let cells: [UInt64]
+            do { cells = try candidate.cells(pending, tag.parameters) } catch {
                 throw TypeError("\(error)")
             }
             let e = candidate.store.makeExceptionInstance(tag: t, payload: cells)
@@ -326,23 +329,27 @@ extension WebAssembly.Value {
 }
 
 extension StoreContext {
-    /// The cell of a numeric value (references are 0).
-    static func numericCell(_ v: WebAssembly.Value) -> UInt64 {
+    /// The cells of a numeric or vector value (a reference is one cell 0).
+    static func numericCells(_ v: WebAssembly.Value) -> [UInt64] {
         switch v {
-        case .i32(let x): UInt64(UInt32(bitPattern: x))
-        case .i64(let x): UInt64(bitPattern: x)
-        case .f32(let x): UInt64(x.bitPattern)
-        case .f64(let x): x.bitPattern
-        default: 0
+        case .i32(let x): [UInt64(UInt32(bitPattern: x))]
+        case .i64(let x): [UInt64(bitPattern: x)]
+        case .f32(let x): [UInt64(x.bitPattern)]
+        case .f64(let x): [x.bitPattern]
+        case .v128(let x): [x.low, x.high]
+        default: [0]
         }
     }
 
-    static func numericValue(_ cell: UInt64, _ t: WebAssembly.ValueType) -> WebAssembly.Value {
+    /// The numeric or vector value of `t` in `cells` (missing cells read as 0).
+    static func numericValue(_ cells: [UInt64], _ t: WebAssembly.ValueType) -> WebAssembly.Value {
+        let cell = cells.first ?? 0
         switch t {
-        case .i64, .v128: .i64(Int64(bitPattern: cell))
-        case .f32: .f32(Float(bitPattern: UInt32(truncatingIfNeeded: cell)))
-        case .f64: .f64(Double(bitPattern: cell))
-        default: .i32(Int32(truncatingIfNeeded: cell))
+        case .i64: return .i64(Int64(bitPattern: cell))
+        case .f32: return .f32(Float(bitPattern: UInt32(truncatingIfNeeded: cell)))
+        case .f64: return .f64(Double(bitPattern: cell))
+        case .v128: return .v128(WebAssembly.V128(low: cell, high: cells.count > 1 ? cells[1] : 0))
+        default: return .i32(Int32(truncatingIfNeeded: cell))
         }
     }
 }

@@ -11,7 +11,7 @@ extension WebAssembly {
         case f32
         /// A 64-bit float (Swift `Double`).
         case f64
-        /// A 128-bit vector (SIMD; not yet supported by the interpreter).
+        /// A 128-bit vector (Swift ``WebAssembly/V128``, or a 128-bit `SIMD` vector such as `SIMD4<Float>`).
         case v128
         /// A reference.
         case ref(ReferenceType)
@@ -287,6 +287,10 @@ extension WebAssembly.ValueType {
         case .ref(let r): self = .ref(WebAssembly.ReferenceType(r))
         }
     }
+
+    /// How many 64-bit engine cells a value of this type takes: two for a v128 (bytes 0-7, then 8-15), else one.
+    @usableFromInline
+    var cellCount: Int { self == .v128 ? 2 : 1 }
 
     var core: WasmCore.ValueType {
         switch self {

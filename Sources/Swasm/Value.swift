@@ -1,5 +1,5 @@
 extension WebAssembly {
-    /// A WebAssembly value: a number or a reference.
+    /// A WebAssembly value: a number, a 128-bit vector or a reference.
     ///
     /// Arguments and results of the untyped call form, host functions' untyped form, and the contents of
     /// globals and tables. Floats keep their exact bit patterns (NaN payloads included). Two values are equal
@@ -13,6 +13,8 @@ extension WebAssembly {
         case f32(Float)
         /// A 64-bit float.
         case f64(Double)
+        /// A 128-bit vector (SIMD).
+        case v128(V128)
         /// A function reference (nil is `ref.null func`).
         case funcref(Function?)
         /// A host object; wasm gets it back to Swift as the identical object (nil is `ref.null extern`).
@@ -20,13 +22,16 @@ extension WebAssembly {
         /// An exception reference (nil is `ref.null exn`).
         case exnref(Exception?)
 
-        /// The bare number (`5`, `2.5`), or the reference (`null`, `funcref(add)`, `externref(...)`).
+        /// The bare number (`5`, `2.5`), a vector as `v128.const` writes it with four hexadecimal `i32x4`
+        /// lanes (`i32x4 0x00000001 0x00000002 0x00000003 0x00000004`, see ``V128/description``), or the
+        /// reference (`null`, `funcref(add)`, `externref(...)`).
         public var description: String {
             switch self {
             case .i32(let v): "\(v)"
             case .i64(let v): "\(v)"
             case .f32(let v): "\(v)"
             case .f64(let v): "\(v)"
+            case .v128(let v): v.description
             case .funcref(let f): f.map { "funcref(\($0.name ?? "anonymous"))" } ?? "null"
             case .externref(let o): o.map { "externref(\($0))" } ?? "null"
             case .exnref(let e): e.map { "exnref(\($0))" } ?? "null"
@@ -40,6 +45,7 @@ extension WebAssembly {
             case (.i64(let x), .i64(let y)): x == y
             case (.f32(let x), .f32(let y)): x.bitPattern == y.bitPattern
             case (.f64(let x), .f64(let y)): x.bitPattern == y.bitPattern
+            case (.v128(let x), .v128(let y)): x == y
             case (.funcref(let x), .funcref(let y)): x?.handle === y?.handle
             case (.externref(let x), .externref(let y)): x === y
             case (.exnref(let x), .exnref(let y)): x === y
@@ -47,10 +53,11 @@ extension WebAssembly {
             }
         }
 
-        /// The null reference of a reference type, or zero of a numeric type.
+        /// The null reference of a reference type, or zero of a numeric or vector type.
         public static func defaultValue(for type: ValueType) -> Value {
             switch type {
-            case .i32, .v128: .i32(0)
+            case .i32: .i32(0)
+            case .v128: .v128(V128())
             case .i64: .i64(0)
             case .f32: .f32(0)
             case .f64: .f64(0)
@@ -66,7 +73,7 @@ extension WebAssembly {
         /// Whether this value has (or, for numbers, exactly converts to) `type`.
         func matches(_ type: ValueType) -> Bool {
             switch (self, type) {
-            case (.i32, .i32), (.i64, .i64), (.f32, .f32), (.f64, .f64): return true
+            case (.i32, .i32), (.i64, .i64), (.f32, .f32), (.f64, .f64), (.v128, .v128): return true
             case (.funcref(let f), .ref(let r)):
                 guard r.heapType.family == .function else { return false }
                 return f != nil || r.isNullable
@@ -85,8 +92,11 @@ extension WebAssembly {
     ///
     /// Host functions written as typed closures, typed results of calls, typed function handles and
     /// ``Global`` access use it. The library conforms `Int32`, `UInt32`, `Int64`, `UInt64`, `Int`, `Float`,
-    /// `Double`, `Bool`, ``Value``, ``ExternRef``, ``Function`` and ``Exception``. Integers and floats convert
-    /// between numeric types when the conversion is exact (so `10` can be passed for an `i32` parameter).
+    /// `Double`, `Bool`, ``Value``, ``ExternRef``, ``Function`` and ``Exception``, and for `v128` ``V128`` and
+    /// the 128-bit `SIMD` vectors (`SIMD16<UInt8>`, `SIMD16<Int8>`, `SIMD8<UInt16>`, `SIMD8<Int16>`,
+    /// `SIMD4<UInt32>`, `SIMD4<Int32>`, `SIMD4<Float>`, `SIMD2<UInt64>`, `SIMD2<Int64>`, `SIMD2<Double>`).
+    /// Integers and floats convert between numeric types when the conversion is exact (so `10` can be passed
+    /// for an `i32` parameter); a vector converts only to and from `v128`.
     public protocol ValueConvertible {
         /// Whether a wasm value of `type` converts to this Swift type.
         static func accepts(_ type: ValueType) -> Bool
