@@ -38,8 +38,14 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a WebAssembly module with WASI (preview 1).",
         discussion: """
         Runs the module's `_start` (after `_initialize`, for reactors) and exits with the guest's exit code.
-        With --invoke, calls that export instead, with ARGS parsed by its parameter types (i32, i64, f32, f64),
-        and prints each result on its own line. FILE may be a binary module or a text (.wat) module.
+        With --invoke, calls that export instead, with ARGS parsed by its parameter types (i32, i64, f32, f64,
+        v128), and prints each result on its own line. FILE may be a binary module or a text (.wat) module.
+
+        A v128 argument is SHAPE:LANES, lane 0 first: i8x16:..., i16x8:..., i32x4:1,2,3,4, i64x2:..., f32x4:1.5,nan,inf,-0,
+        f64x2:... (integer lanes decimal, signed or unsigned, or 0x hex; float lanes decimal, inf, -inf, nan,
+        -nan or nan:0xPAYLOAD); or 0x and 32 hex digits, the vector as one 128-bit number, lane 0 in the last
+        digits (0x00000004_00000003_00000002_00000001 is i32x4:1,2,3,4; "_" may separate digits). A v128 result
+        prints as i32x4:LANES (signed), or as --v128-format says, so it can be pasted back as an argument.
 
         The guest sees only what it is given: the directories of --dir/--dir-ro (paths cannot escape them
         through "..", absolute paths or symlinks), the variables of --env/--inherit-env, and its arguments.
@@ -55,6 +61,7 @@ struct RunCommand: ParsableCommand {
           swasm run --dir-ro /usr/share/dict::dict --inherit-env grep.wasm word dict/words
           swasm run --fuel 1000000 --timeout 2.5 --max-memory 64M untrusted.wasm
           swasm run --invoke add math.wat 1 2
+          swasm run --invoke scale --v128-format f32x4 vec.wat f32x4:1,2,3,4 0.5
         """
     )
 
@@ -72,6 +79,11 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .customLong("invoke"), help: ArgumentHelp("Call this export instead of _start.", valueName: "NAME"))
     var invoke: String?
+
+    @Option(name: .customLong("v128-format"),
+            help: ArgumentHelp("How --invoke prints v128 results: lanes of \(V128Literal.Format.names) (default i32x4).",
+                               valueName: "SHAPE"))
+    var v128Format: String?
 
     // The numeric options take their value `.unconditional`ly, so "--fuel -1" reaches `limits()`, which says what
     // is wrong with it, instead of ArgumentParser reading "-1" as an option and reporting a missing value.
@@ -95,8 +107,8 @@ struct RunCommand: ParsableCommand {
 
     /// The options above that take a value (the others are flags): `fileIndex(in:)` skips their values when it
     /// looks for FILE. A test checks this list against the help text.
-    static let optionsWithValues: Set<String> = ["--dir", "--dir-ro", "--env", "--invoke", "--fuel", "--max-memory",
-                                                 "--timeout", "--max-stack"]
+    static let optionsWithValues: Set<String> = ["--dir", "--dir-ro", "--env", "--invoke", "--v128-format", "--fuel",
+                                                 "--max-memory", "--timeout", "--max-stack"]
 
     @Argument(help: "The module (.wasm or .wat).")
     var file: String
@@ -228,6 +240,13 @@ struct RunCommand: ParsableCommand {
         config.stdin = io.stdin
         config.stdout = io.stdout
         config.stderr = io.stderr
+        var format = V128Literal.Format.lanes(.i32x4)
+        if let v128Format {
+            guard let f = V128Literal.Format(v128Format) else {
+                throw CLIFailure(message: "--v128-format expects \(V128Literal.Format.names), got \"\(v128Format)\"")
+            }
+            format = f
+        }
         var seconds: Double?
         if let timeout {
             guard let s = Self.parseSeconds(timeout) else {
@@ -284,7 +303,7 @@ struct RunCommand: ParsableCommand {
         do {
             if let name = invoke {
                 try wasi.initialize(instance: instance, store: store)
-                try invokeExport(name, instance: instance, store: store, io: io)
+                try invokeExport(name, instance: instance, store: store, io: io, v128Format: format)
                 return 0
             }
             if case .function? = instance.export("_start") {
@@ -330,7 +349,8 @@ struct RunCommand: ParsableCommand {
             return CLIFailure(message: "\(inner)")
         }
     }
-    func invokeExport(_ name: String, instance: ModuleInstance, store: Store, io: StandardStreams) throws {
+    func invokeExport(_ name: String, instance: ModuleInstance, store: Store, io: StandardStreams,
+                      v128Format: V128Literal.Format) throws {
         guard case .function(let f)? = instance.export(name) else {
             let functions = instance.exports.compactMap { e -> String? in
                 if case .function = e.value { return e.name }
@@ -345,15 +365,36 @@ struct RunCommand: ParsableCommand {
             throw CLIFailure(message: "\"\(name)\" expects \(params.count) argument(s), got \(arguments.count)")
         }
         var cells: [UInt64] = []
-        for (type, text) in zip(params, arguments) {
+        for (i, (type, text)) in zip(params, arguments).enumerated() {
+            if type == .v128 {
+                do {
+                    let v = try V128Literal(parsing: text)
+                    cells += [v.low, v.high]
+                } catch {
+                    throw CLIFailure(message: "cannot parse \"\(text)\" as v128 (argument \(i + 1)): \(error.message)")
+                }
+                continue
+            }
             guard let cell = Self.parse(text, as: type) else {
                 throw CLIFailure(message: "cannot parse \"\(text)\" as \(Printer.valueType(type))")
             }
             cells.append(cell)
         }
         let results = try store.invoke(f, arguments: cells)
-        for (type, cell) in zip(f.type.results, results) {
-            io.write(io.stdout, Self.format(cell, as: type) + "\n")
+        for line in Self.format(results, as: f.type.results, v128: v128Format) {
+            io.write(io.stdout, line + "\n")
+        }
+    }
+
+    /// One line per result: the values of `types` read one after another from `cells` (a v128 takes two).
+    static func format(_ cells: [UInt64], as types: [ValueType], v128: V128Literal.Format) -> [String] {
+        var offset = 0
+        return types.map { type in
+            defer { offset += type.cellCount }
+            let first = offset < cells.count ? cells[offset] : 0
+            guard type == .v128 else { return format(first, as: type) }
+            let second = offset + 1 < cells.count ? cells[offset + 1] : 0
+            return V128Literal(low: first, high: second).formatted(v128)
         }
     }
 
@@ -383,7 +424,7 @@ struct RunCommand: ParsableCommand {
         case .i64: String(Int64(bitPattern: cell))
         case .f32: Float(bitPattern: UInt32(truncatingIfNeeded: cell)).description
         case .f64: Double(bitPattern: cell).description
-        case .v128: "v128"
+        case .v128: V128Literal(low: cell, high: 0).formatted(.lanes(.i32x4))
         case .ref: cell == 0 ? "null" : "ref"
         }
     }

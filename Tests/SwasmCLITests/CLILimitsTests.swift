@@ -94,7 +94,7 @@ import WasmText
     /// `RunCommand.fileIndex` skips exactly the values of the options that take one.
     @Test func optionsWithValuesMatchTheHelp() {
         let usage = RunCommand.helpMessage()
-        let withValues = Set(usage.matches(of: /(--[a-z][a-z-]*) </).map { String($0.output.1) })
+        let withValues = Set(usage.matches(of: /(--[a-z][a-z0-9-]*) </).map { String($0.output.1) })
         #expect(withValues == RunCommand.optionsWithValues)
         #expect(RunCommand.fileIndex(in: ["--dir", "x", "--inherit-env", "--fuel", "-1", "f.wasm", "a"]) == 5)
         #expect(RunCommand.fileIndex(in: ["--fuel"]) == nil)

@@ -89,7 +89,8 @@ let calculator = """
             #expect(sub.helpMessage().contains("Examples:"))
         }
         let run = RunCommand.helpMessage()
-        for option in ["--dir", "--dir-ro", "--env", "--inherit-env", "--fuel", "--max-memory", "--timeout", "--max-stack", "--invoke"] {
+        for option in ["--dir", "--dir-ro", "--env", "--inherit-env", "--fuel", "--max-memory", "--timeout", "--max-stack", "--invoke",
+                       "--v128-format"] {
             #expect(run.contains(option), "\(option)")
         }
     }
