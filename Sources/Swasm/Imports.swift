@@ -109,7 +109,8 @@ extension WebAssembly {
         /// A host function from a closure with typed parameters and no result.
         ///
         /// Parameters and results may be `Int32`, `UInt32`, `Int64`, `UInt64`, `Int`, `Float`, `Double`,
-        /// `Bool`, ``ExternRef``, ``Function``, ``Exception`` or ``Value``; several results are a tuple.
+        /// `Bool`, ``ExternRef``, ``Function``, ``Exception`` or ``Value``, and for `v128` a ``V128`` or a
+        /// 128-bit `SIMD` vector (`SIMD4<Float>`, `SIMD16<UInt8>`, ...); several results are a tuple.
         /// The types are checked against the import's declared type when an instance is created. Anything
         /// the closure throws reaches the Swift caller of the export unchanged; throwing an ``Exception``
         /// throws it into wasm, where a `try_table` can catch it.

@@ -118,6 +118,8 @@ extension WebAssembly {
 
     /// A global variable (`WebAssembly.Global`): created from Swift or exported by an instance.
     ///
+    /// A `v128` global is read and written as a ``V128`` or a 128-bit `SIMD` vector (JavaScript refuses them).
+    ///
     /// Mutability is enforced: ``set(_:)`` on an immutable global throws ``TypeError``.
     public final class Global: StoreBound {
         let handle: GlobalInstance
@@ -227,7 +229,8 @@ extension WebAssembly {
     /// A WebAssembly exception (`WebAssembly.Exception`): a tag and its payload.
     ///
     /// An exception thrown by wasm and not caught there arrives in Swift as this error. A host function can
-    /// throw one into wasm, where `try_table`/`catch` handles it like one thrown by wasm code.
+    /// throw one into wasm, where `try_table`/`catch` handles it like one thrown by wasm code. Its payload may
+    /// hold `v128` values (``Value/v128(_:)``), which JavaScript refuses.
     ///
     /// Like every object of an instance, use it from the instance's thread (it is `Sendable` only so that it
     /// can be an `Error`).

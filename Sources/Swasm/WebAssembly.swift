@@ -5,6 +5,9 @@
 /// the API's types: ``Module``, ``Instance``, ``Memory``, ``Table``, ``Global``, ``Tag``, ``Exception``, the
 /// errors ``CompileError``, ``LinkError`` and ``RuntimeError``, and ``WASI`` for running WASI programs.
 ///
+/// Unlike JavaScript, which throws a `TypeError` for them, `v128` values may cross the boundary: as
+/// ``V128`` or a 128-bit `SIMD` vector, in calls, host functions, globals and exception payloads.
+///
 /// ```swift
 /// let bytes = try Data(contentsOf: URL(fileURLWithPath: "my-module.wasm"))
 /// let (module, instance) = try await WebAssembly.instantiate(bytes, imports: [

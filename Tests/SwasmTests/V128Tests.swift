@@ -365,3 +365,25 @@ import Swasm
         #expect(throws: WebAssembly.TypeError("a number cannot be passed as v128")) { try WebAssembly.Exception(tag, [.i64(1), .i64(1)]) }
     }
 }
+
+extension V128BoundaryTests {
+    /// The snippets of the DocC catalogue (GettingStarted, "Pass vectors"; Swasm.md), as written there.
+    @Test func documentationSnippets() throws {
+        let instance = try WebAssembly.Instance(module: wat("""
+            (module
+              (import "env" "mix" (func $mix (param v128 v128) (result v128)))
+              (func (export "blend") (param v128 v128) (result v128) (call $mix (local.get 0) (local.get 1)))
+              (func (export "scale") (param v128 f32) (result v128) (local.get 0)))
+            """), imports: ["env": [
+                "mix": .function { (a: SIMD4<Float>, b: SIMD4<Float>) -> SIMD4<Float> in a * 0.5 + b * 0.5 },
+            ]])
+        let v: SIMD4<Float> = try instance.exports.blend(SIMD4<Float>(1, 2, 3, 4), SIMD4<Float>(0, 0, 0, 0))
+        let raw = WebAssembly.V128(v)
+        #expect(raw.f32x4 == v && raw.f32x4 == SIMD4<Float>(0.5, 1, 1.5, 2))
+        #expect(raw.description == "i32x4 0x3f000000 0x3f800000 0x3fc00000 0x40000000")
+        let scale: (SIMD4<Float>, Float) throws -> SIMD4<Float> = try instance.exports.scale.typed()
+        #expect(try scale(v, 2) == v)
+        let global = try WebAssembly.Global(.v128, mutable: true, value: SIMD4<Int32>(1, 2, 3, 4))
+        #expect(try global.get(SIMD4<Int32>.self) == SIMD4<Int32>(1, 2, 3, 4))
+    }
+}
