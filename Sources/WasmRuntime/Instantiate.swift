@@ -47,8 +47,9 @@ extension Store {
         }
         do {
             for g in m.globals {
-                let v = try evaluate(g.initializer, instance)
-                instance.globals.append(GlobalInstance(type: canonical(g.type, instance), value: v))
+                let global = GlobalInstance(type: canonical(g.type, instance), value: 0)
+                global.cells = try evaluateCells(g.initializer, instance)
+                instance.globals.append(global)
             }
             for mem in m.memories {
                 do { instance.memories.append(try MemoryInstance(type: mem, limits: limits)) } catch { throw InstantiationError.link(error) }
@@ -123,8 +124,13 @@ extension Store {
         return instance
     }
 
-    /// Evaluates a constant expression.
+    /// Evaluates a constant expression of a scalar or reference type: its cell.
     func evaluate(_ expr: ConstantExpression, _ instance: ModuleInstance) throws(Trap) -> UInt64 {
+        try evaluateCells(expr, instance).last ?? 0
+    }
+
+    /// Evaluates a constant expression: its value's cells (two for a v128, whose instructions push two).
+    func evaluateCells(_ expr: ConstantExpression, _ instance: ModuleInstance) throws(Trap) -> [UInt64] {
         var stack: [UInt64] = []
         func pop() -> UInt64 { stack.popLast() ?? 0 }
         for ins in expr.instructions {
@@ -133,13 +139,14 @@ extension Store {
             case .i64Const(let v): stack.append(UInt64(bitPattern: v))
             case .f32Const(let v): stack.append(UInt64(v))
             case .f64Const(let v): stack.append(v)
+            case .v128Const(let v): stack += [v.low, v.high]
             case .refNull: stack.append(0)
             case .refFunc(let f):
                 guard let header = instance.functionHeader(Int(f)) else { throw .host("unknown function \(f) in constant expression") }
                 stack.append(UInt64(UInt(bitPattern: header)))
             case .globalGet(let g):
                 guard Int(g) < instance.globals.count else { throw .host("unknown global \(g) in constant expression") }
-                stack.append(instance.globals[Int(g)].value)
+                stack += instance.globals[Int(g)].cells
             case .numeric(let op):
                 let b = pop(), a = pop()
                 switch op {
@@ -155,7 +162,7 @@ extension Store {
             default: throw .host("unsupported constant instruction \(ins)")
             }
         }
-        return pop()
+        return stack
     }
 
     // MARK: Import matching

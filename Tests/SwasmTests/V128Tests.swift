@@ -295,11 +295,7 @@ import Swasm
         try instance.exports.set(SIMD16<UInt8>(repeating: 7))
         #expect(g.value == .v128(WebAssembly.V128(SIMD16<UInt8>(repeating: 7))))
         let fixed = try #require(instance.exports.fixed.global)
-        // The engine's constant-expression evaluator (WasmRuntime, Store.evaluate) keeps one cell per value, so
-        // `global.get` of a v128 in an initialiser loses bytes 8-15. Remove this wrapper once it keeps two.
-        withKnownIssue("v128 global initialisers keep only bytes 0-7 (WasmRuntime Store.evaluate)") {
-            #expect(fixed.value == initial.value)
-        }
+        #expect(fixed.value == initial.value)
         #expect(try fixed.get(WebAssembly.V128.self).low == 0x0123_4567_89AB_CDEF)
         #expect(throws: WebAssembly.TypeError("cannot set an immutable global")) { try fixed.set(WebAssembly.V128()) }
         #expect(initial.value == .v128(WebAssembly.V128(low: 0x0123_4567_89AB_CDEF, high: 0xFEDC_BA98_7654_3210)))

@@ -3162,6 +3162,1889 @@ func swasm_op_brIfNotF64Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     return 0
 }
 
+@_silgen_name("swasm_op_i8x16Swizzle") @inline(__always)
+func swasm_op_i8x16Swizzle(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Swizzle(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Splat") @inline(__always)
+func swasm_op_i8x16Splat(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Splat(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Splat") @inline(__always)
+func swasm_op_i16x8Splat(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Splat(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4Splat") @inline(__always)
+func swasm_op_i32x4Splat(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4Splat(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2Splat") @inline(__always)
+func swasm_op_i64x2Splat(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2Splat(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Splat") @inline(__always)
+func swasm_op_f32x4Splat(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Splat(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Splat") @inline(__always)
+func swasm_op_f64x2Splat(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Splat(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Eq") @inline(__always)
+func swasm_op_i8x16Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Eq(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Ne") @inline(__always)
+func swasm_op_i8x16Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Ne(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16LtS") @inline(__always)
+func swasm_op_i8x16LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16LtS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16LtU") @inline(__always)
+func swasm_op_i8x16LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16LtU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16GtS") @inline(__always)
+func swasm_op_i8x16GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16GtS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16GtU") @inline(__always)
+func swasm_op_i8x16GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16GtU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16LeS") @inline(__always)
+func swasm_op_i8x16LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16LeS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16LeU") @inline(__always)
+func swasm_op_i8x16LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16LeU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16GeS") @inline(__always)
+func swasm_op_i8x16GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16GeS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16GeU") @inline(__always)
+func swasm_op_i8x16GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16GeU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Eq") @inline(__always)
+func swasm_op_i16x8Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Eq(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Ne") @inline(__always)
+func swasm_op_i16x8Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Ne(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8LtS") @inline(__always)
+func swasm_op_i16x8LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8LtS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8LtU") @inline(__always)
+func swasm_op_i16x8LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8LtU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8GtS") @inline(__always)
+func swasm_op_i16x8GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8GtS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8GtU") @inline(__always)
+func swasm_op_i16x8GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8GtU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8LeS") @inline(__always)
+func swasm_op_i16x8LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8LeS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8LeU") @inline(__always)
+func swasm_op_i16x8LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8LeU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8GeS") @inline(__always)
+func swasm_op_i16x8GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8GeS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8GeU") @inline(__always)
+func swasm_op_i16x8GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8GeU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4Eq") @inline(__always)
+func swasm_op_i32x4Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4Eq(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4Ne") @inline(__always)
+func swasm_op_i32x4Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4Ne(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4LtS") @inline(__always)
+func swasm_op_i32x4LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4LtS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4LtU") @inline(__always)
+func swasm_op_i32x4LtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4LtU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4GtS") @inline(__always)
+func swasm_op_i32x4GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4GtS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4GtU") @inline(__always)
+func swasm_op_i32x4GtU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4GtU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4LeS") @inline(__always)
+func swasm_op_i32x4LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4LeS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4LeU") @inline(__always)
+func swasm_op_i32x4LeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4LeU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4GeS") @inline(__always)
+func swasm_op_i32x4GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4GeS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4GeU") @inline(__always)
+func swasm_op_i32x4GeU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4GeU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Eq") @inline(__always)
+func swasm_op_f32x4Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Eq(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Ne") @inline(__always)
+func swasm_op_f32x4Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Ne(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Lt") @inline(__always)
+func swasm_op_f32x4Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Lt(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Gt") @inline(__always)
+func swasm_op_f32x4Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Gt(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Le") @inline(__always)
+func swasm_op_f32x4Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Le(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Ge") @inline(__always)
+func swasm_op_f32x4Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Ge(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Eq") @inline(__always)
+func swasm_op_f64x2Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Eq(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Ne") @inline(__always)
+func swasm_op_f64x2Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Ne(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Lt") @inline(__always)
+func swasm_op_f64x2Lt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Lt(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Gt") @inline(__always)
+func swasm_op_f64x2Gt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Gt(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Le") @inline(__always)
+func swasm_op_f64x2Le(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Le(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Ge") @inline(__always)
+func swasm_op_f64x2Ge(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Ge(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2Eq") @inline(__always)
+func swasm_op_i64x2Eq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2Eq(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2Ne") @inline(__always)
+func swasm_op_i64x2Ne(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2Ne(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2LtS") @inline(__always)
+func swasm_op_i64x2LtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2LtS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2GtS") @inline(__always)
+func swasm_op_i64x2GtS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2GtS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2LeS") @inline(__always)
+func swasm_op_i64x2LeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2LeS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2GeS") @inline(__always)
+func swasm_op_i64x2GeS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2GeS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Not") @inline(__always)
+func swasm_op_v128Not(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Not(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128And") @inline(__always)
+func swasm_op_v128And(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128And(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Andnot") @inline(__always)
+func swasm_op_v128Andnot(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Andnot(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Or") @inline(__always)
+func swasm_op_v128Or(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Or(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Xor") @inline(__always)
+func swasm_op_v128Xor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Xor(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Bitselect") @inline(__always)
+func swasm_op_v128Bitselect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Bitselect(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128AnyTrue") @inline(__always)
+func swasm_op_v128AnyTrue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128AnyTrue(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Abs") @inline(__always)
+func swasm_op_i8x16Abs(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Abs(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Neg") @inline(__always)
+func swasm_op_i8x16Neg(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Neg(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Popcnt") @inline(__always)
+func swasm_op_i8x16Popcnt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Popcnt(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16AllTrue") @inline(__always)
+func swasm_op_i8x16AllTrue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16AllTrue(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Bitmask") @inline(__always)
+func swasm_op_i8x16Bitmask(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Bitmask(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16NarrowI16x8S") @inline(__always)
+func swasm_op_i8x16NarrowI16x8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16NarrowI16x8S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16NarrowI16x8U") @inline(__always)
+func swasm_op_i8x16NarrowI16x8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16NarrowI16x8U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Shl") @inline(__always)
+func swasm_op_i8x16Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Shl(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16ShrS") @inline(__always)
+func swasm_op_i8x16ShrS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16ShrS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16ShrU") @inline(__always)
+func swasm_op_i8x16ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16ShrU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Add") @inline(__always)
+func swasm_op_i8x16Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16AddSatS") @inline(__always)
+func swasm_op_i8x16AddSatS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16AddSatS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16AddSatU") @inline(__always)
+func swasm_op_i8x16AddSatU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16AddSatU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Sub") @inline(__always)
+func swasm_op_i8x16Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Sub(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16SubSatS") @inline(__always)
+func swasm_op_i8x16SubSatS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16SubSatS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16SubSatU") @inline(__always)
+func swasm_op_i8x16SubSatU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16SubSatU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16MinS") @inline(__always)
+func swasm_op_i8x16MinS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16MinS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16MinU") @inline(__always)
+func swasm_op_i8x16MinU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16MinU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16MaxS") @inline(__always)
+func swasm_op_i8x16MaxS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16MaxS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16MaxU") @inline(__always)
+func swasm_op_i8x16MaxU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16MaxU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16AvgrU") @inline(__always)
+func swasm_op_i8x16AvgrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16AvgrU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtaddPairwiseI8x16S") @inline(__always)
+func swasm_op_i16x8ExtaddPairwiseI8x16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtaddPairwiseI8x16S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtaddPairwiseI8x16U") @inline(__always)
+func swasm_op_i16x8ExtaddPairwiseI8x16U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtaddPairwiseI8x16U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtaddPairwiseI16x8S") @inline(__always)
+func swasm_op_i32x4ExtaddPairwiseI16x8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtaddPairwiseI16x8S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtaddPairwiseI16x8U") @inline(__always)
+func swasm_op_i32x4ExtaddPairwiseI16x8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtaddPairwiseI16x8U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Abs") @inline(__always)
+func swasm_op_i16x8Abs(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Abs(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Neg") @inline(__always)
+func swasm_op_i16x8Neg(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Neg(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Q15mulrSatS") @inline(__always)
+func swasm_op_i16x8Q15mulrSatS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Q15mulrSatS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8AllTrue") @inline(__always)
+func swasm_op_i16x8AllTrue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8AllTrue(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Bitmask") @inline(__always)
+func swasm_op_i16x8Bitmask(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Bitmask(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8NarrowI32x4S") @inline(__always)
+func swasm_op_i16x8NarrowI32x4S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8NarrowI32x4S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8NarrowI32x4U") @inline(__always)
+func swasm_op_i16x8NarrowI32x4U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8NarrowI32x4U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtendLowI8x16S") @inline(__always)
+func swasm_op_i16x8ExtendLowI8x16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtendLowI8x16S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtendHighI8x16S") @inline(__always)
+func swasm_op_i16x8ExtendHighI8x16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtendHighI8x16S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtendLowI8x16U") @inline(__always)
+func swasm_op_i16x8ExtendLowI8x16U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtendLowI8x16U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtendHighI8x16U") @inline(__always)
+func swasm_op_i16x8ExtendHighI8x16U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtendHighI8x16U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Shl") @inline(__always)
+func swasm_op_i16x8Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Shl(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ShrS") @inline(__always)
+func swasm_op_i16x8ShrS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ShrS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ShrU") @inline(__always)
+func swasm_op_i16x8ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ShrU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Add") @inline(__always)
+func swasm_op_i16x8Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8AddSatS") @inline(__always)
+func swasm_op_i16x8AddSatS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8AddSatS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8AddSatU") @inline(__always)
+func swasm_op_i16x8AddSatU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8AddSatU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Sub") @inline(__always)
+func swasm_op_i16x8Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Sub(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8SubSatS") @inline(__always)
+func swasm_op_i16x8SubSatS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8SubSatS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8SubSatU") @inline(__always)
+func swasm_op_i16x8SubSatU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8SubSatU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8Mul") @inline(__always)
+func swasm_op_i16x8Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8Mul(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8MinS") @inline(__always)
+func swasm_op_i16x8MinS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8MinS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8MinU") @inline(__always)
+func swasm_op_i16x8MinU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8MinU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8MaxS") @inline(__always)
+func swasm_op_i16x8MaxS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8MaxS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8MaxU") @inline(__always)
+func swasm_op_i16x8MaxU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8MaxU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8AvgrU") @inline(__always)
+func swasm_op_i16x8AvgrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8AvgrU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtmulLowI8x16S") @inline(__always)
+func swasm_op_i16x8ExtmulLowI8x16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtmulLowI8x16S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtmulHighI8x16S") @inline(__always)
+func swasm_op_i16x8ExtmulHighI8x16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtmulHighI8x16S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtmulLowI8x16U") @inline(__always)
+func swasm_op_i16x8ExtmulLowI8x16U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtmulLowI8x16U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtmulHighI8x16U") @inline(__always)
+func swasm_op_i16x8ExtmulHighI8x16U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtmulHighI8x16U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4Abs") @inline(__always)
+func swasm_op_i32x4Abs(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4Abs(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4Neg") @inline(__always)
+func swasm_op_i32x4Neg(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4Neg(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4AllTrue") @inline(__always)
+func swasm_op_i32x4AllTrue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4AllTrue(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4Bitmask") @inline(__always)
+func swasm_op_i32x4Bitmask(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4Bitmask(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtendLowI16x8S") @inline(__always)
+func swasm_op_i32x4ExtendLowI16x8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtendLowI16x8S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtendHighI16x8S") @inline(__always)
+func swasm_op_i32x4ExtendHighI16x8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtendHighI16x8S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtendLowI16x8U") @inline(__always)
+func swasm_op_i32x4ExtendLowI16x8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtendLowI16x8U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtendHighI16x8U") @inline(__always)
+func swasm_op_i32x4ExtendHighI16x8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtendHighI16x8U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4Shl") @inline(__always)
+func swasm_op_i32x4Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4Shl(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ShrS") @inline(__always)
+func swasm_op_i32x4ShrS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ShrS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ShrU") @inline(__always)
+func swasm_op_i32x4ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ShrU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4Add") @inline(__always)
+func swasm_op_i32x4Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4Sub") @inline(__always)
+func swasm_op_i32x4Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4Sub(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4Mul") @inline(__always)
+func swasm_op_i32x4Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4Mul(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4MinS") @inline(__always)
+func swasm_op_i32x4MinS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4MinS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4MinU") @inline(__always)
+func swasm_op_i32x4MinU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4MinU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4MaxS") @inline(__always)
+func swasm_op_i32x4MaxS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4MaxS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4MaxU") @inline(__always)
+func swasm_op_i32x4MaxU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4MaxU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4DotI16x8S") @inline(__always)
+func swasm_op_i32x4DotI16x8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4DotI16x8S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtmulLowI16x8S") @inline(__always)
+func swasm_op_i32x4ExtmulLowI16x8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtmulLowI16x8S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtmulHighI16x8S") @inline(__always)
+func swasm_op_i32x4ExtmulHighI16x8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtmulHighI16x8S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtmulLowI16x8U") @inline(__always)
+func swasm_op_i32x4ExtmulLowI16x8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtmulLowI16x8U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtmulHighI16x8U") @inline(__always)
+func swasm_op_i32x4ExtmulHighI16x8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtmulHighI16x8U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2Abs") @inline(__always)
+func swasm_op_i64x2Abs(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2Abs(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2Neg") @inline(__always)
+func swasm_op_i64x2Neg(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2Neg(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2AllTrue") @inline(__always)
+func swasm_op_i64x2AllTrue(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2AllTrue(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2Bitmask") @inline(__always)
+func swasm_op_i64x2Bitmask(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2Bitmask(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ExtendLowI32x4S") @inline(__always)
+func swasm_op_i64x2ExtendLowI32x4S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ExtendLowI32x4S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ExtendHighI32x4S") @inline(__always)
+func swasm_op_i64x2ExtendHighI32x4S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ExtendHighI32x4S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ExtendLowI32x4U") @inline(__always)
+func swasm_op_i64x2ExtendLowI32x4U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ExtendLowI32x4U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ExtendHighI32x4U") @inline(__always)
+func swasm_op_i64x2ExtendHighI32x4U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ExtendHighI32x4U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2Shl") @inline(__always)
+func swasm_op_i64x2Shl(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2Shl(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ShrS") @inline(__always)
+func swasm_op_i64x2ShrS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ShrS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ShrU") @inline(__always)
+func swasm_op_i64x2ShrU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ShrU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2Add") @inline(__always)
+func swasm_op_i64x2Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2Sub") @inline(__always)
+func swasm_op_i64x2Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2Sub(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2Mul") @inline(__always)
+func swasm_op_i64x2Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2Mul(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ExtmulLowI32x4S") @inline(__always)
+func swasm_op_i64x2ExtmulLowI32x4S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ExtmulLowI32x4S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ExtmulHighI32x4S") @inline(__always)
+func swasm_op_i64x2ExtmulHighI32x4S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ExtmulHighI32x4S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ExtmulLowI32x4U") @inline(__always)
+func swasm_op_i64x2ExtmulLowI32x4U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ExtmulLowI32x4U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ExtmulHighI32x4U") @inline(__always)
+func swasm_op_i64x2ExtmulHighI32x4U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ExtmulHighI32x4U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Ceil") @inline(__always)
+func swasm_op_f32x4Ceil(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Ceil(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Floor") @inline(__always)
+func swasm_op_f32x4Floor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Floor(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Trunc") @inline(__always)
+func swasm_op_f32x4Trunc(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Trunc(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Nearest") @inline(__always)
+func swasm_op_f32x4Nearest(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Nearest(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Ceil") @inline(__always)
+func swasm_op_f64x2Ceil(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Ceil(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Floor") @inline(__always)
+func swasm_op_f64x2Floor(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Floor(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Trunc") @inline(__always)
+func swasm_op_f64x2Trunc(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Trunc(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Nearest") @inline(__always)
+func swasm_op_f64x2Nearest(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Nearest(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Abs") @inline(__always)
+func swasm_op_f32x4Abs(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Abs(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Neg") @inline(__always)
+func swasm_op_f32x4Neg(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Neg(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Sqrt") @inline(__always)
+func swasm_op_f32x4Sqrt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Sqrt(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Add") @inline(__always)
+func swasm_op_f32x4Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Sub") @inline(__always)
+func swasm_op_f32x4Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Sub(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Mul") @inline(__always)
+func swasm_op_f32x4Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Mul(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Div") @inline(__always)
+func swasm_op_f32x4Div(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Div(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Min") @inline(__always)
+func swasm_op_f32x4Min(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Min(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Max") @inline(__always)
+func swasm_op_f32x4Max(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Max(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Pmin") @inline(__always)
+func swasm_op_f32x4Pmin(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Pmin(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4Pmax") @inline(__always)
+func swasm_op_f32x4Pmax(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4Pmax(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Abs") @inline(__always)
+func swasm_op_f64x2Abs(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Abs(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Neg") @inline(__always)
+func swasm_op_f64x2Neg(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Neg(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Sqrt") @inline(__always)
+func swasm_op_f64x2Sqrt(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Sqrt(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Add") @inline(__always)
+func swasm_op_f64x2Add(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Add(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Sub") @inline(__always)
+func swasm_op_f64x2Sub(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Sub(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Mul") @inline(__always)
+func swasm_op_f64x2Mul(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Mul(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Div") @inline(__always)
+func swasm_op_f64x2Div(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Div(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Min") @inline(__always)
+func swasm_op_f64x2Min(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Min(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Max") @inline(__always)
+func swasm_op_f64x2Max(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Max(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Pmin") @inline(__always)
+func swasm_op_f64x2Pmin(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Pmin(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2Pmax") @inline(__always)
+func swasm_op_f64x2Pmax(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2Pmax(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4DemoteF64x2Zero") @inline(__always)
+func swasm_op_f32x4DemoteF64x2Zero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4DemoteF64x2Zero(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2PromoteLowF32x4") @inline(__always)
+func swasm_op_f64x2PromoteLowF32x4(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2PromoteLowF32x4(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4TruncSatF32x4S") @inline(__always)
+func swasm_op_i32x4TruncSatF32x4S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4TruncSatF32x4S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4TruncSatF32x4U") @inline(__always)
+func swasm_op_i32x4TruncSatF32x4U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4TruncSatF32x4U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4ConvertI32x4S") @inline(__always)
+func swasm_op_f32x4ConvertI32x4S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4ConvertI32x4S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4ConvertI32x4U") @inline(__always)
+func swasm_op_f32x4ConvertI32x4U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4ConvertI32x4U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4TruncSatF64x2SZero") @inline(__always)
+func swasm_op_i32x4TruncSatF64x2SZero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4TruncSatF64x2SZero(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4TruncSatF64x2UZero") @inline(__always)
+func swasm_op_i32x4TruncSatF64x2UZero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4TruncSatF64x2UZero(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2ConvertLowI32x4S") @inline(__always)
+func swasm_op_f64x2ConvertLowI32x4S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2ConvertLowI32x4S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2ConvertLowI32x4U") @inline(__always)
+func swasm_op_f64x2ConvertLowI32x4U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2ConvertLowI32x4U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16RelaxedSwizzle") @inline(__always)
+func swasm_op_i8x16RelaxedSwizzle(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16RelaxedSwizzle(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedTruncF32x4S") @inline(__always)
+func swasm_op_i32x4RelaxedTruncF32x4S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedTruncF32x4S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedTruncF32x4U") @inline(__always)
+func swasm_op_i32x4RelaxedTruncF32x4U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedTruncF32x4U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedTruncF64x2SZero") @inline(__always)
+func swasm_op_i32x4RelaxedTruncF64x2SZero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedTruncF64x2SZero(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedTruncF64x2UZero") @inline(__always)
+func swasm_op_i32x4RelaxedTruncF64x2UZero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedTruncF64x2UZero(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4RelaxedMadd") @inline(__always)
+func swasm_op_f32x4RelaxedMadd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4RelaxedMadd(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4RelaxedNmadd") @inline(__always)
+func swasm_op_f32x4RelaxedNmadd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4RelaxedNmadd(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2RelaxedMadd") @inline(__always)
+func swasm_op_f64x2RelaxedMadd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2RelaxedMadd(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2RelaxedNmadd") @inline(__always)
+func swasm_op_f64x2RelaxedNmadd(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2RelaxedNmadd(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16RelaxedLaneselect") @inline(__always)
+func swasm_op_i8x16RelaxedLaneselect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16RelaxedLaneselect(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8RelaxedLaneselect") @inline(__always)
+func swasm_op_i16x8RelaxedLaneselect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8RelaxedLaneselect(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedLaneselect") @inline(__always)
+func swasm_op_i32x4RelaxedLaneselect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedLaneselect(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2RelaxedLaneselect") @inline(__always)
+func swasm_op_i64x2RelaxedLaneselect(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2RelaxedLaneselect(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4RelaxedMin") @inline(__always)
+func swasm_op_f32x4RelaxedMin(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4RelaxedMin(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4RelaxedMax") @inline(__always)
+func swasm_op_f32x4RelaxedMax(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4RelaxedMax(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2RelaxedMin") @inline(__always)
+func swasm_op_f64x2RelaxedMin(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2RelaxedMin(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2RelaxedMax") @inline(__always)
+func swasm_op_f64x2RelaxedMax(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2RelaxedMax(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8RelaxedQ15mulrS") @inline(__always)
+func swasm_op_i16x8RelaxedQ15mulrS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8RelaxedQ15mulrS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8RelaxedDotI8x16I7x16S") @inline(__always)
+func swasm_op_i16x8RelaxedDotI8x16I7x16S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8RelaxedDotI8x16I7x16S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedDotI8x16I7x16AddS") @inline(__always)
+func swasm_op_i32x4RelaxedDotI8x16I7x16AddS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedDotI8x16I7x16AddS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16ExtractLaneS") @inline(__always)
+func swasm_op_i8x16ExtractLaneS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16ExtractLaneS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16ExtractLaneU") @inline(__always)
+func swasm_op_i8x16ExtractLaneU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16ExtractLaneU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16ReplaceLane") @inline(__always)
+func swasm_op_i8x16ReplaceLane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16ReplaceLane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtractLaneS") @inline(__always)
+func swasm_op_i16x8ExtractLaneS(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtractLaneS(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ExtractLaneU") @inline(__always)
+func swasm_op_i16x8ExtractLaneU(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ExtractLaneU(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8ReplaceLane") @inline(__always)
+func swasm_op_i16x8ReplaceLane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8ReplaceLane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ExtractLane") @inline(__always)
+func swasm_op_i32x4ExtractLane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ExtractLane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4ReplaceLane") @inline(__always)
+func swasm_op_i32x4ReplaceLane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4ReplaceLane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ExtractLane") @inline(__always)
+func swasm_op_i64x2ExtractLane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ExtractLane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2ReplaceLane") @inline(__always)
+func swasm_op_i64x2ReplaceLane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2ReplaceLane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4ExtractLane") @inline(__always)
+func swasm_op_f32x4ExtractLane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4ExtractLane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4ReplaceLane") @inline(__always)
+func swasm_op_f32x4ReplaceLane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4ReplaceLane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2ExtractLane") @inline(__always)
+func swasm_op_f64x2ExtractLane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2ExtractLane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2ReplaceLane") @inline(__always)
+func swasm_op_f64x2ReplaceLane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2ReplaceLane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load") @inline(__always)
+func swasm_op_v128Load(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128LoadAnyMemory") @inline(__always)
+func swasm_op_v128LoadAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128LoadAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load8x8S") @inline(__always)
+func swasm_op_v128Load8x8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load8x8S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load8x8SAnyMemory") @inline(__always)
+func swasm_op_v128Load8x8SAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load8x8SAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load8x8U") @inline(__always)
+func swasm_op_v128Load8x8U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load8x8U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load8x8UAnyMemory") @inline(__always)
+func swasm_op_v128Load8x8UAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load8x8UAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load16x4S") @inline(__always)
+func swasm_op_v128Load16x4S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load16x4S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load16x4SAnyMemory") @inline(__always)
+func swasm_op_v128Load16x4SAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load16x4SAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load16x4U") @inline(__always)
+func swasm_op_v128Load16x4U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load16x4U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load16x4UAnyMemory") @inline(__always)
+func swasm_op_v128Load16x4UAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load16x4UAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load32x2S") @inline(__always)
+func swasm_op_v128Load32x2S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load32x2S(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load32x2SAnyMemory") @inline(__always)
+func swasm_op_v128Load32x2SAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load32x2SAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load32x2U") @inline(__always)
+func swasm_op_v128Load32x2U(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load32x2U(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load32x2UAnyMemory") @inline(__always)
+func swasm_op_v128Load32x2UAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load32x2UAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load8Splat") @inline(__always)
+func swasm_op_v128Load8Splat(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load8Splat(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load8SplatAnyMemory") @inline(__always)
+func swasm_op_v128Load8SplatAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load8SplatAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load16Splat") @inline(__always)
+func swasm_op_v128Load16Splat(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load16Splat(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load16SplatAnyMemory") @inline(__always)
+func swasm_op_v128Load16SplatAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load16SplatAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load32Splat") @inline(__always)
+func swasm_op_v128Load32Splat(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load32Splat(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load32SplatAnyMemory") @inline(__always)
+func swasm_op_v128Load32SplatAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load32SplatAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load64Splat") @inline(__always)
+func swasm_op_v128Load64Splat(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load64Splat(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load64SplatAnyMemory") @inline(__always)
+func swasm_op_v128Load64SplatAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load64SplatAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load32Zero") @inline(__always)
+func swasm_op_v128Load32Zero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load32Zero(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load32ZeroAnyMemory") @inline(__always)
+func swasm_op_v128Load32ZeroAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load32ZeroAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load64Zero") @inline(__always)
+func swasm_op_v128Load64Zero(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load64Zero(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load64ZeroAnyMemory") @inline(__always)
+func swasm_op_v128Load64ZeroAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load64ZeroAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load8Lane") @inline(__always)
+func swasm_op_v128Load8Lane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load8Lane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load16Lane") @inline(__always)
+func swasm_op_v128Load16Lane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load16Lane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load32Lane") @inline(__always)
+func swasm_op_v128Load32Lane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load32Lane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Load64Lane") @inline(__always)
+func swasm_op_v128Load64Lane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load64Lane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Store8Lane") @inline(__always)
+func swasm_op_v128Store8Lane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Store8Lane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Store16Lane") @inline(__always)
+func swasm_op_v128Store16Lane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Store16Lane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Store32Lane") @inline(__always)
+func swasm_op_v128Store32Lane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Store32Lane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Store64Lane") @inline(__always)
+func swasm_op_v128Store64Lane(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Store64Lane(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128Store") @inline(__always)
+func swasm_op_v128Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Store(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128StoreAnyMemory") @inline(__always)
+func swasm_op_v128StoreAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128StoreAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16Shuffle") @inline(__always)
+func swasm_op_i8x16Shuffle(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16Shuffle(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
 @_silgen_name("swasm_op_i32AddImmBrIfEq") @inline(__always)
 func swasm_op_i32AddImmBrIfEq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfEq(&s.pointee) }) { return 1 }

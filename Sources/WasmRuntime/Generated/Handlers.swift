@@ -3,7 +3,9 @@
 // The bodies of the instructions of the handler families (numeric, loads and stores, compare-branches, fused
 // pairs, operations with an immediate, and their accumulator variants): `Executor` methods `run_<opcode>` as
 // the hand-written ones, each a call of its family's generic body (Sources/WasmRuntime/Handlers/), which their
-// C handlers inline (Generated/DispatchLoop.swift).
+// C handlers inline (Generated/DispatchLoop.swift). The SIMD ones pass their C semantics (SIMDSemantics.h).
+
+import WasmRuntimeDispatch
 
 extension Executor {
     @inline(__always) func run_i32Eqz(_ s: inout LoopState) -> Bool {
@@ -1384,6 +1386,1082 @@ extension Executor {
 
     @inline(__always) func run_brIfNotF64Ge(_ s: inout LoopState) -> Bool {
         runFloatCompareBranch(&s, Double.self, >=, negated: true, a: FromSlot(), b: FromSlot())
+    }
+
+    @inline(__always) func run_i8x16Swizzle(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_swizzle($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16Splat(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i8x16_splat($0, $1.pointee) }
+    }
+
+    @inline(__always) func run_i16x8Splat(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i16x8_splat($0, $1.pointee) }
+    }
+
+    @inline(__always) func run_i32x4Splat(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_splat($0, $1.pointee) }
+    }
+
+    @inline(__always) func run_i64x2Splat(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i64x2_splat($0, $1.pointee) }
+    }
+
+    @inline(__always) func run_f32x4Splat(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_splat($0, $1.pointee) }
+    }
+
+    @inline(__always) func run_f64x2Splat(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_splat($0, $1.pointee) }
+    }
+
+    @inline(__always) func run_i8x16Eq(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_eq($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16Ne(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_ne($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16LtS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_lt_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16LtU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_lt_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16GtS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_gt_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16GtU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_gt_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16LeS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_le_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16LeU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_le_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16GeS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_ge_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16GeU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_ge_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8Eq(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_eq($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8Ne(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_ne($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8LtS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_lt_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8LtU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_lt_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8GtS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_gt_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8GtU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_gt_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8LeS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_le_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8LeU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_le_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8GeS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_ge_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8GeU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_ge_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4Eq(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_eq($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4Ne(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_ne($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4LtS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_lt_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4LtU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_lt_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4GtS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_gt_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4GtU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_gt_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4LeS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_le_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4LeU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_le_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4GeS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_ge_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4GeU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_ge_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Eq(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_eq($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Ne(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_ne($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Lt(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_lt($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Gt(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_gt($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Le(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_le($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Ge(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_ge($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Eq(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_eq($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Ne(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_ne($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Lt(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_lt($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Gt(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_gt($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Le(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_le($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Ge(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_ge($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2Eq(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_eq($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2Ne(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_ne($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2LtS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_lt_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2GtS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_gt_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2LeS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_le_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2GeS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_ge_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_v128Not(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_v128_not($0, $1) }
+    }
+
+    @inline(__always) func run_v128And(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_v128_and($0, $1, $2) }
+    }
+
+    @inline(__always) func run_v128Andnot(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_v128_andnot($0, $1, $2) }
+    }
+
+    @inline(__always) func run_v128Or(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_v128_or($0, $1, $2) }
+    }
+
+    @inline(__always) func run_v128Xor(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_v128_xor($0, $1, $2) }
+    }
+
+    @inline(__always) func run_v128Bitselect(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_v128_bitselect($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_v128AnyTrue(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { $0.pointee = UInt64(swasm_simd_v128_any_true($1)) }
+    }
+
+    @inline(__always) func run_i8x16Abs(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i8x16_abs($0, $1) }
+    }
+
+    @inline(__always) func run_i8x16Neg(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i8x16_neg($0, $1) }
+    }
+
+    @inline(__always) func run_i8x16Popcnt(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i8x16_popcnt($0, $1) }
+    }
+
+    @inline(__always) func run_i8x16AllTrue(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { $0.pointee = UInt64(swasm_simd_i8x16_all_true($1)) }
+    }
+
+    @inline(__always) func run_i8x16Bitmask(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { $0.pointee = UInt64(swasm_simd_i8x16_bitmask($1)) }
+    }
+
+    @inline(__always) func run_i8x16NarrowI16x8S(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_narrow_i16x8_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16NarrowI16x8U(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_narrow_i16x8_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16Shl(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_shl($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i8x16ShrS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_shr_s($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i8x16ShrU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_shr_u($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i8x16Add(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_add($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16AddSatS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_add_sat_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16AddSatU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_add_sat_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16Sub(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_sub($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16SubSatS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_sub_sat_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16SubSatU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_sub_sat_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16MinS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_min_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16MinU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_min_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16MaxS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_max_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16MaxU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_max_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i8x16AvgrU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_avgr_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8ExtaddPairwiseI8x16S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i16x8_extadd_pairwise_i8x16_s($0, $1) }
+    }
+
+    @inline(__always) func run_i16x8ExtaddPairwiseI8x16U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i16x8_extadd_pairwise_i8x16_u($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4ExtaddPairwiseI16x8S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_extadd_pairwise_i16x8_s($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4ExtaddPairwiseI16x8U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_extadd_pairwise_i16x8_u($0, $1) }
+    }
+
+    @inline(__always) func run_i16x8Abs(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i16x8_abs($0, $1) }
+    }
+
+    @inline(__always) func run_i16x8Neg(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i16x8_neg($0, $1) }
+    }
+
+    @inline(__always) func run_i16x8Q15mulrSatS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_q15mulr_sat_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8AllTrue(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { $0.pointee = UInt64(swasm_simd_i16x8_all_true($1)) }
+    }
+
+    @inline(__always) func run_i16x8Bitmask(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { $0.pointee = UInt64(swasm_simd_i16x8_bitmask($1)) }
+    }
+
+    @inline(__always) func run_i16x8NarrowI32x4S(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_narrow_i32x4_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8NarrowI32x4U(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_narrow_i32x4_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8ExtendLowI8x16S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i16x8_extend_low_i8x16_s($0, $1) }
+    }
+
+    @inline(__always) func run_i16x8ExtendHighI8x16S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i16x8_extend_high_i8x16_s($0, $1) }
+    }
+
+    @inline(__always) func run_i16x8ExtendLowI8x16U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i16x8_extend_low_i8x16_u($0, $1) }
+    }
+
+    @inline(__always) func run_i16x8ExtendHighI8x16U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i16x8_extend_high_i8x16_u($0, $1) }
+    }
+
+    @inline(__always) func run_i16x8Shl(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_shl($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i16x8ShrS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_shr_s($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i16x8ShrU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_shr_u($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i16x8Add(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_add($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8AddSatS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_add_sat_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8AddSatU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_add_sat_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8Sub(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_sub($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8SubSatS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_sub_sat_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8SubSatU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_sub_sat_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8Mul(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_mul($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8MinS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_min_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8MinU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_min_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8MaxS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_max_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8MaxU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_max_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8AvgrU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_avgr_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8ExtmulLowI8x16S(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_extmul_low_i8x16_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8ExtmulHighI8x16S(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_extmul_high_i8x16_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8ExtmulLowI8x16U(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_extmul_low_i8x16_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8ExtmulHighI8x16U(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_extmul_high_i8x16_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4Abs(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_abs($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4Neg(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_neg($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4AllTrue(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { $0.pointee = UInt64(swasm_simd_i32x4_all_true($1)) }
+    }
+
+    @inline(__always) func run_i32x4Bitmask(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { $0.pointee = UInt64(swasm_simd_i32x4_bitmask($1)) }
+    }
+
+    @inline(__always) func run_i32x4ExtendLowI16x8S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_extend_low_i16x8_s($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4ExtendHighI16x8S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_extend_high_i16x8_s($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4ExtendLowI16x8U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_extend_low_i16x8_u($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4ExtendHighI16x8U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_extend_high_i16x8_u($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4Shl(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_shl($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i32x4ShrS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_shr_s($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i32x4ShrU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_shr_u($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i32x4Add(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_add($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4Sub(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_sub($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4Mul(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_mul($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4MinS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_min_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4MinU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_min_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4MaxS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_max_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4MaxU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_max_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4DotI16x8S(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_dot_i16x8_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4ExtmulLowI16x8S(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_extmul_low_i16x8_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4ExtmulHighI16x8S(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_extmul_high_i16x8_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4ExtmulLowI16x8U(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_extmul_low_i16x8_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4ExtmulHighI16x8U(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i32x4_extmul_high_i16x8_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2Abs(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i64x2_abs($0, $1) }
+    }
+
+    @inline(__always) func run_i64x2Neg(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i64x2_neg($0, $1) }
+    }
+
+    @inline(__always) func run_i64x2AllTrue(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { $0.pointee = UInt64(swasm_simd_i64x2_all_true($1)) }
+    }
+
+    @inline(__always) func run_i64x2Bitmask(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { $0.pointee = UInt64(swasm_simd_i64x2_bitmask($1)) }
+    }
+
+    @inline(__always) func run_i64x2ExtendLowI32x4S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i64x2_extend_low_i32x4_s($0, $1) }
+    }
+
+    @inline(__always) func run_i64x2ExtendHighI32x4S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i64x2_extend_high_i32x4_s($0, $1) }
+    }
+
+    @inline(__always) func run_i64x2ExtendLowI32x4U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i64x2_extend_low_i32x4_u($0, $1) }
+    }
+
+    @inline(__always) func run_i64x2ExtendHighI32x4U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i64x2_extend_high_i32x4_u($0, $1) }
+    }
+
+    @inline(__always) func run_i64x2Shl(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_shl($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i64x2ShrS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_shr_s($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i64x2ShrU(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_shr_u($0, $1, UInt32(truncatingIfNeeded: $2.pointee)) }
+    }
+
+    @inline(__always) func run_i64x2Add(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_add($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2Sub(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_sub($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2Mul(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_mul($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2ExtmulLowI32x4S(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_extmul_low_i32x4_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2ExtmulHighI32x4S(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_extmul_high_i32x4_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2ExtmulLowI32x4U(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_extmul_low_i32x4_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i64x2ExtmulHighI32x4U(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i64x2_extmul_high_i32x4_u($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Ceil(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_ceil($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4Floor(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_floor($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4Trunc(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_trunc($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4Nearest(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_nearest($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2Ceil(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_ceil($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2Floor(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_floor($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2Trunc(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_trunc($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2Nearest(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_nearest($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4Abs(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_abs($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4Neg(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_neg($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4Sqrt(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_sqrt($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4Add(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_add($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Sub(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_sub($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Mul(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_mul($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Div(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_div($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Min(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_min($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Max(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_max($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Pmin(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_pmin($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4Pmax(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_pmax($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Abs(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_abs($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2Neg(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_neg($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2Sqrt(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_sqrt($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2Add(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_add($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Sub(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_sub($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Mul(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_mul($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Div(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_div($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Min(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_min($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Max(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_max($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Pmin(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_pmin($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2Pmax(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_pmax($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4DemoteF64x2Zero(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_demote_f64x2_zero($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2PromoteLowF32x4(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_promote_low_f32x4($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4TruncSatF32x4S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_trunc_sat_f32x4_s($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4TruncSatF32x4U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_trunc_sat_f32x4_u($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4ConvertI32x4S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_convert_i32x4_s($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4ConvertI32x4U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f32x4_convert_i32x4_u($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4TruncSatF64x2SZero(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_trunc_sat_f64x2_s_zero($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4TruncSatF64x2UZero(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_trunc_sat_f64x2_u_zero($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2ConvertLowI32x4S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_convert_low_i32x4_s($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2ConvertLowI32x4U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_f64x2_convert_low_i32x4_u($0, $1) }
+    }
+
+    @inline(__always) func run_i8x16RelaxedSwizzle(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_relaxed_swizzle($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedTruncF32x4S(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_relaxed_trunc_f32x4_s($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedTruncF32x4U(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_relaxed_trunc_f32x4_u($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedTruncF64x2SZero(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_relaxed_trunc_f64x2_s_zero($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedTruncF64x2UZero(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_relaxed_trunc_f64x2_u_zero($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4RelaxedMadd(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_f32x4_relaxed_madd($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_f32x4RelaxedNmadd(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_f32x4_relaxed_nmadd($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_f64x2RelaxedMadd(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_f64x2_relaxed_madd($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_f64x2RelaxedNmadd(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_f64x2_relaxed_nmadd($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i8x16RelaxedLaneselect(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_i8x16_relaxed_laneselect($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i16x8RelaxedLaneselect(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_i16x8_relaxed_laneselect($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedLaneselect(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_i32x4_relaxed_laneselect($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i64x2RelaxedLaneselect(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_i64x2_relaxed_laneselect($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_f32x4RelaxedMin(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_relaxed_min($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4RelaxedMax(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_relaxed_max($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2RelaxedMin(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_relaxed_min($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2RelaxedMax(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_relaxed_max($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8RelaxedQ15mulrS(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_relaxed_q15mulr_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8RelaxedDotI8x16I7x16S(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_relaxed_dot_i8x16_i7x16_s($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedDotI8x16I7x16AddS(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_i32x4_relaxed_dot_i8x16_i7x16_add_s($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i8x16ExtractLaneS(_ s: inout LoopState) -> Bool {
+        runVectorExtractLane(&s) { swasm_simd_i8x16_extract_lane_s($0, $1) }
+    }
+
+    @inline(__always) func run_i8x16ExtractLaneU(_ s: inout LoopState) -> Bool {
+        runVectorExtractLane(&s) { swasm_simd_i8x16_extract_lane_u($0, $1) }
+    }
+
+    @inline(__always) func run_i8x16ReplaceLane(_ s: inout LoopState) -> Bool {
+        runVectorReplaceLane(&s) { swasm_simd_i8x16_replace_lane($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i16x8ExtractLaneS(_ s: inout LoopState) -> Bool {
+        runVectorExtractLane(&s) { swasm_simd_i16x8_extract_lane_s($0, $1) }
+    }
+
+    @inline(__always) func run_i16x8ExtractLaneU(_ s: inout LoopState) -> Bool {
+        runVectorExtractLane(&s) { swasm_simd_i16x8_extract_lane_u($0, $1) }
+    }
+
+    @inline(__always) func run_i16x8ReplaceLane(_ s: inout LoopState) -> Bool {
+        runVectorReplaceLane(&s) { swasm_simd_i16x8_replace_lane($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i32x4ExtractLane(_ s: inout LoopState) -> Bool {
+        runVectorExtractLane(&s) { swasm_simd_i32x4_extract_lane($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4ReplaceLane(_ s: inout LoopState) -> Bool {
+        runVectorReplaceLane(&s) { swasm_simd_i32x4_replace_lane($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i64x2ExtractLane(_ s: inout LoopState) -> Bool {
+        runVectorExtractLane(&s) { swasm_simd_i64x2_extract_lane($0, $1) }
+    }
+
+    @inline(__always) func run_i64x2ReplaceLane(_ s: inout LoopState) -> Bool {
+        runVectorReplaceLane(&s) { swasm_simd_i64x2_replace_lane($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_f32x4ExtractLane(_ s: inout LoopState) -> Bool {
+        runVectorExtractLane(&s) { swasm_simd_f32x4_extract_lane($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4ReplaceLane(_ s: inout LoopState) -> Bool {
+        runVectorReplaceLane(&s) { swasm_simd_f32x4_replace_lane($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_f64x2ExtractLane(_ s: inout LoopState) -> Bool {
+        runVectorExtractLane(&s) { swasm_simd_f64x2_extract_lane($0, $1) }
+    }
+
+    @inline(__always) func run_f64x2ReplaceLane(_ s: inout LoopState) -> Bool {
+        runVectorReplaceLane(&s) { swasm_simd_f64x2_replace_lane($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_v128Load(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 16) { swasm_simd_v128_load($0, $1) }
+    }
+
+    @inline(__always) func run_v128LoadAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 16) { swasm_simd_v128_load($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load8x8S(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 8) { swasm_simd_v128_load8x8_s($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load8x8SAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load8x8_s($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load8x8U(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 8) { swasm_simd_v128_load8x8_u($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load8x8UAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load8x8_u($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load16x4S(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 8) { swasm_simd_v128_load16x4_s($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load16x4SAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load16x4_s($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load16x4U(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 8) { swasm_simd_v128_load16x4_u($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load16x4UAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load16x4_u($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load32x2S(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 8) { swasm_simd_v128_load32x2_s($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load32x2SAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load32x2_s($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load32x2U(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 8) { swasm_simd_v128_load32x2_u($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load32x2UAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load32x2_u($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load8Splat(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 1) { swasm_simd_v128_load8_splat($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load8SplatAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 1) { swasm_simd_v128_load8_splat($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load16Splat(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 2) { swasm_simd_v128_load16_splat($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load16SplatAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 2) { swasm_simd_v128_load16_splat($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load32Splat(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 4) { swasm_simd_v128_load32_splat($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load32SplatAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 4) { swasm_simd_v128_load32_splat($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load64Splat(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 8) { swasm_simd_v128_load64_splat($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load64SplatAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load64_splat($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load32Zero(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 4) { swasm_simd_v128_load32_zero($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load32ZeroAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 4) { swasm_simd_v128_load32_zero($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load64Zero(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 8) { swasm_simd_v128_load64_zero($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load64ZeroAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load64_zero($0, $1) }
+    }
+
+    @inline(__always) func run_v128Load8Lane(_ s: inout LoopState) -> Bool {
+        runVectorLoadLane(&s, width: 1) { swasm_simd_v128_load8_lane($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_v128Load16Lane(_ s: inout LoopState) -> Bool {
+        runVectorLoadLane(&s, width: 2) { swasm_simd_v128_load16_lane($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_v128Load32Lane(_ s: inout LoopState) -> Bool {
+        runVectorLoadLane(&s, width: 4) { swasm_simd_v128_load32_lane($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_v128Load64Lane(_ s: inout LoopState) -> Bool {
+        runVectorLoadLane(&s, width: 8) { swasm_simd_v128_load64_lane($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_v128Store8Lane(_ s: inout LoopState) -> Bool {
+        runVectorStoreLane(&s, width: 1) { swasm_simd_v128_store8_lane($0, $1, $2) }
+    }
+
+    @inline(__always) func run_v128Store16Lane(_ s: inout LoopState) -> Bool {
+        runVectorStoreLane(&s, width: 2) { swasm_simd_v128_store16_lane($0, $1, $2) }
+    }
+
+    @inline(__always) func run_v128Store32Lane(_ s: inout LoopState) -> Bool {
+        runVectorStoreLane(&s, width: 4) { swasm_simd_v128_store32_lane($0, $1, $2) }
+    }
+
+    @inline(__always) func run_v128Store64Lane(_ s: inout LoopState) -> Bool {
+        runVectorStoreLane(&s, width: 8) { swasm_simd_v128_store64_lane($0, $1, $2) }
+    }
+
+    @inline(__always) func run_v128Store(_ s: inout LoopState) -> Bool {
+        runVectorStore(&s, width: 16) { swasm_simd_v128_store($0, $1) }
+    }
+
+    @inline(__always) func run_v128StoreAnyMemory(_ s: inout LoopState) -> Bool {
+        runVectorMemoryStore(&s, width: 16) { swasm_simd_v128_store($0, $1) }
+    }
+
+    @inline(__always) func run_i8x16Shuffle(_ s: inout LoopState) -> Bool {
+        runVectorShuffle(&s) { swasm_simd_i8x16_shuffle($0, $1, $2, $3) }
     }
 
     @inline(__always) func run_i32AddAccA(_ s: inout LoopState) -> Bool {

@@ -153,6 +153,310 @@ extension NumericOp {
     }
 }
 
+extension SIMDOp {
+    /// The interpreter opcode that implements this instruction (memory 0 with 32-bit addresses, for loads).
+    var opcode: Opcode {
+        switch self {
+        case .i8x16Swizzle: .i8x16Swizzle
+        case .i8x16Splat: .i8x16Splat
+        case .i16x8Splat: .i16x8Splat
+        case .i32x4Splat: .i32x4Splat
+        case .i64x2Splat: .i64x2Splat
+        case .f32x4Splat: .f32x4Splat
+        case .f64x2Splat: .f64x2Splat
+        case .i8x16Eq: .i8x16Eq
+        case .i8x16Ne: .i8x16Ne
+        case .i8x16LtS: .i8x16LtS
+        case .i8x16LtU: .i8x16LtU
+        case .i8x16GtS: .i8x16GtS
+        case .i8x16GtU: .i8x16GtU
+        case .i8x16LeS: .i8x16LeS
+        case .i8x16LeU: .i8x16LeU
+        case .i8x16GeS: .i8x16GeS
+        case .i8x16GeU: .i8x16GeU
+        case .i16x8Eq: .i16x8Eq
+        case .i16x8Ne: .i16x8Ne
+        case .i16x8LtS: .i16x8LtS
+        case .i16x8LtU: .i16x8LtU
+        case .i16x8GtS: .i16x8GtS
+        case .i16x8GtU: .i16x8GtU
+        case .i16x8LeS: .i16x8LeS
+        case .i16x8LeU: .i16x8LeU
+        case .i16x8GeS: .i16x8GeS
+        case .i16x8GeU: .i16x8GeU
+        case .i32x4Eq: .i32x4Eq
+        case .i32x4Ne: .i32x4Ne
+        case .i32x4LtS: .i32x4LtS
+        case .i32x4LtU: .i32x4LtU
+        case .i32x4GtS: .i32x4GtS
+        case .i32x4GtU: .i32x4GtU
+        case .i32x4LeS: .i32x4LeS
+        case .i32x4LeU: .i32x4LeU
+        case .i32x4GeS: .i32x4GeS
+        case .i32x4GeU: .i32x4GeU
+        case .f32x4Eq: .f32x4Eq
+        case .f32x4Ne: .f32x4Ne
+        case .f32x4Lt: .f32x4Lt
+        case .f32x4Gt: .f32x4Gt
+        case .f32x4Le: .f32x4Le
+        case .f32x4Ge: .f32x4Ge
+        case .f64x2Eq: .f64x2Eq
+        case .f64x2Ne: .f64x2Ne
+        case .f64x2Lt: .f64x2Lt
+        case .f64x2Gt: .f64x2Gt
+        case .f64x2Le: .f64x2Le
+        case .f64x2Ge: .f64x2Ge
+        case .i64x2Eq: .i64x2Eq
+        case .i64x2Ne: .i64x2Ne
+        case .i64x2LtS: .i64x2LtS
+        case .i64x2GtS: .i64x2GtS
+        case .i64x2LeS: .i64x2LeS
+        case .i64x2GeS: .i64x2GeS
+        case .v128Not: .v128Not
+        case .v128And: .v128And
+        case .v128Andnot: .v128Andnot
+        case .v128Or: .v128Or
+        case .v128Xor: .v128Xor
+        case .v128Bitselect: .v128Bitselect
+        case .v128AnyTrue: .v128AnyTrue
+        case .i8x16Abs: .i8x16Abs
+        case .i8x16Neg: .i8x16Neg
+        case .i8x16Popcnt: .i8x16Popcnt
+        case .i8x16AllTrue: .i8x16AllTrue
+        case .i8x16Bitmask: .i8x16Bitmask
+        case .i8x16NarrowI16x8S: .i8x16NarrowI16x8S
+        case .i8x16NarrowI16x8U: .i8x16NarrowI16x8U
+        case .i8x16Shl: .i8x16Shl
+        case .i8x16ShrS: .i8x16ShrS
+        case .i8x16ShrU: .i8x16ShrU
+        case .i8x16Add: .i8x16Add
+        case .i8x16AddSatS: .i8x16AddSatS
+        case .i8x16AddSatU: .i8x16AddSatU
+        case .i8x16Sub: .i8x16Sub
+        case .i8x16SubSatS: .i8x16SubSatS
+        case .i8x16SubSatU: .i8x16SubSatU
+        case .i8x16MinS: .i8x16MinS
+        case .i8x16MinU: .i8x16MinU
+        case .i8x16MaxS: .i8x16MaxS
+        case .i8x16MaxU: .i8x16MaxU
+        case .i8x16AvgrU: .i8x16AvgrU
+        case .i16x8ExtaddPairwiseI8x16S: .i16x8ExtaddPairwiseI8x16S
+        case .i16x8ExtaddPairwiseI8x16U: .i16x8ExtaddPairwiseI8x16U
+        case .i32x4ExtaddPairwiseI16x8S: .i32x4ExtaddPairwiseI16x8S
+        case .i32x4ExtaddPairwiseI16x8U: .i32x4ExtaddPairwiseI16x8U
+        case .i16x8Abs: .i16x8Abs
+        case .i16x8Neg: .i16x8Neg
+        case .i16x8Q15mulrSatS: .i16x8Q15mulrSatS
+        case .i16x8AllTrue: .i16x8AllTrue
+        case .i16x8Bitmask: .i16x8Bitmask
+        case .i16x8NarrowI32x4S: .i16x8NarrowI32x4S
+        case .i16x8NarrowI32x4U: .i16x8NarrowI32x4U
+        case .i16x8ExtendLowI8x16S: .i16x8ExtendLowI8x16S
+        case .i16x8ExtendHighI8x16S: .i16x8ExtendHighI8x16S
+        case .i16x8ExtendLowI8x16U: .i16x8ExtendLowI8x16U
+        case .i16x8ExtendHighI8x16U: .i16x8ExtendHighI8x16U
+        case .i16x8Shl: .i16x8Shl
+        case .i16x8ShrS: .i16x8ShrS
+        case .i16x8ShrU: .i16x8ShrU
+        case .i16x8Add: .i16x8Add
+        case .i16x8AddSatS: .i16x8AddSatS
+        case .i16x8AddSatU: .i16x8AddSatU
+        case .i16x8Sub: .i16x8Sub
+        case .i16x8SubSatS: .i16x8SubSatS
+        case .i16x8SubSatU: .i16x8SubSatU
+        case .i16x8Mul: .i16x8Mul
+        case .i16x8MinS: .i16x8MinS
+        case .i16x8MinU: .i16x8MinU
+        case .i16x8MaxS: .i16x8MaxS
+        case .i16x8MaxU: .i16x8MaxU
+        case .i16x8AvgrU: .i16x8AvgrU
+        case .i16x8ExtmulLowI8x16S: .i16x8ExtmulLowI8x16S
+        case .i16x8ExtmulHighI8x16S: .i16x8ExtmulHighI8x16S
+        case .i16x8ExtmulLowI8x16U: .i16x8ExtmulLowI8x16U
+        case .i16x8ExtmulHighI8x16U: .i16x8ExtmulHighI8x16U
+        case .i32x4Abs: .i32x4Abs
+        case .i32x4Neg: .i32x4Neg
+        case .i32x4AllTrue: .i32x4AllTrue
+        case .i32x4Bitmask: .i32x4Bitmask
+        case .i32x4ExtendLowI16x8S: .i32x4ExtendLowI16x8S
+        case .i32x4ExtendHighI16x8S: .i32x4ExtendHighI16x8S
+        case .i32x4ExtendLowI16x8U: .i32x4ExtendLowI16x8U
+        case .i32x4ExtendHighI16x8U: .i32x4ExtendHighI16x8U
+        case .i32x4Shl: .i32x4Shl
+        case .i32x4ShrS: .i32x4ShrS
+        case .i32x4ShrU: .i32x4ShrU
+        case .i32x4Add: .i32x4Add
+        case .i32x4Sub: .i32x4Sub
+        case .i32x4Mul: .i32x4Mul
+        case .i32x4MinS: .i32x4MinS
+        case .i32x4MinU: .i32x4MinU
+        case .i32x4MaxS: .i32x4MaxS
+        case .i32x4MaxU: .i32x4MaxU
+        case .i32x4DotI16x8S: .i32x4DotI16x8S
+        case .i32x4ExtmulLowI16x8S: .i32x4ExtmulLowI16x8S
+        case .i32x4ExtmulHighI16x8S: .i32x4ExtmulHighI16x8S
+        case .i32x4ExtmulLowI16x8U: .i32x4ExtmulLowI16x8U
+        case .i32x4ExtmulHighI16x8U: .i32x4ExtmulHighI16x8U
+        case .i64x2Abs: .i64x2Abs
+        case .i64x2Neg: .i64x2Neg
+        case .i64x2AllTrue: .i64x2AllTrue
+        case .i64x2Bitmask: .i64x2Bitmask
+        case .i64x2ExtendLowI32x4S: .i64x2ExtendLowI32x4S
+        case .i64x2ExtendHighI32x4S: .i64x2ExtendHighI32x4S
+        case .i64x2ExtendLowI32x4U: .i64x2ExtendLowI32x4U
+        case .i64x2ExtendHighI32x4U: .i64x2ExtendHighI32x4U
+        case .i64x2Shl: .i64x2Shl
+        case .i64x2ShrS: .i64x2ShrS
+        case .i64x2ShrU: .i64x2ShrU
+        case .i64x2Add: .i64x2Add
+        case .i64x2Sub: .i64x2Sub
+        case .i64x2Mul: .i64x2Mul
+        case .i64x2ExtmulLowI32x4S: .i64x2ExtmulLowI32x4S
+        case .i64x2ExtmulHighI32x4S: .i64x2ExtmulHighI32x4S
+        case .i64x2ExtmulLowI32x4U: .i64x2ExtmulLowI32x4U
+        case .i64x2ExtmulHighI32x4U: .i64x2ExtmulHighI32x4U
+        case .f32x4Ceil: .f32x4Ceil
+        case .f32x4Floor: .f32x4Floor
+        case .f32x4Trunc: .f32x4Trunc
+        case .f32x4Nearest: .f32x4Nearest
+        case .f64x2Ceil: .f64x2Ceil
+        case .f64x2Floor: .f64x2Floor
+        case .f64x2Trunc: .f64x2Trunc
+        case .f64x2Nearest: .f64x2Nearest
+        case .f32x4Abs: .f32x4Abs
+        case .f32x4Neg: .f32x4Neg
+        case .f32x4Sqrt: .f32x4Sqrt
+        case .f32x4Add: .f32x4Add
+        case .f32x4Sub: .f32x4Sub
+        case .f32x4Mul: .f32x4Mul
+        case .f32x4Div: .f32x4Div
+        case .f32x4Min: .f32x4Min
+        case .f32x4Max: .f32x4Max
+        case .f32x4Pmin: .f32x4Pmin
+        case .f32x4Pmax: .f32x4Pmax
+        case .f64x2Abs: .f64x2Abs
+        case .f64x2Neg: .f64x2Neg
+        case .f64x2Sqrt: .f64x2Sqrt
+        case .f64x2Add: .f64x2Add
+        case .f64x2Sub: .f64x2Sub
+        case .f64x2Mul: .f64x2Mul
+        case .f64x2Div: .f64x2Div
+        case .f64x2Min: .f64x2Min
+        case .f64x2Max: .f64x2Max
+        case .f64x2Pmin: .f64x2Pmin
+        case .f64x2Pmax: .f64x2Pmax
+        case .f32x4DemoteF64x2Zero: .f32x4DemoteF64x2Zero
+        case .f64x2PromoteLowF32x4: .f64x2PromoteLowF32x4
+        case .i32x4TruncSatF32x4S: .i32x4TruncSatF32x4S
+        case .i32x4TruncSatF32x4U: .i32x4TruncSatF32x4U
+        case .f32x4ConvertI32x4S: .f32x4ConvertI32x4S
+        case .f32x4ConvertI32x4U: .f32x4ConvertI32x4U
+        case .i32x4TruncSatF64x2SZero: .i32x4TruncSatF64x2SZero
+        case .i32x4TruncSatF64x2UZero: .i32x4TruncSatF64x2UZero
+        case .f64x2ConvertLowI32x4S: .f64x2ConvertLowI32x4S
+        case .f64x2ConvertLowI32x4U: .f64x2ConvertLowI32x4U
+        case .i8x16RelaxedSwizzle: .i8x16RelaxedSwizzle
+        case .i32x4RelaxedTruncF32x4S: .i32x4RelaxedTruncF32x4S
+        case .i32x4RelaxedTruncF32x4U: .i32x4RelaxedTruncF32x4U
+        case .i32x4RelaxedTruncF64x2SZero: .i32x4RelaxedTruncF64x2SZero
+        case .i32x4RelaxedTruncF64x2UZero: .i32x4RelaxedTruncF64x2UZero
+        case .f32x4RelaxedMadd: .f32x4RelaxedMadd
+        case .f32x4RelaxedNmadd: .f32x4RelaxedNmadd
+        case .f64x2RelaxedMadd: .f64x2RelaxedMadd
+        case .f64x2RelaxedNmadd: .f64x2RelaxedNmadd
+        case .i8x16RelaxedLaneselect: .i8x16RelaxedLaneselect
+        case .i16x8RelaxedLaneselect: .i16x8RelaxedLaneselect
+        case .i32x4RelaxedLaneselect: .i32x4RelaxedLaneselect
+        case .i64x2RelaxedLaneselect: .i64x2RelaxedLaneselect
+        case .f32x4RelaxedMin: .f32x4RelaxedMin
+        case .f32x4RelaxedMax: .f32x4RelaxedMax
+        case .f64x2RelaxedMin: .f64x2RelaxedMin
+        case .f64x2RelaxedMax: .f64x2RelaxedMax
+        case .i16x8RelaxedQ15mulrS: .i16x8RelaxedQ15mulrS
+        case .i16x8RelaxedDotI8x16I7x16S: .i16x8RelaxedDotI8x16I7x16S
+        case .i32x4RelaxedDotI8x16I7x16AddS: .i32x4RelaxedDotI8x16I7x16AddS
+        }
+    }
+}
+
+extension SIMDLaneOp {
+    /// The interpreter opcode that implements this instruction (memory 0 with 32-bit addresses, for loads).
+    var opcode: Opcode {
+        switch self {
+        case .i8x16ExtractLaneS: .i8x16ExtractLaneS
+        case .i8x16ExtractLaneU: .i8x16ExtractLaneU
+        case .i8x16ReplaceLane: .i8x16ReplaceLane
+        case .i16x8ExtractLaneS: .i16x8ExtractLaneS
+        case .i16x8ExtractLaneU: .i16x8ExtractLaneU
+        case .i16x8ReplaceLane: .i16x8ReplaceLane
+        case .i32x4ExtractLane: .i32x4ExtractLane
+        case .i32x4ReplaceLane: .i32x4ReplaceLane
+        case .i64x2ExtractLane: .i64x2ExtractLane
+        case .i64x2ReplaceLane: .i64x2ReplaceLane
+        case .f32x4ExtractLane: .f32x4ExtractLane
+        case .f32x4ReplaceLane: .f32x4ReplaceLane
+        case .f64x2ExtractLane: .f64x2ExtractLane
+        case .f64x2ReplaceLane: .f64x2ReplaceLane
+        }
+    }
+}
+
+extension SIMDLoadOp {
+    /// The interpreter opcode that implements this instruction (memory 0 with 32-bit addresses, for loads).
+    var opcode: Opcode {
+        switch self {
+        case .v128Load: .v128Load
+        case .v128Load8x8S: .v128Load8x8S
+        case .v128Load8x8U: .v128Load8x8U
+        case .v128Load16x4S: .v128Load16x4S
+        case .v128Load16x4U: .v128Load16x4U
+        case .v128Load32x2S: .v128Load32x2S
+        case .v128Load32x2U: .v128Load32x2U
+        case .v128Load8Splat: .v128Load8Splat
+        case .v128Load16Splat: .v128Load16Splat
+        case .v128Load32Splat: .v128Load32Splat
+        case .v128Load64Splat: .v128Load64Splat
+        case .v128Load32Zero: .v128Load32Zero
+        case .v128Load64Zero: .v128Load64Zero
+        }
+    }
+
+    /// The interpreter opcode for other memories and 64-bit addresses.
+    var anyMemoryOpcode: Opcode {
+        switch self {
+        case .v128Load: .v128LoadAnyMemory
+        case .v128Load8x8S: .v128Load8x8SAnyMemory
+        case .v128Load8x8U: .v128Load8x8UAnyMemory
+        case .v128Load16x4S: .v128Load16x4SAnyMemory
+        case .v128Load16x4U: .v128Load16x4UAnyMemory
+        case .v128Load32x2S: .v128Load32x2SAnyMemory
+        case .v128Load32x2U: .v128Load32x2UAnyMemory
+        case .v128Load8Splat: .v128Load8SplatAnyMemory
+        case .v128Load16Splat: .v128Load16SplatAnyMemory
+        case .v128Load32Splat: .v128Load32SplatAnyMemory
+        case .v128Load64Splat: .v128Load64SplatAnyMemory
+        case .v128Load32Zero: .v128Load32ZeroAnyMemory
+        case .v128Load64Zero: .v128Load64ZeroAnyMemory
+        }
+    }
+}
+
+extension SIMDMemoryLaneOp {
+    /// The interpreter opcode that implements this instruction (memory 0 with 32-bit addresses, for loads).
+    var opcode: Opcode {
+        switch self {
+        case .v128Load8Lane: .v128Load8Lane
+        case .v128Load16Lane: .v128Load16Lane
+        case .v128Load32Lane: .v128Load32Lane
+        case .v128Load64Lane: .v128Load64Lane
+        case .v128Store8Lane: .v128Store8Lane
+        case .v128Store16Lane: .v128Store16Lane
+        case .v128Store32Lane: .v128Store32Lane
+        case .v128Store64Lane: .v128Store64Lane
+        }
+    }
+}
+
 /// The interpreter's opcodes: every numeric instruction, then the rest (operand layouts: Instructions/internal.txt).
 /// Between 257 and 4096 cases (`SWASM_OPCODE_CAPACITY`): an opcode is two bytes whose raw value fits 12 bits
 /// (`Opcode(unchecked:)` relies on it).
@@ -418,6 +722,275 @@ enum Opcode: UInt16 {
     case brIfNotF64Le
     case brIfF64Ge
     case brIfNotF64Ge
+    case i8x16Swizzle
+    case i8x16Splat
+    case i16x8Splat
+    case i32x4Splat
+    case i64x2Splat
+    case f32x4Splat
+    case f64x2Splat
+    case i8x16Eq
+    case i8x16Ne
+    case i8x16LtS
+    case i8x16LtU
+    case i8x16GtS
+    case i8x16GtU
+    case i8x16LeS
+    case i8x16LeU
+    case i8x16GeS
+    case i8x16GeU
+    case i16x8Eq
+    case i16x8Ne
+    case i16x8LtS
+    case i16x8LtU
+    case i16x8GtS
+    case i16x8GtU
+    case i16x8LeS
+    case i16x8LeU
+    case i16x8GeS
+    case i16x8GeU
+    case i32x4Eq
+    case i32x4Ne
+    case i32x4LtS
+    case i32x4LtU
+    case i32x4GtS
+    case i32x4GtU
+    case i32x4LeS
+    case i32x4LeU
+    case i32x4GeS
+    case i32x4GeU
+    case f32x4Eq
+    case f32x4Ne
+    case f32x4Lt
+    case f32x4Gt
+    case f32x4Le
+    case f32x4Ge
+    case f64x2Eq
+    case f64x2Ne
+    case f64x2Lt
+    case f64x2Gt
+    case f64x2Le
+    case f64x2Ge
+    case i64x2Eq
+    case i64x2Ne
+    case i64x2LtS
+    case i64x2GtS
+    case i64x2LeS
+    case i64x2GeS
+    case v128Not
+    case v128And
+    case v128Andnot
+    case v128Or
+    case v128Xor
+    case v128Bitselect
+    case v128AnyTrue
+    case i8x16Abs
+    case i8x16Neg
+    case i8x16Popcnt
+    case i8x16AllTrue
+    case i8x16Bitmask
+    case i8x16NarrowI16x8S
+    case i8x16NarrowI16x8U
+    case i8x16Shl
+    case i8x16ShrS
+    case i8x16ShrU
+    case i8x16Add
+    case i8x16AddSatS
+    case i8x16AddSatU
+    case i8x16Sub
+    case i8x16SubSatS
+    case i8x16SubSatU
+    case i8x16MinS
+    case i8x16MinU
+    case i8x16MaxS
+    case i8x16MaxU
+    case i8x16AvgrU
+    case i16x8ExtaddPairwiseI8x16S
+    case i16x8ExtaddPairwiseI8x16U
+    case i32x4ExtaddPairwiseI16x8S
+    case i32x4ExtaddPairwiseI16x8U
+    case i16x8Abs
+    case i16x8Neg
+    case i16x8Q15mulrSatS
+    case i16x8AllTrue
+    case i16x8Bitmask
+    case i16x8NarrowI32x4S
+    case i16x8NarrowI32x4U
+    case i16x8ExtendLowI8x16S
+    case i16x8ExtendHighI8x16S
+    case i16x8ExtendLowI8x16U
+    case i16x8ExtendHighI8x16U
+    case i16x8Shl
+    case i16x8ShrS
+    case i16x8ShrU
+    case i16x8Add
+    case i16x8AddSatS
+    case i16x8AddSatU
+    case i16x8Sub
+    case i16x8SubSatS
+    case i16x8SubSatU
+    case i16x8Mul
+    case i16x8MinS
+    case i16x8MinU
+    case i16x8MaxS
+    case i16x8MaxU
+    case i16x8AvgrU
+    case i16x8ExtmulLowI8x16S
+    case i16x8ExtmulHighI8x16S
+    case i16x8ExtmulLowI8x16U
+    case i16x8ExtmulHighI8x16U
+    case i32x4Abs
+    case i32x4Neg
+    case i32x4AllTrue
+    case i32x4Bitmask
+    case i32x4ExtendLowI16x8S
+    case i32x4ExtendHighI16x8S
+    case i32x4ExtendLowI16x8U
+    case i32x4ExtendHighI16x8U
+    case i32x4Shl
+    case i32x4ShrS
+    case i32x4ShrU
+    case i32x4Add
+    case i32x4Sub
+    case i32x4Mul
+    case i32x4MinS
+    case i32x4MinU
+    case i32x4MaxS
+    case i32x4MaxU
+    case i32x4DotI16x8S
+    case i32x4ExtmulLowI16x8S
+    case i32x4ExtmulHighI16x8S
+    case i32x4ExtmulLowI16x8U
+    case i32x4ExtmulHighI16x8U
+    case i64x2Abs
+    case i64x2Neg
+    case i64x2AllTrue
+    case i64x2Bitmask
+    case i64x2ExtendLowI32x4S
+    case i64x2ExtendHighI32x4S
+    case i64x2ExtendLowI32x4U
+    case i64x2ExtendHighI32x4U
+    case i64x2Shl
+    case i64x2ShrS
+    case i64x2ShrU
+    case i64x2Add
+    case i64x2Sub
+    case i64x2Mul
+    case i64x2ExtmulLowI32x4S
+    case i64x2ExtmulHighI32x4S
+    case i64x2ExtmulLowI32x4U
+    case i64x2ExtmulHighI32x4U
+    case f32x4Ceil
+    case f32x4Floor
+    case f32x4Trunc
+    case f32x4Nearest
+    case f64x2Ceil
+    case f64x2Floor
+    case f64x2Trunc
+    case f64x2Nearest
+    case f32x4Abs
+    case f32x4Neg
+    case f32x4Sqrt
+    case f32x4Add
+    case f32x4Sub
+    case f32x4Mul
+    case f32x4Div
+    case f32x4Min
+    case f32x4Max
+    case f32x4Pmin
+    case f32x4Pmax
+    case f64x2Abs
+    case f64x2Neg
+    case f64x2Sqrt
+    case f64x2Add
+    case f64x2Sub
+    case f64x2Mul
+    case f64x2Div
+    case f64x2Min
+    case f64x2Max
+    case f64x2Pmin
+    case f64x2Pmax
+    case f32x4DemoteF64x2Zero
+    case f64x2PromoteLowF32x4
+    case i32x4TruncSatF32x4S
+    case i32x4TruncSatF32x4U
+    case f32x4ConvertI32x4S
+    case f32x4ConvertI32x4U
+    case i32x4TruncSatF64x2SZero
+    case i32x4TruncSatF64x2UZero
+    case f64x2ConvertLowI32x4S
+    case f64x2ConvertLowI32x4U
+    case i8x16RelaxedSwizzle
+    case i32x4RelaxedTruncF32x4S
+    case i32x4RelaxedTruncF32x4U
+    case i32x4RelaxedTruncF64x2SZero
+    case i32x4RelaxedTruncF64x2UZero
+    case f32x4RelaxedMadd
+    case f32x4RelaxedNmadd
+    case f64x2RelaxedMadd
+    case f64x2RelaxedNmadd
+    case i8x16RelaxedLaneselect
+    case i16x8RelaxedLaneselect
+    case i32x4RelaxedLaneselect
+    case i64x2RelaxedLaneselect
+    case f32x4RelaxedMin
+    case f32x4RelaxedMax
+    case f64x2RelaxedMin
+    case f64x2RelaxedMax
+    case i16x8RelaxedQ15mulrS
+    case i16x8RelaxedDotI8x16I7x16S
+    case i32x4RelaxedDotI8x16I7x16AddS
+    case i8x16ExtractLaneS
+    case i8x16ExtractLaneU
+    case i8x16ReplaceLane
+    case i16x8ExtractLaneS
+    case i16x8ExtractLaneU
+    case i16x8ReplaceLane
+    case i32x4ExtractLane
+    case i32x4ReplaceLane
+    case i64x2ExtractLane
+    case i64x2ReplaceLane
+    case f32x4ExtractLane
+    case f32x4ReplaceLane
+    case f64x2ExtractLane
+    case f64x2ReplaceLane
+    case v128Load
+    case v128LoadAnyMemory
+    case v128Load8x8S
+    case v128Load8x8SAnyMemory
+    case v128Load8x8U
+    case v128Load8x8UAnyMemory
+    case v128Load16x4S
+    case v128Load16x4SAnyMemory
+    case v128Load16x4U
+    case v128Load16x4UAnyMemory
+    case v128Load32x2S
+    case v128Load32x2SAnyMemory
+    case v128Load32x2U
+    case v128Load32x2UAnyMemory
+    case v128Load8Splat
+    case v128Load8SplatAnyMemory
+    case v128Load16Splat
+    case v128Load16SplatAnyMemory
+    case v128Load32Splat
+    case v128Load32SplatAnyMemory
+    case v128Load64Splat
+    case v128Load64SplatAnyMemory
+    case v128Load32Zero
+    case v128Load32ZeroAnyMemory
+    case v128Load64Zero
+    case v128Load64ZeroAnyMemory
+    case v128Load8Lane
+    case v128Load16Lane
+    case v128Load32Lane
+    case v128Load64Lane
+    case v128Store8Lane
+    case v128Store16Lane
+    case v128Store32Lane
+    case v128Store64Lane
+    case v128Store
+    case v128StoreAnyMemory
+    case i8x16Shuffle
     case i32AddImmBrIfEq
     case i32AddImmBrIfNe
     case i32AddImmBrIfLtS
@@ -1118,7 +1691,7 @@ enum Opcode: UInt16 {
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 957
+    static let caseCount = 1226
 }
 
 extension Opcode {
@@ -1217,6 +1790,59 @@ extension Opcode {
         case .brIfNotF64Le: 2
         case .brIfF64Ge: 2
         case .brIfNotF64Ge: 2
+        case .v128Bitselect: 2
+        case .f32x4RelaxedMadd: 2
+        case .f32x4RelaxedNmadd: 2
+        case .f64x2RelaxedMadd: 2
+        case .f64x2RelaxedNmadd: 2
+        case .i8x16RelaxedLaneselect: 2
+        case .i16x8RelaxedLaneselect: 2
+        case .i32x4RelaxedLaneselect: 2
+        case .i64x2RelaxedLaneselect: 2
+        case .i32x4RelaxedDotI8x16I7x16AddS: 2
+        case .i8x16ReplaceLane: 2
+        case .i16x8ReplaceLane: 2
+        case .i32x4ReplaceLane: 2
+        case .i64x2ReplaceLane: 2
+        case .f32x4ReplaceLane: 2
+        case .f64x2ReplaceLane: 2
+        case .v128Load: 2
+        case .v128LoadAnyMemory: 2
+        case .v128Load8x8S: 2
+        case .v128Load8x8SAnyMemory: 2
+        case .v128Load8x8U: 2
+        case .v128Load8x8UAnyMemory: 2
+        case .v128Load16x4S: 2
+        case .v128Load16x4SAnyMemory: 2
+        case .v128Load16x4U: 2
+        case .v128Load16x4UAnyMemory: 2
+        case .v128Load32x2S: 2
+        case .v128Load32x2SAnyMemory: 2
+        case .v128Load32x2U: 2
+        case .v128Load32x2UAnyMemory: 2
+        case .v128Load8Splat: 2
+        case .v128Load8SplatAnyMemory: 2
+        case .v128Load16Splat: 2
+        case .v128Load16SplatAnyMemory: 2
+        case .v128Load32Splat: 2
+        case .v128Load32SplatAnyMemory: 2
+        case .v128Load64Splat: 2
+        case .v128Load64SplatAnyMemory: 2
+        case .v128Load32Zero: 2
+        case .v128Load32ZeroAnyMemory: 2
+        case .v128Load64Zero: 2
+        case .v128Load64ZeroAnyMemory: 2
+        case .v128Load8Lane: 3
+        case .v128Load16Lane: 3
+        case .v128Load32Lane: 3
+        case .v128Load64Lane: 3
+        case .v128Store8Lane: 3
+        case .v128Store16Lane: 3
+        case .v128Store32Lane: 3
+        case .v128Store64Lane: 3
+        case .v128Store: 2
+        case .v128StoreAnyMemory: 2
+        case .i8x16Shuffle: 3
         case .i32AddImmBrIfEq: 3
         case .i32AddImmBrIfNe: 3
         case .i32AddImmBrIfLtS: 3
@@ -2285,8 +2911,8 @@ extension Opcode {
     var layout: InstructionLayout {
         switch self {
         case .unreachable, .`return`: .noOperands
-        case .i32Eqz, .i64Eqz, .i32Clz, .i32Ctz, .i32Popcnt, .i64Clz, .i64Ctz, .i64Popcnt, .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i64ExtendI32UThenI64Add, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .f64SqrtAccA, .f64NegAccA, .f64AbsAccA, .f32SqrtAccA, .f32NegAccA, .f32AbsAccA, .f64PromoteF32AccA, .f32DemoteF64AccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .f64ConvertI32SAccA, .f64ConvertI32UAccA, .f64ConvertI64SAccA, .f64ConvertI64UAccA, .i64ExtendI32UThenI64AddAccA, .i64ExtendI32UAccAThenI64Add, .i64ExtendI32UAccAThenI64AddAccA: .unary
-        case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .i32ShlThenI32AddImm, .i32AddThenI32AddImm, .i32AddThenI32Add, .i32AndThenConst32, .i32AndThenI32AddImm, .i32XorThenConst32, .i32AddThenI32Load, .i32ShlThenI32LoadIndexed, .i32LtUThenSelect, .i32AddThenI32Load8U, .i32ShlThenI32StoreIndexed, .i32AddThenI32Store, .i32MulThenI32AddImm, .i64MulThenI64AddImm, .f64AddThenF64Store, .f32AddThenF32Store, .i32AddThenReturn, .i32AddThenReturnValue, .i64AndThenSelect64, .i32ShlThenI64LoadIndexed, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32MulAccAB, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64MulAccAB, .f64AddAccA, .f64SubAccA, .f64MulAccA, .f64DivAccA, .f64MinAccA, .f64MaxAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .f64AddAccB, .f64SubAccB, .f64MulAccB, .f64DivAccB, .f64AddAccAB, .f64MulAccAB, .f32AddAccA, .f32SubAccA, .f32MulAccA, .f32DivAccA, .f32MinAccA, .f32MaxAccA, .f32EqAccA, .f32GeAccA, .f32GtAccA, .f32LeAccA, .f32LtAccA, .f32NeAccA, .f32AddAccB, .f32SubAccB, .f32MulAccB, .f32DivAccB, .f32AddAccAB, .f32MulAccAB, .i32ShlThenI32AddImmAccA, .i32ShlAccAThenI32AddImm, .i32ShlAccAThenI32AddImmAccA, .i32ShlAccBThenI32AddImm, .i32ShlAccBThenI32AddImmAccA, .i32AddThenI32AddImmAccA, .i32AddAccAThenI32AddImm, .i32AddAccAThenI32AddImmAccA, .i32AddThenI32AddAccA, .i32AddAccAThenI32Add, .i32AddAccAThenI32AddAccA, .i32AndAccAThenConst32, .i32AndThenI32AddImmAccA, .i32AndAccAThenI32AddImm, .i32AndAccAThenI32AddImmAccA, .i32XorAccAThenConst32, .i32AddThenI32LoadAccB, .i32AddAccAThenI32Load, .i32AddAccAThenI32LoadAccB, .i32ShlThenI32LoadIndexedAccC, .i32ShlAccAThenI32LoadIndexed, .i32ShlAccAThenI32LoadIndexedAccC, .i32ShlAccBThenI32LoadIndexed, .i32ShlAccBThenI32LoadIndexedAccC, .i32LtUThenSelectAccC, .i32LtUAccAThenSelect, .i32LtUAccAThenSelectAccC, .i32AddThenI32Load8UAccB, .i32AddAccAThenI32Load8U, .i32AddAccAThenI32Load8UAccB, .i32ShlThenI32StoreIndexedAccC, .i32ShlAccAThenI32StoreIndexed, .i32ShlAccAThenI32StoreIndexedAccC, .i32ShlAccBThenI32StoreIndexed, .i32ShlAccBThenI32StoreIndexedAccC, .i32AddThenI32StoreAccA, .i32AddThenI32StoreAccB, .i32AddAccAThenI32Store, .i32AddAccAThenI32StoreAccA, .i32AddAccAThenI32StoreAccB, .i32MulThenI32AddImmAccA, .i32MulAccAThenI32AddImm, .i32MulAccAThenI32AddImmAccA, .i32MulAccABThenI32AddImm, .i32MulAccABThenI32AddImmAccA, .i64MulThenI64AddImmAccA, .i64MulAccAThenI64AddImm, .i64MulAccAThenI64AddImmAccA, .i64MulAccABThenI64AddImm, .i64MulAccABThenI64AddImmAccA, .f64AddThenF64StoreAccA, .f64AddAccAThenF64Store, .f64AddAccAThenF64StoreAccA, .f64AddAccBThenF64Store, .f64AddAccBThenF64StoreAccA, .f64AddAccABThenF64Store, .f64AddAccABThenF64StoreAccA, .f32AddThenF32StoreAccA, .f32AddAccAThenF32Store, .f32AddAccAThenF32StoreAccA, .f32AddAccBThenF32Store, .f32AddAccBThenF32StoreAccA, .f32AddAccABThenF32Store, .f32AddAccABThenF32StoreAccA, .i32AddAccAThenReturn, .i32AddAccAThenReturnValue, .i64AndThenSelect64AccC, .i64AndAccAThenSelect64, .i64AndAccAThenSelect64AccC, .i32ShlThenI64LoadIndexedAccC, .i32ShlAccAThenI64LoadIndexed, .i32ShlAccAThenI64LoadIndexedAccC, .i32ShlAccBThenI64LoadIndexed, .i32ShlAccBThenI64LoadIndexedAccC, .i32LtUThenSelectKeepingFirst, .i32LtUThenSelectKeepingSecond, .i64AndThenSelect64KeepingFirst, .i64AndThenSelect64KeepingSecond: .binary
+        case .i32Eqz, .i64Eqz, .i32Clz, .i32Ctz, .i32Popcnt, .i64Clz, .i64Ctz, .i64Popcnt, .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt, .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .i32WrapI64, .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U, .i64ExtendI32S, .i64ExtendI32U, .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U, .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64, .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S, .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U, .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U, .i8x16Splat, .i16x8Splat, .i32x4Splat, .i64x2Splat, .f32x4Splat, .f64x2Splat, .v128Not, .v128AnyTrue, .i8x16Abs, .i8x16Neg, .i8x16Popcnt, .i8x16AllTrue, .i8x16Bitmask, .i16x8ExtaddPairwiseI8x16S, .i16x8ExtaddPairwiseI8x16U, .i32x4ExtaddPairwiseI16x8S, .i32x4ExtaddPairwiseI16x8U, .i16x8Abs, .i16x8Neg, .i16x8AllTrue, .i16x8Bitmask, .i16x8ExtendLowI8x16S, .i16x8ExtendHighI8x16S, .i16x8ExtendLowI8x16U, .i16x8ExtendHighI8x16U, .i32x4Abs, .i32x4Neg, .i32x4AllTrue, .i32x4Bitmask, .i32x4ExtendLowI16x8S, .i32x4ExtendHighI16x8S, .i32x4ExtendLowI16x8U, .i32x4ExtendHighI16x8U, .i64x2Abs, .i64x2Neg, .i64x2AllTrue, .i64x2Bitmask, .i64x2ExtendLowI32x4S, .i64x2ExtendHighI32x4S, .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U, .f32x4Ceil, .f32x4Floor, .f32x4Trunc, .f32x4Nearest, .f64x2Ceil, .f64x2Floor, .f64x2Trunc, .f64x2Nearest, .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f64x2Abs, .f64x2Neg, .f64x2Sqrt, .f32x4DemoteF64x2Zero, .f64x2PromoteLowF32x4, .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S, .f32x4ConvertI32x4U, .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero, .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U, .i32x4RelaxedTruncF32x4S, .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero, .i64ExtendI32UThenI64Add, .i32EqzAccA, .i32ClzAccA, .i32CtzAccA, .i32PopcntAccA, .i64EqzAccA, .i64ClzAccA, .i64CtzAccA, .i64PopcntAccA, .f64SqrtAccA, .f64NegAccA, .f64AbsAccA, .f32SqrtAccA, .f32NegAccA, .f32AbsAccA, .f64PromoteF32AccA, .f32DemoteF64AccA, .i64ExtendI32SAccA, .i64ExtendI32UAccA, .i32WrapI64AccA, .f64ConvertI32SAccA, .f64ConvertI32UAccA, .f64ConvertI64SAccA, .f64ConvertI64UAccA, .i64ExtendI32UThenI64AddAccA, .i64ExtendI32UAccAThenI64Add, .i64ExtendI32UAccAThenI64AddAccA: .unary
+        case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max, .f64Copysign, .i8x16Swizzle, .i8x16Eq, .i8x16Ne, .i8x16LtS, .i8x16LtU, .i8x16GtS, .i8x16GtU, .i8x16LeS, .i8x16LeU, .i8x16GeS, .i8x16GeU, .i16x8Eq, .i16x8Ne, .i16x8LtS, .i16x8LtU, .i16x8GtS, .i16x8GtU, .i16x8LeS, .i16x8LeU, .i16x8GeS, .i16x8GeU, .i32x4Eq, .i32x4Ne, .i32x4LtS, .i32x4LtU, .i32x4GtS, .i32x4GtU, .i32x4LeS, .i32x4LeU, .i32x4GeS, .i32x4GeU, .f32x4Eq, .f32x4Ne, .f32x4Lt, .f32x4Gt, .f32x4Le, .f32x4Ge, .f64x2Eq, .f64x2Ne, .f64x2Lt, .f64x2Gt, .f64x2Le, .f64x2Ge, .i64x2Eq, .i64x2Ne, .i64x2LtS, .i64x2GtS, .i64x2LeS, .i64x2GeS, .v128And, .v128Andnot, .v128Or, .v128Xor, .i8x16NarrowI16x8S, .i8x16NarrowI16x8U, .i8x16Shl, .i8x16ShrS, .i8x16ShrU, .i8x16Add, .i8x16AddSatS, .i8x16AddSatU, .i8x16Sub, .i8x16SubSatS, .i8x16SubSatU, .i8x16MinS, .i8x16MinU, .i8x16MaxS, .i8x16MaxU, .i8x16AvgrU, .i16x8Q15mulrSatS, .i16x8NarrowI32x4S, .i16x8NarrowI32x4U, .i16x8Shl, .i16x8ShrS, .i16x8ShrU, .i16x8Add, .i16x8AddSatS, .i16x8AddSatU, .i16x8Sub, .i16x8SubSatS, .i16x8SubSatU, .i16x8Mul, .i16x8MinS, .i16x8MinU, .i16x8MaxS, .i16x8MaxU, .i16x8AvgrU, .i16x8ExtmulLowI8x16S, .i16x8ExtmulHighI8x16S, .i16x8ExtmulLowI8x16U, .i16x8ExtmulHighI8x16U, .i32x4Shl, .i32x4ShrS, .i32x4ShrU, .i32x4Add, .i32x4Sub, .i32x4Mul, .i32x4MinS, .i32x4MinU, .i32x4MaxS, .i32x4MaxU, .i32x4DotI16x8S, .i32x4ExtmulLowI16x8S, .i32x4ExtmulHighI16x8S, .i32x4ExtmulLowI16x8U, .i32x4ExtmulHighI16x8U, .i64x2Shl, .i64x2ShrS, .i64x2ShrU, .i64x2Add, .i64x2Sub, .i64x2Mul, .i64x2ExtmulLowI32x4S, .i64x2ExtmulHighI32x4S, .i64x2ExtmulLowI32x4U, .i64x2ExtmulHighI32x4U, .f32x4Add, .f32x4Sub, .f32x4Mul, .f32x4Div, .f32x4Min, .f32x4Max, .f32x4Pmin, .f32x4Pmax, .f64x2Add, .f64x2Sub, .f64x2Mul, .f64x2Div, .f64x2Min, .f64x2Max, .f64x2Pmin, .f64x2Pmax, .i8x16RelaxedSwizzle, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin, .f64x2RelaxedMax, .i16x8RelaxedQ15mulrS, .i16x8RelaxedDotI8x16I7x16S, .i32ShlThenI32AddImm, .i32AddThenI32AddImm, .i32AddThenI32Add, .i32AndThenConst32, .i32AndThenI32AddImm, .i32XorThenConst32, .i32AddThenI32Load, .i32ShlThenI32LoadIndexed, .i32LtUThenSelect, .i32AddThenI32Load8U, .i32ShlThenI32StoreIndexed, .i32AddThenI32Store, .i32MulThenI32AddImm, .i64MulThenI64AddImm, .f64AddThenF64Store, .f32AddThenF32Store, .i32AddThenReturn, .i32AddThenReturnValue, .i64AndThenSelect64, .i32ShlThenI64LoadIndexed, .i32AddAccA, .i32SubAccA, .i32MulAccA, .i32AndAccA, .i32OrAccA, .i32XorAccA, .i32ShlAccA, .i32ShrSAccA, .i32ShrUAccA, .i32RotlAccA, .i32RotrAccA, .i32EqAccA, .i32NeAccA, .i32LtSAccA, .i32LtUAccA, .i32GtSAccA, .i32GtUAccA, .i32LeSAccA, .i32LeUAccA, .i32GeSAccA, .i32GeUAccA, .i32SubAccB, .i32ShlAccB, .i32ShrSAccB, .i32ShrUAccB, .i32RotlAccB, .i32RotrAccB, .i32MulAccAB, .i64AddAccA, .i64SubAccA, .i64MulAccA, .i64AndAccA, .i64OrAccA, .i64XorAccA, .i64ShlAccA, .i64ShrSAccA, .i64ShrUAccA, .i64RotlAccA, .i64RotrAccA, .i64EqAccA, .i64NeAccA, .i64LtSAccA, .i64LtUAccA, .i64GtSAccA, .i64GtUAccA, .i64LeSAccA, .i64LeUAccA, .i64GeSAccA, .i64GeUAccA, .i64SubAccB, .i64ShlAccB, .i64ShrSAccB, .i64ShrUAccB, .i64RotlAccB, .i64RotrAccB, .i64MulAccAB, .f64AddAccA, .f64SubAccA, .f64MulAccA, .f64DivAccA, .f64MinAccA, .f64MaxAccA, .f64EqAccA, .f64GeAccA, .f64GtAccA, .f64LeAccA, .f64LtAccA, .f64NeAccA, .f64AddAccB, .f64SubAccB, .f64MulAccB, .f64DivAccB, .f64AddAccAB, .f64MulAccAB, .f32AddAccA, .f32SubAccA, .f32MulAccA, .f32DivAccA, .f32MinAccA, .f32MaxAccA, .f32EqAccA, .f32GeAccA, .f32GtAccA, .f32LeAccA, .f32LtAccA, .f32NeAccA, .f32AddAccB, .f32SubAccB, .f32MulAccB, .f32DivAccB, .f32AddAccAB, .f32MulAccAB, .i32ShlThenI32AddImmAccA, .i32ShlAccAThenI32AddImm, .i32ShlAccAThenI32AddImmAccA, .i32ShlAccBThenI32AddImm, .i32ShlAccBThenI32AddImmAccA, .i32AddThenI32AddImmAccA, .i32AddAccAThenI32AddImm, .i32AddAccAThenI32AddImmAccA, .i32AddThenI32AddAccA, .i32AddAccAThenI32Add, .i32AddAccAThenI32AddAccA, .i32AndAccAThenConst32, .i32AndThenI32AddImmAccA, .i32AndAccAThenI32AddImm, .i32AndAccAThenI32AddImmAccA, .i32XorAccAThenConst32, .i32AddThenI32LoadAccB, .i32AddAccAThenI32Load, .i32AddAccAThenI32LoadAccB, .i32ShlThenI32LoadIndexedAccC, .i32ShlAccAThenI32LoadIndexed, .i32ShlAccAThenI32LoadIndexedAccC, .i32ShlAccBThenI32LoadIndexed, .i32ShlAccBThenI32LoadIndexedAccC, .i32LtUThenSelectAccC, .i32LtUAccAThenSelect, .i32LtUAccAThenSelectAccC, .i32AddThenI32Load8UAccB, .i32AddAccAThenI32Load8U, .i32AddAccAThenI32Load8UAccB, .i32ShlThenI32StoreIndexedAccC, .i32ShlAccAThenI32StoreIndexed, .i32ShlAccAThenI32StoreIndexedAccC, .i32ShlAccBThenI32StoreIndexed, .i32ShlAccBThenI32StoreIndexedAccC, .i32AddThenI32StoreAccA, .i32AddThenI32StoreAccB, .i32AddAccAThenI32Store, .i32AddAccAThenI32StoreAccA, .i32AddAccAThenI32StoreAccB, .i32MulThenI32AddImmAccA, .i32MulAccAThenI32AddImm, .i32MulAccAThenI32AddImmAccA, .i32MulAccABThenI32AddImm, .i32MulAccABThenI32AddImmAccA, .i64MulThenI64AddImmAccA, .i64MulAccAThenI64AddImm, .i64MulAccAThenI64AddImmAccA, .i64MulAccABThenI64AddImm, .i64MulAccABThenI64AddImmAccA, .f64AddThenF64StoreAccA, .f64AddAccAThenF64Store, .f64AddAccAThenF64StoreAccA, .f64AddAccBThenF64Store, .f64AddAccBThenF64StoreAccA, .f64AddAccABThenF64Store, .f64AddAccABThenF64StoreAccA, .f32AddThenF32StoreAccA, .f32AddAccAThenF32Store, .f32AddAccAThenF32StoreAccA, .f32AddAccBThenF32Store, .f32AddAccBThenF32StoreAccA, .f32AddAccABThenF32Store, .f32AddAccABThenF32StoreAccA, .i32AddAccAThenReturn, .i32AddAccAThenReturnValue, .i64AndThenSelect64AccC, .i64AndAccAThenSelect64, .i64AndAccAThenSelect64AccC, .i32ShlThenI64LoadIndexedAccC, .i32ShlAccAThenI64LoadIndexed, .i32ShlAccAThenI64LoadIndexedAccC, .i32ShlAccBThenI64LoadIndexed, .i32ShlAccBThenI64LoadIndexedAccC, .i32LtUThenSelectKeepingFirst, .i32LtUThenSelectKeepingSecond, .i64AndThenSelect64KeepingFirst, .i64AndThenSelect64KeepingSecond: .binary
         case .i32AddImm, .i64AddImm, .i32AddImmThenI32AddImm, .i32AddImmThenI32Add, .i32AddImmThenCopy, .i32AddImmThenI32And, .i32AddImmThenI32Shl, .i64AddImmThenI64AddImm, .i32AddImmThenBrIf, .i32AddImmThenBr, .i32AddImmThenI32Load, .i32AddImmThenCallInternal, .i32AddImmThenReturn, .i32AddImmThenI64ShrU, .i32AddImmThenGlobalSet, .i32AndImm, .i32OrImm, .i32XorImm, .i32ShlImm, .i32ShrSImm, .i32ShrUImm, .i32MulImm, .i64AndImm, .i64OrImm, .i64XorImm, .i64ShlImm, .i64ShrSImm, .i64ShrUImm, .i64MulImm, .i32EqImm, .i32NeImm, .i32LtSImm, .i32LtUImm, .i32GtSImm, .i32GtUImm, .i32LeSImm, .i32LeUImm, .i32GeSImm, .i32GeUImm, .i64EqImm, .i64NeImm, .i64LtSImm, .i64LtUImm, .i64GtSImm, .i64GtUImm, .i64LeSImm, .i64LeUImm, .i64GeSImm, .i64GeUImm, .i32AddImmAccA, .i64AddImmAccA, .i32AndImmAccA, .i32OrImmAccA, .i32XorImmAccA, .i32ShlImmAccA, .i32ShrSImmAccA, .i32ShrUImmAccA, .i32MulImmAccA, .i64AndImmAccA, .i64OrImmAccA, .i64XorImmAccA, .i64ShlImmAccA, .i64ShrSImmAccA, .i64ShrUImmAccA, .i64MulImmAccA, .i32EqImmAccA, .i32NeImmAccA, .i32LtSImmAccA, .i32LtUImmAccA, .i32GtSImmAccA, .i32GtUImmAccA, .i32LeSImmAccA, .i32LeUImmAccA, .i32GeSImmAccA, .i32GeUImmAccA, .i64EqImmAccA, .i64NeImmAccA, .i64LtSImmAccA, .i64LtUImmAccA, .i64GtSImmAccA, .i64GtUImmAccA, .i64LeSImmAccA, .i64LeUImmAccA, .i64GeSImmAccA, .i64GeUImmAccA, .i32AddImmThenI32AddImmAccA, .i32AddImmAccAThenI32AddImm, .i32AddImmAccAThenI32AddImmAccA, .i32AddImmThenI32AddAccA, .i32AddImmAccAThenI32Add, .i32AddImmAccAThenI32AddAccA, .i32AddImmAccAThenCopy, .i32AddImmThenI32AndAccA, .i32AddImmAccAThenI32And, .i32AddImmAccAThenI32AndAccA, .i32AddImmThenI32ShlAccA, .i32AddImmThenI32ShlAccB, .i32AddImmAccAThenI32Shl, .i32AddImmAccAThenI32ShlAccA, .i32AddImmAccAThenI32ShlAccB, .i64AddImmThenI64AddImmAccA, .i64AddImmAccAThenI64AddImm, .i64AddImmAccAThenI64AddImmAccA, .i32AddImmThenBrIfAccA, .i32AddImmAccAThenBrIf, .i32AddImmAccAThenBrIfAccA, .i32AddImmAccAThenBr, .i32AddImmThenI32LoadAccB, .i32AddImmAccAThenI32Load, .i32AddImmAccAThenI32LoadAccB, .i32AddImmAccAThenCallInternal, .i32AddImmAccAThenReturn, .i32AddImmThenI64ShrUAccA, .i32AddImmThenI64ShrUAccB, .i32AddImmAccAThenI64ShrU, .i32AddImmAccAThenI64ShrUAccA, .i32AddImmAccAThenI64ShrUAccB, .i32AddImmAccAThenGlobalSet: .binaryImmediate
         case .f64AddAdd, .f64AddSub, .f64AddMul, .f64SubAdd, .f64SubSub, .f64SubMul, .f64MulAdd, .f64MulSub, .f64MulMul, .f32AddAdd, .f32AddSub, .f32AddMul, .f32SubAdd, .f32SubSub, .f32SubMul, .f32MulAdd, .f32MulSub, .f32MulMul, .i32ShlAdd, .i32AddAdd, .i32MulAdd, .i32XorMul, .i32MulXor, .i32AndAdd, .i32SubAdd, .i32AddShl, .i32ShrUAnd, .i32ShlOr, .i64XorMul, .i64MulXor, .i64MulAdd, .i64AddAdd, .i64ShlOr, .i64ShrUXor, .i64XorRotl, .i64AndAdd, .f64AddAddAccA, .f64AddSubAccA, .f64AddMulAccA, .f64SubAddAccA, .f64SubSubAccA, .f64SubMulAccA, .f64MulAddAccA, .f64MulSubAccA, .f64MulMulAccA, .f32AddAddAccA, .f32AddSubAccA, .f32AddMulAccA, .f32SubAddAccA, .f32SubSubAccA, .f32SubMulAccA, .f32MulAddAccA, .f32MulSubAccA, .f32MulMulAccA, .i32ShlAddAccA, .i32AddAddAccA, .i32MulAddAccA, .i32XorMulAccA, .i32MulXorAccA, .i32AndAddAccA, .i32SubAddAccA, .i32AddShlAccA, .i32ShrUAndAccA, .i32ShlOrAccA, .i64XorMulAccA, .i64MulXorAccA, .i64MulAddAccA, .i64AddAddAccA, .i64ShlOrAccA, .i64ShrUXorAccA, .i64XorRotlAccA, .i64AndAddAccA: .fusedPair
         case .copy, .copyThenCopy, .copyThenI32LtS, .copyThenI32AddImm, .copyThenI32Shl, .copyThenConst32, .copyThenCallInternal, .copyThenReturn: .copy
@@ -2310,8 +2936,8 @@ extension Opcode {
         case .select, .select64, .selectVector, .selectAccC, .select64AccC: .select
         case .globalGet, .globalGetVector: .globalGet
         case .globalSet, .globalSetVector: .globalSet
-        case .i32Load, .i64Load, .f32Load, .f64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .i32LoadThenI32Load8U, .i32LoadThenI32Load, .i32LoadThenI32ShrU, .i32LoadThenBrIf, .i32LoadThenBrIfNot, .f64LoadThenF64Load, .f64LoadThenF64Add, .f64LoadThenF64Mul, .f32LoadThenF32Add, .f32LoadThenF32Mul, .i32LoadThenReturnValue, .i32Load8UThenBrTable, .i32LoadThenBrTable, .i32LoadAccB, .i64LoadAccB, .f64LoadAccB, .f32LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadThenI32Load8UAccB, .i32LoadAccBThenI32Load8U, .i32LoadAccBThenI32Load8UAccB, .i32LoadThenI32LoadAccB, .i32LoadAccBThenI32Load, .i32LoadAccBThenI32LoadAccB, .i32LoadThenI32ShrUAccA, .i32LoadThenI32ShrUAccB, .i32LoadAccBThenI32ShrU, .i32LoadAccBThenI32ShrUAccA, .i32LoadAccBThenI32ShrUAccB, .i32LoadThenBrIfAccA, .i32LoadAccBThenBrIf, .i32LoadAccBThenBrIfAccA, .i32LoadThenBrIfNotAccA, .i32LoadAccBThenBrIfNot, .i32LoadAccBThenBrIfNotAccA, .f64LoadAccBThenF64Load, .f64LoadThenF64AddAccA, .f64LoadThenF64AddAccB, .f64LoadThenF64AddAccAB, .f64LoadAccBThenF64Add, .f64LoadAccBThenF64AddAccA, .f64LoadAccBThenF64AddAccB, .f64LoadAccBThenF64AddAccAB, .f64LoadThenF64MulAccA, .f64LoadThenF64MulAccB, .f64LoadThenF64MulAccAB, .f64LoadAccBThenF64Mul, .f64LoadAccBThenF64MulAccA, .f64LoadAccBThenF64MulAccB, .f64LoadAccBThenF64MulAccAB, .f32LoadThenF32AddAccA, .f32LoadThenF32AddAccB, .f32LoadThenF32AddAccAB, .f32LoadAccBThenF32Add, .f32LoadAccBThenF32AddAccA, .f32LoadAccBThenF32AddAccB, .f32LoadAccBThenF32AddAccAB, .f32LoadThenF32MulAccA, .f32LoadThenF32MulAccB, .f32LoadThenF32MulAccAB, .f32LoadAccBThenF32Mul, .f32LoadAccBThenF32MulAccA, .f32LoadAccBThenF32MulAccB, .f32LoadAccBThenF32MulAccAB, .i32LoadAccBThenReturnValue, .i32Load8UThenBrTableAccA, .i32Load8UAccBThenBrTable, .i32Load8UAccBThenBrTableAccA, .i32LoadThenBrTableAccA, .i32LoadAccBThenBrTable, .i32LoadAccBThenBrTableAccA: .load
-        case .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .i32StoreThenBr, .i32StoreThenI32Store, .i32StoreThenI32AddImm, .i32StoreThenI32Load, .f64StoreThenF64Load, .f64StoreThenI32AddImm, .f32StoreThenI32AddImm, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB, .i32StoreAccAThenBr, .i32StoreAccBThenBr, .i32StoreAccAThenI32Store, .i32StoreAccBThenI32Store, .i32StoreAccAThenI32AddImm, .i32StoreAccBThenI32AddImm, .i32StoreAccAThenI32Load, .i32StoreAccBThenI32Load, .f64StoreAccAThenF64Load, .f64StoreAccBThenF64Load, .f64StoreAccAThenI32AddImm, .f64StoreAccBThenI32AddImm, .f32StoreAccAThenI32AddImm, .f32StoreAccBThenI32AddImm: .store
+        case .i32Load, .i64Load, .f32Load, .f64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .v128Load, .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U, .v128Load8Splat, .v128Load16Splat, .v128Load32Splat, .v128Load64Splat, .v128Load32Zero, .v128Load64Zero, .i32LoadThenI32Load8U, .i32LoadThenI32Load, .i32LoadThenI32ShrU, .i32LoadThenBrIf, .i32LoadThenBrIfNot, .f64LoadThenF64Load, .f64LoadThenF64Add, .f64LoadThenF64Mul, .f32LoadThenF32Add, .f32LoadThenF32Mul, .i32LoadThenReturnValue, .i32Load8UThenBrTable, .i32LoadThenBrTable, .i32LoadAccB, .i64LoadAccB, .f64LoadAccB, .f32LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadThenI32Load8UAccB, .i32LoadAccBThenI32Load8U, .i32LoadAccBThenI32Load8UAccB, .i32LoadThenI32LoadAccB, .i32LoadAccBThenI32Load, .i32LoadAccBThenI32LoadAccB, .i32LoadThenI32ShrUAccA, .i32LoadThenI32ShrUAccB, .i32LoadAccBThenI32ShrU, .i32LoadAccBThenI32ShrUAccA, .i32LoadAccBThenI32ShrUAccB, .i32LoadThenBrIfAccA, .i32LoadAccBThenBrIf, .i32LoadAccBThenBrIfAccA, .i32LoadThenBrIfNotAccA, .i32LoadAccBThenBrIfNot, .i32LoadAccBThenBrIfNotAccA, .f64LoadAccBThenF64Load, .f64LoadThenF64AddAccA, .f64LoadThenF64AddAccB, .f64LoadThenF64AddAccAB, .f64LoadAccBThenF64Add, .f64LoadAccBThenF64AddAccA, .f64LoadAccBThenF64AddAccB, .f64LoadAccBThenF64AddAccAB, .f64LoadThenF64MulAccA, .f64LoadThenF64MulAccB, .f64LoadThenF64MulAccAB, .f64LoadAccBThenF64Mul, .f64LoadAccBThenF64MulAccA, .f64LoadAccBThenF64MulAccB, .f64LoadAccBThenF64MulAccAB, .f32LoadThenF32AddAccA, .f32LoadThenF32AddAccB, .f32LoadThenF32AddAccAB, .f32LoadAccBThenF32Add, .f32LoadAccBThenF32AddAccA, .f32LoadAccBThenF32AddAccB, .f32LoadAccBThenF32AddAccAB, .f32LoadThenF32MulAccA, .f32LoadThenF32MulAccB, .f32LoadThenF32MulAccAB, .f32LoadAccBThenF32Mul, .f32LoadAccBThenF32MulAccA, .f32LoadAccBThenF32MulAccB, .f32LoadAccBThenF32MulAccAB, .i32LoadAccBThenReturnValue, .i32Load8UThenBrTableAccA, .i32Load8UAccBThenBrTable, .i32Load8UAccBThenBrTableAccA, .i32LoadThenBrTableAccA, .i32LoadAccBThenBrTable, .i32LoadAccBThenBrTableAccA: .load
+        case .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .v128Store, .i32StoreThenBr, .i32StoreThenI32Store, .i32StoreThenI32AddImm, .i32StoreThenI32Load, .f64StoreThenF64Load, .f64StoreThenI32AddImm, .f32StoreThenI32AddImm, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB, .i32StoreAccAThenBr, .i32StoreAccBThenBr, .i32StoreAccAThenI32Store, .i32StoreAccBThenI32Store, .i32StoreAccAThenI32AddImm, .i32StoreAccBThenI32AddImm, .i32StoreAccAThenI32Load, .i32StoreAccBThenI32Load, .f64StoreAccAThenF64Load, .f64StoreAccBThenF64Load, .f64StoreAccAThenI32AddImm, .f64StoreAccBThenI32AddImm, .f32StoreAccAThenI32AddImm, .f32StoreAccBThenI32AddImm: .store
         case .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .f32LoadIndexed, .f64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32Load8UIndexedThenI32Load8UIndexed, .i64Load8UIndexedThenI64Load8UIndexed, .i32LoadIndexedAccC, .i64LoadIndexedAccC, .f32LoadIndexedAccC, .f64LoadIndexedAccC, .i32Load8UIndexedAccC, .i32Load8SIndexedAccC, .i32Load16UIndexedAccC, .i64Load8UIndexedAccC, .i64Load32UIndexedAccC, .i32Load8UIndexedThenI32Load8UIndexedAccC, .i32Load8UIndexedAccCThenI32Load8UIndexed, .i32Load8UIndexedAccCThenI32Load8UIndexedAccC, .i64Load8UIndexedThenI64Load8UIndexedAccC, .i64Load8UIndexedAccCThenI64Load8UIndexed, .i64Load8UIndexedAccCThenI64Load8UIndexedAccC: .loadIndexed
         case .i32StoreIndexed, .i32Store8Indexed, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StoreIndexedAccC, .i64StoreIndexedAccC, .f32StoreIndexedAccC, .f64StoreIndexedAccC, .i32Store8IndexedAccC: .storeIndexed
         case .i32LoadPlusImm, .i64LoadPlusImm, .f32LoadPlusImm, .f64LoadPlusImm, .i32Load8UPlusImm, .i32Load8SPlusImm, .i32Load16UPlusImm, .i64Load8UPlusImm, .i64Load32UPlusImm, .i32LoadPlusImmAccB, .i64LoadPlusImmAccB, .f32LoadPlusImmAccB, .f64LoadPlusImmAccB, .i32Load8UPlusImmAccB, .i32Load8SPlusImmAccB, .i32Load16UPlusImmAccB, .i64Load8UPlusImmAccB, .i64Load32UPlusImmAccB: .loadPlusImmediate
@@ -2337,6 +2963,14 @@ extension Opcode {
         case .throwRef, .`rethrow`: .throwReference
         case .enterLazily: .enterLazily
         case .vectorConst: .vectorConst
+        case .v128Bitselect, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .i32x4RelaxedDotI8x16I7x16AddS: .ternary
+        case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i32x4ExtractLane, .i64x2ExtractLane, .f32x4ExtractLane, .f64x2ExtractLane: .laneExtract
+        case .i8x16ReplaceLane, .i16x8ReplaceLane, .i32x4ReplaceLane, .i64x2ReplaceLane, .f32x4ReplaceLane, .f64x2ReplaceLane: .laneReplace
+        case .i8x16Shuffle: .shuffle
+        case .v128LoadAnyMemory, .v128Load8x8SAnyMemory, .v128Load8x8UAnyMemory, .v128Load16x4SAnyMemory, .v128Load16x4UAnyMemory, .v128Load32x2SAnyMemory, .v128Load32x2UAnyMemory, .v128Load8SplatAnyMemory, .v128Load16SplatAnyMemory, .v128Load32SplatAnyMemory, .v128Load64SplatAnyMemory, .v128Load32ZeroAnyMemory, .v128Load64ZeroAnyMemory: .vectorMemoryLoad
+        case .v128StoreAnyMemory: .vectorMemoryStore
+        case .v128Load8Lane, .v128Load16Lane, .v128Load32Lane, .v128Load64Lane: .laneLoad
+        case .v128Store8Lane, .v128Store16Lane, .v128Store32Lane, .v128Store64Lane: .laneStore
         }
     }
 

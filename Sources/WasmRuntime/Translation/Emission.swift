@@ -558,7 +558,7 @@ extension Translator {
         case .block, .loop, .if, .else, .end, .tryTable, .try, .catch, .catchAll, .delegate:
             break  // handled in emit
         case .v128Const, .i8x16Shuffle, .simd, .simdLoad, .v128Store, .simdLane, .simdMemoryLane:
-            throw .unsupported("SIMD is not supported by the interpreter yet")
+            emitVector(instruction)
         }
     }
 

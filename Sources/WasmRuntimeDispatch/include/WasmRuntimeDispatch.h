@@ -10,6 +10,9 @@
 
 #include <stdint.h>
 
+// What each SIMD instruction computes (hand-written; called by the SIMD handlers, Handlers/Vector.swift).
+#include "SIMDSemantics.h"
+
 /// The portable dispatch (ARCHITECTURE.md, "Direct threading"): no inline assembly, no CPU-specific handler
 /// copies, no assumption on where the linker puts the handlers (an instruction word names its handler by its
 /// index in `swasm_handlers`), preserve_none only where clang has it. Chosen on every CPU but x86-64, and on
@@ -398,6 +401,275 @@ SWASM_HANDLER(brIfF64Le);
 SWASM_HANDLER(brIfNotF64Le);
 SWASM_HANDLER(brIfF64Ge);
 SWASM_HANDLER(brIfNotF64Ge);
+SWASM_HANDLER(i8x16Swizzle);
+SWASM_HANDLER(i8x16Splat);
+SWASM_HANDLER(i16x8Splat);
+SWASM_HANDLER(i32x4Splat);
+SWASM_HANDLER(i64x2Splat);
+SWASM_HANDLER(f32x4Splat);
+SWASM_HANDLER(f64x2Splat);
+SWASM_HANDLER(i8x16Eq);
+SWASM_HANDLER(i8x16Ne);
+SWASM_HANDLER(i8x16LtS);
+SWASM_HANDLER(i8x16LtU);
+SWASM_HANDLER(i8x16GtS);
+SWASM_HANDLER(i8x16GtU);
+SWASM_HANDLER(i8x16LeS);
+SWASM_HANDLER(i8x16LeU);
+SWASM_HANDLER(i8x16GeS);
+SWASM_HANDLER(i8x16GeU);
+SWASM_HANDLER(i16x8Eq);
+SWASM_HANDLER(i16x8Ne);
+SWASM_HANDLER(i16x8LtS);
+SWASM_HANDLER(i16x8LtU);
+SWASM_HANDLER(i16x8GtS);
+SWASM_HANDLER(i16x8GtU);
+SWASM_HANDLER(i16x8LeS);
+SWASM_HANDLER(i16x8LeU);
+SWASM_HANDLER(i16x8GeS);
+SWASM_HANDLER(i16x8GeU);
+SWASM_HANDLER(i32x4Eq);
+SWASM_HANDLER(i32x4Ne);
+SWASM_HANDLER(i32x4LtS);
+SWASM_HANDLER(i32x4LtU);
+SWASM_HANDLER(i32x4GtS);
+SWASM_HANDLER(i32x4GtU);
+SWASM_HANDLER(i32x4LeS);
+SWASM_HANDLER(i32x4LeU);
+SWASM_HANDLER(i32x4GeS);
+SWASM_HANDLER(i32x4GeU);
+SWASM_HANDLER(f32x4Eq);
+SWASM_HANDLER(f32x4Ne);
+SWASM_HANDLER(f32x4Lt);
+SWASM_HANDLER(f32x4Gt);
+SWASM_HANDLER(f32x4Le);
+SWASM_HANDLER(f32x4Ge);
+SWASM_HANDLER(f64x2Eq);
+SWASM_HANDLER(f64x2Ne);
+SWASM_HANDLER(f64x2Lt);
+SWASM_HANDLER(f64x2Gt);
+SWASM_HANDLER(f64x2Le);
+SWASM_HANDLER(f64x2Ge);
+SWASM_HANDLER(i64x2Eq);
+SWASM_HANDLER(i64x2Ne);
+SWASM_HANDLER(i64x2LtS);
+SWASM_HANDLER(i64x2GtS);
+SWASM_HANDLER(i64x2LeS);
+SWASM_HANDLER(i64x2GeS);
+SWASM_HANDLER(v128Not);
+SWASM_HANDLER(v128And);
+SWASM_HANDLER(v128Andnot);
+SWASM_HANDLER(v128Or);
+SWASM_HANDLER(v128Xor);
+SWASM_HANDLER(v128Bitselect);
+SWASM_HANDLER(v128AnyTrue);
+SWASM_HANDLER(i8x16Abs);
+SWASM_HANDLER(i8x16Neg);
+SWASM_HANDLER(i8x16Popcnt);
+SWASM_HANDLER(i8x16AllTrue);
+SWASM_HANDLER(i8x16Bitmask);
+SWASM_HANDLER(i8x16NarrowI16x8S);
+SWASM_HANDLER(i8x16NarrowI16x8U);
+SWASM_HANDLER(i8x16Shl);
+SWASM_HANDLER(i8x16ShrS);
+SWASM_HANDLER(i8x16ShrU);
+SWASM_HANDLER(i8x16Add);
+SWASM_HANDLER(i8x16AddSatS);
+SWASM_HANDLER(i8x16AddSatU);
+SWASM_HANDLER(i8x16Sub);
+SWASM_HANDLER(i8x16SubSatS);
+SWASM_HANDLER(i8x16SubSatU);
+SWASM_HANDLER(i8x16MinS);
+SWASM_HANDLER(i8x16MinU);
+SWASM_HANDLER(i8x16MaxS);
+SWASM_HANDLER(i8x16MaxU);
+SWASM_HANDLER(i8x16AvgrU);
+SWASM_HANDLER(i16x8ExtaddPairwiseI8x16S);
+SWASM_HANDLER(i16x8ExtaddPairwiseI8x16U);
+SWASM_HANDLER(i32x4ExtaddPairwiseI16x8S);
+SWASM_HANDLER(i32x4ExtaddPairwiseI16x8U);
+SWASM_HANDLER(i16x8Abs);
+SWASM_HANDLER(i16x8Neg);
+SWASM_HANDLER(i16x8Q15mulrSatS);
+SWASM_HANDLER(i16x8AllTrue);
+SWASM_HANDLER(i16x8Bitmask);
+SWASM_HANDLER(i16x8NarrowI32x4S);
+SWASM_HANDLER(i16x8NarrowI32x4U);
+SWASM_HANDLER(i16x8ExtendLowI8x16S);
+SWASM_HANDLER(i16x8ExtendHighI8x16S);
+SWASM_HANDLER(i16x8ExtendLowI8x16U);
+SWASM_HANDLER(i16x8ExtendHighI8x16U);
+SWASM_HANDLER(i16x8Shl);
+SWASM_HANDLER(i16x8ShrS);
+SWASM_HANDLER(i16x8ShrU);
+SWASM_HANDLER(i16x8Add);
+SWASM_HANDLER(i16x8AddSatS);
+SWASM_HANDLER(i16x8AddSatU);
+SWASM_HANDLER(i16x8Sub);
+SWASM_HANDLER(i16x8SubSatS);
+SWASM_HANDLER(i16x8SubSatU);
+SWASM_HANDLER(i16x8Mul);
+SWASM_HANDLER(i16x8MinS);
+SWASM_HANDLER(i16x8MinU);
+SWASM_HANDLER(i16x8MaxS);
+SWASM_HANDLER(i16x8MaxU);
+SWASM_HANDLER(i16x8AvgrU);
+SWASM_HANDLER(i16x8ExtmulLowI8x16S);
+SWASM_HANDLER(i16x8ExtmulHighI8x16S);
+SWASM_HANDLER(i16x8ExtmulLowI8x16U);
+SWASM_HANDLER(i16x8ExtmulHighI8x16U);
+SWASM_HANDLER(i32x4Abs);
+SWASM_HANDLER(i32x4Neg);
+SWASM_HANDLER(i32x4AllTrue);
+SWASM_HANDLER(i32x4Bitmask);
+SWASM_HANDLER(i32x4ExtendLowI16x8S);
+SWASM_HANDLER(i32x4ExtendHighI16x8S);
+SWASM_HANDLER(i32x4ExtendLowI16x8U);
+SWASM_HANDLER(i32x4ExtendHighI16x8U);
+SWASM_HANDLER(i32x4Shl);
+SWASM_HANDLER(i32x4ShrS);
+SWASM_HANDLER(i32x4ShrU);
+SWASM_HANDLER(i32x4Add);
+SWASM_HANDLER(i32x4Sub);
+SWASM_HANDLER(i32x4Mul);
+SWASM_HANDLER(i32x4MinS);
+SWASM_HANDLER(i32x4MinU);
+SWASM_HANDLER(i32x4MaxS);
+SWASM_HANDLER(i32x4MaxU);
+SWASM_HANDLER(i32x4DotI16x8S);
+SWASM_HANDLER(i32x4ExtmulLowI16x8S);
+SWASM_HANDLER(i32x4ExtmulHighI16x8S);
+SWASM_HANDLER(i32x4ExtmulLowI16x8U);
+SWASM_HANDLER(i32x4ExtmulHighI16x8U);
+SWASM_HANDLER(i64x2Abs);
+SWASM_HANDLER(i64x2Neg);
+SWASM_HANDLER(i64x2AllTrue);
+SWASM_HANDLER(i64x2Bitmask);
+SWASM_HANDLER(i64x2ExtendLowI32x4S);
+SWASM_HANDLER(i64x2ExtendHighI32x4S);
+SWASM_HANDLER(i64x2ExtendLowI32x4U);
+SWASM_HANDLER(i64x2ExtendHighI32x4U);
+SWASM_HANDLER(i64x2Shl);
+SWASM_HANDLER(i64x2ShrS);
+SWASM_HANDLER(i64x2ShrU);
+SWASM_HANDLER(i64x2Add);
+SWASM_HANDLER(i64x2Sub);
+SWASM_HANDLER(i64x2Mul);
+SWASM_HANDLER(i64x2ExtmulLowI32x4S);
+SWASM_HANDLER(i64x2ExtmulHighI32x4S);
+SWASM_HANDLER(i64x2ExtmulLowI32x4U);
+SWASM_HANDLER(i64x2ExtmulHighI32x4U);
+SWASM_HANDLER(f32x4Ceil);
+SWASM_HANDLER(f32x4Floor);
+SWASM_HANDLER(f32x4Trunc);
+SWASM_HANDLER(f32x4Nearest);
+SWASM_HANDLER(f64x2Ceil);
+SWASM_HANDLER(f64x2Floor);
+SWASM_HANDLER(f64x2Trunc);
+SWASM_HANDLER(f64x2Nearest);
+SWASM_HANDLER(f32x4Abs);
+SWASM_HANDLER(f32x4Neg);
+SWASM_HANDLER(f32x4Sqrt);
+SWASM_HANDLER(f32x4Add);
+SWASM_HANDLER(f32x4Sub);
+SWASM_HANDLER(f32x4Mul);
+SWASM_HANDLER(f32x4Div);
+SWASM_HANDLER(f32x4Min);
+SWASM_HANDLER(f32x4Max);
+SWASM_HANDLER(f32x4Pmin);
+SWASM_HANDLER(f32x4Pmax);
+SWASM_HANDLER(f64x2Abs);
+SWASM_HANDLER(f64x2Neg);
+SWASM_HANDLER(f64x2Sqrt);
+SWASM_HANDLER(f64x2Add);
+SWASM_HANDLER(f64x2Sub);
+SWASM_HANDLER(f64x2Mul);
+SWASM_HANDLER(f64x2Div);
+SWASM_HANDLER(f64x2Min);
+SWASM_HANDLER(f64x2Max);
+SWASM_HANDLER(f64x2Pmin);
+SWASM_HANDLER(f64x2Pmax);
+SWASM_HANDLER(f32x4DemoteF64x2Zero);
+SWASM_HANDLER(f64x2PromoteLowF32x4);
+SWASM_HANDLER(i32x4TruncSatF32x4S);
+SWASM_HANDLER(i32x4TruncSatF32x4U);
+SWASM_HANDLER(f32x4ConvertI32x4S);
+SWASM_HANDLER(f32x4ConvertI32x4U);
+SWASM_HANDLER(i32x4TruncSatF64x2SZero);
+SWASM_HANDLER(i32x4TruncSatF64x2UZero);
+SWASM_HANDLER(f64x2ConvertLowI32x4S);
+SWASM_HANDLER(f64x2ConvertLowI32x4U);
+SWASM_HANDLER(i8x16RelaxedSwizzle);
+SWASM_HANDLER(i32x4RelaxedTruncF32x4S);
+SWASM_HANDLER(i32x4RelaxedTruncF32x4U);
+SWASM_HANDLER(i32x4RelaxedTruncF64x2SZero);
+SWASM_HANDLER(i32x4RelaxedTruncF64x2UZero);
+SWASM_HANDLER(f32x4RelaxedMadd);
+SWASM_HANDLER(f32x4RelaxedNmadd);
+SWASM_HANDLER(f64x2RelaxedMadd);
+SWASM_HANDLER(f64x2RelaxedNmadd);
+SWASM_HANDLER(i8x16RelaxedLaneselect);
+SWASM_HANDLER(i16x8RelaxedLaneselect);
+SWASM_HANDLER(i32x4RelaxedLaneselect);
+SWASM_HANDLER(i64x2RelaxedLaneselect);
+SWASM_HANDLER(f32x4RelaxedMin);
+SWASM_HANDLER(f32x4RelaxedMax);
+SWASM_HANDLER(f64x2RelaxedMin);
+SWASM_HANDLER(f64x2RelaxedMax);
+SWASM_HANDLER(i16x8RelaxedQ15mulrS);
+SWASM_HANDLER(i16x8RelaxedDotI8x16I7x16S);
+SWASM_HANDLER(i32x4RelaxedDotI8x16I7x16AddS);
+SWASM_HANDLER(i8x16ExtractLaneS);
+SWASM_HANDLER(i8x16ExtractLaneU);
+SWASM_HANDLER(i8x16ReplaceLane);
+SWASM_HANDLER(i16x8ExtractLaneS);
+SWASM_HANDLER(i16x8ExtractLaneU);
+SWASM_HANDLER(i16x8ReplaceLane);
+SWASM_HANDLER(i32x4ExtractLane);
+SWASM_HANDLER(i32x4ReplaceLane);
+SWASM_HANDLER(i64x2ExtractLane);
+SWASM_HANDLER(i64x2ReplaceLane);
+SWASM_HANDLER(f32x4ExtractLane);
+SWASM_HANDLER(f32x4ReplaceLane);
+SWASM_HANDLER(f64x2ExtractLane);
+SWASM_HANDLER(f64x2ReplaceLane);
+SWASM_HANDLER(v128Load);
+SWASM_HANDLER(v128LoadAnyMemory);
+SWASM_HANDLER(v128Load8x8S);
+SWASM_HANDLER(v128Load8x8SAnyMemory);
+SWASM_HANDLER(v128Load8x8U);
+SWASM_HANDLER(v128Load8x8UAnyMemory);
+SWASM_HANDLER(v128Load16x4S);
+SWASM_HANDLER(v128Load16x4SAnyMemory);
+SWASM_HANDLER(v128Load16x4U);
+SWASM_HANDLER(v128Load16x4UAnyMemory);
+SWASM_HANDLER(v128Load32x2S);
+SWASM_HANDLER(v128Load32x2SAnyMemory);
+SWASM_HANDLER(v128Load32x2U);
+SWASM_HANDLER(v128Load32x2UAnyMemory);
+SWASM_HANDLER(v128Load8Splat);
+SWASM_HANDLER(v128Load8SplatAnyMemory);
+SWASM_HANDLER(v128Load16Splat);
+SWASM_HANDLER(v128Load16SplatAnyMemory);
+SWASM_HANDLER(v128Load32Splat);
+SWASM_HANDLER(v128Load32SplatAnyMemory);
+SWASM_HANDLER(v128Load64Splat);
+SWASM_HANDLER(v128Load64SplatAnyMemory);
+SWASM_HANDLER(v128Load32Zero);
+SWASM_HANDLER(v128Load32ZeroAnyMemory);
+SWASM_HANDLER(v128Load64Zero);
+SWASM_HANDLER(v128Load64ZeroAnyMemory);
+SWASM_HANDLER(v128Load8Lane);
+SWASM_HANDLER(v128Load16Lane);
+SWASM_HANDLER(v128Load32Lane);
+SWASM_HANDLER(v128Load64Lane);
+SWASM_HANDLER(v128Store8Lane);
+SWASM_HANDLER(v128Store16Lane);
+SWASM_HANDLER(v128Store32Lane);
+SWASM_HANDLER(v128Store64Lane);
+SWASM_HANDLER(v128Store);
+SWASM_HANDLER(v128StoreAnyMemory);
+SWASM_HANDLER(i8x16Shuffle);
 SWASM_HANDLER(i32AddImmBrIfEq);
 SWASM_HANDLER(i32AddImmBrIfNe);
 SWASM_HANDLER(i32AddImmBrIfLtS);
@@ -1364,6 +1636,275 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_brIfNotF64Le,
     swasm_h_brIfF64Ge,
     swasm_h_brIfNotF64Ge,
+    swasm_h_i8x16Swizzle,
+    swasm_h_i8x16Splat,
+    swasm_h_i16x8Splat,
+    swasm_h_i32x4Splat,
+    swasm_h_i64x2Splat,
+    swasm_h_f32x4Splat,
+    swasm_h_f64x2Splat,
+    swasm_h_i8x16Eq,
+    swasm_h_i8x16Ne,
+    swasm_h_i8x16LtS,
+    swasm_h_i8x16LtU,
+    swasm_h_i8x16GtS,
+    swasm_h_i8x16GtU,
+    swasm_h_i8x16LeS,
+    swasm_h_i8x16LeU,
+    swasm_h_i8x16GeS,
+    swasm_h_i8x16GeU,
+    swasm_h_i16x8Eq,
+    swasm_h_i16x8Ne,
+    swasm_h_i16x8LtS,
+    swasm_h_i16x8LtU,
+    swasm_h_i16x8GtS,
+    swasm_h_i16x8GtU,
+    swasm_h_i16x8LeS,
+    swasm_h_i16x8LeU,
+    swasm_h_i16x8GeS,
+    swasm_h_i16x8GeU,
+    swasm_h_i32x4Eq,
+    swasm_h_i32x4Ne,
+    swasm_h_i32x4LtS,
+    swasm_h_i32x4LtU,
+    swasm_h_i32x4GtS,
+    swasm_h_i32x4GtU,
+    swasm_h_i32x4LeS,
+    swasm_h_i32x4LeU,
+    swasm_h_i32x4GeS,
+    swasm_h_i32x4GeU,
+    swasm_h_f32x4Eq,
+    swasm_h_f32x4Ne,
+    swasm_h_f32x4Lt,
+    swasm_h_f32x4Gt,
+    swasm_h_f32x4Le,
+    swasm_h_f32x4Ge,
+    swasm_h_f64x2Eq,
+    swasm_h_f64x2Ne,
+    swasm_h_f64x2Lt,
+    swasm_h_f64x2Gt,
+    swasm_h_f64x2Le,
+    swasm_h_f64x2Ge,
+    swasm_h_i64x2Eq,
+    swasm_h_i64x2Ne,
+    swasm_h_i64x2LtS,
+    swasm_h_i64x2GtS,
+    swasm_h_i64x2LeS,
+    swasm_h_i64x2GeS,
+    swasm_h_v128Not,
+    swasm_h_v128And,
+    swasm_h_v128Andnot,
+    swasm_h_v128Or,
+    swasm_h_v128Xor,
+    swasm_h_v128Bitselect,
+    swasm_h_v128AnyTrue,
+    swasm_h_i8x16Abs,
+    swasm_h_i8x16Neg,
+    swasm_h_i8x16Popcnt,
+    swasm_h_i8x16AllTrue,
+    swasm_h_i8x16Bitmask,
+    swasm_h_i8x16NarrowI16x8S,
+    swasm_h_i8x16NarrowI16x8U,
+    swasm_h_i8x16Shl,
+    swasm_h_i8x16ShrS,
+    swasm_h_i8x16ShrU,
+    swasm_h_i8x16Add,
+    swasm_h_i8x16AddSatS,
+    swasm_h_i8x16AddSatU,
+    swasm_h_i8x16Sub,
+    swasm_h_i8x16SubSatS,
+    swasm_h_i8x16SubSatU,
+    swasm_h_i8x16MinS,
+    swasm_h_i8x16MinU,
+    swasm_h_i8x16MaxS,
+    swasm_h_i8x16MaxU,
+    swasm_h_i8x16AvgrU,
+    swasm_h_i16x8ExtaddPairwiseI8x16S,
+    swasm_h_i16x8ExtaddPairwiseI8x16U,
+    swasm_h_i32x4ExtaddPairwiseI16x8S,
+    swasm_h_i32x4ExtaddPairwiseI16x8U,
+    swasm_h_i16x8Abs,
+    swasm_h_i16x8Neg,
+    swasm_h_i16x8Q15mulrSatS,
+    swasm_h_i16x8AllTrue,
+    swasm_h_i16x8Bitmask,
+    swasm_h_i16x8NarrowI32x4S,
+    swasm_h_i16x8NarrowI32x4U,
+    swasm_h_i16x8ExtendLowI8x16S,
+    swasm_h_i16x8ExtendHighI8x16S,
+    swasm_h_i16x8ExtendLowI8x16U,
+    swasm_h_i16x8ExtendHighI8x16U,
+    swasm_h_i16x8Shl,
+    swasm_h_i16x8ShrS,
+    swasm_h_i16x8ShrU,
+    swasm_h_i16x8Add,
+    swasm_h_i16x8AddSatS,
+    swasm_h_i16x8AddSatU,
+    swasm_h_i16x8Sub,
+    swasm_h_i16x8SubSatS,
+    swasm_h_i16x8SubSatU,
+    swasm_h_i16x8Mul,
+    swasm_h_i16x8MinS,
+    swasm_h_i16x8MinU,
+    swasm_h_i16x8MaxS,
+    swasm_h_i16x8MaxU,
+    swasm_h_i16x8AvgrU,
+    swasm_h_i16x8ExtmulLowI8x16S,
+    swasm_h_i16x8ExtmulHighI8x16S,
+    swasm_h_i16x8ExtmulLowI8x16U,
+    swasm_h_i16x8ExtmulHighI8x16U,
+    swasm_h_i32x4Abs,
+    swasm_h_i32x4Neg,
+    swasm_h_i32x4AllTrue,
+    swasm_h_i32x4Bitmask,
+    swasm_h_i32x4ExtendLowI16x8S,
+    swasm_h_i32x4ExtendHighI16x8S,
+    swasm_h_i32x4ExtendLowI16x8U,
+    swasm_h_i32x4ExtendHighI16x8U,
+    swasm_h_i32x4Shl,
+    swasm_h_i32x4ShrS,
+    swasm_h_i32x4ShrU,
+    swasm_h_i32x4Add,
+    swasm_h_i32x4Sub,
+    swasm_h_i32x4Mul,
+    swasm_h_i32x4MinS,
+    swasm_h_i32x4MinU,
+    swasm_h_i32x4MaxS,
+    swasm_h_i32x4MaxU,
+    swasm_h_i32x4DotI16x8S,
+    swasm_h_i32x4ExtmulLowI16x8S,
+    swasm_h_i32x4ExtmulHighI16x8S,
+    swasm_h_i32x4ExtmulLowI16x8U,
+    swasm_h_i32x4ExtmulHighI16x8U,
+    swasm_h_i64x2Abs,
+    swasm_h_i64x2Neg,
+    swasm_h_i64x2AllTrue,
+    swasm_h_i64x2Bitmask,
+    swasm_h_i64x2ExtendLowI32x4S,
+    swasm_h_i64x2ExtendHighI32x4S,
+    swasm_h_i64x2ExtendLowI32x4U,
+    swasm_h_i64x2ExtendHighI32x4U,
+    swasm_h_i64x2Shl,
+    swasm_h_i64x2ShrS,
+    swasm_h_i64x2ShrU,
+    swasm_h_i64x2Add,
+    swasm_h_i64x2Sub,
+    swasm_h_i64x2Mul,
+    swasm_h_i64x2ExtmulLowI32x4S,
+    swasm_h_i64x2ExtmulHighI32x4S,
+    swasm_h_i64x2ExtmulLowI32x4U,
+    swasm_h_i64x2ExtmulHighI32x4U,
+    swasm_h_f32x4Ceil,
+    swasm_h_f32x4Floor,
+    swasm_h_f32x4Trunc,
+    swasm_h_f32x4Nearest,
+    swasm_h_f64x2Ceil,
+    swasm_h_f64x2Floor,
+    swasm_h_f64x2Trunc,
+    swasm_h_f64x2Nearest,
+    swasm_h_f32x4Abs,
+    swasm_h_f32x4Neg,
+    swasm_h_f32x4Sqrt,
+    swasm_h_f32x4Add,
+    swasm_h_f32x4Sub,
+    swasm_h_f32x4Mul,
+    swasm_h_f32x4Div,
+    swasm_h_f32x4Min,
+    swasm_h_f32x4Max,
+    swasm_h_f32x4Pmin,
+    swasm_h_f32x4Pmax,
+    swasm_h_f64x2Abs,
+    swasm_h_f64x2Neg,
+    swasm_h_f64x2Sqrt,
+    swasm_h_f64x2Add,
+    swasm_h_f64x2Sub,
+    swasm_h_f64x2Mul,
+    swasm_h_f64x2Div,
+    swasm_h_f64x2Min,
+    swasm_h_f64x2Max,
+    swasm_h_f64x2Pmin,
+    swasm_h_f64x2Pmax,
+    swasm_h_f32x4DemoteF64x2Zero,
+    swasm_h_f64x2PromoteLowF32x4,
+    swasm_h_i32x4TruncSatF32x4S,
+    swasm_h_i32x4TruncSatF32x4U,
+    swasm_h_f32x4ConvertI32x4S,
+    swasm_h_f32x4ConvertI32x4U,
+    swasm_h_i32x4TruncSatF64x2SZero,
+    swasm_h_i32x4TruncSatF64x2UZero,
+    swasm_h_f64x2ConvertLowI32x4S,
+    swasm_h_f64x2ConvertLowI32x4U,
+    swasm_h_i8x16RelaxedSwizzle,
+    swasm_h_i32x4RelaxedTruncF32x4S,
+    swasm_h_i32x4RelaxedTruncF32x4U,
+    swasm_h_i32x4RelaxedTruncF64x2SZero,
+    swasm_h_i32x4RelaxedTruncF64x2UZero,
+    swasm_h_f32x4RelaxedMadd,
+    swasm_h_f32x4RelaxedNmadd,
+    swasm_h_f64x2RelaxedMadd,
+    swasm_h_f64x2RelaxedNmadd,
+    swasm_h_i8x16RelaxedLaneselect,
+    swasm_h_i16x8RelaxedLaneselect,
+    swasm_h_i32x4RelaxedLaneselect,
+    swasm_h_i64x2RelaxedLaneselect,
+    swasm_h_f32x4RelaxedMin,
+    swasm_h_f32x4RelaxedMax,
+    swasm_h_f64x2RelaxedMin,
+    swasm_h_f64x2RelaxedMax,
+    swasm_h_i16x8RelaxedQ15mulrS,
+    swasm_h_i16x8RelaxedDotI8x16I7x16S,
+    swasm_h_i32x4RelaxedDotI8x16I7x16AddS,
+    swasm_h_i8x16ExtractLaneS,
+    swasm_h_i8x16ExtractLaneU,
+    swasm_h_i8x16ReplaceLane,
+    swasm_h_i16x8ExtractLaneS,
+    swasm_h_i16x8ExtractLaneU,
+    swasm_h_i16x8ReplaceLane,
+    swasm_h_i32x4ExtractLane,
+    swasm_h_i32x4ReplaceLane,
+    swasm_h_i64x2ExtractLane,
+    swasm_h_i64x2ReplaceLane,
+    swasm_h_f32x4ExtractLane,
+    swasm_h_f32x4ReplaceLane,
+    swasm_h_f64x2ExtractLane,
+    swasm_h_f64x2ReplaceLane,
+    swasm_h_v128Load,
+    swasm_h_v128LoadAnyMemory,
+    swasm_h_v128Load8x8S,
+    swasm_h_v128Load8x8SAnyMemory,
+    swasm_h_v128Load8x8U,
+    swasm_h_v128Load8x8UAnyMemory,
+    swasm_h_v128Load16x4S,
+    swasm_h_v128Load16x4SAnyMemory,
+    swasm_h_v128Load16x4U,
+    swasm_h_v128Load16x4UAnyMemory,
+    swasm_h_v128Load32x2S,
+    swasm_h_v128Load32x2SAnyMemory,
+    swasm_h_v128Load32x2U,
+    swasm_h_v128Load32x2UAnyMemory,
+    swasm_h_v128Load8Splat,
+    swasm_h_v128Load8SplatAnyMemory,
+    swasm_h_v128Load16Splat,
+    swasm_h_v128Load16SplatAnyMemory,
+    swasm_h_v128Load32Splat,
+    swasm_h_v128Load32SplatAnyMemory,
+    swasm_h_v128Load64Splat,
+    swasm_h_v128Load64SplatAnyMemory,
+    swasm_h_v128Load32Zero,
+    swasm_h_v128Load32ZeroAnyMemory,
+    swasm_h_v128Load64Zero,
+    swasm_h_v128Load64ZeroAnyMemory,
+    swasm_h_v128Load8Lane,
+    swasm_h_v128Load16Lane,
+    swasm_h_v128Load32Lane,
+    swasm_h_v128Load64Lane,
+    swasm_h_v128Store8Lane,
+    swasm_h_v128Store16Lane,
+    swasm_h_v128Store32Lane,
+    swasm_h_v128Store64Lane,
+    swasm_h_v128Store,
+    swasm_h_v128StoreAnyMemory,
+    swasm_h_i8x16Shuffle,
     swasm_h_i32AddImmBrIfEq,
     swasm_h_i32AddImmBrIfNe,
     swasm_h_i32AddImmBrIfLtS,
@@ -4930,275 +5471,6 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 
 #if defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)
@@ -5478,6 +5750,275 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_brIfNotF64Le,
     swasm_h_brIfF64Ge,
     swasm_h_brIfNotF64Ge,
+    swasm_h_i8x16Swizzle,
+    swasm_h_i8x16Splat,
+    swasm_h_i16x8Splat,
+    swasm_h_i32x4Splat,
+    swasm_h_i64x2Splat,
+    swasm_h_f32x4Splat,
+    swasm_h_f64x2Splat,
+    swasm_h_i8x16Eq,
+    swasm_h_i8x16Ne,
+    swasm_h_i8x16LtS,
+    swasm_h_i8x16LtU,
+    swasm_h_i8x16GtS,
+    swasm_h_i8x16GtU,
+    swasm_h_i8x16LeS,
+    swasm_h_i8x16LeU,
+    swasm_h_i8x16GeS,
+    swasm_h_i8x16GeU,
+    swasm_h_i16x8Eq,
+    swasm_h_i16x8Ne,
+    swasm_h_i16x8LtS,
+    swasm_h_i16x8LtU,
+    swasm_h_i16x8GtS,
+    swasm_h_i16x8GtU,
+    swasm_h_i16x8LeS,
+    swasm_h_i16x8LeU,
+    swasm_h_i16x8GeS,
+    swasm_h_i16x8GeU,
+    swasm_h_i32x4Eq,
+    swasm_h_i32x4Ne,
+    swasm_h_i32x4LtS,
+    swasm_h_i32x4LtU,
+    swasm_h_i32x4GtS,
+    swasm_h_i32x4GtU,
+    swasm_h_i32x4LeS,
+    swasm_h_i32x4LeU,
+    swasm_h_i32x4GeS,
+    swasm_h_i32x4GeU,
+    swasm_h_f32x4Eq,
+    swasm_h_f32x4Ne,
+    swasm_h_f32x4Lt,
+    swasm_h_f32x4Gt,
+    swasm_h_f32x4Le,
+    swasm_h_f32x4Ge,
+    swasm_h_f64x2Eq,
+    swasm_h_f64x2Ne,
+    swasm_h_f64x2Lt,
+    swasm_h_f64x2Gt,
+    swasm_h_f64x2Le,
+    swasm_h_f64x2Ge,
+    swasm_h_i64x2Eq,
+    swasm_h_i64x2Ne,
+    swasm_h_i64x2LtS,
+    swasm_h_i64x2GtS,
+    swasm_h_i64x2LeS,
+    swasm_h_i64x2GeS,
+    swasm_h_v128Not,
+    swasm_h_v128And,
+    swasm_h_v128Andnot,
+    swasm_h_v128Or,
+    swasm_h_v128Xor,
+    swasm_h_v128Bitselect,
+    swasm_h_v128AnyTrue,
+    swasm_h_i8x16Abs,
+    swasm_h_i8x16Neg,
+    swasm_h_i8x16Popcnt,
+    swasm_h_i8x16AllTrue,
+    swasm_h_i8x16Bitmask,
+    swasm_h_i8x16NarrowI16x8S,
+    swasm_h_i8x16NarrowI16x8U,
+    swasm_h_i8x16Shl,
+    swasm_h_i8x16ShrS,
+    swasm_h_i8x16ShrU,
+    swasm_h_i8x16Add,
+    swasm_h_i8x16AddSatS,
+    swasm_h_i8x16AddSatU,
+    swasm_h_i8x16Sub,
+    swasm_h_i8x16SubSatS,
+    swasm_h_i8x16SubSatU,
+    swasm_h_i8x16MinS,
+    swasm_h_i8x16MinU,
+    swasm_h_i8x16MaxS,
+    swasm_h_i8x16MaxU,
+    swasm_h_i8x16AvgrU,
+    swasm_h_i16x8ExtaddPairwiseI8x16S,
+    swasm_h_i16x8ExtaddPairwiseI8x16U,
+    swasm_h_i32x4ExtaddPairwiseI16x8S,
+    swasm_h_i32x4ExtaddPairwiseI16x8U,
+    swasm_h_i16x8Abs,
+    swasm_h_i16x8Neg,
+    swasm_h_i16x8Q15mulrSatS,
+    swasm_h_i16x8AllTrue,
+    swasm_h_i16x8Bitmask,
+    swasm_h_i16x8NarrowI32x4S,
+    swasm_h_i16x8NarrowI32x4U,
+    swasm_h_i16x8ExtendLowI8x16S,
+    swasm_h_i16x8ExtendHighI8x16S,
+    swasm_h_i16x8ExtendLowI8x16U,
+    swasm_h_i16x8ExtendHighI8x16U,
+    swasm_h_i16x8Shl,
+    swasm_h_i16x8ShrS,
+    swasm_h_i16x8ShrU,
+    swasm_h_i16x8Add,
+    swasm_h_i16x8AddSatS,
+    swasm_h_i16x8AddSatU,
+    swasm_h_i16x8Sub,
+    swasm_h_i16x8SubSatS,
+    swasm_h_i16x8SubSatU,
+    swasm_h_i16x8Mul,
+    swasm_h_i16x8MinS,
+    swasm_h_i16x8MinU,
+    swasm_h_i16x8MaxS,
+    swasm_h_i16x8MaxU,
+    swasm_h_i16x8AvgrU,
+    swasm_h_i16x8ExtmulLowI8x16S,
+    swasm_h_i16x8ExtmulHighI8x16S,
+    swasm_h_i16x8ExtmulLowI8x16U,
+    swasm_h_i16x8ExtmulHighI8x16U,
+    swasm_h_i32x4Abs,
+    swasm_h_i32x4Neg,
+    swasm_h_i32x4AllTrue,
+    swasm_h_i32x4Bitmask,
+    swasm_h_i32x4ExtendLowI16x8S,
+    swasm_h_i32x4ExtendHighI16x8S,
+    swasm_h_i32x4ExtendLowI16x8U,
+    swasm_h_i32x4ExtendHighI16x8U,
+    swasm_h_i32x4Shl,
+    swasm_h_i32x4ShrS,
+    swasm_h_i32x4ShrU,
+    swasm_h_i32x4Add,
+    swasm_h_i32x4Sub,
+    swasm_h_i32x4Mul,
+    swasm_h_i32x4MinS,
+    swasm_h_i32x4MinU,
+    swasm_h_i32x4MaxS,
+    swasm_h_i32x4MaxU,
+    swasm_h_i32x4DotI16x8S,
+    swasm_h_i32x4ExtmulLowI16x8S,
+    swasm_h_i32x4ExtmulHighI16x8S,
+    swasm_h_i32x4ExtmulLowI16x8U,
+    swasm_h_i32x4ExtmulHighI16x8U,
+    swasm_h_i64x2Abs,
+    swasm_h_i64x2Neg,
+    swasm_h_i64x2AllTrue,
+    swasm_h_i64x2Bitmask,
+    swasm_h_i64x2ExtendLowI32x4S,
+    swasm_h_i64x2ExtendHighI32x4S,
+    swasm_h_i64x2ExtendLowI32x4U,
+    swasm_h_i64x2ExtendHighI32x4U,
+    swasm_h_i64x2Shl,
+    swasm_h_i64x2ShrS,
+    swasm_h_i64x2ShrU,
+    swasm_h_i64x2Add,
+    swasm_h_i64x2Sub,
+    swasm_h_i64x2Mul,
+    swasm_h_i64x2ExtmulLowI32x4S,
+    swasm_h_i64x2ExtmulHighI32x4S,
+    swasm_h_i64x2ExtmulLowI32x4U,
+    swasm_h_i64x2ExtmulHighI32x4U,
+    swasm_h_f32x4Ceil,
+    swasm_h_f32x4Floor,
+    swasm_h_f32x4Trunc,
+    swasm_h_f32x4Nearest,
+    swasm_h_f64x2Ceil,
+    swasm_h_f64x2Floor,
+    swasm_h_f64x2Trunc,
+    swasm_h_f64x2Nearest,
+    swasm_h_f32x4Abs,
+    swasm_h_f32x4Neg,
+    swasm_h_f32x4Sqrt,
+    swasm_h_f32x4Add,
+    swasm_h_f32x4Sub,
+    swasm_h_f32x4Mul,
+    swasm_h_f32x4Div,
+    swasm_h_f32x4Min,
+    swasm_h_f32x4Max,
+    swasm_h_f32x4Pmin,
+    swasm_h_f32x4Pmax,
+    swasm_h_f64x2Abs,
+    swasm_h_f64x2Neg,
+    swasm_h_f64x2Sqrt,
+    swasm_h_f64x2Add,
+    swasm_h_f64x2Sub,
+    swasm_h_f64x2Mul,
+    swasm_h_f64x2Div,
+    swasm_h_f64x2Min,
+    swasm_h_f64x2Max,
+    swasm_h_f64x2Pmin,
+    swasm_h_f64x2Pmax,
+    swasm_h_f32x4DemoteF64x2Zero,
+    swasm_h_f64x2PromoteLowF32x4,
+    swasm_h_i32x4TruncSatF32x4S,
+    swasm_h_i32x4TruncSatF32x4U,
+    swasm_h_f32x4ConvertI32x4S,
+    swasm_h_f32x4ConvertI32x4U,
+    swasm_h_i32x4TruncSatF64x2SZero,
+    swasm_h_i32x4TruncSatF64x2UZero,
+    swasm_h_f64x2ConvertLowI32x4S,
+    swasm_h_f64x2ConvertLowI32x4U,
+    swasm_h_i8x16RelaxedSwizzle,
+    swasm_h_i32x4RelaxedTruncF32x4S,
+    swasm_h_i32x4RelaxedTruncF32x4U,
+    swasm_h_i32x4RelaxedTruncF64x2SZero,
+    swasm_h_i32x4RelaxedTruncF64x2UZero,
+    swasm_h_f32x4RelaxedMadd,
+    swasm_h_f32x4RelaxedNmadd,
+    swasm_h_f64x2RelaxedMadd,
+    swasm_h_f64x2RelaxedNmadd,
+    swasm_h_i8x16RelaxedLaneselect,
+    swasm_h_i16x8RelaxedLaneselect,
+    swasm_h_i32x4RelaxedLaneselect,
+    swasm_h_i64x2RelaxedLaneselect,
+    swasm_h_f32x4RelaxedMin,
+    swasm_h_f32x4RelaxedMax,
+    swasm_h_f64x2RelaxedMin,
+    swasm_h_f64x2RelaxedMax,
+    swasm_h_i16x8RelaxedQ15mulrS,
+    swasm_h_i16x8RelaxedDotI8x16I7x16S,
+    swasm_h_i32x4RelaxedDotI8x16I7x16AddS,
+    swasm_h_i8x16ExtractLaneS,
+    swasm_h_i8x16ExtractLaneU,
+    swasm_h_i8x16ReplaceLane,
+    swasm_h_i16x8ExtractLaneS,
+    swasm_h_i16x8ExtractLaneU,
+    swasm_h_i16x8ReplaceLane,
+    swasm_h_i32x4ExtractLane,
+    swasm_h_i32x4ReplaceLane,
+    swasm_h_i64x2ExtractLane,
+    swasm_h_i64x2ReplaceLane,
+    swasm_h_f32x4ExtractLane,
+    swasm_h_f32x4ReplaceLane,
+    swasm_h_f64x2ExtractLane,
+    swasm_h_f64x2ReplaceLane,
+    swasm_h_v128Load,
+    swasm_h_v128LoadAnyMemory,
+    swasm_h_v128Load8x8S,
+    swasm_h_v128Load8x8SAnyMemory,
+    swasm_h_v128Load8x8U,
+    swasm_h_v128Load8x8UAnyMemory,
+    swasm_h_v128Load16x4S,
+    swasm_h_v128Load16x4SAnyMemory,
+    swasm_h_v128Load16x4U,
+    swasm_h_v128Load16x4UAnyMemory,
+    swasm_h_v128Load32x2S,
+    swasm_h_v128Load32x2SAnyMemory,
+    swasm_h_v128Load32x2U,
+    swasm_h_v128Load32x2UAnyMemory,
+    swasm_h_v128Load8Splat,
+    swasm_h_v128Load8SplatAnyMemory,
+    swasm_h_v128Load16Splat,
+    swasm_h_v128Load16SplatAnyMemory,
+    swasm_h_v128Load32Splat,
+    swasm_h_v128Load32SplatAnyMemory,
+    swasm_h_v128Load64Splat,
+    swasm_h_v128Load64SplatAnyMemory,
+    swasm_h_v128Load32Zero,
+    swasm_h_v128Load32ZeroAnyMemory,
+    swasm_h_v128Load64Zero,
+    swasm_h_v128Load64ZeroAnyMemory,
+    swasm_h_v128Load8Lane,
+    swasm_h_v128Load16Lane,
+    swasm_h_v128Load32Lane,
+    swasm_h_v128Load64Lane,
+    swasm_h_v128Store8Lane,
+    swasm_h_v128Store16Lane,
+    swasm_h_v128Store32Lane,
+    swasm_h_v128Store64Lane,
+    swasm_h_v128Store,
+    swasm_h_v128StoreAnyMemory,
+    swasm_h_i8x16Shuffle,
     swasm_h_i32AddImmBrIfEq,
     swasm_h_i32AddImmBrIfNe,
     swasm_h_i32AddImmBrIfLtS,
@@ -9044,275 +9585,6 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 #endif
 
@@ -9656,6 +9928,275 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64Le) { SWASM_DISTINCT(brIfNotF64Le) SWASM_BODY(brIfNotF64Le) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfF64Ge) { SWASM_DISTINCT(brIfF64Ge) SWASM_BODY(brIfF64Ge) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(brIfNotF64Ge) { SWASM_DISTINCT(brIfNotF64Ge) SWASM_BODY(brIfNotF64Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Swizzle) { SWASM_DISTINCT(i8x16Swizzle) SWASM_BODY(i8x16Swizzle) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Splat) { SWASM_DISTINCT(i8x16Splat) SWASM_BODY(i8x16Splat) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Splat) { SWASM_DISTINCT(i16x8Splat) SWASM_BODY(i16x8Splat) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4Splat) { SWASM_DISTINCT(i32x4Splat) SWASM_BODY(i32x4Splat) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2Splat) { SWASM_DISTINCT(i64x2Splat) SWASM_BODY(i64x2Splat) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Splat) { SWASM_DISTINCT(f32x4Splat) SWASM_BODY(f32x4Splat) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Splat) { SWASM_DISTINCT(f64x2Splat) SWASM_BODY(f64x2Splat) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Eq) { SWASM_DISTINCT(i8x16Eq) SWASM_BODY(i8x16Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Ne) { SWASM_DISTINCT(i8x16Ne) SWASM_BODY(i8x16Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16LtS) { SWASM_DISTINCT(i8x16LtS) SWASM_BODY(i8x16LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16LtU) { SWASM_DISTINCT(i8x16LtU) SWASM_BODY(i8x16LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16GtS) { SWASM_DISTINCT(i8x16GtS) SWASM_BODY(i8x16GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16GtU) { SWASM_DISTINCT(i8x16GtU) SWASM_BODY(i8x16GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16LeS) { SWASM_DISTINCT(i8x16LeS) SWASM_BODY(i8x16LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16LeU) { SWASM_DISTINCT(i8x16LeU) SWASM_BODY(i8x16LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16GeS) { SWASM_DISTINCT(i8x16GeS) SWASM_BODY(i8x16GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16GeU) { SWASM_DISTINCT(i8x16GeU) SWASM_BODY(i8x16GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Eq) { SWASM_DISTINCT(i16x8Eq) SWASM_BODY(i16x8Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Ne) { SWASM_DISTINCT(i16x8Ne) SWASM_BODY(i16x8Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8LtS) { SWASM_DISTINCT(i16x8LtS) SWASM_BODY(i16x8LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8LtU) { SWASM_DISTINCT(i16x8LtU) SWASM_BODY(i16x8LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8GtS) { SWASM_DISTINCT(i16x8GtS) SWASM_BODY(i16x8GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8GtU) { SWASM_DISTINCT(i16x8GtU) SWASM_BODY(i16x8GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8LeS) { SWASM_DISTINCT(i16x8LeS) SWASM_BODY(i16x8LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8LeU) { SWASM_DISTINCT(i16x8LeU) SWASM_BODY(i16x8LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8GeS) { SWASM_DISTINCT(i16x8GeS) SWASM_BODY(i16x8GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8GeU) { SWASM_DISTINCT(i16x8GeU) SWASM_BODY(i16x8GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4Eq) { SWASM_DISTINCT(i32x4Eq) SWASM_BODY(i32x4Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4Ne) { SWASM_DISTINCT(i32x4Ne) SWASM_BODY(i32x4Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4LtS) { SWASM_DISTINCT(i32x4LtS) SWASM_BODY(i32x4LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4LtU) { SWASM_DISTINCT(i32x4LtU) SWASM_BODY(i32x4LtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4GtS) { SWASM_DISTINCT(i32x4GtS) SWASM_BODY(i32x4GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4GtU) { SWASM_DISTINCT(i32x4GtU) SWASM_BODY(i32x4GtU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4LeS) { SWASM_DISTINCT(i32x4LeS) SWASM_BODY(i32x4LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4LeU) { SWASM_DISTINCT(i32x4LeU) SWASM_BODY(i32x4LeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4GeS) { SWASM_DISTINCT(i32x4GeS) SWASM_BODY(i32x4GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4GeU) { SWASM_DISTINCT(i32x4GeU) SWASM_BODY(i32x4GeU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Eq) { SWASM_DISTINCT(f32x4Eq) SWASM_BODY(f32x4Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Ne) { SWASM_DISTINCT(f32x4Ne) SWASM_BODY(f32x4Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Lt) { SWASM_DISTINCT(f32x4Lt) SWASM_BODY(f32x4Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Gt) { SWASM_DISTINCT(f32x4Gt) SWASM_BODY(f32x4Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Le) { SWASM_DISTINCT(f32x4Le) SWASM_BODY(f32x4Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Ge) { SWASM_DISTINCT(f32x4Ge) SWASM_BODY(f32x4Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Eq) { SWASM_DISTINCT(f64x2Eq) SWASM_BODY(f64x2Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Ne) { SWASM_DISTINCT(f64x2Ne) SWASM_BODY(f64x2Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Lt) { SWASM_DISTINCT(f64x2Lt) SWASM_BODY(f64x2Lt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Gt) { SWASM_DISTINCT(f64x2Gt) SWASM_BODY(f64x2Gt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Le) { SWASM_DISTINCT(f64x2Le) SWASM_BODY(f64x2Le) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Ge) { SWASM_DISTINCT(f64x2Ge) SWASM_BODY(f64x2Ge) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2Eq) { SWASM_DISTINCT(i64x2Eq) SWASM_BODY(i64x2Eq) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2Ne) { SWASM_DISTINCT(i64x2Ne) SWASM_BODY(i64x2Ne) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2LtS) { SWASM_DISTINCT(i64x2LtS) SWASM_BODY(i64x2LtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2GtS) { SWASM_DISTINCT(i64x2GtS) SWASM_BODY(i64x2GtS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2LeS) { SWASM_DISTINCT(i64x2LeS) SWASM_BODY(i64x2LeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2GeS) { SWASM_DISTINCT(i64x2GeS) SWASM_BODY(i64x2GeS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Not) { SWASM_DISTINCT(v128Not) SWASM_BODY(v128Not) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128And) { SWASM_DISTINCT(v128And) SWASM_BODY(v128And) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Andnot) { SWASM_DISTINCT(v128Andnot) SWASM_BODY(v128Andnot) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Or) { SWASM_DISTINCT(v128Or) SWASM_BODY(v128Or) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Xor) { SWASM_DISTINCT(v128Xor) SWASM_BODY(v128Xor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Bitselect) { SWASM_DISTINCT(v128Bitselect) SWASM_BODY(v128Bitselect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128AnyTrue) { SWASM_DISTINCT(v128AnyTrue) SWASM_BODY(v128AnyTrue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Abs) { SWASM_DISTINCT(i8x16Abs) SWASM_BODY(i8x16Abs) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Neg) { SWASM_DISTINCT(i8x16Neg) SWASM_BODY(i8x16Neg) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Popcnt) { SWASM_DISTINCT(i8x16Popcnt) SWASM_BODY(i8x16Popcnt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16AllTrue) { SWASM_DISTINCT(i8x16AllTrue) SWASM_BODY(i8x16AllTrue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Bitmask) { SWASM_DISTINCT(i8x16Bitmask) SWASM_BODY(i8x16Bitmask) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16NarrowI16x8S) { SWASM_DISTINCT(i8x16NarrowI16x8S) SWASM_BODY(i8x16NarrowI16x8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16NarrowI16x8U) { SWASM_DISTINCT(i8x16NarrowI16x8U) SWASM_BODY(i8x16NarrowI16x8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Shl) { SWASM_DISTINCT(i8x16Shl) SWASM_BODY(i8x16Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16ShrS) { SWASM_DISTINCT(i8x16ShrS) SWASM_BODY(i8x16ShrS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16ShrU) { SWASM_DISTINCT(i8x16ShrU) SWASM_BODY(i8x16ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Add) { SWASM_DISTINCT(i8x16Add) SWASM_BODY(i8x16Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16AddSatS) { SWASM_DISTINCT(i8x16AddSatS) SWASM_BODY(i8x16AddSatS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16AddSatU) { SWASM_DISTINCT(i8x16AddSatU) SWASM_BODY(i8x16AddSatU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Sub) { SWASM_DISTINCT(i8x16Sub) SWASM_BODY(i8x16Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16SubSatS) { SWASM_DISTINCT(i8x16SubSatS) SWASM_BODY(i8x16SubSatS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16SubSatU) { SWASM_DISTINCT(i8x16SubSatU) SWASM_BODY(i8x16SubSatU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16MinS) { SWASM_DISTINCT(i8x16MinS) SWASM_BODY(i8x16MinS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16MinU) { SWASM_DISTINCT(i8x16MinU) SWASM_BODY(i8x16MinU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16MaxS) { SWASM_DISTINCT(i8x16MaxS) SWASM_BODY(i8x16MaxS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16MaxU) { SWASM_DISTINCT(i8x16MaxU) SWASM_BODY(i8x16MaxU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16AvgrU) { SWASM_DISTINCT(i8x16AvgrU) SWASM_BODY(i8x16AvgrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtaddPairwiseI8x16S) { SWASM_DISTINCT(i16x8ExtaddPairwiseI8x16S) SWASM_BODY(i16x8ExtaddPairwiseI8x16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtaddPairwiseI8x16U) { SWASM_DISTINCT(i16x8ExtaddPairwiseI8x16U) SWASM_BODY(i16x8ExtaddPairwiseI8x16U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtaddPairwiseI16x8S) { SWASM_DISTINCT(i32x4ExtaddPairwiseI16x8S) SWASM_BODY(i32x4ExtaddPairwiseI16x8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtaddPairwiseI16x8U) { SWASM_DISTINCT(i32x4ExtaddPairwiseI16x8U) SWASM_BODY(i32x4ExtaddPairwiseI16x8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Abs) { SWASM_DISTINCT(i16x8Abs) SWASM_BODY(i16x8Abs) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Neg) { SWASM_DISTINCT(i16x8Neg) SWASM_BODY(i16x8Neg) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Q15mulrSatS) { SWASM_DISTINCT(i16x8Q15mulrSatS) SWASM_BODY(i16x8Q15mulrSatS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8AllTrue) { SWASM_DISTINCT(i16x8AllTrue) SWASM_BODY(i16x8AllTrue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Bitmask) { SWASM_DISTINCT(i16x8Bitmask) SWASM_BODY(i16x8Bitmask) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8NarrowI32x4S) { SWASM_DISTINCT(i16x8NarrowI32x4S) SWASM_BODY(i16x8NarrowI32x4S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8NarrowI32x4U) { SWASM_DISTINCT(i16x8NarrowI32x4U) SWASM_BODY(i16x8NarrowI32x4U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtendLowI8x16S) { SWASM_DISTINCT(i16x8ExtendLowI8x16S) SWASM_BODY(i16x8ExtendLowI8x16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtendHighI8x16S) { SWASM_DISTINCT(i16x8ExtendHighI8x16S) SWASM_BODY(i16x8ExtendHighI8x16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtendLowI8x16U) { SWASM_DISTINCT(i16x8ExtendLowI8x16U) SWASM_BODY(i16x8ExtendLowI8x16U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtendHighI8x16U) { SWASM_DISTINCT(i16x8ExtendHighI8x16U) SWASM_BODY(i16x8ExtendHighI8x16U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Shl) { SWASM_DISTINCT(i16x8Shl) SWASM_BODY(i16x8Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ShrS) { SWASM_DISTINCT(i16x8ShrS) SWASM_BODY(i16x8ShrS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ShrU) { SWASM_DISTINCT(i16x8ShrU) SWASM_BODY(i16x8ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Add) { SWASM_DISTINCT(i16x8Add) SWASM_BODY(i16x8Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8AddSatS) { SWASM_DISTINCT(i16x8AddSatS) SWASM_BODY(i16x8AddSatS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8AddSatU) { SWASM_DISTINCT(i16x8AddSatU) SWASM_BODY(i16x8AddSatU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Sub) { SWASM_DISTINCT(i16x8Sub) SWASM_BODY(i16x8Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8SubSatS) { SWASM_DISTINCT(i16x8SubSatS) SWASM_BODY(i16x8SubSatS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8SubSatU) { SWASM_DISTINCT(i16x8SubSatU) SWASM_BODY(i16x8SubSatU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8Mul) { SWASM_DISTINCT(i16x8Mul) SWASM_BODY(i16x8Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8MinS) { SWASM_DISTINCT(i16x8MinS) SWASM_BODY(i16x8MinS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8MinU) { SWASM_DISTINCT(i16x8MinU) SWASM_BODY(i16x8MinU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8MaxS) { SWASM_DISTINCT(i16x8MaxS) SWASM_BODY(i16x8MaxS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8MaxU) { SWASM_DISTINCT(i16x8MaxU) SWASM_BODY(i16x8MaxU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8AvgrU) { SWASM_DISTINCT(i16x8AvgrU) SWASM_BODY(i16x8AvgrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtmulLowI8x16S) { SWASM_DISTINCT(i16x8ExtmulLowI8x16S) SWASM_BODY(i16x8ExtmulLowI8x16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtmulHighI8x16S) { SWASM_DISTINCT(i16x8ExtmulHighI8x16S) SWASM_BODY(i16x8ExtmulHighI8x16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtmulLowI8x16U) { SWASM_DISTINCT(i16x8ExtmulLowI8x16U) SWASM_BODY(i16x8ExtmulLowI8x16U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtmulHighI8x16U) { SWASM_DISTINCT(i16x8ExtmulHighI8x16U) SWASM_BODY(i16x8ExtmulHighI8x16U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4Abs) { SWASM_DISTINCT(i32x4Abs) SWASM_BODY(i32x4Abs) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4Neg) { SWASM_DISTINCT(i32x4Neg) SWASM_BODY(i32x4Neg) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4AllTrue) { SWASM_DISTINCT(i32x4AllTrue) SWASM_BODY(i32x4AllTrue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4Bitmask) { SWASM_DISTINCT(i32x4Bitmask) SWASM_BODY(i32x4Bitmask) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtendLowI16x8S) { SWASM_DISTINCT(i32x4ExtendLowI16x8S) SWASM_BODY(i32x4ExtendLowI16x8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtendHighI16x8S) { SWASM_DISTINCT(i32x4ExtendHighI16x8S) SWASM_BODY(i32x4ExtendHighI16x8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtendLowI16x8U) { SWASM_DISTINCT(i32x4ExtendLowI16x8U) SWASM_BODY(i32x4ExtendLowI16x8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtendHighI16x8U) { SWASM_DISTINCT(i32x4ExtendHighI16x8U) SWASM_BODY(i32x4ExtendHighI16x8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4Shl) { SWASM_DISTINCT(i32x4Shl) SWASM_BODY(i32x4Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ShrS) { SWASM_DISTINCT(i32x4ShrS) SWASM_BODY(i32x4ShrS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ShrU) { SWASM_DISTINCT(i32x4ShrU) SWASM_BODY(i32x4ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4Add) { SWASM_DISTINCT(i32x4Add) SWASM_BODY(i32x4Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4Sub) { SWASM_DISTINCT(i32x4Sub) SWASM_BODY(i32x4Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4Mul) { SWASM_DISTINCT(i32x4Mul) SWASM_BODY(i32x4Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4MinS) { SWASM_DISTINCT(i32x4MinS) SWASM_BODY(i32x4MinS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4MinU) { SWASM_DISTINCT(i32x4MinU) SWASM_BODY(i32x4MinU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4MaxS) { SWASM_DISTINCT(i32x4MaxS) SWASM_BODY(i32x4MaxS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4MaxU) { SWASM_DISTINCT(i32x4MaxU) SWASM_BODY(i32x4MaxU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4DotI16x8S) { SWASM_DISTINCT(i32x4DotI16x8S) SWASM_BODY(i32x4DotI16x8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtmulLowI16x8S) { SWASM_DISTINCT(i32x4ExtmulLowI16x8S) SWASM_BODY(i32x4ExtmulLowI16x8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtmulHighI16x8S) { SWASM_DISTINCT(i32x4ExtmulHighI16x8S) SWASM_BODY(i32x4ExtmulHighI16x8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtmulLowI16x8U) { SWASM_DISTINCT(i32x4ExtmulLowI16x8U) SWASM_BODY(i32x4ExtmulLowI16x8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtmulHighI16x8U) { SWASM_DISTINCT(i32x4ExtmulHighI16x8U) SWASM_BODY(i32x4ExtmulHighI16x8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2Abs) { SWASM_DISTINCT(i64x2Abs) SWASM_BODY(i64x2Abs) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2Neg) { SWASM_DISTINCT(i64x2Neg) SWASM_BODY(i64x2Neg) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2AllTrue) { SWASM_DISTINCT(i64x2AllTrue) SWASM_BODY(i64x2AllTrue) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2Bitmask) { SWASM_DISTINCT(i64x2Bitmask) SWASM_BODY(i64x2Bitmask) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ExtendLowI32x4S) { SWASM_DISTINCT(i64x2ExtendLowI32x4S) SWASM_BODY(i64x2ExtendLowI32x4S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ExtendHighI32x4S) { SWASM_DISTINCT(i64x2ExtendHighI32x4S) SWASM_BODY(i64x2ExtendHighI32x4S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ExtendLowI32x4U) { SWASM_DISTINCT(i64x2ExtendLowI32x4U) SWASM_BODY(i64x2ExtendLowI32x4U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ExtendHighI32x4U) { SWASM_DISTINCT(i64x2ExtendHighI32x4U) SWASM_BODY(i64x2ExtendHighI32x4U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2Shl) { SWASM_DISTINCT(i64x2Shl) SWASM_BODY(i64x2Shl) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ShrS) { SWASM_DISTINCT(i64x2ShrS) SWASM_BODY(i64x2ShrS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ShrU) { SWASM_DISTINCT(i64x2ShrU) SWASM_BODY(i64x2ShrU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2Add) { SWASM_DISTINCT(i64x2Add) SWASM_BODY(i64x2Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2Sub) { SWASM_DISTINCT(i64x2Sub) SWASM_BODY(i64x2Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2Mul) { SWASM_DISTINCT(i64x2Mul) SWASM_BODY(i64x2Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ExtmulLowI32x4S) { SWASM_DISTINCT(i64x2ExtmulLowI32x4S) SWASM_BODY(i64x2ExtmulLowI32x4S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ExtmulHighI32x4S) { SWASM_DISTINCT(i64x2ExtmulHighI32x4S) SWASM_BODY(i64x2ExtmulHighI32x4S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ExtmulLowI32x4U) { SWASM_DISTINCT(i64x2ExtmulLowI32x4U) SWASM_BODY(i64x2ExtmulLowI32x4U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ExtmulHighI32x4U) { SWASM_DISTINCT(i64x2ExtmulHighI32x4U) SWASM_BODY(i64x2ExtmulHighI32x4U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Ceil) { SWASM_DISTINCT(f32x4Ceil) SWASM_BODY(f32x4Ceil) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Floor) { SWASM_DISTINCT(f32x4Floor) SWASM_BODY(f32x4Floor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Trunc) { SWASM_DISTINCT(f32x4Trunc) SWASM_BODY(f32x4Trunc) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Nearest) { SWASM_DISTINCT(f32x4Nearest) SWASM_BODY(f32x4Nearest) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Ceil) { SWASM_DISTINCT(f64x2Ceil) SWASM_BODY(f64x2Ceil) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Floor) { SWASM_DISTINCT(f64x2Floor) SWASM_BODY(f64x2Floor) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Trunc) { SWASM_DISTINCT(f64x2Trunc) SWASM_BODY(f64x2Trunc) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Nearest) { SWASM_DISTINCT(f64x2Nearest) SWASM_BODY(f64x2Nearest) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Abs) { SWASM_DISTINCT(f32x4Abs) SWASM_BODY(f32x4Abs) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Neg) { SWASM_DISTINCT(f32x4Neg) SWASM_BODY(f32x4Neg) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Sqrt) { SWASM_DISTINCT(f32x4Sqrt) SWASM_BODY(f32x4Sqrt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Add) { SWASM_DISTINCT(f32x4Add) SWASM_BODY(f32x4Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Sub) { SWASM_DISTINCT(f32x4Sub) SWASM_BODY(f32x4Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Mul) { SWASM_DISTINCT(f32x4Mul) SWASM_BODY(f32x4Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Div) { SWASM_DISTINCT(f32x4Div) SWASM_BODY(f32x4Div) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Min) { SWASM_DISTINCT(f32x4Min) SWASM_BODY(f32x4Min) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Max) { SWASM_DISTINCT(f32x4Max) SWASM_BODY(f32x4Max) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Pmin) { SWASM_DISTINCT(f32x4Pmin) SWASM_BODY(f32x4Pmin) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4Pmax) { SWASM_DISTINCT(f32x4Pmax) SWASM_BODY(f32x4Pmax) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Abs) { SWASM_DISTINCT(f64x2Abs) SWASM_BODY(f64x2Abs) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Neg) { SWASM_DISTINCT(f64x2Neg) SWASM_BODY(f64x2Neg) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Sqrt) { SWASM_DISTINCT(f64x2Sqrt) SWASM_BODY(f64x2Sqrt) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Add) { SWASM_DISTINCT(f64x2Add) SWASM_BODY(f64x2Add) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Sub) { SWASM_DISTINCT(f64x2Sub) SWASM_BODY(f64x2Sub) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Mul) { SWASM_DISTINCT(f64x2Mul) SWASM_BODY(f64x2Mul) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Div) { SWASM_DISTINCT(f64x2Div) SWASM_BODY(f64x2Div) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Min) { SWASM_DISTINCT(f64x2Min) SWASM_BODY(f64x2Min) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Max) { SWASM_DISTINCT(f64x2Max) SWASM_BODY(f64x2Max) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Pmin) { SWASM_DISTINCT(f64x2Pmin) SWASM_BODY(f64x2Pmin) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2Pmax) { SWASM_DISTINCT(f64x2Pmax) SWASM_BODY(f64x2Pmax) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4DemoteF64x2Zero) { SWASM_DISTINCT(f32x4DemoteF64x2Zero) SWASM_BODY(f32x4DemoteF64x2Zero) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2PromoteLowF32x4) { SWASM_DISTINCT(f64x2PromoteLowF32x4) SWASM_BODY(f64x2PromoteLowF32x4) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4TruncSatF32x4S) { SWASM_DISTINCT(i32x4TruncSatF32x4S) SWASM_BODY(i32x4TruncSatF32x4S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4TruncSatF32x4U) { SWASM_DISTINCT(i32x4TruncSatF32x4U) SWASM_BODY(i32x4TruncSatF32x4U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4ConvertI32x4S) { SWASM_DISTINCT(f32x4ConvertI32x4S) SWASM_BODY(f32x4ConvertI32x4S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4ConvertI32x4U) { SWASM_DISTINCT(f32x4ConvertI32x4U) SWASM_BODY(f32x4ConvertI32x4U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4TruncSatF64x2SZero) { SWASM_DISTINCT(i32x4TruncSatF64x2SZero) SWASM_BODY(i32x4TruncSatF64x2SZero) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4TruncSatF64x2UZero) { SWASM_DISTINCT(i32x4TruncSatF64x2UZero) SWASM_BODY(i32x4TruncSatF64x2UZero) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2ConvertLowI32x4S) { SWASM_DISTINCT(f64x2ConvertLowI32x4S) SWASM_BODY(f64x2ConvertLowI32x4S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2ConvertLowI32x4U) { SWASM_DISTINCT(f64x2ConvertLowI32x4U) SWASM_BODY(f64x2ConvertLowI32x4U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16RelaxedSwizzle) { SWASM_DISTINCT(i8x16RelaxedSwizzle) SWASM_BODY(i8x16RelaxedSwizzle) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedTruncF32x4S) { SWASM_DISTINCT(i32x4RelaxedTruncF32x4S) SWASM_BODY(i32x4RelaxedTruncF32x4S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedTruncF32x4U) { SWASM_DISTINCT(i32x4RelaxedTruncF32x4U) SWASM_BODY(i32x4RelaxedTruncF32x4U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedTruncF64x2SZero) { SWASM_DISTINCT(i32x4RelaxedTruncF64x2SZero) SWASM_BODY(i32x4RelaxedTruncF64x2SZero) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedTruncF64x2UZero) { SWASM_DISTINCT(i32x4RelaxedTruncF64x2UZero) SWASM_BODY(i32x4RelaxedTruncF64x2UZero) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4RelaxedMadd) { SWASM_DISTINCT(f32x4RelaxedMadd) SWASM_BODY(f32x4RelaxedMadd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4RelaxedNmadd) { SWASM_DISTINCT(f32x4RelaxedNmadd) SWASM_BODY(f32x4RelaxedNmadd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2RelaxedMadd) { SWASM_DISTINCT(f64x2RelaxedMadd) SWASM_BODY(f64x2RelaxedMadd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2RelaxedNmadd) { SWASM_DISTINCT(f64x2RelaxedNmadd) SWASM_BODY(f64x2RelaxedNmadd) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16RelaxedLaneselect) { SWASM_DISTINCT(i8x16RelaxedLaneselect) SWASM_BODY(i8x16RelaxedLaneselect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8RelaxedLaneselect) { SWASM_DISTINCT(i16x8RelaxedLaneselect) SWASM_BODY(i16x8RelaxedLaneselect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedLaneselect) { SWASM_DISTINCT(i32x4RelaxedLaneselect) SWASM_BODY(i32x4RelaxedLaneselect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2RelaxedLaneselect) { SWASM_DISTINCT(i64x2RelaxedLaneselect) SWASM_BODY(i64x2RelaxedLaneselect) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4RelaxedMin) { SWASM_DISTINCT(f32x4RelaxedMin) SWASM_BODY(f32x4RelaxedMin) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4RelaxedMax) { SWASM_DISTINCT(f32x4RelaxedMax) SWASM_BODY(f32x4RelaxedMax) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2RelaxedMin) { SWASM_DISTINCT(f64x2RelaxedMin) SWASM_BODY(f64x2RelaxedMin) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2RelaxedMax) { SWASM_DISTINCT(f64x2RelaxedMax) SWASM_BODY(f64x2RelaxedMax) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8RelaxedQ15mulrS) { SWASM_DISTINCT(i16x8RelaxedQ15mulrS) SWASM_BODY(i16x8RelaxedQ15mulrS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8RelaxedDotI8x16I7x16S) { SWASM_DISTINCT(i16x8RelaxedDotI8x16I7x16S) SWASM_BODY(i16x8RelaxedDotI8x16I7x16S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedDotI8x16I7x16AddS) { SWASM_DISTINCT(i32x4RelaxedDotI8x16I7x16AddS) SWASM_BODY(i32x4RelaxedDotI8x16I7x16AddS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16ExtractLaneS) { SWASM_DISTINCT(i8x16ExtractLaneS) SWASM_BODY(i8x16ExtractLaneS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16ExtractLaneU) { SWASM_DISTINCT(i8x16ExtractLaneU) SWASM_BODY(i8x16ExtractLaneU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16ReplaceLane) { SWASM_DISTINCT(i8x16ReplaceLane) SWASM_BODY(i8x16ReplaceLane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtractLaneS) { SWASM_DISTINCT(i16x8ExtractLaneS) SWASM_BODY(i16x8ExtractLaneS) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ExtractLaneU) { SWASM_DISTINCT(i16x8ExtractLaneU) SWASM_BODY(i16x8ExtractLaneU) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8ReplaceLane) { SWASM_DISTINCT(i16x8ReplaceLane) SWASM_BODY(i16x8ReplaceLane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ExtractLane) { SWASM_DISTINCT(i32x4ExtractLane) SWASM_BODY(i32x4ExtractLane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4ReplaceLane) { SWASM_DISTINCT(i32x4ReplaceLane) SWASM_BODY(i32x4ReplaceLane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ExtractLane) { SWASM_DISTINCT(i64x2ExtractLane) SWASM_BODY(i64x2ExtractLane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2ReplaceLane) { SWASM_DISTINCT(i64x2ReplaceLane) SWASM_BODY(i64x2ReplaceLane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4ExtractLane) { SWASM_DISTINCT(f32x4ExtractLane) SWASM_BODY(f32x4ExtractLane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4ReplaceLane) { SWASM_DISTINCT(f32x4ReplaceLane) SWASM_BODY(f32x4ReplaceLane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2ExtractLane) { SWASM_DISTINCT(f64x2ExtractLane) SWASM_BODY(f64x2ExtractLane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2ReplaceLane) { SWASM_DISTINCT(f64x2ReplaceLane) SWASM_BODY(f64x2ReplaceLane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load) { SWASM_DISTINCT(v128Load) SWASM_BODY(v128Load) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128LoadAnyMemory) { SWASM_DISTINCT(v128LoadAnyMemory) SWASM_BODY(v128LoadAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load8x8S) { SWASM_DISTINCT(v128Load8x8S) SWASM_BODY(v128Load8x8S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load8x8SAnyMemory) { SWASM_DISTINCT(v128Load8x8SAnyMemory) SWASM_BODY(v128Load8x8SAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load8x8U) { SWASM_DISTINCT(v128Load8x8U) SWASM_BODY(v128Load8x8U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load8x8UAnyMemory) { SWASM_DISTINCT(v128Load8x8UAnyMemory) SWASM_BODY(v128Load8x8UAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load16x4S) { SWASM_DISTINCT(v128Load16x4S) SWASM_BODY(v128Load16x4S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load16x4SAnyMemory) { SWASM_DISTINCT(v128Load16x4SAnyMemory) SWASM_BODY(v128Load16x4SAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load16x4U) { SWASM_DISTINCT(v128Load16x4U) SWASM_BODY(v128Load16x4U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load16x4UAnyMemory) { SWASM_DISTINCT(v128Load16x4UAnyMemory) SWASM_BODY(v128Load16x4UAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load32x2S) { SWASM_DISTINCT(v128Load32x2S) SWASM_BODY(v128Load32x2S) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load32x2SAnyMemory) { SWASM_DISTINCT(v128Load32x2SAnyMemory) SWASM_BODY(v128Load32x2SAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load32x2U) { SWASM_DISTINCT(v128Load32x2U) SWASM_BODY(v128Load32x2U) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load32x2UAnyMemory) { SWASM_DISTINCT(v128Load32x2UAnyMemory) SWASM_BODY(v128Load32x2UAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load8Splat) { SWASM_DISTINCT(v128Load8Splat) SWASM_BODY(v128Load8Splat) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load8SplatAnyMemory) { SWASM_DISTINCT(v128Load8SplatAnyMemory) SWASM_BODY(v128Load8SplatAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load16Splat) { SWASM_DISTINCT(v128Load16Splat) SWASM_BODY(v128Load16Splat) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load16SplatAnyMemory) { SWASM_DISTINCT(v128Load16SplatAnyMemory) SWASM_BODY(v128Load16SplatAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load32Splat) { SWASM_DISTINCT(v128Load32Splat) SWASM_BODY(v128Load32Splat) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load32SplatAnyMemory) { SWASM_DISTINCT(v128Load32SplatAnyMemory) SWASM_BODY(v128Load32SplatAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load64Splat) { SWASM_DISTINCT(v128Load64Splat) SWASM_BODY(v128Load64Splat) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load64SplatAnyMemory) { SWASM_DISTINCT(v128Load64SplatAnyMemory) SWASM_BODY(v128Load64SplatAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load32Zero) { SWASM_DISTINCT(v128Load32Zero) SWASM_BODY(v128Load32Zero) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load32ZeroAnyMemory) { SWASM_DISTINCT(v128Load32ZeroAnyMemory) SWASM_BODY(v128Load32ZeroAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load64Zero) { SWASM_DISTINCT(v128Load64Zero) SWASM_BODY(v128Load64Zero) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load64ZeroAnyMemory) { SWASM_DISTINCT(v128Load64ZeroAnyMemory) SWASM_BODY(v128Load64ZeroAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load8Lane) { SWASM_DISTINCT(v128Load8Lane) SWASM_BODY(v128Load8Lane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load16Lane) { SWASM_DISTINCT(v128Load16Lane) SWASM_BODY(v128Load16Lane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load32Lane) { SWASM_DISTINCT(v128Load32Lane) SWASM_BODY(v128Load32Lane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load64Lane) { SWASM_DISTINCT(v128Load64Lane) SWASM_BODY(v128Load64Lane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Store8Lane) { SWASM_DISTINCT(v128Store8Lane) SWASM_BODY(v128Store8Lane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Store16Lane) { SWASM_DISTINCT(v128Store16Lane) SWASM_BODY(v128Store16Lane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Store32Lane) { SWASM_DISTINCT(v128Store32Lane) SWASM_BODY(v128Store32Lane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Store64Lane) { SWASM_DISTINCT(v128Store64Lane) SWASM_BODY(v128Store64Lane) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Store) { SWASM_DISTINCT(v128Store) SWASM_BODY(v128Store) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128StoreAnyMemory) { SWASM_DISTINCT(v128StoreAnyMemory) SWASM_BODY(v128StoreAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Shuffle) { SWASM_DISTINCT(i8x16Shuffle) SWASM_BODY(i8x16Shuffle) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfEq) { SWASM_DISTINCT(i32AddImmBrIfEq) SWASM_BODY(i32AddImmBrIfEq) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfNe) { SWASM_DISTINCT(i32AddImmBrIfNe) SWASM_BODY(i32AddImmBrIfNe) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfLtS) { SWASM_DISTINCT(i32AddImmBrIfLtS) SWASM_BODY(i32AddImmBrIfLtS) }

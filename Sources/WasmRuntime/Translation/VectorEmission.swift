@@ -1,0 +1,86 @@
+import WasmCore
+
+extension Translator {
+    // MARK: SIMD
+
+    /// Emits a SIMD instruction. A v128 takes two stack positions; an instruction reads it from two adjacent slots
+    /// (`useVector`) and writes its v128 result to the two slots of its positions.
+    mutating func emitVector(_ instruction: Instruction) {
+        switch instruction {
+        case .v128Const(let v):
+            push(.const(v.low))
+            push(.const(v.high))
+        case .simd(let op):
+            let operands = takeOperands(op.parameterTypes)
+            let result = pushResult(op.resultType)
+            switch operands.count {
+            case 1: emitProducer(UnaryInstruction(op.opcode, operand: operands[0], result: result), cells: op.resultType.cellCount)
+            case 2: emitProducer(BinaryInstruction(op.opcode, lhs: operands[0], rhs: operands[1], result: result),
+                                 cells: op.resultType.cellCount)
+            default: emitProducer(TernaryInstruction(op.opcode, result: result, first: operands[0], second: operands[1],
+                                                     third: operands[2]), cells: 2)
+            }
+        case .simdLane(let op, let lane):
+            let operands = takeOperands(op.parameterTypes)
+            let result = pushResult(op.resultType)
+            if operands.count == 1 {
+                emitProducer(LaneExtractInstruction(op.opcode, result: result, vector: operands[0], lane: Int(lane)))
+            } else {
+                emitProducer(LaneReplaceInstruction(op.opcode, result: result, vector: operands[0], scalar: operands[1],
+                                                    lane: Int(lane)), cells: 2)
+            }
+        case .i8x16Shuffle(let lanes):
+            let operands = takeOperands([.v128, .v128])
+            let result = pushResult(.v128)
+            emitProducer(ShuffleInstruction(.i8x16Shuffle, result: result, first: operands[0], second: operands[1],
+                                            lanesLow: lanes.low, lanesHigh: lanes.high), cells: 2)
+        case .simdLoad(let op, let memarg):
+            let address = takeOperands([context.memories[Int(memarg.memoryIndex)].addressType.valueType])[0]
+            let result = pushResult(.v128)
+            if isFastMemory(memarg) {
+                emitProducer(LoadInstruction(op.opcode, result: result, address: address, offset: memarg.offset), cells: 2)
+            } else {
+                emitProducer(VectorMemoryLoadInstruction(op.anyMemoryOpcode, result: result, address: address,
+                                                         memory: Int(memarg.memoryIndex), offset: memarg.offset), cells: 2)
+            }
+        case .v128Store(let memarg):
+            let operands = takeOperands([context.memories[Int(memarg.memoryIndex)].addressType.valueType, .v128])
+            if isFastMemory(memarg) {
+                append(StoreInstruction(.v128Store, value: operands[1], address: operands[0], offset: memarg.offset))
+            } else {
+                append(VectorMemoryStoreInstruction(.v128StoreAnyMemory, value: operands[1], address: operands[0],
+                                                    memory: Int(memarg.memoryIndex), offset: memarg.offset))
+            }
+        case .simdMemoryLane(let op, let memarg, let lane):
+            let operands = takeOperands([context.memories[Int(memarg.memoryIndex)].addressType.valueType, .v128])
+            if op.resultTypes.isEmpty {
+                append(LaneStoreInstruction(op.opcode, value: operands[1], address: operands[0], offset: memarg.offset,
+                                            lane: Int(lane), memory: memarg.memoryIndex))
+            } else {
+                let result = pushResult(.v128)
+                emitProducer(LaneLoadInstruction(op.opcode, result: result, address: operands[0], vector: operands[1],
+                                                 offset: memarg.offset, lane: Int(lane), memory: memarg.memoryIndex), cells: 2)
+            }
+        default:
+            break
+        }
+    }
+
+    /// Pops operands of `types` (deepest first) and returns their slots: a v128's first of two adjacent slots.
+    mutating func takeOperands(_ types: [ValueType]) -> [Int] {
+        var position = stack.count - types.cellCount
+        var slots: [Int] = []
+        for t in types {
+            slots.append(t == .v128 ? useVector(position) : use(position))
+            position += t.cellCount
+        }
+        pop(types.cellCount)
+        return slots
+    }
+
+    /// Pushes a temp result of type `t` and returns its (first) slot.
+    mutating func pushResult(_ t: ValueType) -> Int {
+        for _ in 0..<t.cellCount { push() }
+        return slot(stack.count - t.cellCount)
+    }
+}
