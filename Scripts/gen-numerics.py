@@ -125,9 +125,17 @@ def simd_instruction(row):
     else:
         sys.exit(f'no SIMD family for {row.name} {params}->{results}')
     return [(n, f'{body}(&s) ' + closure(arguments), layout)]
+# Relaxed SIMD: the instruction computes what is fastest on the host (SIMDSemantics.h says what, per CPU); its
+# `...Deterministic` form, chosen when a module is compiled for the spec's deterministic profile, calls
+# `swasm_simd_<mnemonic>_deterministic`.
+RELAXED = [r for r in SIMD_ROWS['SIMDOp'] if '.relaxed_' in r.name]
 for rows in SIMD_ROWS.values():
     for row in rows:
         for n, call, layout in simd_instruction(row): SIMD[n] = (call, layout)
+for row in RELAXED:
+    n = instruction_table.camel(row.name)
+    call, layout = SIMD[n]
+    SIMD[n + 'Deterministic'] = (call.replace(c_semantics(row) + '(', c_semantics(row) + '_deterministic('), layout)
 simd_header = open(os.path.join(root, 'Sources/WasmRuntimeDispatch/include/SIMDSemantics.h')).read() \
     if os.path.exists(os.path.join(root, 'Sources/WasmRuntimeDispatch/include/SIMDSemantics.h')) else ''
 # (Most are defined by macros taking the name without its `swasm_simd_` prefix.)
@@ -141,6 +149,11 @@ for group in ('SIMDOp', 'SIMDLaneOp', 'SIMDLoadOp', 'SIMDMemoryLaneOp'):
     names = [instruction_table.camel(r.name) for r in SIMD_ROWS[group]]
     out += [f'extension {group} {{', '    /// The interpreter opcode that implements this instruction (memory 0 with 32-bit addresses, for loads).',
             '    var opcode: Opcode {', '        switch self {'] + [f'        case .{n}: .{n}' for n in names] + ['        }', '    }']
+    if group == 'SIMDOp':
+        out += ['', '    /// The opcode of a relaxed instruction\'s deterministic form (the spec\'s deterministic profile); nil for',
+                '    /// the other instructions.', '    var deterministicOpcode: Opcode? {', '        switch self {'] + \
+               [f'        case .{instruction_table.camel(r.name)}: .{instruction_table.camel(r.name)}Deterministic' for r in RELAXED] + \
+               ['        default: nil', '        }', '    }']
     if group == 'SIMDLoadOp':
         out += ['', '    /// The interpreter opcode for other memories and 64-bit addresses.', '    var anyMemoryOpcode: Opcode {',
                 '        switch self {'] + [f'        case .{n}: .{n}AnyMemory' for n in names] + ['        }', '    }']

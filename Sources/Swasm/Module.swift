@@ -23,15 +23,28 @@ extension WebAssembly {
             case eager
         }
 
+        /// What the relaxed SIMD instructions (`f32x4.relaxed_madd`, `i8x16.relaxed_swizzle`, ...) compute, where
+        /// the spec allows several results.
+        public enum RelaxedSIMD: Sendable {
+            /// Whatever is fastest on this CPU (for example `cvttps2dq`'s result for out-of-range lanes of
+            /// `i32x4.relaxed_trunc_f32x4_s` on x86-64): results may differ between CPUs.
+            case fastest
+            /// The spec's deterministic profile: the same results on every CPU.
+            case deterministic
+        }
+
         /// Compiles a module binary, synchronously (`new WebAssembly.Module(bytes)`).
         ///
         /// - Parameters:
         ///   - bytes: a module binary as `[UInt8]`, `Data` or any other sequence of bytes.
         ///   - translation: when function bodies are translated (on first call by default).
+        ///   - relaxedSIMD: what relaxed SIMD instructions compute (the fastest results by default).
         /// - Throws: ``CompileError`` with the byte offset of the problem.
-        public init(bytes: some Sequence<UInt8>, translation: Translation = .lazy) throws(CompileError) {
+        public init(bytes: some Sequence<UInt8>, translation: Translation = .lazy,
+                    relaxedSIMD: RelaxedSIMD = .fastest) throws(CompileError) {
             do {
-                compiled = try compileModule(Array(bytes), translation: translation == .lazy ? .lazy : .eager)
+                compiled = try compileModule(Array(bytes), translation: translation == .lazy ? .lazy : .eager,
+                                             relaxedSIMD: relaxedSIMD == .fastest ? .fastest : .deterministic)
             } catch { throw CompileError(error) }
         }
 
@@ -41,13 +54,15 @@ extension WebAssembly {
         /// - Parameters:
         ///   - wat: the module's text.
         ///   - translation: when function bodies are translated (on first call by default).
+        ///   - relaxedSIMD: what relaxed SIMD instructions compute (the fastest results by default).
         /// - Throws: ``CompileError``; for a text syntax error its message starts with `line:column`.
-        public init(wat: String, translation: Translation = .lazy) throws(CompileError) {
+        public init(wat: String, translation: Translation = .lazy,
+                    relaxedSIMD: RelaxedSIMD = .fastest) throws(CompileError) {
             let bytes: [UInt8]
             do { bytes = try WAT.encode(wat) } catch {
                 throw CompileError(reason: .malformed, message: error.description)
             }
-            try self.init(bytes: bytes, translation: translation)
+            try self.init(bytes: bytes, translation: translation, relaxedSIMD: relaxedSIMD)
         }
 
         init(decoded: WasmCore.Module) throws(CompileError) {

@@ -85,6 +85,10 @@ struct RunCommand: ParsableCommand {
                                valueName: "SHAPE"))
     var v128Format: String?
 
+    @Flag(name: .customLong("deterministic-relaxed-simd"),
+          help: "Relaxed SIMD instructions give the spec's deterministic results, not the fastest on this CPU.")
+    var deterministicRelaxedSIMD = false
+
     // The numeric options take their value `.unconditional`ly, so "--fuel -1" reaches `limits()`, which says what
     // is wrong with it, instead of ArgumentParser reading "-1" as an option and reporting a missing value.
 
@@ -257,7 +261,7 @@ struct RunCommand: ParsableCommand {
 
         let input = try ModuleFile(file)
         let compiled: CompiledModule
-        do { compiled = try compileModule(input.bytes) } catch {
+        do { compiled = try compileModule(input.bytes, relaxedSIMD: deterministicRelaxedSIMD ? .deterministic : .fastest) } catch {
             switch error {
             case .malformed(let e): throw CLIFailure(message: "\(file): \(e)")
             case .invalid(let e): throw CLIFailure(message: "\(file): \(e)")

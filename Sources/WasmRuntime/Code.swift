@@ -255,6 +255,8 @@ package final class CompiledModule: @unchecked Sendable {
     let context: ValidationContext
     /// The handler copy the code names (see `HandlerSet`).
     let handlers: HandlerSet
+    /// What the relaxed SIMD instructions compute.
+    let relaxedSIMD: RelaxedSIMD
     /// The function type of each type index (nil for struct/array types).
     let typeFunctions: [FunctionType?]
     /// Type index of every function in the function index space.
@@ -277,10 +279,11 @@ package final class CompiledModule: @unchecked Sendable {
         var byCodeIsCurrent = true
     }
 
-    init(module: Module, context: ValidationContext, handlers: HandlerSet) {
+    init(module: Module, context: ValidationContext, handlers: HandlerSet, relaxedSIMD: RelaxedSIMD) {
         self.module = module
         self.context = context
         self.handlers = handlers
+        self.relaxedSIMD = relaxedSIMD
         self.typeFunctions = module.types.map(\.functionType)
         self.functionTypeIndices = module.functionTypeIndices
         definedCount = module.bodies.count
@@ -338,7 +341,7 @@ package final class CompiledModule: @unchecked Sendable {
     func translated(_ index: Int) throws(CompileError) -> CompiledFunction {
         try lock.withLock { () throws(CompileError) -> CompiledFunction in
             if let f = translations.functions[index] { return f }
-            let f = try translateFunction(context: context, definedIndex: index)
+            let f = try translateFunction(context: context, definedIndex: index, relaxedSIMD: relaxedSIMD)
             translations.functions[index] = f
             linkCalls(in: f, to: translations.functions)
             translations.byCodeIsCurrent = false
@@ -358,7 +361,7 @@ package final class CompiledModule: @unchecked Sendable {
         try lock.withLock { () throws(CompileError) in
             var fresh: [(index: Int, function: CompiledFunction)] = []
             for i in 0..<definedCount where translations.functions[i] == nil {
-                fresh.append((i, try translateFunction(context: context, definedIndex: i)))
+                fresh.append((i, try translateFunction(context: context, definedIndex: i, relaxedSIMD: relaxedSIMD)))
             }
             for (i, f) in fresh { translations.functions[i] = f }
             for (_, f) in fresh { linkCalls(in: f, to: translations.functions) }

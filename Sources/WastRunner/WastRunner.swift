@@ -22,8 +22,13 @@ package struct WastFileResult: Sendable {
 package struct WastRunner {
     /// Compile every module for the portable handlers (see `HandlerSet.portable`).
     package var portableHandlers = false
+    /// What relaxed SIMD instructions compute in every module.
+    package var relaxedSIMD = RelaxedSIMD.fastest
 
-    package init(portableHandlers: Bool = false) { self.portableHandlers = portableHandlers }
+    package init(portableHandlers: Bool = false, relaxedSIMD: RelaxedSIMD = .fastest) {
+        self.portableHandlers = portableHandlers
+        self.relaxedSIMD = relaxedSIMD
+    }
 
     /// Parses and runs a script.
     package func run(source: String, name: String) -> WastFileResult {
@@ -36,6 +41,7 @@ package struct WastRunner {
         }
         var session = Session()
         session.handlers = portableHandlers ? .portable : .native
+        session.relaxedSIMD = relaxedSIMD
         for command in script.commands {
             if let failure = session.run(command) {
                 result.failed += 1
@@ -59,6 +65,8 @@ struct Session {
     var externs: [UInt32: ExternObject] = [:]
     /// The handlers modules are compiled for.
     var handlers = HandlerSet.native
+    /// What relaxed SIMD instructions compute.
+    var relaxedSIMD = RelaxedSIMD.fastest
 
     init() {
         spectest = Self.makeSpectest(store)
@@ -221,7 +229,7 @@ struct Session {
             do { bytes = try WAT.encode(text) } catch { return .failure(.text(error)) }
         case .textError(let e): return .failure(.text(e))
         }
-        do { return .success(try compileModule(bytes, handlers: handlers)) } catch { return .failure(.compile(error)) }
+        do { return .success(try compileModule(bytes, handlers: handlers, relaxedSIMD: relaxedSIMD)) } catch { return .failure(.compile(error)) }
     }
 
     mutating func instantiate(_ compiled: CompiledModule) -> Result<ModuleInstance, InstantiationError> {

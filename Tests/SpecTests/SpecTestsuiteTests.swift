@@ -76,6 +76,14 @@ import WastRunner
         #expect(result.passed > 0 && result.failed == 0, "\(path): \(result.passed) passed, \(result.failed) failed")
     }
 
+    /// The relaxed SIMD scripts again with the spec's deterministic profile (their expected results allow both).
+    @Test(arguments: scripts.filter { $0.contains("relaxed") })
+    func deterministicRelaxedSIMD(_ path: String) throws {
+        let source = try String(contentsOf: Self.testsuiteDirectory.appendingPathComponent(path), encoding: .utf8)
+        let result = WastRunner(relaxedSIMD: .deterministic).run(source: source, name: path)
+        #expect(result.passed > 0 && result.failed == 0, "\(path): \(result.passed) passed, \(result.failed) failed")
+    }
+
     @Test(arguments: scripts)
     func script(_ path: String) throws {
         let url = Self.testsuiteDirectory.appendingPathComponent(path)

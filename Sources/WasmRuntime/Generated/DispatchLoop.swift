@@ -5045,6 +5045,146 @@ func swasm_op_i8x16Shuffle(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     return 0
 }
 
+@_silgen_name("swasm_op_i8x16RelaxedSwizzleDeterministic") @inline(__always)
+func swasm_op_i8x16RelaxedSwizzleDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16RelaxedSwizzleDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedTruncF32x4SDeterministic") @inline(__always)
+func swasm_op_i32x4RelaxedTruncF32x4SDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedTruncF32x4SDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedTruncF32x4UDeterministic") @inline(__always)
+func swasm_op_i32x4RelaxedTruncF32x4UDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedTruncF32x4UDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedTruncF64x2SZeroDeterministic") @inline(__always)
+func swasm_op_i32x4RelaxedTruncF64x2SZeroDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedTruncF64x2SZeroDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedTruncF64x2UZeroDeterministic") @inline(__always)
+func swasm_op_i32x4RelaxedTruncF64x2UZeroDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedTruncF64x2UZeroDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4RelaxedMaddDeterministic") @inline(__always)
+func swasm_op_f32x4RelaxedMaddDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4RelaxedMaddDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4RelaxedNmaddDeterministic") @inline(__always)
+func swasm_op_f32x4RelaxedNmaddDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4RelaxedNmaddDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2RelaxedMaddDeterministic") @inline(__always)
+func swasm_op_f64x2RelaxedMaddDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2RelaxedMaddDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2RelaxedNmaddDeterministic") @inline(__always)
+func swasm_op_f64x2RelaxedNmaddDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2RelaxedNmaddDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i8x16RelaxedLaneselectDeterministic") @inline(__always)
+func swasm_op_i8x16RelaxedLaneselectDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i8x16RelaxedLaneselectDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8RelaxedLaneselectDeterministic") @inline(__always)
+func swasm_op_i16x8RelaxedLaneselectDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8RelaxedLaneselectDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedLaneselectDeterministic") @inline(__always)
+func swasm_op_i32x4RelaxedLaneselectDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedLaneselectDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i64x2RelaxedLaneselectDeterministic") @inline(__always)
+func swasm_op_i64x2RelaxedLaneselectDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i64x2RelaxedLaneselectDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4RelaxedMinDeterministic") @inline(__always)
+func swasm_op_f32x4RelaxedMinDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4RelaxedMinDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f32x4RelaxedMaxDeterministic") @inline(__always)
+func swasm_op_f32x4RelaxedMaxDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f32x4RelaxedMaxDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2RelaxedMinDeterministic") @inline(__always)
+func swasm_op_f64x2RelaxedMinDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2RelaxedMinDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_f64x2RelaxedMaxDeterministic") @inline(__always)
+func swasm_op_f64x2RelaxedMaxDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_f64x2RelaxedMaxDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8RelaxedQ15mulrSDeterministic") @inline(__always)
+func swasm_op_i16x8RelaxedQ15mulrSDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8RelaxedQ15mulrSDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i16x8RelaxedDotI8x16I7x16SDeterministic") @inline(__always)
+func swasm_op_i16x8RelaxedDotI8x16I7x16SDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i16x8RelaxedDotI8x16I7x16SDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_i32x4RelaxedDotI8x16I7x16AddSDeterministic") @inline(__always)
+func swasm_op_i32x4RelaxedDotI8x16I7x16AddSDeterministic(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32x4RelaxedDotI8x16I7x16AddSDeterministic(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
 @_silgen_name("swasm_op_i32AddImmBrIfEq") @inline(__always)
 func swasm_op_i32AddImmBrIfEq(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_i32AddImmBrIfEq(&s.pointee) }) { return 1 }

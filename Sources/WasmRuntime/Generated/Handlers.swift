@@ -2464,6 +2464,86 @@ extension Executor {
         runVectorShuffle(&s) { swasm_simd_i8x16_shuffle($0, $1, $2, $3) }
     }
 
+    @inline(__always) func run_i8x16RelaxedSwizzleDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i8x16_relaxed_swizzle_deterministic($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedTruncF32x4SDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_relaxed_trunc_f32x4_s_deterministic($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedTruncF32x4UDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_relaxed_trunc_f32x4_u_deterministic($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedTruncF64x2SZeroDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_relaxed_trunc_f64x2_s_zero_deterministic($0, $1) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedTruncF64x2UZeroDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorUnary(&s) { swasm_simd_i32x4_relaxed_trunc_f64x2_u_zero_deterministic($0, $1) }
+    }
+
+    @inline(__always) func run_f32x4RelaxedMaddDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_f32x4_relaxed_madd_deterministic($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_f32x4RelaxedNmaddDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_f32x4_relaxed_nmadd_deterministic($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_f64x2RelaxedMaddDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_f64x2_relaxed_madd_deterministic($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_f64x2RelaxedNmaddDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_f64x2_relaxed_nmadd_deterministic($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i8x16RelaxedLaneselectDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_i8x16_relaxed_laneselect_deterministic($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i16x8RelaxedLaneselectDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_i16x8_relaxed_laneselect_deterministic($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedLaneselectDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_i32x4_relaxed_laneselect_deterministic($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_i64x2RelaxedLaneselectDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_i64x2_relaxed_laneselect_deterministic($0, $1, $2, $3) }
+    }
+
+    @inline(__always) func run_f32x4RelaxedMinDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_relaxed_min_deterministic($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f32x4RelaxedMaxDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f32x4_relaxed_max_deterministic($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2RelaxedMinDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_relaxed_min_deterministic($0, $1, $2) }
+    }
+
+    @inline(__always) func run_f64x2RelaxedMaxDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_f64x2_relaxed_max_deterministic($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8RelaxedQ15mulrSDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_relaxed_q15mulr_s_deterministic($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i16x8RelaxedDotI8x16I7x16SDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorBinary(&s) { swasm_simd_i16x8_relaxed_dot_i8x16_i7x16_s_deterministic($0, $1, $2) }
+    }
+
+    @inline(__always) func run_i32x4RelaxedDotI8x16I7x16AddSDeterministic(_ s: inout LoopState) -> Bool {
+        runVectorTernary(&s) { swasm_simd_i32x4_relaxed_dot_i8x16_i7x16_add_s_deterministic($0, $1, $2, $3) }
+    }
+
     @inline(__always) func run_i32AddAccA(_ s: inout LoopState) -> Bool {
         runBinary(&s, NumericSemantics.i32Add, a: FromAccumulator(), b: FromSlot(), result: IntoIntAccumulator())
     }

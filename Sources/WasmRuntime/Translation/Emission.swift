@@ -183,6 +183,13 @@ extension Translator {
             default: break
             }
         }
+        if n == 2, stack[from] == .temp, stack[from + 1] == .temp, let p = lastProducer, p.position == from,
+           p.end == code.count {
+            // One v128 result (a producer at `from` wrote both temps): it writes slots 0 and 1 directly.
+            redirect(p, to: 0)
+            append(NoOperandsInstruction(.return))
+            return
+        }
         var sources = Array(stack[from...])
         // A local among the first n slots would be overwritten before it is read: copy it aside first.
         for i in 0..<n {

@@ -34,20 +34,28 @@ package enum Translation: Sendable {
     case eager
 }
 
+/// What the relaxed SIMD instructions compute, where the spec allows several results.
+package enum RelaxedSIMD: Sendable {
+    /// What is fastest on the host CPU (Sources/WasmRuntimeDispatch/include/SIMDSemantics.h says what, per CPU).
+    case fastest
+    /// The spec's deterministic profile: the same results on every host.
+    case deterministic
+}
+
 /// Decodes, validates and translates a module for the handlers `handlers`.
-package func compileModule(_ bytes: [UInt8], handlers: HandlerSet = .native,
-                           translation: Translation = .lazy) throws(CompileError) -> CompiledModule {
+package func compileModule(_ bytes: [UInt8], handlers: HandlerSet = .native, translation: Translation = .lazy,
+                           relaxedSIMD: RelaxedSIMD = .fastest) throws(CompileError) -> CompiledModule {
     let module: Module
     do { module = try ModuleDecoder.decode(bytes) } catch { throw .malformed(error) }
-    return try compileModule(module, handlers: handlers, translation: translation)
+    return try compileModule(module, handlers: handlers, translation: translation, relaxedSIMD: relaxedSIMD)
 }
 
 /// Validates a decoded module and translates its function bodies (now, or each on its first call).
-package func compileModule(_ module: Module, handlers: HandlerSet = .native,
-                           translation: Translation = .lazy) throws(CompileError) -> CompiledModule {
+package func compileModule(_ module: Module, handlers: HandlerSet = .native, translation: Translation = .lazy,
+                           relaxedSIMD: RelaxedSIMD = .fastest) throws(CompileError) -> CompiledModule {
     let context: ValidationContext
     do { context = try ValidationContext(module: module) } catch { throw .invalid(error) }
-    let compiled = CompiledModule(module: module, context: context, handlers: handlers)
+    let compiled = CompiledModule(module: module, context: context, handlers: handlers, relaxedSIMD: relaxedSIMD)
     switch translation {
     case .eager:
         try compiled.translateAll()
@@ -67,13 +75,16 @@ package func compileModule(_ module: Module, handlers: HandlerSet = .native,
 }
 
 /// Translates defined function `definedIndex` of a validated module (before `link`).
-func translateFunction(context: ValidationContext, definedIndex: Int) throws(CompileError) -> CompiledFunction {
+func translateFunction(context: ValidationContext, definedIndex: Int,
+                       relaxedSIMD: RelaxedSIMD = .fastest) throws(CompileError) -> CompiledFunction {
     var translator = try Translator(context: context, definedFunctionIndex: definedIndex)
+    translator.relaxedSIMD = relaxedSIMD
     let function = try translator.translate()
     guard translator.refusedInLoop else { return function }
     // More constants than slots, and a loop materialises one on every iteration: translate again with the slots
     // given to the constants used most deeply in loops.
     var second = try Translator(context: context, definedFunctionIndex: definedIndex)
+    second.relaxedSIMD = relaxedSIMD
     second.slotConstants = translator.preferredConstants()
     return try second.translate()
 }

@@ -98,6 +98,8 @@ struct Translator {
     var slotConstants: Set<UInt64>? = nil
     /// Every constant that asked for a slot, with the loop nesting depth of the request.
     var slotRequests: [(value: UInt64, loopDepth: Int)] = []
+    /// What relaxed SIMD instructions compute: their fastest or their deterministic forms.
+    var relaxedSIMD = RelaxedSIMD.fastest
     /// The cells of the value the current `drop` removes (2 for a v128).
     var droppedCells = 1
     /// v128 constants that have two adjacent constant slots: the first slot, by value.

@@ -13,11 +13,12 @@ extension Translator {
         case .simd(let op):
             let operands = takeOperands(op.parameterTypes)
             let result = pushResult(op.resultType)
+            let opcode = relaxedSIMD == .deterministic ? op.deterministicOpcode ?? op.opcode : op.opcode
             switch operands.count {
-            case 1: emitProducer(UnaryInstruction(op.opcode, operand: operands[0], result: result), cells: op.resultType.cellCount)
-            case 2: emitProducer(BinaryInstruction(op.opcode, lhs: operands[0], rhs: operands[1], result: result),
+            case 1: emitProducer(UnaryInstruction(opcode, operand: operands[0], result: result), cells: op.resultType.cellCount)
+            case 2: emitProducer(BinaryInstruction(opcode, lhs: operands[0], rhs: operands[1], result: result),
                                  cells: op.resultType.cellCount)
-            default: emitProducer(TernaryInstruction(op.opcode, result: result, first: operands[0], second: operands[1],
+            default: emitProducer(TernaryInstruction(opcode, result: result, first: operands[0], second: operands[1],
                                                      third: operands[2]), cells: 2)
             }
         case .simdLane(let op, let lane):

@@ -670,6 +670,26 @@ SWASM_HANDLER(v128Store64Lane);
 SWASM_HANDLER(v128Store);
 SWASM_HANDLER(v128StoreAnyMemory);
 SWASM_HANDLER(i8x16Shuffle);
+SWASM_HANDLER(i8x16RelaxedSwizzleDeterministic);
+SWASM_HANDLER(i32x4RelaxedTruncF32x4SDeterministic);
+SWASM_HANDLER(i32x4RelaxedTruncF32x4UDeterministic);
+SWASM_HANDLER(i32x4RelaxedTruncF64x2SZeroDeterministic);
+SWASM_HANDLER(i32x4RelaxedTruncF64x2UZeroDeterministic);
+SWASM_HANDLER(f32x4RelaxedMaddDeterministic);
+SWASM_HANDLER(f32x4RelaxedNmaddDeterministic);
+SWASM_HANDLER(f64x2RelaxedMaddDeterministic);
+SWASM_HANDLER(f64x2RelaxedNmaddDeterministic);
+SWASM_HANDLER(i8x16RelaxedLaneselectDeterministic);
+SWASM_HANDLER(i16x8RelaxedLaneselectDeterministic);
+SWASM_HANDLER(i32x4RelaxedLaneselectDeterministic);
+SWASM_HANDLER(i64x2RelaxedLaneselectDeterministic);
+SWASM_HANDLER(f32x4RelaxedMinDeterministic);
+SWASM_HANDLER(f32x4RelaxedMaxDeterministic);
+SWASM_HANDLER(f64x2RelaxedMinDeterministic);
+SWASM_HANDLER(f64x2RelaxedMaxDeterministic);
+SWASM_HANDLER(i16x8RelaxedQ15mulrSDeterministic);
+SWASM_HANDLER(i16x8RelaxedDotI8x16I7x16SDeterministic);
+SWASM_HANDLER(i32x4RelaxedDotI8x16I7x16AddSDeterministic);
 SWASM_HANDLER(i32AddImmBrIfEq);
 SWASM_HANDLER(i32AddImmBrIfNe);
 SWASM_HANDLER(i32AddImmBrIfLtS);
@@ -1905,6 +1925,26 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_v128Store,
     swasm_h_v128StoreAnyMemory,
     swasm_h_i8x16Shuffle,
+    swasm_h_i8x16RelaxedSwizzleDeterministic,
+    swasm_h_i32x4RelaxedTruncF32x4SDeterministic,
+    swasm_h_i32x4RelaxedTruncF32x4UDeterministic,
+    swasm_h_i32x4RelaxedTruncF64x2SZeroDeterministic,
+    swasm_h_i32x4RelaxedTruncF64x2UZeroDeterministic,
+    swasm_h_f32x4RelaxedMaddDeterministic,
+    swasm_h_f32x4RelaxedNmaddDeterministic,
+    swasm_h_f64x2RelaxedMaddDeterministic,
+    swasm_h_f64x2RelaxedNmaddDeterministic,
+    swasm_h_i8x16RelaxedLaneselectDeterministic,
+    swasm_h_i16x8RelaxedLaneselectDeterministic,
+    swasm_h_i32x4RelaxedLaneselectDeterministic,
+    swasm_h_i64x2RelaxedLaneselectDeterministic,
+    swasm_h_f32x4RelaxedMinDeterministic,
+    swasm_h_f32x4RelaxedMaxDeterministic,
+    swasm_h_f64x2RelaxedMinDeterministic,
+    swasm_h_f64x2RelaxedMaxDeterministic,
+    swasm_h_i16x8RelaxedQ15mulrSDeterministic,
+    swasm_h_i16x8RelaxedDotI8x16I7x16SDeterministic,
+    swasm_h_i32x4RelaxedDotI8x16I7x16AddSDeterministic,
     swasm_h_i32AddImmBrIfEq,
     swasm_h_i32AddImmBrIfNe,
     swasm_h_i32AddImmBrIfLtS,
@@ -5451,26 +5491,6 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 
 #if defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)
@@ -6019,6 +6039,26 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_v128Store,
     swasm_h_v128StoreAnyMemory,
     swasm_h_i8x16Shuffle,
+    swasm_h_i8x16RelaxedSwizzleDeterministic,
+    swasm_h_i32x4RelaxedTruncF32x4SDeterministic,
+    swasm_h_i32x4RelaxedTruncF32x4UDeterministic,
+    swasm_h_i32x4RelaxedTruncF64x2SZeroDeterministic,
+    swasm_h_i32x4RelaxedTruncF64x2UZeroDeterministic,
+    swasm_h_f32x4RelaxedMaddDeterministic,
+    swasm_h_f32x4RelaxedNmaddDeterministic,
+    swasm_h_f64x2RelaxedMaddDeterministic,
+    swasm_h_f64x2RelaxedNmaddDeterministic,
+    swasm_h_i8x16RelaxedLaneselectDeterministic,
+    swasm_h_i16x8RelaxedLaneselectDeterministic,
+    swasm_h_i32x4RelaxedLaneselectDeterministic,
+    swasm_h_i64x2RelaxedLaneselectDeterministic,
+    swasm_h_f32x4RelaxedMinDeterministic,
+    swasm_h_f32x4RelaxedMaxDeterministic,
+    swasm_h_f64x2RelaxedMinDeterministic,
+    swasm_h_f64x2RelaxedMaxDeterministic,
+    swasm_h_i16x8RelaxedQ15mulrSDeterministic,
+    swasm_h_i16x8RelaxedDotI8x16I7x16SDeterministic,
+    swasm_h_i32x4RelaxedDotI8x16I7x16AddSDeterministic,
     swasm_h_i32AddImmBrIfEq,
     swasm_h_i32AddImmBrIfNe,
     swasm_h_i32AddImmBrIfLtS,
@@ -9565,26 +9605,6 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 #endif
 
@@ -10197,6 +10217,26 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Store) { SWASM_DISTINCT(v128Store) SWASM_BODY(v128Store) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128StoreAnyMemory) { SWASM_DISTINCT(v128StoreAnyMemory) SWASM_BODY(v128StoreAnyMemory) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Shuffle) { SWASM_DISTINCT(i8x16Shuffle) SWASM_BODY(i8x16Shuffle) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16RelaxedSwizzleDeterministic) { SWASM_DISTINCT(i8x16RelaxedSwizzleDeterministic) SWASM_BODY(i8x16RelaxedSwizzleDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedTruncF32x4SDeterministic) { SWASM_DISTINCT(i32x4RelaxedTruncF32x4SDeterministic) SWASM_BODY(i32x4RelaxedTruncF32x4SDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedTruncF32x4UDeterministic) { SWASM_DISTINCT(i32x4RelaxedTruncF32x4UDeterministic) SWASM_BODY(i32x4RelaxedTruncF32x4UDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedTruncF64x2SZeroDeterministic) { SWASM_DISTINCT(i32x4RelaxedTruncF64x2SZeroDeterministic) SWASM_BODY(i32x4RelaxedTruncF64x2SZeroDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedTruncF64x2UZeroDeterministic) { SWASM_DISTINCT(i32x4RelaxedTruncF64x2UZeroDeterministic) SWASM_BODY(i32x4RelaxedTruncF64x2UZeroDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4RelaxedMaddDeterministic) { SWASM_DISTINCT(f32x4RelaxedMaddDeterministic) SWASM_BODY(f32x4RelaxedMaddDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4RelaxedNmaddDeterministic) { SWASM_DISTINCT(f32x4RelaxedNmaddDeterministic) SWASM_BODY(f32x4RelaxedNmaddDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2RelaxedMaddDeterministic) { SWASM_DISTINCT(f64x2RelaxedMaddDeterministic) SWASM_BODY(f64x2RelaxedMaddDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2RelaxedNmaddDeterministic) { SWASM_DISTINCT(f64x2RelaxedNmaddDeterministic) SWASM_BODY(f64x2RelaxedNmaddDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16RelaxedLaneselectDeterministic) { SWASM_DISTINCT(i8x16RelaxedLaneselectDeterministic) SWASM_BODY(i8x16RelaxedLaneselectDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8RelaxedLaneselectDeterministic) { SWASM_DISTINCT(i16x8RelaxedLaneselectDeterministic) SWASM_BODY(i16x8RelaxedLaneselectDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedLaneselectDeterministic) { SWASM_DISTINCT(i32x4RelaxedLaneselectDeterministic) SWASM_BODY(i32x4RelaxedLaneselectDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i64x2RelaxedLaneselectDeterministic) { SWASM_DISTINCT(i64x2RelaxedLaneselectDeterministic) SWASM_BODY(i64x2RelaxedLaneselectDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4RelaxedMinDeterministic) { SWASM_DISTINCT(f32x4RelaxedMinDeterministic) SWASM_BODY(f32x4RelaxedMinDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f32x4RelaxedMaxDeterministic) { SWASM_DISTINCT(f32x4RelaxedMaxDeterministic) SWASM_BODY(f32x4RelaxedMaxDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2RelaxedMinDeterministic) { SWASM_DISTINCT(f64x2RelaxedMinDeterministic) SWASM_BODY(f64x2RelaxedMinDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2RelaxedMaxDeterministic) { SWASM_DISTINCT(f64x2RelaxedMaxDeterministic) SWASM_BODY(f64x2RelaxedMaxDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8RelaxedQ15mulrSDeterministic) { SWASM_DISTINCT(i16x8RelaxedQ15mulrSDeterministic) SWASM_BODY(i16x8RelaxedQ15mulrSDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i16x8RelaxedDotI8x16I7x16SDeterministic) { SWASM_DISTINCT(i16x8RelaxedDotI8x16I7x16SDeterministic) SWASM_BODY(i16x8RelaxedDotI8x16I7x16SDeterministic) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedDotI8x16I7x16AddSDeterministic) { SWASM_DISTINCT(i32x4RelaxedDotI8x16I7x16AddSDeterministic) SWASM_BODY(i32x4RelaxedDotI8x16I7x16AddSDeterministic) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfEq) { SWASM_DISTINCT(i32AddImmBrIfEq) SWASM_BODY(i32AddImmBrIfEq) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfNe) { SWASM_DISTINCT(i32AddImmBrIfNe) SWASM_BODY(i32AddImmBrIfNe) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32AddImmBrIfLtS) { SWASM_DISTINCT(i32AddImmBrIfLtS) SWASM_BODY(i32AddImmBrIfLtS) }
