@@ -77,12 +77,12 @@ func elapsed(since start: ContinuousClock.Instant) -> Double {
 /// The process's peak resident set size, in MiB.
 func peakRSS() -> Double {
     var usage = rusage()
-    #if canImport(Darwin)
-    getrusage(RUSAGE_SELF, &usage)
-    return Double(usage.ru_maxrss) / 1_048_576  // bytes
-    #else
-    getrusage(RUSAGE_SELF.rawValue, &usage)  // an enum in Glibc's header
+    #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &usage)  // the C library declares it in an enum
     return Double(usage.ru_maxrss) / 1024  // KiB
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1_048_576  // bytes on Apple platforms
     #endif
 }
 
