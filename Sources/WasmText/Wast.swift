@@ -292,7 +292,7 @@ struct WastParser {
             }
         }
         try expectEnd(c)
-        return (String(shapeTok.text.prefix(3)), lanes)
+        return (String(shapeTok.text.prefix(while: { $0 != "x" })), lanes)
     }
 
     /// An expected result pattern.

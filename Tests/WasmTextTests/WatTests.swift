@@ -343,6 +343,26 @@ private func sections(_ b: [UInt8]) -> [(UInt8, [UInt8])] {
         #expect(e.message.hasPrefix("unsupported instruction"))
     }
 
+    @Test func v128Values() throws {
+        let script = try Wast.parse("""
+        (assert_return (invoke "a" (v128.const i16x8 -1 0 1 2 3 4 5 0x8000)) (v128.const i64x2 -1 0x0102030405060708))
+        (assert_return (invoke "b") (v128.const f64x2 1.5 nan:arithmetic) (v128.const f32x4 -nan nan:0x1 0 -0))
+        (assert_return (invoke "c") (either (v128.const i32x4 0 0 0 -1) (v128.const f32x4 nan:canonical 0 0 0)))
+        """)
+        guard case .assertReturn(let a0, let r0, _) = script.commands[0],
+              case .assertReturn(_, let r1, _) = script.commands[1],
+              case .assertReturn(_, let r2, _) = script.commands[2] else { Issue.record("commands"); return }
+        #expect(a0 == .invoke(module: nil, name: "a", arguments: [.v128([0xFF, 0xFF, 0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 0, 0x80])]))
+        #expect(r0 == [.value(.v128([UInt8](repeating: 0xFF, count: 8) + [8, 7, 6, 5, 4, 3, 2, 1]))])
+        // With a NaN pattern the lanes stay lanes (by shape); exact NaNs are exact bits.
+        #expect(r1 == [.v128(shape: "f64", lanes: [.bits(0x3FF8_0000_0000_0000), .nan(.arithmetic)]),
+                       .value(.v128([0, 0, 0xC0, 0xFF, 1, 0, 0x80, 0x7F, 0, 0, 0, 0, 0, 0, 0, 0x80]))])
+        #expect(r2 == [.either([.value(.v128([UInt8](repeating: 0, count: 12) + [0xFF, 0xFF, 0xFF, 0xFF])),
+                                .v128(shape: "f32", lanes: [.nan(.canonical), .bits(0), .bits(0), .bits(0)])])])
+        #expect(throws: TextError.self) { _ = try Wast.parse("(assert_return (invoke \"a\" (v128.const f32x4 nan:canonical 0 0 0)))") }
+        #expect(throws: TextError.self) { _ = try Wast.parse("(assert_return (invoke \"a\") (v128.const i32x4 0 0 0))") }
+    }
+
     @Test func scriptErrorsThrow() {
         #expect(throws: TextError.self) { _ = try Wast.parse("(assert_return (invoke \"f\")") }
         #expect(throws: TextError.self) { _ = try Wast.parse("(frobnicate)") }
