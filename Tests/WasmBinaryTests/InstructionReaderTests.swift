@@ -174,6 +174,46 @@ private func decodeError(_ bytes: [UInt8], base: Int = 0) -> DecodeError? {
         #expect(try decode1([0xD6, 0x01]) == .brOnNonNull(1))
     }
 
+    @Test func simd() throws {
+        /// `0xFD`, then the sub-opcode (a raw value is `0xFD << 8 | sub`, or `0xFD << 16 | sub` for SIMDOp) in LEB128.
+        func prefixed(_ sub: UInt32) -> [UInt8] {
+            sub < 0x80 ? [0xFD, UInt8(sub)] : [0xFD, UInt8(sub & 0x7F) | 0x80, UInt8(sub >> 7)]
+        }
+        let bytes: [UInt8] = Array(0..<16)
+        #expect(try decode1([0xFD, 0x0C] + bytes) == .v128Const(V128(low: 0x0706_0504_0302_0100, high: 0x0F0E_0D0C_0B0A_0908)))
+        #expect(try decode1([0xFD, 0x0D] + bytes) == .i8x16Shuffle(V128(bytes: bytes)))
+        #expect(decodeError([0xFD, 0x0C] + bytes.prefix(15))?.message.contains("unexpected end") == true)
+        #expect(decodeError([0xFD, 0x0D, 1, 2, 3], base: 10)?.offset == 15)
+        for op in SIMDOp.allCases {
+            #expect(try decode1(prefixed(op.rawValue & 0xFFFF)) == .simd(op))
+        }
+        #expect(try decode1([0xFD, 0x80, 0x02]) == .simd(.i8x16RelaxedSwizzle))
+        #expect(try decode1([0xFD, 0xAE, 0x81, 0x80, 0x00]) == .simd(.i32x4Add))  // padded LEB128
+        for op in SIMDLoadOp.allCases {
+            #expect(try decode1(prefixed(UInt32(op.rawValue & 0xFF)) + [0x00, 0x10]) == .simdLoad(op, MemArg(alignLog2: 0, offset: 16)))
+        }
+        #expect(try decode1([0xFD, 0x0B, 0x44, 0x02, 0x00]) == .v128Store(MemArg(alignLog2: 4, memoryIndex: 2, offset: 0)))
+        // A lane index is one raw byte, any value (the validator checks it against the shape).
+        for op in SIMDLaneOp.allCases {
+            #expect(try decode1(prefixed(UInt32(op.rawValue & 0xFF)) + [0xFF]) == .simdLane(op, lane: 0xFF))
+        }
+        #expect(decodeError([0xFD, 0x15])?.message.contains("unexpected end") == true)
+        for op in SIMDMemoryLaneOp.allCases {
+            #expect(try decode1(prefixed(UInt32(op.rawValue & 0xFF)) + [0x40, 0x01, 0x02, 0x03])
+                    == .simdMemoryLane(op, MemArg(alignLog2: 0, memoryIndex: 1, offset: 2), lane: 3))
+        }
+        #expect(SIMDOp.allCases.count + SIMDLoadOp.allCases.count + SIMDLaneOp.allCases.count
+                + SIMDMemoryLaneOp.allCases.count + 3 == 256)
+    }
+
+    @Test func v128Bytes() {
+        let v = V128(bytes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])
+        #expect(v.low == 0x0807_0605_0403_0201 && v.high == 0x100F_0E0D_0C0B_0A09)
+        #expect(v.bytes == Array(1...16))
+        #expect(V128(bytes: [0xFF]).bytes == [0xFF] + [UInt8](repeating: 0, count: 15))
+        #expect(V128(bytes: [UInt8](repeating: 0xAA, count: 20)) == V128(low: 0xAAAA_AAAA_AAAA_AAAA, high: 0xAAAA_AAAA_AAAA_AAAA))
+    }
+
     @Test func unsupportedAndIllegal() throws {
         #expect(decodeError([0xFB, 0x00])?.message == "unsupported GC instruction")
         #expect(decodeError([0xFD, 0x9A, 0x01])?.message == "illegal opcode fd 154")

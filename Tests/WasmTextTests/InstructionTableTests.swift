@@ -54,6 +54,8 @@ struct InstructionSample: Sendable, CustomTestStringConvertible {
         #expect(instructionSamples.count == Set(instructionSamples.map(\.opcode)).count)
         #expect(Set(instructionSamples.map(\.name)).isSuperset(of: NumericOp.allCases.map(\.name)))
         #expect(Set(instructionSamples.map(\.name)).isSuperset(of: LoadOp.allCases.map(\.name) + StoreOp.allCases.map(\.name)))
+        #expect(Set(instructionSamples.map(\.name)).isSuperset(of: SIMDOp.allCases.map(\.name) + SIMDLoadOp.allCases.map(\.name)
+            + SIMDLaneOp.allCases.map(\.name) + SIMDMemoryLaneOp.allCases.map(\.name)))
     }
 
     @Test func foldedFormWritesOperandsFirst() throws {
@@ -77,6 +79,7 @@ struct InstructionSample: Sendable, CustomTestStringConvertible {
         }
         #expect(message("struct.new 0") == "unsupported instruction: struct.new")
         #expect(message("i32.frobnicate") == "unknown operator")
+        #expect(message("i32x4.frobnicate") == "unknown operator")
         #expect(message("(br_table)") == "unexpected token")
     }
 }

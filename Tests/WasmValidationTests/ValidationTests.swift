@@ -257,6 +257,45 @@ private let end: UInt8 = 0x0B
     })
 }
 
+@Test func simdInstructions() {
+    func withMemory(_ m: inout Module) { m.memories = [MemoryType(limits: Limits(min: 1))] }
+    let v128Const: [UInt8] = [0xFD, 0x0C] + [UInt8](repeating: 0, count: 16)
+    let i32Zero: [UInt8] = [0x41, 0]
+    func body(_ code: [UInt8]) -> Module {
+        module(types: [fn([], [.v128])], functions: [(0, [], code + [end])], configure: withMemory)
+    }
+    // Regular typing: i32x4.add pops two vectors; extract_lane pushes its lane's type.
+    expectValid(body(v128Const + v128Const + [0xFD, 0xAE, 0x01]))
+    expectInvalid(body(v128Const + i32Zero + [0xFD, 0xAE, 0x01]), "type mismatch")
+    expectValid(body(v128Const + [0xFD, 0x21, 1, 0xFD, 0x14]))  // f64x2.extract_lane 1, f64x2.splat
+    expectValid(body(v128Const + v128Const + v128Const + [0xFD, 0x93, 0x02]))  // i32x4.relaxed_dot_i8x16_i7x16_add_s
+    // Lane indices are checked against the shape's lane count.
+    expectInvalid(body(v128Const + [0xFD, 0x21, 2, 0xFD, 0x14]), "invalid lane index")
+    expectValid(body(v128Const + [0xFD, 0x15, 15, 0xFD, 0x0F]))  // i8x16.extract_lane_s 15, i8x16.splat
+    expectInvalid(body(v128Const + [0xFD, 0x15, 16, 0xFD, 0x0F]), "invalid lane index 16")
+    expectInvalid(body(i32Zero + v128Const + [0xFD, 0x55, 0, 0, 8]), "invalid lane index")  // v128.load16_lane 8
+    expectValid(body(i32Zero + v128Const + [0xFD, 0x55, 0, 0, 7]))
+    // Shuffle indices select among 32 lanes.
+    expectValid(body(v128Const + v128Const + [0xFD, 0x0D] + [UInt8](repeating: 31, count: 16)))
+    expectInvalid(body(v128Const + v128Const + [0xFD, 0x0D] + [UInt8](repeating: 0, count: 15) + [32]), "invalid lane index 32")
+    // Alignment at most natural: 16 bytes for v128.load, the lane's width for the lane accesses.
+    expectValid(body(i32Zero + [0xFD, 0x00, 4, 0]))
+    expectInvalid(body(i32Zero + [0xFD, 0x00, 5, 0]), "alignment must not be larger than natural")
+    expectInvalid(body(i32Zero + [0xFD, 0x07, 1, 0]), "alignment must not be larger than natural")  // load8_splat
+    expectInvalid(body(i32Zero + v128Const + [0xFD, 0x56, 3, 0, 0]), "alignment must not be larger than natural")
+    expectInvalid(module(types: [fn([], [.v128])], functions: [(0, [], i32Zero + [0xFD, 0x00, 4, 0, end])]), "unknown memory")
+    // v128.store pops the address, then the vector; store lanes push nothing.
+    expectValid(module(functions: [(0, [], i32Zero + v128Const + [0xFD, 0x0B, 4, 0, end])], configure: withMemory))
+    expectInvalid(module(functions: [(0, [], v128Const + i32Zero + [0xFD, 0x0B, 4, 0, end])], configure: withMemory), "type mismatch")
+    expectValid(module(functions: [(0, [], i32Zero + v128Const + [0xFD, 0x5B, 3, 0, 1, end])], configure: withMemory))
+    // v128.const is a constant expression.
+    var m = Module()
+    m.globals = [GlobalDefinition(type: GlobalType(valueType: .v128, isMutable: false), initializer: ConstantExpression([.v128Const(.zero)]))]
+    expectValid(m)
+    m.globals[0].initializer = ConstantExpression([.v128Const(.zero), .simd(.i32x4Add)])
+    expectInvalid(m, "constant expression required")
+}
+
 @Test func memory64Addresses() {
     func withMemories(_ m: inout Module) {
         m.memories = [MemoryType(limits: Limits(min: 1)), MemoryType(limits: Limits(min: 1), addressType: .i64)]
