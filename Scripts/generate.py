@@ -322,7 +322,8 @@ def opcode_expr(row):
 
 
 def form_key(row):
-    return tuple((i.kind, i.width, i.is_vector, i.is_optional) for i in row.immediates)
+    """What the text parser's code for a row depends on: a memarg's width (its default alignment), not a lane count."""
+    return tuple((i.kind, i.width if i.kind == 'memarg' else None, i.is_vector, i.is_optional) for i in row.immediates)
 
 
 def parse_lines(row, opcode, indent):
@@ -424,7 +425,8 @@ def gen_text(table):
             out += parse_lines(empty, opcode_expr(empty), '                ')
             out.append('            }')
         else:
-            desc = ', '.join(repr(i) for i in rows[0].immediates) or 'no immediates'
+            desc = ', '.join(repr(i) if i.kind == 'memarg' else repr(i).replace(f'({i.width})', '')
+                             for i in rows[0].immediates) or 'no immediates'
             out.append(f'        case {number}:  // {desc}')
             out += parse_lines(rows[0], 'instruction.opcode', '            ')
     out += ['        default:',

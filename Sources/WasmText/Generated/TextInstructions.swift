@@ -251,17 +251,17 @@ extension WatModuleParser {
         "i8x16.extract_lane_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 21), form: 34),
         "i8x16.extract_lane_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 22), form: 34),
         "i8x16.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 23), form: 34),
-        "i16x8.extract_lane_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 24), form: 35),
-        "i16x8.extract_lane_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 25), form: 35),
-        "i16x8.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 26), form: 35),
-        "i32x4.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 27), form: 36),
-        "i32x4.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 28), form: 36),
-        "i64x2.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 29), form: 37),
-        "i64x2.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 30), form: 37),
-        "f32x4.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 31), form: 36),
-        "f32x4.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 32), form: 36),
-        "f64x2.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 33), form: 37),
-        "f64x2.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 34), form: 37),
+        "i16x8.extract_lane_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 24), form: 34),
+        "i16x8.extract_lane_u": PlainInstruction(opcode: Opcode(prefix: 0xFD, 25), form: 34),
+        "i16x8.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 26), form: 34),
+        "i32x4.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 27), form: 34),
+        "i32x4.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 28), form: 34),
+        "i64x2.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 29), form: 34),
+        "i64x2.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 30), form: 34),
+        "f32x4.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 31), form: 34),
+        "f32x4.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 32), form: 34),
+        "f64x2.extract_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 33), form: 34),
+        "f64x2.replace_lane": PlainInstruction(opcode: Opcode(prefix: 0xFD, 34), form: 34),
         "i8x16.eq": PlainInstruction(opcode: Opcode(prefix: 0xFD, 35), form: 0),
         "i8x16.ne": PlainInstruction(opcode: Opcode(prefix: 0xFD, 36), form: 0),
         "i8x16.lt_s": PlainInstruction(opcode: Opcode(prefix: 0xFD, 37), form: 0),
@@ -641,25 +641,25 @@ extension WatModuleParser {
             let v0 = try memArg(&c, natural: 16)
             w.opcode(instruction.opcode)
             writeMemArg(v0, &w)
-        case 28:  // memarg(1), lane:lane(16)
+        case 28:  // memarg(1), lane:lane
             let v0 = try memArg(&c, natural: 1, laneFollows: true)
             let v1 = try laneIndex(&c)
             w.opcode(instruction.opcode)
             writeMemArg(v0, &w)
             w.byte(v1)
-        case 29:  // memarg(2), lane:lane(8)
+        case 29:  // memarg(2), lane:lane
             let v0 = try memArg(&c, natural: 2, laneFollows: true)
             let v1 = try laneIndex(&c)
             w.opcode(instruction.opcode)
             writeMemArg(v0, &w)
             w.byte(v1)
-        case 30:  // memarg(4), lane:lane(4)
+        case 30:  // memarg(4), lane:lane
             let v0 = try memArg(&c, natural: 4, laneFollows: true)
             let v1 = try laneIndex(&c)
             w.opcode(instruction.opcode)
             writeMemArg(v0, &w)
             w.byte(v1)
-        case 31:  // memarg(8), lane:lane(2)
+        case 31:  // memarg(8), lane:lane
             let v0 = try memArg(&c, natural: 8, laneFollows: true)
             let v1 = try laneIndex(&c)
             w.opcode(instruction.opcode)
@@ -673,19 +673,7 @@ extension WatModuleParser {
             let v0 = try shuffleLanes(&c)
             w.opcode(instruction.opcode)
             w.v128(v0)
-        case 34:  // lane:lane(16)
-            let v0 = try laneIndex(&c)
-            w.opcode(instruction.opcode)
-            w.byte(v0)
-        case 35:  // lane:lane(8)
-            let v0 = try laneIndex(&c)
-            w.opcode(instruction.opcode)
-            w.byte(v0)
-        case 36:  // lane:lane(4)
-            let v0 = try laneIndex(&c)
-            w.opcode(instruction.opcode)
-            w.byte(v0)
-        case 37:  // lane:lane(2)
+        case 34:  // lane:lane
             let v0 = try laneIndex(&c)
             w.opcode(instruction.opcode)
             w.byte(v0)
