@@ -40,10 +40,8 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let first = fp + Int(truncatingIfNeeded: s.pc[1]), second = fp + w.b
-        let low = swasm_choose(fp[w.c] & 0xFFFF_FFFF != 0, first[0], second[0])
-        let high = swasm_choose(fp[w.c] & 0xFFFF_FFFF != 0, first[1], second[1])
-        fp[w.a] = low
-        fp[w.a + 1] = high
+        let chosen = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
+        storeVector(fp + w.a, UnsafeRawPointer(chosen).loadUnaligned(as: SIMD2<UInt64>.self))
         s.pc += 2
         return true
     }

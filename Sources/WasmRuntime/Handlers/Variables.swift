@@ -52,8 +52,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let cell = s.context.pointee.globals[Int(w.hi32)]
-        fp[w.a] = cell[0]
-        fp[w.a + 1] = cell[1]
+        storeVector(fp + w.a, UnsafeRawPointer(cell).loadUnaligned(as: SIMD2<UInt64>.self))
         s.pc += 1
         return true
     }
@@ -63,8 +62,7 @@ extension Executor {
         let w = InstructionWord(s.pc)
         let fp = s.fp
         let cell = s.context.pointee.globals[Int(w.hi32)]
-        cell[0] = fp[w.a]
-        cell[1] = fp[w.a + 1]
+        storeVector(cell, UnsafeRawPointer(fp + w.a).loadUnaligned(as: SIMD2<UInt64>.self))
         s.pc += 1
         return true
     }
@@ -73,8 +71,7 @@ extension Executor {
     @inline(__always) func run_vectorConst(_ s: inout LoopState) -> Bool {
         let w = InstructionWord(s.pc)
         let fp = s.fp
-        fp[w.a] = s.pc[1]
-        fp[w.a + 1] = s.pc[2]
+        storeVector(fp + w.a, UnsafeRawPointer(s.pc + 1).loadUnaligned(as: SIMD2<UInt64>.self))
         s.pc += 3
         return true
     }

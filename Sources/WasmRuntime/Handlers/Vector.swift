@@ -12,6 +12,12 @@ typealias VectorResult = UnsafeMutablePointer<UInt64>
 /// A v128 operand: two slots.
 typealias VectorOperand = UnsafePointer<UInt64>
 
+/// Writes a v128 to two slots (or a global's cell) with one 16-byte store: the next instruction reads it with a
+/// 16-byte load, which waits much longer for two 8-byte stores (no store-to-load forwarding).
+@inline(__always) func storeVector(_ cells: UnsafeMutablePointer<UInt64>, _ value: SIMD2<UInt64>) {
+    UnsafeMutableRawPointer(cells).storeBytes(of: value, as: SIMD2<UInt64>.self)
+}
+
 extension Executor {
     /// v128 -> v128, a scalar -> v128 (splats read the cell in `a`), v128 -> i32: fp[c] = op(fp[a]).
     @inline(__always) func runVectorUnary(_ s: inout LoopState, _ operation: (VectorResult, VectorOperand) -> Void) -> Bool {

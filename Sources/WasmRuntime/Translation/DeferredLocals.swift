@@ -103,6 +103,10 @@ extension Translator {
             lastProducer = nil
             return
         }
+        if !aliased, case .const(let low) = stack[top], case .const(let high) = stack[top + 1] {
+            append(VectorConstInstruction(.vectorConst, destination: l, low: low, high: high))
+            return
+        }
         // Each half is a cell: the scalar path moves it (materialising readers of the old value first). The
         // producer of a temp writes both halves: it is not redirected to one.
         lastProducer = nil

@@ -33,8 +33,8 @@
 // Relaxed SIMD: two functions per instruction. `swasm_simd_<name>` gives the result fastest on the host among those
 // the spec allows; `swasm_simd_<name>_deterministic` gives the deterministic profile's (every choice index 0).
 // "x86" means the SSE2 baseline unless __SSSE3__/__SSE4_1__/__FMA__ is named (x86-64 macOS builds have SSE4.1).
-//   i8x16.relaxed_swizzle: x86 SSSE3 pshufb (index 16-127 -> lane index%16, >= 128 -> 0: choice 1); SSE2: as
-//       swizzle (the byte gather costs the same either way); arm64 tbl: as swizzle (0 for >= 16).
+//   i8x16.relaxed_swizzle: x86 with SSSE3 (at build time, or found at run time) pshufb (index 16-127 -> lane
+//       index%16, >= 128 -> 0: choice 1); SSE2 only: as swizzle; arm64 tbl: as swizzle (0 for >= 16).
 //   i32x4.relaxed_trunc_f32x4_s: x86 cvttps2dq (NaN and out of range -> INT32_MIN; the spec allows any value);
 //       arm64 fcvtzs saturates with NaN -> 0: as trunc_sat.
 //   i32x4.relaxed_trunc_f32x4_u: x86 one cvttps2dq, of x - 2^31 with bit 31 put back for lanes >= 2^31, no
@@ -57,7 +57,8 @@
 //       arm64 sadalp).
 //
 // Scalar on SSE2 (no SSE2 instruction does it): i8x16.swizzle, relaxed_swizzle and shuffle, whose indices are
-// run-time values, are a 16-step byte gather from a 32-byte stack copy (pshufb in SSSE3 builds, tbl on arm64).
+// run-time values, are a 16-step byte gather from a 32-byte stack copy (pshufb in SSSE3 builds, and by a call
+// where the CPU has SSSE3 in baseline builds; tbl on arm64).
 // Scalar by choice, on every CPU: i64x2.mul (two 64-bit multiplies on the cells; neither SSE2 nor NEON has a
 // 64-bit lane multiply), and on x86 i64x2.extmul_*_i32x4_s (two imuls; pmuldq is SSE4.1); splats, extract_lane,
 // replace_lane, any_true, i64x2.all_true/bitmask and the lane loads/stores work on the cells directly. Everything
@@ -277,6 +278,19 @@ SWASM__REPLACE(f64x2_replace_lane, uint64_t, 2)
 
 // MARK: - Shuffle and swizzle
 
+#if defined(SWASM__X86) && !defined(__SSSE3__)
+// x86-64 builds for the baseline CPU (SSE2) still use pshufb where the CPU has SSSE3 (every x86-64 CPU since
+// 2006-2011): Dispatch.c sets `swasm_cpu_has_ssse3` at load time and defines these out-of-line SSSE3 versions.
+// preserve_all: the calling handler keeps its machine registers in place across the call.
+#define SWASM__RUNTIME_SSSE3 1
+extern int swasm_cpu_has_ssse3;
+__attribute__((preserve_all)) void swasm_simd_i8x16_shuffle_ssse3(uint64_t *r, const uint64_t *a, const uint64_t *b,
+                                                                  const uint64_t *lanes);
+__attribute__((preserve_all)) void swasm_simd_i8x16_swizzle_ssse3(uint64_t *r, const uint64_t *a, const uint64_t *b);
+__attribute__((preserve_all)) void swasm_simd_i8x16_relaxed_swizzle_ssse3(uint64_t *r, const uint64_t *a,
+                                                                          const uint64_t *b);
+#endif
+
 // Byte gather from a 32-byte table (SSE2 and other CPUs without a table lookup instruction).
 SWASM_SIMD swasm__u8x16 swasm__gather32(swasm__u8x16 t0, swasm__u8x16 t1, swasm__u8x16 idx) {
     uint8_t t[32], i[16], o[16];
@@ -291,6 +305,9 @@ SWASM_SIMD swasm__u8x16 swasm__gather32(swasm__u8x16 t0, swasm__u8x16 t1, swasm_
 }
 
 SWASM_SIMD void swasm_simd_i8x16_shuffle(uint64_t *r, const uint64_t *pa, const uint64_t *pb, const uint64_t *lanes) {
+#if defined(SWASM__RUNTIME_SSSE3)
+    if (__builtin_expect(swasm_cpu_has_ssse3, 1)) { swasm_simd_i8x16_shuffle_ssse3(r, pa, pb, lanes); return; }
+#endif
     swasm__u8x16 a = SWASM__LD(swasm__u8x16, pa), b = SWASM__LD(swasm__u8x16, pb);
     swasm__u8x16 idx = SWASM__LD(swasm__u8x16, lanes);
 #if defined(SWASM__ARM64)
@@ -308,6 +325,9 @@ SWASM_SIMD void swasm_simd_i8x16_shuffle(uint64_t *r, const uint64_t *pa, const 
 }
 
 SWASM_SIMD void swasm_simd_i8x16_swizzle(uint64_t *r, const uint64_t *pa, const uint64_t *pb) {
+#if defined(SWASM__RUNTIME_SSSE3)
+    if (__builtin_expect(swasm_cpu_has_ssse3, 1)) { swasm_simd_i8x16_swizzle_ssse3(r, pa, pb); return; }
+#endif
     swasm__u8x16 a = SWASM__LD(swasm__u8x16, pa), idx = SWASM__LD(swasm__u8x16, pb);
 #if defined(SWASM__ARM64)
     SWASM__ST(r, vqtbl1q_u8((uint8x16_t)a, (uint8x16_t)idx)); // tbl: 0 for indices >= 16
@@ -323,6 +343,9 @@ SWASM_SIMD void swasm_simd_i8x16_relaxed_swizzle_deterministic(uint64_t *r, cons
     swasm_simd_i8x16_swizzle(r, a, b);
 }
 SWASM_SIMD void swasm_simd_i8x16_relaxed_swizzle(uint64_t *r, const uint64_t *pa, const uint64_t *pb) {
+#if defined(SWASM__RUNTIME_SSSE3)
+    if (__builtin_expect(swasm_cpu_has_ssse3, 1)) { swasm_simd_i8x16_relaxed_swizzle_ssse3(r, pa, pb); return; }
+#endif
 #if defined(SWASM__X86) && defined(__SSSE3__)
     SWASM__ST(r, _mm_shuffle_epi8((__m128i)swasm__ld(pa), (__m128i)swasm__ld(pb)));
 #else
