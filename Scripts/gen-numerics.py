@@ -95,13 +95,13 @@ def simd_instruction(row):
     params, results = row.signature
     def closure(arguments): return '{{ ' + arguments.format(f=f) + ' }}'
     if row.name == 'v128.store':
-        call = f'(&s, width: 16) ' + closure('{f}($0, $1)')
-        return [(n, 'runVectorStore' + call, 'store'), (n + 'AnyMemory', 'runVectorMemoryStore' + call, 'vectorMemoryStore')]
+        call = lambda anyMemory: f'runVectorStore(&s, width: 16, anyMemory: {anyMemory}) ' + closure('{f}($0, $1)')
+        return [(n, call('false'), 'store'), (n + 'AnyMemory', call('true'), 'vectorMemoryStore')]
     if row.name == 'i8x16.shuffle':
         return [(n, 'runVectorShuffle(&s) ' + closure('{f}($0, $1, $2, $3)'), 'shuffle')]
     if row.case.group == 'SIMDLoadOp':
-        call = f'(&s, width: {memory_width(row)}) ' + closure('{f}($0, $1)')
-        return [(n, 'runVectorLoad' + call, 'load'), (n + 'AnyMemory', 'runVectorMemoryLoad' + call, 'vectorMemoryLoad')]
+        call = lambda anyMemory: f'runVectorLoad(&s, width: {memory_width(row)}, anyMemory: {anyMemory}) ' + closure('{f}($0, $1)')
+        return [(n, call('false'), 'load'), (n + 'AnyMemory', call('true'), 'vectorMemoryLoad')]
     if row.case.group == 'SIMDMemoryLaneOp':
         if results:
             return [(n, f'runVectorLoadLane(&s, width: {memory_width(row)}) ' + closure('{f}($0, $1, $2, $3)'), 'laneLoad')]

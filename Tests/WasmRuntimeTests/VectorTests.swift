@@ -85,6 +85,41 @@ import WasmText
                                          one | one << 32, one | one << 32]) == [seven | seven << 32, seven | seven << 32])
     }
 
+    /// Loads and stores of memory 0 with 32-bit addresses, of another memory and of a 64-bit memory (the
+    /// `...AnyMemory` forms), and lane accesses: values, and the bounds (the last byte in, one byte out).
+    @Test func memories() throws {
+        let (s, i) = try instantiate("""
+            (module
+              (memory $a 1)
+              (memory $b 1)
+              (memory $c i64 1)
+              (func (export "copy") (param $from i32) (param $to i64)
+                (v128.store $b (i32.wrap_i64 (local.get $to)) (v128.load $a (local.get $from)))
+                (v128.store $c (local.get $to) (v128.load $b (i32.wrap_i64 (local.get $to)))))
+              (func (export "load0") (param i32) (result v128) (v128.load (local.get 0)))
+              (func (export "load64") (param i64) (result v128) (v128.load $c (local.get 0)))
+              (func (export "splat64") (param i64) (result v128) (v128.load32_splat $c (local.get 0)))
+              (func (export "lane") (param i64) (result v128)
+                (v128.store16_lane $c 5 (local.get 0) (v128.load16_lane $b 5 (i32.const 16) (v128.const i64x2 0 0)))
+                (v128.load $c (i64.const 0))))
+            """)
+        let a = try #require(i.memories.first)
+        for k in 0..<16 { a.base.storeBytes(of: UInt8(k + 1), toByteOffset: k, as: UInt8.self) }
+        _ = try call(s, i, "copy", [0, 16])
+        let bytes: [UInt64] = [0x0807_0605_0403_0201, 0x100F_0E0D_0C0B_0A09]
+        #expect(try call(s, i, "load64", [16]) == bytes)
+        #expect(try call(s, i, "splat64", [20]) == [0x0807_0605_0807_0605, 0x0807_0605_0807_0605])
+        #expect(try call(s, i, "load0", [65_520]) == [0, 0])
+        try expectTrap(.outOfBoundsMemoryAccess, calling: "load0", [65_521], in: s, i)
+        #expect(try call(s, i, "load64", [65_520]) == [0, 0])
+        try expectTrap(.outOfBoundsMemoryAccess, calling: "load64", [65_521], in: s, i)
+        try expectTrap(.outOfBoundsMemoryAccess, calling: "load64", [UInt64.max], in: s, i)
+        try expectTrap(.outOfBoundsMemoryAccess, calling: "splat64", [65_533], in: s, i)
+        // Bytes 1, 2 (memory b at 16, from `copy`) into lane 5 of a zero vector, lane 5 stored to memory c at 2.
+        #expect(try call(s, i, "lane", [2]) == [0x0000_0000_0201_0000, 0])
+        try expectTrap(.outOfBoundsMemoryAccess, calling: "lane", [65_535], in: s, i)
+    }
+
     /// `i32x4.relaxed_trunc_f32x4_s` of NaN: 0 in the deterministic profile (as `trunc_sat`); on x86-64 the fastest
     /// result is what `cvttps2dq` gives, INT32_MIN.
     @Test func relaxedProfiles() throws {

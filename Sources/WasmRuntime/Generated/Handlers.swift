@@ -2317,107 +2317,107 @@ extension Executor {
     }
 
     @inline(__always) func run_v128Load(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 16) { swasm_simd_v128_load($0, $1) }
+        runVectorLoad(&s, width: 16, anyMemory: false) { swasm_simd_v128_load($0, $1) }
     }
 
     @inline(__always) func run_v128LoadAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 16) { swasm_simd_v128_load($0, $1) }
+        runVectorLoad(&s, width: 16, anyMemory: true) { swasm_simd_v128_load($0, $1) }
     }
 
     @inline(__always) func run_v128Load8x8S(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 8) { swasm_simd_v128_load8x8_s($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: false) { swasm_simd_v128_load8x8_s($0, $1) }
     }
 
     @inline(__always) func run_v128Load8x8SAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load8x8_s($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: true) { swasm_simd_v128_load8x8_s($0, $1) }
     }
 
     @inline(__always) func run_v128Load8x8U(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 8) { swasm_simd_v128_load8x8_u($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: false) { swasm_simd_v128_load8x8_u($0, $1) }
     }
 
     @inline(__always) func run_v128Load8x8UAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load8x8_u($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: true) { swasm_simd_v128_load8x8_u($0, $1) }
     }
 
     @inline(__always) func run_v128Load16x4S(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 8) { swasm_simd_v128_load16x4_s($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: false) { swasm_simd_v128_load16x4_s($0, $1) }
     }
 
     @inline(__always) func run_v128Load16x4SAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load16x4_s($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: true) { swasm_simd_v128_load16x4_s($0, $1) }
     }
 
     @inline(__always) func run_v128Load16x4U(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 8) { swasm_simd_v128_load16x4_u($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: false) { swasm_simd_v128_load16x4_u($0, $1) }
     }
 
     @inline(__always) func run_v128Load16x4UAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load16x4_u($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: true) { swasm_simd_v128_load16x4_u($0, $1) }
     }
 
     @inline(__always) func run_v128Load32x2S(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 8) { swasm_simd_v128_load32x2_s($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: false) { swasm_simd_v128_load32x2_s($0, $1) }
     }
 
     @inline(__always) func run_v128Load32x2SAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load32x2_s($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: true) { swasm_simd_v128_load32x2_s($0, $1) }
     }
 
     @inline(__always) func run_v128Load32x2U(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 8) { swasm_simd_v128_load32x2_u($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: false) { swasm_simd_v128_load32x2_u($0, $1) }
     }
 
     @inline(__always) func run_v128Load32x2UAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load32x2_u($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: true) { swasm_simd_v128_load32x2_u($0, $1) }
     }
 
     @inline(__always) func run_v128Load8Splat(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 1) { swasm_simd_v128_load8_splat($0, $1) }
+        runVectorLoad(&s, width: 1, anyMemory: false) { swasm_simd_v128_load8_splat($0, $1) }
     }
 
     @inline(__always) func run_v128Load8SplatAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 1) { swasm_simd_v128_load8_splat($0, $1) }
+        runVectorLoad(&s, width: 1, anyMemory: true) { swasm_simd_v128_load8_splat($0, $1) }
     }
 
     @inline(__always) func run_v128Load16Splat(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 2) { swasm_simd_v128_load16_splat($0, $1) }
+        runVectorLoad(&s, width: 2, anyMemory: false) { swasm_simd_v128_load16_splat($0, $1) }
     }
 
     @inline(__always) func run_v128Load16SplatAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 2) { swasm_simd_v128_load16_splat($0, $1) }
+        runVectorLoad(&s, width: 2, anyMemory: true) { swasm_simd_v128_load16_splat($0, $1) }
     }
 
     @inline(__always) func run_v128Load32Splat(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 4) { swasm_simd_v128_load32_splat($0, $1) }
+        runVectorLoad(&s, width: 4, anyMemory: false) { swasm_simd_v128_load32_splat($0, $1) }
     }
 
     @inline(__always) func run_v128Load32SplatAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 4) { swasm_simd_v128_load32_splat($0, $1) }
+        runVectorLoad(&s, width: 4, anyMemory: true) { swasm_simd_v128_load32_splat($0, $1) }
     }
 
     @inline(__always) func run_v128Load64Splat(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 8) { swasm_simd_v128_load64_splat($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: false) { swasm_simd_v128_load64_splat($0, $1) }
     }
 
     @inline(__always) func run_v128Load64SplatAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load64_splat($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: true) { swasm_simd_v128_load64_splat($0, $1) }
     }
 
     @inline(__always) func run_v128Load32Zero(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 4) { swasm_simd_v128_load32_zero($0, $1) }
+        runVectorLoad(&s, width: 4, anyMemory: false) { swasm_simd_v128_load32_zero($0, $1) }
     }
 
     @inline(__always) func run_v128Load32ZeroAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 4) { swasm_simd_v128_load32_zero($0, $1) }
+        runVectorLoad(&s, width: 4, anyMemory: true) { swasm_simd_v128_load32_zero($0, $1) }
     }
 
     @inline(__always) func run_v128Load64Zero(_ s: inout LoopState) -> Bool {
-        runVectorLoad(&s, width: 8) { swasm_simd_v128_load64_zero($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: false) { swasm_simd_v128_load64_zero($0, $1) }
     }
 
     @inline(__always) func run_v128Load64ZeroAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryLoad(&s, width: 8) { swasm_simd_v128_load64_zero($0, $1) }
+        runVectorLoad(&s, width: 8, anyMemory: true) { swasm_simd_v128_load64_zero($0, $1) }
     }
 
     @inline(__always) func run_v128Load8Lane(_ s: inout LoopState) -> Bool {
@@ -2453,11 +2453,11 @@ extension Executor {
     }
 
     @inline(__always) func run_v128Store(_ s: inout LoopState) -> Bool {
-        runVectorStore(&s, width: 16) { swasm_simd_v128_store($0, $1) }
+        runVectorStore(&s, width: 16, anyMemory: false) { swasm_simd_v128_store($0, $1) }
     }
 
     @inline(__always) func run_v128StoreAnyMemory(_ s: inout LoopState) -> Bool {
-        runVectorMemoryStore(&s, width: 16) { swasm_simd_v128_store($0, $1) }
+        runVectorStore(&s, width: 16, anyMemory: true) { swasm_simd_v128_store($0, $1) }
     }
 
     @inline(__always) func run_i8x16Shuffle(_ s: inout LoopState) -> Bool {

@@ -81,54 +81,41 @@ extension Executor {
 
     // MARK: Memory
 
-    /// A load of `width` bytes from memory 0 (32-bit addresses) at fp[b] + word 1: fp[a] = op(bytes).
-    @inline(__always) func runVectorLoad(_ s: inout LoopState, width: UInt64,
+    /// The host address of `width` bytes at fp[b] + word 1, or nil if they are out of bounds: in memory 0 with a
+    /// 32-bit address when `memory` is nil (the cell is zero-extended and the offset below 2^32, so one comparison
+    /// checks it), else in memory `memory` (any address type, checked in 64 bits).
+    @inline(__always) func vectorAddress(_ s: borrowing LoopState, memory: Int?, width: UInt64) -> UnsafeMutableRawPointer? {
+        let address = s.fp[InstructionWord(s.pc).b], offset = s.pc[1]
+        guard let memory else {
+            let ea = address &+ offset
+            guard ea &+ width <= s.memorySize else { return nil }
+            return s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea))
+        }
+        let (base, size) = Self.memory(memory, s)
+        return Self.checkedAddress(base, size, address, offset, width)
+    }
+
+    /// A load of `width` bytes at fp[b] + word 1 (memory 0 with a 32-bit address, or with `anyMemory` memory c):
+    /// fp[a] = op(bytes).
+    @inline(__always) func runVectorLoad(_ s: inout LoopState, width: UInt64, anyMemory: Bool,
                                          _ operation: (VectorResult, UnsafeRawPointer) -> Void) -> Bool {
         let w = InstructionWord(s.pc)
-        let fp = s.fp
-        let ea = fp[w.b] &+ s.pc[1]
-        guard ea &+ width <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
-        operation(fp + w.a, s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea)))
-        s.pc += 2
-        return true
-    }
-
-    /// A load of `width` bytes from memory c (any address type) at fp[b] + word 1: fp[a] = op(bytes).
-    @inline(__always) func runVectorMemoryLoad(_ s: inout LoopState, width: UInt64,
-                                               _ operation: (VectorResult, UnsafeRawPointer) -> Void) -> Bool {
-        let w = InstructionWord(s.pc)
-        let fp = s.fp
-        let (base, size) = Self.memory(w.c, s)
-        guard let p = Self.checkedAddress(base, size, fp[w.b], s.pc[1], width) else {
+        guard let p = vectorAddress(s, memory: anyMemory ? w.c : nil, width: width) else {
             return s.stop(.outOfBoundsMemoryAccess)
         }
-        operation(fp + w.a, p)
+        operation(s.fp + w.a, p)
         s.pc += 2
         return true
     }
 
-    /// `v128.store` to memory 0 (32-bit addresses) at fp[b] + word 1 of fp[a].
-    @inline(__always) func runVectorStore(_ s: inout LoopState, width: UInt64,
+    /// `v128.store` of fp[a] at fp[b] + word 1 (memory 0 with a 32-bit address, or with `anyMemory` memory c).
+    @inline(__always) func runVectorStore(_ s: inout LoopState, width: UInt64, anyMemory: Bool,
                                           _ operation: (UnsafeMutableRawPointer, VectorOperand) -> Void) -> Bool {
         let w = InstructionWord(s.pc)
-        let fp = s.fp
-        let ea = fp[w.b] &+ s.pc[1]
-        guard ea &+ width <= s.memorySize else { return s.stop(.outOfBoundsMemoryAccess) }
-        operation(s.memoryBase.unsafelyUnwrapped + Int(bitPattern: UInt(ea)), fp + w.a)
-        s.pc += 2
-        return true
-    }
-
-    /// `v128.store` to memory c (any address type) at fp[b] + word 1 of fp[a].
-    @inline(__always) func runVectorMemoryStore(_ s: inout LoopState, width: UInt64,
-                                                _ operation: (UnsafeMutableRawPointer, VectorOperand) -> Void) -> Bool {
-        let w = InstructionWord(s.pc)
-        let fp = s.fp
-        let (base, size) = Self.memory(w.c, s)
-        guard let p = Self.checkedAddress(base, size, fp[w.b], s.pc[1], width) else {
+        guard let p = vectorAddress(s, memory: anyMemory ? w.c : nil, width: width) else {
             return s.stop(.outOfBoundsMemoryAccess)
         }
-        operation(p, fp + w.a)
+        operation(p, s.fp + w.a)
         s.pc += 2
         return true
     }
@@ -139,13 +126,11 @@ extension Executor {
         _ s: inout LoopState, width: UInt64, _ operation: (VectorResult, VectorOperand, UnsafeRawPointer, UInt32) -> Void
     ) -> Bool {
         let w = InstructionWord(s.pc)
-        let fp = s.fp
         let extra = s.pc[2]
-        let (base, size) = Self.memory(Int(truncatingIfNeeded: extra >> 32), s)
-        guard let p = Self.checkedAddress(base, size, fp[w.b], s.pc[1], width) else {
+        guard let p = vectorAddress(s, memory: Int(truncatingIfNeeded: extra >> 32), width: width) else {
             return s.stop(.outOfBoundsMemoryAccess)
         }
-        operation(fp + w.a, fp + w.c, p, UInt32(truncatingIfNeeded: UInt16(truncatingIfNeeded: extra)))
+        operation(s.fp + w.a, s.fp + w.c, p, UInt32(truncatingIfNeeded: UInt16(truncatingIfNeeded: extra)))
         s.pc += 3
         return true
     }
@@ -155,13 +140,11 @@ extension Executor {
         _ s: inout LoopState, width: UInt64, _ operation: (UnsafeMutableRawPointer, VectorOperand, UInt32) -> Void
     ) -> Bool {
         let w = InstructionWord(s.pc)
-        let fp = s.fp
         let extra = s.pc[2]
-        let (base, size) = Self.memory(Int(truncatingIfNeeded: extra >> 32), s)
-        guard let p = Self.checkedAddress(base, size, fp[w.b], s.pc[1], width) else {
+        guard let p = vectorAddress(s, memory: Int(truncatingIfNeeded: extra >> 32), width: width) else {
             return s.stop(.outOfBoundsMemoryAccess)
         }
-        operation(p, fp + w.a, UInt32(truncatingIfNeeded: UInt16(truncatingIfNeeded: extra)))
+        operation(p, s.fp + w.a, UInt32(truncatingIfNeeded: UInt16(truncatingIfNeeded: extra)))
         s.pc += 3
         return true
     }
