@@ -23,7 +23,9 @@ import WasmText
             (i32x4.extract_lane 0 (i32x4.relaxed_trunc_f32x4_s (f32x4.splat (local.get 0)))))
           (func (export "global") (result v128) (global.get $g))
           (func (export "select") (param v128 v128 i32) (result v128)
-            (select (local.get 0) (local.get 1) (local.get 2))))
+            (select (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "addSplat") (param v128) (result v128)
+            (i16x8.add (local.get 0) (i16x8.splat (i32.const 0x12345)))))
         """
 
     /// A v128 local, parameter, constant, global and temp each take two slots; an instruction names the first.
@@ -62,6 +64,11 @@ import WasmText
             frame: 14 slots, 5 parameters, template of 0 words: []
             0: selectVector result=s0 ifFalse=s2 condition=s4 ifTrue=s0
             2: return
+
+            func 5:
+            frame: 12 slots, 2 parameters, template of 2 words: [2541476344571962181, 2541476344571962181]
+            0: i16x8Add lhs=s0 rhs=s2 result=s0
+            1: return
             """)
     }
 
@@ -77,6 +84,8 @@ import WasmText
         // The shuffle interleaves the words of t and of the loaded bytes: t0 m0 t1 m1, stored at 16.
         let stored = (16..<32).map { memory.base.load(fromByteOffset: $0, as: UInt8.self) }
         #expect(stored == [17, 0, 0, 0, 0, 1, 2, 3, 33, 0, 0, 0, 4, 5, 6, 7])
+        // A splat of a constant is a constant: 0x12345 splats its low 16 bits, 0x2345.
+        #expect(try call(s, i, "addSplat", [1, 2]) == [0x2345_2345_2345_2346, 0x2345_2345_2345_2347])
         #expect(try call(s, i, "select", v + [1, 2, 0]) == [1, 2])
         #expect(try call(s, i, "select", v + [1, 2, 7]) == v)
         let one = UInt64(Float(1).bitPattern), two = UInt64(Float(2).bitPattern), three = UInt64(Float(3).bitPattern)

@@ -20,6 +20,12 @@ struct Translator {
         case local(Int)
         /// A constant cell (not materialised yet).
         case const(UInt64)
+
+        /// Whether the value is a constant not materialised yet.
+        var isConstant: Bool {
+            if case .const = self { return true }
+            return false
+        }
     }
 
     enum FrameKind { case function, block, loop, `if`, `else`, tryTable, `try`, `catch`, dead }

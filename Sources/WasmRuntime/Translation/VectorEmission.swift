@@ -10,6 +10,12 @@ extension Translator {
         case .v128Const(let v):
             push(.const(v.low))
             push(.const(v.high))
+        case .simd(let op) where stack.last.map(\.isConstant) == true && Self.splatPattern(op) != nil:
+            // A splat of a constant is a v128 constant: no instruction, and it may get constant slots.
+            guard case .const(let v) = stack.removeLast(), let pattern = Self.splatPattern(op) else { return }
+            let lane = pattern.mask & v, word = lane &* pattern.repeat
+            push(.const(word))
+            push(.const(word))
         case .simd(let op):
             let operands = takeOperands(op.parameterTypes)
             let result = pushResult(op.resultType)
@@ -64,6 +70,18 @@ extension Translator {
             }
         default:
             break
+        }
+    }
+
+    /// For a splat, the mask of its lane's bits in the scalar cell, and the multiplier that repeats the lane
+    /// across 64 bits; nil for other instructions.
+    static func splatPattern(_ op: SIMDOp) -> (mask: UInt64, repeat: UInt64)? {
+        switch op {
+        case .i8x16Splat: (0xFF, 0x0101_0101_0101_0101)
+        case .i16x8Splat: (0xFFFF, 0x0001_0001_0001_0001)
+        case .i32x4Splat, .f32x4Splat: (0xFFFF_FFFF, 0x0000_0001_0000_0001)
+        case .i64x2Splat, .f64x2Splat: (.max, 1)
+        default: nil
         }
     }
 
