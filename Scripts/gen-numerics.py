@@ -95,13 +95,17 @@ def simd_instruction(row):
     params, results = row.signature
     def closure(arguments): return '{{ ' + arguments.format(f=f) + ' }}'
     if row.name == 'v128.store':
-        call = lambda anyMemory: f'runVectorStore(&s, width: 16, anyMemory: {anyMemory}) ' + closure('{f}($0, $1)')
-        return [(n, call('false'), 'store'), (n + 'AnyMemory', call('true'), 'vectorMemoryStore')]
+        call = lambda mode: f'runVectorStore(&s, width: 16, {mode}) ' + closure('{f}($0, $1)')
+        return [(n, call('anyMemory: false'), 'store'), (n + 'AnyMemory', call('anyMemory: true'), 'vectorMemoryStore'),
+                (n + 'Indexed', call('anyMemory: false, indexed: true'), 'storeIndexed')]
     if row.name == 'i8x16.shuffle':
         return [(n, 'runVectorShuffle(&s) ' + closure('{f}($0, $1, $2, $3)'), 'shuffle')]
     if row.case.group == 'SIMDLoadOp':
-        call = lambda anyMemory: f'runVectorLoad(&s, width: {memory_width(row)}, anyMemory: {anyMemory}) ' + closure('{f}($0, $1)')
-        return [(n, call('false'), 'load'), (n + 'AnyMemory', call('true'), 'vectorMemoryLoad')]
+        call = lambda mode: f'runVectorLoad(&s, width: {memory_width(row)}, {mode}) ' + closure('{f}($0, $1)')
+        forms = [(n, call('anyMemory: false'), 'load'), (n + 'AnyMemory', call('anyMemory: true'), 'vectorMemoryLoad')]
+        # v128.load of an i32.add address (the translator's `takeAddressAdd`), as the scalar loads' Indexed forms.
+        if row.name == 'v128.load': forms.append((n + 'Indexed', call('anyMemory: false, indexed: true'), 'loadIndexed'))
+        return forms
     if row.case.group == 'SIMDMemoryLaneOp':
         if results:
             return [(n, f'runVectorLoadLane(&s, width: {memory_width(row)}) ' + closure('{f}($0, $1, $2, $3)'), 'laneLoad')]

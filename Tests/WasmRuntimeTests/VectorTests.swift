@@ -129,6 +129,42 @@ import WasmText
         try expectTrap(.outOfBoundsMemoryAccess, calling: "lane", [65_535], in: s, i)
     }
 
+    /// `v128.load`/`v128.store` at an `i32.add` address: the add is folded into the access (the i32 sum wraps).
+    @Test func indexedAccesses() throws {
+        let wat = """
+            (module
+              (memory 1)
+              (func (export "move") (param $p i32) (param $q i32)
+                (v128.store (i32.add (local.get $p) (i32.const 32)) (v128.load (i32.add (local.get $p) (local.get $q)))))
+              (func (export "storeAt") (param $p i32) (param $q i32) (param $v v128)
+                (v128.store (i32.add (local.get $p) (local.get $q)) (local.get $v))))
+            """
+        try expectCode(wat, """
+            func 0:
+            frame: 14 slots, 2 parameters, template of 0 words: []
+            0: i32AddImm operand=s0 immediate=#32 result=s11
+            1: v128LoadIndexed result=s12 base=s0 index=s1 offset=0
+            3: v128Store value=s12 address=s11 offset=0
+            5: return
+
+            func 1:
+            frame: 13 slots, 4 parameters, template of 0 words: []
+            0: v128StoreIndexed value=s2 base=s0 index=s1 offset=0
+            2: return
+            """)
+        let (s, i) = try instantiate(wat)
+        let memory = try #require(i.memories.first)
+        for k in 0..<16 { memory.base.storeBytes(of: UInt8(k + 1), toByteOffset: 16 + k, as: UInt8.self) }
+        _ = try call(s, i, "move", [0xFFFF_FFF0, 0x20])  // loads at 16 (the sum wraps), stores at 0xFFFF_FFF0 + 32 = 16
+        #expect((16..<32).map { memory.base.load(fromByteOffset: $0, as: UInt8.self) } == (1...16).map { UInt8($0) })
+        _ = try call(s, i, "move", [0, 16])  // loads at 16, stores at 32
+        #expect((32..<48).map { memory.base.load(fromByteOffset: $0, as: UInt8.self) } == (1...16).map { UInt8($0) })
+        try expectTrap(.outOfBoundsMemoryAccess, calling: "move", [0, 65_521], in: s, i)
+        _ = try call(s, i, "storeAt", [0xFFFF_FFFF, 0x41, 0x0807_0605_0403_0201, 0x100F_0E0D_0C0B_0A09])  // at 0x40
+        #expect((64..<80).map { memory.base.load(fromByteOffset: $0, as: UInt8.self) } == (1...16).map { UInt8($0) })
+        try expectTrap(.outOfBoundsMemoryAccess, calling: "storeAt", [65_520, 1, 0, 0], in: s, i)
+    }
+
     /// `i32x4.relaxed_trunc_f32x4_s` of NaN: 0 in the deterministic profile (as `trunc_sat`); on x86-64 the fastest
     /// result is what `cvttps2dq` gives, INT32_MIN.
     @Test func relaxedProfiles() throws {

@@ -4800,6 +4800,13 @@ func swasm_op_v128LoadAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     return 0
 }
 
+@_silgen_name("swasm_op_v128LoadIndexed") @inline(__always)
+func swasm_op_v128LoadIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128LoadIndexed(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
 @_silgen_name("swasm_op_v128Load8x8S") @inline(__always)
 func swasm_op_v128Load8x8S(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128Load8x8S(&s.pointee) }) { return 1 }
@@ -5034,6 +5041,13 @@ func swasm_op_v128Store(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
 @_silgen_name("swasm_op_v128StoreAnyMemory") @inline(__always)
 func swasm_op_v128StoreAnyMemory(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
     if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128StoreAnyMemory(&s.pointee) }) { return 1 }
+    s.pointee.save()
+    return 0
+}
+
+@_silgen_name("swasm_op_v128StoreIndexed") @inline(__always)
+func swasm_op_v128StoreIndexed(_ s: UnsafeMutablePointer<LoopState>) -> UInt {
+    if s.pointee.machine.pointee.executor._withUnsafeGuaranteedRef({ $0.run_v128StoreIndexed(&s.pointee) }) { return 1 }
     s.pointee.save()
     return 0
 }

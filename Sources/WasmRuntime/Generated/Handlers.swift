@@ -2324,6 +2324,10 @@ extension Executor {
         runVectorLoad(&s, width: 16, anyMemory: true) { swasm_simd_v128_load($0, $1) }
     }
 
+    @inline(__always) func run_v128LoadIndexed(_ s: inout LoopState) -> Bool {
+        runVectorLoad(&s, width: 16, anyMemory: false, indexed: true) { swasm_simd_v128_load($0, $1) }
+    }
+
     @inline(__always) func run_v128Load8x8S(_ s: inout LoopState) -> Bool {
         runVectorLoad(&s, width: 8, anyMemory: false) { swasm_simd_v128_load8x8_s($0, $1) }
     }
@@ -2458,6 +2462,10 @@ extension Executor {
 
     @inline(__always) func run_v128StoreAnyMemory(_ s: inout LoopState) -> Bool {
         runVectorStore(&s, width: 16, anyMemory: true) { swasm_simd_v128_store($0, $1) }
+    }
+
+    @inline(__always) func run_v128StoreIndexed(_ s: inout LoopState) -> Bool {
+        runVectorStore(&s, width: 16, anyMemory: false, indexed: true) { swasm_simd_v128_store($0, $1) }
     }
 
     @inline(__always) func run_i8x16Shuffle(_ s: inout LoopState) -> Bool {

@@ -984,6 +984,7 @@ enum Opcode: UInt16 {
     case f64x2ReplaceLane
     case v128Load
     case v128LoadAnyMemory
+    case v128LoadIndexed
     case v128Load8x8S
     case v128Load8x8SAnyMemory
     case v128Load8x8U
@@ -1018,6 +1019,7 @@ enum Opcode: UInt16 {
     case v128Store64Lane
     case v128Store
     case v128StoreAnyMemory
+    case v128StoreIndexed
     case i8x16Shuffle
     case i8x16RelaxedSwizzleDeterministic
     case i32x4RelaxedTruncF32x4SDeterministic
@@ -1739,7 +1741,7 @@ enum Opcode: UInt16 {
 
 extension Opcode {
     /// The number of opcodes (raw values 0..<caseCount).
-    static let caseCount = 1246
+    static let caseCount = 1248
 }
 
 extension Opcode {
@@ -1856,6 +1858,7 @@ extension Opcode {
         case .f64x2ReplaceLane: 2
         case .v128Load: 2
         case .v128LoadAnyMemory: 2
+        case .v128LoadIndexed: 2
         case .v128Load8x8S: 2
         case .v128Load8x8SAnyMemory: 2
         case .v128Load8x8U: 2
@@ -1890,6 +1893,7 @@ extension Opcode {
         case .v128Store64Lane: 3
         case .v128Store: 2
         case .v128StoreAnyMemory: 2
+        case .v128StoreIndexed: 2
         case .i8x16Shuffle: 3
         case .f32x4RelaxedMaddDeterministic: 2
         case .f32x4RelaxedNmaddDeterministic: 2
@@ -2995,8 +2999,8 @@ extension Opcode {
         case .globalSet, .globalSetVector: .globalSet
         case .i32Load, .i64Load, .f32Load, .f64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .v128Load, .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U, .v128Load8Splat, .v128Load16Splat, .v128Load32Splat, .v128Load64Splat, .v128Load32Zero, .v128Load64Zero, .i32LoadThenI32Load8U, .i32LoadThenI32Load, .i32LoadThenI32ShrU, .i32LoadThenBrIf, .i32LoadThenBrIfNot, .f64LoadThenF64Load, .f64LoadThenF64Add, .f64LoadThenF64Mul, .f32LoadThenF32Add, .f32LoadThenF32Mul, .i32LoadThenReturnValue, .i32Load8UThenBrTable, .i32LoadThenBrTable, .i32LoadAccB, .i64LoadAccB, .f64LoadAccB, .f32LoadAccB, .i32Load8SAccB, .i32Load8UAccB, .i32Load16SAccB, .i32Load16UAccB, .i64Load8SAccB, .i64Load8UAccB, .i64Load16SAccB, .i64Load16UAccB, .i64Load32SAccB, .i64Load32UAccB, .i32LoadThenI32Load8UAccB, .i32LoadAccBThenI32Load8U, .i32LoadAccBThenI32Load8UAccB, .i32LoadThenI32LoadAccB, .i32LoadAccBThenI32Load, .i32LoadAccBThenI32LoadAccB, .i32LoadThenI32ShrUAccA, .i32LoadThenI32ShrUAccB, .i32LoadAccBThenI32ShrU, .i32LoadAccBThenI32ShrUAccA, .i32LoadAccBThenI32ShrUAccB, .i32LoadThenBrIfAccA, .i32LoadAccBThenBrIf, .i32LoadAccBThenBrIfAccA, .i32LoadThenBrIfNotAccA, .i32LoadAccBThenBrIfNot, .i32LoadAccBThenBrIfNotAccA, .f64LoadAccBThenF64Load, .f64LoadThenF64AddAccA, .f64LoadThenF64AddAccB, .f64LoadThenF64AddAccAB, .f64LoadAccBThenF64Add, .f64LoadAccBThenF64AddAccA, .f64LoadAccBThenF64AddAccB, .f64LoadAccBThenF64AddAccAB, .f64LoadThenF64MulAccA, .f64LoadThenF64MulAccB, .f64LoadThenF64MulAccAB, .f64LoadAccBThenF64Mul, .f64LoadAccBThenF64MulAccA, .f64LoadAccBThenF64MulAccB, .f64LoadAccBThenF64MulAccAB, .f32LoadThenF32AddAccA, .f32LoadThenF32AddAccB, .f32LoadThenF32AddAccAB, .f32LoadAccBThenF32Add, .f32LoadAccBThenF32AddAccA, .f32LoadAccBThenF32AddAccB, .f32LoadAccBThenF32AddAccAB, .f32LoadThenF32MulAccA, .f32LoadThenF32MulAccB, .f32LoadThenF32MulAccAB, .f32LoadAccBThenF32Mul, .f32LoadAccBThenF32MulAccA, .f32LoadAccBThenF32MulAccB, .f32LoadAccBThenF32MulAccAB, .i32LoadAccBThenReturnValue, .i32Load8UThenBrTableAccA, .i32Load8UAccBThenBrTable, .i32Load8UAccBThenBrTableAccA, .i32LoadThenBrTableAccA, .i32LoadAccBThenBrTable, .i32LoadAccBThenBrTableAccA: .load
         case .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8, .i64Store16, .i64Store32, .v128Store, .i32StoreThenBr, .i32StoreThenI32Store, .i32StoreThenI32AddImm, .i32StoreThenI32Load, .f64StoreThenF64Load, .f64StoreThenI32AddImm, .f32StoreThenI32AddImm, .i32StoreAccA, .i64StoreAccA, .f64StoreAccA, .f32StoreAccA, .i32Store8AccA, .i32Store16AccA, .i32StoreAccB, .i64StoreAccB, .f64StoreAccB, .f32StoreAccB, .i32Store8AccB, .i32StoreAccAThenBr, .i32StoreAccBThenBr, .i32StoreAccAThenI32Store, .i32StoreAccBThenI32Store, .i32StoreAccAThenI32AddImm, .i32StoreAccBThenI32AddImm, .i32StoreAccAThenI32Load, .i32StoreAccBThenI32Load, .f64StoreAccAThenF64Load, .f64StoreAccBThenF64Load, .f64StoreAccAThenI32AddImm, .f64StoreAccBThenI32AddImm, .f32StoreAccAThenI32AddImm, .f32StoreAccBThenI32AddImm: .store
-        case .i32LoadIndexed, .i32Load8UIndexed, .i64LoadIndexed, .f32LoadIndexed, .f64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32Load8UIndexedThenI32Load8UIndexed, .i64Load8UIndexedThenI64Load8UIndexed, .i32LoadIndexedAccC, .i64LoadIndexedAccC, .f32LoadIndexedAccC, .f64LoadIndexedAccC, .i32Load8UIndexedAccC, .i32Load8SIndexedAccC, .i32Load16UIndexedAccC, .i64Load8UIndexedAccC, .i64Load32UIndexedAccC, .i32Load8UIndexedThenI32Load8UIndexedAccC, .i32Load8UIndexedAccCThenI32Load8UIndexed, .i32Load8UIndexedAccCThenI32Load8UIndexedAccC, .i64Load8UIndexedThenI64Load8UIndexedAccC, .i64Load8UIndexedAccCThenI64Load8UIndexed, .i64Load8UIndexedAccCThenI64Load8UIndexedAccC: .loadIndexed
-        case .i32StoreIndexed, .i32Store8Indexed, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StoreIndexedAccC, .i64StoreIndexedAccC, .f32StoreIndexedAccC, .f64StoreIndexedAccC, .i32Store8IndexedAccC: .storeIndexed
+        case .i32LoadIndexed, .i32Load8UIndexed, .v128LoadIndexed, .i64LoadIndexed, .f32LoadIndexed, .f64LoadIndexed, .i32Load8SIndexed, .i32Load16UIndexed, .i64Load8UIndexed, .i64Load32UIndexed, .i32Load8UIndexedThenI32Load8UIndexed, .i64Load8UIndexedThenI64Load8UIndexed, .i32LoadIndexedAccC, .i64LoadIndexedAccC, .f32LoadIndexedAccC, .f64LoadIndexedAccC, .i32Load8UIndexedAccC, .i32Load8SIndexedAccC, .i32Load16UIndexedAccC, .i64Load8UIndexedAccC, .i64Load32UIndexedAccC, .i32Load8UIndexedThenI32Load8UIndexedAccC, .i32Load8UIndexedAccCThenI32Load8UIndexed, .i32Load8UIndexedAccCThenI32Load8UIndexedAccC, .i64Load8UIndexedThenI64Load8UIndexedAccC, .i64Load8UIndexedAccCThenI64Load8UIndexed, .i64Load8UIndexedAccCThenI64Load8UIndexedAccC: .loadIndexed
+        case .i32StoreIndexed, .i32Store8Indexed, .v128StoreIndexed, .i64StoreIndexed, .f32StoreIndexed, .f64StoreIndexed, .i32StoreIndexedAccC, .i64StoreIndexedAccC, .f32StoreIndexedAccC, .f64StoreIndexedAccC, .i32Store8IndexedAccC: .storeIndexed
         case .i32LoadPlusImm, .i64LoadPlusImm, .f32LoadPlusImm, .f64LoadPlusImm, .i32Load8UPlusImm, .i32Load8SPlusImm, .i32Load16UPlusImm, .i64Load8UPlusImm, .i64Load32UPlusImm, .i32LoadPlusImmAccB, .i64LoadPlusImmAccB, .f32LoadPlusImmAccB, .f64LoadPlusImmAccB, .i32Load8UPlusImmAccB, .i32Load8SPlusImmAccB, .i32Load16UPlusImmAccB, .i64Load8UPlusImmAccB, .i64Load32UPlusImmAccB: .loadPlusImmediate
         case .i32StorePlusImm, .i64StorePlusImm, .f32StorePlusImm, .f64StorePlusImm, .i32Store8PlusImm: .storePlusImmediate
         case .memoryLoad: .memoryLoad

@@ -81,11 +81,14 @@ extension Executor {
 
     // MARK: Memory
 
-    /// The host address of `width` bytes at fp[b] + word 1, or nil if they are out of bounds: in memory 0 with a
-    /// 32-bit address when `memory` is nil (the cell is zero-extended and the offset below 2^32, so one comparison
-    /// checks it), else in memory `memory` (any address type, checked in 64 bits).
-    @inline(__always) func vectorAddress(_ s: borrowing LoopState, memory: Int?, width: UInt64) -> UnsafeMutableRawPointer? {
-        let address = s.fp[InstructionWord(s.pc).b], offset = s.pc[1]
+    /// The host address of `width` bytes at fp[b] + word 1 (with `indexed`, at the i32 sum fp[b] + fp[c] + word 1),
+    /// or nil if they are out of bounds: in memory 0 with a 32-bit address when `memory` is nil (the cell is
+    /// zero-extended and the offset below 2^32, so one comparison checks it), else in memory `memory` (any address
+    /// type, checked in 64 bits).
+    @inline(__always) func vectorAddress(_ s: borrowing LoopState, memory: Int?, width: UInt64,
+                                         indexed: Bool = false) -> UnsafeMutableRawPointer? {
+        let w = InstructionWord(s.pc)
+        let address = indexed ? (s.fp[w.b] &+ s.fp[w.c]) & 0xFFFF_FFFF : s.fp[w.b], offset = s.pc[1]
         guard let memory else {
             let ea = address &+ offset
             guard ea &+ width <= s.memorySize else { return nil }
@@ -95,12 +98,12 @@ extension Executor {
         return Self.checkedAddress(base, size, address, offset, width)
     }
 
-    /// A load of `width` bytes at fp[b] + word 1 (memory 0 with a 32-bit address, or with `anyMemory` memory c):
-    /// fp[a] = op(bytes).
-    @inline(__always) func runVectorLoad(_ s: inout LoopState, width: UInt64, anyMemory: Bool,
+    /// A load of `width` bytes at fp[b] + word 1 (memory 0 with a 32-bit address, or with `anyMemory` memory c;
+    /// `indexed`: memory 0 at fp[b] + fp[c] + word 1): fp[a] = op(bytes).
+    @inline(__always) func runVectorLoad(_ s: inout LoopState, width: UInt64, anyMemory: Bool, indexed: Bool = false,
                                          _ operation: (VectorResult, UnsafeRawPointer) -> Void) -> Bool {
         let w = InstructionWord(s.pc)
-        guard let p = vectorAddress(s, memory: anyMemory ? w.c : nil, width: width) else {
+        guard let p = vectorAddress(s, memory: anyMemory ? w.c : nil, width: width, indexed: indexed) else {
             return s.stop(.outOfBoundsMemoryAccess)
         }
         operation(s.fp + w.a, p)
@@ -108,11 +111,12 @@ extension Executor {
         return true
     }
 
-    /// `v128.store` of fp[a] at fp[b] + word 1 (memory 0 with a 32-bit address, or with `anyMemory` memory c).
-    @inline(__always) func runVectorStore(_ s: inout LoopState, width: UInt64, anyMemory: Bool,
+    /// `v128.store` of fp[a] at fp[b] + word 1 (memory 0 with a 32-bit address, or with `anyMemory` memory c;
+    /// `indexed`: memory 0 at fp[b] + fp[c] + word 1).
+    @inline(__always) func runVectorStore(_ s: inout LoopState, width: UInt64, anyMemory: Bool, indexed: Bool = false,
                                           _ operation: (UnsafeMutableRawPointer, VectorOperand) -> Void) -> Bool {
         let w = InstructionWord(s.pc)
-        guard let p = vectorAddress(s, memory: anyMemory ? w.c : nil, width: width) else {
+        guard let p = vectorAddress(s, memory: anyMemory ? w.c : nil, width: width, indexed: indexed) else {
             return s.stop(.outOfBoundsMemoryAccess)
         }
         operation(p, s.fp + w.a)

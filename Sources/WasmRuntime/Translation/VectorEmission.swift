@@ -42,6 +42,13 @@ extension Translator {
             emitProducer(ShuffleInstruction(.i8x16Shuffle, result: result, first: operands[0], second: operands[1],
                                             lanesLow: lanes.low, lanesHigh: lanes.high), cells: 2)
         case .simdLoad(let op, let memarg):
+            // v128.load of an i32.add address: the indexed form adds (as the scalar loads' Indexed forms).
+            if op == .v128Load, isFastMemory(memarg), let (x, y) = takeAddressAdd(at: stack.count - 1) {
+                pop()
+                emitProducer(LoadIndexedInstruction(.v128LoadIndexed, result: pushResult(.v128), base: x, index: y,
+                                                    offset: memarg.offset), cells: 2)
+                return
+            }
             let address = takeOperands([context.memories[Int(memarg.memoryIndex)].addressType.valueType])[0]
             let result = pushResult(.v128)
             if isFastMemory(memarg) {
@@ -51,6 +58,15 @@ extension Translator {
                                                          memory: Int(memarg.memoryIndex), offset: memarg.offset), cells: 2)
             }
         case .v128Store(let memarg):
+            if isFastMemory(memarg) {
+                // The value's slots first: materialising it emits code, which ends any chance of fusing the add.
+                let value = useVector(stack.count - 2)
+                if let (x, y) = takeAddressAdd(at: stack.count - 3) {
+                    pop(3)
+                    append(StoreIndexedInstruction(.v128StoreIndexed, value: value, base: x, index: y, offset: memarg.offset))
+                    return
+                }
+            }
             let operands = takeOperands([context.memories[Int(memarg.memoryIndex)].addressType.valueType, .v128])
             if isFastMemory(memarg) {
                 append(StoreInstruction(.v128Store, value: operands[1], address: operands[0], offset: memarg.offset))

@@ -635,6 +635,7 @@ SWASM_HANDLER(f64x2ExtractLane);
 SWASM_HANDLER(f64x2ReplaceLane);
 SWASM_HANDLER(v128Load);
 SWASM_HANDLER(v128LoadAnyMemory);
+SWASM_HANDLER(v128LoadIndexed);
 SWASM_HANDLER(v128Load8x8S);
 SWASM_HANDLER(v128Load8x8SAnyMemory);
 SWASM_HANDLER(v128Load8x8U);
@@ -669,6 +670,7 @@ SWASM_HANDLER(v128Store32Lane);
 SWASM_HANDLER(v128Store64Lane);
 SWASM_HANDLER(v128Store);
 SWASM_HANDLER(v128StoreAnyMemory);
+SWASM_HANDLER(v128StoreIndexed);
 SWASM_HANDLER(i8x16Shuffle);
 SWASM_HANDLER(i8x16RelaxedSwizzleDeterministic);
 SWASM_HANDLER(i32x4RelaxedTruncF32x4SDeterministic);
@@ -1890,6 +1892,7 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_f64x2ReplaceLane,
     swasm_h_v128Load,
     swasm_h_v128LoadAnyMemory,
+    swasm_h_v128LoadIndexed,
     swasm_h_v128Load8x8S,
     swasm_h_v128Load8x8SAnyMemory,
     swasm_h_v128Load8x8U,
@@ -1924,6 +1927,7 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_v128Store64Lane,
     swasm_h_v128Store,
     swasm_h_v128StoreAnyMemory,
+    swasm_h_v128StoreIndexed,
     swasm_h_i8x16Shuffle,
     swasm_h_i8x16RelaxedSwizzleDeterministic,
     swasm_h_i32x4RelaxedTruncF32x4SDeterministic,
@@ -5489,8 +5493,6 @@ static const swasm_handler swasm_handlers[SWASM_OPCODE_CAPACITY] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 
 #if defined(__x86_64__) && !defined(SWASM_PORTABLE_DISPATCH)
@@ -6004,6 +6006,7 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_f64x2ReplaceLane,
     swasm_h_v128Load,
     swasm_h_v128LoadAnyMemory,
+    swasm_h_v128LoadIndexed,
     swasm_h_v128Load8x8S,
     swasm_h_v128Load8x8SAnyMemory,
     swasm_h_v128Load8x8U,
@@ -6038,6 +6041,7 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_v128Store64Lane,
     swasm_h_v128Store,
     swasm_h_v128StoreAnyMemory,
+    swasm_h_v128StoreIndexed,
     swasm_h_i8x16Shuffle,
     swasm_h_i8x16RelaxedSwizzleDeterministic,
     swasm_h_i32x4RelaxedTruncF32x4SDeterministic,
@@ -9603,8 +9607,6 @@ static const swasm_handler swasm_handlers_bits[SWASM_OPCODE_CAPACITY] = {
     swasm_h_unreachable,
     swasm_h_unreachable,
     swasm_h_unreachable,
-    swasm_h_unreachable,
-    swasm_h_unreachable,
 };
 #endif
 
@@ -10182,6 +10184,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(f64x2ReplaceLane) { SWASM_DISTINCT(f64x2ReplaceLane) SWASM_BODY(f64x2ReplaceLane) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load) { SWASM_DISTINCT(v128Load) SWASM_BODY(v128Load) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128LoadAnyMemory) { SWASM_DISTINCT(v128LoadAnyMemory) SWASM_BODY(v128LoadAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128LoadIndexed) { SWASM_DISTINCT(v128LoadIndexed) SWASM_BODY(v128LoadIndexed) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load8x8S) { SWASM_DISTINCT(v128Load8x8S) SWASM_BODY(v128Load8x8S) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load8x8SAnyMemory) { SWASM_DISTINCT(v128Load8x8SAnyMemory) SWASM_BODY(v128Load8x8SAnyMemory) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Load8x8U) { SWASM_DISTINCT(v128Load8x8U) SWASM_BODY(v128Load8x8U) }
@@ -10216,6 +10219,7 @@ __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWA
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Store64Lane) { SWASM_DISTINCT(v128Store64Lane) SWASM_BODY(v128Store64Lane) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128Store) { SWASM_DISTINCT(v128Store) SWASM_BODY(v128Store) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128StoreAnyMemory) { SWASM_DISTINCT(v128StoreAnyMemory) SWASM_BODY(v128StoreAnyMemory) }
+__attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(v128StoreIndexed) { SWASM_DISTINCT(v128StoreIndexed) SWASM_BODY(v128StoreIndexed) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16Shuffle) { SWASM_DISTINCT(i8x16Shuffle) SWASM_BODY(i8x16Shuffle) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i8x16RelaxedSwizzleDeterministic) { SWASM_DISTINCT(i8x16RelaxedSwizzleDeterministic) SWASM_BODY(i8x16RelaxedSwizzleDeterministic) }
 __attribute__((no_builtin("memcpy", "memmove", "memset"), aligned(64), hot)) SWASM_HANDLER(i32x4RelaxedTruncF32x4SDeterministic) { SWASM_DISTINCT(i32x4RelaxedTruncF32x4SDeterministic) SWASM_BODY(i32x4RelaxedTruncF32x4SDeterministic) }
