@@ -18,7 +18,7 @@ KINDS = {'slot', 'out', 'imm16', 'index', 'u32', 'u64', 'offset', 'flag', 'opcod
 SWIFT_TYPE = {'slot': 'Int', 'out': 'Int', 'imm16': 'Int', 'index': 'Int', 'u32': 'UInt32', 'u64': 'UInt64', 'offset': 'Int',
               'flag': 'Bool', 'opcode': 'Opcode', 'link': 'UInt64'}
 FAMILIES = {'Control', 'Calls', 'Variables', 'Parametric', 'Memory', 'LoadsAndStores', 'Tables', 'References',
-            'Exceptions'}
+            'Exceptions', 'Vector'}
 
 Field = namedtuple('Field', 'name place kind')
 Layout = namedtuple('Layout', 'name words fields')

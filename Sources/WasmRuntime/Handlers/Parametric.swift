@@ -34,15 +34,4 @@ extension Executor {
         s.pc += 2
         return true
     }
-
-    /// `select` of a v128: fp[a...a+1] = the i32 in `c` != 0 ? first : second (two slots each).
-    @inline(__always) func run_selectVector(_ s: inout LoopState) -> Bool {
-        let w = InstructionWord(s.pc)
-        let fp = s.fp
-        let first = fp + Int(truncatingIfNeeded: s.pc[1]), second = fp + w.b
-        let chosen = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
-        storeVector(fp + w.a, UnsafeRawPointer(chosen).loadUnaligned(as: SIMD2<UInt64>.self))
-        s.pc += 2
-        return true
-    }
 }

@@ -46,33 +46,4 @@ extension Executor {
         s.pc += 1
         return true
     }
-
-    /// `global.get` of the v128 global hi32 into `a`, `a + 1`.
-    @inline(__always) func run_globalGetVector(_ s: inout LoopState) -> Bool {
-        let w = InstructionWord(s.pc)
-        let fp = s.fp
-        let cell = s.context.pointee.globals[Int(w.hi32)]
-        storeVector(fp + w.a, UnsafeRawPointer(cell).loadUnaligned(as: SIMD2<UInt64>.self))
-        s.pc += 1
-        return true
-    }
-
-    /// `global.set` of the v128 global hi32 from `a`, `a + 1`.
-    @inline(__always) func run_globalSetVector(_ s: inout LoopState) -> Bool {
-        let w = InstructionWord(s.pc)
-        let fp = s.fp
-        let cell = s.context.pointee.globals[Int(w.hi32)]
-        storeVector(cell, UnsafeRawPointer(fp + w.a).loadUnaligned(as: SIMD2<UInt64>.self))
-        s.pc += 1
-        return true
-    }
-
-    /// fp[a] = word 1, fp[a + 1] = word 2: a v128 constant.
-    @inline(__always) func run_vectorConst(_ s: inout LoopState) -> Bool {
-        let w = InstructionWord(s.pc)
-        let fp = s.fp
-        storeVector(fp + w.a, UnsafeRawPointer(s.pc + 1).loadUnaligned(as: SIMD2<UInt64>.self))
-        s.pc += 3
-        return true
-    }
 }

@@ -19,6 +19,50 @@ typealias VectorOperand = UnsafePointer<UInt64>
 }
 
 extension Executor {
+    // MARK: Moving v128 values (hand-written: Instructions/internal.txt, family Vector)
+
+    /// `select` of a v128: fp[a...a+1] = the i32 in `c` != 0 ? first : second (two slots each).
+    @inline(__always) func run_selectVector(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let first = fp + Int(truncatingIfNeeded: s.pc[1]), second = fp + w.b
+        let chosen = fp[w.c] & 0xFFFF_FFFF != 0 ? first : second
+        storeVector(fp + w.a, UnsafeRawPointer(chosen).loadUnaligned(as: SIMD2<UInt64>.self))
+        s.pc += 2
+        return true
+    }
+
+    /// `global.get` of the v128 global hi32 into `a`, `a + 1`.
+    @inline(__always) func run_globalGetVector(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let cell = s.context.pointee.globals[Int(w.hi32)]
+        storeVector(fp + w.a, UnsafeRawPointer(cell).loadUnaligned(as: SIMD2<UInt64>.self))
+        s.pc += 1
+        return true
+    }
+
+    /// `global.set` of the v128 global hi32 from `a`, `a + 1`.
+    @inline(__always) func run_globalSetVector(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        let cell = s.context.pointee.globals[Int(w.hi32)]
+        storeVector(cell, UnsafeRawPointer(fp + w.a).loadUnaligned(as: SIMD2<UInt64>.self))
+        s.pc += 1
+        return true
+    }
+
+    /// fp[a] = word 1, fp[a + 1] = word 2: a v128 constant.
+    @inline(__always) func run_vectorConst(_ s: inout LoopState) -> Bool {
+        let w = InstructionWord(s.pc)
+        let fp = s.fp
+        storeVector(fp + w.a, UnsafeRawPointer(s.pc + 1).loadUnaligned(as: SIMD2<UInt64>.self))
+        s.pc += 3
+        return true
+    }
+
+    // MARK: Families of the SIMD instructions
+
     /// v128 -> v128, a scalar -> v128 (splats read the cell in `a`), v128 -> i32: fp[c] = op(fp[a]).
     @inline(__always) func runVectorUnary(_ s: inout LoopState, _ operation: (VectorResult, VectorOperand) -> Void) -> Bool {
         let w = InstructionWord(s.pc)
